@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Create or refresh .venv with infractl installed (editable) and the given extras.
+# A second run with an unchanged pyproject.toml does nothing and takes well under a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+stamp=".venv/.infractl-installed"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) extras=${extras}"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    spec="."
+    [ -n "$extras" ] && spec=".[${extras}]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+    echo "$want" > "$stamp"
+fi

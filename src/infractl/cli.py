@@ -1,0 +1,221 @@
+"""The ``infractl`` command line: wiring only. Each command imports its capability lazily."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from infractl import __version__
+from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
+
+app = typer.Typer(
+    name="infractl",
+    help="Harden a Python service repository and its staging infrastructure.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # rich tracebacks print locals, and locals can hold secrets
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document (same as --format json).")]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Output: rich table, JSON, SARIF 2.1.0 or GitHub annotations."),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the run too (exit 1).")]
+ConfigOpt = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="Read this pyproject.toml / infractl.toml instead of the nearest one.",
+                 dir_okay=False),
+]
+
+
+def output_format(json_flag: bool, fmt: OutputFormat) -> str:
+    return "json" if json_flag else fmt.value
+
+
+def run_guarded(action: Callable[[], int]) -> None:
+    """Run a command body; map its outcome and every exception to an exit code.
+
+    InfractlError -> one red line, exit 2. Ctrl-C -> exit 130. Anything unexpected -> one line,
+    exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
+    """
+    from infractl.masking import mask_text
+
+    try:
+        code = action()
+    except InfractlError as exc:
+        _error_line(mask_text(str(exc)))
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        _error_line("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("INFRACTL_DEBUG") == "1":
+            raise
+        _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
+        raise typer.Exit(EXIT_ERROR) from None
+    raise typer.Exit(code)
+
+
+def _error_line(message: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infractl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Harden a Python service repository and its staging infrastructure.
+
+    Exit codes: 0 clean, 1 findings or a failed check, 2 usage/configuration/environment error,
+    130 interrupted.
+    """
+
+
+class DatetimeMode(str, Enum):
+    aware = "aware"
+    naive = "naive"
+
+
+class TargetVersion(str, Enum):
+    py38 = "py38"
+    py39 = "py39"
+    py310 = "py310"
+    py311 = "py311"
+    py312 = "py312"
+    py313 = "py313"
+    py314 = "py314"
+
+
+@app.command("fix-datetime")
+def fix_datetime(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: .).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
+    mode: Annotated[
+        Optional[DatetimeMode],
+        typer.Option("--mode", help="aware: return aware datetimes (default). naive: keep naive values "
+                     "with .now(timezone.utc).replace(tzinfo=None)."),
+    ] = None,
+    target_version: Annotated[
+        Optional[TargetVersion],
+        typer.Option("--target-version", help="Oldest Python the code must run on; py311+ may use datetime.UTC."),
+    ] = None,
+    exclude: Annotated[
+        Optional[list[str]], typer.Option("--exclude", help="Skip paths matching this glob (repeatable).")
+    ] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPUs).")] = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Rewrite datetime.utcnow() / utcfromtimestamp() and references to them into aware calls.
+
+    Examples: [bold]infractl fix-datetime --diff src/[/]   [bold]infractl fix-datetime --check[/]
+    """
+
+    def action() -> int:
+        from infractl.fix_datetime.command import run
+
+        return run(
+            paths=paths or [Path(".")],
+            check=check,
+            diff=diff,
+            mode=mode.value if mode else None,
+            target_version=target_version.value if target_version else None,
+            exclude=exclude or [],
+            jobs=jobs,
+            fmt=output_format(json_flag, fmt),
+            strict=strict,
+            config_path=config,
+        )
+
+    run_guarded(action)
+
+
+@app.command("verify-db")
+def verify_db(
+    url: Annotated[
+        Optional[str],
+        typer.Option("--url", help="SQLAlchemy URL (default: $DATABASE_URL, then [tool.infractl.db] url).",
+                     show_default=False),
+    ] = None,
+    schema: Annotated[
+        Optional[list[str]], typer.Option("--schema", help="Schema to check (repeatable; default: public).")
+    ] = None,
+    migrations: Annotated[
+        Optional[Path],
+        typer.Option("--migrations", help="Check Alembic revision files statically instead (no database)."),
+    ] = None,
+    fix_migration: Annotated[
+        Optional[Path],
+        typer.Option("--fix-migration", help="Write a new Alembic revision fixing server defaults into this "
+                     "directory (use with --migrations)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --fix-migration: print the revision, write nothing.")
+    ] = False,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Check that timestamp columns default to now() in the live database or in the migrations.
+
+    Examples: [bold]infractl verify-db --url postgresql+psycopg://app@db/app[/]
+    [bold]infractl verify-db --migrations alembic/versions[/]
+    """
+
+    def action() -> int:
+        from infractl.verify_db.command import run
+
+        return run(
+            url=url,
+            schemas=schema or [],
+            migrations=migrations,
+            fix_migration=fix_migration,
+            dry_run=dry_run,
+            fmt=output_format(json_flag, fmt),
+            strict=strict,
+            config_path=config,
+        )
+
+    run_guarded(action)
+
+
+def main() -> None:
+    app(prog_name="infractl")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

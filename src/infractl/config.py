@@ -1,0 +1,65 @@
+"""Configuration: ``[tool.infractl]`` in the nearest ``pyproject.toml``, or an ``infractl.toml``.
+
+Each command reads its own sub-table (``[tool.infractl.fix_datetime]``, ``[tool.infractl.db]``, ...);
+command-line flags always win over what is configured here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infractl.errors import InfractlError
+
+
+@dataclass(frozen=True)
+class Config:
+    data: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None  # the file it came from, None when nothing was found
+
+    @property
+    def root(self) -> Path:
+        """The project root: the directory of the config file, else the current directory."""
+        return self.source.parent if self.source else Path.cwd()
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A command's sub-table; accepts ``fix_datetime`` and ``fix-datetime`` spellings."""
+        value = self.data.get(name, self.data.get(name.replace("_", "-"), {}))
+        if not isinstance(value, dict):
+            raise InfractlError(f"{self.source}: [tool.infractl.{name}] must be a table")
+        return value
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """The nearest ``infractl.toml`` or ``pyproject.toml`` with a ``[tool.infractl]`` table."""
+    here = (start or Path.cwd()).resolve()
+    if here.is_file():
+        here = here.parent
+    for directory in (here, *here.parents):
+        own = directory / "infractl.toml"
+        if own.is_file():
+            return own
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "[tool.infractl" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return pyproject
+    return None
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    path = explicit or find_config_file(start)
+    if path is None:
+        return Config()
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise InfractlError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InfractlError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        document = document.get("tool", {}).get("infractl", {})
+    if not isinstance(document, dict):
+        raise InfractlError(f"{path}: [tool.infractl] must be a table")
+    return Config(data=document, source=path)

@@ -1,0 +1,43 @@
+"""The one result type every checker returns, and how a list of them becomes an exit code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. ``path`` is as the user gave it (relative where possible)."""
+
+    path: str
+    line: int | None
+    column: int | None
+    rule: str
+    severity: Severity
+    message: str
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity.value for f in findings)
+    return {s.value: counts.get(s.value, 0) for s in Severity}
+
+
+def fails(findings: Iterable[Finding], strict: bool = False) -> bool:
+    """Errors always fail; warnings fail only under ``--strict``; info never does."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(f.severity in failing for f in findings)

@@ -1,0 +1,156 @@
+"""The one place findings become output: a rich table, JSON, SARIF or GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from infractl import __version__
+from infractl.findings import Finding, Severity, count_by_severity
+
+FORMATS = ("table", "json", "sarif", "github")
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+@dataclass
+class Report:
+    """What a command found and did, before it is rendered."""
+
+    command: str
+    findings: list[Finding] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    headline: str = ""  # one human sentence: what was checked / changed
+    # An optional per-item table (e.g. one row per file): column names and rows of cells.
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # more top-level keys for JSON
+    group_by_path: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        summary = {**count_by_severity(self.findings), **self.summary}
+        return {
+            "tool": "infractl",
+            "version": __version__,
+            "command": self.command,
+            "findings": [f.to_dict() for f in sorted(self.findings)],
+            "summary": summary,
+            **self.extra,
+        }
+
+
+def stdout_console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_report(report: Report, fmt: str = "table", to_stderr: bool = False) -> None:
+    """Render ``report``; machine formats always go to stdout, the table to stdout or stderr."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report.to_json(), indent=2, default=str) + "\n")
+    elif fmt == "sarif":
+        sys.stdout.write(json.dumps(to_sarif(report), indent=2) + "\n")
+    elif fmt == "github":
+        sys.stdout.write("".join(github_annotation(f) + "\n" for f in sorted(report.findings)))
+    else:
+        print_table(report, stdout_console(stderr=to_stderr))
+
+
+def print_table(report: Report, console) -> None:
+    from rich.table import Table
+
+    if report.rows:
+        table = Table(*report.columns, show_edge=False, header_style="bold")
+        for row in report.rows:
+            table.add_row(*(str(cell) for cell in row))
+        console.print(table)
+    if report.findings:
+        table = Table("Location", "Severity", "Rule", "Message", "Fix", show_edge=False, header_style="bold")
+        previous = None
+        for finding in sorted(report.findings):
+            if report.group_by_path and previous is not None and finding.path != previous:
+                table.add_section()
+            previous = finding.path
+            table.add_row(
+                location(finding),
+                f"[{_STYLE[finding.severity]}]{finding.severity.value}[/]",
+                finding.rule,
+                _escape(finding.message),
+                _escape(finding.fix),
+            )
+        console.print(table)
+    counts = count_by_severity(report.findings)
+    tally = ", ".join(f"{n} {name}{'s' if n != 1 and name != 'info' else ''}" for name, n in counts.items())
+    line = f"{report.headline}: {tally}" if report.headline else tally
+    style = "red" if counts["error"] else ("yellow" if counts["warning"] else "green")
+    console.print(f"[{style}]{_escape(line)}[/]")
+
+
+def location(finding: Finding) -> str:
+    parts = [finding.path]
+    if finding.line is not None:
+        parts.append(str(finding.line))
+        if finding.column is not None:
+            parts.append(str(finding.column))
+    return ":".join(parts)
+
+
+def github_annotation(finding: Finding) -> str:
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[finding.severity]
+    props = [f"file={finding.path}"]
+    if finding.line is not None:
+        props.append(f"line={finding.line}")
+    if finding.column is not None:
+        props.append(f"col={finding.column}")
+    props.append(f"title={finding.rule}")
+    message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
+    return f"::{level} {','.join(props)}::{message.replace('%', '%25').replace(chr(10), '%0A')}"
+
+
+def to_sarif(report: Report) -> dict[str, Any]:
+    rules = sorted({f.rule for f in report.findings})
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    results = []
+    for finding in sorted(report.findings):
+        region = {}
+        if finding.line is not None:
+            region["startLine"] = finding.line
+            if finding.column is not None:
+                region["startColumn"] = finding.column
+        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
+        if region:
+            physical["region"] = region
+        results.append(
+            {
+                "ruleId": finding.rule,
+                "level": level[finding.severity],
+                "message": {"text": finding.message + (f" Fix: {finding.fix}" if finding.fix else "")},
+                "locations": [{"physicalLocation": physical}],
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "infractl", "version": __version__,
+                                    "rules": [{"id": rule} for rule in rules]}},
+                "results": results,
+            }
+        ],
+    }
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def iter_lines(findings: Iterable[Finding]) -> Iterable[str]:
+    """Plain ``path:line:col: severity rule message`` lines, for logs and tests."""
+    for finding in sorted(findings):
+        yield f"{location(finding)}: {finding.severity.value} {finding.rule} {finding.message}"
