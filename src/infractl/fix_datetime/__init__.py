@@ -1,0 +1,1 @@
+"""fix-datetime: rewrite naive datetime.utcnow()/utcfromtimestamp() into timezone-aware calls."""

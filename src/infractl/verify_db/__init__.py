@@ -1,0 +1,1 @@
+"""verify-db: timestamp columns must default to transaction time, in the database and the migrations."""
