@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from infractl.files import iter_files
+
+
+def make_tree(root: Path) -> None:
+    for rel in ["app/main.py", "app/models.py", "app/gen/out.py", "build/lib/x.py", ".venv/lib/y.py",
+                "env2/lib/z.py", "docs/conf.py", "app/notes.txt", "scripts/tool.py"]:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n")
+    (root / "env2" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / ".git").mkdir()
+    (root / ".gitignore").write_text("docs/\n")
+    (root / "app" / ".gitignore").write_text("gen/\n")
+
+
+def rel(paths, root):
+    return sorted(p.resolve().relative_to(root.resolve()).as_posix() for p in paths)
+
+
+def test_walk_honours_gitignore_and_skips_envs_and_build(tmp_path):
+    make_tree(tmp_path)
+    assert rel(iter_files([tmp_path]), tmp_path) == ["app/main.py", "app/models.py", "scripts/tool.py"]
+
+
+def test_gitignore_above_the_start_directory_applies(tmp_path):
+    make_tree(tmp_path)
+    assert rel(iter_files([tmp_path / "app"]), tmp_path) == ["app/main.py", "app/models.py"]
+
+
+def test_exclude_globs_relative_to_root(tmp_path):
+    make_tree(tmp_path)
+    found = iter_files([tmp_path], exclude=["scripts/**", "app/models.py"], root=tmp_path)
+    assert rel(found, tmp_path) == ["app/main.py"]
+
+
+def test_explicit_file_is_kept_even_if_ignored_but_not_if_excluded(tmp_path):
+    make_tree(tmp_path)
+    ignored = tmp_path / "docs" / "conf.py"
+    assert rel(iter_files([ignored]), tmp_path) == ["docs/conf.py"]
+    assert list(iter_files([ignored], exclude=["docs/*"], root=tmp_path)) == []
+
+
+def test_no_duplicates_and_stable_order(tmp_path):
+    make_tree(tmp_path)
+    first = list(iter_files([tmp_path, tmp_path / "app"]))
+    assert len(first) == len({p.resolve() for p in first})
+    assert first == list(iter_files([tmp_path, tmp_path / "app"]))

@@ -1,0 +1,46 @@
+import json
+
+from infractl.findings import Finding, Severity, count_by_severity, fails
+from infractl.render import Report, github_annotation, print_report, to_sarif
+
+ERROR = Finding("app/db.py", 3, 5, "DB001", Severity.ERROR, "t.created_at has no server default", "SET DEFAULT now()")
+WARNING = Finding("app/db.py", 9, None, "DT101", Severity.WARNING, "aware meets naive", "")
+INFO = Finding("public.t", None, None, "DB006", Severity.INFO, "no trigger", "")
+
+
+def test_exit_decision():
+    assert fails([ERROR])
+    assert not fails([WARNING, INFO])
+    assert fails([WARNING], strict=True)
+    assert not fails([INFO], strict=True)
+    assert count_by_severity([ERROR, WARNING, WARNING]) == {"error": 1, "warning": 2, "info": 0}
+
+
+def test_json_document_shape(capsys):
+    print_report(Report("verify-db", [WARNING, ERROR], summary={"tables": 2}), fmt="json")
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["tool"] == "infractl" and doc["command"] == "verify-db"
+    assert doc["summary"] == {"error": 1, "warning": 1, "info": 0, "tables": 2}
+    assert doc["findings"][0]["severity"] in {"error", "warning"}
+    assert set(doc["findings"][0]) == {"rule", "severity", "path", "line", "column", "message", "fix"}
+
+
+def test_table_shows_location_and_tally(capsys):
+    print_report(Report("x", [ERROR, INFO], headline="checked 2 tables", group_by_path=True))
+    out = capsys.readouterr().out
+    assert "app/db.py:3:5" in out and "DB001" in out
+    assert "checked 2 tables: 1 error, 0 warnings, 1 info" in out
+
+
+def test_table_does_not_interpret_markup_in_messages(capsys):
+    odd = Finding("a.py", 1, 1, "X", Severity.ERROR, "[bold]not markup[/bold]", "")
+    print_report(Report("x", [odd]))
+    assert "[bold]not markup[/bold]" in capsys.readouterr().out
+
+
+def test_sarif_and_github():
+    sarif = to_sarif(Report("x", [ERROR, WARNING]))
+    results = sarif["runs"][0]["results"]
+    assert [r["level"] for r in results] == ["error", "warning"]
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 5}
+    assert github_annotation(ERROR).startswith("::error file=app/db.py,line=3,col=5,title=DB001::")
