@@ -133,7 +133,11 @@ def fix_datetime(
     exclude: Annotated[
         Optional[list[str]], typer.Option("--exclude", help="Skip paths matching this glob (repeatable).")
     ] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPUs).")] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="Most worker processes (default: CPUs; small runs stay "
+                     "in-process, -j 1 always does)."),
+    ] = None,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -142,6 +146,11 @@ def fix_datetime(
     """Rewrite datetime.utcnow() / utcfromtimestamp() and references to them into aware calls.
 
     Examples: [bold]infractl fix-datetime --diff src/[/]   [bold]infractl fix-datetime --check[/]
+
+    Honours .gitignore, skips virtualenvs and build/, reads \\[tool.infractl.fix_datetime] (exclude, mode,
+    target_version, jobs). A file that does not parse is reported (error) and left untouched.
+    Exit codes: 0 all rewrites written (or nothing to do); 1 --check with changes pending, a file
+    left untouched, or hazards with --strict; 2 bad input, or no candidate file could be processed.
     """
 
     def action() -> int:

@@ -15,6 +15,8 @@ SKIP_DIRS = frozenset(
      ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs"}
 )
 
+_MARKERS = frozenset({".gitignore", "pyvenv.cfg"})  # files that change how a directory is walked
+
 
 def _spec(lines: Iterable[str]):
     import pathspec
@@ -30,33 +32,37 @@ def _git_root(start: Path) -> Path | None:
 
 
 class _Ignores:
-    """The .gitignore specs in force for a directory, each with the directory it is relative to."""
+    """The .gitignore spec of each directory (None when it has none), each read once."""
 
     def __init__(self) -> None:
-        self._cache: dict[Path, object | None] = {}
+        self._cache: dict[str, object | None] = {}
 
-    def spec_for(self, directory: Path):
-        if directory not in self._cache:
-            gitignore = directory / ".gitignore"
-            spec = None
-            if gitignore.is_file():
-                spec = _spec(gitignore.read_text(encoding="utf-8", errors="replace").splitlines())
-            self._cache[directory] = spec
-        return self._cache[directory]
+    def spec_for(self, directory: str):
+        try:
+            return self._cache[directory]
+        except KeyError:
+            pass
+        gitignore = os.path.join(directory, ".gitignore")
+        spec = None
+        if os.path.isfile(gitignore):
+            with open(gitignore, encoding="utf-8", errors="replace") as handle:
+                spec = _spec(handle.read().splitlines())
+        self._cache[directory] = spec
+        return spec
 
-    def ignored(self, path: Path, is_dir: bool, chain: list[Path]) -> bool:
-        for base in chain:
-            spec = self.spec_for(base)
-            if spec is None:
-                continue
-            rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-            if spec.match_file(rel):
-                return True
-        return False
+    def with_own(self, directory: str, active: list) -> list:
+        """``active`` plus this directory's own spec: (length of its path prefix, spec) pairs."""
+        spec = self.spec_for(directory)
+        return active if spec is None else [*active, (len(directory.rstrip(os.sep)) + 1, spec)]
 
 
-def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+def _ignored(real: str, is_dir: bool, active: list) -> bool:
+    for cut, spec in active:
+        # ``real`` was joined onto the spec's directory, so slicing the prefix is the relative path.
+        rel = real[cut:] if os.sep == "/" else real[cut:].replace(os.sep, "/")
+        if spec.match_file(rel + "/" if is_dir else rel):
+            return True
+    return False
 
 
 def iter_files(
@@ -70,25 +76,23 @@ def iter_files(
     ``exclude`` globs are matched against paths relative to ``root`` (the project root).
     A file named explicitly is yielded unless an ``exclude`` glob matches it.
     """
-    root = (root or Path.cwd()).resolve()
+    root_prefix = str((root or Path.cwd()).resolve()).rstrip(os.sep) + os.sep
     excluded = _spec(list(exclude)) if exclude else None
     ignores = _Ignores()
 
-    def is_excluded(path: Path, is_dir: bool) -> bool:
+    def is_excluded(real: str, shown: str, is_dir: bool) -> bool:
         if excluded is None:
             return False
-        try:
-            rel = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        return excluded.match_file(rel + ("/" if is_dir else ""))
+        rel = real[len(root_prefix):] if real.startswith(root_prefix) else shown
+        return excluded.match_file(rel.replace(os.sep, "/") + ("/" if is_dir else ""))
 
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         given = Path(given)
         if given.is_file():
-            if not is_excluded(given, False) and given.resolve() not in seen:
-                seen.add(given.resolve())
+            real = str(given.resolve())
+            if not is_excluded(real, given.as_posix(), False) and real not in seen:
+                seen.add(real)
                 yield given
             continue
         if not given.is_dir():
@@ -96,35 +100,50 @@ def iter_files(
         absolute = given.resolve()
         git_root = _git_root(absolute)
         # .gitignore files above the starting directory (up to the repository root) apply too.
-        base_chain = []
+        active: list = []
         if git_root is not None:
-            base_chain = [d for d in reversed([absolute, *absolute.parents]) if d.is_relative_to(git_root)]
-            base_chain = base_chain[:-1]  # the start directory is added by the walk itself
-        yield from _walk(given, absolute, base_chain, suffixes, ignores, is_excluded, seen)
+            for directory in reversed(absolute.parents):
+                if directory.is_relative_to(git_root):
+                    active = ignores.with_own(str(directory), active)
+        yield from _walk(str(given), str(absolute), active, suffixes, ignores, is_excluded, seen)
 
 
-def _walk(given, absolute, base_chain, suffixes, ignores, is_excluded, seen) -> Iterator[Path]:
-    stack = [(given, absolute, base_chain)]
+def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen) -> Iterator[Path]:
+    # Hot loop on big trees: one cheap pass over the directory entries with plain strings, then
+    # the (few) .py files and directories are filtered; Path objects only for what is yielded.
+    sep = os.sep
+    stack = [(given, absolute, active, True)]
     while stack:
-        shown, real, chain = stack.pop()
-        chain = [*chain, real]
+        shown, real, active, is_start = stack.pop()
+        dirs, files, markers = [], [], []
         try:
-            entries = sorted(os.scandir(real), key=lambda e: e.name, reverse=True)
-        except (PermissionError, FileNotFoundError):
+            with os.scandir(real) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                            dirs.append(name)
+                    elif name in _MARKERS:
+                        markers.append(name)
+                    elif name.endswith(suffixes) and entry.is_file():
+                        files.append(name)
+        except (PermissionError, FileNotFoundError, NotADirectoryError):
             continue
-        files = []
-        for entry in entries:
-            entry_real = real / entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(entry_real):
-                    continue
-                if ignores.ignored(entry_real, True, chain) or is_excluded(shown / entry.name, True):
-                    continue
-                stack.append((shown / entry.name, entry_real, chain))
-            elif entry.name.endswith(suffixes) and entry.is_file():
-                if ignores.ignored(entry_real, False, chain) or is_excluded(shown / entry.name, False):
-                    continue
-                if entry_real not in seen:
-                    seen.add(entry_real)
-                    files.append(shown / entry.name)
-        yield from reversed(files)
+        if "pyvenv.cfg" in markers and not is_start:  # a virtualenv (unless it is what was asked for)
+            continue
+        if ".gitignore" in markers:
+            active = ignores.with_own(real, active)
+        real_prefix = real if real.endswith(sep) else real + sep
+        shown_prefix = shown + sep
+        for name in sorted(dirs, reverse=True):
+            entry_real, entry_shown = real_prefix + name, shown_prefix + name
+            if (active and _ignored(entry_real, True, active)) or is_excluded(entry_real, entry_shown, True):
+                continue
+            stack.append((entry_shown, entry_real, active, False))
+        for name in sorted(files):
+            entry_real, entry_shown = real_prefix + name, shown_prefix + name
+            if (active and _ignored(entry_real, False, active)) or is_excluded(entry_real, entry_shown, False):
+                continue
+            if entry_real not in seen:
+                seen.add(entry_real)
+                yield Path(entry_shown)

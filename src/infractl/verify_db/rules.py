@@ -121,6 +121,14 @@ def is_timestamp_type(data_type: str) -> bool:
     return data_type.lower().startswith("timestamp")
 
 
+def is_naive_timestamp_type(data_type: str) -> bool:
+    """``timestamp``, ``timestamp(3) without time zone``, ...: format_type prints the precision inside."""
+    text = data_type.lower().strip()
+    if not text.startswith("timestamp"):
+        return False
+    return text.endswith("without time zone") or re.fullmatch(r"timestamp(\(\d\))?", text) is not None
+
+
 def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
     """Every rule for one column. Columns that are not timestamps are only judged when listed explicitly."""
     if not settings.wants(col.table, col.column):
@@ -140,7 +148,7 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
         found.append((NOT_TRANSACTION_TIME, f"{where} defaults to {col.default}, not transaction time now()", None))
     elif kind is DefaultKind.UNRECOGNISED:
         found.append((UNRECOGNISED_DEFAULT, f"{where} defaults to {col.default}", None))
-    if col.data_type.lower() == "timestamp without time zone":
+    if is_naive_timestamp_type(col.data_type):
         found.append((NAIVE_TIMESTAMP, f"{where} is timestamp without time zone", settings.naive_severity))
     if col.nullable:
         found.append((NULLABLE, f"{where} is nullable", settings.nullable_severity))
@@ -152,3 +160,76 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
         for rule, message, severity in found
         if rule.id not in settings.ignore
     ]
+
+
+# Rules about the migration chain itself (the static check); not column rules, so not in RULES.
+MULTIPLE_HEADS = Rule("DB101", Severity.ERROR, "the migration tree has more than one head",
+                      "alembic merge heads -m 'merge heads'")
+MIGRATION_RULES = (MULTIPLE_HEADS,)
+
+
+# Fixit-style examples, picked up by the tests: DDL creating one table ``{table}`` (in the current
+# schema) that must (invalid) or must not (valid) raise the rule when checked live. The defaults are
+# written the way people write them; the tests prove what PostgreSQL turns them into.
+@dataclass(frozen=True)
+class RuleExamples:
+    valid: tuple[str, ...]
+    invalid: tuple[str, ...]
+
+
+_TOUCH_TRIGGER = (
+    "CREATE FUNCTION {table}_touch() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$; "
+    "CREATE TRIGGER {table}_touch BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_touch()"
+)
+
+SQL_EXAMPLES: dict[str, RuleExamples] = {
+    "DB001": RuleExamples(
+        valid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL DEFAULT now())",),
+        invalid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL)",),
+    ),
+    "DB002": RuleExamples(
+        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
+               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)"),
+        invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT 'now()')",  # frozen at CREATE
+                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT 'now')",
+                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT '2026-01-01 00:00:00+00')",
+                 "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT '2026-01-01')"),
+    ),
+    "DB003": RuleExamples(
+        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
+               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT transaction_timestamp())",
+               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT timezone('utc', now()))",
+               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'utc'))"),
+        invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT statement_timestamp())",
+                 "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT LOCALTIMESTAMP)"),
+    ),
+    "DB004": RuleExamples(
+        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
+               "CREATE TABLE {table} (created_at timestamp with time zone NOT NULL DEFAULT now())"),
+        invalid=("CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT now())",
+                 "CREATE TABLE {table} (created_at timestamp(3) without time zone NOT NULL DEFAULT now())"),
+    ),
+    "DB005": RuleExamples(
+        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",),
+        invalid=("CREATE TABLE {table} (created_at timestamptz DEFAULT now())",
+                 "CREATE TABLE {table} (deleted_at timestamptz)"),
+    ),
+    "DB006": RuleExamples(
+        valid=("CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "
+               + _TOUCH_TRIGGER.replace("{event}", "UPDATE"),
+               "CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "
+               + _TOUCH_TRIGGER.replace("{event}", "INSERT OR UPDATE"),
+               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())"),
+        invalid=("CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now())",
+                 "CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "
+                 + _TOUCH_TRIGGER.replace("{event}", "INSERT")),
+    ),
+    "DB007": RuleExamples(
+        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",),
+        invalid=("CREATE TABLE {table} (expires_at timestamptz NOT NULL DEFAULT now() + interval '1 day')",
+                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT date_trunc('day', now()))"),
+    ),
+}

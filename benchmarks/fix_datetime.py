@@ -1,0 +1,165 @@
+"""Benchmark ``infractl fix-datetime --check`` against ``ruff check --select DTZ003,DTZ004``.
+
+Run: ``.venv/bin/python benchmarks/fix_datetime.py [--runs 7]``. It downloads the Django sdist
+once into ``.bench-cache/`` (gitignored), unpacks it into a temporary directory, builds a
+"many hits" tree next to it, and prints the median wall time of each command over ``--runs``
+runs (after one warm-up run), their ratio and files/s; then ``infractl --help`` against
+``python -c "import typer"``. Exits 1 if an acceptance target is missed:
+
+* fix-datetime --check on the Django sdist <= 1.2x ruff's time (median ratio)
+* infractl --help <= 3x python -c "import typer"
+
+The trees are unpacked outside this repository on purpose: the repository's .gitignore lists
+.bench-cache/, and both tools honour .gitignore, so a tree inside it would look empty to both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / ".bench-cache"
+BIN = Path(sys.executable).parent
+DJANGO_TARGET = 1.2
+HELP_TARGET = 3.0
+
+# One generated module: every spelling the codemod handles, calls and references.
+HIT_MODULE = '''"""Generated benchmark module {index}."""
+import datetime
+import datetime as _dt
+from datetime import datetime as dt
+from datetime import timedelta
+
+
+class Record{index}:
+    created_default = datetime.datetime.utcnow
+
+    def __init__(self, seconds=None):
+        self.created = datetime.datetime.utcnow()
+        self.loaded = datetime.datetime.utcfromtimestamp(seconds or 0)
+
+    def age(self):
+        return (dt.utcnow() - self.created).total_seconds()
+
+    def expires(self, minutes):
+        return _dt.datetime.utcnow() + timedelta(minutes=minutes)
+
+    def stamp(self, seconds):
+        return dt.utcfromtimestamp(seconds).isoformat()
+
+
+def batch_{index}(items):
+    out = []
+    for item in items:
+        out.append((item, datetime.datetime.utcnow(), dt.utcnow(), _dt.datetime.utcnow()))
+    return sorted(out, key=lambda row: row[1] or datetime.datetime.utcnow())
+'''
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    if not found:
+        sys.exit(f"error: {name} not found (install the bench extra into .venv)")
+    return found
+
+
+def django_sdist(spec: str) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    cached = sorted(CACHE.glob("django-*.tar.gz")) or sorted(CACHE.glob("Django-*.tar.gz"))
+    if not cached:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                        f"django=={spec}", "-d", str(CACHE)], check=True)
+        cached = sorted(CACHE.glob("[dD]jango-*.tar.gz"))
+    return cached[-1]
+
+
+def unpack(sdist: Path, into: Path) -> Path:
+    with tarfile.open(sdist) as archive:
+        archive.extractall(into, filter="data")
+    return next(p for p in into.iterdir() if p.is_dir())
+
+
+def many_hits_tree(root: Path, modules: int) -> Path:
+    for index in range(modules):
+        package = root / f"pkg{index // 50}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / f"mod{index}.py").write_text(HIT_MODULE.format(index=index))
+    return root
+
+
+def median_times(commands: list[list[str]], cwd: Path, runs: int) -> list[float]:
+    """Median wall time of each command; runs are interleaved so load changes hit all alike."""
+    for command in commands:
+        subprocess.run(command, cwd=cwd, capture_output=True, check=False)  # warm-up: page cache, .pyc files
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, samples in zip(commands, times):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+            samples.append(time.perf_counter() - start)
+    return [statistics.median(samples) for samples in times]
+
+
+def compare(name: str, tree: Path, runs: int) -> tuple[float, float, int]:
+    ours = [tool("infractl"), "fix-datetime", "--check", "."]
+    ruff = [tool("ruff"), "check", "--select", "DTZ003,DTZ004", "--no-cache", "."]
+    report = json.loads(subprocess.run([*ours, "--json"], cwd=tree, capture_output=True, text=True, check=False).stdout)
+    scanned = report["summary"]["files_scanned"]
+    shown = subprocess.run([*ruff, "--show-files"], cwd=tree, capture_output=True, text=True, check=False).stdout
+    ruff_files = sum(1 for line in shown.splitlines() if line.endswith(".py"))
+    print(f"\n{name}: {scanned} .py files (ruff sees {ruff_files}), "
+          f"{report['summary']['files_candidate']} candidates, {report['summary']['rewrites']} rewrites pending")
+    if scanned != ruff_files:
+        print("  warning: the two tools see different file sets")
+    ours_t, ruff_t = median_times([ours, ruff], tree, runs)
+    print(f"  infractl fix-datetime --check  {ours_t * 1000:8.1f} ms  {scanned / ours_t:9.0f} files/s")
+    print(f"  ruff check DTZ003,DTZ004       {ruff_t * 1000:8.1f} ms  {ruff_files / ruff_t:9.0f} files/s")
+    print(f"  ratio infractl/ruff            {ours_t / ruff_t:8.2f}x")
+    return ours_t, ruff_t, scanned
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per command (median is reported)")
+    parser.add_argument("--django", default="5.1.*", help="Django version spec for the sdist")
+    parser.add_argument("--modules", type=int, default=100, help="generated modules in the many-hits tree")
+    args = parser.parse_args()
+
+    sdist = django_sdist(args.django)
+    print(f"{sdist.name}, {args.runs} runs each (median, interleaved), python {sys.version.split()[0]}, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="infractl-bench-") as scratch:
+        django = unpack(sdist, Path(scratch) / "django")
+        ours_t, ruff_t, _ = compare("Django sdist", django, args.runs)
+        django_ratio = ours_t / ruff_t
+        hits = many_hits_tree(Path(scratch) / "hits", args.modules)
+        compare(f"many hits ({args.modules} generated modules)", hits, args.runs)
+
+        help_t, typer_t = median_times([[tool("infractl"), "--help"], [sys.executable, "-c", "import typer"]],
+                                       REPO, args.runs)
+    help_ratio = help_t / typer_t
+    print(f"\ninfractl --help {help_t * 1000:.1f} ms, python -c 'import typer' {typer_t * 1000:.1f} ms, "
+          f"ratio {help_ratio:.2f}x")
+
+    targets = [
+        (f"fix-datetime --check on Django <= {DJANGO_TARGET}x ruff", django_ratio, DJANGO_TARGET),
+        (f"infractl --help <= {HELP_TARGET}x import typer", help_ratio, HELP_TARGET),
+    ]
+    print()
+    for label, ratio, limit in targets:
+        print(f"{'PASS' if ratio <= limit else 'FAIL'}  {label}: {ratio:.2f}x")
+    return 0 if all(ratio <= limit for _, ratio, limit in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""One read-only pass over a parsed file: what to rewrite, and the facts the planner and hazards need.
+
+Everything is resolved by qualified name, so ``self.utcnow()``, ``arrow.utcnow()`` or a local variable
+called ``datetime`` are never mistaken for the standard library. One MetadataWrapper resolves
+ScopeProvider; qualified names are then asked of the scope (``Scope.get_qualified_names_for``, what
+QualifiedNameProvider computes lazily) only for the few candidate nodes - resolving QualifiedNameProvider
+itself would add a full traversal (about 40% more time on a 1000-line file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import Scope, ScopeProvider
+
+UTCNOW = "datetime.datetime.utcnow"
+UTCFROMTIMESTAMP = "datetime.datetime.utcfromtimestamp"
+STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
+TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
+
+
+@dataclass(eq=False)
+class Site:
+    """One ``X.utcnow`` / ``X.utcfromtimestamp`` occurrence in the original tree."""
+
+    attr: cst.Attribute  # the ``X.utcnow`` expression itself
+    kind: str  # "utcnow" | "utcfromtimestamp"
+    scope: Scope
+    call: cst.Call | None = None  # set for calls; None for references (default=X.utcnow)
+    outer: cst.Call | None = None  # ``.replace(tzinfo=...)`` applied right after the call
+    outer_kind: str | None = None  # "utc" (tzinfo=timezone.utc/UTC) | "none" (tzinfo=None)
+    top_index: int = 0  # index of the enclosing top-level statement in module.body
+    tz: str = ""  # spelled UTC expression, filled in by the speller; "" = leave this site alone
+
+
+@dataclass(eq=False)
+class DatetimeImport:
+    """An ``import datetime`` / ``from datetime import ...`` statement and the names it binds."""
+
+    node: cst.Import | cst.ImportFrom
+    scope: Scope
+    type_checking: bool  # inside ``if TYPE_CHECKING:`` - not bound at runtime
+    bindings: dict[str, str]  # bound name -> qualified name ("dt" -> "datetime", "tz" -> "datetime.timezone")
+
+
+@dataclass(eq=False)
+class FileFacts:
+    sites: list[Site] = field(default_factory=list)
+    imports: list[DatetimeImport] = field(default_factory=list)
+    # target Name node of ``name = value`` -> value, for the small "is this name aware/naive" inference
+    assigned_values: dict[cst.Name, cst.BaseExpression] = field(default_factory=dict)
+    # nodes the hazard rules look at, collected here so the hazards need no second traversal
+    comparisons: list[cst.Comparison] = field(default_factory=list)
+    subtractions: list[cst.BinaryOperation] = field(default_factory=list)
+    calls: list[cst.Call] = field(default_factory=list)
+    ann_assigns: list[cst.AnnAssign] = field(default_factory=list)
+    # every node on the path from the module to a site or a datetime import: the rewrite descends only
+    # into these, and leaves every other subtree untouched without visiting it
+    on_site_paths: set[cst.CSTNode] = field(default_factory=set)
+
+
+class FactsCollector(cst.CSTVisitor):
+    """Collects FileFacts in one traversal; qualified names are computed only for candidate nodes."""
+
+    def __init__(self, scopes) -> None:
+        super().__init__()
+        self.scopes = scopes
+        self.facts = FileFacts()
+        self._type_checking_blocks: set[cst.BaseSuite] = set()
+        self._type_checking_depth = 0
+        self._call_by_func: dict[cst.BaseExpression, cst.Call] = {}
+        self._replace_over: dict[cst.Call, tuple[cst.Call, str]] = {}
+        self._store_targets: set[cst.BaseExpression] = set()
+        self._top_level: dict[cst.CSTNode, int] = {}
+        self._top_index = 0
+        self._path: list[cst.CSTNode] = []
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._top_level = {stmt: index for index, stmt in enumerate(node.body)}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        index = self._top_level.get(node)
+        if index is not None:
+            self._top_index = index
+        self._path.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        self._path.pop()
+
+    def _mark_path(self) -> None:
+        self.facts.on_site_paths.update(self._path)
+
+    def names_of(self, node: cst.CSTNode) -> set[str]:
+        """Qualified names of a Name/Attribute, e.g. {"datetime.datetime.utcnow"}; empty if unknown."""
+        scope = self.scopes.get(node)
+        if scope is None:
+            return set()
+        return {q.name for q in scope.get_qualified_names_for(node)}
+
+    # --- imports -------------------------------------------------------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        test = node.test
+        if (isinstance(test, cst.Name) and test.value == "TYPE_CHECKING") or (
+            isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
+        ):
+            self._type_checking_blocks.add(node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._type_checking_depth += node in self._type_checking_blocks
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._type_checking_depth -= original_node in self._type_checking_blocks
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:  # if TYPE_CHECKING: import x
+        self._type_checking_depth += node in self._type_checking_blocks
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._type_checking_depth -= original_node in self._type_checking_blocks
+
+    def visit_Import(self, node: cst.Import) -> None:
+        bindings = {}
+        for alias in node.names:
+            if isinstance(alias.name, cst.Name) and alias.name.value == "datetime":
+                bound = alias.asname.name.value if alias.asname else "datetime"
+                bindings[bound] = "datetime"
+        self._add_import(node, bindings)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = node.module
+        if node.relative or not isinstance(module, cst.Name) or module.value != "datetime":
+            return
+        if isinstance(node.names, cst.ImportStar):
+            return
+        bindings = {}
+        for alias in node.names:
+            if isinstance(alias.name, cst.Name):
+                bound = alias.asname.name.value if alias.asname else alias.name.value
+                bindings[bound] = f"datetime.{alias.name.value}"
+        self._add_import(node, bindings)
+
+    def _add_import(self, node, bindings: dict[str, str]) -> None:
+        if bindings:
+            self._mark_path()
+            self.facts.imports.append(
+                DatetimeImport(node, self.scopes[node], self._type_checking_depth > 0, bindings)
+            )
+
+    # --- stores, so ``datetime.utcnow = fake`` (monkeypatching) is never rewritten --------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._store_targets.add(target.target)
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.facts.assigned_values[node.targets[0].target] = node.value
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._store_targets.add(node.target)
+        self.facts.ann_assigns.append(node)
+        if node.value is not None and isinstance(node.target, cst.Name):
+            self.facts.assigned_values[node.target] = node.value
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._store_targets.add(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store_targets.add(node.target)
+
+    # --- expressions -----------------------------------------------------------------------------------
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.facts.comparisons.append(node)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.Subtract):
+            self.facts.subtractions.append(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.facts.calls.append(node)
+        self._call_by_func[node.func] = node
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "replace" and isinstance(func.value, cst.Call):
+            kind = self.tzinfo_replacement(node)
+            if kind:
+                self._replace_over[func.value] = (node, kind)
+
+    def tzinfo_replacement(self, call: cst.Call) -> str | None:
+        """"utc" for ``.replace(tzinfo=<stdlib UTC>)``, "none" for ``.replace(tzinfo=None)``, else None."""
+        if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "tzinfo":
+            return None
+        value = call.args[0].value
+        if isinstance(value, cst.Name) and value.value == "None":
+            return "none"
+        if isinstance(value, (cst.Name, cst.Attribute)) and self.names_of(value) and self.names_of(value) <= STDLIB_UTC:
+            return "utc"
+        return None
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value not in TARGET_ATTRS or node in self._store_targets:
+            return
+        names = self.names_of(node)
+        if names not in ({UTCNOW}, {UTCFROMTIMESTAMP}):
+            return
+        kind = node.attr.value
+        site = Site(attr=node, kind=kind, scope=self.scopes[node], top_index=self._top_index)
+        call = self._call_by_func.get(node)
+        if call is not None:
+            if not _call_shape_ok(call, kind):
+                return  # e.g. utcnow(tz) - not valid stdlib usage; leave it alone
+            site.call = call
+            site.outer, site.outer_kind = self._replace_over.get(call, (None, None))
+        self._mark_path()
+        self.facts.sites.append(site)
+
+
+def _call_shape_ok(call: cst.Call, kind: str) -> bool:
+    if kind == "utcnow":
+        return not call.args
+    return len(call.args) == 1 and call.args[0].keyword is None and call.args[0].star == ""
+
+
+def collect_facts(wrapper: cst.MetadataWrapper) -> FactsCollector:
+    """Resolve scopes once, then walk the tree once; ``.facts`` holds the result."""
+    collector = FactsCollector(wrapper.resolve(ScopeProvider))
+    wrapper.module.visit(collector)
+    return collector

@@ -1,0 +1,13 @@
+# infractl-case: mode=aware calls=2 refs=0
+"""`from datetime import datetime`: timezone is merged into that import; comments stay."""
+from datetime import datetime, timezone  # the class, not the module
+
+
+def stamp() -> str:
+    # started   at   (odd spacing in comments is kept)
+    started = datetime.now(timezone.utc)
+    return   started.strftime("%H:%M")  # weird spacing outside the rewrite is kept
+
+
+def age(born):
+    return datetime.now(timezone.utc) - born

@@ -1,0 +1,10 @@
+# infractl-case: mode=aware calls=1 refs=0 hazards=DT102@10
+from datetime import datetime, timezone
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def to_db(value):
+    return value.replace(tzinfo=None)

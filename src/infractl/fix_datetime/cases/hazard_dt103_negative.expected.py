@@ -1,0 +1,8 @@
+# infractl-case: mode=aware calls=1 refs=0
+from datetime import datetime, timezone
+
+
+def pick(tz=None, value=None):
+    if tz is None:
+        return datetime.now(timezone.utc)
+    return value.tzinfo == tz

@@ -1,0 +1,9 @@
+# infractl-case: mode=aware calls=2 refs=0 hazards=DT104@8,DT104@9
+import time
+from datetime import datetime
+
+
+def epoch_seconds():
+    now = datetime.utcnow()
+    first = time.mktime(now.timetuple())
+    return first, time.mktime(datetime.utcnow().timetuple())

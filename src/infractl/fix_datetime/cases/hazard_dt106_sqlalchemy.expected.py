@@ -1,0 +1,23 @@
+# infractl-case: mode=aware calls=1 refs=3 hazards=DT106@20,DT106@21,DT106@22,DT106@23
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utc_now() -> datetime:
+    """Current UTC time as an aware datetime."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Job(Base):
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created = sa.Column(sa.DateTime, default=utc_now)
+    updated: Mapped[datetime] = mapped_column(sa.DateTime(), onupdate=utc_now)
+    seen: Mapped[datetime] = mapped_column(default=utc_now)
+    done = sa.Column(sa.DateTime(timezone=False), default=lambda: datetime.now(timezone.utc))

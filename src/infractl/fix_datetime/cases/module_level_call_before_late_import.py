@@ -1,0 +1,10 @@
+# infractl-case: mode=aware calls=1 refs=0
+"""A module-level call between imports: the new import goes before it, not after the late import."""
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+STARTED = dt.datetime.utcnow()
+
+import os  # noqa: E402

@@ -1,0 +1,14 @@
+# infractl-case: mode=aware calls=1 refs=1
+"""Module-level code between imports: the helper goes before the first statement that needs it."""
+import logging
+from datetime import datetime
+
+log = logging.getLogger(__name__)
+STARTED = datetime.utcnow()
+clock = datetime.utcnow
+
+import os  # noqa: E402
+
+
+def main():
+    print(os.getpid(), clock(), STARTED)

@@ -1,0 +1,11 @@
+# infractl-case: mode=aware calls=2 refs=0
+"""A local `timezone` variable (a string) in one function: that function cannot use the plain name."""
+from datetime import datetime
+
+
+def localised(timezone: str = "Europe/Paris"):
+    return datetime.utcnow(), timezone
+
+
+def plain():
+    return datetime.utcnow()

@@ -1,0 +1,10 @@
+# infractl-case: mode=aware calls=1 refs=0
+from datetime import (
+    date,  # calendar days
+    datetime,
+    timezone,
+)
+
+
+def now():
+    return datetime.now(timezone.utc)

@@ -1,0 +1,9 @@
+# infractl-case: mode=aware calls=1 refs=0
+from datetime import (
+    date,  # calendar days
+    datetime,
+)
+
+
+def now():
+    return datetime.utcnow()

@@ -1,0 +1,6 @@
+# infractl-case: mode=aware target=py310 calls=1 refs=0
+import datetime as dt
+
+
+def now():
+    return dt.datetime.now(dt.timezone.utc)

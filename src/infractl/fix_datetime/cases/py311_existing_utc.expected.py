@@ -1,0 +1,6 @@
+# infractl-case: mode=aware target=py311 calls=1 refs=0
+from datetime import UTC, datetime
+
+
+def now():
+    return datetime.now(UTC)

@@ -1,0 +1,6 @@
+# infractl-case: mode=aware target=py312 calls=1 refs=0
+from datetime import UTC, date, datetime
+
+
+def now():
+    return datetime.now(UTC)

@@ -1,0 +1,11 @@
+# infractl-case: mode=aware calls=3 refs=0
+from datetime import datetime
+
+
+def parse(ts, row):
+    first = datetime.utcfromtimestamp(ts)
+    second = datetime.utcfromtimestamp(row["created"] / 1000)
+    third = datetime.utcfromtimestamp(
+        ts,
+    )
+    return first, second, third

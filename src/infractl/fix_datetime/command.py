@@ -1,0 +1,230 @@
+"""``infractl fix-datetime``: find the files that use utcnow()/utcfromtimestamp(), rewrite them.
+
+The pipeline is built for big trees: walk (``infractl.files``), read bytes, keep only files whose
+bytes mention ``utcnow``/``utcfromtimestamp`` (no parsing, no libcst import until then), rewrite
+those in-process or in worker processes (``workers``), then write, diff or just report.
+
+Exit codes: 0 when every rewrite was written (or, with --check, nothing would change); 1 with
+--check and changes pending, or when a file could not be processed (an error finding: it is left
+untouched, the others are still rewritten), or on hazard warnings with --strict; 2 on bad input
+(missing path, bad configuration) or when there were candidate files and none could be processed.
+--diff prints the diff and exits 0 (1 with --check and changes pending).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from infractl.config import load_config
+from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
+from infractl.files import iter_files
+from infractl.findings import Finding, Severity, fails
+from infractl.fix_datetime.workers import RULE_DECODE, FileResult, fix_all, mentions_utc_naive, worker_count
+
+MODES = ("aware", "naive")
+TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
+CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs")
+READ_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str
+    target_version: str | None
+    exclude: tuple[str, ...]
+    jobs: int | None
+    root: Path  # exclude globs are relative to it: the config file's directory, else the cwd
+
+
+def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path) -> int:
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.exists():
+            raise InfractlError(f"path does not exist: {path}")
+    if diff and fmt in ("sarif", "github"):
+        raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
+    settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path)
+    files = list(iter_files(paths, (".py",), settings.exclude, settings.root))
+    items, unreadable = read_candidates(files)
+    workers = worker_count(settings.jobs, items)
+    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table")
+    results = [*unreadable, *results]
+    dry_run = check or diff
+    if not dry_run:
+        results = write_changes(results)
+    diffs = unified_diffs(items, results) if diff else {}
+    if diff and fmt == "table":
+        sys.stdout.write("".join(diffs.values()))
+    report = build_report(results, len(files), dry_run, settings, diffs if fmt == "json" else {})
+    emit(report, fmt, to_stderr=diff)
+    return exit_code(results, report.findings, check, strict)
+
+
+def resolve_settings(paths, mode, target_version, exclude, jobs, config_path) -> Settings:
+    """Flags win over ``[tool.infractl.fix_datetime]``; exclude globs from both apply."""
+    config = load_config(paths[0] if paths else None, config_path)
+    section = config.section("fix_datetime")
+    where = f"{config.source}: [tool.infractl.fix_datetime]"
+    unknown = sorted(set(section) - set(CONFIG_KEYS))
+    if unknown:
+        raise InfractlError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(CONFIG_KEYS)})")
+    configured_exclude = section.get("exclude", [])
+    if isinstance(configured_exclude, str):
+        configured_exclude = [configured_exclude]
+    if not isinstance(configured_exclude, list) or not all(isinstance(g, str) for g in configured_exclude):
+        raise InfractlError(f"{where}: exclude must be a list of glob strings")
+    mode = mode or section.get("mode", "aware")
+    if mode not in MODES:
+        raise InfractlError(f"{where}: mode must be one of {', '.join(MODES)}, not {mode!r}")
+    target_version = target_version or section.get("target_version")
+    if target_version is not None and target_version not in TARGET_VERSIONS:
+        raise InfractlError(f"{where}: target_version must be one of {', '.join(TARGET_VERSIONS)}")
+    jobs = jobs or section.get("jobs")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise InfractlError(f"{where}: jobs must be a positive integer")
+    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root)
+
+
+def read_candidates(files: list[Path]) -> tuple[list[tuple[str, bytes]], list[FileResult]]:
+    """The (path, bytes) of files worth parsing, and the files that could not even be read."""
+    items, unreadable = [], []
+    for path in files:
+        name = str(path)
+        try:
+            data = read_bytes(name)
+        except OSError as exc:
+            finding = Finding(name, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
+            unreadable.append(FileResult(name, None, findings=(finding,), failed=True))
+            continue
+        if mentions_utc_naive(data):
+            items.append((name, data))
+    return items, unreadable
+
+
+def read_bytes(name: str) -> bytes:
+    """The whole file; raw os.read is ~25% faster than open() per file, which shows on big trees."""
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, READ_CHUNK):  # until EOF: a short read is not the end of the file
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def write_changes(results: list[FileResult]) -> list[FileResult]:
+    """Write every rewritten file atomically; a failed write becomes an error finding."""
+    from infractl.fsio import atomic_write_bytes
+
+    written = []
+    for result in results:
+        if result.new_data is not None:
+            try:
+                atomic_write_bytes(Path(result.path), result.new_data)
+            except OSError as exc:
+                finding = Finding(result.path, None, None, RULE_DECODE, Severity.ERROR,
+                                  f"cannot write: {exc.strerror}; file left unchanged")
+                result = FileResult(result.path, None, findings=(*result.findings, finding), failed=True)
+        written.append(result)
+    return written
+
+
+def unified_diffs(items: list[tuple[str, bytes]], results: list[FileResult]) -> dict[str, str]:
+    """One unified diff per changed file, in the file's own newlines (``patch -p1`` applies it)."""
+    import difflib
+
+    from infractl.fix_datetime.sourcefile import decode_source
+
+    originals = dict(items)
+    diffs = {}
+    for result in results:
+        if result.new_data is None:
+            continue
+        old = decode_source(originals[result.path]).text.splitlines(keepends=True)
+        new = decode_source(result.new_data).text.splitlines(keepends=True)
+        shown = Path(result.path).as_posix()
+        a, b = (shown, shown) if Path(shown).is_absolute() else (f"a/{shown}", f"b/{shown}")
+        lines = difflib.unified_diff(old, new, a, b, lineterm="\n")
+        # A last line without a newline needs git's marker, or the diff would not apply.
+        diffs[result.path] = "".join(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
+        )
+    return diffs
+
+
+def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
+    """The JSON document adds to render's keys: ``files`` (one entry per candidate file: path,
+    calls_fixed, refs_fixed, hazards, changed, error, and ``diff`` with --diff), ``mode``,
+    ``target_version``; ``summary`` has files_scanned, files_candidate, files_changed, calls_fixed,
+    refs_fixed, rewrites, hazards and written (False with --check/--diff)."""
+    from infractl.render import Report
+
+    findings = [finding for result in results for finding in result.findings]
+    changed = [r for r in results if r.new_data is not None]
+    rewrites = sum(r.calls_fixed + r.refs_fixed for r in changed)
+    hazards = sum(r.hazards for r in results)
+    verb = "would change" if dry_run else "changed"
+    headline = (f"{_plural(len(changed), 'file')} {verb}, {_plural(rewrites, 'rewrite')}, "
+                f"{_plural(hazards, 'hazard')} ({_plural(scanned, 'file')} scanned)")
+    rows = [
+        [r.path, r.calls_fixed, r.refs_fixed, r.hazards, _result_cell(r, dry_run)]
+        for r in results
+        if r.new_data is not None or r.findings
+    ]
+    files = []
+    for r in results:
+        entry = {"path": r.path, "calls_fixed": r.calls_fixed, "refs_fixed": r.refs_fixed,
+                 "hazards": r.hazards, "changed": r.new_data is not None, "error": r.failed}
+        if r.path in diffs:
+            entry["diff"] = diffs[r.path]
+        files.append(entry)
+    summary = {
+        "files_scanned": scanned,
+        "files_candidate": len(results),
+        "files_changed": len(changed),
+        "calls_fixed": sum(r.calls_fixed for r in changed),
+        "refs_fixed": sum(r.refs_fixed for r in changed),
+        "rewrites": rewrites,
+        "hazards": hazards,
+        "written": not dry_run,
+    }
+    extra = {"files": files, "mode": settings.mode, "target_version": settings.target_version}
+    return Report(command="fix-datetime", findings=findings, summary=summary, headline=headline,
+                  columns=["File", "Calls fixed", "References fixed", "Hazards", "Result"], rows=rows,
+                  extra=extra, group_by_path=True)
+
+
+def _result_cell(result: FileResult, dry_run: bool) -> str:
+    if result.failed:
+        return "error, left unchanged"
+    if result.new_data is None:
+        return "unchanged"
+    fixed = result.calls_fixed + result.refs_fixed
+    return f"{fixed} to fix" if dry_run else f"{fixed} fixed"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def emit(report, fmt: str, to_stderr: bool) -> None:
+    stream = sys.stderr if to_stderr else sys.stdout
+    if fmt == "table" and not report.rows and not report.findings and not stream.isatty():
+        # Nothing to tabulate: the one summary line, without paying ~25 ms to import rich.
+        stream.write(f"{report.headline}: 0 errors, 0 warnings, 0 info\n")
+        return
+    from infractl.render import print_report
+
+    print_report(report, fmt, to_stderr=to_stderr)
+
+
+def exit_code(results: list[FileResult], findings: list[Finding], check: bool, strict: bool) -> int:
+    if results and all(r.failed for r in results):
+        return EXIT_ERROR  # there was work to do and none of it could be done
+    if check and any(r.new_data is not None for r in results):
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK

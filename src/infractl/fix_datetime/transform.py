@@ -1,0 +1,169 @@
+"""Rewrite ``datetime.utcnow()`` / ``utcfromtimestamp()`` and references to them into aware calls.
+
+``X.utcnow()`` becomes ``X.now(timezone.utc)`` and ``X.utcfromtimestamp(t)`` becomes
+``X.fromtimestamp(t, tz=timezone.utc)`` (``--mode naive`` appends ``.replace(tzinfo=None)`` so values stay
+exactly as before). Names are resolved by qualified name, UTC is spelled with what the file already
+binds (see spelling.py), and only the rewritten expressions change: every other byte is kept, and a
+second run changes nothing.
+
+References that are not calls (``default=datetime.utcnow``, ``now_fn = datetime.utcnow``) become a
+module-level helper, ``utc_now()``, added once after the imports, rather than
+``functools.partial(datetime.now, timezone.utc)``. The helper serves both modes: naive mode needs a
+callable returning ``datetime.now(timezone.utc).replace(tzinfo=None)``, which a partial cannot express.
+It reads well where references live (``Column(DateTime, default=utc_now)``), needs no functools import,
+and is a plain named function: SQLAlchemy's default-callable introspection, Django's migration
+serializer, pickling and tracebacks all see ``module.utc_now``, while a partial over a builtin method has
+no ``__name__`` and shows up as an opaque ``functools.partial(<built-in method now ...>)``. It is also
+the one place to change if the project later wants its own clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MODES = ("aware", "naive")
+# a file can only call the standard library's utcnow if it imports datetime somewhere
+DATETIME_IMPORT = re.compile(r"\bfrom\s+datetime\b|\bimport\b[^\n]*\bdatetime\b")
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
+HELPERS = {
+    ("utcnow", "aware"): ("utc_now", "", "Current UTC time as an aware datetime.", ".now({tz})"),
+    ("utcnow", "naive"): (
+        "naive_utc_now", "", "Current UTC time as a naive datetime, as datetime.utcnow() returned.",
+        ".now({tz}).replace(tzinfo=None)",
+    ),
+    ("utcfromtimestamp", "aware"): (
+        "utc_from_timestamp", "timestamp: float", "Aware UTC datetime for a POSIX timestamp.",
+        ".fromtimestamp(timestamp, tz={tz})",
+    ),
+    ("utcfromtimestamp", "naive"): (
+        "naive_utc_from_timestamp", "timestamp: float",
+        "Naive UTC datetime for a POSIX timestamp, as datetime.utcfromtimestamp() returned.",
+        ".fromtimestamp(timestamp, tz={tz}).replace(tzinfo=None)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """A place to review. ``line``/``column`` (1-based) point into ``TransformResult.code``."""
+
+    line: int
+    column: int
+    rule: str  # stable id, "DT1xx"
+    message: str  # one-line why
+    fix: str  # one-line hint
+
+
+@dataclass(frozen=True)
+class TransformResult:
+    code: str  # new source text (identical to input when nothing changed)
+    calls_fixed: int  # utcnow()/utcfromtimestamp() calls rewritten
+    refs_fixed: int  # non-call references rewritten (default=datetime.utcnow, ...)
+    hazards: tuple[Hazard, ...]
+
+
+def transform_source(code: str, *, mode: str = "aware", target_version: str | None = None) -> TransformResult:
+    """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if target_version is not None and target_version not in TARGET_VERSIONS:
+        raise ValueError(f"target_version must be one of {', '.join(TARGET_VERSIONS)}, not {target_version!r}")
+    unchanged = TransformResult(code, 0, 0, ())
+    if "utcnow" not in code and "utcfromtimestamp" not in code:
+        return unchanged  # the cheap exit most files take
+    return _transform(code, mode, target_version) or unchanged
+
+
+def _transform(code: str, mode: str, target_version: str | None) -> TransformResult | None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from infractl.fix_datetime.analysis import collect_facts
+    from infractl.fix_datetime.hazards import RULES, find_hazards
+    from infractl.fix_datetime.imports import header_bounds, insert_statements, new_from_import
+    from infractl.fix_datetime.rewrite import Rewriter, code_with_positions
+    from infractl.fix_datetime.spelling import MODULE_LEVEL, Speller
+
+    module = cst.parse_module(code)  # a candidate must parse, even when it turns out to need nothing
+    if not DATETIME_IMPORT.search(code):
+        return None  # e.g. only arrow.utcnow(): no scope analysis needed to know nothing is the stdlib's
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # freshly parsed: no defensive copy needed
+    collector = collect_facts(wrapper)
+    facts, scopes = collector.facts, collector.scopes
+    if not facts.sites:
+        return None
+    global_scope = scopes[module]
+    py311 = target_version is not None and int(target_version[3:]) >= 11
+    speller = Speller(facts.imports, global_scope, py311)
+    calls = [s for s in facts.sites if s.call is not None]
+    refs = [s for s in facts.sites if s.call is None]
+    for site in calls:
+        site.tz = speller.utc_for(site.scope, site.attr.value) or ""
+    helpers, helper_names = _plan_helpers(module, speller, refs, mode)
+    calls = [s for s in calls if s.tz]
+    refs = [s for s in refs if s.kind in helper_names]
+    if not calls and not refs:
+        return None
+
+    anchors: list[tuple[cst.CSTNode, str]] = []
+    if mode == "aware":
+        # only values whose awareness changed: ``utcnow().replace(tzinfo=timezone.utc)`` was aware before
+        aware_nodes = {s.call for s in calls if s.outer_kind is None}
+        anchors = list(find_hazards(facts, collector.names_of, scopes, aware_nodes,
+                                    {s.call for s in calls}, {s.attr for s in refs}))
+    merges = {k: v for k, v in speller.plan.merges.items() if k is not MODULE_LEVEL}
+    rewriter = Rewriter(
+        calls + refs, helper_names, merges, mode == "naive", {a for a, _ in anchors}, facts.on_site_paths
+    )
+    new_module = module.visit(rewriter)
+    new_imports = speller.plan.merges.get(MODULE_LEVEL)
+    if new_imports or helpers:
+        limit = min((s.top_index for s in calls + refs), default=len(module.body))
+        import_index, helper_index = header_bounds(module, limit)
+        imports = [new_from_import(new_imports)] if new_imports else []
+        new_module = insert_statements(new_module, import_index, imports, helper_index, helpers)
+
+    # an anchor outside every rewritten subtree is still the very same node object in the new tree
+    updated = {anchor: rewriter.updated_anchors.get(anchor, anchor) for anchor, _ in anchors}
+    new_code, positions = code_with_positions(new_module, set(updated.values()))
+    hazards = []
+    for anchor, rule in anchors:
+        if updated[anchor] in positions:  # always, unless a rewrite swallowed the anchor
+            line, column = positions[updated[anchor]]
+            hazards.append(Hazard(line, column, rule, *RULES[rule]))
+    hazards.sort(key=lambda h: (h.line, h.column, h.rule))
+    return TransformResult(new_code, len(calls), len(refs), tuple(dict.fromkeys(hazards)))
+
+
+def _plan_helpers(module, speller, refs, mode: str):
+    """Helper functions for references, and the name each reference kind is rewritten to."""
+    import libcst as cst
+
+    helpers, names = [], {}
+    if not refs:
+        return helpers, names
+    cls = speller.class_for_module_level()
+    tz = speller.utc_for(speller.global_scope, cst.parse_expression(cls)) if cls else None
+    if not cls or not tz:
+        return helpers, names  # no safe spelling at module level: leave the references alone
+    top_level_functions = {stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.FunctionDef)}
+    ref_scopes = [s.scope for s in refs]
+    newline, indent = module.default_newline, module.default_indent
+    for kind in dict.fromkeys(s.kind for s in refs):
+        base, params, doc, body = HELPERS[(kind, mode)]
+        for name in (base, f"_{base}", f"{base}_helper"):
+            source = (
+                f"def {name}({params}) -> {cls}:{newline}"
+                f'{indent}"""{doc}"""{newline}'
+                f"{indent}return {cls}{body.format(tz=tz)}{newline}"
+            )
+            existing = top_level_functions.get(name)
+            if existing is not None and module.code_for_node(existing.with_changes(leading_lines=())) == source:
+                names[kind] = name  # a previous run (or the author) already added exactly this helper
+                break
+            if speller.is_free(name, *ref_scopes):
+                names[kind] = name
+                helpers.append(cst.parse_statement(source, config=module.config_for_parsing))
+                break
+    return helpers, names

@@ -1,0 +1,126 @@
+"""``verify-db --fix-migration``: write a new Alembic revision that sets ``now()`` server defaults.
+
+It only renders a file from the static final state (no database access) and only touches the
+columns that DB001 (missing), DB002 (constant) or DB003 (not transaction time) report.
+``downgrade()`` restores each previous default exactly as the migrations had it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from infractl.errors import InfractlError
+from infractl.verify_db.migration_state import ColumnState
+from infractl.verify_db.migrations import MigrationState, load_state
+from infractl.verify_db.rules import RuleSettings, check_column, is_timestamp_type
+
+FIXED_RULES = frozenset({"DB001", "DB002", "DB003"})
+FILE_SUFFIX = "_infractl_fix_timestamp_defaults.py"
+
+
+def columns_to_fix(state: MigrationState, settings: RuleSettings) -> list[ColumnState]:
+    return [
+        col
+        for table in sorted(state.tables)
+        for _, col in sorted(state.tables[table].items())
+        if is_timestamp_type(col.data_type) and any(f.rule in FIXED_RULES for f in check_column(col, settings))
+    ]
+
+
+def render_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None,
+                         create_date: datetime | None = None) -> tuple[Path, str] | None:
+    """The new revision file's path and content, or None when no column needs a fix."""
+    state = load_state(Path(path))
+    columns = columns_to_fix(state, settings)
+    if not columns:
+        return None
+    if len(state.heads) != 1:
+        raise InfractlError(f"cannot write a fix migration: multiple heads ({', '.join(state.heads)}); "
+                            "run `alembic merge heads` first")
+    revision = revision_id or _new_revision_id(state)
+    if revision in state.revisions:
+        raise InfractlError(f"revision id {revision} already exists in {path}")
+    head = state.heads[0]
+    when = create_date or datetime.now(UTC)
+    listing = "\n".join(f"- {col.table}.{col.column}" for col in columns)
+    upgrades = "\n".join(_alter(col, 'sa.text("now()")') for col in columns)
+    downgrades = "\n".join(_alter(col, _previous_default(col)) for col in reversed(columns))
+    content = f'''"""infractl: fix timestamp server defaults
+
+Sets server_default now() (transaction time) on:
+{listing}
+
+Revision ID: {revision}
+Revises: {head}
+Create Date: {when}
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = {_py(revision)}
+down_revision = {_py(head)}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+{upgrades}
+
+
+def downgrade() -> None:
+{downgrades}
+'''
+    return Path(path) / f"{revision}{FILE_SUFFIX}", content
+
+
+def write_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None) -> Path | None:
+    """Write the fix revision next to the others; None when nothing needs fixing. Never overwrites."""
+    from infractl.fsio import atomic_write_bytes
+
+    rendered = render_fix_migration(path, settings, revision_id=revision_id)
+    if rendered is None:
+        return None
+    target, content = rendered
+    if target.exists():
+        raise InfractlError(f"refusing to overwrite existing file {target}")
+    atomic_write_bytes(target, content.encode("utf-8"))
+    return target
+
+
+def _alter(col: ColumnState, server_default: str) -> str:
+    timezone_aware = col.data_type.lower() == "timestamp with time zone"
+    schema = f"\n        schema={_py(col.schema)}," if col.schema else ""
+    return (f"    op.alter_column(\n"
+            f"        {_py(col.bare_table or col.table)},\n"
+            f"        {_py(col.column)},\n"
+            f"        server_default={server_default},\n"
+            f"        existing_type=sa.DateTime(timezone={timezone_aware}),\n"
+            f"        existing_nullable={col.nullable},{schema}\n"
+            f"    )")
+
+
+def _previous_default(col: ColumnState) -> str:
+    previous = col.server_default
+    if previous is None:
+        return "None"
+    if previous.literal is not None:  # the plain string it was, so PostgreSQL freezes it again as before
+        return _py(previous.literal)
+    return f"sa.text({_py(previous.sql or '')})"
+
+
+def _new_revision_id(state: MigrationState) -> str:
+    while True:
+        revision = uuid.uuid4().hex[-12:]
+        if revision not in state.revisions:
+            return revision
+
+
+def _py(text: str) -> str:
+    """A double-quoted Python string literal (JSON escapes are valid Python escapes)."""
+    return json.dumps(text, ensure_ascii=False)

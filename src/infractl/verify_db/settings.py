@@ -1,0 +1,115 @@
+"""``[tool.infractl.db]`` -> what verify-db needs: where the database is, and how strict the rules are.
+
+Keys: url, schemas, patterns, columns, update_patterns, naive_severity, nullable_severity, ignore,
+connect_timeout (seconds), statement_timeout (seconds), migrations (default path for --migrations).
+Command-line flags win over the file; ``DATABASE_URL`` sits between them for the URL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infractl.errors import InfractlError
+from infractl.findings import Severity
+from infractl.verify_db import rules
+from infractl.verify_db.rules import RULES, RuleSettings
+
+KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
+              "ignore", "connect_timeout", "statement_timeout", "migrations"}
+DEFAULT_SCHEMAS = ("public",)
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_STATEMENT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """How to reach the database and how long to wait for it."""
+
+    url: str | None
+    schemas: tuple[str, ...]
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
+
+
+def rule_settings(section: dict[str, Any]) -> RuleSettings:
+    """RuleSettings from the config section; missing keys keep the rules' defaults."""
+    _reject_unknown(section)
+    defaults = RuleSettings()
+    known_ids = {rule.id for rule in (*RULES, *getattr(rules, "MIGRATION_RULES", ()))}
+    ignore = _strings(section, "ignore", ())
+    unknown_ids = sorted(set(ignore) - known_ids)
+    if unknown_ids:
+        raise InfractlError(f"[tool.infractl.db] ignore: unknown rule id(s) {', '.join(unknown_ids)} "
+                            f"(known: {', '.join(sorted(known_ids))})")
+    return RuleSettings(
+        patterns=_strings(section, "patterns", defaults.patterns),
+        columns=_strings(section, "columns", defaults.columns),
+        update_patterns=_strings(section, "update_patterns", defaults.update_patterns),
+        naive_severity=_severity(section, "naive_severity", defaults.naive_severity),
+        nullable_severity=_severity(section, "nullable_severity", defaults.nullable_severity),
+        ignore=ignore,
+    )
+
+
+def live_settings(section: dict[str, Any], url_flag: str | None, schema_flags: list[str]) -> LiveSettings:
+    """The flag wins, then ``DATABASE_URL``, then the config file."""
+    url = url_flag or os.environ.get("DATABASE_URL") or section.get("url")
+    if url is not None and not isinstance(url, str):
+        raise InfractlError("[tool.infractl.db] url must be a string")
+    schemas = tuple(schema_flags) or _strings(section, "schemas", DEFAULT_SCHEMAS)
+    if not schemas:
+        raise InfractlError("[tool.infractl.db] schemas must name at least one schema")
+    return LiveSettings(
+        url=url or None,
+        schemas=tuple(dict.fromkeys(schemas)),  # repeated --schema flags check a schema once
+        connect_timeout=_seconds(section, "connect_timeout", DEFAULT_CONNECT_TIMEOUT),
+        statement_timeout=_seconds(section, "statement_timeout", DEFAULT_STATEMENT_TIMEOUT),
+    )
+
+
+def migrations_path(section: dict[str, Any], root: Path) -> Path | None:
+    """The configured default for ``--migrations``, relative to the config file's directory."""
+    value = section.get("migrations")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise InfractlError("[tool.infractl.db] migrations must be a path string")
+    return root / value
+
+
+def _reject_unknown(section: dict[str, Any]) -> None:
+    unknown = sorted(set(section) - KNOWN_KEYS)
+    if unknown:
+        raise InfractlError(f"[tool.infractl.db] unknown key(s): {', '.join(unknown)} "
+                            f"(known: {', '.join(sorted(KNOWN_KEYS))})")
+
+
+def _strings(section: dict[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = section.get(key)
+    if value is None:
+        return tuple(default)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise InfractlError(f"[tool.infractl.db] {key} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _severity(section: dict[str, Any], key: str, default: Severity) -> Severity:
+    value = section.get(key)
+    if value is None:
+        return default
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        raise InfractlError(f"[tool.infractl.db] {key} must be one of error, warning, info; got {value!r}") from None
+
+
+def _seconds(section: dict[str, Any], key: str, default: float) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise InfractlError(f"[tool.infractl.db] {key} must be a positive number of seconds; got {value!r}")
+    return float(value)

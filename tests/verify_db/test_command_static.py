@@ -1,0 +1,80 @@
+"""verify-db's static mode as a command: flags dispatch to the migrations checker and the fix writer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from infractl import cli
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def in_empty_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_live_flags_and_static_flags_do_not_mix(in_empty_dir):
+    url = "postgresql://app:pw@127.0.0.1:1/app"
+    (in_empty_dir / "versions").mkdir()
+    result = runner.invoke(cli.app, ["verify-db", "--url", url, "--migrations", "versions"])
+    assert result.exit_code == 2 and "cannot be combined" in result.stderr
+    result = runner.invoke(cli.app, ["verify-db", "--url", url, "--dry-run"])
+    assert result.exit_code == 2 and "--dry-run only applies to --fix-migration" in result.stderr
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "no/such/dir"])
+    assert result.exit_code == 2 and "migrations path not found: no/such/dir" in result.stderr
+
+
+REVISION = '''"""create invoices"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "ab12cd34ef56"
+down_revision = None
+
+
+def upgrade():
+    op.create_table(
+        "invoices",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default="now()", nullable=False),
+    )
+'''
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"]])
+def test_migrations_flags_dispatch_to_the_static_checker_and_fixer(in_empty_dir, fmt):
+    versions = in_empty_dir / "versions"
+    versions.mkdir()
+    (versions / "ab12cd34ef56_create_invoices.py").write_text(REVISION)
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", *fmt])
+    assert result.exit_code == 1 and "DB002" in result.stdout
+    result = runner.invoke(cli.app, ["verify-db", "--fix-migration", "versions", "--dry-run", *fmt])
+    assert result.exit_code == 1  # nothing written, so the findings stand
+    assert [p.name for p in versions.iterdir()] == ["ab12cd34ef56_create_invoices.py"]
+    revision_text = json.loads(result.stdout)["fix_migration"]["content"] if fmt else result.stdout
+    assert 'down_revision = "ab12cd34ef56"' in revision_text or "down_revision = 'ab12cd34ef56'" in revision_text
+    (in_empty_dir / "pyproject.toml").write_text('[tool.infractl.db]\nmigrations = "versions"\n')
+    result = runner.invoke(cli.app, ["verify-db", "--fix-migration", "versions", *fmt])
+    assert result.exit_code == 0, result.output  # the new revision fixes DB002; re-checked after writing
+    assert len(list(versions.glob("*.py"))) == 2
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["findings"] == []
+
+
+def test_configured_migrations_are_checked_when_no_database_url_exists(in_empty_dir):
+    versions = in_empty_dir / "db" / "versions"
+    versions.mkdir(parents=True)
+    (versions / "ab12cd34ef56_create_invoices.py").write_text(REVISION)
+    (in_empty_dir / "pyproject.toml").write_text('[tool.infractl.db]\nmigrations = "db/versions"\n')
+    result = runner.invoke(cli.app, ["verify-db", "--json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["source"] == "migrations" and [f["rule"] for f in document["findings"]] == ["DB002"]
+    result = runner.invoke(cli.app, ["verify-db", "--url", "postgresql://app:pw@127.0.0.1:1/app"])
+    assert result.exit_code == 2 and "cannot connect" in result.stderr  # a URL means the live check

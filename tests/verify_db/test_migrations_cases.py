@@ -1,0 +1,64 @@
+"""Fixit-style cases: every directory under tests/fixtures/migrations with an ``expected.json`` is a test.
+
+A case is a real Alembic ``versions/`` tree plus ``expected.json``::
+
+    {"description": "...",
+     "findings": [{"rule": "DB002", "file": "x.py", "line": 22, "message": "substring"}],
+     "heads": ["rev"],                 # optional
+     "settings": {"ignore": ["DB004"]},  # optional RuleSettings overrides
+     "error": "substring"}             # instead of findings: check_migrations must raise InfractlError
+
+``file`` is the revision file's name, or "." for the versions directory itself (chain findings).
+Adding a case directory adds a test; nothing here lists them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infractl.errors import InfractlError
+from infractl.verify_db.migrations import check_migrations
+from infractl.verify_db.rules import RuleSettings
+
+CASES_ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
+CASES = sorted(p.parent for p in CASES_ROOT.glob("*/expected.json"))
+
+
+def load_case(case: Path) -> tuple[dict, Path, RuleSettings]:
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    overrides = {key: tuple(value) if isinstance(value, list) else value
+                 for key, value in expected.get("settings", {}).items()}
+    return expected, case / "versions", RuleSettings(**overrides)
+
+
+def finding_key(finding, versions: Path) -> tuple:
+    path = Path(finding.path)
+    return finding.rule, "." if path == versions else path.name, finding.line
+
+
+def test_there_are_cases_for_every_rule():
+    rules_covered = {f["rule"] for case in CASES for f in load_case(case)[0].get("findings", [])}
+    assert {"DB001", "DB002", "DB003", "DB004", "DB005", "DB006", "DB007", "DB101"} <= rules_covered
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(case: Path):
+    expected, versions, settings = load_case(case)
+    if "error" in expected:
+        with pytest.raises(InfractlError) as info:
+            check_migrations(versions, settings)
+        assert expected["error"] in str(info.value)
+        assert "\n" not in str(info.value)
+        return
+    findings, state = check_migrations(versions, settings)
+    got = sorted(finding_key(f, versions) for f in findings)
+    want = sorted((f["rule"], f["file"], f["line"]) for f in expected["findings"])
+    assert got == want, [f"{f.rule} {Path(f.path).name}:{f.line} {f.message}" for f in findings]
+    by_key = {finding_key(f, versions): f for f in findings}
+    for item in expected["findings"]:
+        assert item.get("message", "") in by_key[(item["rule"], item["file"], item["line"])].message
+    if "heads" in expected:
+        assert state.heads == expected["heads"]
