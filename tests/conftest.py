@@ -6,7 +6,6 @@ import os
 import uuid
 
 import pytest
-
 from support.pgcluster import Cluster, cluster_from_url, start_cluster
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 
@@ -38,7 +39,7 @@ FormatOpt = Annotated[
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the run too (exit 1).")]
 ConfigOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--config", help="Read this pyproject.toml / infractl.toml instead of the nearest one.",
                  dir_okay=False),
 ]
@@ -66,7 +67,7 @@ def run_guarded(action: Callable[[], int]) -> None:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:
         if os.environ.get("INFRACTL_DEBUG") == "1":
             raise
         _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
@@ -90,7 +91,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
@@ -118,23 +119,23 @@ class TargetVersion(str, Enum):
 
 @app.command("fix-datetime")
 def fix_datetime(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: .).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
     mode: Annotated[
-        Optional[DatetimeMode],
+        DatetimeMode | None,
         typer.Option("--mode", help="aware: return aware datetimes (default). naive: keep naive values "
                      "with .now(timezone.utc).replace(tzinfo=None)."),
     ] = None,
     target_version: Annotated[
-        Optional[TargetVersion],
+        TargetVersion | None,
         typer.Option("--target-version", help="Oldest Python the code must run on; py311+ may use datetime.UTC."),
     ] = None,
     exclude: Annotated[
-        Optional[list[str]], typer.Option("--exclude", help="Skip paths matching this glob (repeatable).")
+        list[str] | None, typer.Option("--exclude", help="Skip paths matching this glob (repeatable).")
     ] = None,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", "-j", min=1, help="Most worker processes (default: CPUs; small runs stay "
                      "in-process, -j 1 always does)."),
     ] = None,
@@ -175,19 +176,19 @@ def fix_datetime(
 @app.command("verify-db")
 def verify_db(
     url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--url", help="SQLAlchemy URL (default: $DATABASE_URL, then [tool.infractl.db] url).",
                      show_default=False),
     ] = None,
     schema: Annotated[
-        Optional[list[str]], typer.Option("--schema", help="Schema to check (repeatable; default: public).")
+        list[str] | None, typer.Option("--schema", help="Schema to check (repeatable; default: public).")
     ] = None,
     migrations: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--migrations", help="Check Alembic revision files statically instead (no database)."),
     ] = None,
     fix_migration: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--fix-migration", help="Write a new Alembic revision fixing server defaults into this "
                      "directory (use with --migrations)."),
     ] = None,

@@ -7,8 +7,8 @@ VCS and cache directories, and any ``--exclude`` glob (matched like a ``.gitigno
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "node_modules",

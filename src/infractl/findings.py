@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable
 
 
 class Severity(str, Enum):
@@ -27,9 +27,9 @@ class Finding:
     fix: str = ""
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        # Built by hand: dataclasses.asdict deep-copies and is ~10x slower on thousands of findings.
+        return {"rule": self.rule, "severity": self.severity.value, "path": self.path, "line": self.line,
+                "column": self.column, "message": self.message, "fix": self.fix}
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:

@@ -205,7 +205,8 @@ def test_patterns_filter_the_same_in_sql_and_in_python(pg_database, patterns):
     'createdXat' guards the escaping: '_' is a literal in a glob but a wildcard in LIKE."""
     execute(pg_database, "CREATE TABLE t (created_at timestamptz, \"createdXat\" timestamptz, stamp1 timestamptz, "
                          "stamps timestamptz, stamp timestamptz)")
-    findings, snapshot = check(pg_database, settings=RuleSettings(patterns=patterns, ignore=("DB005",)))
+    findings, snapshot = check(pg_database, settings=RuleSettings(patterns=patterns, ignore=("DB005",),
+                                                                   optional_when_nullable=False))
     assert snapshot.prefiltered is ("[" not in "".join(patterns))
     expected = {"public.t.created_at", "public.t.stamp1"} | ({"public.t.stamps"} if "stamp?" in patterns else set())
     assert {f.message.split(" ")[0] for f in findings} == expected

@@ -212,11 +212,6 @@ def _plural(count: int, noun: str) -> str:
 
 
 def emit(report, fmt: str, to_stderr: bool) -> None:
-    stream = sys.stderr if to_stderr else sys.stdout
-    if fmt == "table" and not report.rows and not report.findings and not stream.isatty():
-        # Nothing to tabulate: the one summary line, without paying ~25 ms to import rich.
-        stream.write(f"{report.headline}: 0 errors, 0 warnings, 0 info\n")
-        return
     from infractl.render import print_report
 
     print_report(report, fmt, to_stderr=to_stderr)

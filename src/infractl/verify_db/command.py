@@ -107,5 +107,7 @@ def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSetti
         if fmt == "table":  # machine formats carry the content in the document instead
             sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return {"path": str(target), "written": False, "content": content}
+    if target.exists():  # a revision id collision is unlikely; overwriting a user's file is never fine
+        raise InfractlError(f"--fix-migration: {target} already exists; nothing written")
     atomic_write_bytes(target, content.encode("utf-8"))
     return {"path": str(target), "written": True}

@@ -48,12 +48,12 @@ class DefaultKind(str, Enum):
     UNRECOGNISED = "unrecognised"
 
 
-_TRANSACTION_TIME = re.compile(r"^(now\(\)|current_timestamp(\(\d\))?|transaction_timestamp\(\))$", re.I)
-_OTHER_TIME = re.compile(r"^(clock_timestamp\(\)|statement_timestamp\(\)|localtimestamp(\(\d\))?)$", re.I)
+_TRANSACTION_TIME = re.compile(r"^(now\(\)|current_timestamp(\(\d\))?|transaction_timestamp\(\))$", re.IGNORECASE)
+_OTHER_TIME = re.compile(r"^(clock_timestamp\(\)|statement_timestamp\(\)|localtimestamp(\(\d\))?)$", re.IGNORECASE)
 _UTC = r"'(?:utc|etc/utc|z|gmt)'(?:::text)?"
-_TIMEZONE_CALL = re.compile(rf"^timezone\(\s*{_UTC}\s*,\s*(?P<inner>.+)\)$", re.I)
-_AT_TIME_ZONE = re.compile(rf"^\(?(?P<inner>.+?)\s+at\s+time\s+zone\s+{_UTC}\)?$", re.I)
-_CONSTANT = re.compile(r"^'[^']*'(::[a-z ]+(\(\d\))?)?$", re.I)
+_TIMEZONE_CALL = re.compile(rf"^timezone\(\s*{_UTC}\s*,\s*(?P<inner>.+)\)$", re.IGNORECASE)
+_AT_TIME_ZONE = re.compile(rf"^\(?(?P<inner>.+?)\s+at\s+time\s+zone\s+{_UTC}\)?$", re.IGNORECASE)
+_CONSTANT = re.compile(r"^'[^']*'(::[a-z ]+(\(\d\))?)?$", re.IGNORECASE)
 
 
 def classify_default(expr: str | None) -> DefaultKind:
@@ -109,12 +109,19 @@ class RuleSettings:
     naive_severity: Severity = NAIVE_TIMESTAMP.severity
     nullable_severity: Severity = NULLABLE.severity
     ignore: tuple[str, ...] = field(default_factory=tuple)  # rule ids to skip
+    # A nullable timestamp without a default that only a wildcard caught (deleted_at, expires_at,
+    # last_login_at) records an event that may never happen: optional by design, not a forgotten now().
+    optional_when_nullable: bool = True
 
     def wants(self, table: str, column: str) -> bool:
+        return self.named(table, column) or any(fnmatch.fnmatchcase(column, p) for p in self.patterns)
+
+    def named(self, table: str, column: str) -> bool:
+        """Listed explicitly, or matched by a pattern without wildcards (``created_at``)."""
         bare_table = table.rsplit(".", 1)[-1]
         if f"{table}.{column}" in self.columns or f"{bare_table}.{column}" in self.columns:
             return True
-        return any(fnmatch.fnmatchcase(column, pattern) for pattern in self.patterns)
+        return any(column == p for p in self.patterns if not any(ch in p for ch in "*?["))
 
 
 def is_timestamp_type(data_type: str) -> bool:
@@ -136,10 +143,13 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
     explicit = any(name.endswith(f"{col.table.rsplit('.', 1)[-1]}.{col.column}") for name in settings.columns)
     if not is_timestamp_type(col.data_type) and not explicit:
         return []
+    kind = classify_default(col.default)
+    if (settings.optional_when_nullable and col.nullable and kind is DefaultKind.MISSING
+            and not settings.named(col.table, col.column)):
+        return []
     where = f"{col.table}.{col.column}"
     suffix = f" ({col.note})" if col.note else ""
     found: list[tuple[Rule, str, Severity | None]] = []
-    kind = classify_default(col.default)
     if kind is DefaultKind.MISSING:
         found.append((MISSING_DEFAULT, f"{where} has no server default{suffix}", None))
     elif kind is DefaultKind.CONSTANT:
@@ -185,8 +195,12 @@ _TOUCH_TRIGGER = (
 
 SQL_EXAMPLES: dict[str, RuleExamples] = {
     "DB001": RuleExamples(
-        valid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL DEFAULT now())",),
-        invalid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL)",),
+        valid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL DEFAULT now())",
+               # optional event time: nullable, no default, caught only by the *_at wildcard
+               "CREATE TABLE {table} (id int, deleted_at timestamptz)"),
+        invalid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL)",
+                 "CREATE TABLE {table} (id int, updated_at timestamptz)",
+                 "CREATE TABLE {table} (id int, received_at timestamptz NOT NULL)"),
     ),
     "DB002": RuleExamples(
         valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
@@ -215,7 +229,8 @@ SQL_EXAMPLES: dict[str, RuleExamples] = {
     "DB005": RuleExamples(
         valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",),
         invalid=("CREATE TABLE {table} (created_at timestamptz DEFAULT now())",
-                 "CREATE TABLE {table} (deleted_at timestamptz)"),
+                 "CREATE TABLE {table} (deleted_at timestamptz DEFAULT now())",
+                 "CREATE TABLE {table} (updated_at timestamptz)"),
     ),
     "DB006": RuleExamples(
         valid=("CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "

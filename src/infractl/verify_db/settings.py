@@ -1,6 +1,7 @@
 """``[tool.infractl.db]`` -> what verify-db needs: where the database is, and how strict the rules are.
 
 Keys: url, schemas, patterns, columns, update_patterns, naive_severity, nullable_severity, ignore,
+optional_when_nullable (skip nullable wildcard-matched columns without a default),
 connect_timeout (seconds), statement_timeout (seconds), migrations (default path for --migrations).
 Command-line flags win over the file; ``DATABASE_URL`` sits between them for the URL.
 """
@@ -18,7 +19,7 @@ from infractl.verify_db import rules
 from infractl.verify_db.rules import RULES, RuleSettings
 
 KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
-              "ignore", "connect_timeout", "statement_timeout", "migrations"}
+              "ignore", "optional_when_nullable", "connect_timeout", "statement_timeout", "migrations"}
 DEFAULT_SCHEMAS = ("public",)
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 30.0
@@ -38,7 +39,7 @@ def rule_settings(section: dict[str, Any]) -> RuleSettings:
     """RuleSettings from the config section; missing keys keep the rules' defaults."""
     _reject_unknown(section)
     defaults = RuleSettings()
-    known_ids = {rule.id for rule in (*RULES, *getattr(rules, "MIGRATION_RULES", ()))}
+    known_ids = {rule.id for rule in (*RULES, *rules.MIGRATION_RULES)}
     ignore = _strings(section, "ignore", ())
     unknown_ids = sorted(set(ignore) - known_ids)
     if unknown_ids:
@@ -51,7 +52,15 @@ def rule_settings(section: dict[str, Any]) -> RuleSettings:
         naive_severity=_severity(section, "naive_severity", defaults.naive_severity),
         nullable_severity=_severity(section, "nullable_severity", defaults.nullable_severity),
         ignore=ignore,
+        optional_when_nullable=_flag(section, "optional_when_nullable", defaults.optional_when_nullable),
     )
+
+
+def _flag(section: dict[str, Any], key: str, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise InfractlError(f"[tool.infractl.db] {key} must be true or false")
+    return value
 
 
 def live_settings(section: dict[str, Any], url_flag: str | None, schema_flags: list[str]) -> LiveSettings:
