@@ -71,6 +71,7 @@ def test_ctrl_c_exits_130(capsys):
 
     code, err = _guarded_exit_code(action, capsys)
     assert code == 130
+    assert "interrupted" in err
 
 
 def test_cli_start_up_imports_no_heavy_library():
