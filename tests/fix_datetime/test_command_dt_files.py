@@ -1,39 +1,21 @@
 """fix-datetime on real files: what is rewritten, what is kept byte for byte, what is skipped."""
 
 import codecs
-import json
 import shutil
 import stat
-from pathlib import Path
 
 import pytest
+from support.fixdt import FIXTURE, run_fix, snapshot
 
 from infractl.errors import InfractlError
-from infractl.fix_datetime import command, workers
+from infractl.fix_datetime import workers
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "fix_datetime" / "service"
 NAIVE = (b"utcnow", b"utcfromtimestamp")
 
 
 def fix(capsys, *paths, fmt="json", **options):
-    """Run the command in-process; returns (exit code, parsed JSON or the text printed)."""
-    arguments = {"check": False, "diff": False, "mode": None, "target_version": None, "exclude": [],
-                 "jobs": None, "fmt": fmt, "strict": False, "config_path": None, **options}
-    code = command.run(paths=[Path(p) for p in paths or ["."]], **arguments)
-    out = capsys.readouterr().out
-    return code, json.loads(out) if fmt == "json" else out
-
-
-@pytest.fixture
-def service(tmp_path, monkeypatch):
-    tree = tmp_path / "service"
-    shutil.copytree(FIXTURE, tree)
-    monkeypatch.chdir(tree)
-    return tree
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.py"))}
+    """(exit code, stdout parsed when JSON) of an in-process run."""
+    return run_fix(capsys, *paths, fmt=fmt, **options)[:2]
 
 
 def test_fixture_tree_is_rewritten_and_still_compiles(service, capsys):

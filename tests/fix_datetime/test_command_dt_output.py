@@ -1,38 +1,13 @@
 """fix-datetime's modes and outputs: --check, --diff, --json, the summary, and what it imports."""
 
-import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
+from support.fixdt import run_fix, snapshot
 
-from infractl.fix_datetime import command
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "fix_datetime" / "service"
 CHANGED = ["app/api/handlers.py", "app/clock.py", "app/db.py", "app/models.py"]
 
-
-def fix(capsys, *paths, fmt="json", **options):
-    """Run the command in-process; returns (exit code, stdout (parsed when JSON), stderr)."""
-    arguments = {"check": False, "diff": False, "mode": None, "target_version": None, "exclude": [],
-                 "jobs": None, "fmt": fmt, "strict": False, "config_path": None, **options}
-    code = command.run(paths=[Path(p) for p in paths or ["."]], **arguments)
-    captured = capsys.readouterr()
-    return code, json.loads(captured.out) if fmt == "json" else captured.out, captured.err
-
-
-@pytest.fixture
-def service(tmp_path, monkeypatch):
-    tree = tmp_path / "service"
-    shutil.copytree(FIXTURE, tree)
-    monkeypatch.chdir(tree)
-    return tree
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.py"))}
+fix = run_fix
 
 
 def test_check_exits_1_with_pending_changes_and_0_when_clean(service, capsys):
