@@ -177,7 +177,7 @@ def fix_datetime(
 def verify_db(
     url: Annotated[
         str | None,
-        typer.Option("--url", help="SQLAlchemy URL (default: $DATABASE_URL, then [tool.infractl.db] url).",
+        typer.Option("--url", help="SQLAlchemy URL (default: $DATABASE_URL, then url in \\[tool.infractl.db]).",
                      show_default=False),
     ] = None,
     schema: Annotated[
