@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v patch >/dev/null 2>&1 || missing+=(patch)  # a test applies --diff output with patch(1)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "error: the tests need these Debian packages: ${missing[*]} (run as root, or install them)" >&2
