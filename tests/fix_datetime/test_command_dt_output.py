@@ -138,3 +138,28 @@ def test_a_run_without_candidate_files_never_imports_libcst(tmp_path):
     (tmp_path / "m9.py").write_text("from datetime import datetime\nx = datetime.utcnow()\n")
     code, heavy = probe(tmp_path, "fix-datetime", "--check", ".")
     assert code == 1 and "libcst" in heavy
+
+
+def test_check_reports_hazards_at_the_lines_on_disk(tmp_path, monkeypatch, capsys):
+    # The rewrite inserts a 5-line utc_now() helper above the hazard; --check changes nothing, so the
+    # hazard must point at the line as it is in the unchanged file, while a real run points at the new one.
+    source = (
+        "from datetime import datetime\n"
+        "from sqlalchemy import Column, DateTime\n"
+        "\n"
+        "created = Column(DateTime, default=datetime.utcnow)\n"
+        "stamp = datetime.utcnow().isoformat()\n"
+    )
+    target = tmp_path / "models.py"
+    target.write_text(source)
+    monkeypatch.chdir(tmp_path)
+    code, doc, _ = fix(capsys, "models.py", check=True)
+    assert code == 1
+    lines = {f["rule"]: f["line"] for f in doc["findings"]}
+    assert lines == {"DT106": 4, "DT105": 5}
+    assert source.splitlines()[lines["DT105"] - 1].startswith("stamp =")
+    code, doc, _ = fix(capsys, "models.py")
+    written = target.read_text().splitlines()
+    by_rule = {f["rule"]: f["line"] for f in doc["findings"]}
+    assert written[by_rule["DT105"] - 1].startswith("stamp =")
+    assert by_rule["DT105"] > 5

@@ -53,7 +53,11 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table")
     results = [*unreadable, *results]
     dry_run = check or diff
-    if not dry_run:
+    if dry_run:
+        # The transform reports hazards at lines of the rewritten code; nothing was written, so point
+        # at the file as it is on disk (an added import or helper shifts every line below it).
+        results = hazards_on_original_lines(items, results)
+    else:
         results = write_changes(results)
     diffs = unified_diffs(items, results) if diff else {}
     if diff and fmt == "table":
@@ -154,6 +158,45 @@ def unified_diffs(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
             line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
         )
     return diffs
+
+
+def hazards_on_original_lines(items: list[tuple[str, bytes]], results: list[FileResult]) -> list[FileResult]:
+    import dataclasses
+
+    from infractl.fix_datetime.sourcefile import decode_source
+
+    original = dict(items)
+    remapped = []
+    for result in results:
+        if result.new_data is not None and result.findings and result.path in original:
+            to_original = line_mapper(decode_source(original[result.path]).text,
+                                      decode_source(result.new_data).text)
+            findings = tuple(dataclasses.replace(f, line=to_original(f.line)) for f in result.findings)
+            result = dataclasses.replace(result, findings=findings)
+        remapped.append(result)
+    return remapped
+
+
+def line_mapper(old: str, new: str):
+    """A function from a 1-based line of ``new`` to the line of ``old`` it came from (or stands before)."""
+    from difflib import SequenceMatcher
+
+    blocks = SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False).get_opcodes()
+
+    def to_old(line: int | None) -> int | None:
+        if line is None:
+            return None
+        index = line - 1
+        for tag, i1, i2, j1, j2 in blocks:
+            if j1 <= index < j2:
+                if tag == "equal":
+                    return i1 + (index - j1) + 1
+                # Align from the block's end: the rewrite inserts (imports, the helper) above the lines
+                # it rewrites, so a block's last lines are the rewritten counterparts of the old ones.
+                return max(i1, i2 - (j2 - index)) + 1
+        return line
+
+    return to_old
 
 
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
