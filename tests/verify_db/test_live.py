@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from infractl.errors import InfractlError
-from infractl.verify_db.live import is_checked, open_connection, parse_url, read_catalog
-from infractl.verify_db.rules import SQL_EXAMPLES, RuleSettings, check_column
+from infractl.verify_db.live import open_connection, parse_url, read_catalog
+from infractl.verify_db.rules import SQL_EXAMPLES, RuleSettings, check_column, is_judged
 
 pytestmark = pytest.mark.postgres
 
@@ -28,7 +28,7 @@ def check(url: str, schemas=("public",), settings: RuleSettings | None = None, s
     """Run the live check as the command does; returns (findings, snapshot)."""
     settings = settings or RuleSettings()
     snapshot = read_catalog(parse_url(url), tuple(schemas), settings, 5, statement_timeout)
-    findings = [f for col in snapshot.columns if is_checked(col, settings) for f in check_column(col, settings)]
+    findings = [f for col in snapshot.columns if is_judged(col, settings) for f in check_column(col, settings)]
     return findings, snapshot
 
 
@@ -105,7 +105,7 @@ def test_summary_counts_tables_and_checked_columns(examples_db):
     _findings, snapshot = check(examples_db)
     assert snapshot.tables == len(EXAMPLES)
     assert snapshot.database.startswith("infractl_examples_")
-    assert sum(is_checked(col, RuleSettings()) for col in snapshot.columns) == len(EXAMPLES)  # one column each
+    assert sum(is_judged(col, RuleSettings()) for col in snapshot.columns) == len(EXAMPLES)  # one column each
 
 
 def test_partitioned_table_is_reported_once_on_the_parent(pg_database):

@@ -47,7 +47,8 @@ def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migrat
 
 
 def check_live(section: dict, url: str | None, schemas: list[str], settings: RuleSettings) -> Report:
-    from infractl.verify_db.live import is_checked, parse_url, read_catalog
+    from infractl.verify_db.live import parse_url, read_catalog
+    from infractl.verify_db.rules import is_judged
 
     live = live_settings(section, url, schemas)
     if not live.url:
@@ -55,7 +56,7 @@ def check_live(section: dict, url: str | None, schemas: list[str], settings: Rul
                             "(or use --migrations DIR to check the migrations without a database)")
     target = parse_url(live.url)
     snapshot = read_catalog(target, live.schemas, settings, live.connect_timeout, live.statement_timeout)
-    checked = snapshot.columns if snapshot.prefiltered else [c for c in snapshot.columns if is_checked(c, settings)]
+    checked = snapshot.columns if snapshot.prefiltered else [c for c in snapshot.columns if is_judged(c, settings)]
     findings: list[Finding] = [finding for col in checked for finding in check_column(col, settings)]
     schema_names = ", ".join(live.schemas)
     return Report(

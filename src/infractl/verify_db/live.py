@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from infractl.errors import InfractlError
 from infractl.masking import mask_text
-from infractl.verify_db.rules import ColumnInfo, RuleSettings, is_timestamp_type
+from infractl.verify_db.rules import ColumnInfo, RuleSettings
 
 DRIVER = "postgresql+psycopg"
 _POSTGRES_SCHEMES = re.compile(r"^(postgres|postgresql)(\+[a-z0-9_]+)?$", re.IGNORECASE)
@@ -149,14 +149,6 @@ def like_patterns(patterns: tuple[str, ...]) -> list[str] | None:
         return None
     escaped = (p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for p in patterns)
     return [p.replace("*", "%").replace("?", "_") for p in escaped]
-
-
-def is_checked(col: ColumnInfo, settings: RuleSettings) -> bool:
-    """Whether check_column judges this column at all (mirrors its first two guards), for the counts."""
-    if not settings.wants(col.table, col.column):
-        return False
-    bare = col.table.rsplit(".", 1)[-1]
-    return is_timestamp_type(col.data_type) or any(name.endswith(f"{bare}.{col.column}") for name in settings.columns)
 
 
 def _require_usable(schema_rows, database: str, target: Target) -> None:

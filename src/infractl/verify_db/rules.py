@@ -116,10 +116,14 @@ class RuleSettings:
     def wants(self, table: str, column: str) -> bool:
         return self.named(table, column) or any(fnmatch.fnmatchcase(column, p) for p in self.patterns)
 
+    def listed(self, table: str, column: str) -> bool:
+        """Named in ``columns`` as ``table.column`` or ``schema.table.column``."""
+        bare_table = table.rsplit(".", 1)[-1]
+        return f"{table}.{column}" in self.columns or f"{bare_table}.{column}" in self.columns
+
     def named(self, table: str, column: str) -> bool:
         """Listed explicitly, or matched by a pattern without wildcards (``created_at``)."""
-        bare_table = table.rsplit(".", 1)[-1]
-        if f"{table}.{column}" in self.columns or f"{bare_table}.{column}" in self.columns:
+        if self.listed(table, column):
             return True
         return any(column == p for p in self.patterns if not any(ch in p for ch in "*?["))
 
@@ -136,12 +140,16 @@ def is_naive_timestamp_type(data_type: str) -> bool:
     return text.endswith("without time zone") or re.fullmatch(r"timestamp(\(\d\))?", text) is not None
 
 
-def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
-    """Every rule for one column. Columns that are not timestamps are only judged when listed explicitly."""
+def is_judged(col: ColumnInfo, settings: RuleSettings) -> bool:
+    """Whether the rules look at this column: its name matches, and it is a timestamp or listed explicitly."""
     if not settings.wants(col.table, col.column):
-        return []
-    explicit = any(name.endswith(f"{col.table.rsplit('.', 1)[-1]}.{col.column}") for name in settings.columns)
-    if not is_timestamp_type(col.data_type) and not explicit:
+        return False
+    return is_timestamp_type(col.data_type) or settings.listed(col.table, col.column)
+
+
+def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
+    """Every rule for one column."""
+    if not is_judged(col, settings):
         return []
     kind = classify_default(col.default)
     if (settings.optional_when_nullable and col.nullable and kind is DefaultKind.MISSING
