@@ -130,7 +130,12 @@ def code_with_positions(module: cst.Module, nodes: set[cst.CSTNode]) -> tuple[st
     Same result as ``module.code`` plus PositionProvider, at the cost of ``module.code`` alone: only the
     token index of the wanted nodes is noted during code generation.
     """
-    from libcst._nodes.internal import CodegenState
+    try:  # libcst's private code generator state: fast, but not a public API
+        from libcst._nodes.internal import CodegenState
+
+        module._codegen  # noqa: B018 - probe the private method too
+    except (ImportError, AttributeError):
+        return code_with_positions_public(module, nodes)
 
     marks: list[tuple[int, cst.CSTNode]] = []
 
@@ -153,3 +158,11 @@ def code_with_positions(module: cst.Module, nodes: set[cst.CSTNode]) -> tuple[st
             column += len(chunk)
         positions[node], done = (line, column), index
     return "".join(state.tokens), positions
+
+
+def code_with_positions_public(module: cst.Module, nodes: set[cst.CSTNode]):
+    """The same through libcst's public PositionProvider: one more pass over the tree."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return module.code, {node: (positions[node].start.line, positions[node].start.column + 1) for node in nodes}
