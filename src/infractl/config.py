@@ -7,6 +7,7 @@ command-line flags always win over what is configured here.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,24 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     if not isinstance(document, dict):
         raise InfractlError(f"{path}: [tool.infractl] must be a table")
     return Config(data=document, source=path)
+
+
+def reject_unknown_keys(section: dict[str, Any], known: Iterable[str], where: str) -> None:
+    """A typo in a key must not silently do nothing: name the unknown keys and the known ones."""
+    known = sorted(known)
+    unknown = sorted(set(section) - set(known))
+    if unknown:
+        label = "key" if len(unknown) == 1 else "keys"
+        raise InfractlError(f"{where}: unknown {label} {', '.join(map(repr, unknown))} (known: {', '.join(known)})")
+
+
+def string_list(section: dict[str, Any], key: str, where: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A list of non-empty strings (a lone string counts as a list of one); ``default`` when absent."""
+    value = section.get(key)
+    if value is None:
+        return tuple(default)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise InfractlError(f"{where}: {key} must be a list of non-empty strings")
+    return tuple(value)

@@ -41,3 +41,22 @@ def test_section_must_be_a_table(tmp_path):
     (tmp_path / "infractl.toml").write_text("db = 3\n")
     with pytest.raises(InfractlError, match="must be a table"):
         load_config(tmp_path).section("db")
+
+
+def test_unknown_keys_are_named_with_the_known_ones():
+    from infractl.config import reject_unknown_keys
+
+    reject_unknown_keys({"url": "x"}, ["url", "schemas"], "[tool.infractl.db]")
+    with pytest.raises(InfractlError, match=r"\[tool.infractl.db\]: unknown keys 'a', 'b' \(known: schemas, url\)"):
+        reject_unknown_keys({"b": 1, "a": 2, "url": 3}, ["url", "schemas"], "[tool.infractl.db]")
+
+
+def test_string_list_accepts_a_lone_string_and_rejects_the_rest():
+    from infractl.config import string_list
+
+    assert string_list({}, "exclude", "t", ("d",)) == ("d",)
+    assert string_list({"exclude": "a/**"}, "exclude", "t") == ("a/**",)
+    assert string_list({"exclude": ["a", "b"]}, "exclude", "t") == ("a", "b")
+    for bad in (3, ["a", 1], [""]):
+        with pytest.raises(InfractlError, match="exclude must be a list of non-empty strings"):
+            string_list({"exclude": bad}, "exclude", "t")

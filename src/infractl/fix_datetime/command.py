@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from infractl.config import load_config
+from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_files
 from infractl.findings import Finding, Severity, fails
@@ -72,14 +72,8 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path) ->
     config = load_config(paths[0] if paths else None, config_path)
     section = config.section("fix_datetime")
     where = f"{config.source}: [tool.infractl.fix_datetime]"
-    unknown = sorted(set(section) - set(CONFIG_KEYS))
-    if unknown:
-        raise InfractlError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(CONFIG_KEYS)})")
-    configured_exclude = section.get("exclude", [])
-    if isinstance(configured_exclude, str):
-        configured_exclude = [configured_exclude]
-    if not isinstance(configured_exclude, list) or not all(isinstance(g, str) for g in configured_exclude):
-        raise InfractlError(f"{where}: exclude must be a list of glob strings")
+    reject_unknown_keys(section, CONFIG_KEYS, where)
+    configured_exclude = string_list(section, "exclude", where)
     mode = mode or section.get("mode", "aware")
     if mode not in MODES:
         raise InfractlError(f"{where}: mode must be one of {', '.join(MODES)}, not {mode!r}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Severity
 from infractl.verify_db import rules
@@ -21,6 +22,7 @@ from infractl.verify_db.rules import RULES, RuleSettings
 KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
               "ignore", "optional_when_nullable", "connect_timeout", "statement_timeout", "migrations"}
 DEFAULT_SCHEMAS = ("public",)
+WHERE = "[tool.infractl.db]"  # how error messages name this table
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 30.0
 
@@ -37,18 +39,18 @@ class LiveSettings:
 
 def rule_settings(section: dict[str, Any]) -> RuleSettings:
     """RuleSettings from the config section; missing keys keep the rules' defaults."""
-    _reject_unknown(section)
+    reject_unknown_keys(section, KNOWN_KEYS, WHERE)
     defaults = RuleSettings()
     known_ids = {rule.id for rule in (*RULES, *rules.MIGRATION_RULES)}
-    ignore = _strings(section, "ignore", ())
+    ignore = string_list(section, "ignore", WHERE, ())
     unknown_ids = sorted(set(ignore) - known_ids)
     if unknown_ids:
         raise InfractlError(f"[tool.infractl.db] ignore: unknown rule id(s) {', '.join(unknown_ids)} "
                             f"(known: {', '.join(sorted(known_ids))})")
     return RuleSettings(
-        patterns=_strings(section, "patterns", defaults.patterns),
-        columns=_strings(section, "columns", defaults.columns),
-        update_patterns=_strings(section, "update_patterns", defaults.update_patterns),
+        patterns=string_list(section, "patterns", WHERE, defaults.patterns),
+        columns=string_list(section, "columns", WHERE, defaults.columns),
+        update_patterns=string_list(section, "update_patterns", WHERE, defaults.update_patterns),
         naive_severity=_severity(section, "naive_severity", defaults.naive_severity),
         nullable_severity=_severity(section, "nullable_severity", defaults.nullable_severity),
         ignore=ignore,
@@ -68,7 +70,7 @@ def live_settings(section: dict[str, Any], url_flag: str | None, schema_flags: l
     url = url_flag or os.environ.get("DATABASE_URL") or section.get("url")
     if url is not None and not isinstance(url, str):
         raise InfractlError("[tool.infractl.db] url must be a string")
-    schemas = tuple(schema_flags) or _strings(section, "schemas", DEFAULT_SCHEMAS)
+    schemas = tuple(schema_flags) or string_list(section, "schemas", WHERE, DEFAULT_SCHEMAS)
     if not schemas:
         raise InfractlError("[tool.infractl.db] schemas must name at least one schema")
     return LiveSettings(
@@ -87,24 +89,6 @@ def migrations_path(section: dict[str, Any], root: Path) -> Path | None:
     if not isinstance(value, str) or not value:
         raise InfractlError("[tool.infractl.db] migrations must be a path string")
     return root / value
-
-
-def _reject_unknown(section: dict[str, Any]) -> None:
-    unknown = sorted(set(section) - KNOWN_KEYS)
-    if unknown:
-        raise InfractlError(f"[tool.infractl.db] unknown key(s): {', '.join(unknown)} "
-                            f"(known: {', '.join(sorted(KNOWN_KEYS))})")
-
-
-def _strings(section: dict[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = section.get(key)
-    if value is None:
-        return tuple(default)
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        raise InfractlError(f"[tool.infractl.db] {key} must be a list of non-empty strings")
-    return tuple(value)
 
 
 def _severity(section: dict[str, Any], key: str, default: Severity) -> Severity:
