@@ -53,13 +53,14 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table")
     results = [*unreadable, *results]
     dry_run = check or diff
+    texts = changed_texts(items, results) if dry_run else {}
     if dry_run:
         # The transform reports hazards at lines of the rewritten code; nothing was written, so point
         # at the file as it is on disk (an added import or helper shifts every line below it).
-        results = hazards_on_original_lines(items, results)
+        results = hazards_on_original_lines(texts, results)
     else:
         results = write_changes(results)
-    diffs = unified_diffs(items, results) if diff else {}
+    diffs = unified_diffs(texts) if diff else {}
     if diff and fmt == "table":
         sys.stdout.write("".join(diffs.values()))
     report = build_report(results, len(files), dry_run, settings, diffs if fmt == "json" else {})
@@ -131,44 +132,46 @@ def write_changes(results: list[FileResult]) -> list[FileResult]:
     return written
 
 
-def unified_diffs(items: list[tuple[str, bytes]], results: list[FileResult]) -> dict[str, str]:
+def unified_diffs(texts: dict[str, tuple[str, str]]) -> dict[str, str]:
     """One unified diff per changed file, in the file's own newlines (``patch -p1`` applies it)."""
     import difflib
 
-    from infractl.fix_datetime.sourcefile import decode_source
-
-    originals = dict(items)
     diffs = {}
-    for result in results:
-        if result.new_data is None:
-            continue
-        old = decode_source(originals[result.path]).text.splitlines(keepends=True)
-        new = decode_source(result.new_data).text.splitlines(keepends=True)
-        shown = Path(result.path).as_posix()
+    for path, (old_text, new_text) in texts.items():
+        shown = Path(path).as_posix()
         a, b = (shown, shown) if Path(shown).is_absolute() else (f"a/{shown}", f"b/{shown}")
+        old, new = old_text.splitlines(keepends=True), new_text.splitlines(keepends=True)
         lines = difflib.unified_diff(old, new, a, b, lineterm="\n")
         # A last line without a newline needs git's marker, or the diff would not apply.
-        diffs[result.path] = "".join(
+        diffs[path] = "".join(
             line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
         )
     return diffs
 
 
-def hazards_on_original_lines(items: list[tuple[str, bytes]], results: list[FileResult]) -> list[FileResult]:
+def hazards_on_original_lines(texts: dict[str, tuple[str, str]], results: list[FileResult]) -> list[FileResult]:
     import dataclasses
 
-    from infractl.fix_datetime.sourcefile import decode_source
-
-    original = dict(items)
     remapped = []
     for result in results:
-        if result.new_data is not None and result.findings and result.path in original:
-            to_original = line_mapper(decode_source(original[result.path]).text,
-                                      decode_source(result.new_data).text)
+        if result.path in texts and result.findings:
+            to_original = line_mapper(*texts[result.path])
             findings = tuple(dataclasses.replace(f, line=to_original(f.line)) for f in result.findings)
             result = dataclasses.replace(result, findings=findings)
         remapped.append(result)
     return remapped
+
+
+def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> dict[str, tuple[str, str]]:
+    """Old and new text of every changed file, decoded as the file declares, newlines untouched."""
+    from infractl.fix_datetime.sourcefile import decode_source
+
+    originals = dict(items)
+    return {
+        r.path: (decode_source(originals[r.path]).text, decode_source(r.new_data).text)
+        for r in results
+        if r.new_data is not None
+    }
 
 
 def line_mapper(old: str, new: str):
