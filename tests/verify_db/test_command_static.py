@@ -78,3 +78,18 @@ def test_configured_migrations_are_checked_when_no_database_url_exists(in_empty_
     assert document["source"] == "migrations" and [f["rule"] for f in document["findings"]] == ["DB002"]
     result = runner.invoke(cli.app, ["verify-db", "--url", "postgresql://app:pw@127.0.0.1:1/app"])
     assert result.exit_code == 2 and "cannot connect" in result.stderr  # a URL means the live check
+
+
+def test_fix_migration_never_overwrites_a_file_in_the_target_directory(in_empty_dir, monkeypatch):
+    from infractl.verify_db import fix_migration
+
+    versions, elsewhere = in_empty_dir / "versions", in_empty_dir / "elsewhere"
+    versions.mkdir()
+    elsewhere.mkdir()
+    (versions / "ab12cd34ef56_create_invoices.py").write_text(REVISION)
+    monkeypatch.setattr(fix_migration, "_new_revision_id", lambda state: "0123456789ab")
+    occupied = elsewhere / f"0123456789ab{fix_migration.FILE_SUFFIX}"
+    occupied.write_text("# the user's own file\n")
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--fix-migration", "elsewhere"])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
+    assert occupied.read_text() == "# the user's own file\n"

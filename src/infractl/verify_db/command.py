@@ -93,8 +93,7 @@ def check_static(source: Path, fix_dir: Path | None, dry_run: bool, settings: Ru
 
 def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSettings, fmt: str) -> dict | None:
     """Render the fixing revision; write it into ``fix_dir`` (atomically) unless this is a dry run."""
-    from infractl.fsio import atomic_write_bytes
-    from infractl.verify_db.fix_migration import render_fix_migration
+    from infractl.verify_db.fix_migration import render_fix_migration, write_revision
 
     rendered = render_fix_migration(source, settings)
     if rendered is None:
@@ -108,7 +107,5 @@ def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSetti
         if fmt == "table":  # machine formats carry the content in the document instead
             sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return {"path": str(target), "written": False, "content": content}
-    if target.exists():  # a revision id collision is unlikely; overwriting a user's file is never fine
-        raise InfractlError(f"--fix-migration: {target} already exists; nothing written")
-    atomic_write_bytes(target, content.encode("utf-8"))
+    write_revision(target, content)
     return {"path": str(target), "written": True}

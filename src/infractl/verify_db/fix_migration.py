@@ -81,12 +81,14 @@ def downgrade() -> None:
 
 def write_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None) -> Path | None:
     """Write the fix revision next to the others; None when nothing needs fixing. Never overwrites."""
+    rendered = render_fix_migration(path, settings, revision_id=revision_id)
+    return None if rendered is None else write_revision(*rendered)
+
+
+def write_revision(target: Path, content: str) -> Path:
+    """Write a rendered revision atomically; an existing file is never overwritten."""
     from infractl.fsio import atomic_write_bytes
 
-    rendered = render_fix_migration(path, settings, revision_id=revision_id)
-    if rendered is None:
-        return None
-    target, content = rendered
     if target.exists():
         raise InfractlError(f"refusing to overwrite existing file {target}")
     atomic_write_bytes(target, content.encode("utf-8"))
