@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,9 +206,3 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def iter_lines(findings: Iterable[Finding]) -> Iterable[str]:
-    """Plain ``path:line:col: severity rule message`` lines, for logs and tests."""
-    for finding in sorted(findings):
-        yield f"{location(finding)}: {finding.severity.value} {finding.rule} {finding.message}"
