@@ -16,11 +16,10 @@ from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
 
 app = typer.Typer(
     name="infractl",
-    help="Harden a Python service repository and its staging infrastructure.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,  # rich tracebacks print locals, and locals can hold secrets
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # click's plain help wraps cleanly at 80 columns; rich boxes cut option help
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -38,6 +37,14 @@ FormatOpt = Annotated[
     typer.Option("--format", help="Output: rich table, JSON, SARIF 2.1.0 or GitHub annotations."),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the run too (exit 1).")]
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Report only these rules (ids or prefixes, comma-separated; repeatable)."),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Do not report these rules (ids or prefixes, comma-separated; repeatable)."),
+]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help="Read this pyproject.toml / infractl.toml instead of the nearest one.",
@@ -97,8 +104,8 @@ def root(
 ) -> None:
     """Harden a Python service repository and its staging infrastructure.
 
-    Exit codes: 0 clean, 1 findings or a failed check, 2 usage/configuration/environment error,
-    130 interrupted.
+    Exit codes: 0 clean, 1 findings or a failed check, 2 usage, configuration or environment error,
+    130 interrupted. 'infractl rules' lists every rule; 'infractl rule ID' explains one.
     """
 
 
@@ -117,7 +124,7 @@ class TargetVersion(str, Enum):
     py314 = "py314"
 
 
-@app.command("fix-datetime")
+@app.command("fix-datetime", short_help="Rewrite utcnow()/utcfromtimestamp() safely.")
 def fix_datetime(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
@@ -142,14 +149,19 @@ def fix_datetime(
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Rewrite datetime.utcnow() / utcfromtimestamp() and references to them into aware calls.
+    """Rewrite datetime.utcnow() / utcfromtimestamp() and references to them.
 
-    Examples: [bold]infractl fix-datetime --diff src/[/]   [bold]infractl fix-datetime --check[/]
+    \b
+    Examples:
+      infractl fix-datetime --diff src/
+      infractl fix-datetime --check
 
-    Honours .gitignore, skips virtualenvs and build/, reads \\[tool.infractl.fix_datetime] (exclude, mode,
-    target_version, jobs). A file that does not parse is reported (error) and left untouched.
+    Honours .gitignore, skips virtualenvs and build/, reads [tool.infractl.fix_datetime] (exclude,
+    mode, target_version, jobs). A file that does not parse is reported (error) and left untouched.
     Exit codes: 0 all rewrites written (or nothing to do); 1 --check with changes pending, a file
     left untouched, or hazards with --strict; 2 bad input, or no candidate file could be processed.
     """
@@ -167,17 +179,19 @@ def fix_datetime(
             jobs=jobs,
             fmt=output_format(json_flag, fmt),
             strict=strict,
+            select=select,
+            ignore=ignore,
             config_path=config,
         )
 
     run_guarded(action)
 
 
-@app.command("verify-db")
+@app.command("verify-db", short_help="Check timestamp server defaults (live or migrations).")
 def verify_db(
     url: Annotated[
         str | None,
-        typer.Option("--url", help="SQLAlchemy URL (default: $DATABASE_URL, then url in \\[tool.infractl.db]).",
+        typer.Option("--url", help="SQLAlchemy URL (default: $DATABASE_URL, then url in [tool.infractl.db]).",
                      show_default=False),
     ] = None,
     schema: Annotated[
@@ -198,12 +212,16 @@ def verify_db(
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Check that timestamp columns default to now() in the live database or in the migrations.
+    """Check that timestamp columns default to now(), live or in the migrations.
 
-    Examples: [bold]infractl verify-db --url postgresql+psycopg://app@db/app[/]
-    [bold]infractl verify-db --migrations alembic/versions[/]
+    \b
+    Examples:
+      infractl verify-db --url postgresql+psycopg://app@db/app
+      infractl verify-db --migrations alembic/versions
     """
 
     def action() -> int:
@@ -217,8 +235,40 @@ def verify_db(
             dry_run=dry_run,
             fmt=output_format(json_flag, fmt),
             strict=strict,
+            select=select,
+            ignore=ignore,
             config_path=config,
         )
+
+    run_guarded(action)
+
+
+@app.command("rules", short_help="List every rule of every command.")
+def rules(
+    command: Annotated[str | None, typer.Option("--command", help="Only this command's rules.")] = None,
+    json_flag: JsonOpt = False,
+) -> None:
+    """List every rule of every command: id, severity, command, what it finds."""
+
+    def action() -> int:
+        from infractl.ruleinfo import list_rules
+
+        return list_rules(command, json_flag)
+
+    run_guarded(action)
+
+
+@app.command("rule", short_help="Explain one rule, with an example and its fix.")
+def rule(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, such as DT101.")],
+    json_flag: JsonOpt = False,
+) -> None:
+    """Explain one rule: why it matters, an example, and how to fix it."""
+
+    def action() -> int:
+        from infractl.ruleinfo import explain_rule
+
+        return explain_rule(rule_id, json_flag)
 
     run_guarded(action)
 

@@ -14,6 +14,10 @@ from typing import Any
 
 from infractl.errors import InfractlError
 
+# Every table and key allowed directly under [tool.infractl]; a command that gains a table adds it here.
+SECTIONS = ("fix_datetime", "db")
+TOP_LEVEL_KEYS = ("select", "ignore")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -61,9 +65,23 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
         raise InfractlError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         document = document.get("tool", {}).get("infractl", {})
+    elif isinstance(document.get("tool"), dict) and "infractl" in document["tool"]:
+        raise InfractlError(f"{path}: the top level of this file is already [tool.infractl]: write "
+                            "[fix_datetime], not [tool.infractl.fix_datetime]")
     if not isinstance(document, dict):
         raise InfractlError(f"{path}: [tool.infractl] must be a table")
+    check_top_level(document, path)
     return Config(data=document, source=path)
+
+
+def check_top_level(document: dict[str, Any], path: Path) -> None:
+    """An unknown or misspelled table ([tool.infractl.fixdatetime]) must not be silently ignored."""
+    known = {*SECTIONS, *TOP_LEVEL_KEYS}
+    unknown = sorted(key for key in document if key not in known and key.replace("-", "_") not in known)
+    if unknown:
+        names = ", ".join(f"[tool.infractl.{name}]" for name in SECTIONS)
+        raise InfractlError(f"{path}: unknown table or key {', '.join(map(repr, unknown))} under "
+                            f"[tool.infractl] (valid tables: {names}; keys: {', '.join(TOP_LEVEL_KEYS)})")
 
 
 def reject_unknown_keys(section: dict[str, Any], known: Iterable[str], where: str) -> None:

@@ -110,41 +110,46 @@ def _aligned(rows: list[list[str]], header: bool) -> list[str]:
 
 
 def print_rich_table(report: Report, to_stderr: bool) -> None:
+    """Nothing is ever cut: paths stay whole (folded only when wider than the screen), prose wraps at
+    words, and each finding's message and fix get lines of their own under its location."""
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
 
     console = Console(stderr=to_stderr, highlight=False)
     if report.rows:
         table = Table(*report.columns, show_edge=False, header_style="bold")
+        for column in table.columns:
+            column.overflow = "fold"
         _keep_whole(table, [str(row[0]) for row in report.rows], console.width)
         for row in report.rows:
             table.add_row(*(_escape(str(cell)) for cell in row))
         console.print(table)
+    previous = None
+    for finding in sorted(report.findings):
+        if report.group_by_path and previous is not None and finding.path != previous:
+            console.print()
+        previous = finding.path
+        # The location line is printed whole (soft wrap: the terminal folds it, nothing is cut); the
+        # message and the fix wrap at words under it, like ruff's full output.
+        console.print(f"[bold]{_escape(location(finding))}[/]  [{_STYLE[finding.severity]}]"
+                      f"{finding.severity.value}[/]  {finding.rule}", soft_wrap=True)
+        console.print(Padding(_escape(finding.message), (0, 0, 0, 4), expand=False))
+        if finding.fix:
+            console.print(Padding(f"[dim]fix:[/] {_escape(finding.fix)}", (0, 0, 0, 4), expand=False))
     if report.findings:
-        table = Table("Location", "Severity", "Rule", "Message", "Fix", show_edge=False, header_style="bold")
-        _keep_whole(table, [location(f) for f in report.findings], console.width)
-        previous = None
-        for finding in sorted(report.findings):
-            if report.group_by_path and previous is not None and finding.path != previous:
-                table.add_section()
-            previous = finding.path
-            table.add_row(
-                location(finding),
-                f"[{_STYLE[finding.severity]}]{finding.severity.value}[/]",
-                finding.rule,
-                _escape(finding.message),
-                _escape(finding.fix),
-            )
-        console.print(table)
+        console.print()
     line, style = summary_line(report)
     console.print(f"[{style}]{_escape(line)}[/]")
 
 
 def _keep_whole(table, cells: list[str], width: int) -> None:
-    """Paths are what users copy: show them whole (up to half the screen), wrap the prose instead."""
+    """Paths are what users copy: never wrapped while they fit in 60% of the screen; folded (all
+    characters kept) beyond that."""
     column = table.columns[0]
-    column.min_width = min(max(map(len, cells), default=0), width // 2)
-    column.overflow = "fold"
+    longest = max(map(len, cells), default=0)
+    column.min_width = min(longest, width * 3 // 5)
+    column.no_wrap = longest <= width * 3 // 5
 
 
 def location(finding: Finding) -> str:
@@ -169,8 +174,8 @@ def github_annotation(finding: Finding) -> str:
 
 
 def to_sarif(report: Report) -> dict[str, Any]:
-    rules = sorted({f.rule for f in report.findings})
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    rule_ids = sorted({f.rule for f in report.findings})
     results = []
     for finding in sorted(report.findings):
         region = {}
@@ -184,6 +189,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         results.append(
             {
                 "ruleId": finding.rule,
+                "ruleIndex": rule_ids.index(finding.rule),
                 "level": level[finding.severity],
                 "message": {"text": finding.message + (f" Fix: {finding.fix}" if finding.fix else "")},
                 "locations": [{"physicalLocation": physical}],
@@ -195,10 +201,38 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "runs": [
             {
                 "tool": {"driver": {"name": "infractl", "version": __version__,
-                                    "rules": [{"id": rule} for rule in rules]}},
+                                    "informationUri": "https://pypi.org/project/infractl/",
+                                    "rules": [sarif_rule(rule_id) for rule_id in rule_ids]}},
                 "results": results,
             }
         ],
+    }
+
+
+def sarif_rule(rule_id: str) -> dict[str, Any]:
+    """A SARIF reportingDescriptor with the rule's documentation (what code scanning shows)."""
+    from infractl.rulebook import get_rule
+
+    rule = get_rule(rule_id)
+    if rule is None:
+        return {"id": rule_id}
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}[rule.severity]
+    help_text = f"{rule.rationale}\n\nFix: {rule.fix}" if rule.fix else rule.rationale
+    markdown = [rule.rationale]
+    if rule.bad:
+        markdown.append(f"Example that triggers it:\n\n```\n{rule.bad.rstrip()}\n```")
+    if rule.good:
+        markdown.append(f"Fixed:\n\n```\n{rule.good.rstrip()}\n```")
+    if rule.fix:
+        markdown.append(f"**Fix:** {rule.fix}")
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale},
+        "help": {"text": help_text, "markdown": "\n\n".join(markdown)},
+        "defaultConfiguration": {"level": level},
+        "properties": {"command": rule.command, "tags": [rule.command, *rule.tags]},
     }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.config import load_config, reject_unknown_keys, string_list
@@ -23,10 +23,11 @@ from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_files
 from infractl.findings import Finding, Severity, fails
 from infractl.fix_datetime.workers import RULE_DECODE, FileResult, fix_all, mentions_utc_naive, worker_count
+from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("aware", "naive")
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
-CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs")
+CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore")
 READ_CHUNK = 1 << 20
 
 
@@ -37,16 +38,18 @@ class Settings:
     exclude: tuple[str, ...]
     jobs: int | None
     root: Path  # exclude globs are relative to it: the config file's directory, else the cwd
+    selection: RuleSelection = field(default_factory=RuleSelection)
 
 
-def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path) -> int:
+def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
+        ignore=None) -> int:
     paths = [Path(p) for p in paths]
     for path in paths:
         if not path.exists():
             raise InfractlError(f"path does not exist: {path}")
     if diff and fmt in ("sarif", "github"):
         raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
-    settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path)
+    settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select, ignore)
     files = list(iter_files(paths, (".py",), settings.exclude, settings.root))
     items, unreadable = read_candidates(files)
     workers = worker_count(settings.jobs, items)
@@ -60,6 +63,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
         results = hazards_on_original_lines(texts, results)
     else:
         results = write_changes(results)
+    results = wanted_findings(results, settings.selection)
     diffs = unified_diffs(texts) if diff else {}
     if diff and fmt == "table":
         sys.stdout.write("".join(diffs.values()))
@@ -68,7 +72,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     return exit_code(results, report.findings, check, strict)
 
 
-def resolve_settings(paths, mode, target_version, exclude, jobs, config_path) -> Settings:
+def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select=None, ignore=None) -> Settings:
     """Flags win over ``[tool.infractl.fix_datetime]``; exclude globs from both apply."""
     config = load_config(paths[0] if paths else None, config_path)
     section = config.section("fix_datetime")
@@ -84,7 +88,16 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path) ->
     jobs = jobs or section.get("jobs")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InfractlError(f"{where}: jobs must be a positive integer")
-    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root)
+    selection = resolve_selection(section, config.data, select, ignore, where)
+    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root, selection)
+
+
+def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list[FileResult]:
+    """Drop findings the user did not select, ignored, or suppressed with ``# noqa`` on their line."""
+    import dataclasses
+
+    return [dataclasses.replace(r, findings=tuple(keep_wanted(r.findings, selection))) if r.findings else r
+            for r in results]
 
 
 def read_candidates(files: list[Path]) -> tuple[list[tuple[str, bytes]], list[FileResult]]:

@@ -15,33 +15,10 @@ import libcst as cst
 import libcst.matchers as m
 
 from infractl.fix_datetime.analysis import FileFacts
+from infractl.fix_datetime.ruledocs import RULES as _DOCS
 
-RULES: dict[str, tuple[str, str]] = {
-    "DT101": (
-        "aware value compared with or subtracted from a naive datetime: raises TypeError (== is silently False)",
-        "make the other side aware (e.g. tzinfo=timezone.utc), or run this file with --mode naive",
-    ),
-    "DT102": (
-        "this code strips tzinfo (.replace(tzinfo=None)) while the rewritten calls now return aware values",
-        "keep values aware throughout, or run this file with --mode naive",
-    ),
-    "DT103": (
-        "branch on 'tzinfo is None': values from the rewritten calls now take the aware branch",
-        "check the aware branch does what the naive one used to",
-    ),
-    "DT104": (
-        "time.mktime() reads a timetuple as local time, so a UTC value is off by the local UTC offset",
-        "use value.timestamp() instead of time.mktime(value.timetuple())",
-    ),
-    "DT105": (
-        "the text of the rewritten value gains '+00:00' (isoformat()/str())",
-        "check parsers, string comparisons and stored text, or format explicitly with strftime()",
-    ),
-    "DT106": (
-        "SQLAlchemy DateTime column without timezone=True gets an aware default",
-        "use DateTime(timezone=True) and migrate the column, or run this file with --mode naive",
-    ),
-}
+# (message, fix) per hazard rule; the text and the rule docs live in ruledocs.
+RULES: dict[str, tuple[str, str]] = {rule.id: (rule.summary, rule.fix) for rule in _DOCS if rule.id.startswith("DT1")}
 
 NAIVE_FACTORIES = {"datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.fromtimestamp"}
 COLUMN_FUNCS = {"Column", "mapped_column"}

@@ -16,6 +16,7 @@ from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, fails
 from infractl.render import Report, print_report
+from infractl.selection import keep_wanted, read_lines, resolve_selection
 from infractl.verify_db.rules import RuleSettings, check_column
 from infractl.verify_db.settings import live_settings, migrations_path, rule_settings
 
@@ -23,10 +24,11 @@ COMMAND = "verify-db"
 
 
 def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migration: Path | None,
-        dry_run: bool, fmt: str, strict: bool, config_path: Path | None) -> int:
+        dry_run: bool, fmt: str, strict: bool, config_path: Path | None, select=None, ignore=None) -> int:
     config = load_config(explicit=config_path)
     section = config.section("db")
     settings = rule_settings(section)
+    selection = resolve_selection(section, config.data, select, ignore, "[tool.infractl.db]")
     if dry_run and fix_migration is None:
         raise InfractlError("--dry-run only applies to --fix-migration")
     configured = migrations_path(section, config.root)
@@ -41,6 +43,8 @@ def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migrat
         report = check_static(configured, None, False, settings, fmt)
     else:
         report = check_live(section, url, schemas, settings)
+    report.findings = keep_wanted(report.findings, selection, read_lines if report.extra.get("source") ==
+                                  "migrations" else None)
     # A dry run's revision went to stdout; keep stdout pipeable by sending the table to stderr.
     print_report(report, fmt, to_stderr=dry_run and fmt == "table")
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK

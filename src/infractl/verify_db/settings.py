@@ -20,7 +20,7 @@ from infractl.verify_db import rules
 from infractl.verify_db.rules import RULES, RuleSettings
 
 KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
-              "ignore", "optional_when_nullable", "connect_timeout", "statement_timeout", "migrations"}
+              "select", "ignore", "optional_when_nullable", "connect_timeout", "statement_timeout", "migrations"}
 DEFAULT_SCHEMAS = ("public",)
 WHERE = "[tool.infractl.db]"  # how error messages name this table
 DEFAULT_CONNECT_TIMEOUT = 5.0

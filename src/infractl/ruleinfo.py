@@ -1,0 +1,57 @@
+"""``infractl rules`` and ``infractl rule ID``: the rule catalogue, for people and for tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+from infractl.errors import EXIT_OK, InfractlError
+from infractl.rulebook import all_rules, get_rule
+
+
+def list_rules(command: str | None, as_json: bool) -> int:
+    rules = [rule for rule in all_rules().values() if command is None or rule.command == command]
+    if command is not None and not rules:
+        commands = sorted({rule.command for rule in all_rules().values()})
+        raise InfractlError(f"no rules for command {command!r} (commands with rules: {', '.join(commands)})")
+    rules.sort(key=lambda rule: rule.id)
+    if as_json:
+        sys.stdout.write(json.dumps({"rules": [rule.to_dict() for rule in rules]}, indent=2) + "\n")
+        return EXIT_OK
+    id_width = max(len(rule.id) for rule in rules)
+    command_width = max(len(rule.command) for rule in rules)
+    for rule in rules:
+        sys.stdout.write(f"{rule.id:<{id_width}}  {rule.severity.value:<7}  {rule.command:<{command_width}}  "
+                         f"{rule.summary}\n")
+    return EXIT_OK
+
+
+def explain_rule(rule_id: str, as_json: bool) -> int:
+    rule = get_rule(rule_id)
+    if rule is None:
+        close = sorted(known for known in all_rules() if known[:2] == rule_id.upper()[:2])
+        hint = f" (rules starting {rule_id.upper()[:2]}: {', '.join(close)})" if close else ""
+        raise InfractlError(f"no rule {rule_id!r}{hint}; 'infractl rules' lists them all")
+    if as_json:
+        sys.stdout.write(json.dumps(rule.to_dict(), indent=2) + "\n")
+        return EXIT_OK
+    out = [f"{rule.id} ({rule.name}) - {rule.command}, {rule.severity.value}", "", *_wrap(rule.summary), ""]
+    out += ["Why:", *_wrap(rule.rationale, "  "), ""]
+    if rule.bad:
+        out += ["Triggers it:", textwrap.indent(rule.bad.rstrip("\n"), "    "), ""]
+    if rule.good:
+        out += ["Fixed:", textwrap.indent(rule.good.rstrip("\n"), "    "), ""]
+    if rule.fix:
+        out += ["How to fix:", *_wrap(rule.fix, "  "), ""]
+    if rule.overlap:
+        out += ["Other tools:", *_wrap(rule.overlap, "  "), ""]
+    codes = ", ".join((rule.id, *rule.aliases))
+    out += [(f"Suppress on a line with '# noqa: {rule.id}' ({codes} all count); turn off with "
+            f"--ignore {rule.id} or ignore = [\"{rule.id}\"] in [tool.infractl].")]
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, width=78, initial_indent=indent, subsequent_indent=indent) or [indent]
