@@ -1,0 +1,169 @@
+"""``verify-db --migrations DIR --replay``: build the database the migrations build, then check it live.
+
+Scratch database (a throwaway local cluster, or a new ``infractl_scratch_*`` database on --scratch-url),
+``alembic upgrade head`` through the project's own env.py in a child process of this interpreter
+(alembic_worker), then the same catalog check as ``--url``. ``--roundtrip`` downgrades to base,
+upgrades again and compares; ``--compare-static`` compares with the static reader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infractl.errors import InfractlError
+from infractl.masking import mask_text
+from infractl.render import Report
+from infractl.verify_db.rules import RuleSettings
+
+COMMAND = "verify-db"
+
+
+@dataclass
+class ReplayOptions:
+    migrations: Path  # the directory holding alembic.ini (or any directory, with alembic_config)
+    alembic_config: Path | None = None
+    scratch_url: str | None = None
+    keep: bool = False
+    roundtrip: bool = False
+    compare_static: bool = False
+    schemas: tuple[str, ...] = ("public",)
+
+
+@dataclass
+class Phases:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def alembic_ini(options: ReplayOptions) -> Path:
+    ini = options.alembic_config or options.migrations / "alembic.ini"
+    if not ini.is_file():
+        if options.alembic_config is None:
+            raise InfractlError(f"--replay: no alembic.ini in {options.migrations} (give --alembic-config FILE)")
+        raise InfractlError(f"--alembic-config: file not found: {ini}")
+    return ini
+
+
+def run_replay(options: ReplayOptions, settings: RuleSettings, statement_timeout: float) -> Report:
+    from infractl.verify_db.live import parse_url
+    from infractl.verify_db.scratch import scratch_database, throwaway_cluster
+
+    ini = alembic_ini(options)
+    phases = Phases()
+    with ExitStack() as stack:  # the scratch server or database goes away on any exit, Ctrl-C included
+        with phases.timed("scratch"):
+            if options.scratch_url:
+                cluster = None
+                target = stack.enter_context(scratch_database(options.scratch_url, keep=options.keep))
+            else:
+                cluster = stack.enter_context(throwaway_cluster(keep=options.keep))
+                cluster.create_database("scratch")
+                target = parse_url(cluster.url("scratch"))
+        return _replay_into(target, cluster, ini, options, settings, statement_timeout, phases)
+
+
+def _replay_into(target, cluster, ini: Path, options: ReplayOptions, settings: RuleSettings,
+                 statement_timeout: float, phases: Phases) -> Report:
+    from infractl.verify_db.command import live_findings
+    from infractl.verify_db.live import read_catalog
+
+    url = target.url.render_as_string(hide_password=False)
+    with phases.timed("upgrade"):
+        first = run_alembic(ini, url, [("upgrade", "head")], target.secrets)
+    with phases.timed("check"):
+        snapshot = read_catalog(target, options.schemas, settings, 10, statement_timeout)
+        findings = live_findings(snapshot, settings)
+    replayed = len(first["steps"][0]["ran"])
+    extra: dict = {"source": "replay", "migrations": str(options.migrations), "alembic_config": str(ini),
+                   "database": target.display, "schemas": list(options.schemas)}
+    if options.roundtrip:
+        from infractl.verify_db.compare import roundtrip_findings
+
+        with phases.timed("downgrade"):
+            run_alembic(ini, url, [("downgrade", "base")], target.secrets)
+        with phases.timed("upgrade_again"):
+            run_alembic(ini, url, [("upgrade", "head")], target.secrets)
+        with phases.timed("check_again"):
+            again = read_catalog(target, options.schemas, settings, 10, statement_timeout)
+        findings += roundtrip_findings(snapshot.columns, again.columns, settings)
+    if options.compare_static:
+        from infractl.verify_db.compare import static_findings
+
+        with phases.timed("compare_static"):
+            findings += static_findings(first["version_locations"], snapshot.columns, settings)
+    if options.keep:
+        extra["kept"] = _kept(target, cluster)
+        sys.stderr.write(extra["kept"]["message"] + "\n")
+    checked = len(snapshot.columns)
+    return Report(
+        command=COMMAND, findings=findings,
+        summary={"tables": snapshot.tables, "columns": checked, "findings": len(findings),
+                 "replayed_revisions": replayed, "phase_seconds": phases.seconds},
+        headline=(f"{options.migrations}: replayed {replayed} revisions into {target.display}; checked "
+                  f"{snapshot.tables} tables, {checked} timestamp columns, {len(findings)} findings"),
+        extra=extra, group_by_path=True)
+
+
+def run_alembic(ini: Path, url: str, steps: list[tuple[str, str]], secrets: tuple[str, ...]) -> dict:
+    """Run alembic steps in a child of this interpreter; a failure is one masked line (exit 2)."""
+    request = json.dumps({"config": str(ini.resolve()), "steps": steps})
+    env = {**os.environ, "DATABASE_URL": url}
+    with tempfile.TemporaryDirectory(prefix="infractl-replay-") as tmp:
+        result_path = Path(tmp) / "result.json"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "infractl.verify_db.alembic_worker", str(result_path)],
+            cwd=ini.resolve().parent, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            _, stderr = process.communicate(request)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        try:
+            result = json.loads(result_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = [line for line in stderr.splitlines() if line.strip()][-1:] or ["no output"]
+            raise InfractlError(mask_text(f"alembic {steps[0][0]} did not finish (exit {process.returncode}): "
+                                          f"{last[0]}", secrets)) from None
+    if result.get("error_type") == "KeyboardInterrupt":
+        raise KeyboardInterrupt
+    if not result["ok"]:
+        raise InfractlError(mask_text(_failure(result, steps), secrets))
+    return result
+
+
+def _failure(result: dict, steps: list[tuple[str, str]]) -> str:
+    reason = " ".join(line.strip() for line in result["error"].splitlines()[:2] if line.strip())
+    if result.get("revision"):
+        direction = "upgrade" if result.get("upgrade", True) else "downgrade"
+        return f"migration {result['revision']} ({result['path']}) failed in {direction}(): {reason}"
+    names = " ".join(f"{name} {target}" for name, target in steps)
+    return f"alembic {names} failed before any revision ran: {reason}"
+
+
+def _kept(target, cluster) -> dict:
+    if cluster is None:
+        message = f"kept the scratch database: {target.display} (drop it with DROP DATABASE when done)"
+        return {"url": target.display, "message": message}
+    connect = f"psql -h {cluster.base} -p {cluster.port} -U {cluster.user} scratch"
+    stop = f"pg_ctl -D {cluster.datadir} stop && rm -rf {cluster.base}"
+    message = (f"kept the scratch cluster: {target.display} (password in {cluster.base}/pwfile); "
+               f"connect: {connect}; remove: {stop}")
+    return {"url": target.display, "connect": connect, "remove": stop, "message": message}
