@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 _URL_PASSWORD = re.compile(
     r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^\s]*?)(?P<tail>@(?=[^@\s]*(?:[/?#\s]|$)))")
 # libpq keyword style: password=secret  /  PGPASSWORD=secret  / ?password=secret&...
-_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?P<pw>'[^']*'|[^\s&]+)")
+_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\*)(?P<pw>'[^']*'|[^\s&]+)")
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
 _HOST_PART = re.compile(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
 
