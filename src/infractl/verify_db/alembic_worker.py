@@ -1,10 +1,12 @@
 """Run alembic commands the way ``alembic -c INI -x url=URL upgrade head`` would, in a child process.
 
 ``verify-db --replay`` starts this module with the same interpreter (so the project's env.py imports
-what the user's environment has), the database URL in ``DATABASE_URL`` and a JSON request on stdin:
-``{"config": INI, "section": "alembic", "steps": [["upgrade", "head"], ...]}``. It writes a JSON result
-to the file named by argv[1]: the revisions each step ran, the version locations, and, on failure, the
-revision that was running, its file and the error. A child keeps the project's imports, logging
+what the user's environment has) before the scratch database is ready: it imports alembic and
+SQLAlchemy meanwhile, then reads one JSON request per line on stdin,
+``{"config": INI, "url": URL, "steps": [["upgrade", "head"], ...]}``, and answers each with one JSON
+line on the file descriptor named by argv[1]: the revisions each step ran, the version locations, and,
+on failure, the revision that was running, its file and the error. The URL is given to env.py as
+``sqlalchemy.url``, ``-x url=...`` and ``DATABASE_URL``. A child keeps the project's imports, logging
 set-up, ``sys.exit`` calls and output out of infractl's process; the parent masks whatever it shows.
 """
 
@@ -18,17 +20,27 @@ import traceback
 
 
 def main() -> int:
-    request = json.load(sys.stdin)
-    result_path = sys.argv[1]
     progress: dict = {"running": None, "ran": []}
+    _track_revisions(progress)
+    import alembic.command  # noqa: F401 - warm up while the scratch database starts
+    import sqlalchemy  # noqa: F401
+
+    with os.fdopen(int(sys.argv[1]), "w", encoding="utf-8") as answers:
+        for line in sys.stdin:
+            answers.write(json.dumps(run_request(json.loads(line), progress)) + "\n")
+            answers.flush()
+    return 0
+
+
+def run_request(request: dict, progress: dict) -> dict:
     result: dict = {"ok": False, "steps": []}
+    progress["running"], progress["ran"] = None, []
     try:
-        _track_revisions(progress)
         from alembic import command
         from alembic.config import CommandLine, Config
         from alembic.script import ScriptDirectory
 
-        url = os.environ["DATABASE_URL"]
+        url = os.environ["DATABASE_URL"] = request["url"]
         cli = CommandLine(prog="alembic")
         options = cli.parser.parse_args(
             ["-c", request["config"], "-n", request.get("section", "alembic"), "-x", f"url={url}", "upgrade", "head"])
@@ -38,9 +50,8 @@ def main() -> int:
         else:
             config = Config(file_=options.config, ini_section=options.name, cmd_opts=options)
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser interpolation
-        script = ScriptDirectory.from_config(config)
-        result["version_locations"] = [str(path) for path in script._version_locations]
-        result["revisions"] = sum(1 for _ in script.walk_revisions())
+        # the locations only: reading the revisions is left to the command (loading them twice costs)
+        result["version_locations"] = [str(path) for path in ScriptDirectory.from_config(config)._version_locations]
         for name, target in request["steps"]:
             progress["ran"] = []
             getattr(command, name)(config, target)
@@ -54,9 +65,7 @@ def main() -> int:
         if running is not None:
             result["revision"], result["path"], result["upgrade"] = running
         result["ran_before_failure"] = progress["ran"]
-    with open(result_path, "w", encoding="utf-8") as handle:
-        json.dump(result, handle)
-    return 0 if result["ok"] else 1
+    return result
 
 
 def _track_revisions(progress: dict) -> None:

@@ -67,25 +67,31 @@ def run_replay(options: ReplayOptions, settings: RuleSettings, statement_timeout
     ini = alembic_ini(options)
     phases = Phases()
     with ExitStack() as stack:  # the scratch server or database goes away on any exit, Ctrl-C included
+        worker = stack.enter_context(alembic_worker(ini))
         with phases.timed("scratch"):
             if options.scratch_url:
                 cluster = None
                 target = stack.enter_context(scratch_database(options.scratch_url, keep=options.keep))
             else:
                 cluster = stack.enter_context(throwaway_cluster(keep=options.keep))
-                cluster.create_database("scratch")
-                target = parse_url(cluster.url("scratch"))
-        return _replay_into(target, cluster, ini, options, settings, statement_timeout, phases)
+                target = parse_url(cluster.url("postgres"))  # the cluster is ours alone: its own database
+        stack.callback(worker.kill)  # runs first on the way out: no migration is left talking to the server
+        try:
+            return _replay_into(worker, target, cluster, ini, options, settings, statement_timeout, phases)
+        except InfractlError:
+            if options.keep:  # kept for a look at what the failing migration left behind
+                sys.stderr.write(_kept(target, cluster)["message"] + "\n")
+            raise
 
 
-def _replay_into(target, cluster, ini: Path, options: ReplayOptions, settings: RuleSettings,
+def _replay_into(worker: AlembicWorker, target, cluster, ini: Path, options: ReplayOptions, settings: RuleSettings,
                  statement_timeout: float, phases: Phases) -> Report:
     from infractl.verify_db.command import live_findings
     from infractl.verify_db.live import read_catalog
 
     url = target.url.render_as_string(hide_password=False)
     with phases.timed("upgrade"):
-        first = run_alembic(ini, url, [("upgrade", "head")], target.secrets)
+        first = worker.run(url, [("upgrade", "head")], target.secrets)
     with phases.timed("check"):
         snapshot = read_catalog(target, options.schemas, settings, 10, statement_timeout)
         findings = live_findings(snapshot, settings)
@@ -96,9 +102,9 @@ def _replay_into(target, cluster, ini: Path, options: ReplayOptions, settings: R
         from infractl.verify_db.compare import roundtrip_findings
 
         with phases.timed("downgrade"):
-            run_alembic(ini, url, [("downgrade", "base")], target.secrets)
+            worker.run(url, [("downgrade", "base")], target.secrets)
         with phases.timed("upgrade_again"):
-            run_alembic(ini, url, [("upgrade", "head")], target.secrets)
+            worker.run(url, [("upgrade", "head")], target.secrets)
         with phases.timed("check_again"):
             again = read_catalog(target, options.schemas, settings, 10, statement_timeout)
         findings += roundtrip_findings(snapshot.columns, again.columns, settings)
@@ -120,33 +126,73 @@ def _replay_into(target, cluster, ini: Path, options: ReplayOptions, settings: R
         extra=extra, group_by_path=True)
 
 
-def run_alembic(ini: Path, url: str, steps: list[tuple[str, str]], secrets: tuple[str, ...]) -> dict:
-    """Run alembic steps in a child of this interpreter; a failure is one masked line (exit 2)."""
-    request = json.dumps({"config": str(ini.resolve()), "steps": steps})
-    env = {**os.environ, "DATABASE_URL": url}
-    with tempfile.TemporaryDirectory(prefix="infractl-replay-") as tmp:
-        result_path = Path(tmp) / "result.json"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "infractl.verify_db.alembic_worker", str(result_path)],
-            cwd=ini.resolve().parent, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+class AlembicWorker:
+    """One child process for every alembic command of a replay, started before the scratch database so
+    that its imports overlap the cluster start. Its output goes to a file, read only on failure."""
+
+    def __init__(self, ini: Path) -> None:
+        self.ini = ini.resolve()
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed in close()
+        read_end, write_end = os.pipe()
         try:
-            _, stderr = process.communicate(request)
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "infractl.verify_db.alembic_worker", str(write_end)],
+                cwd=self.ini.parent, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT,
+                pass_fds=(write_end,), text=True)
+        finally:
+            os.close(write_end)
+        self._answers = os.fdopen(read_end, encoding="utf-8")
+
+    def run(self, url: str, steps: list[tuple[str, str]], secrets: tuple[str, ...]) -> dict:
+        """Run alembic steps; a failure is one masked line (exit 2)."""
         try:
-            result = json.loads(result_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            last = [line for line in stderr.splitlines() if line.strip()][-1:] or ["no output"]
-            raise InfractlError(mask_text(f"alembic {steps[0][0]} did not finish (exit {process.returncode}): "
-                                          f"{last[0]}", secrets)) from None
-    if result.get("error_type") == "KeyboardInterrupt":
-        raise KeyboardInterrupt
-    if not result["ok"]:
-        raise InfractlError(mask_text(_failure(result, steps), secrets))
-    return result
+            self.process.stdin.write(json.dumps({"config": str(self.ini), "url": url, "steps": steps}) + "\n")
+            self.process.stdin.flush()
+            answer = self._answers.readline()
+        except BrokenPipeError:
+            answer = ""
+        if not answer:
+            self.process.wait()
+            self._log.seek(0)
+            last = [line for line in self._log.read().splitlines() if line.strip()][-1:] or ["no output"]
+            raise InfractlError(mask_text(f"alembic {steps[0][0]} did not finish (exit {self.process.returncode}): "
+                                          f"{last[0]}", secrets))
+        result = json.loads(answer)
+        if result.get("error_type") == "KeyboardInterrupt":
+            raise KeyboardInterrupt
+        if not result["ok"]:
+            raise InfractlError(mask_text(_failure(result, steps), secrets))
+        return result
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+        self._answers.close()
+        self._log.close()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextmanager
+def alembic_worker(ini: Path) -> Iterator[AlembicWorker]:
+    worker = AlembicWorker(ini)
+    try:
+        yield worker
+    except BaseException:
+        worker.kill()  # Ctrl-C or an error: do not wait for a migration to finish
+        raise
+    finally:
+        worker.close()
 
 
 def _failure(result: dict, steps: list[tuple[str, str]]) -> str:
@@ -162,8 +208,13 @@ def _kept(target, cluster) -> dict:
     if cluster is None:
         message = f"kept the scratch database: {target.display} (drop it with DROP DATABASE when done)"
         return {"url": target.display, "message": message}
-    connect = f"psql -h {cluster.base} -p {cluster.port} -U {cluster.user} scratch"
-    stop = f"pg_ctl -D {cluster.datadir} stop && rm -rf {cluster.base}"
+    connect = f"psql -h {cluster.base} -p {cluster.port} -U {cluster.user} postgres"
+    stop = f"{cluster.pg_bin / 'pg_ctl'} -D {cluster.datadir} stop"
+    if cluster.run_as:
+        import pwd
+
+        stop = f"runuser -u {pwd.getpwuid(int(cluster.run_as)).pw_name} -- {stop}"
+    stop += f" && rm -rf {cluster.base}"
     message = (f"kept the scratch cluster: {target.display} (password in {cluster.base}/pwfile); "
                f"connect: {connect}; remove: {stop}")
     return {"url": target.display, "connect": connect, "remove": stop, "message": message}
