@@ -112,7 +112,8 @@ def _replay_into(worker: AlembicWorker, target, cluster, ini: Path, options: Rep
         from infractl.verify_db.compare import static_findings
 
         with phases.timed("compare_static"):
-            findings += static_findings(first["version_locations"], snapshot.columns, settings)
+            findings += static_findings([shown_path(p) for p in first["version_locations"]], snapshot.columns,
+                                        settings)
     if options.keep:
         extra["kept"] = _kept(target, cluster)
         sys.stderr.write(extra["kept"]["message"] + "\n")
@@ -199,9 +200,17 @@ def _failure(result: dict, steps: list[tuple[str, str]]) -> str:
     reason = " ".join(line.strip() for line in result["error"].splitlines()[:2] if line.strip())
     if result.get("revision"):
         direction = "upgrade" if result.get("upgrade", True) else "downgrade"
-        return f"migration {result['revision']} ({result['path']}) failed in {direction}(): {reason}"
+        return f"migration {result['revision']} ({shown_path(result['path'])}) failed in {direction}(): {reason}"
     names = " ".join(f"{name} {target}" for name, target in steps)
     return f"alembic {names} failed before any revision ran: {reason}"
+
+
+def shown_path(path: str) -> str:
+    """Relative to the current directory when under it, as the user would type it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
 
 
 def _kept(target, cluster) -> dict:
