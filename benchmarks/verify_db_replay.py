@@ -155,6 +155,12 @@ def main() -> None:
           f"ratio {median['replay'] / anchor:.2f}x (target <= 1.5x)")
     print(f"  infractl verify-db --replay --scratch-url        {median['replay_scratch_url']:.2f} s   "
           f"ratio {median['replay_scratch_url'] / median['alembic']:.2f}x against alembic upgrade head alone")
+    ratios = [r / (c + a) for r, c, a in zip(times["replay"], times["cluster_start"], times["alembic"])]
+    print("  per run, --replay / anchor: " + ", ".join(f"{ratio:.2f}x" for ratio in ratios))
+    try:
+        print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
+    except OSError:
+        pass
 
 
 def _alembic(ini: Path, url: str, env: dict[str, str], cwd: Path) -> float:
