@@ -77,6 +77,11 @@ def url_secrets(raw: str) -> tuple[str, ...]:
         found.add(match.group("pw"))
     for match in _KEYWORD_PASSWORD.finditer(raw):
         found.add(match.group("pw").strip("'"))
+    for secret in list(found):
+        # A parser that splits at the first @ / : ? # puts the rest of the password into the host, port or
+        # path, and error messages quote those ("failed to resolve host 'ss%40word!Zq9@host'").
+        for at in (i for i, ch in enumerate(secret) if ch in "@/?#:"):
+            found.update(part for part in (secret[at + 1:], secret[:at]) if len(part) >= 4)
     spellings = set()
     for secret in found:
         for form in (secret, unquote(secret), quote(secret, safe=""), quote(secret), quote(unquote(secret), safe="")):
