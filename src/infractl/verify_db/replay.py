@@ -39,17 +39,34 @@ class ReplayOptions:
     schemas: tuple[str, ...] = ("public",)
 
 
+PHASE_TEXT = {"scratch": "starting the scratch database", "upgrade": "alembic upgrade head",
+              "check": "checking the columns", "downgrade": "alembic downgrade base",
+              "upgrade_again": "alembic upgrade head (again)", "check_again": "checking the columns again",
+              "compare_static": "reading the revision files statically"}
+
+
 @dataclass
 class Phases:
+    """How long each phase took (for the JSON summary); on a terminal, a spinner says which one runs."""
+
     seconds: dict[str, float] = field(default_factory=dict)
+    show: bool = field(default_factory=lambda: sys.stderr.isatty())
 
     @contextmanager
     def timed(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
+        status = None
+        if self.show and name not in self.seconds:
+            from rich.console import Console
+
+            status = Console(stderr=True).status(PHASE_TEXT.get(name, name) + " …")
+            status.start()
         try:
             yield
         finally:
-            self.seconds[name] = round(time.perf_counter() - start, 3)
+            if status is not None:
+                status.stop()
+            self.seconds[name] = round(self.seconds.get(name, 0) + time.perf_counter() - start, 3)
 
 
 def alembic_ini(options: ReplayOptions) -> Path:

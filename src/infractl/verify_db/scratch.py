@@ -20,7 +20,6 @@ import socket
 import stat
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -222,6 +221,8 @@ def cluster_from_url(url: str) -> Cluster:
 
 
 def new_scratch_name() -> str:
+    import uuid
+
     return f"{SCRATCH_PREFIX}{uuid.uuid4().hex[:12]}"
 
 
