@@ -71,18 +71,22 @@ def test_replay_equals_a_live_check_of_alembic_upgrade_head(pg_cluster, pg_datab
     assert {f["rule"] for f in document["findings"]} == {"DB001", "DB002", "DB003", "DB004", "DB006"}
 
 
-def test_default_scratch_cluster_is_removed_and_sarif_names_columns(tmp_path, monkeypatch):
+@pytest.fixture
+def scratch_parent(monkeypatch):
+    """TMPDIR for the throwaway cluster: a directory the server's user can reach, watched for leftovers."""
     parent = Path(tempfile.mkdtemp(prefix="infractl-test-", dir="/tmp"))
     parent.chmod(0o755)  # the server's user (postgres, when we are root) must reach it
     monkeypatch.setenv("TMPDIR", str(parent))
     tempfile.tempdir = None  # re-read TMPDIR
-    try:
-        result = invoke(monkeypatch, tmp_path, "--migrations", str(LIVE_FIX), "--replay", "--format", "sarif")
-        assert result.exit_code == 1, result.output
-        assert list(parent.iterdir()) == []  # the cluster's directory is gone
-    finally:
-        tempfile.tempdir = None
-        shutil.rmtree(parent, ignore_errors=True)
+    yield parent
+    tempfile.tempdir = None
+    shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_default_scratch_cluster_is_removed_and_sarif_names_columns(scratch_parent, tmp_path, monkeypatch):
+    result = invoke(monkeypatch, tmp_path, "--migrations", str(LIVE_FIX), "--replay", "--format", "sarif")
+    assert result.exit_code == 1, result.output
+    assert list(scratch_parent.iterdir()) == []  # the cluster's directory is gone
     results = json.loads(result.stdout)["runs"][0]["results"]
     locations = [loc for r in results for loc in r["locations"]]
     assert all(set(loc) == {"logicalLocations"} for loc in locations)  # no fake artifactLocation
@@ -92,6 +96,41 @@ def test_default_scratch_cluster_is_removed_and_sarif_names_columns(tmp_path, mo
     fixes = [r["message"]["text"] for r in results if r["ruleId"] == "DB001"]
     assert any("ALTER TABLE public.customers ALTER COLUMN created_at SET DEFAULT now()" in t
                and "--fix-migration DIR" in t for t in fixes)
+
+
+def test_default_scratch_cluster_is_removed_after_a_failing_migration(scratch_parent, tmp_path, monkeypatch):
+    result = invoke(monkeypatch, tmp_path, "--migrations", str(REPLAY / "failing"), "--replay")
+    assert result.exit_code == 2 and "migration f1a0000000002" in result.stderr, result.output
+    assert list(scratch_parent.iterdir()) == []
+
+
+def test_keep_leaves_the_cluster_running_with_working_instructions(scratch_parent, tmp_path, monkeypatch):
+    import psycopg
+
+    result = invoke(monkeypatch, tmp_path, "--migrations", str(LIVE_FIX), "--replay", "--keep", "--json")
+    kept = json.loads(result.stdout)["kept"]
+    [base] = list(scratch_parent.glob("infractl-scratch-*"))
+    try:
+        assert result.exit_code == 1 and ":***@127.0.0.1:" in kept["url"]
+        password = (base / "pwfile").read_text().strip()
+        assert password not in result.output and kept["message"] in result.stderr
+        port = int(kept["url"].rsplit(":", 1)[1].split("/")[0])
+        with psycopg.connect(host=str(base), port=port, user="postgres", dbname="postgres") as conn:  # as printed
+            assert conn.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+        postmaster = int((base / "data" / "postmaster.pid").read_text().split()[0])
+        removed = subprocess.run(kept["remove"], shell=True, capture_output=True, text=True, check=False)
+        assert removed.returncode == 0, removed.stderr
+        assert not base.exists()
+        deadline = time.monotonic() + 10
+        while running(postmaster) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(postmaster)
+    finally:
+        if base.exists():  # the printed command failed: stop it the way infractl does
+            from infractl.verify_db.scratch import Cluster, find_pg_bin
+
+            owner = str(base.stat().st_uid) if os.geteuid() == 0 else None
+            Cluster("127.0.0.1", 0, "postgres", "", base / "data", find_pg_bin(), owner).stop()
 
 
 def test_failing_migration_is_one_line_with_revision_file_and_message(pg_cluster, tmp_path, monkeypatch):
