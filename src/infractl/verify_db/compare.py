@@ -76,7 +76,12 @@ def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
         raise InfractlError(f"--compare-static reads one versions directory; this tree has "
                             f"{len(version_locations)}: {', '.join(version_locations)}")
     versions = Path(version_locations[0])
-    _, state = check_migrations(versions, settings)
+    try:
+        _, state = check_migrations(versions, settings)
+    except InfractlError as exc:  # the replay's findings still stand; say that static reading fails here
+        return [Finding(path=str(versions), line=None, column=None, rule=STATIC_DISAGREES.id,
+                        severity=STATIC_DISAGREES.severity, message=f"the static reader cannot read this tree: {exc}",
+                        fix=STATIC_DISAGREES.fix)]
     static = {}
     for columns in state.tables.values():
         for col in columns.values():
