@@ -309,6 +309,37 @@ def fix_skips(
     run_guarded(action)
 
 
+@app.command("check", short_help="Run every static check in one report.")
+def check(
+    path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run every static check that applies to the repository: one report, one exit code.
+
+    \b
+    Examples:
+      infractl check
+      infractl check --format sarif > infractl.sarif
+      infractl check --format github --ignore DB005
+
+    Each area finds its inputs from configuration or the conventional paths and changes nothing:
+    CI workflows and test skips, Alembic migrations, Prometheus rules and Grafana dashboards.
+    Exit codes: 0 clean, 1 error findings (warnings too with --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.check.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+
+    run_guarded(action)
+
+
 @app.command("rules", short_help="List every rule of every command.")
 def rules(
     command: Annotated[str | None, typer.Option("--command", help="Only this command's rules.")] = None,

@@ -19,6 +19,8 @@ CATALOGS = (
     "infractl.verify_db.ruledocs",
     "infractl.lint_ci.ruledocs",
     "infractl.fix_skips.ruledocs",
+    "infractl.monitoring.ruledocs",
+    "infractl.check.ruledocs",
 )
 
 

@@ -15,7 +15,7 @@ from infractl.findings import Finding, Severity, fails
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
-CONFIG_KEYS = ("workflows", "tests", "actionlint", "select", "ignore")
+CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "select", "ignore")
 WHERE = "[tool.infractl.lint_ci]"
 TEST_DIRS = ("tests", "test")
 
@@ -30,7 +30,8 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
     actionlint = section.get("actionlint")
     if actionlint is not None and not isinstance(actionlint, str):
         raise InfractlError(f"{WHERE}: actionlint must be a path")
-    report = lint(path, string_list(section, "workflows", WHERE), string_list(section, "tests", WHERE), actionlint)
+    report = lint(path, string_list(section, "workflows", WHERE), string_list(section, "tests", WHERE), actionlint,
+                  string_list(section, "exclude", WHERE))
     report.findings = keep_wanted(report.findings, selection)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
@@ -47,18 +48,18 @@ def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
     return sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def test_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
+def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[Path]:
     from infractl.files import iter_files
 
     if path.is_file():
         return []
     roots = [path / d for d in (configured or TEST_DIRS) if (path / d).is_dir()]
-    return [f for f in iter_files(roots, (".py",), (), path)
+    return [f for f in iter_files(roots, (".py",), exclude, path)
             if f.name.startswith("test_") or f.name.endswith("_test.py") or f.name == "conftest.py"]
 
 
 def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
-         actionlint: str | None = None) -> Report:
+         actionlint: str | None = None, exclude: tuple[str, ...] = ()) -> Report:
     """Every lint-ci finding for the repository (or workflow file) at ``path``."""
     from infractl.lint_ci.actionlint import run_actionlint
     from infractl.lint_ci.workflow_rules import CHECKS
@@ -79,7 +80,7 @@ def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (
             for check in CHECKS:
                 findings.extend(check(str(file), document))
     findings.extend(run_actionlint(parsed, actionlint))
-    skip_findings, test_count = unconditional_skips(test_files(path, tests))
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
     findings.extend(skip_findings)
     summary = {"workflows": len(files), "test_files": test_count}
     headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
@@ -92,7 +93,10 @@ def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
     findings = []
     for file in files:
         try:
-            skips = find_skips(file.read_text(encoding="utf-8", errors="replace"))
+            data = file.read_bytes()
+            if b"skip" not in data:
+                continue
+            skips = find_skips(data.decode("utf-8", errors="replace"))
         except (SyntaxError, ValueError, OSError):
             continue  # not this command's business: ruff and pytest report broken test files
         for skip in skips:
