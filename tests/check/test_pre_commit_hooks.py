@@ -1,10 +1,16 @@
-"""The hooks in .pre-commit-hooks.yaml, run by pre-commit itself (try-repo) against a temporary repository."""
+"""The hooks in .pre-commit-hooks.yaml, run by pre-commit itself against a temporary repository.
+
+The temporary project's .pre-commit-config.yaml names this repository at its HEAD commit (so what is
+tested is what is committed), and pre-commit's environments are kept in .cache/pre-commit: one
+install per commit, reused by every hook and every later run.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,8 +42,14 @@ def project(tmp_path: Path) -> Path:
 
 
 def _try_repo(project: Path, hook: str) -> subprocess.CompletedProcess:
-    pre_commit = shutil.which("pre-commit") or str(Path(os.sys.executable).with_name("pre-commit"))
-    return subprocess.run([pre_commit, "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n"
+        "      - id: infractl-fix-datetime\n      - id: infractl-fix-skips\n      - id: infractl-check\n"
+    )
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    return subprocess.run([pre_commit, "run", hook, "--all-files", "--color", "never"],
                           cwd=project, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PRE_COMMIT_HOME": str(HOOK_CACHE)})
 
