@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.cache import cache_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOK_CACHE = ROOT / ".cache" / "pre-commit"  # pre-commit's environments, reused between runs
+HOOK_CACHE = cache_dir("pre-commit")  # pre-commit's environments, reused between runs
 
 UTCNOW = "from datetime import datetime\n\n\ndef stamp():\n    return datetime.utcnow()\n"
 SKIPPED = 'import pytest\n\n\n@pytest.mark.skip(reason="needs the docker-compose PostgreSQL")\ndef test_db():\n    pass\n'

@@ -7,11 +7,12 @@ import json
 import shutil
 import subprocess
 import tarfile
-from pathlib import Path
 
 import pytest
 
-CACHE = Path(__file__).resolve().parents[2] / ".cache" / "sarif"
+from support.cache import cache_dir
+
+CACHE = cache_dir("sarif")
 PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
 MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
 

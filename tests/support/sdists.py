@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-CACHE = Path(__file__).resolve().parents[2] / ".cache" / "sdists"
+from support.cache import cache_dir
+
+CACHE = cache_dir("sdists")
 
 
 def sdist_tree(name: str, version: str) -> Path:
