@@ -51,7 +51,7 @@ def _try_repo(project: Path, hook: str) -> subprocess.CompletedProcess:
     )
     pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
     return subprocess.run([pre_commit, "run", hook, "--all-files", "--color", "never"],
-                          cwd=project, capture_output=True, text=True, timeout=900,
+                          check=False, cwd=project, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PRE_COMMIT_HOME": str(HOOK_CACHE)})
 
 
