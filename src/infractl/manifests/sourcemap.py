@@ -109,9 +109,10 @@ def build_source_map(directory: Path, display_root: Path | None = None) -> Sourc
 
 
 def display_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` when it lies inside it, else as given."""
     if root is not None:
         try:
-            return os.path.relpath(path, root)
+            return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)))
         except ValueError:
             pass
     return str(path)
