@@ -140,9 +140,9 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
 
 
 def _warm_schemas(kube_version: str) -> None:
-    from infractl.manifests.schema import _registry, schema_dir
+    from infractl.manifests.schema import definitions, schema_dir
 
-    _registry(schema_dir(kube_version))
+    definitions(schema_dir(kube_version))
 
 
 def fails_deploy(findings: list[Finding]) -> bool:
