@@ -33,6 +33,17 @@ def _machinery():
     return yaml, resolvers, construct
 
 
+@cache
+def _text_timestamps_loader():
+    """SafeLoader (the C one where built) with timestamps kept as text, for the unusual documents."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = type("TextTimestampsLoader", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
+    return loader
+
+
 def _plain(value: str, resolvers, construct, yaml) -> Any:
     for tag, regexp in resolvers.get(value[:1] if value else "", ()):
         if regexp.match(value):
@@ -50,9 +61,7 @@ def load_documents(text: str) -> list[Any]:
     try:
         return _build(yaml.parse(text, Loader=loader), yaml, resolvers, construct)
     except _Unusual:
-        from infractl.manifests.sourcemap import safe_loader
-
-        return list(yaml.load_all(text, Loader=safe_loader()))
+        return list(yaml.load_all(text, Loader=_text_timestamps_loader()))
 
 
 def _build(events, yaml, resolvers, construct) -> list[Any]:
