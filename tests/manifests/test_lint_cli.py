@@ -40,7 +40,7 @@ def replace(path: Path, old: str, new: str) -> None:
 def test_the_bundled_staging_stack_is_clean(kustomize):
     result = lint("manifests/staging")
     assert result.exit_code == 0, result.output
-    assert "8 objects, 1 compose files" in result.output and "0 errors, 0 warnings, 0 info" in result.output
+    assert "8 objects, 1 compose file checked" in result.output and "0 errors, 0 warnings, 0 info" in result.output
     result = lint("manifests/staging", "--json")
     report = json.loads(result.output)
     assert report["findings"] == [] and report["summary"]["objects"] == 8
