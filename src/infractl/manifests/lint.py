@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.manifests.ruledocs import RULES
 
 SEVERITY = {rule.id: rule.severity for rule in RULES}
@@ -134,8 +134,14 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     if find_kustomization(path) is not None:
         # kustomize runs in its own process while this one reads the sources and loads the schemas.
         process = start_render(path) if not images else None
-        source_map = build_source_map(path, root)
-        _warm_schemas(kube_version)
+        try:
+            source_map = build_source_map(path, root)
+            _warm_schemas(kube_version)
+        except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
+            if process is not None:
+                process.kill()
+                process.wait()
+            raise
         text = finish_render(process, path) if process else render_text(path, images)
         objects = parse_rendered(text)
         source = display_path(path, root)
@@ -161,6 +167,3 @@ def _warm_schemas(kube_version: str) -> None:
 
     definitions(schema_dir(kube_version))
 
-
-def fails_deploy(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
