@@ -37,22 +37,26 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
     that are still empty.
     """
     from infractl.manifests.checks import hardening_hits, label
-    from infractl.manifests.schema import schema_errors
+    from infractl.manifests.crds import CrdValidators
+    from infractl.manifests.schema import MAX_ERRORS_PER_OBJECT, schema_errors
 
     findings: list[Finding] = []
+    crds = CrdValidators(objects)
+    api_fix = f"check the field against the Kubernetes {kube_version} API"
     for obj in objects:
-        errors = schema_errors(obj, kube_version)
+        errors, fix = schema_errors(obj, kube_version), api_fix
+        if errors is None:
+            errors, fix = crds.errors(obj, MAX_ERRORS_PER_OBJECT), "check the field against its CustomResourceDefinition"
         if errors is None:
             findings.append(_finding(source, locate, obj, (), "K8S002",
-                                     f"{label(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')}; "
-                                     "not validated"))
+                                     f"{label(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')} and "
+                                     "no CustomResourceDefinition for it in these manifests; not validated"))
             continue
         for keys, message in errors:
             if obj.get("kind") == "Secret" and keys[:1] in (("data",), ("stringData",)):
                 # the schema message quotes the value, and a deploy has filled real ones in by now
                 message = f"{'.'.join(map(str, keys))}: not a valid Secret value (not shown)"
-            findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}",
-                                     f"check the field against the Kubernetes {kube_version} API"))
+            findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}", fix))
     for hit in hardening_hits(objects, secrets_filled):
         findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix))
     return findings
