@@ -21,6 +21,7 @@ CATALOGS = (
     "infractl.fix_skips.ruledocs",
     "infractl.monitoring.ruledocs",
     "infractl.check.ruledocs",
+    "infractl.manifests.ruledocs",
 )
 
 
