@@ -68,8 +68,53 @@ def monitoring(root: Path, config: Config) -> AreaResult | None:
     return AreaResult(findings, f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")
 
 
+def manifests(root: Path, config: Config) -> AreaResult | None:
+    """Kustomize directories (``dirs`` in [tool.infractl.manifests], else every kustomization that is not a
+    Component) rendered with the real kustomize and linted, plus the compose files found beside them."""
+    from infractl.config import string_list
+    from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_compose, lint_directory
+
+    section = config.section("manifests")
+    where = "[tool.infractl.manifests]"
+    version = section.get("kube_version") or DEFAULT_KUBE_VERSION
+    directories = [config.root / d for d in string_list(section, "dirs", where)]
+    composes = [config.root / f for f in string_list(section, "compose_files", where)]
+    if not directories and not composes:
+        directories, composes = _discover_manifests(root)
+    if not directories and not composes:
+        return None
+    stats: dict = {}
+    findings: list[Finding] = []
+    for directory in directories:
+        findings += lint_directory(shown(directory), version, stats=stats)
+    linted = {p.resolve() for d in directories for p in d.iterdir() if p.is_file()}
+    for compose in composes:
+        if compose.resolve() not in linted:
+            findings += lint_compose(shown(compose))
+            stats["compose_files"] = stats.get("compose_files", 0) + 1
+    return AreaResult(findings, f"{stats.get('objects', 0)} Kubernetes objects in {len(directories)} "
+                                f"kustomizations, {stats.get('compose_files', 0)} compose files")
+
+
+KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def _discover_manifests(root: Path) -> tuple[list[Path], list[Path]]:
+    from infractl.files import iter_files
+
+    directories, composes = [], []
+    for path in iter_files([root], (".yaml", ".yml", "Kustomization"), (), root):
+        if path.name in KUSTOMIZATIONS:
+            if "kind: Component" not in path.read_text(encoding="utf-8", errors="replace"):
+                directories.append(path.parent)
+        elif path.name.startswith(("docker-compose", "compose.")):
+            composes.append(path)
+    return directories, composes
+
+
 AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {
     "workflows": workflows,
     "migrations": migrations,
     "monitoring": monitoring,
+    "manifests": manifests,
 }
