@@ -60,6 +60,8 @@ def test_replay_equals_a_live_check_of_alembic_upgrade_head(pg_cluster, pg_datab
     assert set(document["summary"]["phase_seconds"]) == {"scratch", "upgrade", "check"}
     assert document["source"] == "replay" and pg_cluster.password not in replay.output
     assert scratch_databases(pg_cluster) == before  # created and dropped again
+    with pg_cluster.admin_connect() as conn:  # the URL's own database was only connected to
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 0
 
     # The truth: alembic's own upgrade of the same tree into a database of ours, checked with --url.
     monkeypatch.setenv("DATABASE_URL", pg_database)

@@ -62,7 +62,7 @@ def role_database(pg_cluster):
     pg_cluster.drop_database(name)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(password=passwords)
 def test_password_never_appears_reachable_or_not(pg_cluster, role_database, monkeypatch, tmp_path, password):
     import psycopg.sql
@@ -88,7 +88,7 @@ def test_password_never_appears_reachable_or_not(pg_cluster, role_database, monk
 
 
 @given(password=passwords)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 def test_every_spelling_of_the_password_is_found(password):
     url = f"postgresql+psycopg://app:{password}@db.example:5432/app?sslmode=require"
     assert split_userinfo(url)[2] == password
