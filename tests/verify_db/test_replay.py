@@ -146,6 +146,11 @@ def test_failing_migration_is_one_line_with_revision_file_and_message(pg_cluster
     assert 'column "updated_at" of relation "orders" already exists' in lines[0]
     assert pg_cluster.password not in result.output and result.stdout == ""
     assert scratch_databases(pg_cluster) == before
+    monkeypatch.setenv("INFRACTL_DEBUG", "1")  # the alembic child's traceback too, masked
+    debug = invoke(monkeypatch, tmp_path, "--migrations", str(REPLAY / "failing"), "--replay",
+                   "--scratch-url", pg_cluster.url())
+    assert debug.exit_code == 2 and "psycopg.errors.DuplicateColumn" in debug.stderr
+    assert pg_cluster.password not in debug.output
 
 
 def test_roundtrip_reports_a_downgrade_that_does_not_undo_its_upgrade(pg_cluster, tmp_path, monkeypatch):

@@ -190,6 +190,9 @@ class AlembicWorker:
         if result.get("error_type") == "KeyboardInterrupt":
             raise KeyboardInterrupt
         if not result["ok"]:
+            if os.environ.get("INFRACTL_DEBUG") == "1":  # the child's own output and traceback, masked
+                self._log.seek(0)
+                sys.stderr.write(mask_text(self._log.read() + result.get("traceback", ""), secrets))
             raise InfractlError(mask_text(_failure(result, steps), secrets))
         return result
 
