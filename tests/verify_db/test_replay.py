@@ -74,8 +74,9 @@ def test_replay_equals_a_live_check_of_alembic_upgrade_head(pg_cluster, pg_datab
 
 
 @pytest.fixture
-def scratch_parent(monkeypatch):
-    """TMPDIR for the throwaway cluster: a directory the server's user can reach, watched for leftovers."""
+def scratch_parent(tmp_path, monkeypatch):
+    """TMPDIR for the throwaway cluster: a directory the server's user can reach, watched for leftovers.
+    (After tmp_path, so that pytest's own temp root is not created inside it.)"""
     parent = Path(tempfile.mkdtemp(prefix="infractl-test-", dir="/tmp"))
     parent.chmod(0o755)  # the server's user (postgres, when we are root) must reach it
     monkeypatch.setenv("TMPDIR", str(parent))
