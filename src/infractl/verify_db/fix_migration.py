@@ -33,7 +33,7 @@ def columns_to_fix(state: MigrationState, settings: RuleSettings) -> list[Column
 def render_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None,
                          create_date: datetime | None = None) -> tuple[Path, str] | None:
     """The new revision file's path and content, or None when no column needs a fix."""
-    state = load_state(Path(path))
+    state = load_state(Path(path), settings.timestamp_types)
     columns = columns_to_fix(state, settings)
     if not columns:
         return None

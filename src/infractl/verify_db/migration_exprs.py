@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 UNKNOWN = object()  # an expression we cannot evaluate statically
+UNKNOWN_TYPE = "unknown type "  # prefix of the data type of a column whose type we cannot resolve
 
 # SQLAlchemy renders these ANSI functions without parentheses (func.current_timestamp() -> CURRENT_TIMESTAMP).
 _BARE_FUNCTIONS = {"current_timestamp", "current_date", "current_time", "localtimestamp", "localtime",
                    "current_user", "session_user", "user"}
+
+# Type names we know are not timestamps (a column of any other unresolved type is "unknown type X").
+_OTHER_TYPES = {"enum", "largebinary", "binary", "pickletype", "array", "int", "char", "nchar", "nvarchar", "clob",
+                "blob", "real", "double", "double_precision", "decimal", "inet", "cidr", "macaddr", "bytea",
+                "tsvector", "hstore", "oid", "money", "bit", "citext", "varbinary", "tinyint", "mediumtext",
+                "longtext", "nulltype", "bigint", "smallint", "uuidtype", "jsontype", "int4range", "tstzrange",
+                "tsrange", "daterange", "regclass", "mediumint", "time", "unicode", "sequence"}
 
 _TYPES = {"date": "date", "time": "time without time zone", "interval": "interval", "integer": "integer",
           "biginteger": "bigint", "smallinteger": "smallint", "string": "character varying",
@@ -44,9 +52,28 @@ class ServerDefault:
 class ExpressionReader:
     """Evaluates what it can of one module's expressions; module-level constants are followed."""
 
-    def __init__(self, module, consts: dict[str, Any]) -> None:
+    def __init__(self, module, consts: dict[str, Any], functions: dict[str, Any] | None = None,
+                 resolve_type=None) -> None:
         self.module = module
         self.consts = consts
+        self.functions = functions or {}  # module-level ``def``s, for helpers that return an expression
+        self.resolve_type = resolve_type  # dotted name as written -> data type, or None
+
+    def returned(self, call, depth: int = 0):
+        """``helper(args)`` of a module-level ``def helper(...): ...; return EXPR``: EXPR with the arguments
+        substituted for the parameters. None when it is not such a call."""
+        import libcst as cst
+
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in self.functions
+                and depth < 5):
+            return None
+        function = self.functions[call.func.value]
+        body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+        returns = [s.body[0] for s in body if isinstance(s, cst.SimpleStatementLine)
+                   and isinstance(s.body[0], cst.Return) and s.body[0].value is not None]
+        if len(returns) != 1:
+            return None
+        return substitute(returns[0].value, bind_arguments(function, call))
 
     def resolve(self, node):
         import libcst as cst
@@ -70,7 +97,32 @@ class ExpressionReader:
         if isinstance(node, (cst.Tuple, cst.List)):
             values = tuple(self.literal(el.value) for el in node.elements)
             return UNKNOWN if UNKNOWN in values else values
-        return UNKNOWN
+        if isinstance(node, cst.FormattedString):
+            parts = []
+            for part in node.parts:
+                value = part.value if isinstance(part, cst.FormattedStringText) else self.literal(part.expression)
+                if part is not None and isinstance(part, cst.FormattedStringExpression) and part.format_spec:
+                    return UNKNOWN
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    return UNKNOWN
+                parts.append(str(value))
+            return "".join(parts)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left, right = self.literal(node.left), self.literal(node.right)
+            return left + right if isinstance(left, str) and isinstance(right, str) else UNKNOWN
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            template = self.literal(node.func.value)
+            positional, keywords = split_args(node)
+            args = [self.literal(a) for a in positional]
+            kwargs = {k: self.literal(v) for k, v in keywords.items()}
+            if isinstance(template, str) and UNKNOWN not in args and UNKNOWN not in kwargs.values():
+                try:
+                    return template.format(*args, **kwargs)
+                except (IndexError, KeyError, ValueError):
+                    return UNKNOWN
+            return UNKNOWN
+        expanded = self.returned(node)
+        return UNKNOWN if expanded is None else self.literal(expanded)
 
     def code(self, node) -> str:
         return self.module.code_for_node(node)
@@ -87,12 +139,16 @@ class ExpressionReader:
             timezone = self.literal(keywords["timezone"]) if "timezone" in keywords else (
                 self.literal(positional[0]) if positional else False)
             node = node.func
-        name = (dotted(node) or "unknown").rsplit(".", 1)[-1].lower()
+        written = dotted(node) or "unknown"
+        name = written.rsplit(".", 1)[-1].lower()
         if name in ("datetime", "timestamp"):
             return "timestamp with time zone" if timezone is True else "timestamp without time zone"
         if name == "timestamptz":
             return "timestamp with time zone"
-        return _TYPES.get(name, name)
+        if name in _TYPES or name in _OTHER_TYPES or name == "unknown":
+            return _TYPES.get(name, name)
+        resolved = self.resolve_type(written) if self.resolve_type else None
+        return resolved or f"{UNKNOWN_TYPE}{written}"
 
     def server_default(self, node) -> ServerDefault | None:
         value = self.literal(node)
@@ -152,3 +208,58 @@ def is_call_named(node, last: str) -> bool:
     import libcst as cst
 
     return isinstance(node, cst.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] == last
+
+
+def bind_arguments(function, call) -> dict[str, Any]:
+    """Parameter name -> argument node for a call of ``function`` (defaults for what is not passed)."""
+    params = function.params
+    names = [p for p in (*params.posonly_params, *params.params)]
+    positional, keywords = split_args(call)
+    bound: dict[str, Any] = {}
+    for index, param in enumerate(names):
+        name = param.name.value
+        if index < len(positional):
+            bound[name] = positional[index]
+        elif name in keywords:
+            bound[name] = keywords[name]
+        elif param.default is not None:
+            bound[name] = param.default
+    for param in params.kwonly_params:
+        if param.name.value in keywords:
+            bound[param.name.value] = keywords[param.name.value]
+        elif param.default is not None:
+            bound[param.name.value] = param.default
+    return bound
+
+
+_ORIGIN: dict = {}  # substituted node -> the node it was made from (for source lines)
+
+
+def origin(node):
+    return _ORIGIN.get(node, node)
+
+
+def substitute(node, names: dict[str, Any]):
+    """``node`` with every ``Name`` in ``names`` replaced by its node (attribute names and keywords kept)."""
+    import libcst as cst
+
+    if not names:
+        return node
+
+    class Substitute(cst.CSTTransformer):
+        def leave_Name(self, original, updated):
+            return names.get(original.value, updated)
+
+        def leave_Attribute(self, original, updated):
+            return updated.with_changes(attr=original.attr)
+
+        def leave_Arg(self, original, updated):
+            return updated.with_changes(keyword=original.keyword)
+
+        def on_leave(self, original, updated):
+            result = super().on_leave(original, updated)
+            if result is not original and isinstance(result, cst.CSTNode):
+                _ORIGIN[result] = origin(original)
+            return result
+
+    return node.visit(Substitute())

@@ -1,0 +1,404 @@
+"""Walk the statements of ``upgrade()`` the way running it would, as far as that can be known statically.
+
+Followed: module-level helper functions (arguments substituted for parameters), ``for`` loops over
+literal sequences, local assignments, ``if`` on the dialect name (only the PostgreSQL branch),
+``with op.batch_alter_table(...)``, and ``op.execute`` / ``conn.execute`` / ``op.get_bind().execute`` of
+literal SQL. What may change a table but cannot be read becomes a ``not_followed`` operation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from infractl.verify_db.migration_exprs import (
+    UNKNOWN,
+    ExpressionReader,
+    bind_arguments,
+    dotted,
+    is_call_named,
+    origin,
+    split_args,
+    substitute,
+)
+from infractl.verify_db.migration_ops import ColumnSpec, Operation
+from infractl.verify_db.migration_sql import sql_operations
+
+_MAX_DEPTH = 8
+# Modules whose functions cannot change the schema behind our back (alembic's op is read, not skipped).
+_SAFE_MODULES = {"alembic", "sqlalchemy", "logging", "datetime", "json", "uuid", "os", "sys", "re", "typing",
+                 "enum", "textwrap", "collections", "itertools", "functools", "warnings", "time", "hashlib",
+                 "decimal", "__future__", "dataclasses", "pathlib", "math", "random", "string", "copy", "pprint",
+                 "operator", "contextlib", "base64", "binascii"}
+_SAFE_CALLS = {"print", "len", "range", "list", "dict", "set", "tuple", "str", "int", "isinstance", "sorted",
+               "getattr", "setattr", "hasattr", "super", "zip", "enumerate", "map", "filter", "any", "all", "next"}
+_DML = {"insert", "update", "delete", "select", "values", "where", "returning", "filter", "filter_by", "query",
+        "order_by", "limit", "join", "outerjoin", "group_by", "bindparams", "params", "table", "from_select"}
+_IDENTIFIER = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
+
+
+class UpgradeReader(ExpressionReader):
+    """The schema operations of one revision's ``upgrade()``, in the order running it performs them."""
+
+    def __init__(self, module, consts, functions, imports: dict[str, str], line_of, resolve_type=None) -> None:
+        super().__init__(module, consts, functions, resolve_type)
+        self.imports = imports  # local name -> dotted module path it came from
+        self._line_of = line_of
+        self.found: list[Operation] = []
+
+    def line_of(self, node) -> int:
+        try:
+            return self._line_of(origin(node))
+        except KeyError:
+            return 0
+
+    def read(self, function) -> list[Operation]:
+        self.found = []
+        self.walk(function.body.body, {}, {}, 0)
+        return self.found
+
+    # statements -------------------------------------------------------------------------------------
+    def walk(self, statements, env: dict, batches: dict, depth: int) -> bool:
+        """Follow statements in order; True when they end in ``return`` (or ``raise``)."""
+        import libcst as cst
+
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Return, cst.Raise)):
+                        if isinstance(small, cst.Return) and small.value is not None:
+                            self.scan(substitute(small.value, env), env, batches, depth)
+                        return True
+                    self.simple(small, env, batches, depth)
+            elif isinstance(statement, cst.If):
+                if self.branch(statement, env, batches, depth):
+                    return True
+            elif isinstance(statement, cst.For):
+                self.loop(statement, env, batches, depth)
+            elif isinstance(statement, cst.With):
+                inner = dict(batches)
+                for item in statement.items:
+                    call = substitute(item.item, env)
+                    if (is_call_named(call, "batch_alter_table") and item.asname is not None
+                            and isinstance(item.asname.name, cst.Name)):
+                        positional, keywords = split_args(call)
+                        table = positional[0] if positional else keywords.get("table_name")
+                        inner[item.asname.name.value] = (table, keywords.get("schema"))
+                    else:
+                        self.scan(call, env, batches, depth)
+                if self.walk(statement.body.body, env, inner, depth):
+                    return True
+            elif isinstance(statement, cst.Try):
+                if self.walk(statement.body.body, env, batches, depth):
+                    return True
+                for block in (statement.orelse, statement.finalbody):
+                    if block is not None:
+                        self.walk(block.body.body, env, batches, depth)
+            elif isinstance(statement, cst.While):
+                self.walk(statement.body.body, env, batches, depth)
+        return False
+
+    def simple(self, small, env: dict, batches: dict, depth: int) -> None:
+        import libcst as cst
+
+        if isinstance(small, cst.Assign):
+            value = substitute(small.value, env)
+            self.scan(value, env, batches, depth)
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    env[target.target.value] = value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            value = substitute(small.value, env)
+            self.scan(value, env, batches, depth)
+            if isinstance(small.target, cst.Name):
+                env[small.target.value] = value
+        elif isinstance(small, cst.Expr):
+            self.scan(substitute(small.value, env), env, batches, depth, statement=True)
+
+    def branch(self, statement, env: dict, batches: dict, depth: int) -> bool:
+        import libcst as cst
+
+        taken = self.condition(substitute(statement.test, env))
+        orelse = statement.orelse
+        else_body = None
+        if isinstance(orelse, cst.If):
+            else_body = [orelse]
+        elif orelse is not None:
+            else_body = orelse.body.body
+        if taken is True:
+            return self.walk(statement.body.body, env, batches, depth)
+        if taken is False:
+            return self.walk(else_body, env, batches, depth) if else_body else False
+        # Unknown condition: both branches may run; neither return ends what follows unless both do.
+        ends = self.walk(statement.body.body, dict(env), batches, depth)
+        return ends and (self.walk(else_body, dict(env), batches, depth) if else_body else False)
+
+    def condition(self, test) -> bool | None:
+        """The dialect name compared with a string is decided for PostgreSQL; anything else is unknown."""
+        import libcst as cst
+
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self.condition(test.expression)
+            return None if inner is None else not inner
+        if isinstance(test, cst.BooleanOperation):
+            left, right = self.condition(test.left), self.condition(test.right)
+            if isinstance(test.operator, cst.And):
+                return False if False in (left, right) else (True if left and right else None)
+            return True if True in (left, right) else (False if left is False and right is False else None)
+        if isinstance(test, cst.Call):
+            if (dotted(test.func) or "").endswith("is_offline_mode"):
+                return False
+            expanded = self.returned(test)
+            return None if expanded is None else self.condition(expanded)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            sides = (test.left, target.comparator)
+            names = [self.code(side) for side in sides]
+            dialect_side = next((i for i, n in enumerate(names) if re.search(r"(dialect|engine)(\(\))?\.name$", n)),
+                                None)
+            if dialect_side is None:
+                return None
+            other = self.literal(sides[1 - dialect_side])
+            values = (other,) if isinstance(other, str) else other
+            if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
+                return None
+            matches = any(v.lower() in ("postgresql", "postgres") for v in values)
+            operator = target.operator
+            if isinstance(operator, (cst.Equal, cst.In, cst.Is)):
+                return matches
+            if isinstance(operator, (cst.NotEqual, cst.NotIn, cst.IsNot)):
+                return not matches
+        return None
+
+    def loop(self, statement, env: dict, batches: dict, depth: int) -> None:
+        import libcst as cst
+
+        iterable = substitute(statement.iter, env)
+        expanded = self.returned(iterable)
+        iterable = self.resolve(expanded if expanded is not None else iterable)
+        if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)) and not any(
+                isinstance(el, cst.StarredElement) for el in iterable.elements):
+            for element in iterable.elements:
+                inner = dict(env)
+                if self.bind_target(statement.target, element.value, inner):
+                    self.walk(statement.body.body, inner, batches, depth)
+                    continue
+                self.walk(statement.body.body, env, batches, depth)
+            return
+        # The sequence is only known at run time: the body is read once, its unknown names stay unknown.
+        self.walk(statement.body.body, env, batches, depth)
+
+    def bind_target(self, target, value, env: dict) -> bool:
+        import libcst as cst
+
+        if isinstance(target, cst.Name):
+            env[target.value] = value
+            return True
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            if len(target.elements) != len(value.elements):
+                return False
+            return all(self.bind_target(t.value, v.value, env) for t, v in zip(target.elements, value.elements))
+        return False
+
+    # calls ------------------------------------------------------------------------------------------
+    def scan(self, node, env: dict, batches: dict, depth: int, statement: bool = False) -> None:
+        """Every call in ``node`` that changes the schema, outermost first."""
+        import libcst as cst
+
+        if isinstance(node, cst.Call) and self.call(node, env, batches, depth, statement):
+            return
+        for child in node.children:
+            if isinstance(child, (cst.BaseExpression, cst.Arg, cst.Element, cst.DictElement)):
+                self.scan(child, env, batches, depth)
+
+    def call(self, call, env: dict, batches: dict, depth: int, statement: bool) -> bool:
+        """Handle one call; True when it was understood (its arguments need no further scan)."""
+        import libcst as cst
+
+        func = call.func
+        owner = func.value if isinstance(func, cst.Attribute) else None
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if isinstance(owner, cst.Name) and owner.value == "op" and method != "execute":
+            self.found.extend(self.operation(call, method, None, None))
+            return True
+        if isinstance(owner, cst.Name) and owner.value in batches:
+            table, schema = batches[owner.value]
+            self.found.extend(self.operation(call, method, table, schema))
+            return True
+        if method in ("execute", "exec_driver_sql"):
+            self.execute(call)
+            return True
+        if isinstance(func, cst.Name) and func.value in self.functions and depth < _MAX_DEPTH:
+            function = self.functions[func.value]
+            inner = bind_arguments(function, call)
+            self.walk(function.body.body, inner, batches, depth + 1)
+            return True
+        if statement and self.unknown_helper(func):
+            self.found.append(Operation("not_followed", "", self.line_of(call),
+                                        tables=self.mentioned_tables(call),
+                                        reason=f"call to {self.code(func)}() (not in this file)"))
+            return True
+        return False
+
+    def unknown_helper(self, func) -> bool:
+        name = dotted(func)
+        if name is None:
+            return False
+        root = name.split(".", 1)[0]
+        if root in _SAFE_CALLS or root in ("op", "sa", "context", "self"):
+            return False
+        module = self.imports.get(root)
+        return module is not None and module.split(".", 1)[0] not in _SAFE_MODULES
+
+    def execute(self, call) -> None:
+        line = self.line_of(call)
+        positional, keywords = split_args(call)
+        argument = positional[0] if positional else keywords.get("sqltext", keywords.get("statement"))
+        if argument is None:
+            return
+        sql = self.sql_text(argument)
+        if isinstance(sql, str):
+            self.found.extend(sql_operations(sql, line))
+        elif not self.is_dml(argument):
+            self.found.append(Operation("not_followed", "", line, tables=self.mentioned_tables(argument),
+                                        reason=f"{self.code(call.func)}() of SQL built at run time"))
+
+    def sql_text(self, node):
+        import libcst as cst
+
+        node = self.resolve(node)
+        expanded = self.returned(node)
+        if expanded is not None:
+            return self.sql_text(expanded)
+        value = self.literal(node)
+        if isinstance(value, str):
+            return value
+        if isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("bindparams", "execution_options",
+                                                                                 "columns"):
+                return self.sql_text(node.func.value)
+            if any(is_call_named(node, name) for name in ("text", "DDL", "literal_column")):
+                positional, _ = split_args(node)
+                return self.literal(positional[0]) if positional else UNKNOWN
+        return UNKNOWN
+
+    def is_dml(self, node) -> bool:
+        import libcst as cst
+
+        node = self.resolve(node)
+        return isinstance(node, cst.Call) and (dotted(node.func) or getattr(getattr(node.func, "attr", None),
+                                                                            "value", "")).rsplit(".", 1)[-1] in _DML
+
+    def mentioned_tables(self, node) -> tuple[str, ...]:
+        """String literals in ``node`` that could be table names: what an opaque call may touch."""
+        import libcst as cst
+
+        names: list[str] = []
+
+        def visit(current) -> None:
+            if isinstance(current, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+                value = self.literal(current)
+                if isinstance(value, str) and _IDENTIFIER.match(value):
+                    names.append(value.rsplit(".", 1)[-1])
+                elif isinstance(value, str):  # a whole statement: the tables it names
+                    names.extend(m.group(1) for m in re.finditer(
+                        r"\b(?:TABLE|ON|INTO|UPDATE)\s+(?:ONLY\s+|IF\s+(?:NOT\s+)?EXISTS\s+)?\"?([A-Za-z_][\w$]*)",
+                        value, re.IGNORECASE))
+                return
+            for child in current.children:
+                visit(child)
+
+        visit(node)
+        return tuple(dict.fromkeys(names))
+
+    # one op.* call ----------------------------------------------------------------------------------
+    def column(self, call) -> ColumnSpec | None:
+        positional, keywords = split_args(call)
+        name = self.literal(positional[0]) if positional else self.literal(keywords.get("name"))
+        if not isinstance(name, str):
+            return None
+        type_node = positional[1] if len(positional) > 1 else keywords.get("type_")
+        nullable = True  # SQLAlchemy's default; a nullable= we cannot read counts as the default too
+        if "nullable" in keywords:
+            nullable = self.literal(keywords["nullable"]) is not False
+        if self.literal(keywords.get("primary_key")) is True:
+            nullable = False
+        default = self.server_default(keywords["server_default"]) if "server_default" in keywords else None
+        return ColumnSpec(name=name, data_type=self.data_type(type_node) if type_node is not None else "unknown",
+                          nullable=nullable, default=default, onupdate="onupdate" in keywords,
+                          line=self.line_of(call))
+
+    def table_elements(self, call) -> tuple[list, bool]:
+        """create_table's column arguments (``*cols`` and helper calls expanded); False if some are unknown."""
+        import libcst as cst
+
+        elements, complete = [], True
+        for arg in call.args[1:] if call.args and call.args[0].keyword is None else call.args:
+            if arg.keyword is not None:
+                continue
+            value = self.resolve(arg.value)
+            expanded = self.returned(value)
+            value = self.resolve(expanded) if expanded is not None else value
+            if arg.star == "*" or isinstance(value, (cst.List, cst.Tuple)):
+                if isinstance(value, (cst.List, cst.Tuple)):
+                    elements.extend(self.resolve(el.value) for el in value.elements)
+                else:
+                    complete = False
+            elif arg.star == "":
+                elements.append(value)
+        return elements, complete
+
+    def operation(self, call, method: str, batch_table, batch_schema) -> list[Operation]:
+        from infractl.verify_db.migration_parse import alter_changes
+
+        positional, keywords = split_args(call)
+        if batch_table is not None:  # batch_op.add_column(col) == op.add_column(table, col)
+            positional = [batch_table, *positional]
+            if batch_schema is not None:
+                keywords.setdefault("schema", batch_schema)
+        if method == "create_primary_key":
+            positional = positional[1:]
+        table_node = positional[0] if positional else keywords.get("table_name", keywords.get("old_table_name"))
+        table = self.literal(table_node) if table_node is not None else None
+        schema = self.literal(keywords["schema"]) if "schema" in keywords else None
+        schema = schema if isinstance(schema, str) and schema != "public" else None
+        line = self.line_of(call)
+        if method not in ("create_table", "add_column", "alter_column", "drop_column", "drop_table",
+                          "rename_table", "create_primary_key"):
+            return []
+        if not isinstance(table, str):
+            return [Operation("not_followed", "", line,
+                              reason=f"op.{method}() on a table named at run time ({self.code(table_node)})"
+                              if table_node is not None else f"op.{method}() without a table name")]
+        if method == "create_table":
+            elements, complete = self.table_elements(call)
+            columns = [self.column(a) for a in elements if is_call_named(a, "Column")]
+            found = [Operation("create_table", table, line, schema, columns=tuple(c for c in columns if c))]
+            if not complete or None in columns:
+                found.append(Operation("not_followed", "", line, tables=(table,),
+                                       reason=f"op.create_table({table!r}) with columns built at run time"))
+            return found
+        if method == "add_column":
+            column = self.column(positional[1]) if len(positional) > 1 and is_call_named(
+                self.resolve(positional[1]), "Column") else None
+            if column is None:
+                return [Operation("not_followed", "", line, tables=(table,),
+                                  reason=f"op.add_column({table!r}) of a column built at run time")]
+            return [Operation("add_column", table, line, schema, columns=(column,))]
+        if method == "create_primary_key":
+            names = self.literal(positional[1]) if len(positional) > 1 else self.literal(keywords.get("columns"))
+            if not isinstance(names, tuple):
+                return []
+            return [Operation("alter_column", table, line, schema, column=name, changes={"nullable": False})
+                    for name in names if isinstance(name, str)]
+        if method == "drop_table":
+            return [Operation("drop_table", table, line, schema)]
+        second = positional[1] if len(positional) > 1 else keywords.get("column_name", keywords.get("new_table_name"))
+        name = self.literal(second) if second is not None else None
+        if not isinstance(name, str):
+            return [Operation("not_followed", "", line, tables=(table,),
+                              reason=f"op.{method}({table!r}) of a name known only at run time")]
+        if method == "rename_table":
+            return [Operation("rename_table", table, line, schema, new_name=name)]
+        if method == "drop_column":
+            return [Operation("drop_column", table, line, schema, column=name)]
+        return [Operation("alter_column", table, line, schema, column=name, changes=alter_changes(self, keywords))]
