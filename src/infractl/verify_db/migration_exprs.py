@@ -78,9 +78,13 @@ class ExpressionReader:
     def resolve(self, node):
         import libcst as cst
 
-        seen = 0
-        while isinstance(node, cst.Name) and node.value in self.consts and seen < 10:
-            node, seen = self.consts[node.value], seen + 1
+        for _ in range(10):
+            if isinstance(node, cst.Name) and node.value in self.consts:
+                node = self.consts[node.value]
+            elif isinstance(node, cst.IfExp) and isinstance(self.literal(node.test), bool):
+                node = node.body if self.literal(node.test) else node.orelse  # after substitution: X if True else Y
+            else:
+                break
         return node
 
     def literal(self, node):

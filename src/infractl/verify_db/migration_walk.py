@@ -33,6 +33,8 @@ _SAFE_CALLS = {"print", "len", "range", "list", "dict", "set", "tuple", "str", "
                "getattr", "setattr", "hasattr", "super", "zip", "enumerate", "map", "filter", "any", "all", "next"}
 _DML = {"insert", "update", "delete", "select", "values", "where", "returning", "filter", "filter_by", "query",
         "order_by", "limit", "join", "outerjoin", "group_by", "bindparams", "params", "table", "from_select"}
+_MENTION = re.compile(r'(?=\b(?:TABLE|ON|INTO|UPDATE|ONLY|EXISTS)\s+"?([A-Za-z_][\w$]*)(?![\w$?]))', re.IGNORECASE)
+_SQL_WORDS = {"ON", "ONLY", "IF", "NOT", "EXISTS", "SET", "EACH", "ROW", "TABLE", "ALTER", "COLUMN", "ADD"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
 
 
@@ -289,26 +291,45 @@ class UpgradeReader(ExpressionReader):
                                                                             "value", "")).rsplit(".", 1)[-1] in _DML
 
     def mentioned_tables(self, node) -> tuple[str, ...]:
-        """String literals in ``node`` that could be table names: what an opaque call may touch."""
+        """What an opaque call may touch: tables named in its SQL text (unknown parts as placeholders), and
+        identifier-like string arguments of helper calls (``build_trigger("posts")``)."""
         import libcst as cst
 
         names: list[str] = []
 
         def visit(current) -> None:
-            if isinstance(current, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
-                value = self.literal(current)
-                if isinstance(value, str) and _IDENTIFIER.match(value):
-                    names.append(value.rsplit(".", 1)[-1])
-                elif isinstance(value, str):  # a whole statement: the tables it names
-                    names.extend(m.group(1) for m in re.finditer(
-                        r"\b(?:TABLE|ON|INTO|UPDATE)\s+(?:ONLY\s+|IF\s+(?:NOT\s+)?EXISTS\s+)?\"?([A-Za-z_][\w$]*)",
-                        value, re.IGNORECASE))
+            if isinstance(current, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+                                    cst.BinaryOperation)):
+                text = self.template(current)
+                names.extend(m.group(1) for m in _MENTION.finditer(text) if m.group(1).upper() not in _SQL_WORDS)
                 return
+            if isinstance(current, cst.Call) and isinstance(current.func, cst.Name):
+                for arg in current.args:
+                    value = self.literal(arg.value)
+                    if isinstance(value, str) and _IDENTIFIER.match(value):
+                        names.append(value.rsplit(".", 1)[-1])
             for child in current.children:
                 visit(child)
 
         visit(node)
         return tuple(dict.fromkeys(names))
+
+    def template(self, node) -> str:
+        """The text of a string expression with each part unknown statically as ``?``."""
+        import libcst as cst
+
+        value = self.literal(node)
+        if isinstance(value, str):
+            return value
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Modulo)):
+            if isinstance(node.operator, cst.Add):
+                return self.template(node.left) + self.template(node.right)
+            return self.template(node.left)  # "... %s ..." % args: the placeholders stay in the text
+        if isinstance(node, cst.FormattedString):
+            return "".join(part.value if isinstance(part, cst.FormattedStringText) else (
+                self.literal(part.expression) if isinstance(self.literal(part.expression), str) else "?")
+                for part in node.parts)
+        return "?"
 
     # one op.* call ----------------------------------------------------------------------------------
     def column(self, call) -> ColumnSpec | None:
