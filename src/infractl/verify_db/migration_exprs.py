@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from infractl.verify_db.migration_subst import bind_arguments, substitute
 
 UNKNOWN = object()  # an expression we cannot evaluate statically
 UNKNOWN_TYPE = "unknown type "  # prefix of the data type of a column whose type we cannot resolve
@@ -60,20 +63,80 @@ class ExpressionReader:
         self.resolve_type = resolve_type  # dotted name as written -> data type, or None
 
     def returned(self, call, depth: int = 0):
-        """``helper(args)`` of a module-level ``def helper(...): ...; return EXPR``: EXPR with the arguments
-        substituted for the parameters. None when it is not such a call."""
+        """``helper(args)`` of a module-level ``def helper(...)`` that returns one expression (after plain
+        assignments and dialect checks): that expression with the arguments substituted. None otherwise."""
         import libcst as cst
 
         if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in self.functions
                 and depth < 5):
             return None
         function = self.functions[call.func.value]
-        body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
-        returns = [s.body[0] for s in body if isinstance(s, cst.SimpleStatementLine)
-                   and isinstance(s.body[0], cst.Return) and s.body[0].value is not None]
-        if len(returns) != 1:
+        if not isinstance(function.body, cst.IndentedBlock):
             return None
-        return substitute(returns[0].value, bind_arguments(function, call))
+        return self._return_of(function.body.body, bind_arguments(function, call))
+
+    def _return_of(self, statements, names: dict[str, Any]):
+        import libcst as cst
+
+        names = dict(names)
+        for statement in statements:
+            if isinstance(statement, cst.If):
+                taken = self.condition(substitute(statement.test, names))
+                if taken is None:
+                    return None
+                if taken:
+                    return self._return_of(statement.body.body, names)
+                orelse = statement.orelse
+                if orelse is not None:
+                    return self._return_of([orelse] if isinstance(orelse, cst.If) else orelse.body.body, names)
+                continue
+            if not isinstance(statement, cst.SimpleStatementLine):
+                return None
+            for small in statement.body:
+                if isinstance(small, cst.Return):
+                    return substitute(small.value, names) if small.value is not None else None
+                if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)):
+                    names[small.targets[0].target.value] = substitute(small.value, names)
+                elif not isinstance(small, cst.Expr) or not isinstance(small.value, cst.SimpleString):  # docstring
+                    return None
+        return None
+
+    def condition(self, test) -> bool | None:
+        """The dialect name compared with a string is decided for PostgreSQL; anything else is unknown."""
+        import libcst as cst
+
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self.condition(test.expression)
+            return None if inner is None else not inner
+        if isinstance(test, cst.BooleanOperation):
+            left, right = self.condition(test.left), self.condition(test.right)
+            if isinstance(test.operator, cst.And):
+                return False if False in (left, right) else (True if left and right else None)
+            return True if True in (left, right) else (False if left is False and right is False else None)
+        if isinstance(test, cst.Call):
+            if (dotted(test.func) or "").endswith("is_offline_mode"):
+                return False
+            expanded = self.returned(test)
+            return None if expanded is None else self.condition(expanded)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            sides = (test.left, target.comparator)
+            names = [self.code(side) for side in sides]
+            dialect_side = next((i for i, n in enumerate(names) if re.search(r"(dialect|engine)(\(\))?\.name$", n)),
+                                None)
+            if dialect_side is None:
+                return None
+            other = self.literal(sides[1 - dialect_side])
+            values = (other,) if isinstance(other, str) else other
+            if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
+                return None
+            matches = any(v.lower() in ("postgresql", "postgres") for v in values)
+            if isinstance(target.operator, (cst.Equal, cst.In, cst.Is)):
+                return matches
+            if isinstance(target.operator, (cst.NotEqual, cst.NotIn, cst.IsNot)):
+                return not matches
+        return None
 
     def resolve(self, node):
         import libcst as cst
@@ -213,57 +276,3 @@ def is_call_named(node, last: str) -> bool:
 
     return isinstance(node, cst.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] == last
 
-
-def bind_arguments(function, call) -> dict[str, Any]:
-    """Parameter name -> argument node for a call of ``function`` (defaults for what is not passed)."""
-    params = function.params
-    names = [p for p in (*params.posonly_params, *params.params)]
-    positional, keywords = split_args(call)
-    bound: dict[str, Any] = {}
-    for index, param in enumerate(names):
-        name = param.name.value
-        if index < len(positional):
-            bound[name] = positional[index]
-        elif name in keywords:
-            bound[name] = keywords[name]
-        elif param.default is not None:
-            bound[name] = param.default
-    for param in params.kwonly_params:
-        if param.name.value in keywords:
-            bound[param.name.value] = keywords[param.name.value]
-        elif param.default is not None:
-            bound[param.name.value] = param.default
-    return bound
-
-
-_ORIGIN: dict = {}  # substituted node -> the node it was made from (for source lines)
-
-
-def origin(node):
-    return _ORIGIN.get(node, node)
-
-
-def substitute(node, names: dict[str, Any]):
-    """``node`` with every ``Name`` in ``names`` replaced by its node (attribute names and keywords kept)."""
-    import libcst as cst
-
-    if not names:
-        return node
-
-    class Substitute(cst.CSTTransformer):
-        def leave_Name(self, original, updated):
-            return names.get(original.value, updated)
-
-        def leave_Attribute(self, original, updated):
-            return updated.with_changes(attr=original.attr)
-
-        def leave_Arg(self, original, updated):
-            return updated.with_changes(keyword=original.keyword)
-
-        def on_leave(self, original, updated):
-            result = super().on_leave(original, updated)
-            if result is not original and isinstance(result, cst.CSTNode):
-                _ORIGIN[result] = origin(original)
-            return result
-
-    return node.visit(Substitute())

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from infractl.errors import InfractlError
-from infractl.verify_db.migration_exprs import ServerDefault
+from infractl.verify_db.migration_exprs import ExpressionReader, ServerDefault, is_call_named, split_args
 from infractl.verify_db.migration_ops import ColumnSpec, Operation
+from infractl.verify_db.migration_subst import origin
 
 __all__ = ["ColumnSpec", "Operation", "RevisionFile", "ServerDefault", "alter_changes", "parse_revision_file"]
 
@@ -134,6 +135,108 @@ def _module_assignments(module) -> dict[str, Any]:
             elif isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
                 consts[small.target.value] = small.value
     return consts
+
+
+class OpCallReader(ExpressionReader):
+    """One ``op.*`` (or ``batch_op.*``) call as Operations; ``line_of`` gives each node's source line."""
+
+    _line_of = None
+
+    def line_of(self, node) -> int:
+        try:
+            return self._line_of(origin(node))
+        except KeyError:
+            return 0
+
+    def column(self, call) -> ColumnSpec | None:
+        positional, keywords = split_args(call)
+        name = self.literal(positional[0]) if positional else self.literal(keywords.get("name"))
+        if not isinstance(name, str):
+            return None
+        type_node = positional[1] if len(positional) > 1 else keywords.get("type_")
+        nullable = True  # SQLAlchemy's default; a nullable= we cannot read counts as the default too
+        if "nullable" in keywords:
+            nullable = self.literal(keywords["nullable"]) is not False
+        if self.literal(keywords.get("primary_key")) is True:
+            nullable = False
+        default = self.server_default(keywords["server_default"]) if "server_default" in keywords else None
+        return ColumnSpec(name=name, data_type=self.data_type(type_node) if type_node is not None else "unknown",
+                          nullable=nullable, default=default, onupdate="onupdate" in keywords,
+                          line=self.line_of(call))
+
+    def table_elements(self, call) -> tuple[list, bool]:
+        """create_table's column arguments (``*cols`` and helper calls expanded); False if some are unknown."""
+        import libcst as cst
+
+        elements, complete = [], True
+        for arg in call.args[1:] if call.args and call.args[0].keyword is None else call.args:
+            if arg.keyword is not None:
+                continue
+            value = self.resolve(arg.value)
+            expanded = self.returned(value)
+            value = self.resolve(expanded) if expanded is not None else value
+            if arg.star == "*" or isinstance(value, (cst.List, cst.Tuple)):
+                if isinstance(value, (cst.List, cst.Tuple)):
+                    elements.extend(self.resolve(el.value) for el in value.elements)
+                else:
+                    complete = False
+            elif arg.star == "":
+                elements.append(value)
+        return elements, complete
+
+    def operation(self, call, method: str, batch_table, batch_schema) -> list[Operation]:
+        positional, keywords = split_args(call)
+        if batch_table is not None:  # batch_op.add_column(col) == op.add_column(table, col)
+            positional = [batch_table, *positional]
+            if batch_schema is not None:
+                keywords.setdefault("schema", batch_schema)
+        if method == "create_primary_key":
+            positional = positional[1:]
+        table_node = positional[0] if positional else keywords.get("table_name", keywords.get("old_table_name"))
+        table = self.literal(table_node) if table_node is not None else None
+        schema = self.literal(keywords["schema"]) if "schema" in keywords else None
+        schema = schema if isinstance(schema, str) and schema != "public" else None
+        line = self.line_of(call)
+        if method not in ("create_table", "add_column", "alter_column", "drop_column", "drop_table",
+                          "rename_table", "create_primary_key"):
+            return []
+        if not isinstance(table, str):
+            return [Operation("not_followed", "", line,
+                              reason=f"op.{method}() on a table named at run time ({self.code(table_node)})"
+                              if table_node is not None else f"op.{method}() without a table name")]
+        if method == "create_table":
+            elements, complete = self.table_elements(call)
+            columns = [self.column(a) for a in elements if is_call_named(a, "Column")]
+            found = [Operation("create_table", table, line, schema, columns=tuple(c for c in columns if c))]
+            if not complete or None in columns:
+                found.append(Operation("not_followed", "", line, tables=(table,),
+                                       reason=f"op.create_table({table!r}) with columns built at run time"))
+            return found
+        if method == "add_column":
+            column = self.column(positional[1]) if len(positional) > 1 and is_call_named(
+                self.resolve(positional[1]), "Column") else None
+            if column is None:
+                return [Operation("not_followed", "", line, tables=(table,),
+                                  reason=f"op.add_column({table!r}) of a column built at run time")]
+            return [Operation("add_column", table, line, schema, columns=(column,))]
+        if method == "create_primary_key":
+            names = self.literal(positional[1]) if len(positional) > 1 else self.literal(keywords.get("columns"))
+            if not isinstance(names, tuple):
+                return []
+            return [Operation("alter_column", table, line, schema, column=name, changes={"nullable": False})
+                    for name in names if isinstance(name, str)]
+        if method == "drop_table":
+            return [Operation("drop_table", table, line, schema)]
+        second = positional[1] if len(positional) > 1 else keywords.get("column_name", keywords.get("new_table_name"))
+        name = self.literal(second) if second is not None else None
+        if not isinstance(name, str):
+            return [Operation("not_followed", "", line, tables=(table,),
+                              reason=f"op.{method}({table!r}) of a name known only at run time")]
+        if method == "rename_table":
+            return [Operation("rename_table", table, line, schema, new_name=name)]
+        if method == "drop_column":
+            return [Operation("drop_column", table, line, schema, column=name)]
+        return [Operation("alter_column", table, line, schema, column=name, changes=alter_changes(self, keywords))]
 
 
 def alter_changes(reader, keywords: dict) -> dict[str, Any]:

@@ -60,6 +60,13 @@ def sql_operations(sql: str, line: int) -> list[Operation]:
     return operations
 
 
+def passed_over(template: str) -> bool:
+    """SQL with parts known only at run time (``?``) that cannot change anything we track: every
+    statement is one of those passed over (``UPDATE t SET x = '?'``), whatever the unknown parts are."""
+    statements = split_statements(template)
+    return bool(statements) and all(_PASSED_OVER.match(s) for s in statements)
+
+
 def _statement(text: str, line: int) -> list[Operation]:
     match = _ALTER_TABLE.match(text)
     if match:

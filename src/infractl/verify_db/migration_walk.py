@@ -10,18 +10,11 @@ from __future__ import annotations
 
 import re
 
-from infractl.verify_db.migration_exprs import (
-    UNKNOWN,
-    ExpressionReader,
-    bind_arguments,
-    dotted,
-    is_call_named,
-    origin,
-    split_args,
-    substitute,
-)
-from infractl.verify_db.migration_ops import ColumnSpec, Operation
-from infractl.verify_db.migration_sql import sql_operations
+from infractl.verify_db.migration_exprs import UNKNOWN, dotted, is_call_named, split_args
+from infractl.verify_db.migration_ops import Operation
+from infractl.verify_db.migration_parse import OpCallReader
+from infractl.verify_db.migration_sql import passed_over, sql_operations
+from infractl.verify_db.migration_subst import bind_arguments, substitute
 
 _MAX_DEPTH = 8
 # Modules whose functions cannot change the schema behind our back (alembic's op is read, not skipped).
@@ -31,14 +24,18 @@ _SAFE_MODULES = {"alembic", "sqlalchemy", "logging", "datetime", "json", "uuid",
                  "operator", "contextlib", "base64", "binascii"}
 _SAFE_CALLS = {"print", "len", "range", "list", "dict", "set", "tuple", "str", "int", "isinstance", "sorted",
                "getattr", "setattr", "hasattr", "super", "zip", "enumerate", "map", "filter", "any", "all", "next"}
-_DML = {"insert", "update", "delete", "select", "values", "where", "returning", "filter", "filter_by", "query",
-        "order_by", "limit", "join", "outerjoin", "group_by", "bindparams", "params", "table", "from_select"}
+# Statements built with SQLAlchemy constructs that change data, or schema objects we do not track.
+_PASSED_OVER_CONSTRUCTS = {
+    "insert", "update", "delete", "select", "values", "where", "returning", "filter", "filter_by", "query",
+    "order_by", "limit", "join", "outerjoin", "group_by", "bindparams", "params", "table", "from_select",
+    "DropSequence", "CreateSequence", "CreateIndex", "DropIndex", "DropConstraint", "AddConstraint", "CreateSchema",
+    "DropSchema", "SetTableComment", "SetColumnComment", "DropTableComment", "DropColumnComment"}
 _MENTION = re.compile(r'(?=\b(?:TABLE|ON|INTO|UPDATE|ONLY|EXISTS)\s+"?([A-Za-z_][\w$]*)(?![\w$?]))', re.IGNORECASE)
 _SQL_WORDS = {"ON", "ONLY", "IF", "NOT", "EXISTS", "SET", "EACH", "ROW", "TABLE", "ALTER", "COLUMN", "ADD"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
 
 
-class UpgradeReader(ExpressionReader):
+class UpgradeReader(OpCallReader):
     """The schema operations of one revision's ``upgrade()``, in the order running it performs them."""
 
     def __init__(self, module, consts, functions, imports: dict[str, str], line_of, resolve_type=None) -> None:
@@ -46,12 +43,6 @@ class UpgradeReader(ExpressionReader):
         self.imports = imports  # local name -> dotted module path it came from
         self._line_of = line_of
         self.found: list[Operation] = []
-
-    def line_of(self, node) -> int:
-        try:
-            return self._line_of(origin(node))
-        except KeyError:
-            return 0
 
     def read(self, function) -> list[Operation]:
         self.found = []
@@ -133,43 +124,6 @@ class UpgradeReader(ExpressionReader):
         # Unknown condition: both branches may run; neither return ends what follows unless both do.
         ends = self.walk(statement.body.body, dict(env), batches, depth)
         return ends and (self.walk(else_body, dict(env), batches, depth) if else_body else False)
-
-    def condition(self, test) -> bool | None:
-        """The dialect name compared with a string is decided for PostgreSQL; anything else is unknown."""
-        import libcst as cst
-
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            inner = self.condition(test.expression)
-            return None if inner is None else not inner
-        if isinstance(test, cst.BooleanOperation):
-            left, right = self.condition(test.left), self.condition(test.right)
-            if isinstance(test.operator, cst.And):
-                return False if False in (left, right) else (True if left and right else None)
-            return True if True in (left, right) else (False if left is False and right is False else None)
-        if isinstance(test, cst.Call):
-            if (dotted(test.func) or "").endswith("is_offline_mode"):
-                return False
-            expanded = self.returned(test)
-            return None if expanded is None else self.condition(expanded)
-        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-            target = test.comparisons[0]
-            sides = (test.left, target.comparator)
-            names = [self.code(side) for side in sides]
-            dialect_side = next((i for i, n in enumerate(names) if re.search(r"(dialect|engine)(\(\))?\.name$", n)),
-                                None)
-            if dialect_side is None:
-                return None
-            other = self.literal(sides[1 - dialect_side])
-            values = (other,) if isinstance(other, str) else other
-            if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
-                return None
-            matches = any(v.lower() in ("postgresql", "postgres") for v in values)
-            operator = target.operator
-            if isinstance(operator, (cst.Equal, cst.In, cst.Is)):
-                return matches
-            if isinstance(operator, (cst.NotEqual, cst.NotIn, cst.IsNot)):
-                return not matches
-        return None
 
     def loop(self, statement, env: dict, batches: dict, depth: int) -> None:
         import libcst as cst
@@ -260,7 +214,7 @@ class UpgradeReader(ExpressionReader):
         sql = self.sql_text(argument)
         if isinstance(sql, str):
             self.found.extend(sql_operations(sql, line))
-        elif not self.is_dml(argument):
+        elif not self.is_dml(argument) and not passed_over(self.template(self.sql_node(argument))):
             self.found.append(Operation("not_followed", "", line, tables=self.mentioned_tables(argument),
                                         reason=f"{self.code(call.func)}() of SQL built at run time"))
 
@@ -283,12 +237,24 @@ class UpgradeReader(ExpressionReader):
                 return self.literal(positional[0]) if positional else UNKNOWN
         return UNKNOWN
 
+    def sql_node(self, node):
+        """The string expression inside ``text(...)`` / a helper's return, for its template."""
+        node = self.resolve(node)
+        expanded = self.returned(node)
+        if expanded is not None:
+            return self.sql_node(expanded)
+        if any(is_call_named(node, name) for name in ("text", "DDL", "literal_column")):
+            positional, _ = split_args(node)
+            return self.resolve(positional[0]) if positional else node
+        return node
+
     def is_dml(self, node) -> bool:
         import libcst as cst
 
         node = self.resolve(node)
         return isinstance(node, cst.Call) and (dotted(node.func) or getattr(getattr(node.func, "attr", None),
-                                                                            "value", "")).rsplit(".", 1)[-1] in _DML
+                                                                            "value", "")).rsplit(".", 1)[-1] in \
+            _PASSED_OVER_CONSTRUCTS
 
     def mentioned_tables(self, node) -> tuple[str, ...]:
         """What an opaque call may touch: tables named in its SQL text (unknown parts as placeholders), and
@@ -330,96 +296,3 @@ class UpgradeReader(ExpressionReader):
                 self.literal(part.expression) if isinstance(self.literal(part.expression), str) else "?")
                 for part in node.parts)
         return "?"
-
-    # one op.* call ----------------------------------------------------------------------------------
-    def column(self, call) -> ColumnSpec | None:
-        positional, keywords = split_args(call)
-        name = self.literal(positional[0]) if positional else self.literal(keywords.get("name"))
-        if not isinstance(name, str):
-            return None
-        type_node = positional[1] if len(positional) > 1 else keywords.get("type_")
-        nullable = True  # SQLAlchemy's default; a nullable= we cannot read counts as the default too
-        if "nullable" in keywords:
-            nullable = self.literal(keywords["nullable"]) is not False
-        if self.literal(keywords.get("primary_key")) is True:
-            nullable = False
-        default = self.server_default(keywords["server_default"]) if "server_default" in keywords else None
-        return ColumnSpec(name=name, data_type=self.data_type(type_node) if type_node is not None else "unknown",
-                          nullable=nullable, default=default, onupdate="onupdate" in keywords,
-                          line=self.line_of(call))
-
-    def table_elements(self, call) -> tuple[list, bool]:
-        """create_table's column arguments (``*cols`` and helper calls expanded); False if some are unknown."""
-        import libcst as cst
-
-        elements, complete = [], True
-        for arg in call.args[1:] if call.args and call.args[0].keyword is None else call.args:
-            if arg.keyword is not None:
-                continue
-            value = self.resolve(arg.value)
-            expanded = self.returned(value)
-            value = self.resolve(expanded) if expanded is not None else value
-            if arg.star == "*" or isinstance(value, (cst.List, cst.Tuple)):
-                if isinstance(value, (cst.List, cst.Tuple)):
-                    elements.extend(self.resolve(el.value) for el in value.elements)
-                else:
-                    complete = False
-            elif arg.star == "":
-                elements.append(value)
-        return elements, complete
-
-    def operation(self, call, method: str, batch_table, batch_schema) -> list[Operation]:
-        from infractl.verify_db.migration_parse import alter_changes
-
-        positional, keywords = split_args(call)
-        if batch_table is not None:  # batch_op.add_column(col) == op.add_column(table, col)
-            positional = [batch_table, *positional]
-            if batch_schema is not None:
-                keywords.setdefault("schema", batch_schema)
-        if method == "create_primary_key":
-            positional = positional[1:]
-        table_node = positional[0] if positional else keywords.get("table_name", keywords.get("old_table_name"))
-        table = self.literal(table_node) if table_node is not None else None
-        schema = self.literal(keywords["schema"]) if "schema" in keywords else None
-        schema = schema if isinstance(schema, str) and schema != "public" else None
-        line = self.line_of(call)
-        if method not in ("create_table", "add_column", "alter_column", "drop_column", "drop_table",
-                          "rename_table", "create_primary_key"):
-            return []
-        if not isinstance(table, str):
-            return [Operation("not_followed", "", line,
-                              reason=f"op.{method}() on a table named at run time ({self.code(table_node)})"
-                              if table_node is not None else f"op.{method}() without a table name")]
-        if method == "create_table":
-            elements, complete = self.table_elements(call)
-            columns = [self.column(a) for a in elements if is_call_named(a, "Column")]
-            found = [Operation("create_table", table, line, schema, columns=tuple(c for c in columns if c))]
-            if not complete or None in columns:
-                found.append(Operation("not_followed", "", line, tables=(table,),
-                                       reason=f"op.create_table({table!r}) with columns built at run time"))
-            return found
-        if method == "add_column":
-            column = self.column(positional[1]) if len(positional) > 1 and is_call_named(
-                self.resolve(positional[1]), "Column") else None
-            if column is None:
-                return [Operation("not_followed", "", line, tables=(table,),
-                                  reason=f"op.add_column({table!r}) of a column built at run time")]
-            return [Operation("add_column", table, line, schema, columns=(column,))]
-        if method == "create_primary_key":
-            names = self.literal(positional[1]) if len(positional) > 1 else self.literal(keywords.get("columns"))
-            if not isinstance(names, tuple):
-                return []
-            return [Operation("alter_column", table, line, schema, column=name, changes={"nullable": False})
-                    for name in names if isinstance(name, str)]
-        if method == "drop_table":
-            return [Operation("drop_table", table, line, schema)]
-        second = positional[1] if len(positional) > 1 else keywords.get("column_name", keywords.get("new_table_name"))
-        name = self.literal(second) if second is not None else None
-        if not isinstance(name, str):
-            return [Operation("not_followed", "", line, tables=(table,),
-                              reason=f"op.{method}({table!r}) of a name known only at run time")]
-        if method == "rename_table":
-            return [Operation("rename_table", table, line, schema, new_name=name)]
-        if method == "drop_column":
-            return [Operation("drop_column", table, line, schema, column=name)]
-        return [Operation("alter_column", table, line, schema, column=name, changes=alter_changes(self, keywords))]
