@@ -121,9 +121,17 @@ class UpgradeReader(OpCallReader):
             return self.walk(statement.body.body, env, batches, depth)
         if taken is False:
             return self.walk(else_body, env, batches, depth) if else_body else False
-        # Unknown condition: both branches may run; neither return ends what follows unless both do.
+        # Unknown condition: both branches may run (read in source order, said in a DB010 when they change
+        # tables); a return ends what follows only if both branches end in one.
+        before = len(self.found)
         ends = self.walk(statement.body.body, dict(env), batches, depth)
-        return ends and (self.walk(else_body, dict(env), batches, depth) if else_body else False)
+        ends = ends and (self.walk(else_body, dict(env), batches, depth) if else_body else False)
+        touched = tuple(dict.fromkeys(t for op in self.found[before:] for t in (op.table, *op.tables) if t))
+        if touched:
+            self.found.append(Operation("not_followed", "", self.line_of(statement), tables=touched,
+                                        reason=f"`if {self.code(statement.test)}` is decided at run time "
+                                               "(both branches read)"))
+        return ends
 
     def loop(self, statement, env: dict, batches: dict, depth: int) -> None:
         import libcst as cst
