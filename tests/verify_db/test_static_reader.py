@@ -129,3 +129,17 @@ def test_timestamp_types_through_the_command(tmp_path, monkeypatch):
 
 def test_fix_migration_leaves_localtimestamp_alone():
     assert render_fix_migration(FIXTURES / "db008_localtimestamp" / "versions", RuleSettings()) is None
+
+
+@pytest.mark.parametrize("rule_id", ["DB009", "DB010"])
+def test_static_rule_examples(tmp_path, rule_id):
+    """The bad/good examples ``infractl rule ID`` shows for the static-only rules, run through the reader."""
+    from infractl.verify_db.ruledocs import STATIC_EXAMPLES
+
+    for kind, example in zip(("bad", "good"), STATIC_EXAMPLES[rule_id], strict=True):
+        column = example if example.startswith("sa.Column") else (
+            'sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)')
+        statement = "" if example.startswith("sa.Column") else example
+        versions = revision(tmp_path / kind / "versions", f'op.create_table("orders", {column})\n{statement}\n')
+        rules = {f.rule for f in check_migrations(versions, RuleSettings())[0]}
+        assert (rule_id in rules) is (kind == "bad"), (kind, example, rules)

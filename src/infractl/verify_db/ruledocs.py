@@ -57,7 +57,7 @@ def _doc(rule: db.Rule) -> RuleDoc:
     bad = examples.invalid[0].format(table="orders") if examples else STATIC_EXAMPLES.get(rule.id, ("", ""))[0]
     good = examples.valid[0].format(table="orders") if examples else STATIC_EXAMPLES.get(rule.id, ("", ""))[1]
     return RuleDoc(id=rule.id, name=name, severity=rule.severity, command=COMMAND, summary=rule.title,
-                   rationale=rationale, fix=rule.fix, bad=bad, good=good)
+                   rationale=rationale, fix=db.fix_hint(rule, "orders", "created_at"), bad=bad, good=good)
 
 
 RULES = tuple(_doc(rule) for rule in (*db.RULES, *db.MIGRATION_RULES))
