@@ -75,6 +75,12 @@ class ExpressionReader:
             return None
         return self._return_of(function.body.body, bind_arguments(function, call))
 
+    def expand(self, node):
+        """``node`` resolved, and a helper call replaced by what it returns."""
+        node = self.resolve(node)
+        expanded = self.returned(node)
+        return node if expanded is None else self.resolve(expanded)
+
     def _return_of(self, statements, names: dict[str, Any]):
         import libcst as cst
 
@@ -117,6 +123,8 @@ class ExpressionReader:
         if isinstance(test, cst.Call):
             if (dotted(test.func) or "").endswith("is_offline_mode"):
                 return False
+            if (dotted(test.func) or "").endswith(("get_bind", "get_context")):
+                return True  # ``bind = op.get_bind(); if bind and ...``: there is a connection
             expanded = self.returned(test)
             return None if expanded is None else self.condition(expanded)
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
@@ -146,9 +154,26 @@ class ExpressionReader:
                 node = self.consts[node.value]
             elif isinstance(node, cst.IfExp) and isinstance(self.literal(node.test), bool):
                 node = node.body if self.literal(node.test) else node.orelse  # after substitution: X if True else Y
+            elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                item = self.item(self.resolve(node.value), self.literal(node.slice[0].slice.value))
+                if item is None:
+                    break
+                node = item  # COLUMNS[0], spec["name"] of a literal list or dict (a loop variable, a constant)
             else:
                 break
         return node
+
+    def item(self, container, key):
+        import libcst as cst
+
+        if isinstance(container, (cst.List, cst.Tuple)) and isinstance(key, int) and not isinstance(key, bool):
+            elements = container.elements
+            return elements[key].value if -len(elements) <= key < len(elements) else None
+        if isinstance(container, cst.Dict) and isinstance(key, str):
+            for element in container.elements:
+                if isinstance(element, cst.DictElement) and self.literal(element.key) == key:
+                    return element.value
+        return None
 
     def literal(self, node):
         import libcst as cst
@@ -177,6 +202,14 @@ class ExpressionReader:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             left, right = self.literal(node.left), self.literal(node.right)
             return left + right if isinstance(left, str) and isinstance(right, str) else UNKNOWN
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            left, right = self.literal(node.left), self.literal(node.right)
+            if isinstance(left, str) and right is not UNKNOWN and not isinstance(right, bool):
+                try:
+                    return left % right
+                except (TypeError, ValueError, KeyError):
+                    return UNKNOWN
+            return UNKNOWN
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
             template = self.literal(node.func.value)
             positional, keywords = split_args(node)

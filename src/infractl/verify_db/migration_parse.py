@@ -172,12 +172,10 @@ class OpCallReader(ExpressionReader):
         for arg in call.args[1:] if call.args and call.args[0].keyword is None else call.args:
             if arg.keyword is not None:
                 continue
-            value = self.resolve(arg.value)
-            expanded = self.returned(value)
-            value = self.resolve(expanded) if expanded is not None else value
+            value = self.expand(arg.value)
             if arg.star == "*" or isinstance(value, (cst.List, cst.Tuple)):
                 if isinstance(value, (cst.List, cst.Tuple)):
-                    elements.extend(self.resolve(el.value) for el in value.elements)
+                    elements.extend(self.expand(el.value) for el in value.elements)
                 else:
                     complete = False
             elif arg.star == "":
@@ -190,8 +188,8 @@ class OpCallReader(ExpressionReader):
             positional = [batch_table, *positional]
             if batch_schema is not None:
                 keywords.setdefault("schema", batch_schema)
-        if method == "create_primary_key":
-            positional = positional[1:]
+        if method == "create_primary_key" and batch_table is None and len(positional) > 1:
+            positional = [positional[1], positional[0], *positional[2:]]  # op: (name, table, columns)
         table_node = positional[0] if positional else keywords.get("table_name", keywords.get("old_table_name"))
         table = self.literal(table_node) if table_node is not None else None
         schema = self.literal(keywords["schema"]) if "schema" in keywords else None
@@ -213,14 +211,14 @@ class OpCallReader(ExpressionReader):
                                        reason=f"op.create_table({table!r}) with columns built at run time"))
             return found
         if method == "add_column":
-            column = self.column(positional[1]) if len(positional) > 1 and is_call_named(
-                self.resolve(positional[1]), "Column") else None
+            added = self.expand(positional[1]) if len(positional) > 1 else keywords.get("column")
+            column = self.column(added) if added is not None and is_call_named(added, "Column") else None
             if column is None:
                 return [Operation("not_followed", "", line, tables=(table,),
                                   reason=f"op.add_column({table!r}) of a column built at run time")]
             return [Operation("add_column", table, line, schema, columns=(column,))]
         if method == "create_primary_key":
-            names = self.literal(positional[1]) if len(positional) > 1 else self.literal(keywords.get("columns"))
+            names = self.literal(positional[2]) if len(positional) > 2 else self.literal(keywords.get("columns"))
             if not isinstance(names, tuple):
                 return []
             return [Operation("alter_column", table, line, schema, column=name, changes={"nullable": False})

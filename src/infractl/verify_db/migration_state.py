@@ -50,7 +50,9 @@ def replay(files: list[RevisionFile]) -> ReplayResult:
     for file in files:
         for op in file.operations:
             if op.kind == "not_followed":
-                unknown.append(NotFollowed(str(file.path), op.line, file.revision, op.reason, op.tables))
+                item = NotFollowed(str(file.path), op.line, file.revision, op.reason, op.tables)
+                if item not in unknown[-20:]:  # a loop repeats the same thing: say it once
+                    unknown.append(item)
                 opaque.update(op.tables)
             elif op.kind == "create_trigger":
                 triggers.setdefault(op.table, set()).add(op.new_name)

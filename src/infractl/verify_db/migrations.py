@@ -81,8 +81,10 @@ def load_state(path: Path, timestamp_types: tuple[tuple[str, str], ...] = ()) ->
     path = Path(path)
     if not path.is_dir():
         raise InfractlError(f"migrations directory not found: {path}")
-    # alembic reads every .py file in the versions directory except __init__.py
-    paths = sorted(p for p in path.glob("*.py") if p.name != "__init__.py" and not p.name.startswith(".#"))
+    # alembic reads every .py file in the versions directory except __init__.py, and those of its
+    # subdirectories with recursive_version_locations (trees that file revisions by year)
+    paths = sorted(p for p in path.rglob("*.py") if p.name != "__init__.py" and not p.name.startswith(".#")
+                   and not any(part.startswith((".", "__")) for part in p.relative_to(path).parts[:-1]))
     if not paths:
         raise InfractlError(f"no Alembic revision files (*.py) in {path}")
     parsed = {}
