@@ -199,14 +199,17 @@ class UpgradeReader(OpCallReader):
         if statement and self.unknown_helper(func):
             self.found.append(Operation("not_followed", "", self.line_of(call),
                                         tables=self.mentioned_tables(call),
-                                        reason=f"call to {self.code(func)}() (not in this file)"))
+                                        reason=f"call to {self.code(func)}() " + (
+                                            "(not in this file)" if dotted(func) else "(chosen at run time)")))
             return True
         return False
 
     def unknown_helper(self, func) -> bool:
+        import libcst as cst
+
         name = dotted(func)
-        if name is None:
-            return False
+        if name is None:  # globals()["upgrade_%s" % engine](), handlers[kind](): a callee known at run time
+            return isinstance(func, cst.Subscript)
         root = name.split(".", 1)[0]
         if root in _SAFE_CALLS or root in ("op", "sa", "context", "self"):
             return False
