@@ -43,6 +43,7 @@ class UpgradeReader(OpCallReader):
         self.imports = imports  # local name -> dotted module path it came from
         self._line_of = line_of
         self.found: list[Operation] = []
+        self.closures: dict[str, dict] = {}  # nested helper -> the names of upgrade() it sees
 
     def read(self, function) -> list[Operation]:
         self.found = []
@@ -88,6 +89,9 @@ class UpgradeReader(OpCallReader):
                         self.walk(block.body.body, env, batches, depth)
             elif isinstance(statement, cst.While):
                 self.walk(statement.body.body, env, batches, depth)
+            elif isinstance(statement, cst.FunctionDef):  # a helper defined inside upgrade()
+                self.functions[statement.name.value] = statement
+                self.closures[statement.name.value] = dict(env)
         return False
 
     def simple(self, small, env: dict, batches: dict, depth: int) -> None:
@@ -193,7 +197,7 @@ class UpgradeReader(OpCallReader):
             return True
         if isinstance(func, cst.Name) and func.value in self.functions and depth < _MAX_DEPTH:
             function = self.functions[func.value]
-            inner = bind_arguments(function, call)
+            inner = {**self.closures.get(func.value, {}), **bind_arguments(function, call)}
             self.walk(function.body.body, inner, batches, depth + 1)
             return True
         if statement and self.unknown_helper(func):
