@@ -24,7 +24,8 @@ _OTHER_TYPES = {"enum", "largebinary", "binary", "pickletype", "array", "int", "
                 "blob", "real", "double", "double_precision", "decimal", "inet", "cidr", "macaddr", "bytea",
                 "tsvector", "hstore", "oid", "money", "bit", "citext", "varbinary", "tinyint", "mediumtext",
                 "longtext", "nulltype", "bigint", "smallint", "uuidtype", "jsontype", "int4range", "tstzrange",
-                "tsrange", "daterange", "regclass", "mediumint", "time", "unicode", "sequence"}
+                "tsrange", "daterange", "regclass", "mediumint", "time", "unicode", "sequence",
+                "foreignkey", "identity", "computed", "ipaddresstype", "emailtype", "urltype", "choicetype"}
 
 _TYPES = {"date": "date", "time": "time without time zone", "interval": "interval", "integer": "integer",
           "biginteger": "bigint", "smallinteger": "smallint", "string": "character varying",
