@@ -143,3 +143,17 @@ def test_static_rule_examples(tmp_path, rule_id):
         versions = revision(tmp_path / kind / "versions", f'op.create_table("orders", {column})\n{statement}\n')
         rules = {f.rule for f in check_migrations(versions, RuleSettings())[0]}
         assert (rule_id in rules) is (kind == "bad"), (kind, example, rules)
+
+
+def test_fix_migration_holds_back_tables_it_could_not_follow(tmp_path):
+    versions = revision(tmp_path / "versions", '''\
+        op.create_table("a", sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+        op.create_table("b", sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+        op.execute(build_sql("b"))
+        ''')
+    _, content = render_fix_migration(versions, RuleSettings())
+    upgrade_part = content.split("def upgrade()")[1].split("def downgrade()")[0]
+    assert '"a"' in upgrade_part and '"b"' not in upgrade_part
+    assert "Not included: the static reader could not follow these tables (DB010)" in content
+    assert "- b.created_at" in content
+    assert render_fix_migration(FIXTURES / "not_followed_runtime_condition" / "versions", RuleSettings()) is None
