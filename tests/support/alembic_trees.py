@@ -1,4 +1,5 @@
-"""Real third-party Alembic trees from PyPI, prepared once into ``.cache/alembic-trees/`` (ignored by git).
+"""Real third-party Alembic trees from PyPI, prepared once into the machine-wide test cache
+(``support.cache``: ~/.cache/infractl-tests/alembic-trees, or under INFRACTL_TEST_CACHE).
 
 ``prepare_tree(name)`` downloads the package's wheel (``pip download --no-deps``, pinned), extracts its
 revisions and the few modules they import, and writes a small generic ``env.py`` and ``alembic.ini``
@@ -19,8 +20,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-CACHE = REPO / ".cache" / "alembic-trees"
+from support.cache import cache_dir
+
+CACHE = cache_dir("alembic-trees")
 
 ENV_PY = '''"""Generic env.py (infractl tests): run the revisions online against one URL."""
 import os

@@ -1,7 +1,7 @@
 """Real third-party Alembic trees from PyPI (tests/support/alembic_trees.py): each is applied with real
 ``alembic upgrade heads`` to a throwaway PostgreSQL database, the live check of that database is the
 truth, and the static reader must agree on every checked column or report it as not followed (DB010):
-zero silent misses. The wheels are downloaded once into .cache/alembic-trees/.
+zero silent misses. The wheels are downloaded once into the machine-wide test cache.
 """
 
 from __future__ import annotations
