@@ -34,3 +34,29 @@ def test_a_tree_the_static_reader_cannot_read_is_one_finding_not_an_abort(tmp_pa
     (tmp_path / "0001_broken.py").write_text("def upgrade(:\n")
     [finding] = static_findings([str(tmp_path)], [col("created_at", "now()")], SETTINGS)
     assert finding.rule == "DB202" and "cannot read this tree" in finding.message
+
+
+REVISION = '''"""create orders
+
+Revision ID: 0001
+Revises:
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"),
+                                        nullable=False))
+'''
+
+
+def test_a_column_only_the_database_has_is_a_silent_miss_when_static_reading_said_nothing(tmp_path):
+    (tmp_path / "0001_create.py").write_text(REVISION)
+    replayed = [col("created_at", "now()"), col("created_at", None, table="public.ghost")]
+    [finding] = static_findings([str(tmp_path)], replayed, SETTINGS)
+    assert finding.rule == "DB202" and finding.logical_name == "public.ghost.created_at"
+    assert finding.message.endswith("; a silent miss of the static reader")

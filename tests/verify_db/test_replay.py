@@ -176,11 +176,14 @@ def test_compare_static_reports_where_static_reading_is_blind(pg_cluster, tmp_pa
                      if f["rule"] == "DB202"}
     assert set(disagreements) == {"public.audit_log.created_at", "public.orders.created_at"}
     # created by the project's helper module, outside versions/: static does not see the table at all
-    assert "static reader does not see it" in disagreements["public.audit_log.created_at"]["message"]
+    audit = disagreements["public.audit_log.created_at"]["message"]
+    assert "static reader does not see it" in audit
+    assert "could not follow that may touch any table (DB010), first at e0c0000000001_create_orders.py:23" in audit
     # a default computed at run time: static believes now(), the database has clock_timestamp()
     orders = disagreements["public.orders.created_at"]
     assert "replay DB003" in orders["message"] and "static clean" in orders["message"]
     assert orders["path"].endswith("e0c0000000001_create_orders.py") and orders["line"] == 21
+    assert orders["message"].endswith("the static reader reports this table as not followed (DB010)")
 
 
 def test_scratch_url_refuses_an_existing_database(pg_cluster, tmp_path, monkeypatch):

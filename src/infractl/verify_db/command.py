@@ -89,11 +89,12 @@ def judged_columns(snapshot, settings: RuleSettings) -> list:
 
 
 def live_findings(snapshot, settings: RuleSettings) -> list[Finding]:
-    """The rules on every judged catalog column; each finding names its column and the SQL that fixes it."""
-    from infractl.verify_db.hints import locate
+    """The rules on every judged catalog column, each located at its column: not a file (SARIF
+    logicalLocations, no file= in GitHub annotations)."""
+    from dataclasses import replace
 
-    return [locate(finding, col) for col in judged_columns(snapshot, settings)
-            for finding in check_column(col, settings)]
+    return [replace(finding, logical_name=f"{col.table}.{col.column}", logical_kind="column")
+            for col in judged_columns(snapshot, settings) for finding in check_column(col, settings)]
 
 
 def check_replay(section: dict, url: str | None, schemas: list[str], migrations: Path | None,

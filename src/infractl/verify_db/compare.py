@@ -82,6 +82,11 @@ def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
         return [Finding(path=str(versions), line=None, column=None, rule=STATIC_DISAGREES.id,
                         severity=STATIC_DISAGREES.severity, message=f"the static reader cannot read this tree: {exc}",
                         fix=STATIC_DISAGREES.fix)]
+    from infractl.verify_db.migration_exprs import UNKNOWN_TYPE
+
+    # Tables the static reader said it could not follow (DB010): a disagreement there was announced.
+    announced = {table.rsplit(".", 1)[-1] for item in state.not_followed for table in item.tables}
+    unnamed = [item for item in state.not_followed if not item.tables]  # may touch any table
     static = {}
     for columns in state.tables.values():
         for col in columns.values():
@@ -105,14 +110,27 @@ def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
             what = "the replayed database has it, the static reader does not see it"
         else:
             what = "the static reader and the replayed database judge it differently"
+        said_so = key[0].rsplit(".", 1)[-1] in announced or (mine is not None and mine.data_type.startswith(UNKNOWN_TYPE))
         message = (f"{name}: {what}: replay {_listing(truth_rules, truth)}; static {_listing(mine_rules, mine)}"
                    + (f" (static state from {Path(mine.path).name}, revision {mine.revision})"
-                      if mine is not None and getattr(mine, "revision", "") else ""))
+                      if mine is not None and getattr(mine, "revision", "") else "")
+                   + _coverage(said_so, unnamed))
         place = ({"path": mine.path, "line": mine.line} if mine is not None and mine.path
                  else {"path": key[0], "line": None, "logical_name": name, "logical_kind": "column"})
         findings.append(Finding(column=None, rule=STATIC_DISAGREES.id, severity=STATIC_DISAGREES.severity,
                                 message=message, fix=STATIC_DISAGREES.fix, **place))
     return findings
+
+
+def _coverage(said_so: bool, unnamed: list) -> str:
+    """Whether the static reader warned about this (DB010), or missed it silently."""
+    if said_so:
+        return "; the static reader reports this table as not followed (DB010)"
+    if unnamed:
+        first = unnamed[0]
+        return (f"; the static reader reports {len(unnamed)} step(s) it could not follow that may touch any "
+                f"table (DB010), first at {Path(first.path).name}:{first.line}")
+    return "; a silent miss of the static reader"
 
 
 def _rules(col: ColumnInfo | None, settings: RuleSettings, skip_hook: bool) -> tuple[str, ...]:
