@@ -268,3 +268,36 @@ def running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_a_downgrade_that_fails_is_a_roundtrip_finding(pg_cluster, tmp_path, monkeypatch):
+    result = invoke(monkeypatch, tmp_path, "--migrations", str(REPLAY / "broken_downgrade"), "--replay",
+                    "--roundtrip", "--scratch-url", pg_cluster.url(), "--json")
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.stdout)["findings"]
+    [failure] = [f for f in findings if f["rule"] == "DB201"]
+    assert failure["path"].endswith("b0e0000000001_create_orders.py")
+    assert "the round trip fails: migration b0e0000000001" in failure["message"]
+    assert 'failed in downgrade(): table "order" does not exist' in failure["message"]
+    assert [f["rule"] for f in findings if f["rule"] != "DB201"] == ["DB001"]  # the first upgrade's check stands
+
+
+@pytest.mark.slow
+def test_replay_of_a_real_tree_finds_its_broken_downgrade(pg_cluster, tmp_path, monkeypatch):
+    """CKAN 2.12.0's 109 revisions from PyPI (tests/support/alembic_trees.py), as shipped."""
+    from support.alembic_trees import TreeUnavailable, prepare_tree
+
+    try:
+        tree = prepare_tree("ckan")
+    except TreeUnavailable as exc:
+        pytest.skip(str(exc))
+    result = invoke(monkeypatch, tmp_path, "--migrations", str(tree.root), "--replay", "--roundtrip",
+                    "--compare-static", "--scratch-url", pg_cluster.url(), "--json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["summary"]["replayed_revisions"] == tree.revision_count() == 109
+    rules = sorted(f["rule"] for f in document["findings"])
+    assert rules == ["DB004", "DB005", "DB201"]  # no DB202: the static reader agrees on this tree
+    [failure] = [f for f in document["findings"] if f["rule"] == "DB201"]
+    assert failure["path"].endswith("038_fd6622e3d964_delete_migration_tables.py")
+    assert "already present in table 'harvested_document'" in failure["message"]

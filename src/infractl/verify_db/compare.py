@@ -65,6 +65,15 @@ def roundtrip_findings(first: list[ColumnInfo], second: list[ColumnInfo], settin
     return findings
 
 
+def roundtrip_failure(message: str, path: str | None, settings: RuleSettings) -> list[Finding]:
+    """A downgrade base (or the upgrade after it) that fails is the strongest round-trip finding."""
+    if ROUNDTRIP_MISMATCH.id in settings.ignore:
+        return []
+    return [Finding(path=path or ".", line=None, column=None, rule=ROUNDTRIP_MISMATCH.id,
+                    severity=ROUNDTRIP_MISMATCH.severity, message=f"the round trip fails: {message}",
+                    fix=ROUNDTRIP_MISMATCH.fix)]
+
+
 def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
                     settings: RuleSettings) -> list[Finding]:
     """One DB202 per judged column where the static reading of the versions directory and the replay differ."""

@@ -127,15 +127,19 @@ def _replay_into(worker: AlembicWorker, target, cluster, ini: Path, options: Rep
     extra: dict = {"source": "replay", "migrations": str(options.migrations), "alembic_config": str(ini),
                    "database": target.display, "schemas": list(options.schemas)}
     if options.roundtrip:
-        from infractl.verify_db.compare import roundtrip_findings
+        from infractl.verify_db.compare import roundtrip_failure, roundtrip_findings
 
-        with phases.timed("downgrade"):
-            worker.run(url, [("downgrade", "base")], target.secrets)
-        with phases.timed("upgrade_again"):
-            worker.run(url, [("upgrade", "head")], target.secrets)
-        with phases.timed("check_again"):
-            again = read_catalog(target, options.schemas, settings, 10, statement_timeout)
-        findings += roundtrip_findings(snapshot.columns, again.columns, settings)
+        try:
+            with phases.timed("downgrade"):
+                worker.run(url, [("downgrade", "base")], target.secrets)
+            with phases.timed("upgrade_again"):
+                worker.run(url, [("upgrade", "head")], target.secrets)
+        except MigrationFailed as failed:  # the round trip itself breaks: that is its finding
+            findings += roundtrip_failure(str(failed), failed.path, settings)
+        else:
+            with phases.timed("check_again"):
+                again = read_catalog(target, options.schemas, settings, 10, statement_timeout)
+            findings += roundtrip_findings(snapshot.columns, again.columns, settings)
     if options.compare_static:
         from infractl.verify_db.compare import static_findings
 
@@ -153,6 +157,14 @@ def _replay_into(worker: AlembicWorker, target, cluster, ini: Path, options: Rep
         headline=(f"{options.migrations}: replayed {replayed} revisions into {target.display}; checked "
                   f"{snapshot.tables} tables, {checked} timestamp columns, {len(findings)} findings"),
         extra=extra, group_by_path=True)
+
+
+class MigrationFailed(InfractlError):
+    """A revision's upgrade() or downgrade() (or env.py) failed; the message is masked and one line."""
+
+    def __init__(self, message: str, path: str | None) -> None:
+        super().__init__(message)
+        self.path = shown_path(path) if path else None
 
 
 class AlembicWorker:
@@ -193,7 +205,7 @@ class AlembicWorker:
             if os.environ.get("INFRACTL_DEBUG") == "1":  # the child's own output and traceback, masked
                 self._log.seek(0)
                 sys.stderr.write(mask_text(self._log.read() + result.get("traceback", ""), secrets))
-            raise InfractlError(mask_text(_failure(result, steps), secrets))
+            raise MigrationFailed(mask_text(_failure(result, steps), secrets), result.get("path"))
         return result
 
     def close(self) -> None:
