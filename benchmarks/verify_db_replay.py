@@ -1,6 +1,9 @@
 """Benchmark: `infractl verify-db --replay` on a 100+-revision Alembic tree vs a bare `alembic upgrade head`.
 
-Run: .venv/bin/python benchmarks/verify_db_replay.py [--revisions 120] [--runs 5]
+Run: .venv/bin/python benchmarks/verify_db_replay.py [--revisions 120] [--runs 5] [--tree ckan]
+
+--tree ckan replays a real tree instead: CKAN 2.12.0's 109 revisions from PyPI, prepared (and cached) by
+tests/support/alembic_trees.py with its own alembic.ini.
 
 Generates an Alembic project (alembic.ini, the env.py of `alembic init`, N revisions: create_table,
 add_column, alter_column with server defaults right and wrong, a raw SQL trigger now and then) in a temp
@@ -119,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--revisions", type=int, default=120)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tree", choices=["ckan", "argilla"], help="a real tree instead of a generated one")
     args = parser.parse_args()
     from support.pgcluster import start_cluster
 
@@ -127,8 +131,15 @@ def main() -> None:
     times: dict[str, list[float]] = {"cluster_start": [], "alembic": [], "replay": [], "replay_scratch_url": []}
     try:
         with tempfile.TemporaryDirectory(prefix="infractl-bench-replay-") as tmp:
-            project = write_project(Path(tmp) / "project", args.revisions)
-            ini = project / "alembic.ini"
+            if args.tree:
+                from support.alembic_trees import prepare_tree
+
+                tree = prepare_tree(args.tree)
+                project, ini = tree.root, tree.ini
+                args.revisions = tree.revision_count()
+            else:
+                project = write_project(Path(tmp) / "project", args.revisions)
+                ini = project / "alembic.ini"
             for _ in range(args.runs):
                 start = time.perf_counter()
                 throwaway = start_cluster()
@@ -136,7 +147,9 @@ def main() -> None:
                 throwaway.stop()
                 name = f"bench_{uuid.uuid4().hex[:8]}"
                 url = server.create_database(name)
-                times["alembic"].append(_alembic(ini, url, env, project))
+                times["alembic"].append(
+                    timed([str(BIN / "alembic"), "-c", str(ini), "-x", f"url={url}", "upgrade", "head"], env, project,
+                          (0,)) if args.tree else _alembic(ini, url, env, project))
                 server.drop_database(name)
                 times["replay"].append(timed([str(BIN / "infractl"), "verify-db", "--migrations", str(project),
                                               "--replay", "--json"], env, project, (0, 1)))
@@ -147,7 +160,7 @@ def main() -> None:
         server.stop()
     median = {key: statistics.median(values) for key, values in times.items()}
     anchor = median["cluster_start"] + median["alembic"]
-    print(f"{args.revisions} revisions, medians of {args.runs} interleaved runs")
+    print(f"{args.tree or 'generated tree'}: {args.revisions} revisions, medians of {args.runs} interleaved runs")
     print(f"  cluster start (initdb + pg_ctl start)            {median['cluster_start']:.2f} s")
     print(f"  alembic upgrade head (running server)            {median['alembic']:.2f} s")
     print(f"  anchor: cluster start + alembic upgrade head     {anchor:.2f} s")
