@@ -146,6 +146,11 @@ def fix_datetime(
         typer.Option("--jobs", "-j", min=1, help="Most worker processes (default: CPUs; small runs stay "
                      "in-process, -j 1 always does)."),
     ] = None,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option("--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this, "
+                     "e.g. 2MB (the default); 0 = no limit."),
+    ] = None,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -182,6 +187,7 @@ def fix_datetime(
             select=select,
             ignore=ignore,
             config_path=config,
+            max_file_size=max_file_size,
         )
 
     run_guarded(action)
