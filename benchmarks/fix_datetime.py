@@ -7,6 +7,8 @@ runs (after one warm-up run), their ratio and files/s; then ``infractl --help`` 
 ``python -c "import typer"``. Exits 1 if an acceptance target is missed:
 
 * fix-datetime --check on the Django sdist <= 1.2x ruff's time (median ratio)
+* fix-datetime --check on a generated 2,500-file project whose own ``utcnow()`` helper is called
+  from ~100 files (2 real stdlib calls) <= 2x ruff's time (median ratio)
 * infractl --help <= 3x python -c "import typer"
 
 The trees are unpacked outside this repository on purpose: the repository's .gitignore lists
@@ -31,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache"
 BIN = Path(sys.executable).parent
 DJANGO_TARGET = 1.2
+HELPER_TARGET = 2.0
 HELP_TARGET = 3.0
 
 # One generated module: every spelling the codemod handles, calls and references.
@@ -64,6 +67,85 @@ def batch_{index}(items):
         out.append((item, datetime.datetime.utcnow(), dt.utcnow(), _dt.datetime.utcnow()))
     return sorted(out, key=lambda row: row[1] or datetime.datetime.utcnow())
 '''
+
+
+# The "own helper" project: a clock module (one of the two real stdlib calls), ~100 modules calling
+# its utcnow() in the two usual spellings, and plain modules of typical size for the rest.
+CLOCK_MODULE = '''"""The project's clock: the one place that asks for the time."""
+import datetime
+
+
+def utcnow():
+    return datetime.datetime.utcnow()
+'''
+HELPER_CALLER = '''"""Generated module {index}: uses the project's own clock."""
+from app import clock
+from app.clock import utcnow
+
+
+class Job{index}:
+    def __init__(self, name):
+        self.name = name
+        self.created = utcnow()
+
+    def touch(self):
+        self.updated = clock.utcnow()
+        return self.updated - self.created
+
+    def describe(self):
+        return {{"name": self.name, "created": self.created, "age": self.touch()}}
+'''
+PLAIN_MODULE = '''"""Generated module {index}: ordinary code with no datetime at all."""
+import json
+import logging
+
+LOG = logging.getLogger(__name__)
+
+
+class Service{index}:
+    def __init__(self, store, limit=100):
+        self.store = store
+        self.limit = limit
+
+    def load(self, key):
+        raw = self.store.get(key)
+        if raw is None:
+            LOG.info("missing %s", key)
+            return None
+        return json.loads(raw)
+
+    def save(self, key, value):
+        if len(self.store) >= self.limit:
+            raise RuntimeError("store full")
+        self.store[key] = json.dumps(value, sort_keys=True)
+
+
+def transform_{index}(rows):
+    return [{{k: v for k, v in row.items() if v is not None}} for row in rows if row]
+'''
+STDLIB_CALLER = '''"""Generated module: the second real stdlib call."""
+from datetime import datetime
+
+
+def stamp(seconds):
+    return datetime.utcfromtimestamp(seconds)
+'''
+
+
+def helper_tree(root: Path, files: int = 2500, callers: int = 100) -> Path:
+    """``files`` modules: app/clock.py, one stdlib caller, ``callers`` helper callers, the rest plain."""
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "clock.py").write_text(CLOCK_MODULE)
+    (root / "app" / "stamps.py").write_text(STDLIB_CALLER)
+    step = (files - 4) // callers
+    for index in range(files - 4):
+        package = root / "app" / f"part{index // 100}"
+        package.mkdir(exist_ok=True)
+        template = HELPER_CALLER if index % step == 0 and index // step < callers else PLAIN_MODULE
+        (package / f"mod{index}.py").write_text(template.format(index=index))
+    (root / "app" / "part0" / "__init__.py").write_text("")
+    return root
 
 
 def tool(name: str) -> str:
@@ -142,6 +224,10 @@ def main() -> int:
         django = unpack(sdist, Path(scratch) / "django")
         ours_t, ruff_t, _ = compare("Django sdist", django, args.runs)
         django_ratio = ours_t / ruff_t
+        helper = helper_tree(Path(scratch) / "helper")
+        ours_t, ruff_t, _ = compare("own utcnow() helper (2,500 files, ~100 callers, 2 stdlib calls)", helper,
+                                    args.runs)
+        helper_ratio = ours_t / ruff_t
         hits = many_hits_tree(Path(scratch) / "hits", args.modules)
         compare(f"many hits ({args.modules} generated modules)", hits, args.runs)
 
@@ -153,6 +239,7 @@ def main() -> int:
 
     targets = [
         (f"fix-datetime --check on Django <= {DJANGO_TARGET}x ruff", django_ratio, DJANGO_TARGET),
+        (f"fix-datetime --check on the helper tree <= {HELPER_TARGET}x ruff", helper_ratio, HELPER_TARGET),
         (f"infractl --help <= {HELP_TARGET}x import typer", help_ratio, HELP_TARGET),
     ]
     print()

@@ -39,7 +39,7 @@ STDLIB = {
     "stub return_value": b"with patch('app.mod.datetime') as m:\n    m.utcnow.return_value = T\n",
     "stub target": b"patch('app.mod.datetime.utcnow', new=fake)\n",
     "stub patch.object": b"patch.object(mod.datetime, 'utcnow')\n",
-    "stub assignment": b"fake.utcnow = lambda: T\n",
+    "stub assignment": b"fake_datetime.utcnow = lambda: T\n",
 }
 NOT_STDLIB = {
     "own helper": b"from app.clock import utcnow\nx = utcnow()\n",

@@ -61,33 +61,30 @@ def read_candidates(files: list[Path], max_size: int) -> Candidates:
     real_dirs = _RealDirs()
     for path in files:
         shown = str(path)
-        name = shown
+        try:
+            data = _read_bytes(shown)
+        except OSError as exc:
+            finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
+            found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
+            continue
+        if not mentions_utc_attribute(data):
+            continue  # most files: no real path, no parse
+        # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
             real = os.path.realpath(shown)
             links.append((shown, real))
-            if real in by_real:
-                continue  # already read through the target's own path or another link
             name = _relative(real)
         else:
-            real = real_dirs.real_path(shown)
-            if real in by_real:
-                continue
+            real, name = real_dirs.real_path(shown), shown
+        if real in by_real:
+            continue
         by_real[real] = name
-        try:
-            data = _read_bytes(name)
-        except OSError as exc:
-            finding = Finding(name, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
-            found.skipped.append(FileResult(name, None, findings=(finding,), failed=True))
-            continue
         if max_size and len(data) > max_size:
-            if mentions_utc_attribute(data):
-                message = (f"skipped: {show_size(len(data))} is over max_file_size ({show_size(max_size)}); "
-                           "not parsed")
-                fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
-                finding = Finding(name, None, None, RULE_TOO_LARGE, Severity.WARNING, message, fix)
-                found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
-            continue
-        if calls_stdlib_utc(data):
+            message = f"skipped: {show_size(len(data))} is over max_file_size ({show_size(max_size)}); not parsed"
+            fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
+            finding = Finding(name, None, None, RULE_TOO_LARGE, Severity.WARNING, message, fix)
+            found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
+        elif calls_stdlib_utc(data):
             found.items.append((name, data))
     wanted = {name for name, _ in found.items}
     for link, real in links:

@@ -7,7 +7,8 @@ libcst costs ~100x what ``ast`` does per file (parse plus scope analysis), and a
    library's forms are always attributes: ``datetime.utcnow()``, ``dt.datetime.utcnow``,
    ``default=DT.utcnow``; between the dot and the name there may be whitespace, a backslash
    continuation or a comment inside brackets), and
-2. ``ast`` finds an Attribute named ``utcnow``/``utcfromtimestamp`` whose receiver can be the
+2. it mentions ``datetime`` at all (the module must be imported, a stub must name it), and
+3. ``ast`` finds an Attribute named ``utcnow``/``utcfromtimestamp`` whose receiver can be the
    ``datetime`` class given the file's imports: a name bound by ``from datetime import datetime
    [as X]``, or ``M.datetime`` where ``M`` is bound by ``import datetime [as M]`` (imports anywhere
    in the file, any scope: a superset of what libcst's scope analysis then accepts).
@@ -29,17 +30,25 @@ import re
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 STUB_ATTRS = frozenset({"return_value", "side_effect"})
 
+# The names anywhere: a literal-prefixed pattern, which the regex engine scans for as fast as ``in``.
+_mentions_names = re.compile(rb"utc(?:now|fromtimestamp)").search
 # ``.`` then optional whitespace, backslash-newlines or comments (inside brackets), then the name;
-# or the name quoted (a stub's attribute name: ``patch.object(mod.datetime, "utcnow")``).
-mentions_utc_attribute = re.compile(
+# or the name quoted (a stub's attribute name: ``patch.object(mod.datetime, "utcnow")``). This one
+# tries at every dot, so it runs only on the few files that mention the names at all.
+_attribute_or_quoted = re.compile(
     rb"\.(?:[ \t\f\r\n\\]|#[^\r\n]*)*utc(?:now|fromtimestamp)|[\"']utc(?:now|fromtimestamp)[\"']"
 ).search
 
 
+def mentions_utc_attribute(data: bytes) -> bool:
+    """The byte scan: ``.utcnow``/``.utcfromtimestamp`` attribute text, or the names quoted."""
+    return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None
+
+
 def calls_stdlib_utc(data: bytes) -> bool:
     """True when ``data`` may use ``datetime.utcnow``/``utcfromtimestamp`` (or does not parse)."""
-    if not mentions_utc_attribute(data):
-        return False
+    if not mentions_utc_attribute(data) or b"datetime" not in data:
+        return False  # every stdlib site (and stub) needs ``datetime`` imported or named
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
