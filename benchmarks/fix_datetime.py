@@ -70,7 +70,10 @@ def batch_{index}(items):
 
 
 # The "own helper" project: a clock module (one of the two real stdlib calls), ~100 modules calling
-# its utcnow() in the two usual spellings, and plain modules of typical size for the rest.
+# its utcnow() in the two usual spellings, and plain modules for the rest. Every module is padded with
+# ordinary code to ~6.2 KB, the mean size of a Django .py file, so both tools parse what a real
+# project of 2,500 files holds.
+MODULE_BYTES = 6250
 CLOCK_MODULE = '''"""The project's clock: the one place that asks for the time."""
 import datetime
 
@@ -123,6 +126,31 @@ class Service{index}:
 def transform_{index}(rows):
     return [{{k: v for k, v in row.items() if v is not None}} for row in rows if row]
 '''
+PADDING = '''
+
+def helper_{index}_{part}(values, scale=1.0, *, strict=False):
+    """Ordinary code, as most of a project is: loops, branches, comprehensions, formatting."""
+    total = 0.0
+    seen = set()
+    for position, value in enumerate(values):
+        if value is None:
+            if strict:
+                raise ValueError(f"missing value at {{position}}")
+            continue
+        if value in seen:
+            continue
+        seen.add(value)
+        total += float(value) * scale
+    return {{"count": len(seen), "total": round(total, 3), "mean": total / len(seen) if seen else 0.0}}
+'''
+
+
+def padded(text: str, index: int) -> str:
+    part = 0
+    while len(text) < MODULE_BYTES:
+        text += PADDING.format(index=index, part=part)
+        part += 1
+    return text
 STDLIB_CALLER = '''"""Generated module: the second real stdlib call."""
 from datetime import datetime
 
@@ -143,7 +171,7 @@ def helper_tree(root: Path, files: int = 2500, callers: int = 100) -> Path:
         package = root / "app" / f"part{index // 100}"
         package.mkdir(exist_ok=True)
         template = HELPER_CALLER if index % step == 0 and index // step < callers else PLAIN_MODULE
-        (package / f"mod{index}.py").write_text(template.format(index=index))
+        (package / f"mod{index}.py").write_text(padded(template.format(index=index), index))
     (root / "app" / "part0" / "__init__.py").write_text("")
     return root
 
