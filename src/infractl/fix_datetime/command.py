@@ -29,7 +29,8 @@ from infractl.fix_datetime.candidates import (
     parse_size,
     read_candidates,
 )
-from infractl.fix_datetime.workers import RULE_DECODE, FileResult, fix_all, worker_count
+from infractl.fix_datetime.linewrap import project_line_length
+from infractl.fix_datetime.workers import DEFAULT_LINE_LENGTH, RULE_DECODE, FileResult, fix_all, worker_count
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("aware", "naive")
@@ -64,7 +65,9 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     found = read_candidates(files, settings.max_file_size)
     items = found.items
     workers = worker_count(settings.jobs, items)
-    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table")
+    line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
+    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
+                      line_length=line_length)
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}

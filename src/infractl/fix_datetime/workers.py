@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from infractl.findings import Finding, Severity
 
+DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
+
 # Rules for files the command could not process (the transform's hazards carry their own rules).
 RULE_PARSE = "DT001"  # not valid Python: left untouched
 RULE_DECODE = "DT002"  # cannot be read, decoded or encoded back: left untouched
@@ -47,10 +49,12 @@ class FileResult:
         return sum(1 for f in self.findings if f.severity is Severity.WARNING and f.rule.startswith("DT1"))
 
 
-def fix_source(path: str, data: bytes, mode: str, target_version: str | None) -> FileResult:
+def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
+               line_length: int = DEFAULT_LINE_LENGTH) -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
+    from infractl.fix_datetime.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.fix_datetime.transform import transform_source
 
@@ -61,7 +65,9 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
     try:
         source = decode_source(data)
         result = transform_source(source.text, mode=mode, target_version=target_version)
-        new_data = encode_source(source, result.code)
+        changed = result.code != source.text
+        wrapped = wrap_long_lines(source.text, result.code, line_length) if changed else Wrapped(result.code, [])
+        new_data = encode_source(source, wrapped.text)
     except SourceDecodeError as exc:
         return failure(RULE_DECODE, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
     except libcst.ParserSyntaxError as exc:
@@ -72,20 +78,23 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
         message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
         return failure(RULE_INTERNAL, None, None, message, "report this as an infractl bug")
-    hazards = tuple(
-        Finding(path, h.line, h.column, h.rule, Severity.WARNING, h.message, h.fix) for h in result.hazards
-    )
+    hazards = []
+    for h in result.hazards:
+        line, same_line = wrapped.line(h.line)  # a wrapped statement moved what follows it
+        hazards.append(Finding(path, line, h.column if same_line else None, h.rule, Severity.WARNING, h.message,
+                               h.fix))
     return FileResult(
         path=path,
         new_data=new_data if new_data != data else None,
         calls_fixed=result.calls_fixed,
         refs_fixed=result.refs_fixed,
-        findings=hazards,
+        findings=tuple(hazards),
     )
 
 
-def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version) for path, data in items]
+def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
+              line_length: int = DEFAULT_LINE_LENGTH) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, line_length) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -104,20 +113,21 @@ def _cpus() -> int:
 
 
 def fix_all(
-    items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool
+    items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
+    line_length: int = DEFAULT_LINE_LENGTH,
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool."""
     if workers > 1:
-        return _fix_in_pool(items, mode, target_version, workers, progress)
+        return _fix_in_pool(items, mode, target_version, workers, progress, line_length)
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version))
+            results.append(fix_source(path, data, mode, target_version, line_length))
             advance(1)
     return results
 
 
-def _fix_in_pool(items, mode, target_version, workers, progress) -> list[FileResult]:
+def _fix_in_pool(items, mode, target_version, workers, progress, line_length) -> list[FileResult]:
     """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
     SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
     tracebacks) and the parent terminates them at once on KeyboardInterrupt. concurrent.futures'
@@ -130,7 +140,7 @@ def _fix_in_pool(items, mode, target_version, workers, progress) -> list[FileRes
     # runs threads is unsafe.
     pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
     try:
-        done = pool.imap_unordered(_fix_packed, [(batch, mode, target_version) for batch in batches])
+        done = pool.imap_unordered(_fix_packed, [(batch, mode, target_version, line_length) for batch in batches])
         with _ProgressBar(len(items), progress) as advance:
             for results in done:
                 for result in results:
@@ -151,7 +161,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _fix_packed(job: tuple[list[tuple[str, bytes]], str, str | None]) -> list[FileResult]:
+def _fix_packed(job: tuple[list[tuple[str, bytes]], str, str | None, int]) -> list[FileResult]:
     return fix_batch(*job)
 
 
