@@ -29,13 +29,15 @@ from infractl.fix_datetime.candidates import (
     parse_size,
     read_candidates,
 )
+from infractl.fix_datetime.helperconfig import parse_project_helpers
 from infractl.fix_datetime.linewrap import project_line_length
 from infractl.fix_datetime.workers import DEFAULT_LINE_LENGTH, RULE_DECODE, FileResult, fix_all, worker_count
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("aware", "naive")
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
-CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore", "max_file_size")
+CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore", "max_file_size", "helper",
+               "naive_helper")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Settings:
     root: Path  # exclude globs are relative to it: the config file's directory, else the cwd
     selection: RuleSelection = field(default_factory=RuleSelection)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 = no limit
+    project_helpers: dict = field(default_factory=dict)  # (kind, mode) -> (module, name): helperconfig
 
 
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
@@ -67,7 +70,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     workers = worker_count(settings.jobs, items)
     line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
     results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
-                      line_length=line_length)
+                      line_length=line_length, project_helpers=settings.project_helpers)
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
@@ -108,7 +111,9 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
         size = parse_size(max_file_size, "--max-file-size")
     else:
         size = parse_size(section.get("max_file_size", DEFAULT_MAX_FILE_SIZE), where)
-    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root, selection, size)
+    helpers = parse_project_helpers(section, where, mode, config.root)
+    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root, selection, size,
+                    helpers)
 
 
 def skipped_path(path: Path, kind: str, reason: str) -> FileResult:

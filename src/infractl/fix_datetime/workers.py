@@ -50,7 +50,7 @@ class FileResult:
 
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
-               line_length: int = DEFAULT_LINE_LENGTH) -> FileResult:
+               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None) -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
@@ -64,7 +64,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
 
     try:
         source = decode_source(data)
-        result = transform_source(source.text, mode=mode, target_version=target_version)
+        result = transform_source(source.text, mode=mode, target_version=target_version,
+                                  project_helpers=project_helpers)
         changed = result.code != source.text
         wrapped = wrap_long_lines(source.text, result.code, line_length) if changed else Wrapped(result.code, [])
         new_data = encode_source(source, wrapped.text)
@@ -93,8 +94,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
 
 
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
-              line_length: int = DEFAULT_LINE_LENGTH) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version, line_length) for path, data in items]
+              line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, line_length, project_helpers) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -114,20 +115,20 @@ def _cpus() -> int:
 
 def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
-    line_length: int = DEFAULT_LINE_LENGTH,
+    line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool."""
     if workers > 1:
-        return _fix_in_pool(items, mode, target_version, workers, progress, line_length)
+        return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers)
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version, line_length))
+            results.append(fix_source(path, data, mode, target_version, line_length, project_helpers))
             advance(1)
     return results
 
 
-def _fix_in_pool(items, mode, target_version, workers, progress, line_length) -> list[FileResult]:
+def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers) -> list[FileResult]:
     """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
     SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
     tracebacks) and the parent terminates them at once on KeyboardInterrupt. concurrent.futures'
@@ -140,7 +141,8 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length) ->
     # runs threads is unsafe.
     pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
     try:
-        done = pool.imap_unordered(_fix_packed, [(batch, mode, target_version, line_length) for batch in batches])
+        jobs = [(batch, mode, target_version, line_length, project_helpers) for batch in batches]
+        done = pool.imap_unordered(_fix_packed, jobs)
         with _ProgressBar(len(items), progress) as advance:
             for results in done:
                 for result in results:
@@ -161,7 +163,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _fix_packed(job: tuple[list[tuple[str, bytes]], str, str | None, int]) -> list[FileResult]:
+def _fix_packed(job: tuple) -> list[FileResult]:
     return fix_batch(*job)
 
 

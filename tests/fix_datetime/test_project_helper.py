@@ -1,0 +1,101 @@
+"""``helper = "app.timeutil:utc_now"``: references import the project's helper, no helper per module."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from support.fixdt import run_fix
+
+from infractl.errors import InfractlError
+
+TIMEUTIL = '''from datetime import datetime, timezone
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def naive_utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+STAMP = datetime.utcnow
+'''
+MODELS = '''from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+
+
+class Event:
+    created = Column(DateTime(timezone=True), default=datetime.utcnow)
+    updated = Column(DateTime(timezone=True), default=datetime.utcnow, onupdate=datetime.utcnow)
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "timeutil.py").write_text(TIMEUTIL)
+    (tmp_path / "app" / "models.py").write_text(MODELS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def configure(root, **keys):
+    lines = "".join(f'{key} = "{value}"\n' for key, value in keys.items())
+    (root / "pyproject.toml").write_text(f"[tool.infractl.fix_datetime]\n{lines}")
+
+
+def test_references_import_the_configured_helper(project, capsys):
+    configure(project, helper="app.timeutil:utc_now")
+    code, report, _ = run_fix(capsys)
+    assert code == 0 and report["summary"]["refs_fixed"] == 4
+    models = (project / "app" / "models.py").read_text()
+    assert "from app.timeutil import utc_now\n" in models
+    assert "def utc_now" not in models and "default=utc_now, onupdate=utc_now" in models
+    timeutil = (project / "app" / "timeutil.py").read_text()
+    assert "STAMP = utc_now\n" in timeutil and "import utc_now" not in timeutil  # its own module: no import
+    assert timeutil.count("def utc_now") == 1
+    for path in (project / "app").glob("*.py"):
+        ast.parse(path.read_text())
+    assert run_fix(capsys)[1]["summary"]["files_changed"] == 0  # idempotent: the import is recognised
+
+
+def test_naive_mode_uses_naive_helper(project, capsys):
+    configure(project, helper="app.timeutil:utc_now", naive_helper="app.timeutil:naive_utc_now", mode="naive")
+    assert run_fix(capsys)[0] == 0
+    models = (project / "app" / "models.py").read_text()
+    assert "from app.timeutil import naive_utc_now\n" in models and "default=naive_utc_now" in models
+
+
+def test_naive_mode_without_naive_helper_gets_a_module_helper(project, capsys):
+    configure(project, naive_helper="app.timeutil:naive_utc_now")  # aware mode: naive_helper is not used
+    assert run_fix(capsys)[0] == 0
+    models = (project / "app" / "models.py").read_text()
+    assert "def utc_now() -> datetime:" in models and "app.timeutil" not in models
+
+
+def test_a_name_clash_imports_under_another_name(project, capsys):
+    configure(project, helper="app.timeutil:utc_now")
+    (project / "app" / "models.py").write_text(MODELS + "\n\ndef helper():\n    utc_now = 1\n    return utc_now\n"
+                                                "\n\nutc_now = 'taken'\n")
+    assert run_fix(capsys)[0] == 0
+    models = (project / "app" / "models.py").read_text()
+    assert "from app.timeutil import utc_now as _utc_now\n" in models and "default=_utc_now" in models
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    ({"helper": "app.timeutil.utc_now"}, "must look like"),
+    ({"helper": "app.time-util:utc_now"}, "not a valid"),
+    ({"helper": ".timeutil:utc_now"}, "not a valid"),
+    ({"helper": "app.nothere:utc_now"}, "not found"),
+    ({"helper": "app.timeutil:utcnow_typo"}, "does not define"),
+    ({"helper": "app.timeutil:utc_now", "mode": "naive"}, "never be used"),
+])
+def test_bad_helper_settings_are_errors(project, capsys, keys, message):
+    configure(project, **keys)
+    with pytest.raises(InfractlError, match=message):
+        run_fix(capsys)
+    assert (project / "app" / "models.py").read_text() == MODELS
