@@ -166,7 +166,8 @@ def fix_datetime(
       infractl fix-datetime --check
 
     Honours .gitignore, skips virtualenvs and build/, reads [tool.infractl.fix_datetime] (exclude,
-    mode, target_version, jobs). A file that does not parse is reported (error) and left untouched.
+    mode, target_version, jobs, max_file_size, helper, naive_helper). A file that does not parse is
+    reported (error) and left untouched.
     Exit codes: 0 all rewrites written (or nothing to do); 1 --check with changes pending, a file
     left untouched, or hazards with --strict; 2 bad input, or no candidate file could be processed.
     """
