@@ -75,7 +75,7 @@ def test_json_document_has_the_documented_keys(service, capsys):
     assert report["summary"]["written"] is False
     entry = next(f for f in report["files"] if f["path"] == "app/db.py")
     assert entry == {"path": "app/db.py", "calls_fixed": 3, "refs_fixed": 1, "hazards": 0, "changed": True,
-                     "error": False}
+                     "error": False, "skipped": ""}
 
 
 def test_json_with_diff_carries_the_diff_per_file(service, capsys):

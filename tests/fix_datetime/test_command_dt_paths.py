@@ -36,6 +36,9 @@ def test_symlinked_file_stays_a_link_and_its_target_is_rewritten_once(tmp_path, 
     assert (tmp_path / "real" / "a.py").read_bytes() == FIXED
     assert report["summary"]["files_changed"] == 1 and report["summary"]["calls_fixed"] == 1  # once
     assert findings(report) == [("pkg/also.py", "DT005", "info"), ("pkg/link.py", "DT005", "info")]
+    skipped = {f["path"]: f["skipped"] for f in report["files"]}
+    assert skipped == {"pkg/also.py": "link to real/a.py", "pkg/link.py": "link to real/a.py", "real/a.py": ""}
+    assert report["summary"]["files_candidate"] == 1
 
 
 def test_link_to_a_file_outside_the_tree_is_rewritten_through_the_target(tmp_path, monkeypatch, capsys):

@@ -225,7 +225,8 @@ def line_mapper(old: str, new: str):
 
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
     """The JSON document adds to render's keys: ``files`` (one entry per candidate file: path,
-    calls_fixed, refs_fixed, hazards, changed, error, and ``diff`` with --diff), ``mode``,
+    calls_fixed, refs_fixed, hazards, changed, error, skipped (why it was not processed: "too large",
+    "link to PATH", "loop", "broken", "unreadable", "excluded"; "" when it was), and ``diff`` with --diff), ``mode``,
     ``target_version``; ``summary`` has files_scanned, files_candidate, files_changed, calls_fixed,
     refs_fixed, rewrites, hazards and written (False with --check/--diff)."""
     from infractl.render import Report
@@ -245,13 +246,14 @@ def build_report(results: list[FileResult], scanned: int, dry_run: bool, setting
     files = []
     for r in results:
         entry = {"path": r.path, "calls_fixed": r.calls_fixed, "refs_fixed": r.refs_fixed,
-                 "hazards": r.hazards, "changed": r.new_data is not None, "error": r.failed}
+                 "hazards": r.hazards, "changed": r.new_data is not None, "error": r.failed,
+                 "skipped": r.skipped}
         if r.path in diffs:
             entry["diff"] = diffs[r.path]
         files.append(entry)
     summary = {
         "files_scanned": scanned,
-        "files_candidate": len(results),
+        "files_candidate": sum(1 for r in results if not r.skipped),
         "files_changed": len(changed),
         "calls_fixed": sum(r.calls_fixed for r in changed),
         "refs_fixed": sum(r.refs_fixed for r in changed),
