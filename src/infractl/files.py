@@ -65,6 +65,12 @@ def _ignored(real: str, is_dir: bool, active: list) -> bool:
     return False
 
 
+def _target_excluded(link: str, is_excluded) -> bool:
+    """A link is followed to its target: an excluded target stays excluded, whatever the link's path."""
+    target = os.path.realpath(link)
+    return is_excluded(target, target, False)
+
+
 def iter_files(
     paths: Iterable[Path],
     suffixes: tuple[str, ...] = (".py",),
@@ -135,6 +141,9 @@ def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen, skip) -
                     elif name.endswith(suffixes):
                         try:
                             if entry.is_file():
+                                if entry.is_symlink() and _target_excluded(entry.path, is_excluded):
+                                    odd.append((name, "excluded", "a symlink to a file an exclude glob matches"))
+                                    continue
                                 files.append(name)
                             elif entry.is_symlink() and not os.path.exists(entry.path):
                                 odd.append((name, "broken", "a symlink to a file that does not exist"))

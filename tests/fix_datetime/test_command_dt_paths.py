@@ -53,6 +53,17 @@ def test_link_to_a_file_outside_the_tree_is_rewritten_through_the_target(tmp_pat
     assert findings(report) == [("clock.py", "DT005", "info")]
 
 
+def test_link_to_an_excluded_file_is_not_followed(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.fix_datetime]\nexclude = ["vendor/**"]\n')
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "lib.py").write_bytes(CALL)
+    (tmp_path / "lib.py").symlink_to("vendor/lib.py")
+    monkeypatch.chdir(tmp_path)
+    code, report, _ = run_fix(capsys)
+    assert code == 0 and (tmp_path / "vendor" / "lib.py").read_bytes() == CALL
+    assert findings(report) == [("lib.py", "DT007", "info")]
+
+
 def test_symlink_loop_and_broken_link_are_warnings_not_an_abort(tmp_path, monkeypatch, capsys):
     (tmp_path / "loop.py").symlink_to("loop.py")
     (tmp_path / "gone.py").symlink_to("nowhere.py")
