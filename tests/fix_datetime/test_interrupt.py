@@ -74,10 +74,14 @@ def wait_until(condition, timeout: float) -> bool:
     return False
 
 
-def interrupt(process: subprocess.Popen) -> tuple[int, float]:
-    """SIGINT to the process group; (exit code, seconds until it exited)."""
+def interrupt(process: subprocess.Popen, group: bool = True) -> tuple[int, float]:
+    """SIGINT to the process group (a terminal's Ctrl-C) or to the parent alone (``kill -INT``);
+    (exit code, seconds until it exited)."""
     sent = time.monotonic()
-    os.killpg(process.pid, signal.SIGINT)
+    if group:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, signal.SIGINT)
     try:
         code = process.wait(timeout=10)
     finally:
@@ -101,14 +105,15 @@ def assert_each_file_old_or_new(package: Path) -> tuple[int, int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc")
-def test_ctrl_c_while_workers_rewrite_ends_within_a_second_and_leaves_no_worker(tmp_path):
+@pytest.mark.parametrize("group", [True, False], ids=["ctrl-c", "kill-int-parent"])
+def test_ctrl_c_while_workers_rewrite_ends_within_a_second_and_leaves_no_worker(tmp_path, group):
     package = tree(tmp_path)
     process = start(tmp_path, "-j", "2")
     assert wait_until(lambda: len(children(process.pid)) >= 2, 20), "no worker processes started"
     workers = children(process.pid)
     time.sleep(0.5)  # the workers are busy with libcst now
     assert process.poll() is None, "finished before it could be interrupted: make the tree bigger"
-    code, seconds = interrupt(process)
+    code, seconds = interrupt(process, group)
     assert code == 130, process.stderr.read().decode()
     assert seconds < 1.0, f"took {seconds:.2f} s to stop"
     assert wait_until(lambda: not any(alive(pid) for pid in workers), 1.0), "a worker outlived the run"

@@ -75,6 +75,9 @@ def test_hazard_lines_follow_the_wrapped_text(tmp_path, monkeypatch, capsys):
               "\n\nx = datetime.utcnow()\nif x > datetime(2030, 1, 1):\n    pass\n")
     (tmp_path / "h.py").write_text(source)
     monkeypatch.chdir(tmp_path)
+    _, report, _ = run_fix(capsys, check=True)  # nothing written: lines of the file as it is
+    checked = [(f["line"], f["rule"]) for f in report["findings"] if f["rule"].startswith("DT1")]
+    assert checked == [(5, "DT101"), (9, "DT101")]  # the long return statement; the comparison below
     _, report, _ = run_fix(capsys)
     lines = (tmp_path / "h.py").read_text().splitlines()
     hazards = [(f["line"], f["rule"]) for f in report["findings"] if f["rule"].startswith("DT1")]
