@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from support.fixdt import run_fix
@@ -61,6 +64,21 @@ def test_references_import_the_configured_helper(project, capsys):
     for path in (project / "app").glob("*.py"):
         ast.parse(path.read_text())
     assert run_fix(capsys)[1]["summary"]["files_changed"] == 0  # idempotent: the import is recognised
+    # ``datetime`` was only used by the references: its import would now fail lint (F401), so it went
+    assert "from datetime import" not in models and models.startswith("from sqlalchemy import")
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run([str(ruff), "check", "--isolated", "--no-cache", "--select", "F", str(project / "app")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout
+
+
+def test_an_import_still_used_elsewhere_stays(project, capsys):
+    configure(project, helper="app.timeutil:utc_now")
+    (project / "app" / "models.py").write_text(MODELS.replace("import datetime\n", "import datetime, timedelta\n")
+                                                + "\n\nTTL = timedelta(days=1)\nSTARTED: datetime | None = None\n")
+    assert run_fix(capsys)[0] == 0
+    models = (project / "app" / "models.py").read_text()
+    assert "from datetime import datetime, timedelta\n" in models and "default=utc_now" in models
 
 
 def test_naive_mode_uses_naive_helper(project, capsys):

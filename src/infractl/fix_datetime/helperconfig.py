@@ -103,3 +103,94 @@ def plan_project_helper(module_node, speller, ref_scopes, module: str, name: str
                                             config=module_node.config_for_parsing)
             return candidate, statement
     return None
+
+
+def drop_imports_made_unused(old: str, new: str) -> str:
+    """Remove a module-level ``datetime`` import binding that ``old`` used and ``new`` no longer mentions.
+
+    With a project helper, ``default=datetime.utcnow`` becomes ``default=utc_now`` and may have been the
+    only use of ``from datetime import datetime``: left alone, the import would fail the project's lint
+    (F401). A binding goes only when its name appears nowhere else in ``new`` (as a whole word: in code,
+    strings or comments), so anything that might still use it keeps it.
+    """
+    import re
+
+    import libcst as cst
+
+    def used(text: str, name: str) -> int:
+        return len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
+
+    module = cst.parse_module(new)
+    imports = [statement for statement in module.body if isinstance(statement, cst.SimpleStatementLine)
+               and any(_datetime_bindings(small) for small in statement.body)]
+    bound = {name for statement in imports for small in statement.body for name in _datetime_bindings(small)}
+    in_imports = "\n".join(module.code_for_node(statement) for statement in imports)
+    doomed: set[str] = set()
+    for name in bound:
+        elsewhere = used(new, name) - used(in_imports, name)
+        # used before the rewrite (more mentions in old than in these imports), mentioned nowhere now
+        if elsewhere == 0 and used(old, name) > used(in_imports, name):
+            doomed.add(name)
+    if not doomed:
+        return new
+
+    class Remover(cst.CSTTransformer):
+        def leave_Import(self, original_node, updated_node):
+            return self._without(updated_node)
+
+        def leave_ImportFrom(self, original_node, updated_node):
+            return self._without(updated_node)
+
+        def _without(self, node):
+            if not _datetime_bindings(node):
+                return node
+            names = [a for a in node.names if _bound(a) not in doomed]
+            if not names:
+                return cst.RemoveFromParent()
+            last = names[-1]
+            if last is not node.names[-1]:
+                names[-1] = last.with_changes(comma=node.names[-1].comma)
+            return node.with_changes(names=names)
+
+        def leave_Module(self, original_node, updated_node):
+            if original_node.body and updated_node.body and original_node.body[0] in imports \
+                    and len(updated_node.body) < len(original_node.body):
+                # the file's first statement went: the next one must not start the file with a blank line
+                first = updated_node.body[0].with_changes(leading_lines=())
+                return updated_node.with_changes(body=[first, *updated_node.body[1:]])
+            return updated_node
+
+        def visit_FunctionDef(self, node) -> bool:
+            return False  # module level only
+
+        def visit_ClassDef(self, node) -> bool:
+            return False
+
+    return module.visit(Remover()).code
+
+
+def _bound(alias) -> str:
+    import libcst as cst
+
+    if alias.asname is not None:
+        return alias.asname.name.value
+    name = alias.name
+    while isinstance(name, cst.Attribute):
+        name = name.value
+    return name.value
+
+
+def _datetime_bindings(node) -> list[str]:
+    """Names a ``from datetime import ...`` / ``import datetime`` statement binds (else none)."""
+    import libcst as cst
+
+    if isinstance(node, cst.ImportFrom):
+        module = node.module
+        if node.relative or not isinstance(module, cst.Name) or module.value != "datetime":
+            return []
+        if isinstance(node.names, cst.ImportStar):
+            return []
+        return [_bound(a) for a in node.names]
+    if isinstance(node, cst.Import):
+        return [_bound(a) for a in node.names if isinstance(a.name, cst.Name) and a.name.value == "datetime"]
+    return []

@@ -54,6 +54,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
+    from infractl.fix_datetime.helperconfig import drop_imports_made_unused
     from infractl.fix_datetime.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.fix_datetime.transform import transform_source
@@ -67,7 +68,10 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         result = transform_source(source.text, mode=mode, target_version=target_version,
                                   project_helpers=project_helpers)
         changed = result.code != source.text
-        wrapped = wrap_long_lines(source.text, result.code, line_length) if changed else Wrapped(result.code, [])
+        code = result.code
+        if project_helpers and result.refs_fixed:
+            code = drop_imports_made_unused(source.text, code)  # a reference may have been its only use
+        wrapped = wrap_long_lines(source.text, code, line_length) if changed else Wrapped(code, [])
         new_data = encode_source(source, wrapped.text)
     except SourceDecodeError as exc:
         return failure(RULE_DECODE, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
