@@ -75,6 +75,8 @@ def test_symlink_loop_and_broken_link_are_warnings_not_an_abort(tmp_path, monkey
     assert sorted(findings(report)) == [("gone.py", "DT006", "warning"), ("loop.py", "DT006", "warning")]
     assert report["summary"]["hazards"] == 0  # a skipped path is not a hazard in the code
     assert run_fix(capsys, strict=True)[0] == 1
+    code, report, _ = run_fix(capsys, "loop.py", "ok.py")  # named on the command line: the same warning
+    assert code == 0 and findings(report) == [("loop.py", "DT006", "warning")]
 
 
 def test_explicitly_named_but_excluded_file_says_so(tmp_path, monkeypatch, capsys):

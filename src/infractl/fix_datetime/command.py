@@ -55,14 +55,17 @@ class Settings:
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
         ignore=None, max_file_size=None) -> int:
     paths = [Path(p) for p in paths]
+    walk_problems: list[FileResult] = []
     for path in paths:
-        if not path.exists():
+        if not path.exists() and path.is_symlink():  # a loop or a broken link: said, not an abort
+            walk_problems.append(skipped_path(path, "loop", "a symlink that leads nowhere (a loop or a broken link)"))
+        elif not path.exists():
             raise InfractlError(f"path does not exist: {path}")
+    paths = [path for path in paths if path.exists()]
     if diff and fmt in ("sarif", "github"):
         raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
     settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select, ignore,
                                 max_file_size)
-    walk_problems: list[FileResult] = []
     files = list(iter_files(paths, (".py",), settings.exclude, settings.root,
                             on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
     found = read_candidates(files, settings.max_file_size)
