@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -104,8 +105,6 @@ def test_unreadable_directory_is_a_warning(tmp_path):
                 pytest.skip("root without setpriv: cannot make a directory unreadable")
             command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
         done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=60, check=False)
-        import json
-
         report = json.loads(done.stdout)
         assert done.returncode == 1, done.stderr  # ok.py would change
         assert [(f["path"], f["rule"]) for f in report["findings"]] == [("locked", "DT006")]
@@ -154,3 +153,15 @@ def test_size_limit_from_config_and_flag(tmp_path, monkeypatch, capsys):
     assert code == 1
     with pytest.raises(InfractlError, match="max_file_size"):
         run_fix(capsys, check=True, max_file_size="lots")
+
+
+def test_max_file_size_flag_of_the_console_script(tmp_path):
+    (tmp_path / "a.py").write_bytes(CALL)
+    infractl = str(Path(sys.executable).parent / "infractl")
+    done = subprocess.run([infractl, "fix-datetime", "--check", "--json", "--max-file-size", "10", "."],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert findings(json.loads(done.stdout)) == [("a.py", "DT004", "warning")]
+    done = subprocess.run([infractl, "fix-datetime", "--check", "--max-file-size", "big", "."],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "max_file_size" in done.stderr and "Traceback" not in done.stderr
