@@ -148,9 +148,9 @@ def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen, skip) -
                             elif entry.is_symlink() and not os.path.exists(entry.path):
                                 odd.append((name, "broken", "a symlink to a file that does not exist"))
                         except OSError as exc:  # ELOOP: a link that leads back to itself
-                            odd.append((name, "loop", f"not followed: {exc.strerror.lower()}"))
+                            odd.append((name, "loop", f"not followed: {(exc.strerror or str(exc)).lower()}"))
         except PermissionError as exc:
-            skip(Path(shown), "unreadable", f"directory not read: {exc.strerror.lower()}")
+            skip(Path(shown), "unreadable", f"directory not read: {(exc.strerror or str(exc)).lower()}")
             continue
         except (FileNotFoundError, NotADirectoryError):
             continue

@@ -117,3 +117,14 @@ def test_bad_helper_settings_are_errors(project, capsys, keys, message):
     with pytest.raises(InfractlError, match=message):
         run_fix(capsys)
     assert (project / "app" / "models.py").read_text() == MODELS
+
+
+def test_hazard_lines_follow_a_dropped_import(project, capsys):
+    configure(project, helper="app.timeutil:utc_now")
+    source = ("from datetime import datetime\nimport os\nimport sys\n\nfrom sqlalchemy import Column, DateTime\n\n\n"
+              "class Event:\n    created = Column(DateTime, default=datetime.utcnow)\n")
+    (project / "app" / "models.py").write_text(source)
+    _, report, _ = run_fix(capsys)
+    lines = (project / "app" / "models.py").read_text().splitlines()
+    hazards = [f for f in report["findings"] if f["rule"] == "DT106"]
+    assert hazards and all("Column(DateTime" in lines[f["line"] - 1] for f in hazards), (hazards, lines)

@@ -30,6 +30,7 @@ from infractl.fix_datetime.candidates import (
     read_candidates,
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
+from infractl.fix_datetime.linemap import line_mapper
 from infractl.fix_datetime.linewrap import project_line_length
 from infractl.fix_datetime.workers import DEFAULT_LINE_LENGTH, RULE_DECODE, FileResult, fix_all, worker_count
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
@@ -202,28 +203,6 @@ def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
         for r in results
         if r.new_data is not None
     }
-
-
-def line_mapper(old: str, new: str):
-    """A function from a 1-based line of ``new`` to the line of ``old`` it came from (or stands before)."""
-    from difflib import SequenceMatcher
-
-    blocks = SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False).get_opcodes()
-
-    def to_old(line: int | None) -> int | None:
-        if line is None:
-            return None
-        index = line - 1
-        for tag, i1, i2, j1, j2 in blocks:
-            if j1 <= index < j2:
-                if tag == "equal":
-                    return i1 + (index - j1) + 1
-                # Align from the block's end: the rewrite inserts (imports, the helper) above the lines
-                # it rewrites, so a block's last lines are the rewritten counterparts of the old ones.
-                return max(i1, i2 - (j2 - index)) + 1
-        return line
-
-    return to_old
 
 
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):

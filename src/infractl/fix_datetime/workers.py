@@ -55,6 +55,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     import libcst
 
     from infractl.fix_datetime.helperconfig import drop_imports_made_unused
+    from infractl.fix_datetime.linemap import line_mapper
     from infractl.fix_datetime.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.fix_datetime.transform import transform_source
@@ -71,6 +72,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         code = result.code
         if project_helpers and result.refs_fixed:
             code = drop_imports_made_unused(source.text, code)  # a reference may have been its only use
+        # hazard lines point into the transform's code; a dropped import moves what follows it
+        after_drop = line_mapper(code, result.code) if code != result.code else (lambda line: line)
         wrapped = wrap_long_lines(source.text, code, line_length) if changed else Wrapped(code, [])
         new_data = encode_source(source, wrapped.text)
     except SourceDecodeError as exc:
@@ -85,7 +88,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         return failure(RULE_INTERNAL, None, None, message, "report this as an infractl bug")
     hazards = []
     for h in result.hazards:
-        line, same_line = wrapped.line(h.line)  # a wrapped statement moved what follows it
+        line, same_line = wrapped.line(after_drop(h.line))  # a wrapped statement moved what follows it
         hazards.append(Finding(path, line, h.column if same_line else None, h.rule, Severity.WARNING, h.message,
                                h.fix))
     return FileResult(
