@@ -53,8 +53,9 @@ class Candidates:
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
-def read_candidates(files: list[Path], max_size: int) -> Candidates:
-    """Read every file once; keep those libcst must see; a finding for each one that cannot be read."""
+def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Candidates:
+    """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
+    ``on_candidate()`` is called as each one is found (to start a worker early)."""
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
@@ -86,6 +87,8 @@ def read_candidates(files: list[Path], max_size: int) -> Candidates:
             found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
         elif calls_stdlib_utc(data):
             found.items.append((name, data))
+            if on_candidate is not None:
+                on_candidate()
     wanted = {name for name, _ in found.items}
     for link, real in links:
         target = by_real.get(real)

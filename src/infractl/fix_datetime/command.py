@@ -32,7 +32,14 @@ from infractl.fix_datetime.candidates import (
 from infractl.fix_datetime.helperconfig import parse_project_helpers
 from infractl.fix_datetime.linemap import line_mapper
 from infractl.fix_datetime.linewrap import project_line_length
-from infractl.fix_datetime.workers import DEFAULT_LINE_LENGTH, RULE_DECODE, FileResult, fix_all, worker_count
+from infractl.fix_datetime.workers import (
+    DEFAULT_LINE_LENGTH,
+    RULE_DECODE,
+    EarlyWorker,
+    FileResult,
+    fix_all,
+    worker_count,
+)
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("aware", "naive")
@@ -69,12 +76,13 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
                                 max_file_size)
     files = list(iter_files(paths, (".py",), settings.exclude, settings.root,
                             on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
-    found = read_candidates(files, settings.max_file_size)
-    items = found.items
-    workers = worker_count(settings.jobs, items)
-    line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
-    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
-                      line_length=line_length, project_helpers=settings.project_helpers)
+    with EarlyWorker(settings.jobs) as early:
+        found = read_candidates(files, settings.max_file_size, on_candidate=early.start)
+        items = found.items
+        workers = worker_count(settings.jobs, items)
+        line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
+        results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
+                          line_length=line_length, project_helpers=settings.project_helpers, early=early)
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
