@@ -174,3 +174,18 @@ def test_fix_migration_into_a_read_only_directory_is_one_line(tmp_path):
     finally:
         versions.chmod(0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_scratch_url_errors_are_masked_too(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "migrations" / "live_fix"
+    monkeypatch.chdir(tmp_path)
+    for host in (f"127.0.0.1:{free_port()}", "nonexistent.invalid"):
+        url = f"postgresql://app:{ISSUE_URL_PASSWORD}@{host}/postgres"
+        for debug in ("0", "1"):
+            monkeypatch.setenv("INFRACTL_DEBUG", debug)
+            result = runner.invoke(cli.app, ["verify-db", "--migrations", str(fixture), "--replay",
+                                             "--scratch-url", url])
+            assert result.exit_code == 2 and "cannot connect to postgresql+psycopg://app:***@" in result.stderr
+            assert ISSUE_URL_PASSWORD not in result.output and "ss%40word" not in result.output
