@@ -64,9 +64,12 @@ def run_guarded(action: Callable[[], int]) -> None:
     """
     from infractl.masking import mask_text
 
+    debug = os.environ.get("INFRACTL_DEBUG") == "1"
     try:
         code = action()
     except InfractlError as exc:
+        if debug:
+            _masked_traceback()
         _error_line(mask_text(str(exc)))
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
@@ -74,12 +77,22 @@ def run_guarded(action: Callable[[], int]) -> None:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
-    except Exception as exc:
-        if os.environ.get("INFRACTL_DEBUG") == "1":
-            raise
+    except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
+        if debug:
+            _masked_traceback()
+            raise typer.Exit(EXIT_ERROR) from None
         _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code)
+
+
+def _masked_traceback() -> None:
+    """INFRACTL_DEBUG=1: the whole traceback, through the same masking as every other message."""
+    import traceback
+
+    from infractl.masking import mask_text
+
+    sys.stderr.write(mask_text(traceback.format_exc()))
 
 
 def _error_line(message: str) -> None:
@@ -216,6 +229,29 @@ def verify_db(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --fix-migration: print the revision, write nothing.")
     ] = False,
+    replay: Annotated[
+        bool, typer.Option("--replay", help="Run the project's alembic upgrade head (its own env.py) into a "
+                           "scratch database and check that; --migrations names the directory of alembic.ini.")
+    ] = False,
+    scratch_url: Annotated[
+        str | None, typer.Option("--scratch-url", help="With --replay: create (and drop) a new "
+                                 "infractl_scratch_* database on this server instead of a local throwaway "
+                                 "cluster.", show_default=False)
+    ] = None,
+    alembic_config: Annotated[
+        Path | None, typer.Option("--alembic-config", help="With --replay: the alembic.ini to use.", dir_okay=False)
+    ] = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="With --replay: keep the scratch database and say how to reach it.")
+    ] = False,
+    roundtrip: Annotated[
+        bool, typer.Option("--roundtrip", help="With --replay: downgrade to base, upgrade again, report "
+                           "columns that differ (DB201).")
+    ] = False,
+    compare_static: Annotated[
+        bool, typer.Option("--compare-static", help="With --replay: report columns where the static reader "
+                           "disagrees with the replay (DB202).")
+    ] = False,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -229,12 +265,24 @@ def verify_db(
     Examples:
       infractl verify-db --url postgresql+psycopg://app@db/app
       infractl verify-db --migrations alembic/versions
+      infractl verify-db --migrations . --replay --roundtrip --compare-static
     """
 
     def action() -> int:
         from infractl.verify_db.command import run
 
+        replay_options = None
+        if replay:
+            from infractl.verify_db.replay import ReplayOptions
+
+            replay_options = ReplayOptions(migrations=migrations or Path("."), alembic_config=alembic_config,
+                                           scratch_url=scratch_url, keep=keep, roundtrip=roundtrip,
+                                           compare_static=compare_static)
+        elif scratch_url or alembic_config or keep or roundtrip or compare_static:
+            raise InfractlError("--scratch-url, --alembic-config, --keep, --roundtrip and --compare-static "
+                                "only apply with --replay")
         return run(
+            replay=replay_options,
             url=url,
             schemas=schema or [],
             migrations=migrations,
