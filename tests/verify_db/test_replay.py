@@ -301,3 +301,14 @@ def test_replay_of_a_real_tree_finds_its_broken_downgrade(pg_cluster, tmp_path, 
     [failure] = [f for f in document["findings"] if f["rule"] == "DB201"]
     assert failure["path"].endswith("038_fd6622e3d964_delete_migration_tables.py")
     assert "already present in table 'harvested_document'" in failure["message"]
+
+
+def test_replay_finds_alembic_ini_above_the_versions_directory(pg_cluster, tmp_path, monkeypatch):
+    """``--migrations migrations/versions`` (what the static check takes) replays through the alembic.ini above it."""
+    scratch = pg_cluster.url("postgres")
+    result = invoke(monkeypatch, tmp_path, "--migrations", str(LIVE_FIX / "versions"), "--replay",
+                    "--scratch-url", scratch, "--json")
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["summary"]["replayed_revisions"] >= 1
+    missing = invoke(monkeypatch, tmp_path, "--migrations", str(tmp_path), "--replay", "--scratch-url", scratch)
+    assert missing.exit_code == 2 and "no alembic.ini in" in missing.stderr

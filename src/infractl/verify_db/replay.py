@@ -70,12 +70,21 @@ class Phases:
 
 
 def alembic_ini(options: ReplayOptions) -> Path:
-    ini = options.alembic_config or options.migrations / "alembic.ini"
-    if not ini.is_file():
-        if options.alembic_config is None:
-            raise InfractlError(f"--replay: no alembic.ini in {options.migrations} (give --alembic-config FILE)")
-        raise InfractlError(f"--alembic-config: file not found: {ini}")
-    return ini
+    """--alembic-config, else alembic.ini in DIR or the nearest directory above it (``--migrations
+    migrations/versions`` is what users type for the static check too), up to the filesystem root."""
+    if options.alembic_config is not None:
+        if not options.alembic_config.is_file():
+            raise InfractlError(f"--alembic-config: file not found: {options.alembic_config}")
+        return options.alembic_config
+    start = options.migrations.resolve()
+    for directory in (start, *start.parents):
+        if (directory / "alembic.ini").is_file():
+            ini = directory / "alembic.ini"
+            try:
+                return ini.relative_to(Path.cwd())
+            except ValueError:
+                return ini
+    raise InfractlError(f"--replay: no alembic.ini in {options.migrations} or above it (give --alembic-config FILE)")
 
 
 def run_replay(options: ReplayOptions, settings: RuleSettings, statement_timeout: float) -> Report:
