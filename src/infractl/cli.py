@@ -419,7 +419,7 @@ def wiremock_verify(
     """
 
     def action() -> int:
-        from infractl.wiremock.lifecycle import run_verify
+        from infractl.wiremock.verify import run_verify
 
         return run_verify(name, output_format(json_flag, fmt), config)
 

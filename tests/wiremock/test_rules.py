@@ -36,7 +36,7 @@ def test_good_example_is_clean(rule_id, root):
 
 
 def test_every_rule_is_documented_with_examples():
-    assert [r.id for r in RULES] == sorted(EXAMPLES)
+    assert [r.id for r in RULES if r.command == "wiremock validate"] == sorted(EXAMPLES)
     assert {r.id for r in rules_for("wiremock validate")} == set(EXAMPLES)
     for rule in RULES:
         assert rule.bad and rule.good and rule.fix and rule.rationale, rule.id

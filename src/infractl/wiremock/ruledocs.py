@@ -149,3 +149,15 @@ RULES = tuple(
             good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock",))
     for rule_id, name, severity, summary, rationale, fix in _DOCS
 )
+
+VERIFY_RULES = (
+    RuleDoc(id="WM101", name="unmatched-request", severity=Severity.ERROR, command="wiremock verify",
+            summary="a request reached WireMock that no stub matched",
+            rationale=("WireMock answers an unmatched request with HTTP 404, which the code under test may treat "
+                       "as a normal answer: the test passes while talking to nothing. The admin API keeps every "
+                       "unmatched request and the nearest stub (near misses)."),
+            fix="add a stub for the request, or fix the request or the nearest stub",
+            bad="POST /api/v2/alert  (stub: POST /api/v2/alerts)",
+            good="POST /api/v2/alerts  (stub: POST /api/v2/alerts)", tags=("wiremock",)),
+)
+RULES = RULES + VERIFY_RULES
