@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 
 from infractl.findings import Finding, Severity
@@ -106,20 +107,10 @@ def check_matchers(stub: Stub, request: dict) -> list[Finding]:
     return out
 
 
-def _strings(value: object):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def uses_templating(response: dict, body_text: str | None) -> bool:
     parts = [response.get(k) for k in ("body", "jsonBody", "headers", "bodyFileName", "statusMessage")]
-    return any("{{" in text for text in _strings(parts)) or (body_text is not None and "{{" in body_text)
+    # "{{" survives json.dumps unescaped, and dumping is far faster than walking the values in Python
+    return "{{" in json.dumps(parts, ensure_ascii=False) or (body_text is not None and "{{" in body_text)
 
 
 def check_templating(stub: Stub, response: dict, global_templating: bool, body_text: str | None) -> list[Finding]:

@@ -26,10 +26,13 @@ class Stub:
 @dataclass
 class MappingFile:
     path: Path
-    shown: str
     text: str = ""
     stubs: list[Stub] = field(default_factory=list)
     problem: tuple[str, int, int, str] | None = None  # (rule, line, column, message): it does not load
+
+    @property
+    def shown(self) -> str:  # computed on demand: only files with findings are ever shown
+        return display(self.path)
 
     def locate(self, *keys: object) -> tuple[int, int]:
         from infractl.wiremock.positions import locate
@@ -72,7 +75,7 @@ def discover(root: Path) -> Tree:
     ignored: list[Path] = []
     for path, mode in _walk(mappings_dir, modes):
         if path.name.endswith(".json"):
-            mapping_files.append(MappingFile(path=path, shown=display(path)))
+            mapping_files.append(MappingFile(path=path))
         elif not path.name.startswith("."):
             ignored.append(path)
     if files_dir.is_dir():

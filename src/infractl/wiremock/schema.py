@@ -64,6 +64,53 @@ def _pattern_problem(canonical: str) -> str | None:
     return error.message if len(error.message) < 160 else error.message[:157] + "..."
 
 
+_PY_TYPES = {"string": str, "boolean": bool, "integer": int, "number": (int, float), "object": dict, "array": list}
+
+
+def _plain_types(spec: dict) -> tuple | None:
+    """The Python types a property accepts through schema options that say nothing but a type
+    (``oneOf: [string, {object with nested rules}]`` gives ``(str,)``); None when there are none."""
+    kinds = []
+    for option in spec.get("oneOf", [spec]):
+        plain = not set(option) - {"type", "description", "example", "x-intellij-language-injection"}
+        if plain and option.get("type") in _PY_TYPES:
+            kinds.append(_PY_TYPES[option["type"]])
+    return tuple(kinds) if kinds and len(set(kinds)) == len(kinds) else None
+
+
+@cache
+def _matchers() -> dict[str, dict[str, tuple | None]]:
+    """Operator key ("equalTo") -> {property: plain types or None} for every matcher kind in the schema."""
+    definitions = schema()["definitions"]
+    table = {}
+    for ref in definitions["content-pattern"]["oneOf"]:
+        definition = definitions[ref["$ref"].rsplit("/", 1)[-1]]
+        (operator,) = definition["required"]
+        table[operator] = {key: _plain_types(spec) for key, spec in definition["properties"].items()}
+    return table
+
+
+def _plainly_valid(pattern: object) -> bool:
+    """The common case decided from the same schema without running it: one operator, known modifiers,
+    each of a plain type. Anything else (nesting, and/or, unknown keys) goes to the full validator."""
+    if not isinstance(pattern, dict):
+        return False
+    matchers = _matchers()
+    operators = [key for key in pattern if key in matchers]
+    if len(operators) != 1:
+        return False
+    properties = matchers[operators[0]]
+    for key, value in pattern.items():
+        if key not in properties:
+            return False
+        kinds = properties[key]
+        if kinds is None or not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            return False
+    return True
+
+
 def content_pattern_problem(pattern: object) -> str | None:
     """Why a matcher such as ``{"equalTo": "x"}`` breaks WireMock's schema, or None when it is valid."""
+    if _plainly_valid(pattern):
+        return None
     return _pattern_problem(json.dumps(pattern, sort_keys=True))
