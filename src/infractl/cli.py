@@ -359,7 +359,7 @@ def wiremock_up(
     \b
     Examples:
       infractl wiremock up
-      infractl wiremock up tests/wiremock --runtime java --jar wiremock.jar --port 9090
+      infractl wiremock up tests/wiremock --runtime java --port 9090
 
     Running again with the same instance is a no-op. Exit codes: 0 ready; 1 validation errors
     (without --force), or WireMock did not serve every stub; 2 port in use, missing image or JAR,

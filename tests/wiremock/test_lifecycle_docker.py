@@ -134,3 +134,41 @@ def test_unreadable_mapping_stops_the_container_user(cli, image):
         assert done.returncode == 1 and "Permission denied" in done.stdout + done.stderr
     finally:
         remove_tree(root)
+
+
+def test_ci_snippet_runs_as_written(image, tmp_path):
+    """The snippet's own shell lines, run in a project whose config names the image, port and name
+    (only 'pip install' and 'docker pull' are skipped: infractl is installed and nothing can be pulled here)."""
+    import os
+    import shutil
+    import sys
+    import textwrap
+
+    import yaml
+
+    project = world_readable_tmpdir()
+    try:
+        shutil.copytree(REPO / "wiremock", project / "wiremock")
+        port = free_port()
+        (project / "infractl.toml").write_text(f'[wiremock]\nimage = "{image}"\nport = {port}\nname = "{NAME}"\n')
+        cli = WiremockCli(tmp_path / "state")
+        snippet = cli("ci-snippet", cwd=project)
+        assert snippet.returncode == 0
+        steps = yaml.safe_load(textwrap.dedent(snippet.stdout))
+        assert [step["name"] for step in steps] == ["Start WireMock", "WireMock saw only expected requests",
+                                                    "Stop WireMock"]
+        assert steps[2]["if"] == "always()"
+        env = {**cli.env, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+        for step in steps:
+            script = "\n".join(line for line in step["run"].splitlines()
+                               if not line.startswith(("pip install", "docker pull")))
+            done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=180, check=False)
+            assert done.returncode == 0, (step["name"], done.stderr)
+            if step["name"] == "Start WireMock":
+                assert "(docker)" in done.stderr and "6 of 6 stubs served" in done.stderr
+                assert requests.get(f"http://127.0.0.1:{port}/-/healthy", timeout=5).text == "OK"
+        assert container() is None
+    finally:
+        subprocess.run(["docker", "rm", "-f", NAME], capture_output=True, check=False)
+        remove_tree(project)

@@ -22,8 +22,8 @@ def check_permissions(tree: Tree) -> list[Finding]:
                                    "container (another user) cannot list or enter it",
                                    f"chmod o+rx {display(path)}"))
         elif stat.S_ISREG(mode) and not mode & stat.S_IROTH:
-            under_mappings = tree.mappings_dir in path.parents
-            consequence = ("WireMock refuses to start" if under_mappings and path.name.endswith(".json")
+            under_mappings = path.startswith(str(tree.mappings_dir) + os.sep)
+            consequence = ("WireMock refuses to start" if under_mappings and path.endswith(".json")
                            else "serving it fails with HTTP 500")
             out.append(Finding(display(path), None, None, "WM012", Severity.ERROR,
                                f"file mode {stat.S_IMODE(mode):o} has no read bit for others: as the container "
@@ -51,8 +51,9 @@ def resolve_body_file(tree: Tree, name: str) -> tuple[Path | None, str | None]:
     inside = os.path.normpath(candidate).startswith(os.path.normpath(tree.files_dir) + os.sep)
     if ".." in Path(name).parts and not inside:
         return None, "climbs out of __files/ with '..'"
-    real_root = os.path.realpath(tree.files_dir)
-    if os.path.lexists(candidate) and not os.path.realpath(candidate).startswith(real_root + os.sep):
+    # Only a symlink can lead out once the name stays inside: skip realpath() when there is none.
+    if tree.symlinks and os.path.lexists(candidate) and not os.path.realpath(candidate).startswith(
+            os.path.realpath(tree.files_dir) + os.sep):
         return None, "is a symlink that points outside __files/ (not in the container's mount)"
     return candidate, None
 

@@ -25,7 +25,7 @@ class Stub:
 
 @dataclass
 class MappingFile:
-    path: Path
+    path: str
     text: str = ""
     stubs: list[Stub] = field(default_factory=list)
     problem: tuple[str, int, int, str] | None = None  # (rule, line, column, message): it does not load
@@ -47,13 +47,14 @@ class Tree:
     files_dir: Path
     mapping_files: list[MappingFile]
     ignored: list[Path]  # files under mappings/ WireMock skips
-    modes: dict[Path, int]  # every file and directory under mappings/ and __files/: its st_mode
+    modes: dict[str, int]  # every file and directory under mappings/ and __files/: its st_mode
+    symlinks: set[str]  # the symbolic links among them
 
     def show(self, path: Path) -> str:
         return display(path)
 
 
-def display(path: Path) -> str:
+def display(path: Path | str) -> str:
     """A path as the user would type it: relative to the current directory when under it."""
     try:
         return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
@@ -70,45 +71,50 @@ def discover(root: Path) -> Tree:
         raise InfractlError(f"{root}: no mappings/ directory (WireMock would start with no stubs; pass the "
                             "directory that holds mappings/ and __files/)")
     files_dir = root / "__files"
-    modes: dict[Path, int] = {}
+    modes: dict[str, int] = {}
+    symlinks: set[str] = set()
     mapping_files: list[MappingFile] = []
     ignored: list[Path] = []
-    for path, mode in _walk(mappings_dir, modes):
-        if path.name.endswith(".json"):
+    for path, name in _walk(str(mappings_dir), modes, symlinks):
+        if name.endswith(".json"):
             mapping_files.append(MappingFile(path=path))
-        elif not path.name.startswith("."):
-            ignored.append(path)
+        elif not name.startswith("."):
+            ignored.append(Path(path))
     if files_dir.is_dir():
-        for _ in _walk(files_dir, modes):
+        for _ in _walk(str(files_dir), modes, symlinks):
             pass
-    mapping_files.sort(key=lambda f: str(f.path))
-    return Tree(root, mappings_dir, files_dir, mapping_files, sorted(ignored), modes)
+    mapping_files.sort(key=lambda f: f.path)
+    return Tree(root, mappings_dir, files_dir, mapping_files, sorted(ignored), modes, symlinks)
 
 
-def _walk(directory: Path, modes: dict[Path, int]):
-    """Regular files below ``directory`` (symlinks followed for files, not for directories)."""
-    modes[directory] = directory.stat().st_mode
+def _walk(directory: str, modes: dict[str, int], symlinks: set[str]):
+    """(path, name) of the regular files below ``directory`` (symlinks followed for files, not for
+    directories). Plain strings: Path objects for thousands of files cost more than the reading."""
+    modes[directory] = os.stat(directory).st_mode
     try:
         entries = list(os.scandir(directory))
     except PermissionError:
         return
     for entry in entries:
-        path = Path(entry.path)
         try:
-            st = entry.stat()
+            mode = entry.stat().st_mode
         except OSError:
             continue
-        modes[path] = st.st_mode
-        if stat.S_ISDIR(st.st_mode) and not entry.is_symlink():
-            yield from _walk(path, modes)
-        elif stat.S_ISREG(st.st_mode):
-            yield path, st.st_mode
+        modes[entry.path] = mode
+        link = entry.is_symlink()
+        if link:
+            symlinks.add(entry.path)
+        if stat.S_ISDIR(mode) and not link:
+            yield from _walk(entry.path, modes, symlinks)
+        elif stat.S_ISREG(mode):
+            yield entry.path, entry.name
 
 
 def load(mapping: MappingFile) -> None:
     """Parse one file into its stubs, or record why WireMock would refuse it."""
     try:
-        raw = mapping.path.read_bytes()
+        with open(mapping.path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         mapping.problem = ("WM012", 1, 1, f"cannot be read: {exc.strerror}")
         return

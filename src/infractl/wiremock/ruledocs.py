@@ -146,7 +146,7 @@ _DOCS = (
 RULES = tuple(
     RuleDoc(id=rule_id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
             fix=fix, bad=render_tree(EXAMPLES[rule_id].bad, EXAMPLES[rule_id].bad_modes),
-            good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock",))
+            good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock", "no-noqa"))
     for rule_id, name, severity, summary, rationale, fix in _DOCS
 )
 
@@ -158,6 +158,6 @@ VERIFY_RULES = (
                        "unmatched request and the nearest stub (near misses)."),
             fix="add a stub for the request, or fix the request or the nearest stub",
             bad="POST /api/v2/alert  (stub: POST /api/v2/alerts)",
-            good="POST /api/v2/alerts  (stub: POST /api/v2/alerts)", tags=("wiremock",)),
+            good="POST /api/v2/alerts  (stub: POST /api/v2/alerts)", tags=("wiremock", "no-noqa")),
 )
 RULES = RULES + VERIFY_RULES
