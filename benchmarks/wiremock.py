@@ -152,12 +152,16 @@ def main() -> None:
             wiremock_times.append(time_wiremock(jar, root))
             up_times.append(time_up(infractl, jar, root, work / "state"))
         v, w, u = (statistics.median(t) for t in (validate_times, wiremock_times, up_times))
-        print(f"{COUNT} mappings, {args.runs} interleaved runs each (medians), {os.cpu_count()} CPUs")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{COUNT} mappings, {args.runs} interleaved runs each (medians), {os.cpu_count()} CPUs, "
+              f"load average at the end {load}")
         print(f"infractl wiremock validate:            {v:7.3f} s  ({COUNT / v:,.0f} mappings/s)")
         print(f"WireMock start-up (health + all loaded): {w:7.3f} s")
         print(f"infractl wiremock up (java, ready):     {u:7.3f} s")
         print(f"validate is {w / v:.1f}x faster than WireMock's own start-up")
         print(f"up takes {u / w:.2f}x a bare java -jar start ({u - w:+.2f} s: validation, the count check)")
+        print("raw seconds: validate " + " ".join(f"{t:.2f}" for t in validate_times) + "; wiremock " +
+              " ".join(f"{t:.2f}" for t in wiremock_times) + "; up " + " ".join(f"{t:.2f}" for t in up_times))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
