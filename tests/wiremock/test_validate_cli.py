@@ -133,3 +133,19 @@ def test_rule_docs_through_infractl_rule():
     done = subprocess.run([sys.executable, "-m", "infractl", "rule", "WM007"], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0 and "id-not-uuid" in done.stdout and "alertmanager-healthy" in done.stdout
+
+
+def test_more_variants_of_the_rules(root):
+    from infractl.wiremock.validate import validate
+
+    same = '{"id": "8c5db8e4-4e7b-4cbd-9b1b-5f3d0f5e2a11", "request": {"url": "/%s"}, "response": {"status": 200}}'
+    write_tree(root, {
+        "mappings/list.json": '{"mappings": [\n' + same % "a" + ",\n" + same % "b" + "\n]}\n",  # WM009 in one file
+        "mappings/abs.json": '{"request": {"url": "/c"}, "response": {"bodyFileName": "/etc/hostname"}}',  # WM011
+        "mappings/notes.txt": "todo", "mappings/five.json5": "{}", "mappings/.gitkeep": "",  # WM014 x2, dotfile no
+        "mappings/scalar.json": "42",  # WM003
+        "mappings/flag.json": '{"persistent": "true", "request": {"url": "/d"}, "response": {"status": 200}}',  # WM006
+    })
+    found = sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in validate(root).findings)
+    assert found == [("abs.json", 1, "WM011"), ("five.json5", None, "WM014"), ("flag.json", 1, "WM006"),
+                     ("list.json", 3, "WM009"), ("notes.txt", None, "WM014"), ("scalar.json", 1, "WM003")]

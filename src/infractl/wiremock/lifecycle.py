@@ -157,6 +157,8 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
 
 
 def _wait_ready(running: Running, timeout: float) -> dict:
+    if sys.stderr.isatty():  # start-up takes seconds (minutes for thousands of stubs); CI logs stay quiet
+        say(f"waiting for {running.instance.url}/__admin/health (up to {timeout:.0f} s) ...")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         health = running.admin.health()
