@@ -59,7 +59,7 @@ def resolve_body_file(tree: Tree, name: str) -> tuple[Path | None, str | None]:
 
 
 def check_body_file(tree: Tree, stub: Stub, response: dict) -> tuple[list[Finding], str | None]:
-    """Findings for ``bodyFileName``, and the body's text (for the templating check) when readable."""
+    """Findings for ``bodyFileName``, and the body file's path when it exists."""
     name = response.get("bodyFileName")
     if not isinstance(name, str) or "{{" in name:
         return [], None
@@ -68,14 +68,21 @@ def check_body_file(tree: Tree, stub: Stub, response: dict) -> tuple[list[Findin
         return [finding(stub, ("response", "bodyFileName"), "WM011", Severity.ERROR,
                         f"bodyFileName {name!r} {reason}: WireMock serves only files under __files/",
                         "put the file under __files/ and name it relative to __files/")], None
-    if not path.is_file():
+    # The walk already saw every file under __files/: a dictionary lookup instead of a stat() per stub.
+    if not stat.S_ISREG(tree.modes.get(str(path), 0)) and not path.is_file():
         return [finding(stub, ("response", "bodyFileName"), "WM010", Severity.ERROR,
                         f"bodyFileName {name!r} does not exist under {display(tree.files_dir)}/: WireMock "
                         "starts, then answers HTTP 500 when the stub is hit",
                         f"create {display(path)} or fix the name")], None
+    return [], str(path)
+
+
+def read_body(path: str | None) -> str | None:
+    """The first MiB of a body file as text (for the templating check), None when unreadable."""
+    if path is None:
+        return None
     try:
         with open(path, "rb") as handle:
-            head = handle.read(1 << 20)
-        return [], head.decode("utf-8", errors="replace")
+            return handle.read(1 << 20).decode("utf-8", errors="replace")
     except OSError:
-        return [], None
+        return None

@@ -130,11 +130,15 @@ def uses_templating(response: dict, body_text: str | None) -> bool:
     return "{{" in json.dumps(parts, ensure_ascii=False) or (body_text is not None and "{{" in body_text)
 
 
-def check_templating(stub: Stub, response: dict, global_templating: bool, body_text: str | None) -> list[Finding]:
+def check_templating(stub: Stub, response: dict, global_templating: bool, body_path: str | None) -> list[Finding]:
+    from infractl.wiremock.checks_files import read_body
+
     transformers = response.get("transformers")
     if global_templating or (isinstance(transformers, list) and TEMPLATE_TRANSFORMER in transformers):
         return []
-    if not uses_templating(response, body_text):
+    if body_path is None and "{{" not in stub.file.text:  # nothing in the file can be a template
+        return []
+    if not uses_templating(response, read_body(body_path)):
         return []
     return [finding(stub, ("response",), "WM015", Severity.WARNING,
                     "the response uses {{...}} templating but the stub has no "

@@ -110,6 +110,21 @@ def _walk(directory: str, modes: dict[str, int], symlinks: set[str]):
             yield entry.path, entry.name
 
 
+def parse_json(text: str):
+    """orjson (several times faster on thousands of files) when installed; the standard library's error,
+    with its line and column, for text that does not parse. What only orjson rejects (NaN, Infinity,
+    which WireMock's parser rejects too) keeps orjson's error."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency; the standard library still works
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as fast_error:
+        json.loads(text)  # raises the standard library's error for the same text
+        raise fast_error from None
+
+
 def load(mapping: MappingFile) -> None:
     """Parse one file into its stubs, or record why WireMock would refuse it."""
     try:
@@ -127,7 +142,7 @@ def load(mapping: MappingFile) -> None:
         mapping.problem = ("WM002", 1, 1, "empty file: WireMock refuses to start on it")
         return
     try:
-        document = json.loads(mapping.text)
+        document = parse_json(mapping.text)
     except json.JSONDecodeError as exc:
         mapping.problem = ("WM001", exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
         return
