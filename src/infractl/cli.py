@@ -395,7 +395,8 @@ def wiremock_down(name: WiremockNameOpt = None, config: ConfigOpt = None) -> Non
 def wiremock_status(name: WiremockNameOpt = None, json_flag: JsonOpt = False, config: ConfigOpt = None) -> None:
     """Show the running instance: runtime, process or container, URL, stubs served, uptime.
 
-    Exit codes: 0 running, 1 not running.
+    Exit codes: 0 running, 1 not running (or serving another number of stubs than it was
+    validated with).
     """
 
     def action() -> int:

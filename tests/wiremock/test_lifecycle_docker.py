@@ -172,3 +172,12 @@ def test_ci_snippet_runs_as_written(image, tmp_path):
     finally:
         subprocess.run(["docker", "rm", "-f", NAME], capture_output=True, check=False)
         remove_tree(project)
+
+
+def test_a_running_instance_from_another_state_dir_is_not_killed(cli, image, tmp_path):
+    port = free_port()
+    assert up(cli, image, BUNDLED, "--runtime", "docker", "--port", str(port)).returncode == 0
+    other = WiremockCli(tmp_path / "other-state", {"WIREMOCK_JAR": ""})
+    done = other("up", BUNDLED, "--runtime", "docker", "--image", image, "--name", NAME, "--port", str(free_port()))
+    assert done.returncode == 2 and f"container {NAME} is already running" in done.stderr
+    assert requests.get(f"http://127.0.0.1:{port}/-/healthy", timeout=5).text == "OK"

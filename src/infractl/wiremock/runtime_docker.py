@@ -70,7 +70,9 @@ def start(engine, name: str, image: str, root: Path, port: int, templating: bool
         args += ["--port", "8080"]
     stale = find(engine, name)
     if stale is not None:
-        stale.remove(force=True)
+        if stale.status == "running":  # ours, but started with another state directory: do not kill it
+            raise InfractlError(f"container {name} is already running: infractl wiremock down --name {name} first")
+        stale.remove(force=True)  # an exited leftover of ours
     try:
         container = engine.containers.run(image, command=args, name=name, detach=True, volumes=volumes,
                                           labels={LABEL: name, f"{LABEL}.dir": str(root)}, **options)
