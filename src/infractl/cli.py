@@ -243,6 +243,152 @@ def verify_db(
     run_guarded(action)
 
 
+@app.command("lint-ci", short_help="Lint GitHub Actions workflows and test skips.")
+def lint_ci(
+    path: Annotated[Path, typer.Argument(help="Repository root, workflows directory or one workflow file.")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Find CI pitfalls that silently turn checks off, and run actionlint.
+
+    \b
+    Examples:
+      infractl lint-ci
+      infractl lint-ci .github/workflows/ci.yml --format github
+
+    Reads .github/workflows/*.yml (infractl's CI0xx rules plus actionlint's, folded in as AL0xx) and
+    reports unconditional skips in tests/. Exit codes: 0 clean, 1 error findings (warnings too with
+    --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.lint_ci.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+
+    run_guarded(action)
+
+
+@app.command("fix-skips", short_help="Gate skipped service tests on an env variable.")
+def fix_skips(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
+    env: Annotated[
+        str | None, typer.Option("--env", help="The variable that enables the tests (default: RUN_E2E_TESTS).")
+    ] = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Turn unconditional skips of tests that need a service into environment-gated skips.
+
+    \b
+    Examples:
+      infractl fix-skips --diff tests/
+      infractl fix-skips --env RUN_INTEGRATION tests/
+
+    @pytest.mark.skip(reason="needs PostgreSQL") becomes
+    @pytest.mark.skipif(not os.environ.get("RUN_E2E_TESTS"), reason=...); skips whose reason names no
+    service ("flaky") are reported and left alone.
+    """
+
+    def action() -> int:
+        from infractl.fix_skips.command import run
+
+        return run(paths or [Path(".")], check, diff, env, output_format(json_flag, fmt), strict, select, ignore,
+                   config)
+
+    run_guarded(action)
+
+
+@app.command("check", short_help="Run every static check in one report.")
+def check(
+    path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run every static check that applies to the repository: one report, one exit code.
+
+    \b
+    Examples:
+      infractl check
+      infractl check --format sarif > infractl.sarif
+      infractl check --format github --ignore DB005
+
+    Each area finds its inputs from configuration or the conventional paths and changes nothing:
+    CI workflows and test skips, Alembic migrations, Prometheus rules and Grafana dashboards.
+    Exit codes: 0 clean, 1 error findings (warnings too with --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.check.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+
+    run_guarded(action)
+
+
+manifests_app = typer.Typer(
+    name="manifests", no_args_is_help=True, rich_markup_mode=None,
+    help="Kubernetes manifests and compose files: render with the real kustomize and check them.",
+)
+app.add_typer(manifests_app, name="manifests", short_help="Render and lint Kubernetes manifests (no cluster).")
+
+
+@manifests_app.command("lint", short_help="Render a kustomization and check it (schemas, hardening).")
+def manifests_lint(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="[DIR]", help="A kustomize directory (default: dirs in [tool.infractl.manifests], "
+                       "else .).", show_default=False),
+    ] = None,
+    kube_version: Annotated[
+        str | None,
+        typer.Option("--kube-version", help="Kubernetes version of the schemas (default: 1.33.0).",
+                     show_default=False),
+    ] = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Render DIR with kubectl kustomize (or kustomize build) and check every object.
+
+    \b
+    Examples:
+      infractl manifests lint manifests/staging
+      infractl manifests lint --kube-version 1.31 --json deploy/k8s
+
+    Validates each object against the Kubernetes OpenAPI schemas offline (strict: unknown fields
+    too), then the hardening rules (K8S1xx); a compose file in DIR is linted too (COMPOSE00x).
+    No cluster and no image build are needed. '# noqa: ID' on a YAML line suppresses a finding.
+    Exit codes: 0 clean (warnings alone do not fail), 1 error findings (or warnings with
+    --strict), 2 no kustomize installed, a kustomize failure, or bad input.
+    """
+
+    def action() -> int:
+        from infractl.manifests.command import run
+
+        return run(directory=directory, kube_version=kube_version, fmt=output_format(json_flag, fmt),
+                   strict=strict, select=select, ignore=ignore, config_path=config)
+
+    run_guarded(action)
+
+
 @app.command("rules", short_help="List every rule of every command.")
 def rules(
     command: Annotated[str | None, typer.Option("--command", help="Only this command's rules.")] = None,
