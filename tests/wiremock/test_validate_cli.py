@@ -149,3 +149,16 @@ def test_more_variants_of_the_rules(root):
     found = sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in validate(root).findings)
     assert found == [("abs.json", 1, "WM011"), ("five.json5", None, "WM014"), ("flag.json", 1, "WM006"),
                      ("list.json", 3, "WM009"), ("notes.txt", None, "WM014"), ("scalar.json", 1, "WM003")]
+
+
+def test_check_validates_every_mappings_directory_it_finds():
+    from infractl.check.command import collect
+
+    report = collect(REPO / "examples" / "webhook-receiver", select=["WM"])
+    assert report.extra["areas"]["wiremock"] == "3 WireMock stubs in 1 mappings directory"
+    assert sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in report.findings) == [
+        ("create-refund.json", 2, "WM007"), ("get-charge.json", 11, "WM010")]
+    # the repository's own config names its bundled directory: the example's broken stubs stay out
+    whole = collect(REPO, select=["WM"])
+    assert whole.extra["areas"]["wiremock"] == "6 WireMock stubs in 1 mappings directory"
+    assert whole.findings == []
