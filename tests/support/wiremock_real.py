@@ -23,6 +23,17 @@ def wiremock_jar() -> Path:
     return cached_jar(CACHE)
 
 
+def readable_by_anyone(jar: Path) -> Path:
+    """The JAR where user 65534 can read it: a checkout under /root (mode 700) is not such a place."""
+    path = Path(tempfile.gettempdir()) / f"infractl-wm-{os.getuid()}-{jar.stat().st_size}-{jar.name}"
+    if not path.is_file() or path.stat().st_size != jar.stat().st_size:
+        partial = path.with_suffix(".partial")
+        shutil.copyfile(jar, partial)
+        os.chmod(partial, 0o644)
+        partial.replace(path)
+    return path
+
+
 def write_tree(root: Path, tree: dict[str, str], modes: dict[str, int] | None = None) -> Path:
     """A WireMock root from ``{relative path: text}``; everything readable by others unless ``modes`` says."""
     root.mkdir(parents=True, exist_ok=True)
@@ -69,6 +80,7 @@ def start_once(jar: Path, root: Path, as_nobody: bool = False, timeout: float = 
     command = ["java", "-jar", str(jar), "--port", "0", "--bind-address", "127.0.0.1", "--root-dir", str(root),
                "--disable-banner", *extra]
     if as_nobody:
+        command[2] = str(readable_by_anyone(jar))
         command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
     log_path = Path(tempfile.mkstemp(prefix="infractl-wm-log-")[1])
     with open(log_path, "wb") as log:

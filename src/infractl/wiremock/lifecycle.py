@@ -186,7 +186,7 @@ def run_down(name: str | None, config_path: Path | None) -> int:
     chosen = settings(load_config(explicit=config_path), name=name)
     instance = state.load(chosen.name)
     if instance is None:
-        engine = runtime_docker.client(timeout=5)
+        engine = runtime_docker.client()
         container = runtime_docker.find(engine, chosen.name) if engine is not None else None
         if container is None:
             say(f"{chosen.name}: nothing running")

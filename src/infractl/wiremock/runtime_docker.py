@@ -15,8 +15,13 @@ LABEL = "io.infractl.wiremock"  # value: the instance name
 CONTAINER_HOME = "/home/wiremock"  # the official image's working directory and WireMock root
 
 
-def client(timeout: float = 10.0):
-    """A Docker client whose engine answers, or None."""
+# Creating or removing a container copies or deletes its whole file system on the vfs storage driver,
+# which takes tens of seconds on a busy machine: the engine's API calls get a generous timeout.
+API_TIMEOUT = 180.0
+
+
+def client(timeout: float = API_TIMEOUT):
+    """A Docker client whose engine answers, or None (a missing socket fails at once, whatever the timeout)."""
     try:
         import docker
         from docker.errors import DockerException
@@ -78,6 +83,8 @@ def start(engine, name: str, image: str, root: Path, port: int, templating: bool
                                           labels={LABEL: name, f"{LABEL}.dir": str(root)}, **options)
     except APIError as exc:
         raise InfractlError(f"docker could not start {image}: {exc.explanation or exc}") from None
+    except OSError as exc:  # requests' timeouts and connection errors are OSErrors
+        raise InfractlError(f"the Docker engine did not answer while starting {image}: {exc}") from None
     return Instance(name=name, runtime=NAME, port=port, dir=str(root), started_at=time.time(), stubs=stubs,
                     container_id=container.id, image=image)
 
