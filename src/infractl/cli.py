@@ -146,6 +146,11 @@ def fix_datetime(
         typer.Option("--jobs", "-j", min=1, help="Most worker processes (default: CPUs; small runs stay "
                      "in-process, -j 1 always does)."),
     ] = None,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option("--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this, "
+                     "e.g. 2MB (the default); 0 = no limit."),
+    ] = None,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -161,7 +166,8 @@ def fix_datetime(
       infractl fix-datetime --check
 
     Honours .gitignore, skips virtualenvs and build/, reads [tool.infractl.fix_datetime] (exclude,
-    mode, target_version, jobs). A file that does not parse is reported (error) and left untouched.
+    mode, target_version, jobs, max_file_size, helper, naive_helper). A file that does not parse is
+    reported (error) and left untouched.
     Exit codes: 0 all rewrites written (or nothing to do); 1 --check with changes pending, a file
     left untouched, or hazards with --strict; 2 bad input, or no candidate file could be processed.
     """
@@ -182,6 +188,7 @@ def fix_datetime(
             select=select,
             ignore=ignore,
             config_path=config,
+            max_file_size=max_file_size,
         )
 
     run_guarded(action)

@@ -25,7 +25,7 @@ FIXABLE = [c for c in CASES if "error" not in load_case(c)[0] and len(load_case(
 
 def copy_versions(case: str | Path, tmp_path: Path) -> Path:
     target = tmp_path / "versions"
-    shutil.copytree(FIXTURES / case / "versions", target)
+    shutil.copytree(FIXTURES / case / "versions", target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
 
