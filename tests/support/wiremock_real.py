@@ -1,4 +1,4 @@
-"""The real WireMock for tests: the npm package's standalone JAR, cached under .cache/wiremock/."""
+"""The real WireMock for tests: the npm package's standalone JAR, cached in the machine-wide test cache (support.cache)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from support.cache import cache_dir
+
 REPO = Path(__file__).resolve().parents[2]
-CACHE = REPO / ".cache" / "wiremock"
+CACHE = cache_dir("wiremock")
 
 
 def wiremock_jar() -> Path:
