@@ -110,6 +110,7 @@ def root(
 
 
 class DatetimeMode(str, Enum):
+    auto = "auto"
     aware = "aware"
     naive = "naive"
 
@@ -131,8 +132,9 @@ def fix_datetime(
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
     mode: Annotated[
         DatetimeMode | None,
-        typer.Option("--mode", help="aware: return aware datetimes (default). naive: keep naive values "
-                     "with .now(timezone.utc).replace(tzinfo=None)."),
+        typer.Option("--mode", help="auto (default): aware only where no naive value, API or text is "
+                     "reached, else keep the naive value. aware: always aware (hazards reported). naive: "
+                     "always keep naive values with .now(timezone.utc).replace(tzinfo=None)."),
     ] = None,
     target_version: Annotated[
         TargetVersion | None,

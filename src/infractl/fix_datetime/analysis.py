@@ -32,6 +32,7 @@ class Site:
     outer_kind: str | None = None  # "utc" (tzinfo=timezone.utc/UTC) | "none" (tzinfo=None)
     top_index: int = 0  # index of the enclosing top-level statement in module.body
     tz: str = ""  # spelled UTC expression, filled in by the speller; "" = leave this site alone
+    naive: bool = False  # rewrite to the behaviour-preserving form (``.replace(tzinfo=None)``)
 
 
 @dataclass(eq=False)
@@ -58,6 +59,13 @@ class FileFacts:
     # every node on the path from the module to a site or a datetime import: the rewrite descends only
     # into these, and leaves every other subtree untouched without visiting it
     on_site_paths: set[cst.CSTNode] = field(default_factory=set)
+    # for the flow analysis (flow.py): every node's parent, and the statements it follows values through
+    parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
+    returns: list[cst.Return] = field(default_factory=list)
+    functions: list[cst.FunctionDef] = field(default_factory=list)
+    attribute_loads: list[cst.Attribute] = field(default_factory=list)  # ``<name>.<attr>`` (self.x, m.utcnow)
+    assigns: list[cst.Assign] = field(default_factory=list)
+    withs: list[cst.With] = field(default_factory=list)
 
 
 class FactsCollector(cst.CSTVisitor):
@@ -83,6 +91,8 @@ class FactsCollector(cst.CSTVisitor):
         index = self._top_level.get(node)
         if index is not None:
             self._top_index = index
+        if self._path:
+            self.facts.parents[node] = self._path[-1]
         self._path.append(node)
         return super().on_visit(node)
 
@@ -149,7 +159,17 @@ class FactsCollector(cst.CSTVisitor):
             )
 
     # --- stores, so ``datetime.utcnow = fake`` (monkeypatching) is never rewritten --------------------
+    def visit_Return(self, node: cst.Return) -> None:
+        self.facts.returns.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.facts.functions.append(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.facts.withs.append(node)
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.facts.assigns.append(node)
         for target in node.targets:
             self._store_targets.add(target.target)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -196,6 +216,8 @@ class FactsCollector(cst.CSTVisitor):
         return None
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.facts.attribute_loads.append(node)
         if node.attr.value not in TARGET_ATTRS or node in self._store_targets:
             return
         names = self.names_of(node)

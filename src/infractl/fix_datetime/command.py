@@ -25,7 +25,7 @@ from infractl.findings import Finding, Severity, fails
 from infractl.fix_datetime.workers import RULE_DECODE, FileResult, fix_all, mentions_utc_naive, worker_count
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
-MODES = ("aware", "naive")
+MODES = ("auto", "aware", "naive")
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
 CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore")
 READ_CHUNK = 1 << 20
@@ -58,9 +58,8 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
     if dry_run:
-        # The transform reports hazards at lines of the rewritten code; nothing was written, so point
-        # at the file as it is on disk (an added import or helper shifts every line below it).
-        results = hazards_on_original_lines(texts, results)
+        # Nothing was written: report every finding where it is in the file on disk.
+        results = findings_before(results, pending_is_error=check)
     else:
         results = write_changes(results)
     results = wanted_findings(results, settings.selection)
@@ -79,7 +78,7 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
     where = f"{config.source}: [tool.infractl.fix_datetime]"
     reject_unknown_keys(section, CONFIG_KEYS, where)
     configured_exclude = string_list(section, "exclude", where)
-    mode = mode or section.get("mode", "aware")
+    mode = mode or section.get("mode", "auto")
     if mode not in MODES:
         raise InfractlError(f"{where}: mode must be one of {', '.join(MODES)}, not {mode!r}")
     target_version = target_version or section.get("target_version")
@@ -162,17 +161,18 @@ def unified_diffs(texts: dict[str, tuple[str, str]]) -> dict[str, str]:
     return diffs
 
 
-def hazards_on_original_lines(texts: dict[str, tuple[str, str]], results: list[FileResult]) -> list[FileResult]:
+def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:
+    """The findings at their places in the input; a pending rewrite (DT010/DT011) is an error with
+    --check, and info with --diff alone (which shows the change rather than failing on it)."""
     import dataclasses
 
-    remapped = []
-    for result in results:
-        if result.path in texts and result.findings:
-            to_original = line_mapper(*texts[result.path])
-            findings = tuple(dataclasses.replace(f, line=to_original(f.line)) for f in result.findings)
-            result = dataclasses.replace(result, findings=findings)
-        remapped.append(result)
-    return remapped
+    def pending(finding: Finding) -> Finding:
+        if pending_is_error or finding.rule not in ("DT010", "DT011"):
+            return finding
+        return dataclasses.replace(finding, severity=Severity.INFO)
+
+    return [dataclasses.replace(r, findings=tuple(pending(f) for f in r.findings_before)) if r.findings_before
+            else r for r in results]
 
 
 def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> dict[str, tuple[str, str]]:
@@ -185,28 +185,6 @@ def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
         for r in results
         if r.new_data is not None
     }
-
-
-def line_mapper(old: str, new: str):
-    """A function from a 1-based line of ``new`` to the line of ``old`` it came from (or stands before)."""
-    from difflib import SequenceMatcher
-
-    blocks = SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False).get_opcodes()
-
-    def to_old(line: int | None) -> int | None:
-        if line is None:
-            return None
-        index = line - 1
-        for tag, i1, i2, j1, j2 in blocks:
-            if j1 <= index < j2:
-                if tag == "equal":
-                    return i1 + (index - j1) + 1
-                # Align from the block's end: the rewrite inserts (imports, the helper) above the lines
-                # it rewrites, so a block's last lines are the rewritten counterparts of the old ones.
-                return max(i1, i2 - (j2 - index)) + 1
-        return line
-
-    return to_old
 
 
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):

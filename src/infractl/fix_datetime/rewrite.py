@@ -109,7 +109,7 @@ class Rewriter(cst.CSTTransformer):
         else:
             args = _with_tz_argument(call, expression(site.tz))
         rewritten = call.with_changes(func=func, args=args)
-        if self.naive and site.outer_kind is None:
+        if (self.naive or site.naive) and site.outer_kind is None:
             return strip_tzinfo(rewritten)
         return rewritten
 

@@ -40,6 +40,9 @@ class FileResult:
     refs_fixed: int = 0
     findings: tuple[Finding, ...] = ()
     failed: bool = False  # could not be processed (parse/decode error): left untouched
+    # the same findings at their places in the input, for --check/--diff (nothing is written there);
+    # there each pending rewrite (DT010/DT011) is an error, while a write run reports it as info
+    findings_before: tuple[Finding, ...] = ()
 
     @property
     def hazards(self) -> int:
@@ -77,15 +80,21 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
         message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
         return failure(RULE_INTERNAL, None, None, message, "report this as an infractl bug")
-    hazards = tuple(
-        Finding(path, h.line, h.column, h.rule, Severity.WARNING, h.message, h.fix) for h in result.hazards
-    )
+    after, before = [], []
+    for h in result.hazards:
+        severity = Severity(h.severity)
+        written = Severity.INFO if severity is Severity.ERROR else severity  # a done rewrite is news, not an error
+        message = h.message.replace("deprecated", "rewritten", 1) if written is not severity else h.message
+        after.append(Finding(path, h.line, h.column, h.rule, written, message, h.fix))
+        line, column = h.before or (h.line, h.column)
+        before.append(Finding(path, line, column, h.rule, severity, h.before_message or h.message, h.fix))
     return FileResult(
         path=path,
         new_data=new_data if new_data != data else None,
         calls_fixed=result.calls_fixed,
         refs_fixed=result.refs_fixed,
-        findings=hazards,
+        findings=tuple(after),
+        findings_before=tuple(before),
     )
 
 
