@@ -146,7 +146,8 @@ def ruff_codes(tmp_path_factory) -> dict[tuple[str, str], list[str]]:
 @pytest.mark.skipif(not RUFF.exists(), reason="ruff is not installed in .venv")
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_ruff_is_clean_on_output_and_flags_changed_inputs(case: Case, ruff_codes):
-    assert ruff_codes.get(("out", case.name), []) == []
+    if not case.name.startswith("noqa_"):  # those keep calls on purpose, under infractl's own codes
+        assert ruff_codes.get(("out", case.name), []) == []
     if case.calls:
         assert ruff_codes.get(("in", case.name)), "ruff should flag the input this case rewrites"
 

@@ -17,6 +17,9 @@ from libcst.metadata import Scope, ScopeProvider
 UTCNOW = "datetime.datetime.utcnow"
 UTCFROMTIMESTAMP = "datetime.datetime.utcfromtimestamp"
 STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
+# other libraries' UTC: ``utcnow().replace(tzinfo=pytz.utc)`` and ``pytz.utc.localize(utcnow())`` are
+# idioms for "aware UTC now" and become the plain aware call (the tzinfo is datetime.timezone.utc then)
+OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 
 
@@ -203,6 +206,10 @@ class FactsCollector(cst.CSTVisitor):
             kind = self.tzinfo_replacement(node)
             if kind:
                 self._replace_over[func.value] = (node, kind)
+        if (isinstance(func, cst.Attribute) and func.attr.value == "localize" and len(node.args) == 1
+                and not node.args[0].keyword and isinstance(node.args[0].value, cst.Call)
+                and self.is_utc(func.value)):
+            self._replace_over[node.args[0].value] = (node, "utc")  # pytz.utc.localize(utcnow())
 
     def tzinfo_replacement(self, call: cst.Call) -> str | None:
         """"utc" for ``.replace(tzinfo=<stdlib UTC>)``, "none" for ``.replace(tzinfo=None)``, else None."""
@@ -211,9 +218,17 @@ class FactsCollector(cst.CSTVisitor):
         value = call.args[0].value
         if isinstance(value, cst.Name) and value.value == "None":
             return "none"
-        if isinstance(value, (cst.Name, cst.Attribute)) and self.names_of(value) and self.names_of(value) <= STDLIB_UTC:
-            return "utc"
-        return None
+        return "utc" if self.is_utc(value) else None
+
+    def is_utc(self, value: cst.BaseExpression) -> bool:
+        """``timezone.utc``, ``UTC``, ``pytz.utc``, ``tz.tzutc()``: UTC by qualified name."""
+        if isinstance(value, cst.Call) and not value.args:
+            value = value.func  # tz.tzutc()
+            return bool(self.names_of(value)) and all(n.endswith(".tzutc") for n in self.names_of(value))
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            names = self.names_of(value)
+            return bool(names) and names <= STDLIB_UTC | OTHER_UTC and not any(n.endswith(".tzutc") for n in names)
+        return False
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name):

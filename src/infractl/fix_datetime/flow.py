@@ -138,7 +138,7 @@ class Flow:
         parent = self.parents.get(node)
         if isinstance(parent, cst.BinaryOperation):
             self._binary(node, parent, group, depth)
-        elif isinstance(parent, cst.Comparison) or isinstance(parent, cst.ComparisonTarget):
+        elif isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
             self._comparison(node, parent, group, depth)
         elif isinstance(parent, cst.Attribute) and parent.value is node:
             self._attribute(parent, group, depth)
@@ -235,7 +235,8 @@ class Flow:
         if names & TEXT_FUNCS:
             self._problem(group, "DT105", f"{func_name}() of it gains '+00:00'", call)
         elif func_name == "localize":
-            self._problem(group, "DT108", "it is passed to localize(), which raises on an aware value", call)
+            self._problem(group, "DT108", "it is passed to localize(), which raises on an aware value", call,
+                          definite=True)
         elif "builtins.isinstance" in names or "builtins.id" in names:
             return
         else:
@@ -245,8 +246,7 @@ class Flow:
     def _bind(self, target, value, group: Group, depth: int) -> None:
         if isinstance(target, cst.Name):
             scope = self.scopes.get(target)
-            if scope is None or isinstance(scope, cst.metadata.GlobalScope) or isinstance(
-                    scope, cst.metadata.ClassScope):
+            if scope is None or isinstance(scope, (cst.metadata.GlobalScope, cst.metadata.ClassScope)):
                 self._problem(group, "DT109", f"it is stored in the module-level name {target.value}", target)
                 return
             self._slot(self._name_sources(target), self._name_uses(target), group, depth, target.value)
@@ -398,7 +398,7 @@ class Flow:
                 sources.append(statement.value if isinstance(statement, cst.Assign) else None)
             elif isinstance(parent, cst.AnnAssign) and parent.target is node:
                 sources.append(parent.value)
-            elif isinstance(parent, (cst.AugAssign, cst.Del)) or isinstance(parent, (cst.Tuple, cst.List)):
+            elif isinstance(parent, (cst.AugAssign, cst.Del, cst.Tuple, cst.List)):
                 sources.append(None)
             else:
                 uses.append(node)

@@ -93,8 +93,10 @@ class Rewriter(cst.CSTTransformer):
         if site is not None:
             return self._rewrite_call(site, updated_node)
         if original_node in self.by_outer:
-            # ``<rewritten>.replace(tzinfo=timezone.utc)``: the rewritten call is already aware UTC
-            inner = updated_node.func.value
+            # ``<rewritten>.replace(tzinfo=timezone.utc)`` or ``pytz.utc.localize(<rewritten>)``: the rewritten
+            # call is already aware UTC
+            replace = isinstance(updated_node.func, cst.Attribute) and updated_node.func.attr.value == "replace"
+            inner = updated_node.func.value if replace else updated_node.args[0].value
             if updated_node.lpar and not inner.lpar:
                 inner = inner.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
             return inner

@@ -27,6 +27,8 @@ MODES = ("auto", "aware", "naive")
 DATETIME_IMPORT = re.compile(r"\bfrom\s+datetime\b|\bimport\b[^\n]*\bdatetime\b")
 # values that are aware in code as it stands: their hazards are found even once no utcnow() is left
 AWARE_TEXT = re.compile(r"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)|tzinfo=[\w.]*\b(?:utc|UTC)\b")
+# a file that may stub the clock: patch(...) targets, or a fake datetime class
+STUB_TEXT = re.compile(r"patch|class \w+\([\w.]*datetime\)")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 HELPERS = {
     ("utcnow", "aware"): ("utc_now", "", "Current UTC time as an aware datetime.", ".now({tz})"),
@@ -78,7 +80,45 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     unchanged = TransformResult(code, 0, 0, ())
     if "utcnow" not in code and "utcfromtimestamp" not in code and not AWARE_TEXT.search(code):
         return unchanged  # the cheap exit most files take
-    return _transform(code, mode, target_version) or unchanged
+    stubbed = _rename_stubs(code) if STUB_TEXT.search(code) else None
+    if stubbed is None:
+        return _transform(code, mode, target_version) or unchanged
+    code, renamed, stub_findings = stubbed
+    result = _transform(code, mode, target_version) or TransformResult(code, 0, 0, ())
+    hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
+    return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
+
+
+def _rename_stubs(code: str) -> tuple[str, int, list[Hazard]] | None:
+    """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be."""
+    import libcst as cst
+
+    from infractl.fix_datetime.rewrite import code_with_positions
+    from infractl.fix_datetime.ruledocs import RULES
+    from infractl.fix_datetime.stubs import RENAMED, find_stubs, rename_stubs
+    from infractl.selection import suppressed_by_noqa
+
+    module = cst.parse_module(code)
+    plan = find_stubs(module)
+    if not plan.renames and not plan.problems:
+        return None
+    positions = code_with_positions(module, plan.renames | {a for a, _ in plan.problems})[1]
+    docs = {rule.id: rule for rule in RULES}
+    findings, lines = [], code.splitlines()
+    for node in list(plan.renames):
+        old = node.attr.value if isinstance(node, cst.Attribute) else node.value[1:-1].rsplit(".", 1)[-1]
+        rule = "DT010" if old == "utcnow" else "DT011"
+        if suppressed_by_noqa(rule, lines[positions[node][0] - 1]):
+            plan.renames.discard(node)
+            continue
+        message = f"deprecated datetime.{old}: a clock stub of {old}() becomes a stub of {RENAMED[old]}()"
+        findings.append(Hazard(*positions[node], rule, message, docs[rule].fix, "error", positions[node], message))
+    for anchor, reason in plan.problems:
+        message = f"{docs['DT107'].summary} ({reason})"
+        findings.append(Hazard(*positions[anchor], "DT107", message, docs["DT107"].fix, "warning",
+                               positions[anchor], message))
+    new_code = rename_stubs(module, plan).code
+    return new_code, len(plan.renames), findings
 
 
 def _transform(code: str, mode: str, target_version: str | None) -> TransformResult | None:
