@@ -22,7 +22,14 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_files
 from infractl.findings import Finding, Severity, fails
-from infractl.fix_datetime.workers import RULE_DECODE, FileResult, fix_all, mentions_utc_naive, worker_count
+from infractl.fix_datetime.workers import (
+    RULE_DECODE,
+    FileResult,
+    fix_all,
+    mentions_utc_naive,
+    stubbed_modules,
+    worker_count,
+)
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("auto", "aware", "naive")
@@ -53,7 +60,8 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     files = list(iter_files(paths, (".py",), settings.exclude, settings.root))
     items, unreadable = read_candidates(files)
     workers = worker_count(settings.jobs, items)
-    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table")
+    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
+                      stubbed=stubbed_modules(items))
     results = [*unreadable, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}

@@ -29,6 +29,9 @@ ARGUMENT_CHECKS = frozenset({"assert_called_with", "assert_called_once_with", "a
 @dataclass
 class StubPlan:
     renames: set[cst.CSTNode] = field(default_factory=set)  # Attribute / SimpleString nodes to rename
+    # ``m.utcnow()`` called by the test itself, to get what the code got: in the naive-preserving form the
+    # code calls ``m.now(tz).replace(tzinfo=None)``, which for a MagicMock is ``m.now().replace()``'s value
+    calls: set[cst.Call] = field(default_factory=set)
     problems: list[tuple[cst.CSTNode, str]] = field(default_factory=list)  # (anchor, reason) for DT107
 
 
@@ -173,6 +176,8 @@ class _Uses(cst.CSTVisitor):
                 self.plan.problems.append((parent, "a callable side_effect would now receive timezone.utc"))
                 return
         self.plan.renames.add(node)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            self.plan.calls.add(parent)
 
 
 def find_stubs(module: cst.Module) -> StubPlan:
@@ -184,9 +189,16 @@ def find_stubs(module: cst.Module) -> StubPlan:
 
 
 class _Renamer(cst.CSTTransformer):
-    def __init__(self, renames: set) -> None:
+    def __init__(self, plan: StubPlan, naive: bool) -> None:
         super().__init__()
-        self.renames = renames
+        self.renames, self.calls, self.naive = plan.renames, plan.calls, naive
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call):
+        if self.naive and original_node in self.calls:
+            from infractl.fix_datetime.rewrite import strip_tzinfo
+
+            return strip_tzinfo(updated_node)
+        return updated_node
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute):
         if original_node in self.renames:
@@ -202,5 +214,7 @@ class _Renamer(cst.CSTTransformer):
         return updated_node
 
 
-def rename_stubs(module: cst.Module, plan: StubPlan) -> cst.Module:
-    return module.visit(_Renamer(plan.renames)) if plan.renames else module
+def rename_stubs(module: cst.Module, plan: StubPlan, naive: bool) -> cst.Module:
+    """``naive``: the stubbed code keeps naive values (auto and naive modes keep modules that tests stub
+    naive, see transform.py), so a test's own ``m.utcnow()`` becomes ``m.now().replace(tzinfo=None)``."""
+    return module.visit(_Renamer(plan, naive)) if plan.renames else module

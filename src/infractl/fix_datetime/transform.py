@@ -71,8 +71,12 @@ class TransformResult:
     hazards: tuple[Hazard, ...]
 
 
-def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None) -> TransformResult:
-    """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse."""
+def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
+                     stubbed: bool = False) -> TransformResult:
+    """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
+
+    ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``);
+    auto mode then keeps its values naive, the form the rewritten stubs expect (stubs.py)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if target_version is not None and target_version not in TARGET_VERSIONS:
@@ -80,16 +84,16 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     unchanged = TransformResult(code, 0, 0, ())
     if "utcnow" not in code and "utcfromtimestamp" not in code and not AWARE_TEXT.search(code):
         return unchanged  # the cheap exit most files take
-    stubbed = _rename_stubs(code) if STUB_TEXT.search(code) else None
-    if stubbed is None:
-        return _transform(code, mode, target_version) or unchanged
-    code, renamed, stub_findings = stubbed
-    result = _transform(code, mode, target_version) or TransformResult(code, 0, 0, ())
+    stubs = _rename_stubs(code, mode != "aware") if STUB_TEXT.search(code) else None
+    if stubs is None:
+        return _transform(code, mode, target_version, stubbed) or unchanged
+    code, renamed, stub_findings = stubs
+    result = _transform(code, mode, target_version, stubbed) or TransformResult(code, 0, 0, ())
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
 
 
-def _rename_stubs(code: str) -> tuple[str, int, list[Hazard]] | None:
+def _rename_stubs(code: str, naive: bool) -> tuple[str, int, list[Hazard]] | None:
     """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be."""
     import libcst as cst
 
@@ -117,11 +121,11 @@ def _rename_stubs(code: str) -> tuple[str, int, list[Hazard]] | None:
         message = f"{docs['DT107'].summary} ({reason})"
         findings.append(Hazard(*positions[anchor], "DT107", message, docs["DT107"].fix, "warning",
                                positions[anchor], message))
-    new_code = rename_stubs(module, plan).code
+    new_code = rename_stubs(module, plan, naive).code
     return new_code, len(plan.renames), findings
 
 
-def _transform(code: str, mode: str, target_version: str | None) -> TransformResult | None:
+def _transform(code: str, mode: str, target_version: str | None, stubbed: bool) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -145,7 +149,7 @@ def _transform(code: str, mode: str, target_version: str | None) -> TransformRes
     for site in calls:
         site.tz = speller.utc_for(site.scope, site.attr.value) or ""
     calls = [s for s in calls if s.tz]
-    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode)
+    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed)
     calls, refs = plan.calls, plan.refs
     helpers, helper_names = _plan_helpers(module, speller, refs, plan.ref_mode)
     refs = [s for s in refs if s.kind in helper_names]

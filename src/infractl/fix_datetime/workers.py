@@ -55,7 +55,7 @@ class FileResult:
 mentions_utc_naive = re.compile(rb"utc(?:now|fromtimestamp)").search
 
 
-def fix_source(path: str, data: bytes, mode: str, target_version: str | None) -> FileResult:
+def fix_source(path: str, data: bytes, mode: str, target_version: str | None, stubbed: bool = False) -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
@@ -68,7 +68,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
 
     try:
         source = decode_source(data)
-        result = transform_source(source.text, mode=mode, target_version=target_version)
+        result = transform_source(source.text, mode=mode, target_version=target_version, stubbed=stubbed)
         new_data = encode_source(source, result.code)
     except SourceDecodeError as exc:
         return failure(RULE_DECODE, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
@@ -98,8 +98,26 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
     )
 
 
-def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version) for path, data in items]
+# ``patch("pkg.mod.datetime")`` / ``mocker.patch('pkg.mod.datetime')``: the module a test stubs the clock of
+STUB_TARGET = re.compile(rb"""patch\(\s*['"]([\w.]+)\.datetime['"]""")
+
+
+def stubbed_modules(items: list[tuple[str, bytes]]) -> frozenset[str]:
+    """The candidate files whose ``datetime`` some candidate test patches, matched by dotted path suffix."""
+    targets = {m.group(1).decode() for _, data in items if b"patch" in data for m in STUB_TARGET.finditer(data)}
+    if not targets:
+        return frozenset()
+    found = set()
+    for path, _ in items:
+        dotted = path.removesuffix(".py").replace("\\", "/").replace("/", ".").removesuffix(".__init__")
+        if any(dotted == t or dotted.endswith("." + t) for t in targets):
+            found.add(path)
+    return frozenset(found)
+
+
+def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
+              stubbed: frozenset[str] = frozenset()) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, path in stubbed) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -118,20 +136,22 @@ def _cpus() -> int:
 
 
 def fix_all(
-    items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool
+    items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
+    stubbed: frozenset[str] = frozenset(),
 ) -> list[FileResult]:
-    """Results in the order of ``items``; ``workers`` > 1 uses a process pool."""
+    """Results in the order of ``items``; ``workers`` > 1 uses a process pool. ``stubbed``: paths of
+    modules whose ``datetime`` the project's tests patch (``stubbed_modules``)."""
     if workers > 1:
-        return _fix_in_pool(items, mode, target_version, workers, progress)
+        return _fix_in_pool(items, mode, target_version, workers, progress, stubbed)
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version))
+            results.append(fix_source(path, data, mode, target_version, path in stubbed))
             advance(1)
     return results
 
 
-def _fix_in_pool(items, mode, target_version, workers, progress) -> list[FileResult]:
+def _fix_in_pool(items, mode, target_version, workers, progress, stubbed) -> list[FileResult]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     batches = _batches(items, workers * BATCHES_PER_WORKER)
@@ -139,7 +159,7 @@ def _fix_in_pool(items, mode, target_version, workers, progress) -> list[FileRes
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Submit (which starts the workers) before the progress bar starts its refresh thread:
         # forking a process that runs threads is unsafe.
-        futures = {pool.submit(fix_batch, batch, mode, target_version): len(batch) for batch in batches}
+        futures = {pool.submit(fix_batch, batch, mode, target_version, stubbed): len(batch) for batch in batches}
         with _ProgressBar(len(items), progress) as advance:
             for future in as_completed(futures):
                 for result in future.result():
