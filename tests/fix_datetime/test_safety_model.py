@@ -189,3 +189,16 @@ def test_write_run_reports_rewrites_as_info(tmp_path, monkeypatch, capsys):
     assert code == 0
     rewrite = next(f for f in report["findings"] if f["rule"] == "DT010")
     assert rewrite["severity"] == "info" and rewrite["message"].startswith("rewritten")
+
+
+def test_second_run_still_reports_the_hazard(tmp_path, monkeypatch, capsys):
+    # issue 6: after an aware run the calls are gone, and a second run reported no hazards at all
+    (tmp_path / "m.py").write_text(
+        'from datetime import datetime\n\n\ndef expired(text):\n'
+        '    return datetime.utcnow() > datetime.strptime(text, "%Y")\n')
+    monkeypatch.chdir(tmp_path)
+    first = run_fix(capsys, ".", mode="aware")[1]
+    second = run_fix(capsys, ".", check=True)[1]
+    hazard = [(f["rule"], f["line"]) for f in first["findings"] if f["severity"] == "warning"]
+    assert hazard == [("DT101", 5)]
+    assert [(f["rule"], f["line"]) for f in second["findings"]] == hazard

@@ -52,7 +52,9 @@ class FileResult:
 # The cheap filter applied to every file's bytes before anything is parsed; one regex pass is
 # faster than two ``in`` scans. Files in encodings where these ASCII names are not ASCII bytes
 # (UTF-16/32) cannot be Python source anyway.
-mentions_utc_naive = re.compile(rb"utc(?:now|fromtimestamp)").search
+# The second alternative keeps files whose values are already aware (``now(timezone.utc)``, a second run):
+# their hazards (an aware value meeting a naive one) are reported too (transform.AWARE_TEXT).
+mentions_utc_naive = re.compile(rb"utc(?:now|fromtimestamp)|(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)").search
 
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None, stubbed: bool = False) -> FileResult:
