@@ -60,8 +60,9 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
             plan.anchors.append((site_node(site), _rewrite_finding(site)))
             if keep_naive and mode == "auto":
                 plan.anchors.append((site_node(site), _kept_naive(group.problems[0])))
-        if mode == "aware":
-            plan.anchors.extend((p.anchor, _hazard(p)) for p in [*group.problems, *group.notes] if p.anchor)
+        if mode == "aware":  # one hazard per place and rule: the first reason found
+            first = {(p.anchor, p.rule): p for p in reversed([*group.problems, *group.notes]) if p.anchor}
+            plan.anchors.extend((p.anchor, _hazard(p)) for p in reversed(first.values()))
     sources = [c for c in facts.calls if _already_aware(c, names_of)]
     plan.anchors.extend((p.anchor, _hazard(p)) for p in flow.existing_problems(sources) if p.anchor)
     aware_refs = {s.attr for s in refs} if mode == "aware" else set()
@@ -119,7 +120,7 @@ def _already_aware(call: cst.Call, names_of) -> bool:
 def _rewrite_finding(site: Site) -> Finding:
     old = f"{site.kind}()" if site.call is not None else site.kind
     if site.call is None:
-        new = "a helper"
+        new = "a module-level helper"
     elif site.kind == "utcnow":
         new = "now(timezone.utc)"
     else:

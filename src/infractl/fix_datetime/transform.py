@@ -29,6 +29,9 @@ DATETIME_IMPORT = re.compile(r"\bfrom\s+datetime\b|\bimport\b[^\n]*\bdatetime\b"
 AWARE_TEXT = re.compile(r"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)|tzinfo=[\w.]*\b(?:utc|UTC)\b")
 # a file that may stub the clock: patch(...) targets, or a fake datetime class
 STUB_TEXT = re.compile(r"patch|class \w+\([\w.]*datetime\)")
+# ...and only worth parsing when something naive for them to meet is in the file too
+NAIVE_PARTNER_TEXT = re.compile(r"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
+                                r"|\.min\b|\.max\b|combine\(")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 HELPERS = {
     ("utcnow", "aware"): ("utc_now", "", "Current UTC time as an aware datetime.", ".now({tz})"),
@@ -82,7 +85,8 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     if target_version is not None and target_version not in TARGET_VERSIONS:
         raise ValueError(f"target_version must be one of {', '.join(TARGET_VERSIONS)}, not {target_version!r}")
     unchanged = TransformResult(code, 0, 0, ())
-    if "utcnow" not in code and "utcfromtimestamp" not in code and not AWARE_TEXT.search(code):
+    if "utcnow" not in code and "utcfromtimestamp" not in code and not (
+            AWARE_TEXT.search(code) and NAIVE_PARTNER_TEXT.search(code)):
         return unchanged  # the cheap exit most files take
     stubs = _rename_stubs(code, mode != "aware") if STUB_TEXT.search(code) else None
     if stubs is None:

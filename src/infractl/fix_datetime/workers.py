@@ -54,7 +54,14 @@ class FileResult:
 # (UTF-16/32) cannot be Python source anyway.
 # The second alternative keeps files whose values are already aware (``now(timezone.utc)``, a second run):
 # their hazards (an aware value meeting a naive one) are reported too (transform.AWARE_TEXT).
-mentions_utc_naive = re.compile(rb"utc(?:now|fromtimestamp)|(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)").search
+_NAIVE_CALLS = re.compile(rb"utc(?:now|fromtimestamp)").search
+_AWARE_CALLS = re.compile(rb"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)").search
+_NAIVE_PARTNERS = re.compile(rb"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
+                             rb"|\.min\b|\.max\b|combine\(").search
+
+
+def mentions_utc_naive(data: bytes) -> bool:
+    return bool(_NAIVE_CALLS(data) or (_AWARE_CALLS(data) and _NAIVE_PARTNERS(data)))
 
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None, stubbed: bool = False) -> FileResult:
