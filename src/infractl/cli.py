@@ -132,9 +132,10 @@ def fix_datetime(
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
     mode: Annotated[
         DatetimeMode | None,
-        typer.Option("--mode", help="auto (default): aware only where no naive value, API or text is "
-                     "reached, else keep the naive value. aware: always aware (hazards reported). naive: "
-                     "always keep naive values with .now(timezone.utc).replace(tzinfo=None)."),
+        typer.Option("--mode", help="auto (default): aware where the value provably meets nothing "
+                     "naive, else the form that keeps it naive, "
+                     ".now(timezone.utc).replace(tzinfo=None). aware: always aware, risks reported as "
+                     "hazards. naive: always the naive form."),
     ] = None,
     target_version: Annotated[
         TargetVersion | None,

@@ -5,6 +5,7 @@ that was resolved and verified on Debian 12 / CPython 3.11 (project list and pin
 of issue 6). Everything is cached under ``.cache/real-projects/`` (ignored by git): the sdists (pip
 download), the unpacked trees, one venv per project, and the baseline test outcomes. The project itself is
 not installed: its tests import it from the tree through PYTHONPATH, so the rewritten copy is what runs.
+Working copies are made in a temporary directory, outside this repository.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "real-projects"
+# Working copies live outside this repository: inside it, its .gitignore (which ignores .cache/) and its
+# pytest configuration would apply to the projects.
+WORK = Path(tempfile.gettempdir()) / f"infractl-real-projects-{os.getuid()}"
 COMMON = ("pytest==7.4.4", "iniconfig==2.3.1", "packaging==26.4", "pluggy==1.7.0")
 # variables that change the projects' test results on this machine
 UNSET_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "PYTHONPATH", "PYTEST_ADDOPTS", "VIRTUAL_ENV")
@@ -163,7 +167,7 @@ def environment(project: Project) -> Path:
 
 
 def working_copy(project: Project, label: str) -> Path:
-    target = CACHE / "work" / project.name / label
+    target = WORK / project.name / label
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(tree(project), target)
@@ -180,7 +184,7 @@ def run_tests(project: Project, where: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in UNSET_ENV}
     env.update(PYTHONPATH=os.pathsep.join([str(plugin), *(str(where / p) for p in project.pythonpath)]),
                REAL_PROJECT_RESULTS=str(results), PYTHONDONTWRITEBYTECODE="1")
-    command = [str(home / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    command = [str(home / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", ".",
                "-p", "_real_project_results", *project.tests]
     for node in project.deselect:
         command += ["--deselect", node]

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from infractl.fix_datetime.analysis import FileFacts, Site
-from infractl.fix_datetime.flow import AWARE, LOCAL_FACTORIES, Flow, Problem
+from infractl.fix_datetime.flow import Flow, Problem
 from infractl.fix_datetime.hazards import RULES, column_call, column_hazards
+from infractl.fix_datetime.origins import AWARE, LOCAL_FACTORIES
 
 REWRITE_RULE = {"utcnow": "DT010", "utcfromtimestamp": "DT011"}
 KEPT_NAIVE = "DT012"
