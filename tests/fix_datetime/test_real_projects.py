@@ -54,7 +54,7 @@ def test_aware_mode_breaks_are_predicted_by_hazards(name):
     assert run.returncode == 0, run.stderr[-2000:]
     # the same hazards, at the lines of the rewritten files (where the failures' frames point)
     hazards = [f for f in json.loads(run.stdout)["findings"] if f["severity"] == "warning"]
-    assert [(h["path"], h["rule"]) for h in hazards] == [(h["path"], h["rule"]) for h in predicted_before]
+    assert sorted((h["path"], h["rule"]) for h in hazards) == sorted((h["path"], h["rule"]) for h in predicted_before)
     after = rp.run_tests(project, where)
     broken = sorted(t for t, o in after["outcomes"].items() if o in ("failed", "error")
                     and before["outcomes"].get(t) not in ("failed", "error"))

@@ -219,8 +219,9 @@ def trace_breaks(broken: list[str], frames: dict, hazards: list[dict], where: Pa
 
     "frame: <hazard>": a frame of the failure is a line with a hazard (e.g. the comparison that raised).
     "module: <hazard>": the test file has a hazard, or imports (or patches the clock of) a module that has
-    one: the value the test checks came from a reported site (e.g. returned from a public function,
-    DT109). ``hazards`` carry the lines of the rewritten files (the write run's findings)."""
+    one (so does a file in the failure's frames): the value the test checks came from a reported site
+    (e.g. returned from a public function, DT109). ``hazards`` carry the lines of the rewritten files
+    (the write run's findings)."""
     at = {(h["path"], h["line"]): f'{h["path"]}:{h["line"]} {h["rule"]}' for h in hazards}
     by_module: dict[str, str] = {}
     for h in hazards:
@@ -234,10 +235,14 @@ def trace_breaks(broken: list[str], frames: dict, hazards: list[dict], where: Pa
             if (rel, line) in at:
                 found = f"frame: {at[rel, line]}"
                 break
-        test_file = test.split("::", 1)[0]
+        # the test file and every file of the failure's frames (an inherited test runs in its base's file)
+        files = {test.split("::", 1)[0]} | {
+            os.path.relpath(path, where) if os.path.isabs(path) else path for path, _ in frames.get(test, [])}
+        files = {f for f in files if not f.startswith("..") and (where / f).is_file()}
         if found is None:
-            source = (where / test_file).read_text(errors="replace") if (where / test_file).exists() else ""
-            names = {test_file.removesuffix(".py").replace("/", ".")} | _imported(source)
+            names = set()
+            for file in files:
+                names |= {file.removesuffix(".py").replace("/", ".")} | _imported((where / file).read_text(errors="replace"))
             for dotted, hazard in by_module.items():
                 if any(dotted == n or dotted.endswith("." + n) for n in names):
                     found = f"module: {hazard}"
@@ -251,7 +256,7 @@ def _imported(source: str) -> set[str]:
     import re
 
     names = set()
-    for match in re.finditer(r"^\s*from\s+([\w.]+)\s+import\s+\(?([\w, \n]+)", source, re.MULTILINE):
+    for match in re.finditer(r"^\s*from\s+\.*([\w.]+)\s+import\s+\(?([\w, \n]+)", source, re.MULTILINE):
         names.add(match.group(1))
         names.update(f"{match.group(1)}.{n.strip()}" for n in match.group(2).split(",") if n.strip())
     names.update(re.findall(r"^\s*import\s+([\w.]+)", source, re.MULTILINE))
