@@ -141,3 +141,12 @@ def test_fast_positions_match_libcst_public_position_provider():
     assert len(calls) == 2
     assert code_with_positions(module, calls) == code_with_positions_public(module, calls)
     assert sorted(code_with_positions(module, calls)[1].values()) == [(4, 5), (6, 12)]
+
+
+def test_findings_do_not_depend_on_set_order():
+    # libcst's scopes hand out sets; a walk over them in memory order gave other hazards on another run
+    code = "from datetime import datetime, timedelta\n\n\ndef f(items):\n" + "".join(
+        f"    v = datetime.utcnow() + timedelta(seconds={i})\n    if v > items[{i}]:\n        items.append(v)\n"
+        for i in range(30)) + "    return v\n"
+    runs = {transform_source(code, mode="aware").hazards for _ in range(4)}
+    assert len(runs) == 1

@@ -94,18 +94,21 @@ class ValueOrigins:
         scope = self.scopes.get(name)
         if scope is None or name.value not in scope:
             return [None]
-        sources = []
-        for assignment in scope[name.value]:
-            node = getattr(assignment, "node", None)
-            value = self.facts.assigned_values.get(node)
-            sources.append(value)
-        return sources
+        nodes = self._in_order(getattr(a, "node", None) for a in scope[name.value])
+        return [self.facts.assigned_values.get(node) for node in nodes]
 
     def _name_uses(self, name: cst.Name) -> list:
         scope = self.scopes.get(name)
         if scope is None or name.value not in scope:
             return []
-        return [access.node for assignment in scope[name.value] for access in assignment.references]
+        return self._in_order(access.node for assignment in scope[name.value] for access in assignment.references)
+
+    def _in_order(self, nodes) -> list:
+        """Nodes in source order: libcst gives sets, and the walk must not depend on their order (the same
+        file must give the same findings in every run)."""
+        if not hasattr(self, "_order"):
+            self._order = {node: index for index, node in enumerate(self.parents)}
+        return sorted(nodes, key=lambda node: self._order.get(node, -1))
 
     def _is_self(self, node) -> bool:
         return isinstance(node, cst.Name) and node.value in ("self", "cls")
