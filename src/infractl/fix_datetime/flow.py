@@ -180,6 +180,9 @@ class Flow(ValueOrigins):
                 self._follow(parent, group, depth + 1)
             else:
                 self._meet(parent, other, group)  # datetime - datetime: both sides must agree
+        elif isinstance(parent.operator, cst.Modulo) and isinstance(parent.left, (cst.SimpleString,
+                                                                                  cst.ConcatenatedString)):
+            self._problem(group, "DT105", "it is %-formatted into text, which gains '+00:00'", parent)
         else:
             self._problem(group, "DT109", "the value is used in an operation the analysis does not follow", parent)
 
@@ -235,7 +238,8 @@ class Flow(ValueOrigins):
             return
         names = self.names_of(call.func) if isinstance(call.func, (cst.Name, cst.Attribute)) else set()
         func_name = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", "")
-        if names & TEXT_FUNCS:
+        if names & TEXT_FUNCS or (func_name == "format" and isinstance(call.func, cst.Attribute)
+                                  and isinstance(call.func.value, (cst.SimpleString, cst.ConcatenatedString))):
             self._problem(group, "DT105", f"{func_name}() of it gains '+00:00'", call)
         elif func_name == "localize":
             self._problem(group, "DT108", "it is passed to localize(), which raises on an aware value", call,
