@@ -256,9 +256,11 @@ def _imported(source: str) -> set[str]:
     import re
 
     names = set()
-    for match in re.finditer(r"^\s*from\s+\.*([\w.]+)\s+import\s+\(?([\w, \n]+)", source, re.MULTILINE):
+    pattern = r"^[ \t]*from[ \t]+\.*([\w.]+)[ \t]+import[ \t]+(?:\(([^)]*)\)|([\w, \t]+))"
+    for match in re.finditer(pattern, source, re.MULTILINE):
         names.add(match.group(1))
-        names.update(f"{match.group(1)}.{n.strip()}" for n in match.group(2).split(",") if n.strip())
+        imported = match.group(2) or match.group(3)
+        names.update(f"{match.group(1)}.{n.split()[0]}" for n in imported.split(",") if n.split())
     names.update(re.findall(r"^\s*import\s+([\w.]+)", source, re.MULTILINE))
     names.update(re.findall(r"""patch\(\s*['"]([\w.]+)\.datetime['"]""", source))
     return names
