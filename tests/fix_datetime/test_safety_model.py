@@ -202,3 +202,28 @@ def test_second_run_still_reports_the_hazard(tmp_path, monkeypatch, capsys):
     hazard = [(f["rule"], f["line"]) for f in first["findings"] if f["severity"] == "warning"]
     assert hazard == [("DT101", 5)]
     assert [(f["rule"], f["line"]) for f in second["findings"]] == hazard
+
+
+def test_a_stub_that_cannot_follow_keeps_the_stubbed_calls(tmp_path, monkeypatch, capsys):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "clock.py").write_text(CLOCK)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_clock.py").write_text(TESTS + textwrap.dedent('''
+
+        @mock.patch("app.clock.datetime")
+        def test_called_without_arguments(mocked):
+            mocked.utcnow.return_value = FIXED
+            assert clock.stamp() == FIXED
+            mocked.utcnow.assert_called_once_with()
+        '''))
+    monkeypatch.chdir(tmp_path)
+    before = pytest_outcomes(tmp_path)
+    assert set(before.values()) == {"passed"}
+    code, report, _ = run_fix(capsys, ".")
+    assert code == 0
+    assert (tmp_path / "app" / "clock.py").read_text().count("datetime.utcnow()") == 5  # left as they were
+    held = [f for f in report["findings"] if f["rule"] == "DT107"]
+    assert {f["path"] for f in held} == {"app/clock.py", "tests/test_clock.py"}
+    assert all("tests/test_clock.py:" in f["message"] for f in held if f["path"] == "app/clock.py")
+    assert pytest_outcomes(tmp_path) == before

@@ -44,13 +44,21 @@ class Plan:
 
 
 def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callable, scopes, calls: list[Site],
-               refs: list[Site], mode: str, stubbed: bool = False) -> Plan:
+               refs: list[Site], mode: str, stubbed: str = "") -> Plan:
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
     calls = [s for s in calls if not _noqa(s, before, lines)]
+    held: list[tuple[cst.CSTNode, Finding]] = []
+    if stubbed.startswith("keep:") and mode != "aware":
+        # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
+        where = stubbed.removeprefix("keep:")
+        reason = f"left as it is: the clock stub at {where} cannot follow the rewrite"
+        held = [(site_node(s), ("DT107", f"{RULES['DT107'][0]} ({reason})", RULES["DT107"][1], "warning", None))
+                for s in calls]
+        calls = []
     refs = [s for s in refs if not _noqa(s, before, lines)]
     flow = Flow(facts, names_of, scopes, calls)
-    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive")
+    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held)
     for group in flow.site_groups():
         if stubbed:  # tests patch this module's datetime: their rewritten stubs expect the naive form
             group.problems.insert(0, Problem("DT107", "tests stub this module's datetime (patch('...datetime'))",

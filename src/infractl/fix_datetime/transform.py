@@ -75,11 +75,13 @@ class TransformResult:
 
 
 def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
-                     stubbed: bool = False) -> TransformResult:
+                     stubbed: str = "") -> TransformResult:
     """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
 
-    ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``);
-    auto mode then keeps its values naive, the form the rewritten stubs expect (stubs.py)."""
+    ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``):
+    "naive" makes auto mode keep its values naive, the form the rewritten stubs expect (stubs.py);
+    "keep:<test>:<line>" (a stub there cannot follow the rewrite) leaves its calls as they are, except in
+    aware mode."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if target_version is not None and target_version not in TARGET_VERSIONS:
@@ -88,7 +90,7 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     if "utcnow" not in code and "utcfromtimestamp" not in code and not (
             AWARE_TEXT.search(code) and NAIVE_PARTNER_TEXT.search(code)):
         return unchanged  # the cheap exit most files take
-    stubs = _rename_stubs(code, mode != "aware") if STUB_TEXT.search(code) else None
+    stubs = _rename_stubs(code, mode) if STUB_TEXT.search(code) else None
     if stubs is None:
         return _transform(code, mode, target_version, stubbed) or unchanged
     code, renamed, stub_findings = stubs
@@ -97,8 +99,11 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
 
 
-def _rename_stubs(code: str, naive: bool) -> tuple[str, int, list[Hazard]] | None:
-    """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be."""
+def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
+    """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
+
+    A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
+    stubs keep their calls too (workers.stubbed_modules), so the test keeps working as it is."""
     import libcst as cst
 
     from infractl.fix_datetime.rewrite import code_with_positions
@@ -110,6 +115,8 @@ def _rename_stubs(code: str, naive: bool) -> tuple[str, int, list[Hazard]] | Non
     plan = find_stubs(module)
     if not plan.renames and not plan.problems:
         return None
+    if plan.problems and mode != "aware":
+        plan.renames, plan.calls = set(), set()
     positions = code_with_positions(module, plan.renames | {a for a, _ in plan.problems})[1]
     docs = {rule.id: rule for rule in RULES}
     findings, lines = [], code.splitlines()
@@ -125,11 +132,11 @@ def _rename_stubs(code: str, naive: bool) -> tuple[str, int, list[Hazard]] | Non
         message = f"{docs['DT107'].summary} ({reason})"
         findings.append(Hazard(*positions[anchor], "DT107", message, docs["DT107"].fix, "warning",
                                positions[anchor], message))
-    new_code = rename_stubs(module, plan, naive).code
+    new_code = rename_stubs(module, plan, mode != "aware").code
     return new_code, len(plan.renames), findings
 
 
-def _transform(code: str, mode: str, target_version: str | None, stubbed: bool) -> TransformResult | None:
+def _transform(code: str, mode: str, target_version: str | None, stubbed: str) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 

@@ -64,7 +64,7 @@ def mentions_utc_naive(data: bytes) -> bool:
     return bool(_NAIVE_CALLS(data) or (_AWARE_CALLS(data) and _NAIVE_PARTNERS(data)))
 
 
-def fix_source(path: str, data: bytes, mode: str, target_version: str | None, stubbed: bool = False) -> FileResult:
+def fix_source(path: str, data: bytes, mode: str, target_version: str | None, stubbed: str = "") -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
@@ -109,24 +109,40 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None, st
 
 # ``patch("pkg.mod.datetime")`` / ``mocker.patch('pkg.mod.datetime')``: the module a test stubs the clock of
 STUB_TARGET = re.compile(rb"""patch\(\s*['"]([\w.]+)\.datetime['"]""")
+# stubs that cannot follow the rewrite (stubs.py reports them as DT107 in the test itself)
+UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_with|assert_called_once_with|"
+                               rb"assert_any_call|assert_has_calls|call_args)|"
+                               rb"\.utc(?:now|fromtimestamp)\.side_effect\s*=\s*(?![\[(\s])")
 
 
-def stubbed_modules(items: list[tuple[str, bytes]]) -> frozenset[str]:
-    """The candidate files whose ``datetime`` some candidate test patches, matched by dotted path suffix."""
-    targets = {m.group(1).decode() for _, data in items if b"patch" in data for m in STUB_TARGET.finditer(data)}
-    if not targets:
-        return frozenset()
-    found = set()
-    for path, _ in items:
-        dotted = path.removesuffix(".py").replace("\\", "/").replace("/", ".").removesuffix(".__init__")
-        if any(dotted == t or dotted.endswith("." + t) for t in targets):
-            found.add(path)
-    return frozenset(found)
+def stubbed_modules(items: list[tuple[str, bytes]]) -> dict[str, str]:
+    """Candidate files whose ``datetime`` some candidate test patches (matched by dotted path suffix):
+    "naive" (auto keeps their values naive, the form the rewritten stubs expect), or "keep:<test>:<line>"
+    when that test stubs the clock in a way that cannot follow the rewrite (their calls are left as
+    they are, unless --mode aware)."""
+    targets: dict[str, str] = {}
+    for path, data in items:
+        if b"patch" not in data:
+            continue
+        blocker = UNFOLLOWABLE_STUB.search(data)
+        line = data.count(b"\n", 0, blocker.start()) + 1 if blocker else 0
+        for match in STUB_TARGET.finditer(data):
+            verdict = f"keep:{path}:{line}" if blocker else "naive"
+            if not targets.get(match.group(1).decode(), "").startswith("keep"):
+                targets[match.group(1).decode()] = verdict
+    found = {}
+    if targets:
+        for path, _ in items:
+            dotted = path.removesuffix(".py").replace("\\", "/").replace("/", ".").removesuffix(".__init__")
+            for target, verdict in targets.items():
+                if dotted == target or dotted.endswith("." + target):
+                    found[path] = verdict
+    return found
 
 
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
-              stubbed: frozenset[str] = frozenset()) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version, path in stubbed) for path, data in items]
+              stubbed: dict[str, str] | None = None) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, (stubbed or {}).get(path, "")) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -146,7 +162,7 @@ def _cpus() -> int:
 
 def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
-    stubbed: frozenset[str] = frozenset(),
+    stubbed: dict[str, str] | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool. ``stubbed``: paths of
     modules whose ``datetime`` the project's tests patch (``stubbed_modules``)."""
@@ -155,7 +171,7 @@ def fix_all(
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version, path in stubbed))
+            results.append(fix_source(path, data, mode, target_version, (stubbed or {}).get(path, "")))
             advance(1)
     return results
 
