@@ -56,12 +56,23 @@ class FileResult:
 # their hazards (an aware value meeting a naive one) are reported too (transform.AWARE_TEXT).
 _NAIVE_CALLS = re.compile(rb"utc(?:now|fromtimestamp)").search
 _AWARE_CALLS = re.compile(rb"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)").search
-_NAIVE_PARTNERS = re.compile(rb"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
-                             rb"|\.min\b|\.max\b|combine\(").search
+# the naive values a file without utcnow() shows most often next to an aware one: parsed or stripped
+# text (a literal datetime(2020, 1, 1) is left to the run that still has utcnow(): too common to pay for)
+_NAIVE_PARTNERS = re.compile(rb"strptime|fromisoformat|localize\(|tzinfo=None").search
 
 
 def mentions_utc_naive(data: bytes) -> bool:
-    return bool(_NAIVE_CALLS(data) or (_AWARE_CALLS(data) and _NAIVE_PARTNERS(data)))
+    if _NAIVE_CALLS(data):
+        return True
+    # plain substring searches first (a regex whose pattern starts with alternatives scans ~10x slower):
+    # this path must cost a clean tree next to nothing (Django: +15 ms on 2,788 files)
+    if b"datetime" not in data or not (b"utc)" in data or b"UTC)" in data):
+        return False
+    if not (_NAIVE_PARTNERS(data) and _AWARE_CALLS(data)):
+        return False
+    from infractl.fix_datetime.awareprobe import aware_meets_naive
+
+    return aware_meets_naive(data)
 
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None, stubbed: str = "") -> FileResult:
