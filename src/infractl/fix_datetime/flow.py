@@ -219,6 +219,8 @@ class Flow(ValueOrigins):
                 self._problem(group, "DT105", "strftime() with a format the analysis cannot read", call)
             elif "%z" in fmt.value or "%Z" in fmt.value:
                 self._problem(group, "DT105", "strftime('%z'/'%Z') of it gains the offset", call)
+            elif "%s" in fmt.value:  # the C library's epoch seconds go through mktime: local time
+                self._problem(group, "DT104", "strftime('%s') reads the value as local time", call)
         elif name in LOCAL_TIME_METHODS:
             self._problem(group, "DT104", f"{name}() reads a naive value as local time", call)
         elif name == "replace":
@@ -262,6 +264,11 @@ class Flow(ValueOrigins):
             if not name.startswith("_"):
                 self._problem(group, "DT109", f"it is stored in the public attribute .{name}, which other "
                               "modules may read", target)
+            others = [n for n in self.facts.attribute_loads
+                      if n.attr.value == name and not self._is_self(n.value)]
+            if others:
+                self._problem(group, "DT109", f"{_dotted(others[0])} is read outside the class's methods", target,
+                              others[0])
             sources, uses = self._attribute_slot(target)
             self._slot(sources, uses, group, depth, f"self.{name}")
         else:
@@ -282,8 +289,22 @@ class Flow(ValueOrigins):
             name = function.name.value if function is not None else "?"
             self._problem(group, "DT109", f"it is returned from {name}(), which other modules may call", ret)
             return
-        for call in self._calls_of(function):
+        calls = self._calls_of(function)
+        if self._references_of(function) > len(calls):  # e.g. passed as a callback: not only called
+            self._problem(group, "DT109", f"{function.name.value} is used other than by calls in this module", ret)
+        for call in calls:
             self._follow(call, group, depth + 1)
+
+    def _references_of(self, function: cst.FunctionDef) -> int:
+        """How often the function's name is used: plain names in its scope, or ``self.<name>`` in its class."""
+        name = function.name.value
+        cls = self._enclosing(function, cst.ClassDef)
+        if cls is not None:
+            return sum(1 for n in self.facts.attribute_loads if n.attr.value == name)
+        scope = self.scopes.get(function)
+        if scope is None or name not in scope:
+            return 1 << 30
+        return sum(len(assignment.references) for assignment in scope[name])
 
     def _is_column_default(self, node) -> bool:
         from infractl.fix_datetime.hazards import column_call
@@ -306,3 +327,9 @@ class Flow(ValueOrigins):
                 self._problem(group, unknown_rule, f"{verb} a value the analysis cannot tell is aware", anchor,
                               origin)
 
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    return f"{_dotted(node.value)}.{node.attr.value}" if isinstance(node, cst.Attribute) else "?"
