@@ -27,7 +27,7 @@ from infractl.fix_datetime.origins import AWARE, LOCAL_FACTORIES
 REWRITE_RULE = {"utcnow": "DT010", "utcfromtimestamp": "DT011"}
 KEPT_NAIVE = "DT012"
 # (rule, message template with {line} for the partner's line, fix, severity, partner node or None)
-Finding = tuple[str, str, str, str, "cst.CSTNode | None"]
+Note = tuple[str, str, str, str, "cst.CSTNode | None"]  # becomes a transform.Hazard
 
 
 @dataclass(eq=False)
@@ -35,11 +35,11 @@ class Plan:
     calls: list[Site]
     refs: list[Site]
     ref_mode: str  # the helper references get: "aware" | "naive"
-    anchors: list[tuple[cst.CSTNode, Finding]] = field(default_factory=list)
+    anchors: list[tuple[cst.CSTNode, Note]] = field(default_factory=list)
     before: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)  # positions in the input
-    ref_findings: dict[Site, list[tuple[cst.CSTNode, Finding]]] = field(default_factory=dict)
+    ref_findings: dict[Site, list[tuple[cst.CSTNode, Note]]] = field(default_factory=dict)
 
-    def ref_anchors(self, refs: list[Site]) -> list[tuple[cst.CSTNode, Finding]]:
+    def ref_anchors(self, refs: list[Site]) -> list[tuple[cst.CSTNode, Note]]:
         return [anchor for site in refs for anchor in self.ref_findings.get(site, [])]
 
 
@@ -48,7 +48,7 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
     calls = [s for s in calls if not _noqa(s, before, lines)]
-    held: list[tuple[cst.CSTNode, Finding]] = []
+    held: list[tuple[cst.CSTNode, Note]] = []
     if stubbed.startswith("keep:") and mode != "aware":
         # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
         where = stubbed.removeprefix("keep:")
@@ -126,7 +126,7 @@ def _already_aware(call: cst.Call, names_of) -> bool:
     return len(positional) > limit or any(a.keyword is not None and a.keyword.value == "tz" for a in call.args)
 
 
-def _rewrite_finding(site: Site) -> Finding:
+def _rewrite_finding(site: Site) -> Note:
     old = f"{site.kind}()" if site.call is not None else site.kind
     if site.call is None:
         new = "a module-level helper"
@@ -139,13 +139,13 @@ def _rewrite_finding(site: Site) -> Finding:
             "run infractl fix-datetime (or add # noqa: " + REWRITE_RULE[site.kind] + ")", "error", None)
 
 
-def _kept_naive(problem: Problem) -> Finding:
+def _kept_naive(problem: Problem) -> Note:
     where = ", line {line}" if problem.partner is not None else ""
     return (KEPT_NAIVE, f"kept naive: {problem.reason}{where}",
             "make the other side aware, then run --mode aware on this file", "info", problem.partner)
 
 
-def _hazard(problem: Problem) -> Finding:
+def _hazard(problem: Problem) -> Note:
     message, fix = RULES[problem.rule]
     if problem.reason:
         message = f"{message} ({problem.reason}{', line {line}' if problem.partner is not None else ''})"
