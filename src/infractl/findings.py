@@ -32,6 +32,11 @@ class Finding:
                 "column": self.column, "message": self.message, "fix": self.fix}
 
 
+def in_order(findings: Iterable[Finding]) -> list[Finding]:
+    """By path, line, column, rule; findings without a line (a whole file) come first in their file."""
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule, f.message))
+
+
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(f.severity.value for f in findings)
     return {s.value: counts.get(s.value, 0) for s in Severity}

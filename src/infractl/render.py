@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infractl import __version__
-from infractl.findings import Finding, Severity, count_by_severity
+from infractl.findings import Finding, Severity, count_by_severity, in_order
 
 FORMATS = ("table", "json", "sarif", "github")
 
@@ -35,7 +35,7 @@ class Report:
             "tool": "infractl",
             "version": __version__,
             "command": self.command,
-            "findings": [f.to_dict() for f in sorted(self.findings)],
+            "findings": [f.to_dict() for f in in_order(self.findings)],
             "summary": summary,
             **self.extra,
         }
@@ -52,7 +52,7 @@ def print_report(report: Report, fmt: str = "table", to_stderr: bool = False) ->
     elif fmt == "sarif":
         sys.stdout.write(json.dumps(to_sarif(report), indent=2) + "\n")
     elif fmt == "github":
-        sys.stdout.write("".join(github_annotation(f) + "\n" for f in sorted(report.findings)))
+        sys.stdout.write("".join(github_annotation(f) + "\n" for f in in_order(report.findings)))
     else:
         stream = sys.stderr if to_stderr else sys.stdout
         if stream.isatty() and len(report.findings) <= RICH_TABLE_LIMIT:
@@ -82,7 +82,7 @@ def plain_text(report: Report) -> str:
         out.extend(_aligned([report.columns, *([str(c) for c in row] for row in report.rows)], header=True))
         out.append("")
     previous = None
-    findings = sorted(report.findings)
+    findings = in_order(report.findings)
     rows = [_finding_cells(f) for f in findings]
     for finding, line in zip(findings, _aligned(rows, header=False)):
         if report.group_by_path and previous is not None and finding.path != previous:
@@ -126,7 +126,7 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
             table.add_row(*(_escape(str(cell)) for cell in row))
         console.print(table)
     previous = None
-    for finding in sorted(report.findings):
+    for finding in in_order(report.findings):
         if report.group_by_path and previous is not None and finding.path != previous:
             console.print()
         previous = finding.path
@@ -177,7 +177,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rule_ids = sorted({f.rule for f in report.findings})
     results = []
-    for finding in sorted(report.findings):
+    for finding in in_order(report.findings):
         region = {}
         if finding.line is not None:
             region["startLine"] = finding.line

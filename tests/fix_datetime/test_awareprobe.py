@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from infractl.fix_datetime.awareprobe import aware_meets_naive
-from infractl.fix_datetime.workers import mentions_utc_naive
+from infractl.fix_datetime.awareprobe import aware_meets_naive, aware_meets_naive_text
 
 HEAD = "from datetime import datetime, timedelta, timezone, UTC\nimport pytz\n\n\ndef f(text, tz, other):\n"
 
@@ -24,7 +23,7 @@ HEAD = "from datetime import datetime, timedelta, timezone, UTC\nimport pytz\n\n
 def test_aware_meeting_naive_is_worth_parsing(body, candidate):
     source = (HEAD + body).encode()
     assert aware_meets_naive(source)
-    assert mentions_utc_naive(source) is candidate
+    assert aware_meets_naive_text(source) is candidate
 
 
 @pytest.mark.parametrize("body", [
@@ -34,4 +33,4 @@ def test_aware_meeting_naive_is_worth_parsing(body, candidate):
 ])
 def test_clean_use_of_aware_values_is_skipped(body):
     source = (HEAD + body).encode()
-    assert not aware_meets_naive(source) and not mentions_utc_naive(source)
+    assert not aware_meets_naive(source) and not aware_meets_naive_text(source)

@@ -255,9 +255,12 @@ class Flow(ValueOrigins):
     def _bind(self, target, value, group: Group, depth: int) -> None:
         if isinstance(target, cst.Name):
             scope = self.scopes.get(target)
-            if scope is None or isinstance(scope, (cst.metadata.GlobalScope, cst.metadata.ClassScope)):
-                self._problem(group, "DT109", f"it is stored in the module-level name {target.value}", target)
+            if scope is None:
+                self._problem(group, "DT109", f"it is stored in {target.value}, which the analysis cannot see", target)
                 return
+            if isinstance(scope, (cst.metadata.GlobalScope, cst.metadata.ClassScope)):
+                # other modules may import it; its uses here are still followed (for aware mode's hazards)
+                self._problem(group, "DT109", f"it is stored in the module-level name {target.value}", target)
             self._slot(self._name_sources(target), self._name_uses(target), group, depth, target.value)
         elif isinstance(target, cst.Attribute) and self._is_self(target.value):
             name = target.attr.value

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import libcst as cst
-import libcst.matchers as m
 
 from infractl.fix_datetime.analysis import FileFacts
 from infractl.fix_datetime.ruledocs import RULES as _DOCS
@@ -86,7 +85,18 @@ def _untyped_mapped_column(statement: cst.AnnAssign, names_of, is_aware_default:
         return None
     if any(arg.keyword is None for arg in call.args) or not _has_aware_default(call, is_aware_default):
         return None
-    for node in m.findall(statement.annotation, m.Name() | m.Attribute()):
+    for node in _names_and_attributes(statement.annotation):
         if names_of(node) == {"datetime.datetime"}:
             return call
     return None
+
+
+def _names_and_attributes(root: cst.CSTNode) -> list[cst.CSTNode]:
+    """Every Name/Attribute under ``root`` (libcst.matchers.findall would cost its ~150 ms import)."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            found.append(node)
+        stack.extend(node.children)
+    return found

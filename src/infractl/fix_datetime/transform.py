@@ -75,8 +75,11 @@ class TransformResult:
 
 
 def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
-                     stubbed: str = "") -> TransformResult:
+                     project_helpers: dict | None = None, stubbed: str = "") -> TransformResult:
     """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
+
+    ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
+    (module, name) that references import instead of getting a helper function per module.
 
     ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``):
     "naive" makes auto mode keep its values naive, the form the rewritten stubs expect (stubs.py);
@@ -90,11 +93,12 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     if "utcnow" not in code and "utcfromtimestamp" not in code and not (
             AWARE_TEXT.search(code) and NAIVE_PARTNER_TEXT.search(code)):
         return unchanged  # the cheap exit most files take
+    helpers = project_helpers or {}
     stubs = _rename_stubs(code, mode) if STUB_TEXT.search(code) else None
     if stubs is None:
-        return _transform(code, mode, target_version, stubbed) or unchanged
+        return _transform(code, mode, target_version, helpers, stubbed) or unchanged
     code, renamed, stub_findings = stubs
-    result = _transform(code, mode, target_version, stubbed) or TransformResult(code, 0, 0, ())
+    result = _transform(code, mode, target_version, helpers, stubbed) or TransformResult(code, 0, 0, ())
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
 
@@ -136,7 +140,8 @@ def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
     return new_code, len(plan.renames), findings
 
 
-def _transform(code: str, mode: str, target_version: str | None, stubbed: str) -> TransformResult | None:
+def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict,
+               stubbed: str) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -162,7 +167,9 @@ def _transform(code: str, mode: str, target_version: str | None, stubbed: str) -
     calls = [s for s in calls if s.tz]
     plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed)
     calls, refs = plan.calls, plan.refs
-    helpers, helper_names = _plan_helpers(module, speller, refs, plan.ref_mode)
+    helpers, helper_names = _plan_helpers(module, speller, refs, plan.ref_mode, project_helpers)
+    helper_imports = [h for h in helpers if isinstance(h, cst.SimpleStatementLine)]  # from app.x import y
+    helpers = [h for h in helpers if not isinstance(h, cst.SimpleStatementLine)]
     refs = [s for s in refs if s.kind in helper_names]
     if not calls and not refs and not plan.anchors:
         return None
@@ -173,10 +180,11 @@ def _transform(code: str, mode: str, target_version: str | None, stubbed: str) -
     rewriter = Rewriter(calls + refs, helper_names, merges, False, marked, facts.on_site_paths)
     new_module = module.visit(rewriter) if calls or refs else module
     new_imports = speller.plan.merges.get(MODULE_LEVEL) if calls or refs else None
-    if new_imports or helpers:
+    if new_imports or helpers or helper_imports:
         limit = min((s.top_index for s in calls + refs), default=len(module.body))
         import_index, helper_index = header_bounds(module, limit)
         imports = [new_from_import(new_imports)] if new_imports else []
+        imports += helper_imports
         new_module = insert_statements(new_module, import_index, imports, helper_index, helpers)
 
     # an anchor outside every rewritten subtree is still the very same node object in the new tree
@@ -195,11 +203,23 @@ def _transform(code: str, mode: str, target_version: str | None, stubbed: str) -
     return TransformResult(new_code, len(calls), len(refs), tuple(dict.fromkeys(hazards)))
 
 
-def _plan_helpers(module, speller, refs, mode: str):
-    """Helper functions for references, and the name each reference kind is rewritten to."""
+def _plan_helpers(module, speller, refs, mode: str, project_helpers: dict):
+    """Helper functions (or imports of the project's own helper) for references, and the name each
+    reference kind is rewritten to."""
     import libcst as cst
 
+    from infractl.fix_datetime.helperconfig import plan_project_helper
+
     helpers, names = [], {}
+    if not refs:
+        return helpers, names
+    for kind in dict.fromkeys(s.kind for s in refs):
+        if (kind, mode) in project_helpers:
+            planned = plan_project_helper(module, speller, [s.scope for s in refs], *project_helpers[(kind, mode)])
+            if planned is not None:
+                names[kind], statement = planned
+                helpers.extend([statement] if statement is not None else [])
+    refs = [s for s in refs if s.kind not in names]
     if not refs:
         return helpers, names
     cls = speller.class_for_module_level()
