@@ -9,6 +9,10 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v patch >/dev/null 2>&1 || missing+=(patch)  # a test applies --diff output with patch(1)
 command -v npm >/dev/null 2>&1 || missing+=(npm)  # fetches the SARIF schema (and other npm-shipped inputs)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # monitoring lint runs the real promtool
+# wiremock: the real WireMock JAR runs on the machine's Java (jlink/jdeps build the docker test image);
+# npm fetches the JAR once into .cache/wiremock/
+{ command -v java >/dev/null 2>&1 && command -v jlink >/dev/null 2>&1; } || missing+=(openjdk-17-jdk-headless)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "error: the tests need these Debian packages: ${missing[*]} (run as root, or install them)" >&2

@@ -163,12 +163,15 @@ def location(finding: Finding) -> str:
 
 def github_annotation(finding: Finding) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[finding.severity]
-    props = [f"file={finding.path}"]
-    if finding.line is not None:
-        props.append(f"line={finding.line}")
-    if finding.column is not None:
-        props.append(f"col={finding.column}")
-    props.append(f"title={finding.rule}")
+    if finding.logical_name:  # not a file: name the place in the title, claim no file or line
+        props = [f"title={finding.rule} {finding.logical_name}".replace(",", "%2C").replace(":", "%3A")]
+    else:
+        props = [f"file={finding.path}"]
+        if finding.line is not None:
+            props.append(f"line={finding.line}")
+        if finding.column is not None:
+            props.append(f"col={finding.column}")
+        props.append(f"title={finding.rule}")
     message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
     return f"::{level} {','.join(props)}::{message.replace('%', '%25').replace(chr(10), '%0A')}"
 
@@ -186,13 +189,17 @@ def to_sarif(report: Report) -> dict[str, Any]:
         physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
         if region:
             physical["region"] = region
+        place: dict[str, Any] = {"physicalLocation": physical}
+        if finding.logical_name:
+            place = {"logicalLocations": [{"fullyQualifiedName": finding.logical_name, "name":
+                                           finding.logical_name.rsplit(".", 1)[-1], "kind": finding.logical_kind}]}
         results.append(
             {
                 "ruleId": finding.rule,
                 "ruleIndex": rule_ids.index(finding.rule),
                 "level": level[finding.severity],
                 "message": {"text": finding.message + (f" Fix: {finding.fix}" if finding.fix else "")},
-                "locations": [{"physicalLocation": physical}],
+                "locations": [place],
             }
         )
     return {

@@ -22,6 +22,7 @@ CATALOGS = (
     "infractl.monitoring.ruledocs",
     "infractl.check.ruledocs",
     "infractl.manifests.ruledocs",
+    "infractl.wiremock.ruledocs",
 )
 
 

@@ -112,9 +112,39 @@ def _discover_manifests(root: Path) -> tuple[list[Path], list[Path]]:
     return directories, composes
 
 
+def wiremock(root: Path, config: Config) -> AreaResult | None:
+    """Every WireMock root (a directory holding mappings/): ``dir`` in [tool.infractl.wiremock], else each
+    one found below ``root``; validated like ``infractl wiremock validate``."""
+    from infractl.files import iter_files
+    from infractl.wiremock.settings import settings
+    from infractl.wiremock.validate import validate
+
+    chosen = settings(config)
+    if config.section("wiremock").get("dir"):
+        roots = [chosen.dir]
+    else:
+        found = set()
+        for path in iter_files([root], (".json",), (), root):
+            mappings = next((parent for parent in path.parents if parent.name == "mappings"), None)
+            if mappings is not None:
+                found.add(mappings.parent)
+        roots = sorted(found)
+    if not roots:
+        return None
+    findings: list[Finding] = []
+    stubs = 0
+    for directory in roots:
+        result = validate(shown(directory), chosen.global_response_templating)
+        findings += result.findings
+        stubs += result.stubs
+    label = "directory" if len(roots) == 1 else "directories"
+    return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
+
+
 AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {
     "workflows": workflows,
     "migrations": migrations,
     "monitoring": monitoring,
     "manifests": manifests,
+    "wiremock": wiremock,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from infractl.rulebook import RuleDoc
 from infractl.verify_db import rules as db
+from infractl.verify_db.compare import REPLAY_RULES
 
 COMMAND = "verify-db"
 
@@ -38,6 +39,13 @@ _RATIONALE = {
               "sequences, literal SQL and the PostgreSQL branch of dialect checks. SQL built at run time, helpers "
               "from other modules, CREATE TABLE ... AS and types it cannot resolve are reported here, with the "
               "tables they may touch, instead of being silently skipped."), "not-followed-statically"),
+    "DB201": (("verify-db --replay --roundtrip ran downgrade base and upgrade head again, and a checked column "
+              "came out different: a downgrade() leaves something behind that the next upgrade() does not "
+              "redo (an idempotent CREATE ... IF NOT EXISTS, a default it drops), so rolling back and forward "
+              "changes the schema."), "roundtrip-mismatch"),
+    "DB202": (("verify-db --replay --compare-static: the static reading of the revision files and the database "
+              "that `alembic upgrade head` built disagree on this column, so static checks of this tree cannot "
+              "be trusted for it."), "static-replay-disagree"),
     "DB101": ("Two heads mean `alembic upgrade head` refuses to run and the final schema is ambiguous.",
               "multiple-heads"),
 }
@@ -60,4 +68,4 @@ def _doc(rule: db.Rule) -> RuleDoc:
                    rationale=rationale, fix=db.fix_hint(rule, "orders", "created_at"), bad=bad, good=good)
 
 
-RULES = tuple(_doc(rule) for rule in (*db.RULES, *db.MIGRATION_RULES))
+RULES = tuple(_doc(rule) for rule in (*db.RULES, *db.MIGRATION_RULES, *REPLAY_RULES))

@@ -18,6 +18,7 @@ from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Severity
 from infractl.verify_db import rules
+from infractl.verify_db.compare import REPLAY_RULES
 from infractl.verify_db.rules import RULES, RuleSettings
 
 KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
@@ -43,7 +44,7 @@ def rule_settings(section: dict[str, Any]) -> RuleSettings:
     """RuleSettings from the config section; missing keys keep the rules' defaults."""
     reject_unknown_keys(section, KNOWN_KEYS, WHERE)
     defaults = RuleSettings()
-    known_ids = {rule.id for rule in (*RULES, *rules.MIGRATION_RULES)}
+    known_ids = {rule.id for rule in (*RULES, *rules.MIGRATION_RULES, *REPLAY_RULES)}
     ignore = string_list(section, "ignore", WHERE, ())
     unknown_ids = sorted(set(ignore) - known_ids)
     if unknown_ids:
