@@ -2,7 +2,7 @@
 
 Each project is a pinned sdist (sha256 checked) with its tests inside, and a pinned set of test dependencies
 that was resolved and verified on Debian 12 / CPython 3.11 (project list and pins from the research harness
-of issue 6). Everything is cached under ``.cache/real-projects/`` (ignored by git): the sdists (pip
+of issue 6). Everything is cached in the machine-wide test cache (``support.cache``: ~/.cache/infractl-tests/real-projects): the sdists (pip
 download), the unpacked trees, one venv per project, and the baseline test outcomes. The project itself is
 not installed: its tests import it from the tree through PYTHONPATH, so the rewritten copy is what runs.
 Working copies are made in a temporary directory, outside this repository.
@@ -22,8 +22,11 @@ import venv
 from dataclasses import dataclass
 from pathlib import Path
 
+from support.archives import extract_tar
+from support.cache import cache_dir
+
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "real-projects"
+CACHE = cache_dir("real-projects")
 # Working copies live outside this repository: inside it, its .gitignore (which ignores .cache/) and its
 # pytest configuration would apply to the projects.
 WORK = Path(tempfile.gettempdir()) / f"infractl-real-projects-{os.getuid()}"
@@ -147,7 +150,7 @@ def tree(project: Project) -> Path:
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
         with tarfile.open(sdist) as archive:
-            archive.extractall(root, filter="data")
+            extract_tar(archive, root)
         (root / ".unpacked").write_text(project.sha256)
     (top,) = [d for d in root.iterdir() if d.is_dir()]
     return top
