@@ -30,6 +30,8 @@ def test_example_gives_every_area_its_findings():
     # migrations (verify-db, static), CI workflows, test skips: the example's deliberate defects
     assert rules["DB001"] == 2 and rules["DB002"] == 1 and rules["DB003"] == 1
     assert rules["CI002"] == 1 and rules["CI005"] == 1 and rules["CI008"] == 1 and rules["CI007"] == 3
+    assert rules["DT010"] + rules["DT011"] == 23  # every pending datetime rewrite is a finding of its own
+    assert rules["WM007"] == 1 and rules["WM010"] == 1  # the example's WireMock stubs
     assert doc["areas"]["migrations"].startswith("4 Alembic revisions")
     assert doc["areas"]["monitoring"] == "nothing found"
 

@@ -21,6 +21,19 @@ class AreaResult:
     checked: str = ""  # what was looked at, for the report: "3 workflow files, 12 test files"
 
 
+def datetimes(root: Path, config: Config) -> AreaResult | None:
+    """fix-datetime --check: each pending rewrite (DT010/DT011) and every hazard, with the project's
+    fix_datetime configuration; nothing is written."""
+    from infractl.fix_datetime.command import collect
+
+    # jobs=1: in this process. The other areas run in threads, and forking worker processes from a
+    # threaded process can deadlock (a lock held by another thread is copied held).
+    outcome = collect([root], check=True, config_path=config.source, jobs=1)
+    findings = [finding for result in outcome.results for finding in result.findings]
+    candidates = sum(1 for result in outcome.results if result.findings or result.new_data is not None)
+    return AreaResult(findings, f"{outcome.scanned} Python files, {candidates} with deprecated datetime calls")
+
+
 def workflows(root: Path, config: Config) -> AreaResult | None:
     from infractl.config import string_list
     from infractl.lint_ci.command import WHERE, lint, test_files, workflow_files
@@ -142,6 +155,7 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
 
 
 AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {
+    "datetime": datetimes,
     "workflows": workflows,
     "migrations": migrations,
     "monitoring": monitoring,

@@ -62,6 +62,33 @@ class Settings:
 
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
         ignore=None, max_file_size=None) -> int:
+    if diff and fmt in ("sarif", "github"):
+        raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
+    outcome = collect(paths, check=check, diff=diff, mode=mode, target_version=target_version, exclude=exclude,
+                      jobs=jobs, config_path=config_path, select=select, ignore=ignore,
+                      max_file_size=max_file_size, progress=fmt == "table")
+    diffs = unified_diffs(outcome.texts) if diff else {}
+    if diff and fmt == "table":
+        sys.stdout.write("".join(diffs.values()))
+    dry_run = check or diff
+    report = build_report(outcome.results, outcome.scanned, dry_run, outcome.settings,
+                          diffs if fmt == "json" else {})
+    emit(report, fmt, to_stderr=diff)
+    return exit_code(outcome.results, report.findings, check, strict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    results: list[FileResult]  # one per candidate file (and per path that could not be walked)
+    settings: Settings
+    scanned: int  # files walked
+    texts: dict[str, tuple[str, str]]  # old and new text of each changed file (dry runs only)
+
+
+def collect(paths, *, check=False, diff=False, mode=None, target_version=None, exclude=(), jobs=None,
+            config_path=None, select=None, ignore=None, max_file_size=None, progress=False) -> Outcome:
+    """Everything but the output: walk, filter, rewrite; write unless ``check``/``diff``; the findings
+    the user wants (select/ignore/noqa). ``infractl check`` calls this with ``check=True``."""
     paths = [Path(p) for p in paths]
     walk_problems: list[FileResult] = []
     for path in paths:
@@ -70,9 +97,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
         elif not path.exists():
             raise InfractlError(f"path does not exist: {path}")
     paths = [path for path in paths if path.exists()]
-    if diff and fmt in ("sarif", "github"):
-        raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
-    settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select, ignore,
+    settings = resolve_settings(paths, mode, target_version, list(exclude), jobs, config_path, select, ignore,
                                 max_file_size)
     files = list(iter_files(paths, (".py",), settings.exclude, settings.root,
                             on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
@@ -81,7 +106,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
         items = found.items
         workers = worker_count(settings.jobs, items)
         line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
-        results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
+        results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=line_length, project_helpers=settings.project_helpers, early=early,
                           stubbed=stubbed_modules(items))
     results = [*walk_problems, *found.skipped, *results]
@@ -93,12 +118,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     else:
         results = write_changes(results)
     results = wanted_findings(results, settings.selection)
-    diffs = unified_diffs(texts) if diff else {}
-    if diff and fmt == "table":
-        sys.stdout.write("".join(diffs.values()))
-    report = build_report(results, len(files), dry_run, settings, diffs if fmt == "json" else {})
-    emit(report, fmt, to_stderr=diff)
-    return exit_code(results, report.findings, check, strict)
+    return Outcome(results, settings, len(files), texts)
 
 
 def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select=None, ignore=None,
