@@ -29,6 +29,8 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     # jobs=1: in this process. The other areas run in threads, and forking worker processes from a
     # threaded process can deadlock (a lock held by another thread is copied held).
     outcome = collect([root], check=True, config_path=config.source, jobs=1)
+    if not outcome.scanned:
+        return None
     findings = [finding for result in outcome.results for finding in result.findings]
     candidates = sum(1 for result in outcome.results if result.findings or result.new_data is not None)
     return AreaResult(findings, f"{outcome.scanned} Python files, {candidates} with deprecated datetime calls")
