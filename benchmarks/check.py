@@ -11,6 +11,7 @@ above the target (1.5x).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -133,20 +134,24 @@ def main() -> int:
         build(root, args.files)
         infractl = [tool("infractl"), "check", "."]
         ruff = [tool("ruff"), "check", "--no-cache", "--select", "DTZ003,DTZ004", "--quiet", "."]
-        timed(infractl, root, 0)
-        timed(ruff, root, 0)
-        ours, theirs = [], []
-        for _ in range(args.runs):  # interleaved, so both see the same machine load
-            ours.append(timed(infractl, root, 0))
-            theirs.append(timed(ruff, root, 0))
-    a, b = statistics.median(ours), statistics.median(theirs)
-    ratio = a / b
-    print(f"{args.files} Python files, no findings, median of {args.runs}:")
-    print(f"  infractl check                          {a * 1000:8.1f} ms")
-    print(f"  ruff check --select DTZ003,DTZ004       {b * 1000:8.1f} ms")
-    print(f"  ratio {ratio:.2f}x (target <= {TARGET}x)")
-    return 0 if ratio <= TARGET else 1
-
+        results = {}
+        # With the Alembic revision the migrations area imports libcst to read it (~0.4 s of CPU);
+        # without it, the tree is only Python files, a workflow and tests.
+        for variant in ("with one Alembic revision", "Python files only"):
+            if variant == "Python files only":
+                shutil.rmtree(root / "migrations")
+            timed(infractl, root, 0)
+            timed(ruff, root, 0)
+            ours, theirs = [], []
+            for _ in range(args.runs):  # interleaved, so both see the same machine load
+                ours.append(timed(infractl, root, 0))
+                theirs.append(timed(ruff, root, 0))
+            results[variant] = (statistics.median(ours), statistics.median(theirs))
+    print(f"{args.files} Python files, no findings, median of {args.runs} (load average {os.getloadavg()[0]:.1f}):")
+    for variant, (a, b) in results.items():
+        print(f"  {variant:28} infractl check {a * 1000:7.1f} ms   ruff DTZ003/DTZ004 {b * 1000:7.1f} ms"
+              f"   ratio {a / b:.2f}x (target <= {TARGET}x)")
+    return 0 if all(a / b <= TARGET for a, b in results.values()) else 1
 
 if __name__ == "__main__":
     sys.exit(main())
