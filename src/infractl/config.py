@@ -15,7 +15,7 @@ from typing import Any
 from infractl.errors import InfractlError
 
 # Every table and key allowed directly under [tool.infractl]; a command that gains a table adds it here.
-SECTIONS = ("fix_datetime", "db", "deploy")
+SECTIONS = ("fix_datetime", "db", "manifests", "deploy")
 TOP_LEVEL_KEYS = ("select", "ignore")
 
 

@@ -17,6 +17,7 @@ from infractl.findings import Severity
 CATALOGS = (
     "infractl.fix_datetime.ruledocs",
     "infractl.verify_db.ruledocs",
+    "infractl.manifests.ruledocs",
 )
 
 

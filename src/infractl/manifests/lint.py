@@ -1,0 +1,147 @@
+"""The lint API: objects -> findings (schema + hardening rules), compose files, and whole directories.
+
+``infractl deploy`` calls ``lint_objects`` on what it rendered (images pinned, secrets filled in memory);
+``infractl manifests lint`` calls ``lint_directory``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from infractl.findings import Finding, Severity
+from infractl.manifests.ruledocs import RULES
+
+SEVERITY = {rule.id: rule.severity for rule in RULES}
+COMPOSE_NAMES = ("docker-compose.staging.yml", "docker-compose.staging.yaml", "docker-compose.yml",
+                 "docker-compose.yaml", "compose.yml", "compose.yaml")
+DEFAULT_KUBE_VERSION = "1.33.0"
+
+# locate(obj, keys) -> (path, line): where an object (and a key path inside it) comes from.
+Locator = Callable[[dict, tuple], tuple[str | None, int | None]]
+
+
+def _finding(source: str, locate: Locator | None, obj: dict, keys: tuple, rule: str, message: str,
+             fix: str = "") -> Finding:
+    path, line = locate(obj, keys) if locate else (None, None)
+    return Finding(path or source, line, None, rule, SEVERITY[rule], message, fix)
+
+
+def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_KUBE_VERSION,
+                 locate: Locator | None = None) -> list[Finding]:
+    """Schema validation (strict, offline) and the hardening rules over rendered objects.
+
+    ``source`` is the path shown for findings whose object cannot be located (``locate`` maps an object
+    and a key path inside it to its source file and line).
+    """
+    from infractl.manifests.checks import hardening_hits, label
+    from infractl.manifests.schema import schema_errors
+
+    findings: list[Finding] = []
+    for obj in objects:
+        errors = schema_errors(obj, kube_version)
+        if errors is None:
+            findings.append(_finding(source, locate, obj, (), "K8S002",
+                                     f"{label(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')}; "
+                                     "not validated"))
+            continue
+        for keys, message in errors:
+            findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}",
+                                     f"check the field against the Kubernetes {kube_version} API"))
+    for hit in hardening_hits(objects):
+        findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix))
+    return findings
+
+
+def lint_kustomizations(kustomizations: list[tuple[str, object]]) -> list[Finding]:
+    """Rules over the kustomization files themselves (K8S116 commonLabels)."""
+    from infractl.manifests.sourcemap import key_and_value
+
+    findings = []
+    for path, node in kustomizations:
+        found = key_and_value(node, "commonLabels")
+        if found is not None:
+            findings.append(Finding(path, found[0].start_mark.line + 1, None, "K8S116", SEVERITY["K8S116"],
+                                    "commonLabels also rewrites selectors, which are immutable",
+                                    "use labels: [{pairs: {...}, includeSelectors: false}]"))
+    return findings
+
+
+def lint_compose(path: Path, display: str | None = None) -> list[Finding]:
+    from infractl.manifests.compose import compose_hits, compose_lines
+
+    path = Path(path)
+    shown = display or str(path)
+    hits = list(_parsed(path, compose_hits))
+    line_of = compose_lines(path) if hits else None
+    return [Finding(shown, line_of(keys), None, rule, SEVERITY[rule], message, fix)
+            for keys, rule, message, fix in hits]
+
+
+def _parsed(path: Path, parse):
+    import yaml
+
+    from infractl.errors import InfractlError
+
+    try:
+        yield from parse(path)
+    except yaml.YAMLError as exc:
+        raise InfractlError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise InfractlError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images: dict[str, str] | None = None,
+                   compose_files: list[Path] | None = None, display_root: Path | None = None,
+                   stats: dict | None = None) -> list[Finding]:
+    """Render the kustomization in ``path`` with the real kustomize and lint what it gives, plus the
+    kustomization files (commonLabels) and compose files (default: a compose file inside ``path``).
+
+    Paths in findings are relative to ``display_root`` (default: the current directory) where possible;
+    ``stats`` (when given) receives the counts of objects and compose files checked.
+    """
+    from infractl.manifests.render import (
+        find_kustomization,
+        finish_render,
+        parse_rendered,
+        render_text,
+        start_render,
+    )
+    from infractl.manifests.sourcemap import build_source_map, display_path
+
+    path = Path(path)
+    root = display_root or Path.cwd()
+    findings: list[Finding] = []
+    if find_kustomization(path) is not None:
+        # kustomize runs in its own process while this one reads the sources and loads the schemas.
+        process = start_render(path) if not images else None
+        source_map = build_source_map(path, root)
+        _warm_schemas(kube_version)
+        text = finish_render(process, path) if process else render_text(path, images)
+        objects = parse_rendered(text)
+        source = display_path(path, root)
+        findings += lint_objects(objects, source, kube_version, source_map.locate)
+        findings += lint_kustomizations(source_map.kustomizations)
+        if stats is not None:
+            stats["objects"] = stats.get("objects", 0) + len(objects)
+    elif compose_files is None and not any((path / name).is_file() for name in COMPOSE_NAMES):
+        from infractl.errors import InfractlError
+
+        raise InfractlError(f"{path}: no kustomization.yaml and no compose file")
+    if compose_files is None:
+        compose_files = [path / name for name in COMPOSE_NAMES if (path / name).is_file()]
+    for compose_file in compose_files:
+        findings += lint_compose(compose_file, display_path(compose_file, root))
+    if stats is not None:
+        stats["compose_files"] = stats.get("compose_files", 0) + len(compose_files)
+    return findings
+
+
+def _warm_schemas(kube_version: str) -> None:
+    from infractl.manifests.schema import _registry, schema_dir
+
+    _registry(schema_dir(kube_version))
+
+
+def fails_deploy(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

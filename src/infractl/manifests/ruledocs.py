@@ -1,0 +1,228 @@
+"""``manifests lint`` rules and their documentation. Light: no YAML or schema import here.
+
+Each rule's ``bad`` example must trigger it and its ``good`` example must not (tests/manifests run them):
+K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE examples compose files.
+"""
+
+from __future__ import annotations
+
+from infractl.findings import Severity
+from infractl.rulebook import RuleDoc
+
+COMMAND = "manifests lint"
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: web}}
+spec:
+  securityContext: {{runAsNonRoot: true}}
+  containers:
+  - name: web
+    image: registry.example/web:1.4.2
+    securityContext: {{readOnlyRootFilesystem: true, allowPrivilegeEscalation: false{extra}}}
+    resources: {{requests: {{cpu: 100m, memory: 128Mi}}, limits: {{cpu: 500m, memory: 256Mi}}}}
+    livenessProbe: {{httpGet: {{path: /health, port: 8081}}}}
+    readinessProbe: {{httpGet: {{path: /health, port: 8081}}}}
+"""
+
+
+def _pod(extra: str = "") -> str:
+    return _POD.format(extra=extra)
+
+
+_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: 2
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+{affinity}      containers: [{{name: web, image: "web:1.0"}}]
+"""
+_ANTI_AFFINITY = """\
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm:
+              labelSelector: {matchLabels: {app: web}}
+              topologyKey: kubernetes.io/hostname
+"""
+_PDB = """\
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: web}}
+"""
+_CRONJOB = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata: {{name: retention}}
+spec:
+  schedule: "17 3 * * *"
+{extra}  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{{name: retention, image: "web:1.0"}}]
+"""
+_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata: {{name: web}}
+spec:
+  selector: {{app: {selector}}}
+  ports: [{{port: 80, targetPort: 8081}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: web, labels: {{app: web}}}}
+spec:
+  containers: [{{name: web, image: "web:1.0"}}]
+"""
+_INGRESS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: web}}
+spec:
+{tls}  rules:
+  - host: hooks.example.org
+    http:
+      paths:
+      - {{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}
+"""
+_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: web
+{annotations}stringData:
+  WEBHOOK_SECRET: "{value}"
+"""
+_COMPOSE = """\
+services:
+  db:
+    image: postgres:15.8
+    environment:
+      POSTGRES_PASSWORD: ${{POSTGRES_PASSWORD:?set by infractl deploy}}
+    ports: ["{db_port}"]
+    healthcheck: {{test: ["CMD", "pg_isready"], interval: 5s}}
+  receiver:
+    image: {image}
+    environment:
+      DATABASE_URL: {url}
+{healthcheck}"""
+
+
+def _compose(image="${RECEIVER_IMAGE:?set by infractl deploy}", url="postgresql://app@db:5432/app",
+             db_port="127.0.0.1:5433:5432",
+             healthcheck='    healthcheck: {test: ["CMD", "python", "-c", "import urllib.request"]}\n') -> str:
+    return _COMPOSE.format(image=image, url=url, db_port=db_port, healthcheck=healthcheck)
+
+
+def _rule(id, name, severity, summary, rationale, fix, bad, good, overlap="") -> RuleDoc:
+    return RuleDoc(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+                   fix=fix, bad=bad, good=good, overlap=overlap)
+
+
+RULES = (
+    _rule("K8S001", "schema-invalid", E, "the object does not validate against the Kubernetes OpenAPI schema",
+          "The API server rejects it (strict: unknown fields too, which kubectl would silently drop), so the "
+          "deploy fails half-way.", "fix the field named in the message; --kube-version picks the schema",
+          _pod().replace("containers:", "containerz:"), _pod(),
+          "kubeconform / kubernetes-validate do this alone; infractl runs kubernetes-validate's schemas"),
+    _rule("K8S002", "no-schema", I, "no schema is bundled for this kind (a custom resource): not validated",
+          "A custom resource is validated only by its CRD on the server.", "nothing to do; it is informational",
+          "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec: {}\n", _pod()),
+    _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
+          "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
+          "set resources.requests and resources.limits for cpu and memory",
+          _pod().replace("    resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}\n",
+                         ""), _pod(), "kube-score, Polaris, kube-linter"),
+    _rule("K8S102", "missing-probes", W, "a long-running container has no liveness or readiness probe",
+          "Without readiness traffic reaches pods that are not ready; without liveness a hung process stays.",
+          "add livenessProbe and readinessProbe",
+          _pod().replace("    livenessProbe: {httpGet: {path: /health, port: 8081}}\n", ""), _pod(),
+          "kube-score, Polaris"),
+    _rule("K8S103", "image-not-pinned", E, "an image uses :latest or no tag",
+          "The same manifest deploys different code on every pull, and a rollback restores nothing.",
+          "pin a version tag or, better, a digest", _pod().replace("web:1.4.2", "web:latest"),
+          _pod().replace("web:1.4.2", "web@sha256:" + "0" * 64), "kube-linter latest-tag, Polaris"),
+    _rule("K8S104", "run-as-root", W, "a container may run as root (runAsNonRoot not true, or runAsUser 0)",
+          "A process that escapes its container as root owns the node's files it can reach.",
+          "securityContext.runAsNonRoot: true and a non-zero runAsUser",
+          _pod().replace("  securityContext: {runAsNonRoot: true}\n", ""), _pod()),
+    _rule("K8S105", "writable-root-filesystem", W, "a container's root filesystem is writable",
+          "A read-only root stops an intruder from dropping tools and the app from writing where it should not.",
+          "readOnlyRootFilesystem: true, with an emptyDir for /tmp",
+          _pod().replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"), _pod()),
+    _rule("K8S106", "privilege-escalation", W, "allowPrivilegeEscalation is not false",
+          "setuid binaries can gain privileges unless no_new_privs is set.", "allowPrivilegeEscalation: false",
+          _pod().replace(", allowPrivilegeEscalation: false", ""), _pod()),
+    _rule("K8S107", "privileged-container", E, "a container runs privileged",
+          "A privileged container is root on the node.", "remove privileged: true",
+          _pod(extra=", privileged: true"), _pod()),
+    _rule("K8S108", "host-namespace", E, "the pod shares the node's network, PID or IPC namespace",
+          "hostNetwork/hostPID/hostIPC expose the node's traffic and processes to the pod.",
+          "remove hostNetwork/hostPID/hostIPC", _pod().replace("spec:\n", "spec:\n  hostNetwork: true\n", 1),
+          _pod()),
+    _rule("K8S109", "host-path-volume", E, "the pod mounts a hostPath volume",
+          "A hostPath gives the pod the node's files (and a way out of the container).",
+          "use a PersistentVolumeClaim, configMap, secret or emptyDir",
+          _pod().replace("spec:\n", "spec:\n  volumes: [{name: logs, hostPath: {path: /var/log}}]\n", 1),
+          _pod().replace("spec:\n", "spec:\n  volumes: [{name: logs, emptyDir: {}}]\n", 1)),
+    _rule("K8S110", "replicas-without-anti-affinity", W, "several replicas may land on one node",
+          "Without anti-affinity or a topology spread, one node failure can take all replicas down.",
+          "add preferred podAntiAffinity on kubernetes.io/hostname (or topologySpreadConstraints)",
+          _DEPLOYMENT.format(affinity=""), _DEPLOYMENT.format(affinity=_ANTI_AFFINITY)),
+    _rule("K8S111", "replicas-without-pdb", W, "a Deployment/StatefulSet with replicas > 1 has no PodDisruptionBudget",
+          "A node drain may evict every replica at once.", "add a PodDisruptionBudget selecting the pods",
+          _DEPLOYMENT.format(affinity=_ANTI_AFFINITY), _DEPLOYMENT.format(affinity=_ANTI_AFFINITY) + _PDB),
+    _rule("K8S112", "cronjob-unbounded", W,
+          "a CronJob lacks concurrencyPolicy, startingDeadlineSeconds or history limits",
+          "Overlapping runs corrupt work, a controller outage replays missed runs, finished jobs pile up.",
+          "concurrencyPolicy: Forbid, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit",
+          _CRONJOB.format(extra=""),
+          _CRONJOB.format(extra="  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 600\n"
+                                "  successfulJobsHistoryLimit: 3\n  failedJobsHistoryLimit: 3\n")),
+    _rule("K8S113", "service-selects-nothing", E, "a Service's selector matches no pod template in the manifests",
+          "The Service has no endpoints: every request to it fails.", "use the pod template's labels",
+          _SERVICE.format(selector="webb"), _SERVICE.format(selector="web")),
+    _rule("K8S114", "ingress-without-tls", W, "an Ingress serves plain HTTP (no spec.tls)",
+          "Webhook bodies and signatures cross the network in clear text.", "add spec.tls",
+          _INGRESS.format(tls=""),
+          _INGRESS.format(tls="  tls: [{hosts: [hooks.example.org], secretName: web-tls}]\n")),
+    _rule("K8S115", "placeholder-secret", E, "a Secret holds an empty or placeholder value (changeme, <...>)",
+          "The deploy succeeds and the service runs with a known or empty secret.",
+          "fill the value at deploy time: list the key in the infractl.dev/filled-at-deploy annotation",
+          _SECRET.format(annotations="", value="changeme"),
+          _SECRET.format(annotations="  annotations: {infractl.dev/filled-at-deploy: WEBHOOK_SECRET}\n", value="")),
+    _rule("K8S116", "common-labels", W, "the kustomization uses commonLabels",
+          "commonLabels is also written into selectors, which are immutable: changing a label later makes "
+          "the apply fail (and the field is deprecated).",
+          "use labels: [{pairs: {...}, includeSelectors: false}]",
+          "resources: [deployment.yaml]\ncommonLabels: {app: web}\n",
+          "resources: [deployment.yaml]\nlabels:\n- pairs: {app: web}\n  includeSelectors: false\n"),
+    _rule("COMPOSE001", "compose-image-not-pinned", E, "a compose service's image uses :latest or no tag",
+          "The staging host runs whatever was last pulled or built under that name.",
+          "pin a tag or digest; or take it from a variable the deploy sets (${RECEIVER_IMAGE:?...})",
+          _compose(image="webhook-receiver"), _compose()),
+    _rule("COMPOSE002", "compose-missing-healthcheck", W, "a compose service has no healthcheck",
+          "`up --wait` can only wait for services to run, not to be ready.", "add a healthcheck",
+          _compose(healthcheck=""), _compose()),
+    _rule("COMPOSE003", "compose-secret-literal", E, "a secret is written as a literal in environment:",
+          "It is in the repository and in every `docker inspect`.", "use ${VAR} set by the deploy, or secrets:",
+          _compose(url="postgresql://app:hunter2@db:5432/app"), _compose()),
+    _rule("COMPOSE004", "compose-database-published", E, "a database port is published on every interface",
+          "Anyone who reaches the host reaches the database.", "bind to 127.0.0.1 (127.0.0.1:5433:5432)",
+          _compose(db_port="5433:5432"), _compose()),
+)

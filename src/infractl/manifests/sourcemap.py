@@ -1,0 +1,172 @@
+"""Map rendered objects back to the YAML they came from, with line numbers.
+
+kustomize's output loses file names. Here the kustomization's local resources (files, and directories
+with their own kustomization, followed recursively) are parsed as YAML node trees (which keep line
+numbers) and indexed by kind and name; generated objects (configMapGenerator, secretGenerator) point
+at their generator entry in the kustomization file. A finding's key path inside the object
+(``spec.template.spec.containers[0]``) is resolved to the deepest node that exists in the source.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infractl.manifests.render import find_kustomization
+
+
+@dataclass
+class SourceMap:
+    objects: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)  # (kind, name) -> (path, node)
+    kustomizations: list[tuple[str, object]] = field(default_factory=list)  # (path, root node)
+
+    def locate(self, obj: dict, keys: tuple = ()) -> tuple[str | None, int | None]:
+        """(source path, 1-based line) of ``obj`` (and of ``keys`` inside it) where known."""
+        kind = obj.get("kind") or ""
+        name = (obj.get("metadata") or {}).get("name") or ""
+        found = self.objects.get((kind, name)) or self._by_affix(kind, name)
+        if found is None:
+            return None, None
+        path, node = found
+        return path, deepest_line(node, keys)
+
+    def _by_affix(self, kind: str, name: str):
+        """namePrefix/nameSuffix and generator hashes change names: take the longest source name inside."""
+        best = None
+        for (source_kind, source_name), value in self.objects.items():
+            if (source_kind == kind and source_name and source_name in name
+                    and (best is None or len(source_name) > len(best[0]))):
+                best = (source_name, value)
+        return best[1] if best else None
+
+
+def _loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
+
+
+def compose_documents(path: Path) -> list:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return [node for node in yaml.compose_all(handle, Loader=_loader()) if node is not None]
+
+
+def mapping_get(node, key: str):
+    """The value node of ``key`` in a mapping node, or None."""
+    if getattr(node, "id", None) != "mapping":
+        return None
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == key:
+            return value_node
+    return None
+
+
+def scalar(node) -> str | None:
+    return node.value if getattr(node, "id", None) == "scalar" else None
+
+
+def deepest_line(node, keys: tuple) -> int:
+    line = node.start_mark.line + 1
+    for key in keys:
+        if isinstance(key, int):
+            if getattr(node, "id", None) != "sequence" or key >= len(node.value):
+                break
+            node = node.value[key]
+        else:
+            child = key_and_value(node, key)
+            if child is None:
+                break
+            key_node, node = child
+            line = key_node.start_mark.line + 1
+            continue
+        line = node.start_mark.line + 1
+    return line
+
+
+def key_and_value(node, key: str):
+    if getattr(node, "id", None) != "mapping":
+        return None
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == key:
+            return key_node, value_node
+    return None
+
+
+def build_source_map(directory: Path, display_root: Path | None = None) -> SourceMap:
+    """Index every local resource of the kustomization in ``directory`` (recursively)."""
+    source_map = SourceMap()
+    _walk(Path(directory), source_map, set(), display_root)
+    return source_map
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return os.path.relpath(path, root)
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _walk(directory: Path, source_map: SourceMap, seen: set[Path], root: Path | None) -> None:
+    resolved = directory.resolve()
+    if resolved in seen:
+        return
+    seen.add(resolved)
+    kustomization = find_kustomization(directory)
+    if kustomization is None:
+        return
+    try:
+        documents = compose_documents(kustomization)
+    except (OSError, UnicodeDecodeError, _yaml_error()):  # kustomize itself reports a broken kustomization
+        return
+    if not documents:
+        return
+    shown = display_path(kustomization, root)
+    document = documents[0]
+    source_map.kustomizations.append((shown, document))
+    for generator_key, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
+        entries = mapping_get(document, generator_key)
+        for entry in getattr(entries, "value", None) or []:
+            name = scalar(mapping_get(entry, "name"))
+            if name:
+                source_map.objects.setdefault((kind, name), (shown, entry))
+    for key in ("resources", "bases", "components"):
+        entries = mapping_get(document, key)
+        for entry in getattr(entries, "value", None) or []:
+            reference = scalar(entry)
+            if not reference or "://" in reference or reference.startswith("git@"):
+                continue
+            target = directory / reference
+            if target.is_dir():
+                _walk(target, source_map, seen, root)
+            elif target.is_file():
+                _index_file(target, source_map, root)
+
+
+def _index_file(path: Path, source_map: SourceMap, root: Path | None) -> None:
+    try:
+        documents = compose_documents(path)
+    except (OSError, UnicodeDecodeError, _yaml_error()):  # not a manifest we can read: kustomize reports it
+        return
+    shown = display_path(path, root)
+    for node in documents:
+        kind = scalar(mapping_get(node, "kind"))
+        name = scalar(mapping_get(mapping_get(node, "metadata"), "name"))
+        if kind and name:
+            source_map.objects.setdefault((kind, name), (shown, node))
+        elif kind == "List":
+            for item in getattr(mapping_get(node, "items"), "value", None) or []:
+                item_kind = scalar(mapping_get(item, "kind"))
+                item_name = scalar(mapping_get(mapping_get(item, "metadata"), "name"))
+                if item_kind and item_name:
+                    source_map.objects.setdefault((item_kind, item_name), (shown, item))

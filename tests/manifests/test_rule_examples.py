@@ -1,0 +1,40 @@
+"""Fixit-style: every manifests rule's own bad example triggers it, its good example does not."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from infractl.manifests.lint import lint_compose, lint_kustomizations, lint_objects
+from infractl.manifests.ruledocs import RULES
+from infractl.manifests.sourcemap import build_source_map
+
+
+def findings_for(rule, text: str, tmp_path):
+    if rule.id.startswith("COMPOSE"):
+        path = tmp_path / "docker-compose.staging.yml"
+        path.write_text(text, encoding="utf-8")
+        return lint_compose(path)
+    if rule.id == "K8S116":
+        (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
+        return lint_kustomizations(build_source_map(tmp_path).kustomizations)
+    return lint_objects([doc for doc in yaml.safe_load_all(text) if doc], "example.yaml")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_bad_example_triggers_the_rule(rule, tmp_path):
+    found = findings_for(rule, rule.bad, tmp_path)
+    assert rule.id in {f.rule for f in found}
+    assert all(f.severity is rule.severity for f in found if f.rule == rule.id)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_good_example_does_not(rule, tmp_path):
+    assert rule.id not in {f.rule for f in findings_for(rule, rule.good, tmp_path)}
+
+
+def test_rule_ids_are_unique_and_documented():
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids))
+    for rule in RULES:
+        assert rule.bad and rule.good and rule.fix, rule.id
