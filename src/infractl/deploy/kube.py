@@ -15,7 +15,10 @@ from infractl.errors import InfractlError
 FIELD_MANAGER = "infractl"
 FIRST = ("Namespace", "CustomResourceDefinition")
 WORKLOAD_KINDS = (*WORKLOADS, "ReplicaSet", "Job", "CronJob", "Pod")
-POLL_SECONDS = float(os.environ.get("INFRACTL_ROLLOUT_POLL", "1.0"))
+
+
+def poll_seconds() -> float:
+    return float(os.environ.get("INFRACTL_ROLLOUT_POLL", "1.0"))
 
 
 def apply_order(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -130,7 +133,7 @@ class KubernetesTarget:
                                  f"{messages[first['kind'] + '/' + first['metadata']['name']]}",
                                  self.diagnose(live, namespace))
             if pending:
-                time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+                time.sleep(min(poll_seconds(), max(0.0, deadline - time.monotonic())))
         return f"{len(plan.waited)} workloads rolled out" if plan.waited else "no workloads to wait for"
 
     def _get(self, obj: dict[str, Any], namespace: str | None) -> dict[str, Any]:

@@ -19,11 +19,13 @@ POD_SPEC_PATHS = {
 def render_manifests(plan: Plan) -> str:
     from infractl.manifests.render import render_kustomize
 
-    objects = render_kustomize(plan.settings.manifests)
-    pinned = pin_image(objects, plan.settings.image, plan.settings.repository, plan.image_ref)
+    reference = plan.image_ref if plan.digest else f"{plan.settings.repository}:{plan.tag}"
+    # kustomize pins the image (an images: override in a temporary overlay); pin_image checks it took.
+    objects = render_kustomize(plan.settings.manifests, images={plan.settings.image: reference})
+    pinned = pin_image(objects, plan.settings.image, plan.settings.repository, reference)
     inject_secrets(objects, plan.secrets)
     plan.objects = objects
-    return f"{len(objects)} objects from {plan.settings.manifests}, {pinned} containers pinned to {plan.image_ref}"
+    return f"{len(objects)} objects from {plan.settings.manifests}, {pinned} containers pinned to {reference}"
 
 
 def repository_of(image: str) -> str:

@@ -19,4 +19,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     fi
     su postgres -s /bin/sh -c "pg_ctl -D '$PGDATA' -w stop >/dev/null"
 fi
-exec su postgres -s /bin/sh -c "exec postgres -D '$PGDATA' -c listen_addresses='*' -p $PGPORT"
+# Like the official image: "postgres ARGS..." as the command passes ARGS to the server.
+[ "${1:-}" = postgres ] && shift
+[ $# -gt 0 ] || set -- -c "listen_addresses=*" -p "$PGPORT"
+exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$PGDATA" "$@"
