@@ -14,7 +14,7 @@ from infractl.cli import app
 
 pytestmark = needs_docker
 
-DONE = lambda gen: {"observedGeneration": gen, "replicas": 2, "updatedReplicas": 2,  # noqa: E731
+DONE = lambda gen: {"observedGeneration": gen, "replicas": 2, "updatedReplicas": 2,
                     "readyReplicas": 2, "availableReplicas": 2}
 
 

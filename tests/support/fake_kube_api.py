@@ -15,6 +15,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import parse_qs, urlparse
 
 import yaml
@@ -44,7 +45,7 @@ class FakeKubeAPI:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FakeKubeAPI:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -125,7 +126,7 @@ def _handler(api: FakeKubeAPI):
                 return gv, None, None, None, None
             return gv, rest[0], namespace, rest[1] if len(rest) > 1 else None, rest[2] if len(rest) > 2 else None
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             query = parse_qs(urlparse(self.path).query)
             api.requests.append({"method": "GET", "path": self.path})
             path = urlparse(self.path).path.rstrip("/")
@@ -174,7 +175,7 @@ def _handler(api: FakeKubeAPI):
             kind = next(k for p, k, _ in RESOURCES[gv] if p == plural)
             return self._send(200, {"kind": f"{kind}List", "apiVersion": gv, "metadata": {}, "items": items})
 
-        def do_PATCH(self) -> None:  # noqa: N802
+        def do_PATCH(self) -> None:
             query = parse_qs(urlparse(self.path).query)
             length = int(self.headers.get("Content-Length") or 0)
             body = yaml.safe_load(self.rfile.read(length))
