@@ -5,10 +5,12 @@
 # takes well under a second). Needs a running engine (scripts/start-docker.sh) and debootstrap.
 #   BASE      infractl-test/debian:bookworm       python3, venv, pip, ca-certificates (about 1-2 min)
 #   POSTGRES  infractl-test/postgres:15           Debian's postgresql-15 (about 30-60 s)
+#   BUSYBOX   infractl-test/busybox:1             a 2 MB image of busybox-static, for fast build/push tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${INFRACTL_TEST_BASE_IMAGE:-infractl-test/debian:bookworm}
 postgres=${INFRACTL_TEST_POSTGRES_IMAGE:-infractl-test/postgres:15}
+busybox=infractl-test/busybox:1
 
 have() { docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -38,4 +40,14 @@ if ! have "$postgres"; then
     echo "building $postgres FROM $base (once) ..." >&2
     DOCKER_BUILDKIT=0 docker build --quiet --network host --build-arg "BASE_IMAGE=$base" \
         -t "$postgres" tests/support/images/postgres >/dev/null
+fi
+
+if ! have "$busybox"; then
+    [ -x /bin/busybox ] || { echo "error: busybox-static is not installed" >&2; exit 2; }
+    root=$(mktemp -d)
+    mkdir -p "$root/bin" "$root/tmp"
+    cp /bin/busybox "$root/bin/busybox"
+    for tool in sh cat echo ls sleep true false; do ln -s busybox "$root/bin/$tool"; done
+    tar -C "$root" -c . | docker import --change 'CMD ["/bin/sh"]' - "$busybox" >/dev/null
+    rm -rf "$root"
 fi

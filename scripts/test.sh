@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v patch >/dev/null 2>&1 || missing+=(patch)  # a test applies --diff output with patch(1)
+# deploy: a real registry to push to, and what scripts/test-images.sh builds the test images from
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+[ -x /bin/busybox ] || missing+=(busybox-static)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "error: the tests need these Debian packages: ${missing[*]} (run as root, or install them)" >&2
@@ -18,6 +22,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/setup-venv.sh test
+
+# deploy: a Docker engine, the test images (built once, cached by the engine) and Compose v2 (.cache/bin)
+scripts/start-docker.sh
+scripts/test-images.sh
+scripts/install-compose.sh
+export PATH="$PWD/.cache/bin:$PATH"
 
 set +e
 .venv/bin/python -m pytest "$@"

@@ -56,7 +56,7 @@ def local_image():
     subprocess.run(["docker", "rmi", reference], capture_output=True, check=False)
 
 
-def drive_rollout(api: FakeKubeAPI, status_for, delay: float = 0.5, timeout: float = 15.0) -> threading.Thread:
+def drive_rollout(api: FakeKubeAPI, status_for, delay: float = 0.5, timeout: float = 600.0) -> threading.Thread:
     """After the Deployment is applied, wait ``delay`` and set ``status_for(generation)`` as its status."""
     def run() -> None:
         deadline = time.monotonic() + timeout

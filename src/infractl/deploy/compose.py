@@ -34,28 +34,34 @@ def find_compose() -> list[str]:
     raise InfractlError(NOT_FOUND)
 
 
-def project_name(plan: Plan) -> str:
-    if plan.settings.project:
-        return plan.settings.project
-    base = plan.settings.compose_file.resolve().parent.name.lower()
-    return re.sub(r"[^a-z0-9_-]", "", base) or "infractl"
-
-
 class ComposeTarget:
     def __init__(self) -> None:
         self.argv: list[str] = []
+        self.image_env: dict[str, str] = {}  # image_variable -> the built image's ID
+        self.project = ""
 
     def preflight(self, plan: Plan) -> list[str]:
         self.argv = find_compose()
         if not plan.settings.compose_file.is_file():
             raise InfractlError(f"compose file not found: {plan.settings.compose_file}")
-        return [f"compose {' '.join(self.argv)} ({project_name(plan)})"]
+        self.project = plan.settings.project or self.project_from_file(plan)
+        return [f"{' '.join(self.argv)} (project {self.project})"]
+
+    def project_from_file(self, plan: Plan) -> str:
+        """The file's ``name:``, else compose's default (its directory's name), as compose itself says."""
+        command = [*self.argv, "-f", str(plan.settings.compose_file), "config", "--no-interpolate", "--format",
+                   "json"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              cwd=plan.settings.compose_file.parent)
+        if done.returncode != 0:
+            raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
+        return json.loads(done.stdout)["name"]
 
     def run(self, plan: Plan, *args: str, stdin: str | None = None, files: bool = True,
             timeout: float | None = None) -> subprocess.CompletedProcess:
         """Run compose with the secrets in its environment only (never on its command line or on disk)."""
-        env = {**os.environ, **plan.secrets}
-        command = [*self.argv, "-p", project_name(plan)]
+        env = {**os.environ, **self.image_env, **plan.secrets}
+        command = [*self.argv, "-p", self.project]
         if files:
             command += ["-f", str(plan.settings.compose_file)]
             if stdin is not None:
@@ -67,18 +73,26 @@ class ComposeTarget:
             raise StepFailed(f"compose {args[0]} did not finish within {timeout:g}s") from None
 
     def config(self, plan: Plan) -> dict[str, Any]:
-        done = self.run(plan, "config", "--format", "json", "--no-interpolate")
+        """The resolved compose model (held in memory: with the secrets interpolated, it is never shown)."""
+        done = self.run(plan, "config", "--format", "json")
         if done.returncode != 0:
             raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
         return json.loads(done.stdout)
 
     def pin_override(self, plan: Plan) -> str:
-        """A compose override (fed on stdin) that runs the built image, by ID, in every service using it."""
+        """A compose override (fed on stdin) that runs the built image, by ID, in every service using it.
+
+        A service uses it when its image is the configured repository (any tag), or when the compose
+        file takes it from ``image_variable`` (``image: ${RECEIVER_IMAGE:?}``), which is set to the ID.
+        """
+        if plan.settings.image_variable:
+            self.image_env = {plan.settings.image_variable: plan.image_ref}
         names = {plan.settings.image, plan.settings.repository}
         services = [name for name, svc in self.config(plan).get("services", {}).items()
-                    if repository_of(str(svc.get("image", ""))) in names]
+                    if svc.get("image") == plan.image_ref or repository_of(str(svc.get("image", ""))) in names]
         if not services:
-            raise InfractlError(f"no service in {plan.settings.compose_file} uses image {plan.settings.image}")
+            hint = " (or set image_variable)" if not plan.settings.image_variable else ""
+            raise InfractlError(f"no service in {plan.settings.compose_file} uses image {plan.settings.image}{hint}")
         plan.applied = services
         return json.dumps({"services": {name: {"image": plan.image_ref} for name in services}})
 
@@ -88,7 +102,7 @@ class ComposeTarget:
                         stdin=override, timeout=plan.timeout + 60)
         if done.returncode != 0:
             raise StepFailed(f"compose up failed: {_last_line(done.stderr)}", done.stderr.splitlines()[-15:])
-        return f"{project_name(plan)} up; {', '.join(plan.applied)} run {plan.image_ref[:19]}"
+        return f"{self.project} up; {', '.join(plan.applied)} run {plan.image_ref[:19]}"
 
     def services(self, plan: Plan) -> list[dict[str, Any]]:
         done = self.run(plan, "ps", "--all", "--format", "json", files=False)
@@ -136,7 +150,7 @@ class ComposeTarget:
         if left:
             raise StepFailed(f"still running after down: {', '.join(s['Name'] for s in left)}")
         kept = "volumes removed" if plan.options.volumes else "volumes kept (--volumes removes them)"
-        return f"{project_name(plan)} stopped and removed; {kept}"
+        return f"{self.project} stopped and removed; {kept}"
 
     def endpoint(self, plan: Plan, service: str, port: int) -> str:
         done = self.run(plan, "port", service, str(port), files=False)

@@ -12,7 +12,7 @@ from infractl.errors import InfractlError
 KINDS = ("kubernetes", "compose")
 COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push")
 KUBERNETES_KEYS = (*COMMON_KEYS, "context", "namespace", "manifests", "rollout_timeout", "kube_version")
-COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "project", "timeout")
+COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "project", "timeout", "image_variable")
 BUILD_KEYS = ("context", "dockerfile", "target", "args", "network")
 SMOKE_KEYS = ("name", "method", "url", "service", "port", "path", "body_file", "headers", "status",
               "header", "json_path", "json_value", "body_regex", "repeat", "hmac", "timeout")
@@ -79,6 +79,7 @@ class DeploySettings:
     kube_version: str = "1.33.0"
     compose_file: Path | None = None
     project: str | None = None
+    image_variable: str | None = None  # compose: the variable the compose file reads the image from
 
     @property
     def repository(self) -> str:
@@ -126,6 +127,7 @@ def load_settings(config: Config, env: str) -> DeploySettings:
     return DeploySettings(**common, compose_file=root / (_string(table, "compose_file", where)
                                                          or DEFAULT_COMPOSE_FILE),
                           project=_string(table, "project", where),
+                          image_variable=_string(table, "image_variable", where),
                           rollout_timeout=_seconds(table, "timeout", where, 300.0))
 
 
