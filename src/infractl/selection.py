@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from infractl.errors import InfractlError
 from infractl.findings import Finding
 
-_CODE = re.compile(r"^[A-Z]+[0-9]*$")
-_NOQA = re.compile(r"#\s*noqa(?P<sep>\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,?\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
+_CODE = re.compile(r"^[A-Z][A-Z0-9]*$")  # a rule id or a prefix of one; ids may hold digits inside (K8S103)
+_NOQA_CODE = r"[A-Za-z][A-Za-z0-9]*[0-9]"
+_NOQA = re.compile(rf"#\s*noqa(?P<sep>\s*:\s*(?P<codes>{_NOQA_CODE}(?:\s*,?\s*{_NOQA_CODE})*))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def noqa_codes(line: str) -> frozenset[str] | None:
         return None
     if not match.group("codes"):
         return frozenset()
-    return frozenset(code.upper() for code in re.findall(r"[A-Za-z]+[0-9]+", match.group("codes")))
+    return frozenset(code.upper() for code in re.findall(_NOQA_CODE, match.group("codes")))
 
 
 def suppressed_by_noqa(rule_id: str, line: str) -> bool:

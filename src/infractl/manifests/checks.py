@@ -147,10 +147,13 @@ def check_ingress(obj: dict) -> Iterator[Hit]:
         yield Hit(obj, ("spec",), "K8S114", f"{label(obj)}: no TLS", "add spec.tls with a certificate secret")
 
 
-def check_secret(obj: dict) -> Iterator[Hit]:
+def check_secret(obj: dict, secrets_filled: bool = False) -> Iterator[Hit]:
+    """Placeholder values. Keys listed in FILLED_AT_DEPLOY are exempt, unless ``secrets_filled`` says the
+    deploy has already injected the values (then an empty one is a value it failed to fill)."""
     if obj.get("kind") != "Secret":
         return
-    filled = {key.strip() for key in str(dig(obj, ("metadata", "annotations", FILLED_AT_DEPLOY)) or "").split(",")}
+    listed = str(dig(obj, ("metadata", "annotations", FILLED_AT_DEPLOY)) or "")
+    filled = set() if secrets_filled else {key.strip() for key in listed.split(",")}
     for field in ("stringData", "data"):
         values = obj.get(field)
         if not isinstance(values, dict):
@@ -200,11 +203,12 @@ def check_relations(objects: list[dict]) -> Iterator[Hit]:
                           "add a PodDisruptionBudget (minAvailable: 1 or maxUnavailable: 1) with the pod labels")
 
 
-PER_OBJECT = (check_containers, check_pod, check_cronjob, check_ingress, check_secret)
+PER_OBJECT = (check_containers, check_pod, check_cronjob, check_ingress)
 
 
-def hardening_hits(objects: list[dict]) -> Iterator[Hit]:
+def hardening_hits(objects: list[dict], secrets_filled: bool = False) -> Iterator[Hit]:
     for obj in objects:
         for check in PER_OBJECT:
             yield from check(obj)
+        yield from check_secret(obj, secrets_filled)
     yield from check_relations(objects)

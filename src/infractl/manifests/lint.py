@@ -28,11 +28,13 @@ def _finding(source: str, locate: Locator | None, obj: dict, keys: tuple, rule: 
 
 
 def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_KUBE_VERSION,
-                 locate: Locator | None = None) -> list[Finding]:
+                 locate: Locator | None = None, secrets_filled: bool = False) -> list[Finding]:
     """Schema validation (strict, offline) and the hardening rules over rendered objects.
 
     ``source`` is the path shown for findings whose object cannot be located (``locate`` maps an object
-    and a key path inside it to its source file and line).
+    and a key path inside it to its source file and line). ``secrets_filled=True`` (deploy, after it
+    injected the Secret values) also reports keys of the ``infractl.dev/filled-at-deploy`` annotation
+    that are still empty.
     """
     from infractl.manifests.checks import hardening_hits, label
     from infractl.manifests.schema import schema_errors
@@ -48,7 +50,7 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
         for keys, message in errors:
             findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}",
                                      f"check the field against the Kubernetes {kube_version} API"))
-    for hit in hardening_hits(objects):
+    for hit in hardening_hits(objects, secrets_filled):
         findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix))
     return findings
 
@@ -138,9 +140,9 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
 
 
 def _warm_schemas(kube_version: str) -> None:
-    from infractl.manifests.schema import _registry, schema_dir
+    from infractl.manifests.schema import definitions, schema_dir
 
-    _registry(schema_dir(kube_version))
+    definitions(schema_dir(kube_version))
 
 
 def fails_deploy(findings: list[Finding]) -> bool:

@@ -63,10 +63,10 @@ def finish_render(process: subprocess.Popen, directory: Path) -> str:
 
 
 def parse_rendered(text: str) -> list[dict]:
-    import yaml
+    """kustomize's output as objects (timestamps stay strings, as the API reads them)."""
+    from infractl.manifests.fastyaml import load_documents
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return [doc for doc in yaml.load_all(text, Loader=loader) if isinstance(doc, dict)]
+    return [doc for doc in load_documents(text) if isinstance(doc, dict)]
 
 
 def render_text(directory: Path, images: dict[str, str] | None = None) -> str:

@@ -18,18 +18,38 @@ from infractl.manifests.render import find_kustomization
 
 @dataclass
 class SourceMap:
+    """Files are parsed lazily: only when a finding needs a line, and first those that contain the name."""
+
     objects: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)  # (kind, name) -> (path, node)
     kustomizations: list[tuple[str, object]] = field(default_factory=list)  # (path, root node)
+    pending: dict[Path, str] = field(default_factory=dict)  # resource files not parsed yet -> shown path
 
     def locate(self, obj: dict, keys: tuple = ()) -> tuple[str | None, int | None]:
         """(source path, 1-based line) of ``obj`` (and of ``keys`` inside it) where known."""
         kind = obj.get("kind") or ""
         name = (obj.get("metadata") or {}).get("name") or ""
-        found = self.objects.get((kind, name)) or self._by_affix(kind, name)
+        found = self.objects.get((kind, name))
+        if found is None and self.pending:
+            self._index(lambda text: name in text)
+            found = self.objects.get((kind, name))
+        if found is None:
+            self._index(lambda text: True)
+            found = self.objects.get((kind, name)) or self._by_affix(kind, name)
         if found is None:
             return None, None
         path, node = found
         return path, deepest_line(node, keys)
+
+    def _index(self, wanted) -> None:
+        for path, shown in list(self.pending.items()):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                del self.pending[path]
+                continue
+            if wanted(text):
+                del self.pending[path]
+                _index_text(text, shown, self)
 
     def _by_affix(self, kind: str, name: str):
         """namePrefix/nameSuffix and generator hashes change names: take the longest source name inside."""
@@ -41,23 +61,27 @@ class SourceMap:
         return best[1] if best else None
 
 
-def _loader():
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _yaml_error() -> type[Exception]:
     import yaml
 
     return yaml.YAMLError
 
 
-def compose_documents(path: Path) -> list:
+def safe_loader():
     import yaml
 
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose_documents(path: Path) -> list:
     with open(path, encoding="utf-8") as handle:
-        return [node for node in yaml.compose_all(handle, Loader=_loader()) if node is not None]
+        return compose_text(handle.read())
+
+
+def compose_text(text: str) -> list:
+    import yaml
+
+    return [node for node in yaml.compose_all(text, Loader=safe_loader()) if node is not None]
 
 
 def mapping_get(node, key: str):
@@ -109,9 +133,10 @@ def build_source_map(directory: Path, display_root: Path | None = None) -> Sourc
 
 
 def display_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` when it lies inside it, else as given."""
     if root is not None:
         try:
-            return os.path.relpath(path, root)
+            return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)))
         except ValueError:
             pass
     return str(path)
@@ -150,15 +175,14 @@ def _walk(directory: Path, source_map: SourceMap, seen: set[Path], root: Path | 
             if target.is_dir():
                 _walk(target, source_map, seen, root)
             elif target.is_file():
-                _index_file(target, source_map, root)
+                source_map.pending.setdefault(target, display_path(target, root))
 
 
-def _index_file(path: Path, source_map: SourceMap, root: Path | None) -> None:
+def _index_text(text: str, shown: str, source_map: SourceMap) -> None:
     try:
-        documents = compose_documents(path)
-    except (OSError, UnicodeDecodeError, _yaml_error()):  # not a manifest we can read: kustomize reports it
+        documents = compose_text(text)
+    except _yaml_error():  # not a manifest we can read: kustomize reports it
         return
-    shown = display_path(path, root)
     for node in documents:
         kind = scalar(mapping_get(node, "kind"))
         name = scalar(mapping_get(mapping_get(node, "metadata"), "name"))
