@@ -31,6 +31,7 @@ if ! have "$base"; then
     cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null || true
     for conf in /etc/apt/apt.conf.d/99*; do [ -f "$conf" ] && cp "$conf" "$root/etc/apt/apt.conf.d/"; done
     rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    chmod 0755 "$root"  # mktemp made it 0700: as the image's /, it must let every user through
     tar -C "$root" -c . | docker import - "$base" >/dev/null
     rm -rf "$root"
     trap - EXIT
@@ -45,7 +46,9 @@ fi
 if ! have "$busybox"; then
     [ -x /bin/busybox ] || { echo "error: busybox-static is not installed" >&2; exit 2; }
     root=$(mktemp -d)
+    chmod 0755 "$root"
     mkdir -p "$root/bin" "$root/tmp"
+    chmod 1777 "$root/tmp"
     cp /bin/busybox "$root/bin/busybox"
     for tool in sh cat echo ls sleep true false; do ln -s busybox "$root/bin/$tool"; done
     tar -C "$root" -c . | docker import --change 'CMD ["/bin/sh"]' - "$busybox" >/dev/null

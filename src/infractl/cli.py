@@ -332,8 +332,7 @@ def deploy(
     env: Annotated[str, typer.Argument(metavar="ENV", help="An environment of [tool.infractl.deploy].")],
     dry_run: Annotated[
         DryRun | None,
-        typer.Option("--dry-run", flag_value="client", is_flag=False,
-                     help="client: stop after check (no cluster needed); server: the API's dry run. "
+        typer.Option("--dry-run", help="client: stop after check (no cluster needed); server: the API's dry run. "
                      "Plain --dry-run means client."),
     ] = None,
     skip_build: Annotated[bool, typer.Option("--skip-build", help="Use the existing image (with --tag).")] = False,
@@ -380,7 +379,18 @@ def deploy(
 
 
 def main() -> None:
-    app(prog_name="infractl")
+    app(args=optional_dry_run_value(sys.argv[1:]), prog_name="infractl")
+
+
+def optional_dry_run_value(args: list[str]) -> list[str]:
+    """``deploy --dry-run`` alone means ``--dry-run=client`` (typer has no options with optional values)."""
+    if "deploy" not in args:
+        return args
+    out = list(args)
+    for index, arg in enumerate(out):
+        if arg == "--dry-run" and (index + 1 == len(out) or out[index + 1] not in ("client", "server")):
+            out[index] = "--dry-run=client"
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

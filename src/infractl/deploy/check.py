@@ -10,7 +10,7 @@ def check_manifests(plan: Plan) -> str:
     from infractl.manifests.lint import lint_objects
 
     plan.findings = list(lint_objects(plan.objects, str(plan.settings.manifests),
-                                      kube_version=plan.settings.kube_version))
+                                      kube_version=plan.settings.kube_version, secrets_filled=True))
     return _judge(plan)
 
 

@@ -101,7 +101,9 @@ class ComposeTarget:
         done = self.run(plan, "up", "--detach", "--no-build", "--pull", "never", "--remove-orphans",
                         stdin=override, timeout=plan.timeout + 60)
         if done.returncode != 0:
-            raise StepFailed(f"compose up failed: {_last_line(done.stderr)}", done.stderr.splitlines()[-15:])
+            # A dependency that never became healthy fails `up` itself: show it like a failed wait.
+            stuck = [s for s in self.services(plan) if not _settled(s)]
+            raise StepFailed(f"compose up failed: {_last_line(done.stderr)}", self.diagnose(plan, stuck))
         return f"{self.project} up; {', '.join(plan.applied)} run {plan.image_ref[:19]}"
 
     def services(self, plan: Plan) -> list[dict[str, Any]]:
