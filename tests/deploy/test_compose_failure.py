@@ -62,8 +62,8 @@ def test_unhealthy_service_fails_with_its_logs(tmp_path):
     finally:
         result = invoke(config, "--down")
     assert result.exit_code == 0, result.output
-    listed = subprocess.run(["docker", "ps", "-aq", "--filter", "label=com.docker.compose.project="
-                             "infractl-test-unhealthy"], capture_output=True, text=True, check=True)
+    label = "label=com.docker.compose.project=infractl-test-unhealthy"
+    listed = subprocess.run(["docker", "ps", "-aq", "--filter", label], capture_output=True, text=True, check=True)
     assert listed.stdout.strip() == ""
 
 
