@@ -36,6 +36,8 @@ def test_kubernetes_table_is_read(tmp_path):
     ('kind = "compose"\nimage = "x"\nbuild = { context = ".", dockerfle = "D" }\n', "unknown key 'dockerfle'"),
     ('kind = "compose"\nimage = "x"\n[[tool.infractl.deploy.staging.smoke]]\nname = "a"\n',
      "give either url or service + port"),
+    (kube_table() + '[[tool.infractl.deploy.staging.smoke]]\nservice = "web"\nport = 80\n',
+     "smoke checks of kind = \"kubernetes\" need url"),
 ])
 def test_bad_tables_are_errors(tmp_path, table, message):
     with pytest.raises(InfractlError, match=re.escape(message)) as caught:

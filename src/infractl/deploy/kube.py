@@ -180,7 +180,8 @@ class KubernetesTarget:
         raise InfractlError("--down is for kind = \"compose\"; remove Kubernetes objects with kubectl delete -k")
 
     def endpoint(self, plan: Plan, service: str, port: int) -> str:
-        return f"{service}.{plan.settings.namespace}.svc:{port}"
+        # Never reached: settings require url for Kubernetes smoke checks (Service DNS is in-cluster only).
+        raise InfractlError("Kubernetes smoke checks need url")
 
 
 def pod_ready(pod: dict[str, Any]) -> bool:

@@ -115,6 +115,10 @@ def load_settings(config: Config, env: str) -> DeploySettings:
         "push": _bool(table, "push", where, default=kind == "kubernetes"),
     }
     if kind == "kubernetes":
+        if any(check.service for check in common["smoke"]):
+            # A Service name resolves only inside the cluster; infractl runs outside it.
+            raise InfractlError(f"{where}: smoke checks of kind = \"kubernetes\" need url (the Ingress or a "
+                                "reachable address), not service + port")
         for key in ("context", "namespace", "manifests"):
             _string(table, key, where, required=True)
         if not common["registry"]:
