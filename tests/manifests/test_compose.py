@@ -119,3 +119,21 @@ def test_noqa_in_the_compose_file(compose):
     from infractl.selection import RuleSelection, keep_wanted
 
     assert lint_compose(compose) and keep_wanted(lint_compose(compose), RuleSelection()) == []
+
+
+def test_a_directory_with_only_a_compose_file_through_the_cli(compose, monkeypatch):
+    from typer.testing import CliRunner
+
+    from infractl import cli
+
+    monkeypatch.chdir(compose.parent)
+    runner = CliRunner()
+    result = runner.invoke(cli.app, ["manifests", "lint", "."])
+    assert result.exit_code == 0, result.output
+    assert "0 objects, 1 compose file checked" in result.output
+    edit(compose, "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set by infractl deploy}", "POSTGRES_PASSWORD: hunter2")
+    result = runner.invoke(cli.app, ["manifests", "lint", ".", "--json"])
+    assert result.exit_code == 1 and "hunter2" not in result.output
+    compose.unlink()
+    result = runner.invoke(cli.app, ["manifests", "lint", "."])
+    assert result.exit_code == 2 and "no kustomization.yaml and no compose file" in result.output

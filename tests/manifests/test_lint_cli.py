@@ -40,7 +40,7 @@ def replace(path: Path, old: str, new: str) -> None:
 def test_the_bundled_staging_stack_is_clean(kustomize):
     result = lint("manifests/staging")
     assert result.exit_code == 0, result.output
-    assert "8 objects, 1 compose files" in result.output and "0 errors, 0 warnings, 0 info" in result.output
+    assert "8 objects, 1 compose file checked" in result.output and "0 errors, 0 warnings, 0 info" in result.output
     result = lint("manifests/staging", "--json")
     report = json.loads(result.output)
     assert report["findings"] == [] and report["summary"]["objects"] == 8
@@ -153,3 +153,33 @@ def test_a_broken_kustomization_is_one_line_exit_2(staging):
     result = lint(str(staging))
     assert result.exit_code == 2
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
+
+
+def test_lint_rendered_traces_deploys_objects_to_the_source_lines_without_showing_secret_values(staging):
+    from infractl.manifests.lint import lint_rendered
+
+    objects = render_kustomize(staging, {"webhook-receiver": "127.0.0.1:5000/webhook-receiver@sha256:" + "0" * 64})
+    secret = next(o for o in objects if o["kind"] == "Secret")
+    secret["stringData"] = {"DATABASE_URL": "postgresql://app:pw-from-env@db/app", "WEBHOOK_SECRET": 12345}
+    deployment = next(o for o in objects if o["kind"] == "Deployment")
+    del deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]
+    findings = lint_rendered(staging, objects, secrets_filled=True, display_root=staging)
+    assert [(f.rule, f.path, f.line) for f in findings] == [
+        ("K8S001", "secret.yaml", line_of(staging / "secret.yaml", "WEBHOOK_SECRET:")),
+        ("K8S102", "deployment.yaml", line_of(staging / "deployment.yaml", "- name: receiver")),
+    ]
+    assert "12345" not in repr(findings) and "pw-from-env" not in repr(findings)
+
+
+def test_generated_and_prefixed_objects_point_at_their_source(tmp_path, kustomize):
+    (tmp_path / "kustomization.yaml").write_text(
+        "namePrefix: staging-\nresources: [service.yaml]\nsecretGenerator:\n- name: api\n"
+        "  literals: [TOKEN=changeme]\n")
+    (tmp_path / "service.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: {app: api}\n"
+        "  ports: [{port: 80}]\n")
+    findings = lint_directory(tmp_path, display_root=tmp_path)
+    assert sorted((f.rule, f.path, f.line) for f in findings) == [
+        ("K8S113", "service.yaml", 6),  # staging-api selects nothing
+        ("K8S115", "kustomization.yaml", 4),  # the generated staging-api-<hash> Secret: its generator entry
+    ]

@@ -38,3 +38,20 @@ def test_rule_ids_are_unique_and_documented():
     assert len(ids) == len(set(ids))
     for rule in RULES:
         assert rule.bad and rule.good and rule.fix, rule.id
+
+
+def test_crd_schemas_are_made_strict_like_the_api_server():
+    from infractl.manifests.crds import strict_schema
+
+    schema = strict_schema({"type": "object", "properties": {
+        "spec": {"type": "object", "properties": {
+            "port": {"x-kubernetes-int-or-string": True},
+            "note": {"type": "string", "nullable": True},
+            "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "properties": {"a": {}}},
+        }}}})
+    spec = schema["properties"]["spec"]
+    assert spec["additionalProperties"] is False and schema["additionalProperties"] is False
+    assert spec["properties"]["port"]["type"] == ["integer", "string"]
+    assert spec["properties"]["note"]["type"] == ["string", "null"]
+    assert "additionalProperties" not in spec["properties"]["extra"]
+    assert set(schema["properties"]) == {"apiVersion", "kind", "metadata", "spec"}

@@ -62,10 +62,14 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
         findings=findings,
         summary={"objects": stats.get("objects", 0), "compose_files": stats.get("compose_files", 0),
                  "findings": len(findings)},
-        headline=(f"{shown}: {stats.get('objects', 0)} objects, {stats.get('compose_files', 0)} compose files "
-                  f"checked against Kubernetes {version}"),
+        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}, "
+                 f"{_count(stats.get('compose_files', 0), 'compose file')} checked against Kubernetes {version}",
         extra={"kube_version": version, "directories": [str(d) for d in directories]},
         group_by_path=True,
     )
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.manifests.ruledocs import RULES
 
 SEVERITY = {rule.id: rule.severity for rule in RULES}
@@ -37,22 +37,43 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
     that are still empty.
     """
     from infractl.manifests.checks import hardening_hits, label
-    from infractl.manifests.schema import schema_errors
+    from infractl.manifests.crds import CrdValidators
+    from infractl.manifests.schema import MAX_ERRORS_PER_OBJECT, schema_errors
 
     findings: list[Finding] = []
+    crds = CrdValidators(objects)
+    api_fix = f"check the field against the Kubernetes {kube_version} API"
     for obj in objects:
-        errors = schema_errors(obj, kube_version)
+        errors, fix = schema_errors(obj, kube_version), api_fix
+        if errors is None:
+            errors, fix = crds.errors(obj, MAX_ERRORS_PER_OBJECT), "check the field against its CustomResourceDefinition"
         if errors is None:
             findings.append(_finding(source, locate, obj, (), "K8S002",
-                                     f"{label(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')}; "
-                                     "not validated"))
+                                     f"{label(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')} and "
+                                     "no CustomResourceDefinition for it in these manifests; not validated"))
             continue
         for keys, message in errors:
-            findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}",
-                                     f"check the field against the Kubernetes {kube_version} API"))
+            if obj.get("kind") == "Secret" and keys[:1] in (("data",), ("stringData",)):
+                # the schema message quotes the value, and a deploy has filled real ones in by now
+                message = f"{'.'.join(map(str, keys))}: not a valid Secret value (not shown)"
+            findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}", fix))
     for hit in hardening_hits(objects, secrets_filled):
         findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix))
     return findings
+
+
+def lint_rendered(directory: Path, objects: list[dict], kube_version: str = DEFAULT_KUBE_VERSION,
+                  secrets_filled: bool = False, display_root: Path | None = None) -> list[Finding]:
+    """``lint_objects`` for objects rendered from ``directory`` elsewhere (deploy pins the image and fills
+    the Secret first), with findings traced to the directory's source files and lines, plus the
+    kustomization files' own rules."""
+    from infractl.manifests.sourcemap import build_source_map, display_path
+
+    root = display_root or Path.cwd()
+    source_map = build_source_map(Path(directory), root)
+    return (lint_objects(objects, display_path(Path(directory), root), kube_version, source_map.locate,
+                         secrets_filled)
+            + lint_kustomizations(source_map.kustomizations))
 
 
 def lint_kustomizations(kustomizations: list[tuple[str, object]]) -> list[Finding]:
@@ -117,8 +138,14 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     if find_kustomization(path) is not None:
         # kustomize runs in its own process while this one reads the sources and loads the schemas.
         process = start_render(path) if not images else None
-        source_map = build_source_map(path, root)
-        _warm_schemas(kube_version)
+        try:
+            source_map = build_source_map(path, root)
+            _warm_schemas(kube_version)
+        except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
+            if process is not None:
+                process.kill()
+                process.wait()
+            raise
         text = finish_render(process, path) if process else render_text(path, images)
         objects = parse_rendered(text)
         source = display_path(path, root)
@@ -144,6 +171,3 @@ def _warm_schemas(kube_version: str) -> None:
 
     definitions(schema_dir(kube_version))
 
-
-def fails_deploy(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)

@@ -140,8 +140,11 @@ RULES = (
           "deploy fails half-way.", "fix the field named in the message; --kube-version picks the schema",
           _pod().replace("containers:", "containerz:"), _pod(),
           "kubeconform / kubernetes-validate do this alone; infractl runs kubernetes-validate's schemas"),
-    _rule("K8S002", "no-schema", I, "no schema is bundled for this kind (a custom resource): not validated",
-          "A custom resource is validated only by its CRD on the server.", "nothing to do; it is informational",
+    _rule("K8S002", "no-schema", I,
+          "a custom resource whose CustomResourceDefinition is not in the manifests: not validated",
+          "A custom resource is validated against its CRD's openAPIV3Schema when the CRD is rendered with it "
+          "(unknown fields are errors, as with kubectl's --validate=strict); otherwise only the server can.",
+          "nothing to do; it is informational (render the CRD with it to have it checked)",
           "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec: {}\n", _pod()),
     _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
           "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
