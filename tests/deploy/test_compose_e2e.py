@@ -92,6 +92,8 @@ def test_staging_compose_deploy_smoke_retention_down(tmp_path):
         # 1 signed webhook + 101 unsigned ones: the first 100 requests of the minute pass, the rest get 429.
         limited = smoke["rate limit: request 102 within a minute is refused"]
         assert limited["statuses"] == {"400": 99, "429": 2}
+        retention = next(check for name, check in smoke.items() if name.startswith("retention deletes exactly"))
+        assert retention["exit_code"] == 0 and retention["service"] == "receiver"
         containers = {name.split("-")[-2] for name in running(PROJECT)}
         assert containers == {"db", "receiver"}
         image = subprocess.run(["docker", "inspect", "-f", "{{.Image}}", f"{PROJECT}-receiver-1"],

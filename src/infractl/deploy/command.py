@@ -63,7 +63,9 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
         steps.skip("wait", "server dry run: nothing rolled out")
         return
     steps.run("wait", target.wait)
-    steps.run("smoke", lambda p: smoke.run_smoke(p, lambda service, port: target.endpoint(p, service, port)))
+    steps.run("smoke", lambda p: smoke.run_smoke(
+        p, lambda service, port: target.endpoint(p, service, port),
+        lambda service, argv, timeout: target.execute(p, service, argv, timeout)))
 
 
 def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) -> None:

@@ -162,6 +162,11 @@ class ComposeTarget:
             return f"{'127.0.0.1' if host in ('0.0.0.0', '::', '[::]', '') else host}:{mapped}"
         return f"127.0.0.1:{port}"  # network_mode: host, or the port is not published
 
+    def execute(self, plan: Plan, service: str, argv: list[str], timeout: float) -> tuple[int, str]:
+        """Run ``argv`` in the running container of ``service`` (smoke checks of the exec kind)."""
+        done = self.run(plan, "exec", "-T", service, *argv, files=False, timeout=timeout)
+        return done.returncode, done.stdout + (done.stderr if done.returncode else "")
+
     def close(self) -> None:
         pass
 

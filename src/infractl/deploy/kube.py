@@ -183,6 +183,9 @@ class KubernetesTarget:
         # Never reached: settings require url for Kubernetes smoke checks (Service DNS is in-cluster only).
         raise InfractlError("Kubernetes smoke checks need url")
 
+    def execute(self, plan: Plan, service: str, argv: list[str], timeout: float) -> tuple[int, str]:
+        raise InfractlError("exec smoke checks are for kind = \"compose\"")
+
 
 def pod_ready(pod: dict[str, Any]) -> bool:
     return any(c.get("type") == "Ready" and c.get("status") == "True"

@@ -15,7 +15,7 @@ KUBERNETES_KEYS = (*COMMON_KEYS, "context", "namespace", "manifests", "rollout_t
 COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "project", "timeout", "image_variable")
 BUILD_KEYS = ("context", "dockerfile", "target", "args", "network")
 SMOKE_KEYS = ("name", "method", "url", "service", "port", "path", "body_file", "headers", "status",
-              "header", "json_path", "json_value", "body_regex", "repeat", "hmac", "timeout")
+              "header", "json_path", "json_value", "body_regex", "repeat", "hmac", "timeout", "exec")
 HMAC_KEYS = ("secret", "header", "format")
 DEFAULT_COMPOSE_FILE = "docker-compose.staging.yml"
 
@@ -59,6 +59,7 @@ class SmokeCheck:
     repeat: int = 1  # send it this many times; the expectations apply to the last response
     hmac: dict[str, str] | None = None  # sign the body: secret (a secrets key), header, format
     timeout: float = 10.0
+    exec: tuple[str, ...] = ()  # compose: run this in the service's container; exit 0 + expectations on stdout
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def load_settings(config: Config, env: str) -> DeploySettings:
         "push": _bool(table, "push", where, default=kind == "kubernetes"),
     }
     if kind == "kubernetes":
-        if any(check.service for check in common["smoke"]):
+        if any(check.service or check.exec for check in common["smoke"]):
             # A Service name resolves only inside the cluster; infractl runs outside it.
             raise InfractlError(f"{where}: smoke checks of kind = \"kubernetes\" need url (the Ingress or a "
                                 "reachable address), not service + port")
@@ -221,9 +222,14 @@ def _smoke(entry: Any, root: Path, where: str) -> SmokeCheck:
     if not isinstance(entry, dict):
         raise InfractlError(f"{where} must be a table")
     reject_unknown_keys(entry, SMOKE_KEYS, where)
+    command = entry.get("exec", [])
+    if not isinstance(command, list) or not all(isinstance(part, str) for part in command):
+        raise InfractlError(f"{where}: exec must be a list of strings")
+    if command and not entry.get("service"):
+        raise InfractlError(f"{where}: exec needs service (the container to run it in)")
     if bool(entry.get("url")) == bool(entry.get("service")):
         raise InfractlError(f"{where}: give either url or service + port")
-    if entry.get("service") and not isinstance(entry.get("port"), int):
+    if entry.get("service") and not command and not isinstance(entry.get("port"), int):
         raise InfractlError(f"{where}: service needs port (an integer)")
     hmac = entry.get("hmac")
     if hmac is not None:
@@ -236,12 +242,12 @@ def _smoke(entry: Any, root: Path, where: str) -> SmokeCheck:
         raise InfractlError(f"{where}: status must be an integer and repeat an integer from 1 to 10000")
     body_file = entry.get("body_file")
     return SmokeCheck(
-        name=str(entry.get("name") or entry.get("url") or f"{entry['service']}:{entry['port']}"),
+        name=str(entry.get("name") or entry.get("url") or f"{entry['service']}:{entry.get('port') or command[0]}"),
         method=str(entry.get("method", "GET")).upper(), url=entry.get("url"), service=entry.get("service"),
         port=entry.get("port"), path=str(entry.get("path", "/")),
         body_file=root / body_file if body_file else None,
         headers={str(k): str(v) for k, v in dict(entry.get("headers", {})).items()},
         status=status, header=entry.get("header"), json_path=entry.get("json_path"),
         json_value=entry.get("json_value"), body_regex=entry.get("body_regex"), repeat=repeat,
-        hmac=dict(hmac) if hmac else None, timeout=float(entry.get("timeout", 10.0)),
+        hmac=dict(hmac) if hmac else None, timeout=float(entry.get("timeout", 10.0)), exec=tuple(command),
     )

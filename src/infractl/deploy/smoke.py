@@ -18,13 +18,17 @@ from infractl.errors import InfractlError
 DEFAULT_SIGNATURE_FORMAT = "t={timestamp},v1={signature}"
 
 
-def run_smoke(plan: Plan, endpoint) -> str:
-    """Run every check in order; ``endpoint(service, port)`` gives ``host:port`` for service checks."""
+def run_smoke(plan: Plan, endpoint, execute=None) -> str:
+    """Run every check in order; ``endpoint(service, port)`` gives ``host:port`` for service checks and
+    ``execute(service, argv, timeout)`` runs a command in a service's container (exit code, stdout)."""
     failures = []
     plan.smoke = []
     for check in plan.settings.smoke:
-        url = check.url or f"http://{endpoint(check.service, check.port)}{check.path}"
-        outcome = run_check(check, url, plan.secrets)
+        if check.exec:
+            outcome = run_exec_check(check, execute)
+        else:
+            url = check.url or f"http://{endpoint(check.service, check.port)}{check.path}"
+            outcome = run_check(check, url, plan.secrets)
         plan.smoke.append(outcome)
         if not outcome["ok"]:
             failures.append(f"{check.name}: {outcome['problem']}")
@@ -52,6 +56,16 @@ def run_check(check: SmokeCheck, url: str, secrets: dict[str, str]) -> dict[str,
     problem = judge(check, status, headers, data)
     if problem:
         outcome.update(ok=False, problem=problem)
+    return outcome
+
+
+def run_exec_check(check: SmokeCheck, execute) -> dict[str, Any]:
+    code, stdout = execute(check.service, list(check.exec), check.timeout)
+    outcome = {"name": check.name, "service": check.service, "exec": list(check.exec), "exit_code": code,
+               "ok": True, "problem": ""}
+    problem = f"exit code {code}" if code != 0 else judge(check, check.status, {}, stdout.encode())
+    if problem:
+        outcome.update(ok=False, problem=f"{problem}: {stdout.strip()[-300:]}" if code else problem)
     return outcome
 
 

@@ -23,6 +23,9 @@ class Target(Protocol):
     def endpoint(self, plan: Plan, service: str, port: int) -> str:
         """``host:port`` where a smoke check reaches ``service:port``."""
 
+    def execute(self, plan: Plan, service: str, argv: list[str], timeout: float) -> tuple[int, str]:
+        """Run a command in a running service (exit code, output)."""
+
     def close(self) -> None:
         """Release connections and temporary state."""
 
