@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v patch >/dev/null 2>&1 || missing+=(patch)  # a test applies --diff output with patch(1)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # fetches the SARIF schema (and other npm-shipped inputs)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # monitoring lint runs the real promtool
+# wiremock: the real WireMock JAR runs on the machine's Java (jlink/jdeps build the docker test image);
+# npm fetches the JAR once into .cache/wiremock/
+{ command -v java >/dev/null 2>&1 && command -v jlink >/dev/null 2>&1; } || missing+=(openjdk-17-jdk-headless)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 # deploy: a real registry to push to, and what scripts/test-images.sh builds the test images from
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)

@@ -64,9 +64,12 @@ def run_guarded(action: Callable[[], int]) -> None:
     """
     from infractl.masking import mask_text
 
+    debug = os.environ.get("INFRACTL_DEBUG") == "1"
     try:
         code = action()
     except InfractlError as exc:
+        if debug:
+            _masked_traceback()
         _error_line(mask_text(str(exc)))
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
@@ -74,12 +77,22 @@ def run_guarded(action: Callable[[], int]) -> None:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
-    except Exception as exc:
-        if os.environ.get("INFRACTL_DEBUG") == "1":
-            raise
+    except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
+        if debug:
+            _masked_traceback()
+            raise typer.Exit(EXIT_ERROR) from None
         _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code)
+
+
+def _masked_traceback() -> None:
+    """INFRACTL_DEBUG=1: the whole traceback, through the same masking as every other message."""
+    import traceback
+
+    from infractl.masking import mask_text
+
+    sys.stderr.write(mask_text(traceback.format_exc()))
 
 
 def _error_line(message: str) -> None:
@@ -146,6 +159,11 @@ def fix_datetime(
         typer.Option("--jobs", "-j", min=1, help="Most worker processes (default: CPUs; small runs stay "
                      "in-process, -j 1 always does)."),
     ] = None,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option("--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this, "
+                     "e.g. 2MB (the default); 0 = no limit."),
+    ] = None,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -161,7 +179,8 @@ def fix_datetime(
       infractl fix-datetime --check
 
     Honours .gitignore, skips virtualenvs and build/, reads [tool.infractl.fix_datetime] (exclude,
-    mode, target_version, jobs). A file that does not parse is reported (error) and left untouched.
+    mode, target_version, jobs, max_file_size, helper, naive_helper). A file that does not parse is
+    reported (error) and left untouched.
     Exit codes: 0 all rewrites written (or nothing to do); 1 --check with changes pending, a file
     left untouched, or hazards with --strict; 2 bad input, or no candidate file could be processed.
     """
@@ -182,6 +201,7 @@ def fix_datetime(
             select=select,
             ignore=ignore,
             config_path=config,
+            max_file_size=max_file_size,
         )
 
     run_guarded(action)
@@ -209,6 +229,29 @@ def verify_db(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --fix-migration: print the revision, write nothing.")
     ] = False,
+    replay: Annotated[
+        bool, typer.Option("--replay", help="Run the project's alembic upgrade head (its own env.py) into a "
+                           "scratch database and check that; --migrations names the directory of alembic.ini.")
+    ] = False,
+    scratch_url: Annotated[
+        str | None, typer.Option("--scratch-url", help="With --replay: create (and drop) a new "
+                                 "infractl_scratch_* database on this server instead of a local throwaway "
+                                 "cluster.", show_default=False)
+    ] = None,
+    alembic_config: Annotated[
+        Path | None, typer.Option("--alembic-config", help="With --replay: the alembic.ini to use.", dir_okay=False)
+    ] = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="With --replay: keep the scratch database and say how to reach it.")
+    ] = False,
+    roundtrip: Annotated[
+        bool, typer.Option("--roundtrip", help="With --replay: downgrade to base, upgrade again, report "
+                           "columns that differ (DB201).")
+    ] = False,
+    compare_static: Annotated[
+        bool, typer.Option("--compare-static", help="With --replay: report columns where the static reader "
+                           "disagrees with the replay (DB202).")
+    ] = False,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -222,12 +265,24 @@ def verify_db(
     Examples:
       infractl verify-db --url postgresql+psycopg://app@db/app
       infractl verify-db --migrations alembic/versions
+      infractl verify-db --migrations . --replay --roundtrip --compare-static
     """
 
     def action() -> int:
         from infractl.verify_db.command import run
 
+        replay_options = None
+        if replay:
+            from infractl.verify_db.replay import ReplayOptions
+
+            replay_options = ReplayOptions(migrations=migrations or Path("."), alembic_config=alembic_config,
+                                           scratch_url=scratch_url, keep=keep, roundtrip=roundtrip,
+                                           compare_static=compare_static)
+        elif scratch_url or alembic_config or keep or roundtrip or compare_static:
+            raise InfractlError("--scratch-url, --alembic-config, --keep, --roundtrip and --compare-static "
+                                "only apply with --replay")
         return run(
+            replay=replay_options,
             url=url,
             schemas=schema or [],
             migrations=migrations,
@@ -239,6 +294,103 @@ def verify_db(
             ignore=ignore,
             config_path=config,
         )
+
+    run_guarded(action)
+
+
+@app.command("lint-ci", short_help="Lint GitHub Actions workflows and test skips.")
+def lint_ci(
+    path: Annotated[Path, typer.Argument(help="Repository root, workflows directory or one workflow file.")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Find CI pitfalls that silently turn checks off, and run actionlint.
+
+    \b
+    Examples:
+      infractl lint-ci
+      infractl lint-ci .github/workflows/ci.yml --format github
+
+    Reads .github/workflows/*.yml (infractl's CI0xx rules plus actionlint's, folded in as AL0xx) and
+    reports unconditional skips in tests/. Exit codes: 0 clean, 1 error findings (warnings too with
+    --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.lint_ci.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+
+    run_guarded(action)
+
+
+@app.command("fix-skips", short_help="Gate skipped service tests on an env variable.")
+def fix_skips(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
+    env: Annotated[
+        str | None, typer.Option("--env", help="The variable that enables the tests (default: RUN_E2E_TESTS).")
+    ] = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Turn unconditional skips of tests that need a service into environment-gated skips.
+
+    \b
+    Examples:
+      infractl fix-skips --diff tests/
+      infractl fix-skips --env RUN_INTEGRATION tests/
+
+    @pytest.mark.skip(reason="needs PostgreSQL") becomes
+    @pytest.mark.skipif(not os.environ.get("RUN_E2E_TESTS"), reason=...); skips whose reason names no
+    service ("flaky") are reported and left alone.
+    """
+
+    def action() -> int:
+        from infractl.fix_skips.command import run
+
+        return run(paths or [Path(".")], check, diff, env, output_format(json_flag, fmt), strict, select, ignore,
+                   config)
+
+    run_guarded(action)
+
+
+@app.command("check", short_help="Run every static check in one report.")
+def check(
+    path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run every static check that applies to the repository: one report, one exit code.
+
+    \b
+    Examples:
+      infractl check
+      infractl check --format sarif > infractl.sarif
+      infractl check --format github --ignore DB005
+
+    Each area finds its inputs from configuration or the conventional paths and changes nothing:
+    CI workflows and test skips, Alembic migrations, Prometheus rules and Grafana dashboards.
+    Exit codes: 0 clean, 1 error findings (warnings too with --strict), 2 bad input.
+    """
+
+    def action() -> int:
+        from infractl.check.command import run
+
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
 
     run_guarded(action)
 
@@ -322,6 +474,173 @@ def rule(
     run_guarded(action)
 
 
+# --- infractl wiremock: validate | up | down | status | verify | ci-snippet ---------------------------------
+wiremock_app = typer.Typer(
+    name="wiremock",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Validate WireMock mappings, run WireMock (Docker or Java) and prove every stub is served.",
+    short_help="Validate, run and verify WireMock mappings.",
+)
+app.add_typer(wiremock_app)
+
+
+class WiremockRuntime(str, Enum):
+    auto = "auto"
+    docker = "docker"
+    java = "java"
+
+
+WiremockDirArg = Annotated[
+    Path | None,
+    typer.Argument(metavar="[DIR]", help="The directory holding mappings/ and __files/ (default: dir in "
+                   "[tool.infractl.wiremock], else ./wiremock).", show_default=False),
+]
+WiremockNameOpt = Annotated[
+    str | None, typer.Option("--name", help="Instance name (default: infractl-wiremock).", show_default=False)
+]
+WiremockTemplatingOpt = Annotated[
+    bool, typer.Option("--global-response-templating", help="Templating is on for every stub.")
+]
+
+
+@wiremock_app.command("validate", short_help="Check mappings without a server.")
+def wiremock_validate(
+    dir: WiremockDirArg = None,
+    global_templating: WiremockTemplatingOpt = False,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    strict: StrictOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Check a WireMock root (mappings/, __files/) for what stops or silently breaks WireMock.
+
+    \b
+    Examples:
+      infractl wiremock validate
+      infractl wiremock validate tests/wiremock --json
+
+    Exit codes: 0 clean, 1 error findings (warnings too with --strict), 2 no such directory.
+    """
+
+    def action() -> int:
+        from infractl.wiremock.command import run_validate
+
+        return run_validate(dir, output_format(json_flag, fmt), strict, config, select, ignore, global_templating)
+
+    run_guarded(action)
+
+
+@wiremock_app.command("up", short_help="Validate, start WireMock, prove every stub loaded.")
+def wiremock_up(
+    dir: WiremockDirArg = None,
+    runtime: Annotated[
+        WiremockRuntime | None,
+        typer.Option("--runtime", help="docker, java, or auto (docker when an engine answers, else java).",
+                     show_default=False),
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default 8080).",
+                                             show_default=False)] = None,
+    image: Annotated[str | None, typer.Option("--image", help="Docker image (default wiremock/wiremock:3.13.2).",
+                                              show_default=False)] = None,
+    jar: Annotated[Path | None, typer.Option("--jar", help="WireMock standalone JAR for --runtime java "
+                                             "(default: $WIREMOCK_JAR, then jar in the config).",
+                                             show_default=False, dir_okay=False)] = None,
+    name: WiremockNameOpt = None,
+    global_templating: WiremockTemplatingOpt = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="WireMock logs every request.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Start even when validation finds errors.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for WireMock to be ready.")] = 60.0,
+    config: ConfigOpt = None,
+) -> None:
+    """Validate, start WireMock, and check it serves exactly the validated stubs.
+
+    \b
+    Examples:
+      infractl wiremock up
+      infractl wiremock up tests/wiremock --runtime java --port 9090
+
+    Running again with the same instance is a no-op. Exit codes: 0 ready; 1 validation errors
+    (without --force), or WireMock did not serve every stub; 2 port in use, missing image or JAR,
+    no runtime, or WireMock died at start-up (nothing is left running).
+    """
+
+    def action() -> int:
+        from infractl.wiremock.lifecycle import run_up
+
+        return run_up(dir=dir, runtime=runtime.value if runtime else None, port=port, image=image, jar=jar,
+                      name=name, global_templating=global_templating, verbose=verbose, force=force,
+                      timeout=timeout, config_path=config)
+
+    run_guarded(action)
+
+
+@wiremock_app.command("down", short_help="Stop the instance (safe to repeat).")
+def wiremock_down(name: WiremockNameOpt = None, config: ConfigOpt = None) -> None:
+    """Stop WireMock (POST /__admin/shutdown, then a signal). Never deletes mappings.
+
+    Exit codes: 0 stopped or nothing was running.
+    """
+
+    def action() -> int:
+        from infractl.wiremock.lifecycle import run_down
+
+        return run_down(name, config)
+
+    run_guarded(action)
+
+
+@wiremock_app.command("status", short_help="What runs, where, how many stubs, uptime.")
+def wiremock_status(name: WiremockNameOpt = None, json_flag: JsonOpt = False, config: ConfigOpt = None) -> None:
+    """Show the running instance: runtime, process or container, URL, stubs served, uptime.
+
+    Exit codes: 0 running, 1 not running (or serving another number of stubs than it was
+    validated with).
+    """
+
+    def action() -> int:
+        from infractl.wiremock.lifecycle import run_status
+
+        return run_status(name, json_flag, config)
+
+    run_guarded(action)
+
+
+@wiremock_app.command("verify", short_help="Fail on unmatched requests (after tests).")
+def wiremock_verify(
+    name: WiremockNameOpt = None,
+    json_flag: JsonOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Report requests no stub matched, with the nearest stub, from the admin API.
+
+    Exit codes: 0 every request matched a stub, 1 unmatched requests, 2 nothing running.
+    """
+
+    def action() -> int:
+        from infractl.wiremock.verify import run_verify
+
+        return run_verify(name, output_format(json_flag, fmt), config)
+
+    run_guarded(action)
+
+
+@wiremock_app.command("ci-snippet", short_help="Print a GitHub Actions step that starts it.")
+def wiremock_ci_snippet(
+    dir: WiremockDirArg = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default 8080).", show_default=False)] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print GitHub Actions steps that start WireMock exactly like 'up', verify and stop it."""
+
+    def action() -> int:
+        from infractl.wiremock.command import ci_snippet
+
+        typer.echo(ci_snippet(dir, config, port), nl=False)
+        return 0
 class DryRun(str, Enum):
     client = "client"
     server = "server"

@@ -7,7 +7,7 @@ VCS and cache directories, and any ``--exclude`` glob (matched like a ``.gitigno
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 SKIP_DIRS = frozenset(
@@ -65,17 +65,28 @@ def _ignored(real: str, is_dir: bool, active: list) -> bool:
     return False
 
 
+def _target_excluded(link: str, is_excluded) -> bool:
+    """A link is followed to its target: an excluded target stays excluded, whatever the link's path."""
+    target = os.path.realpath(link)
+    return is_excluded(target, target, False)
+
+
 def iter_files(
     paths: Iterable[Path],
     suffixes: tuple[str, ...] = (".py",),
     exclude: Iterable[str] = (),
     root: Path | None = None,
+    on_skip: Callable[[Path, str, str], None] | None = None,
 ) -> Iterator[Path]:
     """Yield matching files under ``paths`` in a stable (sorted) order.
 
     ``exclude`` globs are matched against paths relative to ``root`` (the project root).
     A file named explicitly is yielded unless an ``exclude`` glob matches it.
+    ``on_skip(path, kind, reason)`` hears of what could have mattered but is not yielded, so a command
+    can say so: kind "excluded" (a file named explicitly that an exclude glob matches), "loop" (a
+    symlink loop), "broken" (a symlink to nothing), "unreadable" (a directory that cannot be listed).
     """
+    skip = on_skip or (lambda path, kind, reason: None)
     root_prefix = str((root or Path.cwd()).resolve()).rstrip(os.sep) + os.sep
     excluded = _spec(list(exclude)) if exclude else None
     ignores = _Ignores()
@@ -91,7 +102,9 @@ def iter_files(
         given = Path(given)
         if given.is_file():
             real = str(given.resolve())
-            if not is_excluded(real, given.as_posix(), False) and real not in seen:
+            if is_excluded(real, given.as_posix(), False):
+                skip(given, "excluded", "named on the command line, but an exclude glob matches it")
+            elif real not in seen:
                 seen.add(real)
                 yield given
             continue
@@ -105,17 +118,17 @@ def iter_files(
             for directory in reversed(absolute.parents):
                 if directory.is_relative_to(git_root):
                     active = ignores.with_own(str(directory), active)
-        yield from _walk(str(given), str(absolute), active, suffixes, ignores, is_excluded, seen)
+        yield from _walk(str(given), str(absolute), active, suffixes, ignores, is_excluded, seen, skip)
 
 
-def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen) -> Iterator[Path]:
+def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen, skip) -> Iterator[Path]:
     # Hot loop on big trees: one cheap pass over the directory entries with plain strings, then
     # the (few) .py files and directories are filtered; Path objects only for what is yielded.
     sep = os.sep
     stack = [(given, absolute, active, True)]
     while stack:
         shown, real, active, is_start = stack.pop()
-        dirs, files, markers = [], [], []
+        dirs, files, markers, odd = [], [], [], []
         try:
             with os.scandir(real) as entries:
                 for entry in entries:
@@ -125,9 +138,21 @@ def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen) -> Iter
                             dirs.append(name)
                     elif name in _MARKERS:
                         markers.append(name)
-                    elif name.endswith(suffixes) and entry.is_file():
-                        files.append(name)
-        except (PermissionError, FileNotFoundError, NotADirectoryError):
+                    elif name.endswith(suffixes):
+                        try:
+                            if entry.is_file():
+                                if entry.is_symlink() and _target_excluded(entry.path, is_excluded):
+                                    odd.append((name, "excluded", "a symlink to a file an exclude glob matches"))
+                                    continue
+                                files.append(name)
+                            elif entry.is_symlink() and not os.path.exists(entry.path):
+                                odd.append((name, "broken", "a symlink to a file that does not exist"))
+                        except OSError as exc:  # ELOOP: a link that leads back to itself
+                            odd.append((name, "loop", f"not followed: {(exc.strerror or str(exc)).lower()}"))
+        except PermissionError as exc:
+            skip(Path(shown), "unreadable", f"directory not read: {(exc.strerror or str(exc)).lower()}")
+            continue
+        except (FileNotFoundError, NotADirectoryError):
             continue
         if "pyvenv.cfg" in markers and not is_start:  # a virtualenv (unless it is what was asked for)
             continue
@@ -147,3 +172,7 @@ def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen) -> Iter
             if entry_real not in seen:
                 seen.add(entry_real)
                 yield Path(entry_shown)
+        for name, kind, reason in odd:
+            entry_real, entry_shown = real_prefix + name, shown_prefix + name
+            if not (active and _ignored(entry_real, False, active)) and not is_excluded(entry_real, entry_shown, False):
+                skip(Path(entry_shown), kind, reason)

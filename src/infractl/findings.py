@@ -25,11 +25,23 @@ class Finding:
     severity: Severity
     message: str
     fix: str = ""
+    # A place that is not a file (a database column): its fully qualified name and kind. When set,
+    # ``path`` is a display name (e.g. "public.orders"), and SARIF/GitHub output claim no file.
+    logical_name: str = ""
+    logical_kind: str = ""
 
     def to_dict(self) -> dict:
         # Built by hand: dataclasses.asdict deep-copies and is ~10x slower on thousands of findings.
-        return {"rule": self.rule, "severity": self.severity.value, "path": self.path, "line": self.line,
+        data = {"rule": self.rule, "severity": self.severity.value, "path": self.path, "line": self.line,
                 "column": self.column, "message": self.message, "fix": self.fix}
+        if self.logical_name:
+            data["logical_location"] = {"name": self.logical_name, "kind": self.logical_kind}
+        return data
+
+
+def in_order(findings: Iterable[Finding]) -> list[Finding]:
+    """By path, line, column, rule; findings without a line (a whole file) come first in their file."""
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule, f.message))
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:

@@ -1,15 +1,29 @@
-"""Keep credentials out of everything infractl prints."""
+"""Keep credentials out of everything infractl prints.
+
+Two layers: patterns (``scheme://user:***@host``, ``password=***``) for text we know nothing about, and
+literal secrets. A URL given to infractl is split by :func:`url_secrets` into every spelling its password
+can take (as typed, percent-decoded, percent-encoded, and as a URL parser that mis-splits it would see
+it); :func:`remember_secrets` adds them to a process-wide list that every later ``mask_text`` call
+masks, including the error path and the ``INFRACTL_DEBUG=1`` traceback.
+"""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, unquote
 
-# scheme://user:password@host -> scheme://user:***@host
-_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
-# libpq keyword style: password=secret  /  PGPASSWORD=secret
-_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?P<pw>'[^']*'|\S+)")
+# scheme://user:password@host -> scheme://user:***@host. The password runs to the LAST @ before the
+# host, as people paste passwords with a raw @ in them; [^\s]* keeps it on one token.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^\s]*?)(?P<tail>@(?=[^@\s]*(?:[/?#\s]|$)))")
+# libpq keyword style: password=secret  /  PGPASSWORD=secret  / ?password=secret&...
+_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\*)(?P<pw>'[^']*'|[^\s&]+)")
+# a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
+_HOST_PART = re.compile(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
 
 MASK = "***"
+MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
+_remembered: set[str] = set()
 
 
 def mask_url(url: str) -> str:
@@ -18,10 +32,59 @@ def mask_url(url: str) -> str:
 
 
 def mask_text(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
-    """Mask URL passwords, ``password=...`` pairs and any literal secret in free text."""
-    text = mask_url(text)
-    text = _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
-    for secret in secrets:
-        if secret and len(secret) >= 3:
+    """Mask literal secrets (given and remembered), URL passwords and ``password=...`` pairs."""
+    # Longest first: a secret that contains another must go before the shorter one breaks it up.
+    for secret in sorted({*secrets, *_remembered}, key=len, reverse=True):
+        if secret and len(secret) >= MIN_SECRET:
             text = text.replace(secret, MASK)
-    return text
+    text = mask_url(text)
+    return _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+
+
+def remember_secrets(secrets: tuple[str, ...] | list[str]) -> None:
+    """Mask these in every later ``mask_text`` of this process (the error path included)."""
+    _remembered.update(s for s in secrets if s)
+
+
+def split_userinfo(raw: str) -> tuple[str, str, str | None, str] | None:
+    """``scheme://user:password@rest`` -> (scheme, user, password, rest), by the rightmost-@ rule.
+
+    The userinfo ends at the last ``@`` that is followed by something shaped like a host (and then
+    ``/``, ``?`` or the end), so a raw ``@ : / # ?`` inside the password stays in the password.
+    None when there is no userinfo. ``password`` is None when there is no ``:``.
+    """
+    scheme, sep, rest = raw.partition("://")
+    if not sep:
+        return None
+    for at in reversed([i for i, ch in enumerate(rest) if ch == "@"]):
+        after = rest[at + 1:]
+        host = re.split(r"[/?]", after, maxsplit=1)[0]
+        if _HOST_PART.match(host):
+            user, colon, password = rest[:at].partition(":")
+            return scheme, user, password if colon else None, after
+    return None
+
+
+def url_secrets(raw: str) -> tuple[str, ...]:
+    """Every spelling of the password(s) in a URL however malformed it is, and the literal URL itself."""
+    found: set[str] = set()
+    split = split_userinfo(raw)
+    if split is not None and split[2]:
+        found.add(split[2])
+    # what a first-@ parser (SQLAlchemy's, urllib's) takes as the password
+    match = re.match(r"^[^:/]+://[^:/@]*:(?P<pw>[^@]*)@", raw)
+    if match and match.group("pw"):
+        found.add(match.group("pw"))
+    for match in _KEYWORD_PASSWORD.finditer(raw):
+        found.add(match.group("pw").strip("'"))
+    for secret in list(found):
+        # A parser that splits at the first @ / : ? # puts the rest of the password into the host, port or
+        # path, and error messages quote those ("failed to resolve host 'ss%40word!Zq9@host'").
+        for at in (i for i, ch in enumerate(secret) if ch in "@/?#:"):
+            found.update(part for part in (secret[at + 1:], secret[:at]) if len(part) >= 4)
+    spellings = set()
+    for secret in found:
+        for form in (secret, unquote(secret), quote(secret, safe=""), quote(secret), quote(unquote(secret), safe="")):
+            spellings.add(form)
+            spellings.add(form.replace("%", "%25"))  # as a URL inside a URL, or a psycopg conninfo escape
+    return tuple(s for s in spellings if s)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infractl import __version__
-from infractl.findings import Finding, Severity, count_by_severity
+from infractl.findings import Finding, Severity, count_by_severity, in_order
 
 FORMATS = ("table", "json", "sarif", "github")
 
@@ -35,7 +35,7 @@ class Report:
             "tool": "infractl",
             "version": __version__,
             "command": self.command,
-            "findings": [f.to_dict() for f in sorted(self.findings)],
+            "findings": [f.to_dict() for f in in_order(self.findings)],
             "summary": summary,
             **self.extra,
         }
@@ -52,7 +52,7 @@ def print_report(report: Report, fmt: str = "table", to_stderr: bool = False) ->
     elif fmt == "sarif":
         sys.stdout.write(json.dumps(to_sarif(report), indent=2) + "\n")
     elif fmt == "github":
-        sys.stdout.write("".join(github_annotation(f) + "\n" for f in sorted(report.findings)))
+        sys.stdout.write("".join(github_annotation(f) + "\n" for f in in_order(report.findings)))
     else:
         stream = sys.stderr if to_stderr else sys.stdout
         if stream.isatty() and len(report.findings) <= RICH_TABLE_LIMIT:
@@ -82,7 +82,7 @@ def plain_text(report: Report) -> str:
         out.extend(_aligned([report.columns, *([str(c) for c in row] for row in report.rows)], header=True))
         out.append("")
     previous = None
-    findings = sorted(report.findings)
+    findings = in_order(report.findings)
     rows = [_finding_cells(f) for f in findings]
     for finding, line in zip(findings, _aligned(rows, header=False)):
         if report.group_by_path and previous is not None and finding.path != previous:
@@ -126,7 +126,7 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
             table.add_row(*(_escape(str(cell)) for cell in row))
         console.print(table)
     previous = None
-    for finding in sorted(report.findings):
+    for finding in in_order(report.findings):
         if report.group_by_path and previous is not None and finding.path != previous:
             console.print()
         previous = finding.path
@@ -163,12 +163,15 @@ def location(finding: Finding) -> str:
 
 def github_annotation(finding: Finding) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[finding.severity]
-    props = [f"file={finding.path}"]
-    if finding.line is not None:
-        props.append(f"line={finding.line}")
-    if finding.column is not None:
-        props.append(f"col={finding.column}")
-    props.append(f"title={finding.rule}")
+    if finding.logical_name:  # not a file: name the place in the title, claim no file or line
+        props = [f"title={finding.rule} {finding.logical_name}".replace(",", "%2C").replace(":", "%3A")]
+    else:
+        props = [f"file={finding.path}"]
+        if finding.line is not None:
+            props.append(f"line={finding.line}")
+        if finding.column is not None:
+            props.append(f"col={finding.column}")
+        props.append(f"title={finding.rule}")
     message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
     return f"::{level} {','.join(props)}::{message.replace('%', '%25').replace(chr(10), '%0A')}"
 
@@ -177,7 +180,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rule_ids = sorted({f.rule for f in report.findings})
     results = []
-    for finding in sorted(report.findings):
+    for finding in in_order(report.findings):
         region = {}
         if finding.line is not None:
             region["startLine"] = finding.line
@@ -186,13 +189,17 @@ def to_sarif(report: Report) -> dict[str, Any]:
         physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
         if region:
             physical["region"] = region
+        place: dict[str, Any] = {"physicalLocation": physical}
+        if finding.logical_name:
+            place = {"logicalLocations": [{"fullyQualifiedName": finding.logical_name, "name":
+                                           finding.logical_name.rsplit(".", 1)[-1], "kind": finding.logical_kind}]}
         results.append(
             {
                 "ruleId": finding.rule,
                 "ruleIndex": rule_ids.index(finding.rule),
                 "level": level[finding.severity],
                 "message": {"text": finding.message + (f" Fix: {finding.fix}" if finding.fix else "")},
-                "locations": [{"physicalLocation": physical}],
+                "locations": [place],
             }
         )
     return {

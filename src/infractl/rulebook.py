@@ -17,7 +17,12 @@ from infractl.findings import Severity
 CATALOGS = (
     "infractl.fix_datetime.ruledocs",
     "infractl.verify_db.ruledocs",
+    "infractl.lint_ci.ruledocs",
+    "infractl.fix_skips.ruledocs",
+    "infractl.monitoring.ruledocs",
+    "infractl.check.ruledocs",
     "infractl.manifests.ruledocs",
+    "infractl.wiremock.ruledocs",
 )
 
 

@@ -47,7 +47,9 @@ def explain_rule(rule_id: str, as_json: bool) -> int:
     if rule.overlap:
         out += ["Other tools:", *_wrap(rule.overlap, "  "), ""]
     codes = ", ".join((rule.id, *rule.aliases))
-    out += [(f"Suppress on a line with '# noqa: {rule.id}' ({codes} all count); turn off with "
+    suppress = ("Its input has no comments (no noqa)" if "no-noqa" in rule.tags else
+                f"Suppress on a line with '# noqa: {rule.id}' ({codes} all count)")
+    out += [(f"{suppress}; turn off with "
             f"--ignore {rule.id} or ignore = [\"{rule.id}\"] in [tool.infractl].")]
     sys.stdout.write("\n".join(out) + "\n")
     return EXIT_OK

@@ -59,10 +59,19 @@ def test_unexpected_exception_has_no_traceback(capsys, monkeypatch):
     assert "internal error: ValueError" in err and "pw123456" not in err and "Traceback" not in err
 
 
-def test_debug_env_shows_the_traceback(monkeypatch):
+def test_debug_env_shows_the_traceback_masked(monkeypatch, capsys):
+    from infractl.masking import remember_secrets
+
     monkeypatch.setenv("INFRACTL_DEBUG", "1")
-    with pytest.raises(ValueError):
-        cli.run_guarded(lambda: (_ for _ in ()).throw(ValueError("x")))
+    remember_secrets(["s3cr et@pass"])  # as a parsed --url would have registered it
+
+    def action():
+        raise ValueError("boom: failed to resolve host 's3cr et@pass@db' for postgresql://u:pw9876@h/d")
+
+    code, err = _guarded_exit_code(action, capsys)
+    assert code == 2
+    assert "Traceback" in err and "ValueError: boom" in err
+    assert "s3cr et@pass" not in err and "pw9876" not in err
 
 
 def test_ctrl_c_exits_130(capsys):

@@ -44,3 +44,22 @@ def test_sarif_and_github():
     assert [r["level"] for r in results] == ["error", "warning"]
     assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 5}
     assert github_annotation(ERROR).startswith("::error file=app/db.py,line=3,col=5,title=DB001::")
+
+
+COLUMN = Finding("public.orders", None, None, "DB001", Severity.ERROR, "public.orders.created_at has no server default",
+                 "ALTER TABLE public.orders ALTER COLUMN created_at SET DEFAULT now()",
+                 logical_name="public.orders.created_at", logical_kind="column")
+
+
+def test_a_column_finding_claims_no_file_anywhere(capsys):
+    [result] = to_sarif(Report("verify-db", [COLUMN]))["runs"][0]["results"]
+    assert result["locations"] == [{"logicalLocations": [
+        {"fullyQualifiedName": "public.orders.created_at", "name": "created_at", "kind": "column"}]}]
+    annotation = github_annotation(COLUMN)
+    assert annotation.startswith("::error title=DB001 public.orders.created_at::") and "file=" not in annotation
+    print_report(Report("verify-db", [COLUMN]), fmt="json")
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["logical_location"] == {"name": "public.orders.created_at", "kind": "column"}
+    # file findings keep their physical location and their JSON shape
+    assert "logical_location" not in ERROR.to_dict()
+    assert "physicalLocation" in to_sarif(Report("x", [ERROR]))["runs"][0]["results"][0]["locations"][0]

@@ -117,7 +117,11 @@ def test_unknown_table_fails_the_command_with_exit_2(tmp_path):
 
 
 def _commands() -> list[list[str]]:
-    return [[], *([name] for name in sorted(c.name for c in cli.app.registered_commands))]
+    commands = [[], *([name] for name in sorted(c.name for c in cli.app.registered_commands))]
+    for group in cli.app.registered_groups:  # sub-apps: `manifests lint`, `wiremock up`, ...
+        commands.append([group.name])
+        commands.extend([group.name, c.name] for c in group.typer_instance.registered_commands)
+    return commands
 
 
 @pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c) or "infractl")

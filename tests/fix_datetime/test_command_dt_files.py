@@ -96,19 +96,22 @@ def test_syntax_error_is_reported_left_alone_and_the_rest_is_fixed(service, caps
 
 
 def test_undecodable_file_is_reported_and_left_alone(tmp_path, monkeypatch, capsys):
-    (tmp_path / "bad.py").write_bytes(b"x = '\xff'  # utcnow\n")
+    # A real call (a mere mention in a comment no longer makes a file a candidate: see test_prefilter).
+    bad = b"from datetime import datetime\nx = '\xff'\ny = datetime.utcnow()\n"
+    (tmp_path / "bad.py").write_bytes(bad)
     (tmp_path / "good.py").write_bytes(b"from datetime import datetime\nx = datetime.utcnow()\n")
     monkeypatch.chdir(tmp_path)
     code, report = fix(capsys)
     assert code == 1
-    assert [(f["path"], f["rule"], f["line"]) for f in report["findings"]] == [("bad.py", "DT002", 1)]
-    assert (tmp_path / "bad.py").read_bytes() == b"x = '\xff'  # utcnow\n"
+    assert [(f["path"], f["rule"], f["line"]) for f in report["findings"]] == [("bad.py", "DT002", 2)]
+    assert (tmp_path / "bad.py").read_bytes() == bad
     assert b"utcnow" not in (tmp_path / "good.py").read_bytes()
 
 
 def test_exit_2_when_no_candidate_could_be_processed(tmp_path, monkeypatch, capsys):
     (tmp_path / "a.py").write_bytes(b"x = datetime.utcnow(\n")
-    (tmp_path / "b.py").write_bytes(b"def (: utcfromtimestamp\n")
+    (tmp_path / "b.py").write_bytes(b"def (: datetime.utcfromtimestamp\n")  # the attribute: may be the stdlib's
+    (tmp_path / "c.py").write_bytes(b"def (: utcfromtimestamp\n")  # a bare name is never the stdlib's: not parsed
     (tmp_path / "clean.py").write_bytes(b"x = 1\n")  # not a candidate: never parsed
     monkeypatch.chdir(tmp_path)
     code, report = fix(capsys)
@@ -154,7 +157,9 @@ def test_config_is_read_and_flags_win(service, capsys):
     paths = {f["path"] for f in report["files"]}
     assert "app/clock.py" not in paths and "app/db.py" in paths  # flag excludes add to the config's
     code, report = fix(capsys, "scripts/cron.py", check=True)
-    assert report["files"] == []  # the config's exclude applies to a file named explicitly too
+    # the config's exclude applies to a file named explicitly too, and the run says so
+    assert [(f["path"], f["changed"]) for f in report["files"]] == [("scripts/cron.py", False)]
+    assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("DT007", "info")]
 
 
 def test_naive_mode_from_config_changes_the_rewrite(service, capsys):

@@ -75,7 +75,7 @@ def test_json_document_has_the_documented_keys(service, capsys):
     assert report["summary"]["written"] is False
     entry = next(f for f in report["files"] if f["path"] == "app/db.py")
     assert entry == {"path": "app/db.py", "calls_fixed": 3, "refs_fixed": 1, "hazards": 0, "changed": True,
-                     "error": False}
+                     "error": False, "skipped": ""}
 
 
 def test_json_with_diff_carries_the_diff_per_file(service, capsys):
@@ -134,9 +134,10 @@ def test_a_run_without_candidate_files_never_imports_libcst(tmp_path):
     code, heavy = probe(tmp_path, "fix-datetime", "--check", ".")
     assert code == 0 and "libcst" not in heavy
     assert "rich" not in heavy  # a clean plain-text run does not pay for rich either
-    # The same probe does see libcst once a file needs rewriting (so the probe itself works).
+    # The same probe does see libcst once a file needs rewriting (so the probe itself works); -j 1, as
+    # otherwise that file goes to the early worker process, which the probe does not see.
     (tmp_path / "m9.py").write_text("from datetime import datetime\nx = datetime.utcnow()\n")
-    code, heavy = probe(tmp_path, "fix-datetime", "--check", ".")
+    code, heavy = probe(tmp_path, "fix-datetime", "--check", "-j", "1", ".")
     assert code == 1 and "libcst" in heavy
 
 

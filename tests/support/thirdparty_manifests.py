@@ -1,4 +1,4 @@
-"""Real third-party Kubernetes manifests, fetched once with pip and cached under .cache/thirdparty/.
+"""Real third-party Kubernetes manifests, fetched once with pip and cached in the machine-wide test cache (support.cache).
 
 kopf (the Kubernetes operator framework) ships in its sdist the deployment manifests of its docs
 (``docs/deployment-depl.yaml``, ``docs/deployment-rbac.yaml``), its CRDs (``peering.yaml``,
@@ -13,8 +13,10 @@ import sys
 import tarfile
 from pathlib import Path
 
+from support.cache import cache_dir
+
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "thirdparty"
+CACHE = cache_dir("thirdparty")
 KOPF_VERSION = "1.45.2"
 KOPF_FILES = ("docs/deployment-depl.yaml", "docs/deployment-rbac.yaml", "peering.yaml", "examples/crd.yaml",
               "examples/obj.yaml")

@@ -98,7 +98,7 @@ def test_defaults_are_read_in_the_text_postgres_prints(examples_db):
     assert default["db002_valid_1"] == "CURRENT_TIMESTAMP"
     assert default["db003_valid_3"] == "timezone('utc'::text, now())"
     assert default["db003_valid_4"] == "(now() AT TIME ZONE 'utc'::text)"
-    assert default["db003_invalid_2"] == "LOCALTIMESTAMP"
+    assert default["db003_valid_5"] == "LOCALTIMESTAMP"
 
 
 def test_summary_counts_tables_and_checked_columns(examples_db):

@@ -1,8 +1,9 @@
 """``infractl fix-datetime``: find the files that use utcnow()/utcfromtimestamp(), rewrite them.
 
 The pipeline is built for big trees: walk (``infractl.files``), read bytes, keep only files whose
-bytes mention ``utcnow``/``utcfromtimestamp`` (no parsing, no libcst import until then), rewrite
-those in-process or in worker processes (``workers``), then write, diff or just report.
+bytes mention ``.utcnow``/``.utcfromtimestamp`` and whose ``ast`` confirms a use of the standard
+library's (``candidates``, ``prefilter``: no libcst import until then), rewrite those in-process or in
+worker processes (``workers``), then write (``fsio``; Ctrl-C stops between two files), diff or report.
 
 Exit codes: 0 when every rewrite was written (or, with --check, nothing would change); 1 with
 --check and changes pending, or when a file could not be processed (an error finding: it is left
@@ -13,7 +14,6 @@ untouched, the others are still rewritten), or on hazard warnings with --strict;
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +22,30 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_files
 from infractl.findings import Finding, Severity, fails
-from infractl.fix_datetime.workers import RULE_DECODE, FileResult, fix_all, mentions_utc_naive, worker_count
+from infractl.fix_datetime.candidates import (
+    DEFAULT_MAX_FILE_SIZE,
+    RULE_EXCLUDED,
+    RULE_NOT_WALKED,
+    parse_size,
+    read_candidates,
+)
+from infractl.fix_datetime.helperconfig import parse_project_helpers
+from infractl.fix_datetime.linemap import line_mapper
+from infractl.fix_datetime.linewrap import project_line_length
+from infractl.fix_datetime.workers import (
+    DEFAULT_LINE_LENGTH,
+    RULE_DECODE,
+    EarlyWorker,
+    FileResult,
+    fix_all,
+    worker_count,
+)
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("aware", "naive")
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
-CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore")
-READ_CHUNK = 1 << 20
+CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore", "max_file_size", "helper",
+               "naive_helper")
 
 
 @dataclass(frozen=True)
@@ -39,22 +56,34 @@ class Settings:
     jobs: int | None
     root: Path  # exclude globs are relative to it: the config file's directory, else the cwd
     selection: RuleSelection = field(default_factory=RuleSelection)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 = no limit
+    project_helpers: dict = field(default_factory=dict)  # (kind, mode) -> (module, name): helperconfig
 
 
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
-        ignore=None) -> int:
+        ignore=None, max_file_size=None) -> int:
     paths = [Path(p) for p in paths]
+    walk_problems: list[FileResult] = []
     for path in paths:
-        if not path.exists():
+        if not path.exists() and path.is_symlink():  # a loop or a broken link: said, not an abort
+            walk_problems.append(skipped_path(path, "loop", "a symlink that leads nowhere (a loop or a broken link)"))
+        elif not path.exists():
             raise InfractlError(f"path does not exist: {path}")
+    paths = [path for path in paths if path.exists()]
     if diff and fmt in ("sarif", "github"):
         raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
-    settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select, ignore)
-    files = list(iter_files(paths, (".py",), settings.exclude, settings.root))
-    items, unreadable = read_candidates(files)
-    workers = worker_count(settings.jobs, items)
-    results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table")
-    results = [*unreadable, *results]
+    settings = resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select, ignore,
+                                max_file_size)
+    files = list(iter_files(paths, (".py",), settings.exclude, settings.root,
+                            on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
+    with EarlyWorker(settings.jobs) as early:
+        found = read_candidates(files, settings.max_file_size, on_candidate=early.start)
+        items = found.items
+        workers = worker_count(settings.jobs, items)
+        line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
+        results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
+                          line_length=line_length, project_helpers=settings.project_helpers, early=early)
+    results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
     if dry_run:
@@ -72,7 +101,8 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     return exit_code(results, report.findings, check, strict)
 
 
-def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select=None, ignore=None) -> Settings:
+def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select=None, ignore=None,
+                     max_file_size=None) -> Settings:
     """Flags win over ``[tool.infractl.fix_datetime]``; exclude globs from both apply."""
     config = load_config(paths[0] if paths else None, config_path)
     section = config.section("fix_datetime")
@@ -89,7 +119,24 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InfractlError(f"{where}: jobs must be a positive integer")
     selection = resolve_selection(section, config.data, select, ignore, where)
-    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root, selection)
+    if max_file_size is not None:
+        size = parse_size(max_file_size, "--max-file-size")
+    else:
+        size = parse_size(section.get("max_file_size", DEFAULT_MAX_FILE_SIZE), where)
+    helpers = parse_project_helpers(section, where, mode, config.root)
+    return Settings(mode, target_version, (*configured_exclude, *exclude), jobs, config.root, selection, size,
+                    helpers)
+
+
+def skipped_path(path: Path, kind: str, reason: str) -> FileResult:
+    """What the walk could not or would not look at, as a finding: never silence."""
+    if kind == "excluded":
+        finding = Finding(str(path), None, None, RULE_EXCLUDED, Severity.INFO, f"skipped: {reason}",
+                          "drop it from exclude (config or --exclude) to rewrite it")
+    else:
+        finding = Finding(str(path), None, None, RULE_NOT_WALKED, Severity.WARNING, f"skipped: {reason}",
+                          "fix or remove the link, or the directory's permissions")
+    return FileResult(str(path), None, findings=(finding,), skipped=kind)
 
 
 def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list[FileResult]:
@@ -100,49 +147,28 @@ def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list
             for r in results]
 
 
-def read_candidates(files: list[Path]) -> tuple[list[tuple[str, bytes]], list[FileResult]]:
-    """The (path, bytes) of files worth parsing, and the files that could not even be read."""
-    items, unreadable = [], []
-    for path in files:
-        name = str(path)
-        try:
-            data = read_bytes(name)
-        except OSError as exc:
-            finding = Finding(name, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
-            unreadable.append(FileResult(name, None, findings=(finding,), failed=True))
-            continue
-        if mentions_utc_naive(data):
-            items.append((name, data))
-    return items, unreadable
-
-
-def read_bytes(name: str) -> bytes:
-    """The whole file; raw os.read is ~25% faster than open() per file, which shows on big trees."""
-    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = []
-        while chunk := os.read(fd, READ_CHUNK):  # until EOF: a short read is not the end of the file
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
 def write_changes(results: list[FileResult]) -> list[FileResult]:
     """Write every rewritten file atomically; a failed write becomes an error finding."""
-    from infractl.fsio import atomic_write_bytes
+    from infractl.fsio import atomic_write_bytes, interrupt_between_files
 
     written = []
-    for result in results:
-        if result.new_data is not None:
-            try:
-                atomic_write_bytes(Path(result.path), result.new_data)
-            except OSError as exc:
-                finding = Finding(result.path, None, None, RULE_DECODE, Severity.ERROR,
-                                  f"cannot write: {exc.strerror}; file left unchanged")
-                result = FileResult(result.path, None, findings=(*result.findings, finding), failed=True)
-        written.append(result)
+    with interrupt_between_files() as stop_if_interrupted:
+        for result in results:
+            stop_if_interrupted()  # Ctrl-C: every file is either as it was or fully rewritten
+            written.append(_write_one(result, atomic_write_bytes))
     return written
+
+
+def _write_one(result: FileResult, atomic_write_bytes) -> FileResult:
+    if result.new_data is None:
+        return result
+    try:
+        atomic_write_bytes(Path(result.path), result.new_data)
+    except OSError as exc:
+        finding = Finding(result.path, None, None, RULE_DECODE, Severity.ERROR,
+                          f"cannot write: {exc.strerror}; file left unchanged")
+        return FileResult(result.path, None, findings=(*result.findings, finding), failed=True)
+    return result
 
 
 def unified_diffs(texts: dict[str, tuple[str, str]]) -> dict[str, str]:
@@ -187,31 +213,10 @@ def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
     }
 
 
-def line_mapper(old: str, new: str):
-    """A function from a 1-based line of ``new`` to the line of ``old`` it came from (or stands before)."""
-    from difflib import SequenceMatcher
-
-    blocks = SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False).get_opcodes()
-
-    def to_old(line: int | None) -> int | None:
-        if line is None:
-            return None
-        index = line - 1
-        for tag, i1, i2, j1, j2 in blocks:
-            if j1 <= index < j2:
-                if tag == "equal":
-                    return i1 + (index - j1) + 1
-                # Align from the block's end: the rewrite inserts (imports, the helper) above the lines
-                # it rewrites, so a block's last lines are the rewritten counterparts of the old ones.
-                return max(i1, i2 - (j2 - index)) + 1
-        return line
-
-    return to_old
-
-
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
     """The JSON document adds to render's keys: ``files`` (one entry per candidate file: path,
-    calls_fixed, refs_fixed, hazards, changed, error, and ``diff`` with --diff), ``mode``,
+    calls_fixed, refs_fixed, hazards, changed, error, skipped (why it was not processed: "too large",
+    "link to PATH", "loop", "broken", "unreadable", "excluded"; "" when it was), and ``diff`` with --diff), ``mode``,
     ``target_version``; ``summary`` has files_scanned, files_candidate, files_changed, calls_fixed,
     refs_fixed, rewrites, hazards and written (False with --check/--diff)."""
     from infractl.render import Report
@@ -231,13 +236,14 @@ def build_report(results: list[FileResult], scanned: int, dry_run: bool, setting
     files = []
     for r in results:
         entry = {"path": r.path, "calls_fixed": r.calls_fixed, "refs_fixed": r.refs_fixed,
-                 "hazards": r.hazards, "changed": r.new_data is not None, "error": r.failed}
+                 "hazards": r.hazards, "changed": r.new_data is not None, "error": r.failed,
+                 "skipped": r.skipped}
         if r.path in diffs:
             entry["diff"] = diffs[r.path]
         files.append(entry)
     summary = {
         "files_scanned": scanned,
-        "files_candidate": len(results),
+        "files_candidate": sum(1 for r in results if not r.skipped),
         "files_changed": len(changed),
         "calls_fixed": sum(r.calls_fixed for r in changed),
         "refs_fixed": sum(r.refs_fixed for r in changed),
@@ -254,6 +260,8 @@ def build_report(results: list[FileResult], scanned: int, dry_run: bool, setting
 def _result_cell(result: FileResult, dry_run: bool) -> str:
     if result.failed:
         return "error, left unchanged"
+    if result.skipped:
+        return "excluded" if result.skipped == "excluded" else f"skipped: {result.skipped}"
     if result.new_data is None:
         return "unchanged"
     fixed = result.calls_fixed + result.refs_fixed

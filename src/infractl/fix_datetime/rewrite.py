@@ -10,6 +10,7 @@ from infractl.fix_datetime.analysis import Site
 from infractl.fix_datetime.imports import merge_names
 
 NO_SPACE = cst.SimpleWhitespace("")
+INDENT = cst.SimpleWhitespace("    ")  # a continuation line inside brackets: any indent is valid
 
 
 @lru_cache(maxsize=64)
@@ -42,10 +43,25 @@ def strip_tzinfo(value: cst.BaseExpression) -> cst.Call:
     )
 
 
+def _has_comment(node: cst.CSTNode) -> bool:
+    return "#" in cst.Module([]).code_for_node(node)
+
+
 def _with_tz_argument(call: cst.Call, tz: cst.BaseExpression) -> list[cst.Arg]:
     """``(t)`` -> ``(t, tz=...)``; a multi-line ``(\n    t,\n)`` gets the new argument on its own line."""
     first = call.args[0]
     trailing = first.comma
+    after_first = first.whitespace_after_arg
+    if not isinstance(trailing, cst.Comma) and isinstance(after_first, cst.ParenthesizedWhitespace):
+        # ``(t  # why\n)``: what followed t (a comment, the line break before ``)``) now follows tz=,
+        # so the comment stays on t's line's statement and ``)`` where it was.
+        opening = call.whitespace_before_args
+        if isinstance(opening, cst.ParenthesizedWhitespace):
+            space = opening.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+        else:
+            space = cst.SimpleWhitespace(" ")
+        moved = first.with_changes(comma=cst.Comma(whitespace_after=space), whitespace_after_arg=NO_SPACE)
+        return [moved, _keyword("tz", tz).with_changes(whitespace_after_arg=after_first)]
     if not isinstance(trailing, cst.Comma):
         return [first.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), _keyword("tz", tz)]
     after, opening = trailing.whitespace_after, call.whitespace_before_args
@@ -92,8 +108,9 @@ class Rewriter(cst.CSTTransformer):
         site = self.by_call.get(original_node)
         if site is not None:
             return self._rewrite_call(site, updated_node)
-        if original_node in self.by_outer:
-            # ``<rewritten>.replace(tzinfo=timezone.utc)``: the rewritten call is already aware UTC
+        if original_node in self.by_outer and not _comment_outside(original_node, original_node.func.value):
+            # ``<rewritten>.replace(tzinfo=timezone.utc)``: the rewritten call is already aware UTC (kept
+            # when a comment sits in the ``.replace(...)`` part: dropping it would drop the comment)
             inner = updated_node.func.value
             if updated_node.lpar and not inner.lpar:
                 inner = inner.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
@@ -105,7 +122,12 @@ class Rewriter(cst.CSTTransformer):
         func = call.func.with_changes(attr=attr)
         if site.kind == "utcnow":
             args = [cst.Arg(expression(site.tz))]
-            call = call.with_changes(whitespace_before_args=NO_SPACE)  # utcnow( ) -> now(timezone.utc)
+            opening = call.whitespace_before_args
+            if isinstance(opening, cst.ParenthesizedWhitespace) and _has_comment(opening):
+                # ``utcnow(  # why\n)``: keep the comment; the argument goes on the next line
+                call = call.with_changes(whitespace_before_args=opening.with_changes(last_line=INDENT))
+            else:
+                call = call.with_changes(whitespace_before_args=NO_SPACE)  # utcnow( ) -> now(timezone.utc)
         else:
             args = _with_tz_argument(call, expression(site.tz))
         rewritten = call.with_changes(func=func, args=args)
@@ -122,6 +144,12 @@ class Rewriter(cst.CSTTransformer):
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         additions = self.merges.get(original_node)
         return merge_names(updated_node, additions) if additions else updated_node
+
+
+def _comment_outside(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
+    """Whether ``outer`` holds a comment that is not inside ``inner``."""
+    render = cst.Module([]).code_for_node
+    return render(outer).count("#") > render(inner).count("#")
 
 
 def code_with_positions(module: cst.Module, nodes: set[cst.CSTNode]) -> tuple[str, dict[cst.CSTNode, tuple[int, int]]]:

@@ -62,3 +62,27 @@ RULES = (
           "offset, others convert to the session time zone.",
           "use DateTime(timezone=True) and migrate the column, or run this file with --mode naive"),
 )
+
+# What the run skipped or reached through a link (files, not code): reported, never silent.
+RULES += (
+    _rule("DT004", "file-too-large", Severity.WARNING,
+          "the file is over max_file_size and mentions utcnow/utcfromtimestamp; it was not parsed",
+          "Multi-megabyte generated modules cost minutes and gigabytes to parse with libcst; past the limit "
+          "(default 2 MB, max_file_size in [tool.infractl.fix_datetime], --max-file-size) the file is "
+          "skipped and said so rather than slowing every run.",
+          "raise max_file_size (0 = no limit) for this tree, or exclude the file"),
+    _rule("DT005", "symlinked-file", Severity.INFO,
+          "a symlinked .py file: its target is rewritten once, through its real path; the link is kept",
+          "Replacing the link's path would turn the link into a regular copy, and a target reached through "
+          "several links would be rewritten several times.",
+          "nothing to do; rewrite the target where it lives if you prefer"),
+    _rule("DT006", "path-not-walked", Severity.WARNING,
+          "a symlink loop, a broken symlink or an unreadable directory was skipped",
+          "What cannot be read cannot be checked; the run goes on with the rest and says what it missed.",
+          "fix or remove the link, or the directory's permissions"),
+    _rule("DT007", "explicit-file-excluded", Severity.INFO,
+          "a file named on the command line is excluded by configuration or --exclude, so it was skipped",
+          "Exclude globs apply to files named explicitly too (pre-commit passes every file); the run says so "
+          "instead of doing nothing in silence.",
+          "drop the file from exclude to rewrite it"),
+)

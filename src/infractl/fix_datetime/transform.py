@@ -63,8 +63,12 @@ class TransformResult:
     hazards: tuple[Hazard, ...]
 
 
-def transform_source(code: str, *, mode: str = "aware", target_version: str | None = None) -> TransformResult:
-    """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse."""
+def transform_source(code: str, *, mode: str = "aware", target_version: str | None = None,
+                     project_helpers: dict | None = None) -> TransformResult:
+    """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
+
+    ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
+    (module, name) that references import instead of getting a helper function per module."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if target_version is not None and target_version not in TARGET_VERSIONS:
@@ -72,10 +76,10 @@ def transform_source(code: str, *, mode: str = "aware", target_version: str | No
     unchanged = TransformResult(code, 0, 0, ())
     if "utcnow" not in code and "utcfromtimestamp" not in code:
         return unchanged  # the cheap exit most files take
-    return _transform(code, mode, target_version) or unchanged
+    return _transform(code, mode, target_version, project_helpers or {}) or unchanged
 
 
-def _transform(code: str, mode: str, target_version: str | None) -> TransformResult | None:
+def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -100,7 +104,9 @@ def _transform(code: str, mode: str, target_version: str | None) -> TransformRes
     refs = [s for s in facts.sites if s.call is None]
     for site in calls:
         site.tz = speller.utc_for(site.scope, site.attr.value) or ""
-    helpers, helper_names = _plan_helpers(module, speller, refs, mode)
+    helpers, helper_names = _plan_helpers(module, speller, refs, mode, project_helpers)
+    helper_imports = [h for h in helpers if isinstance(h, cst.SimpleStatementLine)]  # from app.x import y
+    helpers = [h for h in helpers if not isinstance(h, cst.SimpleStatementLine)]
     calls = [s for s in calls if s.tz]
     refs = [s for s in refs if s.kind in helper_names]
     if not calls and not refs:
@@ -118,10 +124,11 @@ def _transform(code: str, mode: str, target_version: str | None) -> TransformRes
     )
     new_module = module.visit(rewriter)
     new_imports = speller.plan.merges.get(MODULE_LEVEL)
-    if new_imports or helpers:
+    if new_imports or helpers or helper_imports:
         limit = min((s.top_index for s in calls + refs), default=len(module.body))
         import_index, helper_index = header_bounds(module, limit)
         imports = [new_from_import(new_imports)] if new_imports else []
+        imports += helper_imports
         new_module = insert_statements(new_module, import_index, imports, helper_index, helpers)
 
     # an anchor outside every rewritten subtree is still the very same node object in the new tree
@@ -136,11 +143,23 @@ def _transform(code: str, mode: str, target_version: str | None) -> TransformRes
     return TransformResult(new_code, len(calls), len(refs), tuple(dict.fromkeys(hazards)))
 
 
-def _plan_helpers(module, speller, refs, mode: str):
-    """Helper functions for references, and the name each reference kind is rewritten to."""
+def _plan_helpers(module, speller, refs, mode: str, project_helpers: dict):
+    """Helper functions (or imports of the project's own helper) for references, and the name each
+    reference kind is rewritten to."""
     import libcst as cst
 
+    from infractl.fix_datetime.helperconfig import plan_project_helper
+
     helpers, names = [], {}
+    if not refs:
+        return helpers, names
+    for kind in dict.fromkeys(s.kind for s in refs):
+        if (kind, mode) in project_helpers:
+            planned = plan_project_helper(module, speller, [s.scope for s in refs], *project_helpers[(kind, mode)])
+            if planned is not None:
+                names[kind], statement = planned
+                helpers.extend([statement] if statement is not None else [])
+    refs = [s for s in refs if s.kind not in names]
     if not refs:
         return helpers, names
     cls = speller.class_for_module_level()

@@ -8,11 +8,12 @@ mentions ``utcnow``/``utcfromtimestamp`` never imports it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 
 from infractl.findings import Finding, Severity
+
+DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
 
 # Rules for files the command could not process (the transform's hazards carry their own rules).
 RULE_PARSE = "DT001"  # not valid Python: left untouched
@@ -40,22 +41,22 @@ class FileResult:
     refs_fixed: int = 0
     findings: tuple[Finding, ...] = ()
     failed: bool = False  # could not be processed (parse/decode error): left untouched
+    skipped: str = ""  # why it was not processed although it was found ("too large", "link to x.py", ...)
 
     @property
     def hazards(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+        # the DT1xx warnings about the code; a skipped file's warning (DT004, DT006) is not a hazard
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING and f.rule.startswith("DT1"))
 
 
-# The cheap filter applied to every file's bytes before anything is parsed; one regex pass is
-# faster than two ``in`` scans. Files in encodings where these ASCII names are not ASCII bytes
-# (UTF-16/32) cannot be Python source anyway.
-mentions_utc_naive = re.compile(rb"utc(?:now|fromtimestamp)").search
-
-
-def fix_source(path: str, data: bytes, mode: str, target_version: str | None) -> FileResult:
+def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
+               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None) -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
+    from infractl.fix_datetime.helperconfig import drop_imports_made_unused
+    from infractl.fix_datetime.linemap import line_mapper
+    from infractl.fix_datetime.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.fix_datetime.transform import transform_source
 
@@ -65,8 +66,16 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
 
     try:
         source = decode_source(data)
-        result = transform_source(source.text, mode=mode, target_version=target_version)
-        new_data = encode_source(source, result.code)
+        result = transform_source(source.text, mode=mode, target_version=target_version,
+                                  project_helpers=project_helpers)
+        changed = result.code != source.text
+        code = result.code
+        if project_helpers and result.refs_fixed:
+            code = drop_imports_made_unused(source.text, code)  # a reference may have been its only use
+        # hazard lines point into the transform's code; a dropped import moves what follows it
+        after_drop = line_mapper(code, result.code) if code != result.code else (lambda line: line)
+        wrapped = wrap_long_lines(source.text, code, line_length) if changed else Wrapped(code, [])
+        new_data = encode_source(source, wrapped.text)
     except SourceDecodeError as exc:
         return failure(RULE_DECODE, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
     except libcst.ParserSyntaxError as exc:
@@ -77,20 +86,23 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None) ->
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
         message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
         return failure(RULE_INTERNAL, None, None, message, "report this as an infractl bug")
-    hazards = tuple(
-        Finding(path, h.line, h.column, h.rule, Severity.WARNING, h.message, h.fix) for h in result.hazards
-    )
+    hazards = []
+    for h in result.hazards:
+        line, same_line = wrapped.line(after_drop(h.line))  # a wrapped statement moved what follows it
+        hazards.append(Finding(path, line, h.column if same_line else None, h.rule, Severity.WARNING, h.message,
+                               h.fix))
     return FileResult(
         path=path,
         new_data=new_data if new_data != data else None,
         calls_fixed=result.calls_fixed,
         refs_fixed=result.refs_fixed,
-        findings=hazards,
+        findings=tuple(hazards),
     )
 
 
-def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version) for path, data in items]
+def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
+              line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, line_length, project_helpers) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -108,35 +120,100 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
+class EarlyWorker:
+    """One worker process started at the first candidate file, importing libcst (~130 ms of CPU, the
+    largest fixed cost of a run with few hits) on the second core while this process reads the rest of
+    the tree. A small run is then rewritten there; a big one gets the full pool and this one is ended.
+
+    ``start`` may be called again and again; with ``-j 1`` or one CPU it starts nothing. As a context
+    manager it terminates the worker on the way out, whatever happened (Ctrl-C included).
+    """
+
+    def __init__(self, jobs: int | None) -> None:
+        self.enabled = (jobs or _cpus()) >= 2
+        self.pool = None
+
+    def start(self) -> None:
+        if self.pool is None and self.enabled:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context().Pool(1, initializer=_warm_worker)
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def __enter__(self) -> EarlyWorker:  # noqa: PYI034 - a plain class, not meant to be subclassed
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def _warm_worker() -> None:
+    _ignore_sigint()
+    import infractl.fix_datetime.transform  # noqa: F401 - libcst comes with it: the point of the warm-up
+
+
 def fix_all(
-    items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool
+    items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
+    line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None, early: EarlyWorker | None = None,
 ) -> list[FileResult]:
-    """Results in the order of ``items``; ``workers`` > 1 uses a process pool."""
+    """Results in the order of ``items``; ``workers`` > 1 uses a process pool; a small run goes to the
+    ``early`` worker when one was started."""
     if workers > 1:
-        return _fix_in_pool(items, mode, target_version, workers, progress)
+        if early is not None:
+            early.stop()  # its core is wanted by the pool
+        return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers)
+    if early is not None and early.pool is not None and items:
+        return early.pool.apply(_fix_packed, ((items, mode, target_version, line_length, project_helpers),))
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version))
+            results.append(fix_source(path, data, mode, target_version, line_length, project_helpers))
             advance(1)
     return results
 
 
-def _fix_in_pool(items, mode, target_version, workers, progress) -> list[FileResult]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers) -> list[FileResult]:
+    """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
+    SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
+    tracebacks) and the parent terminates them at once on KeyboardInterrupt. concurrent.futures'
+    executor would wait for the running batches, which took ~20 s on a big tree."""
+    import multiprocessing
 
     batches = _batches(items, workers * BATCHES_PER_WORKER)
     by_path: dict[str, FileResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # Submit (which starts the workers) before the progress bar starts its refresh thread:
-        # forking a process that runs threads is unsafe.
-        futures = {pool.submit(fix_batch, batch, mode, target_version): len(batch) for batch in batches}
+    # Start the workers before the progress bar starts its refresh thread: forking a process that
+    # runs threads is unsafe.
+    pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
+    try:
+        jobs = [(batch, mode, target_version, line_length, project_helpers) for batch in batches]
+        done = pool.imap_unordered(_fix_packed, jobs)
         with _ProgressBar(len(items), progress) as advance:
-            for future in as_completed(futures):
-                for result in future.result():
+            for results in done:
+                for result in results:
                     by_path[result.path] = result
-                advance(futures[future])
+                advance(len(results))
+        pool.close()
+    except BaseException:
+        pool.terminate()  # SIGTERM to every worker, now: nothing of theirs is written anyway
+        raise
+    finally:
+        pool.join()
     return [by_path[path] for path, _ in items]
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _fix_packed(job: tuple) -> list[FileResult]:
+    return fix_batch(*job)
 
 
 def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:

@@ -1,6 +1,8 @@
 """``infractl verify-db``: check timestamp columns in the live database, or statically in the migrations.
 
 Live (default): URL from --url, else $DATABASE_URL, else [tool.infractl.db] url; one catalog query.
+Replay: --migrations DIR --replay runs the project's alembic upgrade into a scratch database, then checks
+it live (replay.py).
 Static: --migrations DIR; [tool.infractl.db] migrations is the default DIR for --fix-migration, and is
 checked when no database URL is configured anywhere. --fix-migration DIR writes a new revision there
 (--dry-run prints it instead).
@@ -15,8 +17,10 @@ from pathlib import Path
 from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, fails
+from infractl.masking import remember_secrets, url_secrets
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, read_lines, resolve_selection
+from infractl.verify_db.replay import ReplayOptions
 from infractl.verify_db.rules import RuleSettings, check_column
 from infractl.verify_db.settings import live_settings, migrations_path, rule_settings
 
@@ -24,7 +28,10 @@ COMMAND = "verify-db"
 
 
 def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migration: Path | None,
-        dry_run: bool, fmt: str, strict: bool, config_path: Path | None, select=None, ignore=None) -> int:
+        dry_run: bool, fmt: str, strict: bool, config_path: Path | None, select=None, ignore=None,
+        replay: ReplayOptions | None = None) -> int:
+    if url:
+        remember_secrets(url_secrets(url))  # before anything can fail and print it
     config = load_config(explicit=config_path)
     section = config.section("db")
     settings = rule_settings(section)
@@ -32,7 +39,9 @@ def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migrat
     if dry_run and fix_migration is None:
         raise InfractlError("--dry-run only applies to --fix-migration")
     configured = migrations_path(section, config.root)
-    if migrations is not None or fix_migration is not None:
+    if replay is not None:
+        report = check_replay(section, url, schemas, migrations, fix_migration, replay, settings)
+    elif migrations is not None or fix_migration is not None:
         if url is not None or schemas:
             raise InfractlError("--url/--schema check the live database; they cannot be combined with "
                                 "--migrations/--fix-migration")
@@ -52,7 +61,6 @@ def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migrat
 
 def check_live(section: dict, url: str | None, schemas: list[str], settings: RuleSettings) -> Report:
     from infractl.verify_db.live import parse_url, read_catalog
-    from infractl.verify_db.rules import is_judged
 
     live = live_settings(section, url, schemas)
     if not live.url:
@@ -60,8 +68,8 @@ def check_live(section: dict, url: str | None, schemas: list[str], settings: Rul
                             "(or use --migrations DIR to check the migrations without a database)")
     target = parse_url(live.url)
     snapshot = read_catalog(target, live.schemas, settings, live.connect_timeout, live.statement_timeout)
-    checked = snapshot.columns if snapshot.prefiltered else [c for c in snapshot.columns if is_judged(c, settings)]
-    findings: list[Finding] = [finding for col in checked for finding in check_column(col, settings)]
+    checked = judged_columns(snapshot, settings)
+    findings = live_findings(snapshot, settings)
     schema_names = ", ".join(live.schemas)
     return Report(
         command=COMMAND,
@@ -72,6 +80,37 @@ def check_live(section: dict, url: str | None, schemas: list[str], settings: Rul
         extra={"source": "database", "database": target.display, "schemas": list(live.schemas)},
         group_by_path=True,
     )
+
+
+def judged_columns(snapshot, settings: RuleSettings) -> list:
+    from infractl.verify_db.rules import is_judged
+
+    return snapshot.columns if snapshot.prefiltered else [c for c in snapshot.columns if is_judged(c, settings)]
+
+
+def live_findings(snapshot, settings: RuleSettings) -> list[Finding]:
+    """The rules on every judged catalog column, each located at its column: not a file (SARIF
+    logicalLocations, no file= in GitHub annotations)."""
+    from dataclasses import replace
+
+    return [replace(finding, logical_name=f"{col.table}.{col.column}", logical_kind="column")
+            for col in judged_columns(snapshot, settings) for finding in check_column(col, settings)]
+
+
+def check_replay(section: dict, url: str | None, schemas: list[str], migrations: Path | None,
+                 fix_migration: Path | None, options: ReplayOptions, settings: RuleSettings) -> Report:
+    from infractl.verify_db.replay import run_replay
+
+    if url is not None:
+        raise InfractlError("--replay builds its own scratch database: use --scratch-url URL for a server "
+                            "of yours, not --url")
+    if fix_migration is not None:
+        raise InfractlError("--fix-migration works on the revision files: run it without --replay")
+    live = live_settings({**section, "url": None}, None, schemas)
+    # like alembic itself: the directory of alembic.ini, else the current one
+    options.migrations = migrations or (options.alembic_config.parent if options.alembic_config else Path("."))
+    options.schemas = live.schemas
+    return run_replay(options, settings, live.statement_timeout)
 
 
 def check_static(source: Path, fix_dir: Path | None, dry_run: bool, settings: RuleSettings, fmt: str) -> Report:
@@ -111,5 +150,8 @@ def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSetti
         if fmt == "table":  # machine formats carry the content in the document instead
             sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return {"path": str(target), "written": False, "content": content}
-    write_revision(target, content)
+    try:
+        write_revision(target, content)
+    except OSError as exc:
+        raise InfractlError(f"cannot write {target}: {exc.strerror or exc}") from None
     return {"path": str(target), "written": True}

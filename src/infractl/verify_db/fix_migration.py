@@ -22,6 +22,16 @@ FILE_SUFFIX = "_infractl_fix_timestamp_defaults.py"
 
 
 def columns_to_fix(state: MigrationState, settings: RuleSettings) -> list[ColumnState]:
+    return [col for col in _needing_fix(state, settings) if col.bare_table not in _not_followed_tables(state)]
+
+
+def held_back(state: MigrationState, settings: RuleSettings) -> list[ColumnState]:
+    """Columns that need a fix but whose table the static reader could not follow (DB010): their real
+    state is unknown, so a fix written from the static state may be wrong; they are listed, not fixed."""
+    return [col for col in _needing_fix(state, settings) if col.bare_table in _not_followed_tables(state)]
+
+
+def _needing_fix(state: MigrationState, settings: RuleSettings) -> list[ColumnState]:
     return [
         col
         for table in sorted(state.tables)
@@ -30,10 +40,14 @@ def columns_to_fix(state: MigrationState, settings: RuleSettings) -> list[Column
     ]
 
 
+def _not_followed_tables(state: MigrationState) -> set[str]:
+    return {table for item in state.not_followed for table in item.tables}
+
+
 def render_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None,
                          create_date: datetime | None = None) -> tuple[Path, str] | None:
     """The new revision file's path and content, or None when no column needs a fix."""
-    state = load_state(Path(path))
+    state = load_state(Path(path), settings.timestamp_types)
     columns = columns_to_fix(state, settings)
     if not columns:
         return None
@@ -46,6 +60,10 @@ def render_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str
     head = state.heads[0]
     when = create_date or datetime.now(UTC)
     listing = "\n".join(f"- {col.table}.{col.column}" for col in columns)
+    unsure = held_back(state, settings)
+    if unsure:
+        listing += ("\n\nNot included: the static reader could not follow these tables (DB010), check them with "
+                    "--replay:\n" + "\n".join(f"- {col.table}.{col.column}" for col in unsure))
     upgrades = "\n".join(_alter(col, 'sa.text("now()")') for col in columns)
     downgrades = "\n".join(_alter(col, _previous_default(col)) for col in reversed(columns))
     content = f'''"""infractl: fix timestamp server defaults

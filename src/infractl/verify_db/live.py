@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from infractl.errors import InfractlError
-from infractl.masking import mask_text
+from infractl.masking import mask_text, remember_secrets, split_userinfo, url_secrets
 from infractl.verify_db.rules import ColumnInfo, RuleSettings
 
 DRIVER = "postgresql+psycopg"
@@ -76,12 +76,19 @@ class CatalogSnapshot:
 
 
 def parse_url(raw: str) -> Target:
-    """Accept postgres:// and postgresql[+driver]://; connect through psycopg 3 whatever was named."""
+    """Accept postgres:// and postgresql[+driver]://; connect through psycopg 3 whatever was named.
+
+    Every spelling of the password is remembered for masking before anything can fail, and a password
+    pasted without percent-encoding (a raw ``@``, ``:``, ``/``, ``#``, space) is encoded here, so the
+    URL both connects and never shows the password as part of a host name.
+    """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    raw = raw.strip()
+    remember_secrets(url_secrets(raw))
     try:
-        url = make_url(raw.strip())
+        url = make_url(normalize_url(raw))
     except (ArgumentError, ValueError):
         # The string did not parse, so we cannot tell its password apart: print none of it.
         raise InfractlError("invalid database URL (expected postgresql://user:password@host:port/database)") from None
@@ -90,8 +97,29 @@ def parse_url(raw: str) -> Target:
                             "(use a postgresql:// or postgres:// URL)")
     url = url.set(drivername=DRIVER)
     password = url.password or ""
-    secrets = tuple(s for s in {password, quote(password, safe=""), quote(password)} if s)
+    secrets = tuple(s for s in {password, quote(password, safe=""), quote(password), *url_secrets(raw)} if s)
+    remember_secrets(secrets)
     return Target(url, mask_text(url.render_as_string(hide_password=True), secrets), secrets)
+
+
+_ENCODED = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+
+
+def normalize_url(raw: str) -> str:
+    """Percent-encode a user name and password that were pasted raw; leave encoded ones as they are."""
+    split = split_userinfo(raw)
+    if split is None:
+        return raw
+    scheme, user, password, rest = split
+    userinfo = quote(_literal(user), safe="")
+    if password is not None:
+        userinfo += ":" + quote(_literal(password), safe="")
+    return f"{scheme}://{userinfo}@{rest}"
+
+
+def _literal(text: str) -> str:
+    """What the user meant: an already percent-encoded value decoded, anything else taken as typed."""
+    return unquote(text) if _ENCODED.fullmatch(text) else text
 
 
 @contextmanager
@@ -110,10 +138,10 @@ def open_connection(target: Target, connect_timeout: float, statement_timeout: f
         connect_args={"connect_timeout": max(1, round(connect_timeout)), "application_name": "infractl verify-db"},
     )
     try:
-        with _translated_errors(target, statement_timeout, connecting=True):
+        with translated_errors(target, statement_timeout, connecting=True):
             conn = engine.connect()
         try:
-            with _translated_errors(target, statement_timeout, connecting=False):
+            with translated_errors(target, statement_timeout, connecting=False):
                 conn.execute(text("SET TRANSACTION READ ONLY"))  # autobegun: the first statement of it
                 conn.execute(text(f"SET LOCAL statement_timeout = {int(statement_timeout * 1000)}"))
                 yield conn
@@ -163,7 +191,7 @@ def _require_usable(schema_rows, database: str, target: Target) -> None:
 
 
 @contextmanager
-def _translated_errors(target: Target, statement_timeout: float, connecting: bool) -> Iterator[None]:
+def translated_errors(target: Target, statement_timeout: float, connecting: bool) -> Iterator[None]:
     """Driver errors -> one masked line. psycopg messages span lines and name the host, not the password,
     but a password can still appear (e.g. echoed in an options string), so mask the literal too."""
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError

@@ -6,43 +6,16 @@ statically; anything else is kept as source text so the rules can call it unreco
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from infractl.errors import InfractlError
-from infractl.verify_db.migration_exprs import (
-    UNKNOWN,
-    ExpressionReader,
-    ServerDefault,
-    is_call_named,
-    split_args,
-)
+from infractl.verify_db.migration_exprs import ExpressionReader, ServerDefault, is_call_named, split_args
+from infractl.verify_db.migration_ops import ColumnSpec, Operation
+from infractl.verify_db.migration_subst import origin
 
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    data_type: str
-    nullable: bool
-    default: ServerDefault | None
-    onupdate: bool
-    line: int
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One ``op.*`` call of ``upgrade()``, in source order. ``changes`` only holds what alter_column sets."""
-
-    kind: str  # create_table, add_column, alter_column, drop_column, drop_table, rename_table, execute
-    table: str
-    line: int
-    schema: str | None = None
-    columns: tuple[ColumnSpec, ...] = ()
-    column: str = ""
-    new_name: str = ""
-    sql: str | None = None  # execute(): the SQL text, None when it is not a literal
-    changes: dict[str, Any] = field(default_factory=dict)
+__all__ = ["ColumnSpec", "Operation", "RevisionFile", "ServerDefault", "alter_changes", "parse_revision_file"]
 
 
 @dataclass(frozen=True)
@@ -51,9 +24,12 @@ class RevisionFile:
     revision: str
     down_revisions: tuple[str, ...]
     operations: tuple[Operation, ...]
+    depends_on: tuple[str, ...] = ()  # revisions or branch labels that must be applied first
+    branch_labels: tuple[str, ...] = ()
 
 
-def parse_revision_file(path: Path) -> RevisionFile:
+def parse_revision_file(path: Path, types=None) -> RevisionFile:
+    """``types``: a ``migration_types.TypeResolver`` for a project's own column types (optional)."""
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -67,7 +43,14 @@ def parse_revision_file(path: Path) -> RevisionFile:
         raise InfractlError(f"cannot parse migration {_syntax_error(path, source, exc)}") from None
     module = wrapper.module
     positions = wrapper.resolve(PositionProvider)
-    reader = _OperationReader(module, _module_assignments(module), lambda node: positions[node].start.line)
+    from infractl.verify_db.migration_walk import UpgradeReader
+
+    imports = _imports(module)
+    resolve_type = types.for_module(module, path, imports) if types is not None else None
+    functions = {s.name.value: s for s in module.body
+                 if isinstance(s, cst.FunctionDef) and s.name.value not in ("upgrade", "downgrade")}
+    reader = UpgradeReader(module, _module_assignments(module), functions, imports,
+                           lambda node: positions[node].start.line, resolve_type)
     revision = reader.literal(reader.consts.get("revision"))
     if not isinstance(revision, str) or not revision:
         raise InfractlError(f"migration {path} has no literal `revision = \"...\"`")
@@ -81,8 +64,48 @@ def parse_revision_file(path: Path) -> RevisionFile:
     else:
         raise InfractlError(f"migration {path}: cannot read down_revision statically")
     upgrade = next((s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == "upgrade"), None)
-    operations = tuple(reader.operations(upgrade)) if upgrade is not None else ()
-    return RevisionFile(path=path, revision=revision, down_revisions=downs, operations=operations)
+    operations = tuple(reader.read(upgrade)) if upgrade is not None else ()
+    return RevisionFile(path=path, revision=revision, down_revisions=downs, operations=operations,
+                        depends_on=_names(reader.literal(reader.consts.get("depends_on"))),
+                        branch_labels=_names(reader.literal(reader.consts.get("branch_labels"))))
+
+
+def _names(value) -> tuple[str, ...]:
+    """depends_on / branch_labels: a string, a tuple or list of strings, or None."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, tuple):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _imports(module) -> dict[str, str]:
+    """Local name -> what it names: ``from a.b import C as D`` gives D -> a.b.C, ``import a.b as m`` m -> a.b."""
+    import libcst as cst
+
+    found: dict[str, str] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                base = "." * len(small.relative) + (dotted_name(small.module) if small.module else "")
+                for alias in small.names:
+                    name = dotted_name(alias.name)
+                    local = alias.asname.name.value if alias.asname else name
+                    found[local] = f"{base}.{name}" if not base.endswith(".") else f"{base}{name}"
+            elif isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = dotted_name(alias.name)
+                    local = alias.asname.name.value if alias.asname else name.split(".", 1)[0]
+                    found[local] = name if alias.asname else name.split(".", 1)[0]
+    return found
+
+
+def dotted_name(node) -> str:
+    from infractl.verify_db.migration_exprs import dotted
+
+    return dotted(node) or ""
 
 
 def _syntax_error(path: Path, source: str, exc) -> str:
@@ -114,12 +137,16 @@ def _module_assignments(module) -> dict[str, Any]:
     return consts
 
 
-class _OperationReader(ExpressionReader):
-    """The ``op.*`` calls of ``upgrade()`` as Operations, with the line each starts on."""
+class OpCallReader(ExpressionReader):
+    """One ``op.*`` (or ``batch_op.*``) call as Operations; ``line_of`` gives each node's source line."""
 
-    def __init__(self, module, consts: dict[str, Any], line_of) -> None:
-        super().__init__(module, consts)
-        self.line_of = line_of
+    _line_of = None
+
+    def line_of(self, node) -> int:
+        try:
+            return self._line_of(origin(node))
+        except KeyError:
+            return 0
 
     def column(self, call) -> ColumnSpec | None:
         positional, keywords = split_args(call)
@@ -137,108 +164,92 @@ class _OperationReader(ExpressionReader):
                           nullable=nullable, default=default, onupdate="onupdate" in keywords,
                           line=self.line_of(call))
 
-    def operations(self, function) -> list[Operation]:
-        collector = _make_op_calls_visitor()
-        function.body.visit(collector)
-        found = []
-        for call, method, table_node, schema_node in collector.calls:
-            op = self.operation(call, method, table_node, schema_node)
-            if op is not None:
-                found.append(op)
-        return found
+    def table_elements(self, call) -> tuple[list, bool]:
+        """create_table's column arguments (``*cols`` and helper calls expanded); False if some are unknown."""
+        import libcst as cst
 
-    def operation(self, call, method: str, batch_table, batch_schema) -> Operation | None:
+        elements, complete = [], True
+        for arg in call.args[1:] if call.args and call.args[0].keyword is None else call.args:
+            if arg.keyword is not None:
+                continue
+            value = self.expand(arg.value)
+            if arg.star == "*" or isinstance(value, (cst.List, cst.Tuple)):
+                if isinstance(value, (cst.List, cst.Tuple)):
+                    elements.extend(self.expand(el.value) for el in value.elements)
+                else:
+                    complete = False
+            elif arg.star == "":
+                elements.append(value)
+        return elements, complete
+
+    def operation(self, call, method: str, batch_table, batch_schema) -> list[Operation]:
         positional, keywords = split_args(call)
         if batch_table is not None:  # batch_op.add_column(col) == op.add_column(table, col)
             positional = [batch_table, *positional]
             if batch_schema is not None:
                 keywords.setdefault("schema", batch_schema)
+        if method == "create_primary_key" and batch_table is None and len(positional) > 1:
+            positional = [positional[1], positional[0], *positional[2:]]  # op: (name, table, columns)
         table_node = positional[0] if positional else keywords.get("table_name", keywords.get("old_table_name"))
         table = self.literal(table_node) if table_node is not None else None
         schema = self.literal(keywords["schema"]) if "schema" in keywords else None
-        if not isinstance(table, str) and method != "execute":
-            return None
-        schema = schema if isinstance(schema, str) else None
+        schema = schema if isinstance(schema, str) and schema != "public" else None
         line = self.line_of(call)
+        if method not in ("create_table", "add_column", "alter_column", "drop_column", "drop_table",
+                          "rename_table", "create_primary_key"):
+            return []
+        if not isinstance(table, str):
+            return [Operation("not_followed", "", line,
+                              reason=f"op.{method}() on a table named at run time ({self.code(table_node)})"
+                              if table_node is not None else f"op.{method}() without a table name")]
         if method == "create_table":
-            columns = tuple(c for c in (self.column(a) for a in positional[1:] if _is_column(a)) if c)
-            return Operation("create_table", table, line, schema, columns=columns)
-        if method == "add_column" and len(positional) > 1 and _is_column(positional[1]):
-            column = self.column(positional[1])
-            return Operation("add_column", table, line, schema, columns=(column,)) if column else None
-        if method in ("drop_table", "drop_column", "rename_table", "alter_column"):
-            second = positional[1] if len(positional) > 1 else keywords.get(
-                "column_name", keywords.get("new_table_name"))
-            name = self.literal(second) if second is not None else ""
-            if method == "drop_table":
-                return Operation("drop_table", table, line, schema)
-            if not isinstance(name, str):
-                return None
-            if method == "rename_table":
-                return Operation("rename_table", table, line, schema, new_name=name)
-            if method == "drop_column":
-                return Operation("drop_column", table, line, schema, column=name)
-            return Operation("alter_column", table, line, schema, column=name, changes=self.alter_changes(keywords))
-        if method == "execute" and (positional or "sqltext" in keywords):
-            sql_node = self.resolve(positional[0] if positional else keywords["sqltext"])
-            sql = self.literal(sql_node)
-            if not isinstance(sql, str) and (is_call_named(sql_node, "text") or is_call_named(sql_node, "DDL")):
-                inner = split_args(sql_node)[0]
-                sql = self.literal(inner[0]) if inner else UNKNOWN
-            return Operation("execute", "", line, sql=sql if isinstance(sql, str) else None)
-        return None
-
-    def alter_changes(self, keywords: dict) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        for key in ("server_default", "existing_server_default"):
-            # alembic uses server_default=False as "leave unchanged"
-            if key in keywords and self.literal(keywords[key]) is not False:
-                changes[key] = self.server_default(keywords[key])
-        for key in ("nullable", "existing_nullable"):
-            if key in keywords and isinstance(self.literal(keywords[key]), bool):
-                changes[key] = self.literal(keywords[key])
-        for key in ("type_", "existing_type"):
-            if key in keywords:
-                changes[key] = self.data_type(keywords[key])
-        if isinstance(self.literal(keywords.get("new_column_name")), str):
-            changes["new_column_name"] = self.literal(keywords["new_column_name"])
-        return changes
+            elements, complete = self.table_elements(call)
+            columns = [self.column(a) for a in elements if is_call_named(a, "Column")]
+            found = [Operation("create_table", table, line, schema, columns=tuple(c for c in columns if c))]
+            if not complete or None in columns:
+                found.append(Operation("not_followed", "", line, tables=(table,),
+                                       reason=f"op.create_table({table!r}) with columns built at run time"))
+            return found
+        if method == "add_column":
+            added = self.expand(positional[1]) if len(positional) > 1 else keywords.get("column")
+            column = self.column(added) if added is not None and is_call_named(added, "Column") else None
+            if column is None:
+                return [Operation("not_followed", "", line, tables=(table,),
+                                  reason=f"op.add_column({table!r}) of a column built at run time")]
+            return [Operation("add_column", table, line, schema, columns=(column,))]
+        if method == "create_primary_key":
+            names = self.literal(positional[2]) if len(positional) > 2 else self.literal(keywords.get("columns"))
+            if not isinstance(names, tuple):
+                return []
+            return [Operation("alter_column", table, line, schema, column=name, changes={"nullable": False})
+                    for name in names if isinstance(name, str)]
+        if method == "drop_table":
+            return [Operation("drop_table", table, line, schema)]
+        second = positional[1] if len(positional) > 1 else keywords.get("column_name", keywords.get("new_table_name"))
+        name = self.literal(second) if second is not None else None
+        if not isinstance(name, str):
+            return [Operation("not_followed", "", line, tables=(table,),
+                              reason=f"op.{method}({table!r}) of a name known only at run time")]
+        if method == "rename_table":
+            return [Operation("rename_table", table, line, schema, new_name=name)]
+        if method == "drop_column":
+            return [Operation("drop_column", table, line, schema, column=name)]
+        return [Operation("alter_column", table, line, schema, column=name, changes=alter_changes(self, keywords))]
 
 
-def _is_column(node) -> bool:
-    return is_call_named(node, "Column")
-
-
-def _make_op_calls_visitor():
-    import libcst as cst
-
-    class OpCalls(cst.CSTVisitor):
-        """``op.<method>(...)`` calls in source order, and ``batch_op.<method>`` inside batch_alter_table."""
-
-        def __init__(self) -> None:
-            self.calls: list[tuple] = []
-            self.batches: dict[str, tuple] = {}
-
-        def visit_With(self, node) -> None:
-            for item in node.items:
-                call = item.item
-                if (is_call_named(call, "batch_alter_table") and item.asname is not None
-                        and isinstance(item.asname.name, cst.Name)):
-                    positional, keywords = split_args(call)
-                    table = positional[0] if positional else keywords.get("table_name")
-                    self.batches[item.asname.name.value] = (table, keywords.get("schema"))
-
-        def visit_Call(self, node) -> bool:
-            func = node.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-                owner = func.value.value
-                if owner == "op":
-                    self.calls.append((node, func.attr.value, None, None))
-                    return False
-                if owner in self.batches and self.batches[owner][0] is not None:
-                    table, schema = self.batches[owner]
-                    self.calls.append((node, func.attr.value, table, schema))
-                    return False
-            return True
-
-    return OpCalls()
+def alter_changes(reader, keywords: dict) -> dict[str, Any]:
+    """What one ``op.alter_column(...)`` sets, and the ``existing_*`` hints alembic was given."""
+    changes: dict[str, Any] = {}
+    for key in ("server_default", "existing_server_default"):
+        # alembic uses server_default=False as "leave unchanged"
+        if key in keywords and reader.literal(keywords[key]) is not False:
+            changes[key] = reader.server_default(keywords[key])
+    for key in ("nullable", "existing_nullable"):
+        if key in keywords and isinstance(reader.literal(keywords[key]), bool):
+            changes[key] = reader.literal(keywords[key])
+    for key in ("type_", "existing_type"):
+        if key in keywords:
+            changes[key] = reader.data_type(keywords[key])
+    if isinstance(reader.literal(keywords.get("new_column_name")), str):
+        changes["new_column_name"] = reader.literal(keywords["new_column_name"])
+    return changes

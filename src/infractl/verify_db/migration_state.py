@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from infractl.verify_db.migration_exprs import ServerDefault
 from infractl.verify_db.migration_parse import ColumnSpec, Operation, RevisionFile
 from infractl.verify_db.rules import ColumnInfo
-
-_IDENT = r'(?:"[^"]+"|[\w$]+)'
-_QUALIFIED = rf"{_IDENT}(?:\.{_IDENT})?"
-_CREATE_TRIGGER = re.compile(
-    rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?:CONSTRAINT\s+)?TRIGGER\s+(?P<name>{_IDENT})\s+"
-    rf"(?:BEFORE|AFTER|INSTEAD\s+OF)\s+(?P<events>.+?)\s+ON\s+(?:ONLY\s+)?(?P<table>{_QUALIFIED})",
-    re.IGNORECASE | re.DOTALL)
-_DROP_TRIGGER = re.compile(
-    rf"DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(?P<name>{_IDENT})\s+ON\s+(?:ONLY\s+)?(?P<table>{_QUALIFIED})", re.IGNORECASE)
-_ALTER_DEFAULT = re.compile(
-    rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{_QUALIFIED})\s+ALTER\s+(?:COLUMN\s+)?"
-    rf"(?P<column>{_IDENT})\s+(?:SET\s+DEFAULT\s+(?P<expr>.+?)|DROP\s+DEFAULT)\s*$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -37,23 +24,65 @@ def table_key(table: str, schema: str | None) -> str:
     return f"{schema}.{table}" if schema else table
 
 
-def replay(files: list[RevisionFile]) -> dict[str, dict[str, ColumnState]]:
+@dataclass(frozen=True)
+class NotFollowed:
+    """Something a revision does that may change ``tables`` (empty: we cannot tell which)."""
+
+    path: str
+    line: int
+    revision: str
+    reason: str
+    tables: tuple[str, ...]
+
+
+@dataclass
+class ReplayResult:
+    tables: dict[str, dict[str, ColumnState]]
+    not_followed: list[NotFollowed] = field(default_factory=list)
+
+
+def replay(files: list[RevisionFile]) -> ReplayResult:
     """The final state after running every file's ``upgrade()`` in the given order."""
     tables: dict[str, dict[str, ColumnState]] = {}
     triggers: dict[str, set[str]] = {}  # bare table name -> update trigger names
-    opaque_sql = False  # an op.execute whose SQL we cannot read might create a trigger
+    unknown: list[NotFollowed] = []
+    opaque: set[str] = set()  # bare table names something unreadable may have given a trigger
     for file in files:
         for op in file.operations:
-            if op.kind == "execute":
-                opaque_sql |= op.sql is None
-                _apply_sql(op, file, tables, triggers)
+            if op.kind == "not_followed":
+                item = NotFollowed(str(file.path), op.line, file.revision, op.reason, op.tables)
+                if item not in unknown[-20:]:  # a loop repeats the same thing: say it once
+                    unknown.append(item)
+                opaque.update(op.tables)
+            elif op.kind == "create_trigger":
+                triggers.setdefault(op.table, set()).add(op.new_name)
+            elif op.kind == "drop_trigger":
+                triggers.get(op.table, set()).discard(op.new_name)
+            elif op.kind == "alter_column" and op.column not in tables.get(table_key(op.table, op.schema), {}) \
+                    and _bare_match(tables, op):
+                _apply(_bare_match(tables, op), file, tables)  # raw SQL named the table without its schema
             else:
+                if op.kind == "create_table" and op.reason:
+                    unknown.append(NotFollowed(str(file.path), op.line, file.revision, op.reason, (op.table,)))
                 _apply(op, file, tables)
+                if op.kind == "rename_table" and op.table in triggers:
+                    triggers[op.new_name] = triggers.pop(op.table)
     for columns in tables.values():
         for name, col in columns.items():
             hooked = col.onupdate or bool(triggers.get(col.bare_table))
-            columns[name] = replace(col, has_update_hook=True if hooked else (None if opaque_sql else False))
-    return tables
+            columns[name] = replace(col, has_update_hook=True if hooked else (
+                None if col.bare_table in opaque else False))
+    return ReplayResult(tables, unknown)
+
+
+def _bare_match(tables, op: Operation) -> Operation | None:
+    """An alter from SQL names ``orders``; the table may be tracked under a schema: use that key."""
+    if op.schema is not None:
+        return None
+    for key, columns in tables.items():
+        if key.rsplit(".", 1)[-1] == op.table and op.column in columns and "." in key:
+            return replace(op, schema=key.rsplit(".", 1)[0])
+    return None
 
 
 def _state(spec: ColumnSpec, op: Operation, file: RevisionFile) -> ColumnState:
@@ -61,7 +90,8 @@ def _state(spec: ColumnSpec, op: Operation, file: RevisionFile) -> ColumnState:
         table=table_key(op.table, op.schema), column=spec.name, data_type=spec.data_type, nullable=spec.nullable,
         default=spec.default.as_sql(spec.data_type) if spec.default else None, path=str(file.path),
         line=spec.line, revision=file.revision, schema=op.schema, bare_table=op.table,
-        server_default=spec.default, onupdate=spec.onupdate)
+        server_default=spec.default, onupdate=spec.onupdate,
+        literal_default=spec.default.literal if spec.default else None)
 
 
 def _apply(op: Operation, file: RevisionFile, tables: dict[str, dict[str, ColumnState]]) -> None:
@@ -105,38 +135,5 @@ def _alter(op: Operation, file: RevisionFile, columns: dict[str, ColumnState]) -
     columns.pop(op.column, None)
     columns[name] = replace(col, column=name, data_type=data_type, nullable=nullable, default=default,
                             server_default=server_default, note=note, path=str(file.path), line=op.line,
-                            revision=file.revision)
-
-
-def _apply_sql(op: Operation, file: RevisionFile, tables, triggers: dict[str, set[str]]) -> None:
-    """What raw SQL in ``op.execute`` does to what we track: update triggers and column defaults."""
-    for statement in (op.sql or "").split(";"):
-        match = _CREATE_TRIGGER.search(statement)
-        if match and re.search(r"\bUPDATE\b", match.group("events"), re.IGNORECASE):
-            triggers.setdefault(_bare(match.group("table")), set()).add(_unquote(match.group("name")))
-        match = _DROP_TRIGGER.search(statement)
-        if match:
-            triggers.get(_bare(match.group("table")), set()).discard(_unquote(match.group("name")))
-        match = _ALTER_DEFAULT.match(statement)
-        if match:
-            _alter_default_sql(match, op, file, tables)
-
-
-def _alter_default_sql(match, op: Operation, file: RevisionFile, tables) -> None:
-    table, column = _bare(match.group("table")), _unquote(match.group("column"))
-    for key, columns in tables.items():
-        if key.rsplit(".", 1)[-1] == table and column in columns:
-            col = columns[column]
-            expr = match.group("expr")
-            default = ServerDefault(sql=expr.strip()) if expr else None
-            note = f"default dropped in revision {file.revision}" if default is None and col.default else ""
-            columns[column] = replace(col, default=default.sql if default else None, server_default=default,
-                                      note=note, path=str(file.path), line=op.line, revision=file.revision)
-
-
-def _unquote(name: str) -> str:
-    return name[1:-1] if name.startswith('"') and name.endswith('"') else name.lower()
-
-
-def _bare(qualified: str) -> str:
-    return _unquote(re.split(r'\.(?=(?:[^"]*"[^"]*")*[^"]*$)', qualified)[-1])
+                            revision=file.revision,
+                            literal_default=server_default.literal if server_default else None)

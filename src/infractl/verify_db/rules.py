@@ -22,34 +22,49 @@ class Rule:
     fix: str
 
 
+# Fix hints are templates: {table} and {column} name the column the finding is about.
+_BY_FIX_MIGRATION = " (`infractl verify-db --migrations DIR --fix-migration DIR` writes this as a revision)"
 MISSING_DEFAULT = Rule("DB001", Severity.ERROR, "timestamp column has no server default",
-                       "ALTER TABLE ... ALTER COLUMN ... SET DEFAULT now()")
+                       "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now()" + _BY_FIX_MIGRATION)
 CONSTANT_DEFAULT = Rule("DB002", Severity.ERROR, "server default is a constant timestamp frozen at migration time",
-                        'use server_default=sa.text("now()") (or sa.func.now()), not the string "now()"')
+                        'ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(); in a migration: '
+                        'server_default=sa.text("now()") (or sa.func.now()), not the string "now()"'
+                        + _BY_FIX_MIGRATION)
 NOT_TRANSACTION_TIME = Rule("DB003", Severity.WARNING, "server default is not transaction time",
-                            "use now() / CURRENT_TIMESTAMP so every row of a transaction gets the same time")
+                            "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(), so every row of a "
+                            "transaction gets the same time" + _BY_FIX_MIGRATION)
 NAIVE_TIMESTAMP = Rule("DB004", Severity.WARNING, "timestamp without time zone",
-                       "ALTER COLUMN ... TYPE timestamptz (aware datetimes are shifted by the session time zone)")
-NULLABLE = Rule("DB005", Severity.WARNING, "timestamp column is nullable", "ALTER COLUMN ... SET NOT NULL")
+                       "ALTER TABLE {table} ALTER COLUMN {column} TYPE timestamptz (aware datetimes are shifted by "
+                       "the session time zone)")
+NULLABLE = Rule("DB005", Severity.WARNING, "timestamp column is nullable",
+                "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL")
 NO_UPDATE_HOOK = Rule("DB006", Severity.INFO, "updated_at has no trigger and no application-side onupdate",
-                      "add a BEFORE UPDATE trigger, or onupdate=func.now() on the model")
+                      "add a BEFORE UPDATE trigger on {table} that sets {column}, or onupdate=func.now() on the model")
 UNRECOGNISED_DEFAULT = Rule("DB007", Severity.WARNING, "server default is not a recognised timestamp expression",
-                            "use now()")
+                            "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(), unless the expression "
+                            "is deliberate")
+LOCAL_TIME_DEFAULT = Rule("DB008", Severity.WARNING,
+                          "LOCALTIMESTAMP default on a timestamptz column goes through the session TimeZone",
+                          "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now() (same instant, without the "
+                          "round trip through local wall-clock time)")
 
 RULES = (MISSING_DEFAULT, CONSTANT_DEFAULT, NOT_TRANSACTION_TIME, NAIVE_TIMESTAMP, NULLABLE, NO_UPDATE_HOOK,
-         UNRECOGNISED_DEFAULT)
+         UNRECOGNISED_DEFAULT, LOCAL_TIME_DEFAULT)
 
 
 class DefaultKind(str, Enum):
     MISSING = "missing"
     TRANSACTION_TIME = "transaction_time"  # now(), CURRENT_TIMESTAMP, transaction_timestamp(), UTC-wrapped
-    OTHER_TIME = "other_time"  # clock_timestamp(), statement_timestamp(), LOCALTIMESTAMP
+    # LOCALTIMESTAMP: transaction start too, but as session-local wall-clock time (timestamp without time zone)
+    LOCAL_TIME = "local_time"
+    OTHER_TIME = "other_time"  # clock_timestamp(), statement_timestamp()
     CONSTANT = "constant"  # '2026-...'::timestamp with time zone
     UNRECOGNISED = "unrecognised"
 
 
 _TRANSACTION_TIME = re.compile(r"^(now\(\)|current_timestamp(\(\d\))?|transaction_timestamp\(\))$", re.IGNORECASE)
-_OTHER_TIME = re.compile(r"^(clock_timestamp\(\)|statement_timestamp\(\)|localtimestamp(\(\d\))?)$", re.IGNORECASE)
+_LOCAL_TIME = re.compile(r"^localtimestamp(\(\d\))?$", re.IGNORECASE)
+_OTHER_TIME = re.compile(r"^(clock_timestamp\(\)|statement_timestamp\(\))$", re.IGNORECASE)
 _UTC = r"'(?:utc|etc/utc|z|gmt)'(?:::text)?"
 _TIMEZONE_CALL = re.compile(rf"^timezone\(\s*{_UTC}\s*,\s*(?P<inner>.+)\)$", re.IGNORECASE)
 _AT_TIME_ZONE = re.compile(rf"^\(?(?P<inner>.+?)\s+at\s+time\s+zone\s+{_UTC}\)?$", re.IGNORECASE)
@@ -69,6 +84,8 @@ def classify_default(expr: str | None) -> DefaultKind:
             return classify_default(match.group("inner"))
     if _TRANSACTION_TIME.match(text):
         return DefaultKind.TRANSACTION_TIME
+    if _LOCAL_TIME.match(text):
+        return DefaultKind.LOCAL_TIME
     if _OTHER_TIME.match(text):
         return DefaultKind.OTHER_TIME
     if _CONSTANT.match(text):
@@ -99,6 +116,7 @@ class ColumnInfo:
     path: str = ""  # where to point the user: "schema.table" live, a migration file statically
     line: int | None = None
     note: str = ""  # extra context, e.g. "default dropped in revision abc123"
+    literal_default: str | None = None  # static only: server_default given as a plain string, as written
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,8 @@ class RuleSettings:
     # A nullable timestamp without a default that only a wildcard caught (deleted_at, expires_at,
     # last_login_at) records an event that may never happen: optional by design, not a forgotten now().
     optional_when_nullable: bool = True
+    # Static only: a project's own column types -> the PostgreSQL type they create ("timestamp with time zone")
+    timestamp_types: tuple[tuple[str, str], ...] = ()
 
     def wants(self, table: str, column: str) -> bool:
         return self.named(table, column) or any(fnmatch.fnmatchcase(column, p) for p in self.patterns)
@@ -160,12 +180,21 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
     found: list[tuple[Rule, str, Severity | None]] = []
     if kind is DefaultKind.MISSING:
         found.append((MISSING_DEFAULT, f"{where} has no server default{suffix}", None))
+    elif kind is DefaultKind.CONSTANT and col.literal_default is not None and literal_is_rejected(col.literal_default):
+        found.append((REJECTED_LITERAL, (f"{where} has server_default={col.literal_default!r}, a plain string: "
+                      "PostgreSQL rejects it (invalid input syntax for type timestamp), so the migration fails"),
+                      None))
     elif kind is DefaultKind.CONSTANT:
         found.append((CONSTANT_DEFAULT, f"{where} defaults to the constant {col.default}", None))
     elif kind is DefaultKind.OTHER_TIME:
         found.append((NOT_TRANSACTION_TIME, f"{where} defaults to {col.default}, not transaction time now()", None))
     elif kind is DefaultKind.UNRECOGNISED:
         found.append((UNRECOGNISED_DEFAULT, f"{where} defaults to {col.default}", None))
+    elif kind is DefaultKind.LOCAL_TIME and not is_naive_timestamp_type(col.data_type):
+        # On a naive column LOCALTIMESTAMP stores exactly what now() would; DB004 covers the type.
+        found.append((LOCAL_TIME_DEFAULT, (f"{where} defaults to {col.default}: session-local wall-clock time, "
+                      "converted back with the session TimeZone (an hour off while a DST change repeats an hour)"),
+                      None))
     if is_naive_timestamp_type(col.data_type):
         found.append((NAIVE_TIMESTAMP, f"{where} is timestamp without time zone", settings.naive_severity))
     if col.nullable:
@@ -174,16 +203,42 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
         found.append((NO_UPDATE_HOOK, f"{where} has no update trigger or onupdate", None))
     return [
         Finding(path=col.path or col.table, line=col.line, column=None, rule=rule.id,
-                severity=severity or rule.severity, message=message, fix=rule.fix)
+                severity=severity or rule.severity, message=message, fix=fix_hint(rule, col.table, col.column))
         for rule, message, severity in found
         if rule.id not in settings.ignore
     ]
 
 
-# Rules about the migration chain itself (the static check); not column rules, so not in RULES.
+def fix_hint(rule: Rule, table: str, column: str) -> str:
+    return rule.fix.replace("{table}", table).replace("{column}", column)
+
+
+# Rules of the static check only: the migration chain itself, and what the revision files say that no
+# database can show. Not column rules of the live check, so not in RULES.
 MULTIPLE_HEADS = Rule("DB101", Severity.ERROR, "the migration tree has more than one head",
                       "alembic merge heads -m 'merge heads'")
-MIGRATION_RULES = (MULTIPLE_HEADS,)
+REJECTED_LITERAL = Rule("DB009", Severity.ERROR,
+                        "server default is a string PostgreSQL rejects as a timestamp: the migration fails",
+                        'server_default=sa.text("now()") (or sa.func.now()): a plain string is quoted, and '
+                        "'CURRENT_TIMESTAMP' is not timestamp input (invalid input syntax)")
+NOT_FOLLOWED = Rule("DB010", Severity.INFO, "not followed statically: the final state of these tables is unknown",
+                    "run `infractl verify-db --migrations DIR --replay` (the migrations on a scratch database), "
+                    "or write the change as op.* calls / literal SQL; for a project's own column type, list it "
+                    "in timestamp_types")
+MIGRATION_RULES = (MULTIPLE_HEADS, REJECTED_LITERAL, NOT_FOLLOWED)
+
+# String defaults PostgreSQL accepts as timestamp input (and freezes: DB002); an SQL expression written as
+# a string ('CURRENT_TIMESTAMP', 'clock_timestamp()') is rejected (DB009). Checked against a real server.
+_TIMESTAMP_WORDS = {"now", "today", "tomorrow", "yesterday", "epoch", "infinity", "-infinity", "allballs"}
+_SQL_EXPRESSION = re.compile(r"[a-z_][\w.]*\s*\(|^(current_\w+|localtime\w*|sysdate|systimestamp)$|\bat\s+time\s+zone\b")
+
+
+def literal_is_rejected(text: str) -> bool:
+    """Whether PostgreSQL rejects this plain-string default for a timestamp column (invalid input syntax)."""
+    word = text.strip().lower()
+    if word in _TIMESTAMP_WORDS or (word.endswith("()") and word[:-2].strip() in _TIMESTAMP_WORDS):
+        return False
+    return bool(_SQL_EXPRESSION.search(word))
 
 
 # Fixit-style examples, picked up by the tests: DDL creating one table ``{table}`` (in the current
@@ -223,10 +278,12 @@ SQL_EXAMPLES: dict[str, RuleExamples] = {
                "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)",
                "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT transaction_timestamp())",
                "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT timezone('utc', now()))",
-               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'utc'))"),
+               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'utc'))",
+               # transaction start time, as local wall-clock time (DB008 on timestamptz, DB004 on timestamp)
+               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT LOCALTIMESTAMP)",
+               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT LOCALTIMESTAMP)"),
         invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT clock_timestamp())",
-                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT statement_timestamp())",
-                 "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT LOCALTIMESTAMP)"),
+                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT statement_timestamp())"),
     ),
     "DB004": RuleExamples(
         valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
@@ -255,4 +312,20 @@ SQL_EXAMPLES: dict[str, RuleExamples] = {
         invalid=("CREATE TABLE {table} (expires_at timestamptz NOT NULL DEFAULT now() + interval '1 day')",
                  "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT date_trunc('day', now()))"),
     ),
+    "DB008": RuleExamples(
+        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
+               # on a naive column LOCALTIMESTAMP is exactly now()'s wall-clock value (DB004 is the problem)
+               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT LOCALTIMESTAMP)"),
+        invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT LOCALTIMESTAMP)",
+                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT LOCALTIMESTAMP(3))"),
+    ),
+}
+
+# DB009 cannot be shown live (the DDL fails): plain-string server defaults, each with whether PostgreSQL
+# rejects it for a timestamptz column. The tests run every one against a real server.
+REJECTED_LITERAL_EXAMPLES: dict[str, bool] = {
+    "CURRENT_TIMESTAMP": True, "current_timestamp()": True, "clock_timestamp()": True, "localtimestamp": True,
+    "transaction_timestamp()": True, "timezone('utc', now())": True, "now() at time zone 'utc'": True,
+    "getdate()": True, "now()": False, "now": False, "NOW()": False, "today": False, "epoch": False,
+    "2026-01-01 00:00:00+00": False,
 }

@@ -2,7 +2,8 @@
 
 Keys: url, schemas, patterns, columns, update_patterns, naive_severity, nullable_severity, ignore,
 optional_when_nullable (skip nullable wildcard-matched columns without a default),
-connect_timeout (seconds), statement_timeout (seconds), migrations (default path for --migrations).
+connect_timeout (seconds), statement_timeout (seconds), migrations (default path for --migrations),
+timestamp_types (a project's own column types the static reader cannot resolve through their ``impl``).
 Command-line flags win over the file; ``DATABASE_URL`` sits between them for the URL.
 """
 
@@ -17,10 +18,12 @@ from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Severity
 from infractl.verify_db import rules
+from infractl.verify_db.compare import REPLAY_RULES
 from infractl.verify_db.rules import RULES, RuleSettings
 
 KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
-              "select", "ignore", "optional_when_nullable", "connect_timeout", "statement_timeout", "migrations"}
+              "select", "ignore", "optional_when_nullable", "connect_timeout", "statement_timeout", "migrations",
+              "timestamp_types"}
 DEFAULT_SCHEMAS = ("public",)
 WHERE = "[tool.infractl.db]"  # how error messages name this table
 DEFAULT_CONNECT_TIMEOUT = 5.0
@@ -41,7 +44,7 @@ def rule_settings(section: dict[str, Any]) -> RuleSettings:
     """RuleSettings from the config section; missing keys keep the rules' defaults."""
     reject_unknown_keys(section, KNOWN_KEYS, WHERE)
     defaults = RuleSettings()
-    known_ids = {rule.id for rule in (*RULES, *rules.MIGRATION_RULES)}
+    known_ids = {rule.id for rule in (*RULES, *rules.MIGRATION_RULES, *REPLAY_RULES)}
     ignore = string_list(section, "ignore", WHERE, ())
     unknown_ids = sorted(set(ignore) - known_ids)
     if unknown_ids:
@@ -55,7 +58,25 @@ def rule_settings(section: dict[str, Any]) -> RuleSettings:
         nullable_severity=_severity(section, "nullable_severity", defaults.nullable_severity),
         ignore=ignore,
         optional_when_nullable=_flag(section, "optional_when_nullable", defaults.optional_when_nullable),
+        timestamp_types=_timestamp_types(section),
     )
+
+
+def _timestamp_types(section: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``["myapp.db.types.UtcDateTime"]`` (timestamptz) or ``{"myapp.db.types.Naive" = "timestamp"}``."""
+    from infractl.verify_db.migration_sql import sql_type
+
+    value = section.get("timestamp_types", [])
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        pairs = [(name, "timestamp with time zone") for name in string_list(section, "timestamp_types", WHERE, ())]
+    for name, data_type in pairs:
+        if not isinstance(data_type, str) or sql_type(data_type) not in ("timestamp with time zone",
+                                                                            "timestamp without time zone"):
+            raise InfractlError(f"[tool.infractl.db] timestamp_types: {name} must map to \"timestamptz\" or "
+                                f"\"timestamp\"; got {data_type!r}")
+    return tuple((name, sql_type(data_type)) for name, data_type in pairs)
 
 
 def _flag(section: dict[str, Any], key: str, default: bool) -> bool:

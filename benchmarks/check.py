@@ -1,0 +1,152 @@
+"""Benchmark ``infractl check`` against ``ruff check --select DTZ003,DTZ004`` on a clean 3,000-file repo.
+
+Run: ``.venv/bin/python benchmarks/check.py [--runs 7] [--files 3000]``. Generates (once per run, in
+a temporary directory outside this repository, so no .gitignore hides it) a repository of N Python
+modules with no findings: a package of plain modules, a tests/ tree, a GitHub workflow, Alembic
+migrations with correct defaults, and the staging monitoring files. Prints the median wall time of
+each command over ``--runs`` runs (after one warm-up), and their ratio. Exits 1 when the ratio is
+above the target (1.5x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TARGET = 1.5
+
+MODULE = '''"""Generated module {index}: ordinary service code, nothing for any check to report."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+
+@dataclass
+class Order{index}:
+    id: int
+    created_at: datetime
+    items: list[str]
+
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(days=30)
+
+    def to_json(self) -> str:
+        return json.dumps({{"id": self.id, "created_at": self.created_at.isoformat(), "items": self.items}})
+
+
+def make_order_{index}(order_id: int, items: list[str]) -> Order{index}:
+    return Order{index}(order_id, datetime.now(timezone.utc), sorted(items))
+
+
+def total_{index}(orders: list[Order{index}]) -> int:
+    return sum(len(order.items) for order in orders if order.id % {modulo} != 0)
+'''
+TEST = '''from app.pkg{package}.mod{index} import make_order_{index}
+
+
+def test_order_{index}():
+    assert make_order_{index}(1, ["b", "a"]).items == ["a", "b"]
+'''
+WORKFLOW = '''name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - run: pytest -q
+'''
+MIGRATION = '''"""create orders
+
+Revision ID: a1
+Revises:
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table(
+        "orders",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+'''
+
+
+def build(root: Path, files: int) -> None:
+    per_package = 100
+    for index in range(files):
+        package = index // per_package
+        directory = root / "app" / f"pkg{package}"
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "__init__.py").touch()
+        if index % 10 == 9:
+            tests = root / "tests"
+            tests.mkdir(exist_ok=True)
+            (tests / f"test_mod{index}.py").write_text(TEST.format(package=package, index=index))
+        else:
+            (directory / f"mod{index}.py").write_text(MODULE.format(index=index, modulo=index % 7 + 2))
+    (root / "app" / "__init__.py").touch()
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW)
+    (root / "migrations" / "versions").mkdir(parents=True)
+    (root / "migrations" / "versions" / "a1_create_orders.py").write_text(MIGRATION)
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    if not found:
+        sys.exit(f"error: {name} not found (install the bench extra into .venv)")
+    return found
+
+
+def timed(command: list[str], cwd: Path, expect: int) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != expect:
+        sys.exit(f"error: {' '.join(command)} exited {done.returncode}, expected {expect}:\n{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--files", type=int, default=3000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="infractl-bench-check-") as tmp:
+        root = Path(tmp) / "repo"
+        build(root, args.files)
+        infractl = [tool("infractl"), "check", "."]
+        ruff = [tool("ruff"), "check", "--no-cache", "--select", "DTZ003,DTZ004", "--quiet", "."]
+        timed(infractl, root, 0)
+        timed(ruff, root, 0)
+        ours, theirs = [], []
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            ours.append(timed(infractl, root, 0))
+            theirs.append(timed(ruff, root, 0))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    ratio = a / b
+    print(f"{args.files} Python files, no findings, median of {args.runs}:")
+    print(f"  infractl check                          {a * 1000:8.1f} ms")
+    print(f"  ruff check --select DTZ003,DTZ004       {b * 1000:8.1f} ms")
+    print(f"  ratio {ratio:.2f}x (target <= {TARGET}x)")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

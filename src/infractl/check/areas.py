@@ -1,0 +1,150 @@
+"""The areas ``infractl check`` covers: each finds its own inputs from config or conventional paths.
+
+An area is a function ``(root, config) -> AreaResult | None``; None means the repository has nothing
+for it (no workflows, no migrations...), which the report says instead of pretending it passed.
+Each runs the same code as its own command, with no writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infractl.config import Config
+from infractl.findings import Finding
+
+
+@dataclass
+class AreaResult:
+    findings: list[Finding] = field(default_factory=list)
+    checked: str = ""  # what was looked at, for the report: "3 workflow files, 12 test files"
+
+
+def workflows(root: Path, config: Config) -> AreaResult | None:
+    from infractl.config import string_list
+    from infractl.lint_ci.command import WHERE, lint, test_files, workflow_files
+
+    section = config.section("lint_ci")
+    configured = string_list(section, "workflows", WHERE)
+    tests = string_list(section, "tests", WHERE)
+    exclude = string_list(section, "exclude", WHERE)
+    if not workflow_files(root, configured) and not test_files(root, tests, exclude):
+        return None
+    report = lint(root, configured, tests, section.get("actionlint"), exclude)
+    return AreaResult(report.findings, report.headline)
+
+
+def migrations(root: Path, config: Config) -> AreaResult | None:
+    from infractl.verify_db.migrations import check_migrations
+    from infractl.verify_db.settings import migrations_path, rule_settings
+
+    section = config.section("db")
+    source = migrations_path(section, config.root) if section else None
+    if source is None:
+        candidates = [p for p in (root / "migrations" / "versions", root / "alembic" / "versions") if p.is_dir()]
+        source = candidates[0] if candidates else None
+    if source is None or not source.exists():
+        return None
+    source = shown(source)
+    findings, state = check_migrations(source, rule_settings(section))
+    return AreaResult(list(findings), f"{len(state.revisions)} Alembic revisions in {source}")
+
+
+def shown(path: Path) -> Path:
+    """Relative to the current directory when below it: what a user types and copies."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def monitoring(root: Path, config: Config) -> AreaResult | None:
+    from infractl.monitoring.lint import lint_monitoring
+
+    findings, summary = lint_monitoring(root, config.section("monitoring"), config.root)
+    if not summary["rule_files"] and not summary["dashboards"]:
+        return None
+    return AreaResult(findings, f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")
+
+
+def manifests(root: Path, config: Config) -> AreaResult | None:
+    """Kustomize directories (``dirs`` in [tool.infractl.manifests], else every kustomization that is not a
+    Component) rendered with the real kustomize and linted, plus the compose files found beside them."""
+    from infractl.config import string_list
+    from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_compose, lint_directory
+
+    section = config.section("manifests")
+    where = "[tool.infractl.manifests]"
+    version = section.get("kube_version") or DEFAULT_KUBE_VERSION
+    directories = [config.root / d for d in string_list(section, "dirs", where)]
+    composes = [config.root / f for f in string_list(section, "compose_files", where)]
+    if not directories and not composes:
+        directories, composes = _discover_manifests(root)
+    if not directories and not composes:
+        return None
+    stats: dict = {}
+    findings: list[Finding] = []
+    for directory in directories:
+        findings += lint_directory(shown(directory), version, stats=stats)
+    linted = {p.resolve() for d in directories for p in d.iterdir() if p.is_file()}
+    for compose in composes:
+        if compose.resolve() not in linted:
+            findings += lint_compose(shown(compose))
+            stats["compose_files"] = stats.get("compose_files", 0) + 1
+    return AreaResult(findings, f"{stats.get('objects', 0)} Kubernetes objects in {len(directories)} "
+                                f"kustomizations, {stats.get('compose_files', 0)} compose files")
+
+
+KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def _discover_manifests(root: Path) -> tuple[list[Path], list[Path]]:
+    from infractl.files import iter_files
+
+    directories, composes = [], []
+    for path in iter_files([root], (".yaml", ".yml", "Kustomization"), (), root):
+        if path.name in KUSTOMIZATIONS:
+            if "kind: Component" not in path.read_text(encoding="utf-8", errors="replace"):
+                directories.append(path.parent)
+        elif path.name.startswith(("docker-compose", "compose.")):
+            composes.append(path)
+    return directories, composes
+
+
+def wiremock(root: Path, config: Config) -> AreaResult | None:
+    """Every WireMock root (a directory holding mappings/): ``dir`` in [tool.infractl.wiremock], else each
+    one found below ``root``; validated like ``infractl wiremock validate``."""
+    from infractl.files import iter_files
+    from infractl.wiremock.settings import settings
+    from infractl.wiremock.validate import validate
+
+    chosen = settings(config)
+    if config.section("wiremock").get("dir"):
+        roots = [chosen.dir]
+    else:
+        found = set()
+        for path in iter_files([root], (".json",), (), root):
+            mappings = next((parent for parent in path.parents if parent.name == "mappings"), None)
+            if mappings is not None:
+                found.add(mappings.parent)
+        roots = sorted(found)
+    if not roots:
+        return None
+    findings: list[Finding] = []
+    stubs = 0
+    for directory in roots:
+        result = validate(shown(directory), chosen.global_response_templating)
+        findings += result.findings
+        stubs += result.stubs
+    label = "directory" if len(roots) == 1 else "directories"
+    return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
+
+
+AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {
+    "workflows": workflows,
+    "migrations": migrations,
+    "monitoring": monitoring,
+    "manifests": manifests,
+    "wiremock": wiremock,
+}

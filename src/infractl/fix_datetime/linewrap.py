@@ -1,0 +1,166 @@
+"""Wrap a rewritten statement that became longer than the project's line length, in black's style.
+
+``utcnow()`` -> ``now(timezone.utc)`` adds 9 characters, ``utcfromtimestamp(t)`` ->
+``fromtimestamp(t, tz=timezone.utc)`` 13: a line at the limit goes over it and the project's
+formatter check (or ruff's E501) fails after the fix. Only statements that (a) the rewrite changed and
+(b) are now over the limit are touched; each is formatted by black itself (quotes and everything else
+black might normalise are left alone: ``string_normalization=False``), re-indented, and kept only if
+the module's ``ast`` is exactly what it was before wrapping. Anything unusual (a statement sharing its
+line with another, a multi-line string inside it, a one-line compound statement) is left as it was.
+
+The line length is the project's: ``line-length`` of ``[tool.ruff]`` (or ``ruff.toml``), else of
+``[tool.black]``, in the nearest ``pyproject.toml``; 88 (black's and ruff's default) without either.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import tomllib
+from pathlib import Path
+
+DEFAULT_LINE_LENGTH = 88
+
+
+def project_line_length(start: Path) -> int:
+    """The configured line length for the project around ``start`` (a file or directory)."""
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for directory in (here, *here.parents):
+        for name in ("ruff.toml", ".ruff.toml"):
+            length = _read(directory / name, ("line-length",))
+            if length:
+                return length
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            return (_read(pyproject, ("tool", "ruff", "line-length"))
+                    or _read(pyproject, ("tool", "black", "line-length")) or DEFAULT_LINE_LENGTH)
+    return DEFAULT_LINE_LENGTH
+
+
+def _read(path: Path, keys: tuple[str, ...]) -> int | None:
+    try:
+        with open(path, "rb") as handle:
+            value = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+class Wrapped:
+    """The wrapped text, and where a line of the unwrapped text went."""
+
+    def __init__(self, text: str, edits: list[tuple[int, int, int]]) -> None:
+        self.text = text
+        self.edits = sorted(edits)  # (first, last) lines of the unwrapped text -> this many lines
+
+    def line(self, number: int) -> tuple[int, bool]:
+        """The line of ``number`` in the wrapped text, and whether it is still the very same line."""
+        shift = 0
+        for first, last, count in self.edits:
+            if number < first:
+                break
+            if number <= last:
+                return first + shift, False  # inside a wrapped statement: its first line
+            shift += count - (last - first + 1)
+        return number + shift, True
+
+
+def wrap_long_lines(old: str, new: str, line_length: int) -> Wrapped:
+    """``new`` with each statement that the rewrite made too long wrapped (or ``new`` as it is)."""
+    unchanged = Wrapped(new, [])
+    old_lines = set(old.splitlines())
+    lines = new.splitlines(keepends=True)
+    long = [number for number, line in enumerate(lines, 1)
+            if len(line.rstrip("\r\n")) > line_length and line.rstrip("\r\n") not in old_lines]
+    if not long:
+        return unchanged
+    try:
+        tree = ast.parse(new)
+    except (SyntaxError, ValueError, RecursionError):
+        return unchanged
+    spans = sorted({span for number in long if (span := _statement_span(tree, number, lines)) is not None},
+                   reverse=True)  # bottom-up, so earlier line numbers stay valid
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    edits = []
+    for first, last, header_only in spans:
+        if edits and last >= edits[-1][0]:
+            continue  # overlaps a statement already wrapped (a header and a line of its own body)
+        formatted = _format(lines[first - 1:last], header_only, line_length, newline)
+        if formatted is not None:
+            lines[first - 1:last] = formatted
+            edits.append((first, last, len(formatted)))
+    if not edits:
+        return unchanged
+    wrapped = "".join(lines)
+    try:
+        same = ast.dump(ast.parse(wrapped)) == ast.dump(tree)
+    except (SyntaxError, ValueError, RecursionError):
+        same = False
+    return Wrapped(wrapped, edits) if same else unchanged
+
+
+def _statement_span(tree: ast.Module, number: int, lines: list[str]) -> tuple[int, int, bool] | None:
+    """(first line, last line, is a compound statement's header) of the innermost statement on ``number``."""
+    found = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or not node.lineno <= number <= (node.end_lineno or node.lineno):
+            continue
+        if isinstance(node, ast.Match):
+            continue  # its cases are not statements: the header is left alone
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):  # compound: its header
+            if body[0].lineno <= number:
+                continue  # the line is in the body: a statement there is more inner
+            candidate = (node.lineno, body[0].lineno - 1, True)
+        else:
+            candidate = (node.lineno, node.end_lineno or node.lineno, False)
+        if found is None or candidate[0] >= found[0]:
+            found = candidate
+    if found is None:
+        return None
+    first, last, _ = found
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip(" \t"))
+    if not _alone_on_its_lines(lines, first, last, indent):
+        return None
+    return found
+
+
+def _alone_on_its_lines(lines: list[str], first: int, last: int, indent: int) -> bool:
+    """No other statement on these lines (``a; b``), no multi-line string (re-indenting would change it)."""
+    text = "".join(lines[first - 1:last])
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text[indent:]).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return False
+    for token in tokens:
+        if token.type == tokenize.OP and token.string == ";":
+            return False
+        if token.type == tokenize.STRING and token.start[0] != token.end[0]:
+            return False
+    return True
+
+
+def _format(block: list[str], header_only: bool, line_length: int, newline: str) -> list[str] | None:
+    import black
+
+    first = block[0]
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    source = "".join(block)[len(indent):].replace("\r\n", "\n")
+    if header_only:
+        source = source.rstrip() + "\n    pass\n"
+    mode = black.Mode(line_length=max(line_length - len(indent), 20), string_normalization=False)
+    try:
+        formatted = black.format_str(source, mode=mode)
+    except Exception:  # noqa: BLE001 - black refuses some inputs; the line then stays long
+        return None
+    out = formatted.splitlines()
+    if header_only:
+        if not out or out[-1].strip() != "pass":
+            return None
+        out = out[:-1]
+    return [(indent + line if line else line) + newline for line in out]

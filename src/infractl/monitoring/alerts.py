@@ -1,0 +1,102 @@
+"""Prometheus rule files: the real ``promtool check rules``, then infractl's own alert rules."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from infractl.findings import Finding, Severity
+from infractl.monitoring.metrics import is_known, metrics_in_expression
+from infractl.yamlpos import PosDict, PosList, YamlError, load_file_documents
+
+PROMTOOL_TIMEOUT = 60
+
+
+def promtool_findings(files: list[Path], configs: list[Path] = ()) -> list[Finding]:
+    """MON001 for each rule file (``check rules``) or Prometheus configuration (``check config``, which
+    also loads the rule files it names) promtool rejects; MON000 once when promtool is missing."""
+    files = [*files, *configs]
+    if not files:
+        return []
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        return [Finding(str(files[0]), None, None, "MON000", Severity.INFO,
+                        "promtool is not installed: rule files were not checked by Prometheus itself",
+                        "apt-get install prometheus (Debian) or put promtool on PATH")]
+    findings = []
+    for file in files:
+        kind = "config" if file in configs else "rules"
+        done = subprocess.run([promtool, "check", kind, str(file)], capture_output=True, text=True,
+                              timeout=PROMTOOL_TIMEOUT, check=False)
+        if done.returncode != 0:
+            for line, message in _promtool_errors(done.stdout + done.stderr):
+                findings.append(Finding(str(file), line, None, "MON001", Severity.ERROR, message,
+                                        "fix the rule file; 'promtool check rules FILE' shows the same"))
+    return findings
+
+
+def _promtool_errors(output: str) -> list[tuple[int | None, str]]:
+    errors = []
+    for raw in output.splitlines():
+        text = raw.strip()
+        if not text or text.startswith(("Checking", "SUCCESS", "WARNING")) or text == "FAILED:":
+            continue
+        match = re.search(r"\b(\d+):\d+:", text) or re.search(r"line (\d+)", text)
+        errors.append((int(match.group(1)) if match else None, text))
+    return errors or [(None, "promtool rejected the file")]
+
+
+def rule_groups(file: Path) -> Iterator[PosDict]:
+    try:
+        documents = load_file_documents(file)
+    except YamlError:
+        return  # promtool reports it, with its position
+    for document in documents:
+        groups = document.get("groups") if isinstance(document, PosDict) else None
+        for group in groups if isinstance(groups, PosList) else []:
+            if isinstance(group, PosDict):
+                yield group
+
+
+def recorded_metrics(files: list[Path]) -> set[str]:
+    return {rule["record"] for file in files for group in rule_groups(file)
+            for rule in group.get("rules") or [] if isinstance(rule, PosDict) and isinstance(rule.get("record"), str)}
+
+
+def alert_findings(file: Path, exported: set[str] | None) -> list[Finding]:
+    """MON002-MON005 for every alerting rule in ``file``; MON005 only when ``exported`` is known."""
+    findings = []
+    path = str(file)
+    for group in rule_groups(file):
+        rules = group.get("rules")
+        for rule in rules if isinstance(rules, PosList) else []:
+            if not isinstance(rule, PosDict) or not isinstance(rule.get("alert"), str):
+                continue
+            name, line = rule["alert"], rule.key_lines["alert"]
+            if "for" not in rule:
+                findings.append(Finding(path, line, None, "MON002", Severity.WARNING,
+                                        f"alert {name} has no 'for:': one bad scrape pages someone",
+                                        "add for: 5m (or what the alert's signal needs)"))
+            labels = rule.get("labels") if isinstance(rule.get("labels"), dict) else {}
+            if "severity" not in labels:
+                findings.append(Finding(path, line, None, "MON003", Severity.WARNING,
+                                        f"alert {name} has no severity label: routing cannot tell a page from a "
+                                        "ticket", "add labels: {severity: critical|warning|info}"))
+            annotations = rule.get("annotations") if isinstance(rule.get("annotations"), dict) else {}
+            missing = [key for key in ("summary", "description") if key not in annotations]
+            if missing:
+                findings.append(Finding(path, line, None, "MON004", Severity.WARNING,
+                                        f"alert {name} has no {' or '.join(missing)} annotation",
+                                        "add annotations: summary (one line) and description (what to do)"))
+            expr = rule.get("expr")
+            if exported is not None and isinstance(expr, str):
+                for metric in sorted(metrics_in_expression(expr)):
+                    if not is_known(metric, exported):
+                        findings.append(Finding(path, rule.value_lines["expr"], None, "MON005", Severity.ERROR,
+                                                f"alert {name} reads {metric}, which the service does not export: "
+                                                "the alert can never fire", "use an exported metric (see /metrics), "
+                                                "or list it in [tool.infractl.monitoring] metrics"))
+    return findings

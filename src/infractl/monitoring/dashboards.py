@@ -1,0 +1,85 @@
+"""Grafana dashboard JSON: valid, unique panel ids, defined datasources, exported metrics only."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from infractl.findings import Finding, Severity
+from infractl.monitoring.metrics import is_known, metrics_in_expression
+
+
+def is_dashboard(document) -> bool:
+    return isinstance(document, dict) and ("panels" in document or "rows" in document) and "title" in document
+
+
+def _panels(panels: list) -> list[dict]:
+    found = []
+    for panel in panels or []:
+        if isinstance(panel, dict):
+            found.append(panel)
+            found.extend(_panels(panel.get("panels") or []))  # collapsed rows hold their panels
+    return found
+
+
+def _defined_datasources(document: dict) -> set[str]:
+    names: set[str] = set()
+    for variable in (document.get("templating") or {}).get("list") or []:
+        if isinstance(variable, dict) and variable.get("type") == "datasource":
+            names.update({f"${variable.get('name')}", f"${{{variable.get('name')}}}"})
+    for item in document.get("__inputs") or []:
+        if isinstance(item, dict) and item.get("type") == "datasource":
+            names.add(f"${{{item.get('name')}}}")
+    return names
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: set[str]) -> list[Finding]:
+    path = str(file)
+    text = file.read_text(encoding="utf-8", errors="replace")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [Finding(path, exc.lineno, exc.colno, "MON006", Severity.ERROR, f"not valid JSON: {exc.msg}",
+                        "fix the JSON")]
+    if not is_dashboard(document):
+        return []
+    findings: list[Finding] = []
+    defined = _defined_datasources(document) | datasource_uids
+    seen: dict[int, str] = {}
+    for panel in _panels(document.get("panels") or []):
+        title = panel.get("title") or "(untitled)"
+        line = _line_of(text, json.dumps(title)) if panel.get("title") else None
+        panel_id = panel.get("id")
+        if isinstance(panel_id, int):
+            if panel_id in seen:
+                findings.append(Finding(path, line, None, "MON007", Severity.ERROR,
+                                        f"panel '{title}' reuses id {panel_id} of panel '{seen[panel_id]}'",
+                                        "give every panel a unique id"))
+            seen.setdefault(panel_id, title)
+        if panel.get("type") == "row":
+            continue
+        for source in [panel.get("datasource")] + [t.get("datasource") for t in panel.get("targets") or []
+                                                   if isinstance(t, dict)]:
+            uid = source.get("uid") if isinstance(source, dict) else source
+            if isinstance(uid, str) and uid not in defined and uid not in ("-- Grafana --", "-- Mixed --",
+                                                                            "-- Dashboard --", "grafana"):
+                findings.append(Finding(path, line, None, "MON008", Severity.ERROR,
+                                        f"panel '{title}' uses datasource '{uid}', which is not defined",
+                                        "use a datasource variable (${datasource}) or a provisioned uid"))
+                break
+        if exported is None:
+            continue
+        for target in panel.get("targets") or []:
+            expr = target.get("expr") if isinstance(target, dict) else None
+            for metric in sorted(metrics_in_expression(expr)) if isinstance(expr, str) else []:
+                if not is_known(metric, exported) and not re.match(r"^\$", metric):
+                    findings.append(Finding(path, line, None, "MON009", Severity.ERROR,
+                                            f"panel '{title}' queries {metric}, which the service does not "
+                                            "export: the panel stays empty", "query an exported metric"))
+    return findings

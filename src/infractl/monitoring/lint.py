@@ -1,0 +1,104 @@
+"""Monitoring lint for ``infractl check``: Prometheus rule files and Grafana dashboards in a repository.
+
+Found by content, not by name: YAML whose top level has ``groups:`` of rules, JSON with ``panels``.
+What the service exports is read from its Python source (prometheus_client metric definitions)
+plus ``[tool.infractl.monitoring] metrics``; when nothing says, metric references are not judged and
+one info finding (MON010) says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infractl.config import reject_unknown_keys, string_list
+from infractl.errors import InfractlError
+from infractl.findings import Finding, Severity
+from infractl.monitoring.alerts import alert_findings, promtool_findings, recorded_metrics
+from infractl.monitoring.dashboards import dashboard_findings
+from infractl.monitoring.metrics import exported_by_source
+
+CONFIG_KEYS = ("metrics", "sources", "datasources", "exclude", "select", "ignore")
+WHERE = "[tool.infractl.monitoring]"
+
+
+@dataclass(frozen=True)
+class MonitoringInputs:
+    rule_files: list[Path] = field(default_factory=list)
+    dashboards: list[Path] = field(default_factory=list)
+    provisioning: list[Path] = field(default_factory=list)
+    prometheus_configs: list[Path] = field(default_factory=list)
+    python_files: list[Path] = field(default_factory=list)
+
+
+def discover(root: Path, exclude: tuple[str, ...] = ()) -> MonitoringInputs:
+    from infractl.files import iter_files
+
+    inputs = MonitoringInputs()
+    for path in iter_files([root], (".yml", ".yaml", ".json", ".py"), exclude, root):
+        if ".github" in path.parts:
+            continue
+        try:
+            head = path.read_bytes()[:200_000]
+        except OSError:
+            continue
+        if path.suffix == ".py":
+            if b"prometheus_client" in head:
+                inputs.python_files.append(path)
+        elif path.suffix == ".json":
+            if b'"panels"' in head and b'"title"' in head:
+                inputs.dashboards.append(path)
+        elif b"groups:" in head and (b"alert:" in head or b"record:" in head):
+            inputs.rule_files.append(path)
+        elif b"scrape_configs:" in head:
+            inputs.prometheus_configs.append(path)
+        elif b"datasources:" in head and b"uid:" in head:
+            inputs.provisioning.append(path)
+    return inputs
+
+
+def provisioned_uids(files: list[Path]) -> set[str]:
+    from infractl.yamlpos import YamlError, load_file_documents
+
+    uids = set()
+    for file in files:
+        try:
+            documents = load_file_documents(file)
+        except YamlError:
+            continue
+        for document in documents:
+            for source in (document or {}).get("datasources") or [] if isinstance(document, dict) else []:
+                if isinstance(source, dict) and isinstance(source.get("uid"), str):
+                    uids.add(source["uid"])
+    return uids
+
+
+def lint_monitoring(root: Path, section: dict, project_root: Path | None = None) -> tuple[list[Finding], dict]:
+    """``sources`` (directories of the service's code, relative to the project root) add metric
+    definitions from outside ``root``: checking manifests/staging alone still knows what the service exports."""
+    reject_unknown_keys(section, CONFIG_KEYS, WHERE)
+    inputs = discover(root, string_list(section, "exclude", WHERE))
+    for source in string_list(section, "sources", WHERE):
+        directory = (project_root or root) / source
+        if not directory.is_dir():
+            raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
+        inputs.python_files.extend(discover(directory).python_files)
+    configured = set(string_list(section, "metrics", WHERE))
+    exported = exported_by_source(inputs.python_files) | configured | recorded_metrics(inputs.rule_files)
+    known: set[str] | None = exported if (inputs.python_files or configured) else None
+    findings = promtool_findings(inputs.rule_files, inputs.prometheus_configs)
+    for file in inputs.rule_files:
+        findings.extend(alert_findings(file, known))
+    uids = provisioned_uids(inputs.provisioning) | set(string_list(section, "datasources", WHERE))
+    for file in inputs.dashboards:
+        findings.extend(dashboard_findings(file, known, uids))
+    if known is None and (inputs.rule_files or inputs.dashboards):
+        first = (inputs.rule_files or inputs.dashboards)[0]
+        findings.append(Finding(str(first), None, None, "MON010", Severity.INFO,
+                                "which metrics the service exports is unknown: metric names were not checked",
+                                "define the metrics with prometheus_client in the service, or list them in "
+                                f"{WHERE} metrics"))
+    summary = {"rule_files": len(inputs.rule_files), "dashboards": len(inputs.dashboards),
+               "prometheus_configs": len(inputs.prometheus_configs),
+               "exported_metrics": len(exported) if known is not None else None}
+    return findings, summary

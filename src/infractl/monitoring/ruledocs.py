@@ -1,0 +1,69 @@
+"""Monitoring rules: Prometheus alert rules and Grafana dashboards (run by ``infractl check``)."""
+
+from __future__ import annotations
+
+from infractl.findings import Severity
+from infractl.rulebook import RuleDoc
+
+COMMAND = "check"
+
+_ALERT = ("groups:\n  - name: receiver\n    rules:\n      - alert: ReceiverDown\n"
+          "        expr: up{job=\"webhook-receiver\"} == 0\n")
+_ALERT_GOOD = _ALERT + ("        for: 2m\n        labels:\n          severity: critical\n        annotations:\n"
+                        "          summary: The receiver is down\n"
+                        "          description: No target of job webhook-receiver answered a scrape for 2m.\n")
+
+
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=""):
+    return RuleDoc(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+                   fix=fix, bad=bad, good=good, overlap=overlap, tags=("monitoring",))
+
+
+RULES = (
+    _rule("MON000", "promtool-missing", Severity.INFO, "promtool is not installed: rule files were not checked",
+          "Syntax and PromQL errors are promtool's job; without it only infractl's own rules ran.",
+          "apt-get install prometheus (Debian), or put promtool on PATH"),
+    _rule("MON001", "promtool-rejects", Severity.ERROR, "promtool check rules rejects the rule file",
+          "Prometheus refuses to load a rule file promtool rejects: none of its alerts run.",
+          "fix what promtool says", bad="groups:\n  - name: x\n    rules:\n      - alert: Broken\n"
+                                        "        expr: rate(foo[5m]\n",
+          overlap="This is promtool's own check, folded into the report."),
+    _rule("MON002", "alert-without-for", Severity.WARNING, "an alert without 'for:'",
+          "Without a pending period one failed scrape or one slow request fires the alert and pages someone.",
+          "add for: 5m (or what the signal needs)", bad=_ALERT, good=_ALERT_GOOD,
+          overlap="promtool accepts it; pint's rule/for covers it if you use pint."),
+    _rule("MON003", "alert-without-severity", Severity.WARNING, "an alert without a severity label",
+          "Alertmanager routes on labels: without severity a page and a ticket look the same.",
+          "add labels: {severity: critical|warning|info}", bad=_ALERT, good=_ALERT_GOOD),
+    _rule("MON004", "alert-without-annotations", Severity.WARNING, "an alert without summary and description",
+          "The person paged at night reads the annotations first; without them they start from the expression.",
+          "add annotations: summary and description", bad=_ALERT, good=_ALERT_GOOD),
+    _rule("MON005", "alert-reads-unexported-metric", Severity.ERROR,
+          "an alert reads a metric the service does not export: it can never fire",
+          "A renamed or never-created metric makes `rate(x[5m]) > 1` an empty vector: the alert is silently "
+          "dead. promtool cannot know what the service exports.",
+          "use an exported metric, or list it in [tool.infractl.monitoring] metrics",
+          bad="groups:\n  - name: receiver\n    rules:\n      - alert: TooMany429\n"
+              "        expr: rate(webhook_ratelimited_total[5m]) > 1\n        for: 5m\n"
+              "        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n",
+          good="groups:\n  - name: receiver\n    rules:\n      - alert: TooMany429\n"
+               "        expr: rate(webhook_rate_limit_exceeded_total[5m]) > 1\n        for: 5m\n"
+               "        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n"),
+    _rule("MON006", "dashboard-not-json", Severity.ERROR, "a Grafana dashboard file is not valid JSON",
+          "Grafana's provisioning skips a file it cannot parse: the dashboard disappears.", "fix the JSON"),
+    _rule("MON007", "dashboard-duplicate-panel-id", Severity.ERROR, "two panels of a dashboard share an id",
+          "Grafana links, alerts and panel JSON address panels by id: duplicates make one of them unreachable.",
+          "give every panel a unique id"),
+    _rule("MON008", "dashboard-undefined-datasource", Severity.ERROR,
+          "a panel uses a datasource that is neither a dashboard variable nor provisioned",
+          "The panel shows 'datasource not found' on every Grafana that lacks that exact uid.",
+          "use a datasource variable (${datasource}) or a provisioned uid"),
+    _rule("MON009", "dashboard-queries-unexported-metric", Severity.ERROR,
+          "a panel queries a metric the service does not export", "The panel stays empty and nobody notices.",
+          "query an exported metric"),
+    _rule("MON010", "exported-metrics-unknown", Severity.INFO,
+          "what the service exports is unknown, so metric names were not checked",
+          "infractl reads prometheus_client definitions in the repository; a service in another language, or "
+          "one whose metrics come from a library, needs the list in configuration.",
+          "list the metrics in [tool.infractl.monitoring] metrics"),
+)

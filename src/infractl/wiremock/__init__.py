@@ -1,0 +1,1 @@
+"""``infractl wiremock``: validate WireMock mappings, run WireMock (Docker or Java), prove every stub loads."""

@@ -1,0 +1,62 @@
+"""``infractl wiremock validate`` and ``ci-snippet``: report building; the lifecycle is in lifecycle.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infractl.config import load_config
+from infractl.errors import EXIT_FINDINGS, EXIT_OK
+from infractl.findings import fails
+from infractl.render import Report, print_report
+from infractl.selection import keep_wanted, resolve_selection
+from infractl.wiremock.settings import SECTION, WHERE, settings
+from infractl.wiremock.validate import Validation, validate
+
+COMMAND = "wiremock validate"
+
+
+def validation_report(result: Validation, config, select=None, ignore=None) -> Report:
+    selection = resolve_selection(config.section(SECTION), config.data, select, ignore, WHERE)
+    # JSON has no comments, so there is no noqa to honour: only select/ignore.
+    findings = keep_wanted(result.findings, selection, lines_of=None)
+    return Report(
+        command=COMMAND,
+        findings=findings,
+        summary={"mapping_files": result.files, "stubs": result.stubs, "findings": len(findings)},
+        headline=(f"{result.tree.show(result.tree.root)}: {result.files} mapping files, {result.stubs} stubs, "
+                  f"{len(findings)} findings"),
+        extra={"dir": str(result.tree.root)},
+        group_by_path=True,
+    )
+
+
+def run_validate(dir: Path | None, fmt: str, strict: bool, config_path: Path | None, select=None, ignore=None,
+                 global_templating: bool = False) -> int:
+    config = load_config(start=dir, explicit=config_path)
+    chosen = settings(config, dir=dir, global_templating=global_templating or None)
+    result = validate(chosen.dir, chosen.global_response_templating)
+    report = validation_report(result, config, select, ignore)
+    print_report(report, fmt)
+    return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
+
+
+def ci_snippet(dir: Path | None, config_path: Path | None, port: int | None) -> str:
+    config = load_config(start=dir, explicit=config_path)
+    chosen = settings(config, dir=dir, port=port)
+    directory = chosen.dir.as_posix()
+    templating = " --global-response-templating" if chosen.global_response_templating else ""
+    return f"""\
+      # WireMock, started and proven the same way as on a laptop (infractl wiremock up)
+      - name: Start WireMock
+        run: |
+          pip install infractl
+          docker pull {chosen.image}
+          infractl wiremock up {directory} --runtime docker --image {chosen.image} --port {chosen.port} \\
+            --name {chosen.name}{templating}
+      # ... your test steps, pointed at http://127.0.0.1:{chosen.port} ...
+      - name: WireMock saw only expected requests
+        run: infractl wiremock verify --name {chosen.name}
+      - name: Stop WireMock
+        if: always()
+        run: infractl wiremock down --name {chosen.name}
+"""

@@ -1,0 +1,83 @@
+"""infractl check: every area in one report, one exit code; SARIF that validates against the official schema."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from support.sarif_schema import sarif_schema
+from typer.testing import CliRunner
+
+from infractl import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "webhook-receiver"
+runner = CliRunner()
+
+
+def _check(*args: str):
+    result = runner.invoke(cli.app, ["check", *args])
+    return result.exit_code, result.output
+
+
+def test_example_gives_every_area_its_findings():
+    code, out = _check("--json", str(EXAMPLE))
+    assert code == 1
+    doc = json.loads(out)
+    rules = Counter(f["rule"] for f in doc["findings"])
+    # migrations (verify-db, static), CI workflows, test skips: the example's deliberate defects
+    assert rules["DB001"] == 2 and rules["DB002"] == 1 and rules["DB003"] == 1
+    assert rules["CI002"] == 1 and rules["CI005"] == 1 and rules["CI008"] == 1 and rules["CI007"] == 3
+    assert doc["areas"]["migrations"].startswith("4 Alembic revisions")
+    assert doc["areas"]["monitoring"] == "nothing found"
+
+
+def test_sarif_validates_against_the_official_schema():
+    import jsonschema
+
+    code, out = _check("--format", "sarif", str(EXAMPLE))
+    assert code == 1
+    document = json.loads(out)
+    jsonschema.validate(document, sarif_schema())
+    run = document["runs"][0]
+    ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert all(run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
+    assert {"DB001", "CI002"} <= set(ids)
+    assert all(rule.get("shortDescription") for rule in run["tool"]["driver"]["rules"] if not rule["id"].startswith("AL"))
+
+
+def test_github_annotations_one_per_finding():
+    code, out = _check("--format", "github", "--select", "DB,CI", str(EXAMPLE))
+    lines = out.splitlines()
+    assert code == 1 and lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any("title=DB002" in line for line in lines)
+
+
+def test_select_ignore_and_exit_codes(tmp_path):
+    code, out = _check("--json", "--select", "CI007", str(EXAMPLE))
+    assert code == 0 and {f["rule"] for f in json.loads(out)["findings"]} == {"CI007"}
+    assert _check("--select", "CI007", "--strict", str(EXAMPLE))[0] == 1
+    assert _check("--ignore", "ZZ9", str(EXAMPLE))[0] == 2
+    assert _check(str(tmp_path / "missing"))[0] == 2
+
+
+def test_a_repository_with_nothing_to_check_is_clean_and_says_so(tmp_path):
+    code, out = _check("--json", str(tmp_path))
+    doc = json.loads(out)
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["areas"] == 0
+    assert set(doc["areas"].values()) == {"nothing found"}
+
+
+def test_unknown_area_in_config_is_an_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.infractl.check]\nareas = ['workflow']\n")
+    code, out = _check(str(tmp_path))
+    assert code == 2 and "unknown area workflow" in out
+
+
+@pytest.mark.slow
+def test_the_repository_itself_is_clean():
+    code, out = _check("--json", str(ROOT))
+    doc = json.loads(out)
+    assert code == 0, [f for f in doc["findings"] if f["severity"] == "error"]

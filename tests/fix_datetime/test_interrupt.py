@@ -1,0 +1,136 @@
+"""Ctrl-C for real: the console script on a big generated tree, SIGINT to its process group (what a
+terminal sends), then: exit 130 within a second, no worker left running, no temp file, and every file
+either exactly as it was or exactly fully rewritten."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from infractl.fix_datetime.transform import transform_source
+
+BIN = Path(sys.executable).parent
+SOURCE = '''"""A generated module with calls and a reference."""
+import datetime
+from datetime import datetime as dt
+
+
+class Record:
+    created_default = datetime.datetime.utcnow
+
+    def __init__(self, seconds=None):
+        self.created = datetime.datetime.utcnow()
+        self.loaded = dt.utcfromtimestamp(seconds or 0)
+
+    def age(self):
+        return (dt.utcnow() - self.created).total_seconds()
+'''
+FILES = 400  # ~3-6 s of rewriting on a 2-core machine, ~1 s of (fsynced) writes
+
+
+def tree(root: Path) -> Path:
+    package = root / "pkg"
+    package.mkdir()
+    for index in range(FILES):
+        (package / f"mod{index:03}.py").write_text(SOURCE)
+    return package
+
+
+def start(cwd: Path, *args: str) -> subprocess.Popen:
+    infractl = shutil.which("infractl", path=str(BIN)) or shutil.which("infractl")
+    # Its own session, so the SIGINT can go to the whole group as a terminal's Ctrl-C does.
+    return subprocess.Popen([infractl, "fix-datetime", *args, "."], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def interrupt(process: subprocess.Popen, group: bool = True) -> tuple[int, float]:
+    """SIGINT to the process group (a terminal's Ctrl-C) or to the parent alone (``kill -INT``);
+    (exit code, seconds until it exited)."""
+    sent = time.monotonic()
+    if group:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, signal.SIGINT)
+    try:
+        code = process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return code, time.monotonic() - sent
+
+
+def assert_each_file_old_or_new(package: Path) -> tuple[int, int]:
+    new = transform_source(SOURCE).code.encode()
+    old, rewritten = 0, 0
+    for path in package.iterdir():
+        assert path.suffix == ".py", f"left behind: {path.name}"  # no temp file
+        data = path.read_bytes()
+        assert data in (SOURCE.encode(), new), f"{path.name} is neither the original nor the rewrite"
+        old += data == SOURCE.encode()
+        rewritten += data == new
+    assert old + rewritten == FILES
+    return old, rewritten
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc")
+@pytest.mark.parametrize("group", [True, False], ids=["ctrl-c", "kill-int-parent"])
+def test_ctrl_c_while_workers_rewrite_ends_within_a_second_and_leaves_no_worker(tmp_path, group):
+    package = tree(tmp_path)
+    process = start(tmp_path, "-j", "2")
+    assert wait_until(lambda: len(children(process.pid)) >= 2, 20), "no worker processes started"
+    workers = children(process.pid)
+    time.sleep(0.5)  # the workers are busy with libcst now
+    assert process.poll() is None, "finished before it could be interrupted: make the tree bigger"
+    code, seconds = interrupt(process, group)
+    assert code == 130, process.stderr.read().decode()
+    assert seconds < 1.0, f"took {seconds:.2f} s to stop"
+    assert wait_until(lambda: not any(alive(pid) for pid in workers), 1.0), "a worker outlived the run"
+    assert b"Traceback" not in process.stderr.read()
+    assert assert_each_file_old_or_new(package) == (FILES, 0)  # rewriting had not finished: nothing written
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_writing_leaves_every_file_old_or_fully_new(tmp_path):
+    package = tree(tmp_path)
+    before = package.stat().st_mtime_ns
+    process = start(tmp_path)
+    # The first write (a temp file appears, then is renamed) changes the directory's mtime.
+    assert wait_until(lambda: package.stat().st_mtime_ns != before or process.poll() is not None, 60)
+    assert process.poll() is None, "finished writing before it could be interrupted"
+    code, seconds = interrupt(process)
+    assert code == 130, process.stderr.read().decode()
+    assert seconds < 1.0, f"took {seconds:.2f} s to stop"
+    old, rewritten = assert_each_file_old_or_new(package)
+    assert rewritten >= 1 and old >= 1, (old, rewritten)  # it really stopped half-way through the tree

@@ -1,0 +1,90 @@
+"""The cheap filter in front of libcst: attribute text, then ``ast``; it must never drop a real site."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from support.fixdt import FIXTURE, run_fix
+
+from infractl.fix_datetime.prefilter import calls_stdlib_utc
+from infractl.fix_datetime.transform import transform_source
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = sorted((ROOT / "src" / "infractl" / "fix_datetime" / "cases").glob("*.py"))
+SOURCES = [*CASES, *sorted(FIXTURE.rglob("*.py")), *sorted((ROOT / "examples").rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_every_file_the_rewrite_changes_passes_the_filter(path):
+    data = path.read_bytes()
+    result = transform_source(data.decode("utf-8"))
+    if result.calls_fixed or result.refs_fixed:
+        assert calls_stdlib_utc(data), f"{path.name}: the prefilter would drop a real rewrite"
+
+
+STDLIB = {
+    "class": b"from datetime import datetime\nx = datetime.utcnow()\n",
+    "class alias": b"from datetime import datetime as DT\nclass A:\n    made = DT.utcnow\n",
+    "module": b"import datetime\nx = datetime.datetime.utcfromtimestamp(0)\n",
+    "module alias": b"import datetime as dt\nx = dt.datetime.utcnow()\n",
+    "import in a function": b"def f():\n    import datetime\n    return datetime.datetime.utcnow()\n",
+    "reference": b"from datetime import datetime\nColumn(default=datetime.utcnow)\n",
+    "comment between": b"from datetime import datetime\nx = (datetime.  # why\n     utcnow())\n",
+    "backslash": b"from datetime import datetime\nx = datetime.\\\n    utcnow()\n",
+    "next line": b"from datetime import datetime\nx = (datetime\n     .utcnow())\n",
+    "does not parse": b"from datetime import datetime\ndef f(:\n    datetime.utcnow()\n",
+    # clock stubs in tests, which the rewrite of stubs must see
+    "stub return_value": b"with patch('app.mod.datetime') as m:\n    m.utcnow.return_value = T\n",
+    "stub target": b"patch('app.mod.datetime.utcnow', new=fake)\n",
+    "stub patch.object": b"patch.object(mod.datetime, 'utcnow')\n",
+    "stub assignment": b"fake_datetime.utcnow = lambda: T\n",
+}
+NOT_STDLIB = {
+    "own helper": b"from app.clock import utcnow\nx = utcnow()\n",
+    "own helper module": b"import datetime\nfrom app import clock\nx = clock.utcnow()\n",
+    "arrow": b"import arrow\nx = arrow.utcnow()\n",
+    "self": b"import datetime\nclass A:\n    def f(self):\n        return self.utcnow()\n",
+    "comment": b"from datetime import datetime\n# we used to call utcnow here\n",
+    "no datetime import": b"x = datetime.utcnow()\n",
+    "other datetime": b"from pendulum import datetime\nx = datetime.utcnow()\n",
+}
+
+
+@pytest.mark.parametrize("name", STDLIB)
+def test_stdlib_forms_and_stubs_reach_libcst(name):
+    assert calls_stdlib_utc(STDLIB[name])
+
+
+@pytest.mark.parametrize("name", NOT_STDLIB)
+def test_a_projects_own_utcnow_does_not(name):
+    assert not calls_stdlib_utc(NOT_STDLIB[name])
+
+
+def test_helper_callers_are_not_parsed_by_libcst(tmp_path, monkeypatch, capsys):
+    """The issue's tree: many files call the project's own utcnow(); only the real call is rewritten."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "clock.py").write_bytes(
+        b"import datetime\n\n\ndef utcnow():\n    return datetime.datetime.utcnow()\n")
+    for index in range(30):
+        (tmp_path / "app" / f"user{index}.py").write_bytes(
+            b"from app import clock\nfrom app.clock import utcnow\n\n\ndef f():\n"
+            b"    return utcnow(), clock.utcnow()\n")
+    monkeypatch.chdir(tmp_path)
+    parsed = []
+    from infractl.fix_datetime import workers
+
+    real_fix = workers.fix_source
+    monkeypatch.setattr(workers, "fix_source", lambda path, *a: parsed.append(path) or real_fix(path, *a))
+    code, report, _ = run_fix(capsys, check=True, jobs=1)
+    assert code == 1
+    assert parsed == ["app/clock.py"]
+    assert report["summary"]["files_candidate"] == 1 and report["summary"]["calls_fixed"] == 1
+
+
+def test_filter_is_cheap_on_a_file_that_mentions_the_helper():
+    data = b"from app.clock import utcnow\n" + b"x = utcnow()\n" * 20_000
+    start = time.perf_counter()
+    assert not calls_stdlib_utc(data)
+    assert time.perf_counter() - start < 0.5  # a byte scan; libcst takes seconds on this file

