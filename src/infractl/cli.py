@@ -123,6 +123,7 @@ def root(
 
 
 class DatetimeMode(str, Enum):
+    auto = "auto"
     aware = "aware"
     naive = "naive"
 
@@ -144,8 +145,10 @@ def fix_datetime(
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
     mode: Annotated[
         DatetimeMode | None,
-        typer.Option("--mode", help="aware: return aware datetimes (default). naive: keep naive values "
-                     "with .now(timezone.utc).replace(tzinfo=None)."),
+        typer.Option("--mode", help="auto (default): aware where the value provably meets nothing "
+                     "naive, else the form that keeps it naive, "
+                     ".now(timezone.utc).replace(tzinfo=None). aware: always aware, risks reported as "
+                     "hazards. naive: always the naive form."),
     ] = None,
     target_version: Annotated[
         TargetVersion | None,
@@ -641,6 +644,11 @@ def wiremock_ci_snippet(
 
         typer.echo(ci_snippet(dir, config, port), nl=False)
         return 0
+
+    run_guarded(action)
+
+
+
 class DryRun(str, Enum):
     client = "client"
     server = "server"
@@ -695,7 +703,6 @@ def deploy(
         return run(env, options, config_path=config)
 
     run_guarded(action)
-
 
 def main() -> None:
     app(args=optional_dry_run_value(sys.argv[1:]), prog_name="infractl")

@@ -10,7 +10,7 @@ import logging
 import os
 from wsgiref.simple_server import make_server
 
-from webhook_receiver import ratelimit, signing
+from webhook_receiver import metrics, ratelimit, signing
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,14 @@ def receive(environ) -> tuple[str, dict]:
 
 
 def application(environ, start_response):
+    def counted(status, headers):
+        metrics.http_responses.labels(code=status.split(" ", 1)[0]).inc()
+        return start_response(status, headers)
+
+    return _route(environ, counted)
+
+
+def _route(environ, start_response):
     method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/")
     client = environ.get("REMOTE_ADDR", "unknown")
     if not limiter.allow(client, path):
@@ -72,7 +80,7 @@ def application(environ, start_response):
                                                  ("Retry-After", str(limiter.retry_after(client)))])
         return [data]
     if method == "GET" and path == "/metrics":
-        data = ratelimit.metrics_text()
+        data = metrics.metrics_text()
         start_response("200 OK", [("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", str(len(data)))])
         return [data]
     if method == "GET" and path == "/healthz":

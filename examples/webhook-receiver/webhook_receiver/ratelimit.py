@@ -12,16 +12,11 @@ import os
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from prometheus_client import CollectorRegistry, Counter, generate_latest
+
+from webhook_receiver.metrics import rate_limit_exceeded
 
 DEFAULT_RPM = 100
 UNLIMITED_PATHS = ("/healthz", "/metrics")
-
-registry = CollectorRegistry()
-rate_limit_exceeded = Counter(
-    "webhook_rate_limit_exceeded", "Requests refused with HTTP 429 by the per-client rate limit.",
-    ["path"], registry=registry,
-)
 
 
 def configured_rpm(environ=os.environ) -> int:
@@ -51,6 +46,3 @@ class RateLimiter:
 
         return max(1, int(reset - time.time()) + 1)
 
-
-def metrics_text() -> bytes:
-    return generate_latest(registry)
