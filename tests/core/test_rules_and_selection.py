@@ -119,7 +119,6 @@ def test_unknown_table_fails_the_command_with_exit_2(tmp_path):
 def _commands() -> list[list[str]]:
     commands = [[], *([name] for name in sorted(c.name for c in cli.app.registered_commands))]
     for group in cli.app.registered_groups:  # sub-apps: `manifests lint`, `wiremock up`, ...
-        # add_typer(app) without name= leaves a placeholder: the name is then the sub-app's own.
         name = group.name if isinstance(group.name, str) else group.typer_instance.info.name
         commands.append([name])
         commands.extend([name, c.name] for c in group.typer_instance.registered_commands)
