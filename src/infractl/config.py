@@ -15,7 +15,8 @@ from typing import Any
 from infractl.errors import InfractlError
 
 # Every table and key allowed directly under [tool.infractl]; a command that gains a table adds it here.
-SECTIONS = ("fix_datetime", "db", "lint_ci", "fix_skips", "monitoring", "check", "manifests", "wiremock")
+SECTIONS = ("fix_datetime", "db", "lint_ci", "fix_skips", "monitoring", "check", "manifests", "wiremock",
+            "deploy")
 TOP_LEVEL_KEYS = ("select", "ignore")
 
 

@@ -10,7 +10,7 @@ import logging
 import os
 from wsgiref.simple_server import make_server
 
-from webhook_receiver import signing
+from webhook_receiver import metrics, ratelimit, signing
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,7 @@ WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "whsec_dev_only")
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql+psycopg://webhooks:webhooks-dev-pw@localhost:5432/webhooks")
 DELIVERY_TARGET_URL = os.environ.get("DELIVERY_TARGET_URL", "http://localhost:9000/hooks/payments")
 MAX_BODY = 256 * 1024
+limiter = ratelimit.RateLimiter(ratelimit.configured_rpm())
 
 _sessions = None
 
@@ -62,7 +63,26 @@ def receive(environ) -> tuple[str, dict]:
 
 
 def application(environ, start_response):
+    def counted(status, headers):
+        metrics.http_responses.labels(code=status.split(" ", 1)[0]).inc()
+        return start_response(status, headers)
+
+    return _route(environ, counted)
+
+
+def _route(environ, start_response):
     method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/")
+    client = environ.get("REMOTE_ADDR", "unknown")
+    if not limiter.allow(client, path):
+        data = json.dumps({"error": "rate limit exceeded"}).encode()
+        start_response("429 Too Many Requests", [("Content-Type", "application/json"),
+                                                 ("Content-Length", str(len(data))),
+                                                 ("Retry-After", str(limiter.retry_after(client)))])
+        return [data]
+    if method == "GET" and path == "/metrics":
+        data = metrics.metrics_text()
+        start_response("200 OK", [("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", str(len(data)))])
+        return [data]
     if method == "GET" and path == "/healthz":
         status, body = "200 OK", health()
     elif method == "POST" and path == "/webhooks/payments":

@@ -1,0 +1,1 @@
+"""``infractl deploy ENV``: preflight, build, push, render, check, apply, wait, smoke."""

@@ -1,0 +1,163 @@
+"""Build the image with the Docker SDK (tag = git commit, OCI labels), and push it keeping the digest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from infractl.deploy.plan import Plan, StepFailed
+from infractl.errors import InfractlError
+
+
+def docker_client():
+    import docker
+    from docker.errors import DockerException
+
+    try:
+        client = docker.from_env(timeout=300)
+        client.ping()
+    except DockerException as exc:
+        raise InfractlError(f"the Docker engine is not reachable ({_short(exc)}); start it or set DOCKER_HOST") from None
+    return client
+
+
+def git_tag(root: Path) -> str:
+    """The commit (12 hex digits), plus ``-dirty`` when the work tree has uncommitted changes."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise InfractlError(f"cannot tag the image from git in {root} ({done.stderr.strip() or 'git failed'}); "
+                                "pass --tag")
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    return commit + ("-dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def git_source(root: Path) -> str:
+    done = subprocess.run(["git", "-C", str(root), "config", "--get", "remote.origin.url"],
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip()
+
+
+def oci_labels(plan: Plan, revision: str) -> dict[str, str]:
+    labels = {"org.opencontainers.image.revision": revision,
+              "org.opencontainers.image.created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    source = git_source(plan.settings.root)
+    if source:
+        from infractl.masking import mask_url
+
+        labels["org.opencontainers.image.source"] = mask_url(source)
+    return labels
+
+
+def choose_tag(plan: Plan) -> str:
+    plan.tag = plan.options.tag or git_tag(plan.settings.root)
+    return plan.tag
+
+
+def build_image(plan: Plan) -> str:
+    """Build ``repository:tag``; stream the build output as progress on a terminal, quietly in CI."""
+    settings = plan.settings
+    build = settings.build
+    if build is None:
+        raise InfractlError(f"[tool.infractl.deploy.{settings.env}] has no build table; use --skip-build with --tag")
+    tag = choose_tag(plan)
+    reference = f"{settings.repository}:{tag}"
+    revision = tag.removesuffix("-dirty")
+    client = docker_client()
+    progress = _Progress(enabled=sys.stderr.isatty() and not plan.options.json)
+    tail: list[str] = []
+    image_id = None
+    try:
+        stream = client.api.build(
+            path=str(build.context), dockerfile=build.dockerfile, tag=reference, target=build.target,
+            buildargs=build.args or None, labels=oci_labels(plan, revision), rm=True, forcerm=True,
+            decode=True, network_mode=build.network,
+        )
+        for chunk in stream:
+            if "error" in chunk:
+                raise StepFailed(f"docker build failed: {chunk['error'].strip()}", tail[-15:])
+            text = chunk.get("stream", "")
+            for line in text.splitlines():
+                if line.strip():
+                    tail.append(line.rstrip())
+                    progress.show(line)
+            aux = chunk.get("aux")
+            if isinstance(aux, dict) and aux.get("ID"):
+                image_id = aux["ID"]
+    except StepFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 (APIError, BuildError, a missing Dockerfile, ...)
+        raise StepFailed(f"docker build failed: {_short(exc)}", tail[-15:]) from None
+    finally:
+        progress.close()
+    plan.image_id = image_id or client.images.get(reference).id
+    plan.image_ref = plan.image_id
+    return f"{reference} ({plan.image_id[:19]})"
+
+
+def use_existing_image(plan: Plan) -> str:
+    """--skip-build: the image ``repository:tag`` must already exist locally (or be pushed already)."""
+    from docker.errors import ImageNotFound
+
+    tag = choose_tag(plan)
+    reference = f"{plan.settings.repository}:{tag}"
+    try:
+        plan.image_id = docker_client().images.get(reference).id
+    except ImageNotFound:
+        raise InfractlError(f"--skip-build: no local image {reference}; build it first or pass --tag") from None
+    plan.image_ref = plan.image_id
+    return f"using {reference} ({plan.image_id[:19]})"
+
+
+def push_image(plan: Plan) -> str:
+    """Push ``repository:tag``; keep the registry's digest so later steps pin by it."""
+    repository, tag = plan.settings.repository, plan.tag
+    client = docker_client()
+    digest = None
+    try:
+        for chunk in client.api.push(repository, tag=tag, stream=True, decode=True):
+            if "error" in chunk:
+                raise StepFailed(f"push of {repository}:{tag} failed: {chunk['error'].strip()}")
+            aux = chunk.get("aux")
+            if isinstance(aux, dict) and aux.get("Digest"):
+                digest = aux["Digest"]
+    except StepFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any transport or API error)
+        raise StepFailed(f"push of {repository}:{tag} failed: {_short(exc)}") from None
+    if not digest:
+        raise StepFailed(f"push of {repository}:{tag} reported no digest")
+    plan.digest = digest
+    plan.image_ref = f"{repository}@{digest}"
+    return plan.image_ref
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class _Progress:
+    """The last line of the build output, redrawn in place (a terminal only)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def show(self, line: str) -> None:
+        if self.enabled:
+            import shutil
+
+            width = max(20, shutil.get_terminal_size().columns - 12)
+            sys.stderr.write("\x1b[2K  build: " + line.strip()[:width] + "\r")
+            sys.stderr.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\x1b[2K")
+            sys.stderr.flush()

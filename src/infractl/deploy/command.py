@@ -1,0 +1,97 @@
+"""``infractl deploy ENV``: sequence the steps; nothing here does a step's work itself."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from infractl import __version__
+from infractl.config import load_config
+from infractl.deploy import build, check, preflight, render, smoke
+from infractl.deploy.plan import DeployOptions, Plan, StepFailed
+from infractl.deploy.settings import load_settings
+from infractl.deploy.steps import StepRunner
+from infractl.deploy.targets import target_for
+from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
+
+
+def run(env: str, options: DeployOptions, config_path: Path | None = None) -> int:
+    settings = load_settings(load_config(explicit=config_path), env)
+    plan = Plan(settings=settings, options=options)
+    steps = StepRunner(plan, quiet=options.json)
+    target = target_for(plan)
+    code, error = EXIT_OK, None
+    try:
+        steps.run("preflight", lambda p: preflight.preflight(p, target))
+        if options.down:
+            steps.run("down", target.down)
+        else:
+            deploy(plan, steps, target)
+    except StepFailed as exc:
+        code, error = EXIT_FINDINGS, exc
+    except InfractlError as exc:
+        code, error = EXIT_ERROR, exc
+    finally:
+        target.close()
+    report(plan, steps, code, error)
+    return code
+
+
+def deploy(plan: Plan, steps: StepRunner, target) -> None:
+    options, kube = plan.options, plan.settings.kind == "kubernetes"
+    if options.skip_build:
+        steps.run("build", build.use_existing_image)
+    else:
+        steps.run("build", build.build_image)
+    if plan.pushes:
+        steps.run("push", build.push_image)
+    else:
+        steps.skip("push", "dry run" if options.dry_run else "not configured (--push pushes)")
+    if kube:
+        steps.run("render", render.render_manifests)
+        steps.run("check", check.check_manifests)
+    else:
+        steps.run("render", lambda p: f"{target.pin_override(p) and len(p.applied)} services pinned to "
+                                      f"{p.image_ref[:19]}")
+        steps.run("check", check.check_compose)
+    if options.dry_run == "client":
+        steps.skip("apply", "--dry-run=client stops after check")
+        return
+    steps.run("apply", target.apply)
+    if options.dry_run == "server":
+        steps.skip("wait", "server dry run: nothing rolled out")
+        return
+    steps.run("wait", target.wait)
+    steps.run("smoke", lambda p: smoke.run_smoke(
+        p, lambda service, port: target.endpoint(p, service, port),
+        lambda service, argv, timeout: target.execute(p, service, argv, timeout)))
+
+
+def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) -> None:
+    details = [steps.mask(line) for line in getattr(error, "details", [])]
+    message = steps.mask(str(error)) if error else ""
+    if plan.options.json:
+        document = {
+            "tool": "infractl", "version": __version__, "command": "deploy", "environment": plan.settings.env,
+            "kind": plan.settings.kind, "ok": code == EXIT_OK, "exit_code": code,
+            "error": message or None, "details": details,
+            "image": {"tag": plan.tag, "id": plan.image_id, "digest": plan.digest, "reference": plan.image_ref},
+            "steps": [record.to_dict() for record in steps.records],
+            "findings": [finding.to_dict() for finding in plan.findings],
+            "applied": plan.applied, "rolled_out": plan.waited, "smoke": plan.smoke,
+        }
+        sys.stdout.write(steps.mask(json.dumps(document, indent=2)) + "\n")
+        return
+    for finding in plan.findings:
+        sys.stderr.write(steps.mask(f"  {finding.severity.value:<7} {finding.rule}  {finding.path}:"
+                                    f"{finding.line or '-'}  {finding.message}") + "\n")
+    for line in details:
+        sys.stderr.write(f"  {line}\n")
+    if error:
+        sys.stderr.write(f"error: {message}\n")
+    elif plan.options.down:
+        sys.stderr.write(f"{plan.settings.env}: stopped\n")
+    else:
+        what = f" (dry run: {plan.options.dry_run})" if plan.options.dry_run else ""
+        sys.stderr.write(f"{plan.settings.env}: deployed {plan.image_ref}{what}\n")
