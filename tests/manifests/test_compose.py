@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.cache import CACHE_ROOT
 
 from infractl.manifests.compose import interpolate
 from infractl.manifests.lint import lint_compose
@@ -37,7 +38,7 @@ def test_the_bundled_compose_file_is_clean():
 
 
 def test_the_bundled_compose_file_is_valid_for_docker_compose_v2(tmp_path):
-    binary = shutil.which("docker-compose") or str(Path(__file__).resolve().parents[2] / ".cache/bin/docker-compose")
+    binary = shutil.which("docker-compose") or str(CACHE_ROOT / "bin" / "docker-compose")
     if not Path(binary).is_file():
         pytest.skip("no docker-compose v2 binary (the deploy tests install one)")
     env = {"PATH": "/usr/bin:/bin", "RECEIVER_IMAGE": "sha256:" + "0" * 64, "POSTGRES_PASSWORD": "pw",
