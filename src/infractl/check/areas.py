@@ -26,8 +26,8 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     fix_datetime configuration; nothing is written."""
     from infractl.fix_datetime.command import collect
 
-    # jobs=1: in this process. The other areas run in threads, and forking worker processes from a
-    # threaded process can deadlock (a lock held by another thread is copied held).
+    # jobs=1: in this process (a small, cheap run for most repositories; and no worker processes to
+    # manage beside the other areas' subprocesses)
     outcome = collect([root], check=True, config_path=config.source, jobs=1)
     if not outcome.scanned:
         return None

@@ -1,14 +1,15 @@
 """``infractl check [PATH]``: every static check that applies to the repository, one report, one exit code.
 
-Areas run in threads: most of their time is in subprocesses (actionlint, promtool, kubectl) and file
-reads, which release the GIL. An area that fails on bad input becomes an error finding (CHK001) rather
-than hiding the other areas' results.
+Areas run one after the other in this thread. Threads would overlap the subprocesses (actionlint,
+promtool, kubectl) with Python work, but CPython 3.11's ast module is not safe to use from two threads
+at once ("SystemError: AST constructor recursion depth mismatch", seen with Debian 12's 3.11.2), and
+several areas parse Python with it. An area that fails on bad input becomes an error finding (CHK001)
+rather than hiding the other areas' results.
 """
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from infractl.check.areas import AREAS, AreaResult
@@ -42,9 +43,7 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=min(4, len(names) or 1)) as pool:
-        futures = {name: pool.submit(_run_area, name, path, config) for name in names}
-        results = {name: future.result() for name, future in futures.items()}
+    results = {name: _run_area(name, path, config) for name in names}
     findings = keep_wanted([f for r in results.values() if r for f in r.findings], selection)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
