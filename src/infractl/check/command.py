@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from infractl.check.areas import AREAS, AreaResult
+from infractl.check.areas import AREAS, AreaResult, area_tables
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, Severity, fails
@@ -41,11 +41,17 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         raise InfractlError(f"{WHERE}: unknown area {', '.join(unknown)} (areas: {', '.join(AREAS)})")
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
+    area_selections = {}
+    for name, (table, where, keys) in area_tables().items():
+        reject_unknown_keys(config.section(table), keys, where)
+        if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
+            area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=min(4, len(names) or 1)) as pool:
         futures = {name: pool.submit(_run_area, name, path, config) for name in names}
         results = {name: future.result() for name, future in futures.items()}
-    findings = keep_wanted([f for r in results.values() if r for f in r.findings], selection)
+    findings = keep_wanted([f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)],
+                           selection)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"
