@@ -119,8 +119,11 @@ def test_unknown_table_fails_the_command_with_exit_2(tmp_path):
 def _commands() -> list[list[str]]:
     commands = [[], *([name] for name in sorted(c.name for c in cli.app.registered_commands))]
     for group in cli.app.registered_groups:  # sub-apps: `manifests lint`, `wiremock up`, ...
-        commands.append([group.name])
-        commands.extend([group.name, c.name] for c in group.typer_instance.registered_commands)
+        # add_typer(app, name=...) or typer.Typer(name=...): the group's name is in one of the two
+        name = group.name if isinstance(group.name, str) else group.typer_instance.info.name
+        assert isinstance(name, str), group
+        commands.append([name])
+        commands.extend([name, c.name] for c in group.typer_instance.registered_commands)
     return commands
 
 
