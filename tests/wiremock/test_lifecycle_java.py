@@ -126,3 +126,34 @@ def test_served_count_mismatch_fails_loudly_and_stops(jar, tmp_path, monkeypatch
     assert "port:" in err  # the WireMock log is shown
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=2)
+
+
+def test_ctrl_c_while_wiremock_starts_ends_within_seconds_and_leaves_nothing(cli, tmp_path):
+    """Ctrl-C during `up` (WireMock not answering yet): exit 130 at once, the JVM stopped, no state left.
+    It used to wait the 10 s shutdown grace for a server that had never been asked to shut down."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "infractl", "wiremock", "up", BUNDLED, "--runtime", "java",
+                                "--name", "wm-java-test", "--port", str(port)], env=cli.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid_file = tmp_path / "state" / "wm-java-test.pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    assert pid_file.exists(), process.communicate()
+    java_pid = int(pid_file.read_text())
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    took = time.monotonic() - interrupted
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.strip().endswith("interrupted")
+    assert took < 4, f"Ctrl-C took {took:.1f} s"
+    with pytest.raises(ProcessLookupError):
+        os.kill(java_pid, 0)
+    assert not pid_file.exists() and not (tmp_path / "state" / "wm-java-test.json").exists()
