@@ -164,16 +164,26 @@ def location(finding: Finding) -> str:
 def github_annotation(finding: Finding) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[finding.severity]
     if finding.logical_name:  # not a file: name the place in the title, claim no file or line
-        props = [f"title={finding.rule} {finding.logical_name}".replace(",", "%2C").replace(":", "%3A")]
+        props = [f"title={_github_property(f'{finding.rule} {finding.logical_name}')}"]
     else:
-        props = [f"file={finding.path}"]
+        props = [f"file={_github_property(finding.path)}"]
         if finding.line is not None:
             props.append(f"line={finding.line}")
         if finding.column is not None:
             props.append(f"col={finding.column}")
-        props.append(f"title={finding.rule}")
+        props.append(f"title={_github_property(finding.rule)}")
     message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
-    return f"::{level} {','.join(props)}::{message.replace('%', '%25').replace(chr(10), '%0A')}"
+    return f"::{level} {','.join(props)}::{_github_data(message)}"
+
+
+def _github_data(text: str) -> str:
+    """The message, escaped as @actions/core's escapeData: '%' first, then CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A property value (file=, title=), escaped as escapeProperty: a ',' or ':' would end it early."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def to_sarif(report: Report) -> dict[str, Any]:

@@ -63,3 +63,10 @@ def test_a_column_finding_claims_no_file_anywhere(capsys):
     # file findings keep their physical location and their JSON shape
     assert "logical_location" not in ERROR.to_dict()
     assert "physicalLocation" in to_sarif(Report("x", [ERROR]))["runs"][0]["results"][0]["locations"][0]
+
+
+def test_github_annotation_escapes_properties_and_message_as_the_actions_toolkit_does():
+    # A path with ',' or ':' used to end the file= property early: GitHub put the annotation nowhere.
+    odd = Finding("a,b:c/100%.yml", 2, None, "CI001", Severity.ERROR, "50% fails\r\nsecond line", "")
+    assert github_annotation(odd) == ("::error file=a%2Cb%3Ac/100%25.yml,line=2,title=CI001::"
+                                      "50%25 fails%0D%0Asecond line")
