@@ -138,3 +138,23 @@ def test_help_reads_cleanly_at_80_columns(command):
         assert "…" not in line and not truncated, line
         assert not line.rstrip().endswith(("-", "[", "\\")) or line.strip() == "-", line
 
+
+
+def test_rules_and_rule_fit_an_80_column_terminal(monkeypatch, capsys):
+    """On a terminal, `infractl rules` used to print 120-column lines that the terminal cut mid-word, and
+    `infractl rule ID` ended with an unwrapped line; piped, `rules` keeps one line per rule for tools."""
+    from infractl import ruleinfo
+
+    monkeypatch.setattr(ruleinfo, "_terminal_width", lambda: 80)
+    ruleinfo.list_rules(None, False)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(len(line) <= 80 for line in lines), max(lines, key=len)
+    ruleinfo.explain_rule("FS001", False)
+    out = capsys.readouterr().out
+    prose = [line for line in out.split("Triggers it:")[0].splitlines() + out.split("How to fix:")[1].splitlines()]
+    assert all(len(line) <= 80 for line in prose), max(prose, key=len)
+    assert "(FS001 all count)" not in out
+    monkeypatch.setattr(ruleinfo, "_terminal_width", lambda: None)
+    ruleinfo.list_rules(None, False)
+    piped = capsys.readouterr().out.splitlines()
+    assert len(piped) == len(all_rules()) and any(len(line) > 80 for line in piped)
