@@ -162,3 +162,15 @@ def test_check_validates_every_mappings_directory_it_finds():
     whole = collect(REPO, select=["WM"])
     assert whole.extra["areas"]["wiremock"] == "6 WireMock stubs in 1 mappings directory"
     assert whole.findings == []
+
+
+def test_ci_snippet_names_the_directory_relative_to_the_repository(tmp_path):
+    """A workflow runs in its own checkout: the snippet used to carry this machine's absolute path
+    (`infractl wiremock up /home/me/repo/mocks`) whenever the directory came from the config or was typed whole."""
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.wiremock]\ndir = "tests/mocks"\n')
+    (tmp_path / "sub").mkdir()
+    for cwd, args in ((tmp_path, ()), (tmp_path / "sub", ()), (tmp_path, (str(tmp_path / "tests" / "mocks"),))):
+        done = invoke("ci-snippet", *args, cwd=cwd)
+        assert done.returncode == 0, done.stderr
+        assert "infractl wiremock up tests/mocks --runtime docker" in done.stdout, done.stdout
+        assert str(tmp_path) not in done.stdout
