@@ -113,3 +113,34 @@ def test_an_area_honours_its_own_tables_select_and_ignore(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.infractl.lint_ci]\nselect = ['CI00X']\n")
     code, out = _check(str(tmp_path))
     assert code == 2 and "'CI00X' matches no rule" in out
+
+
+def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path):
+    """Areas can take many seconds (kustomize per directory): a terminal used to see nothing until the end."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW_WITH_LATEST)
+    command = [sys.executable, "-m", "infractl", "check", "--select", "CI", str(tmp_path)]
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0 and b"CI005" in done.stdout
+    assert b"checking" in shown
+    quiet = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    assert quiet.returncode == 0 and quiet.stderr == b""

@@ -7,8 +7,10 @@ than hiding the other areas' results.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from infractl.check.areas import AREAS, AreaResult, area_tables
@@ -47,9 +49,16 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
             area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=min(4, len(names) or 1)) as pool:
-        futures = {name: pool.submit(_run_area, name, path, config) for name in names}
-        results = {name: future.result() for name, future in futures.items()}
+    with ThreadPoolExecutor(max_workers=min(4, len(names) or 1)) as pool, _progress() as status:
+        futures = {pool.submit(_run_area, name, path, config): name for name in names}
+        finished: dict[str, AreaResult | None] = {}
+        for future in as_completed(futures):
+            finished[futures[future]] = future.result()
+            if status is not None:
+                waiting = [name for name in names if name not in finished]
+                status.update(f"checking {path}: {len(finished)} of {len(names)} areas done, "
+                              f"waiting for {', '.join(waiting)} …")
+        results = {name: finished[name] for name in names}
     findings = keep_wanted([f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)],
                            selection)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
@@ -66,3 +75,13 @@ def _run_area(name: str, root: Path, config) -> AreaResult | None:
     except InfractlError as exc:
         return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, f"{name}: {exc}",
                                    "run the area's own command for details")], "failed")
+
+
+def _progress():
+    """A status line on stderr while areas run (kustomize and actionlint can take seconds on a big
+    repository); nothing when stderr is not a terminal, so CI logs stay quiet."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+
+    return Console(stderr=True).status("checking …")
