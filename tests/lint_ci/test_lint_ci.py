@@ -108,3 +108,13 @@ def test_real_projects_workflows(name, version, tmp_path):
     assert report.summary["workflows"] >= 2
     assert _located(report.findings) == REAL[(name, version)]
     assert not [f for f in report.findings if f.rule == "CI009"]
+
+
+def test_the_github_directory_itself_finds_its_workflows(tmp_path):
+    """`infractl lint-ci .github` used to find 0 workflow files and pass; `.github/workflows` already worked."""
+    from infractl.lint_ci.command import workflow_files
+
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n")
+    assert workflow_files(tmp_path / ".github") == workflow_files(workflows) == [workflows / "ci.yml"]
