@@ -186,6 +186,16 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _sarif_uri(path: str) -> str:
+    """A URI reference, as SARIF requires: relative paths percent-encoded, absolute ones as file: URIs."""
+    from pathlib import PurePosixPath
+    from urllib.parse import quote
+
+    if path.startswith("/"):
+        return PurePosixPath(path).as_uri()
+    return quote(path, safe="/")
+
+
 def to_sarif(report: Report) -> dict[str, Any]:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rule_ids = sorted({f.rule for f in report.findings})
@@ -196,7 +206,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
             region["startLine"] = finding.line
             if finding.column is not None:
                 region["startColumn"] = finding.column
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _sarif_uri(finding.path)}}
         if region:
             physical["region"] = region
         place: dict[str, Any] = {"physicalLocation": physical}

@@ -70,3 +70,14 @@ def test_github_annotation_escapes_properties_and_message_as_the_actions_toolkit
     odd = Finding("a,b:c/100%.yml", 2, None, "CI001", Severity.ERROR, "50% fails\r\nsecond line", "")
     assert github_annotation(odd) == ("::error file=a%2Cb%3Ac/100%25.yml,line=2,title=CI001::"
                                       "50%25 fails%0D%0Asecond line")
+
+
+def test_sarif_artifact_uris_are_uri_references():
+    """SARIF's artifactLocation.uri is a URI: a path with a space was written raw, and an absolute path as a
+    bare '/tmp/...' rather than a file: URI."""
+    spaced = Finding("my repo/.github/workflows/ci.yml", 2, None, "CI001", Severity.ERROR, "m", "")
+    absolute = Finding("/srv/a b/ci.yml", 2, None, "CI001", Severity.ERROR, "m", "")
+    plain = Finding("app/db.py", 3, 5, "DB001", Severity.ERROR, "m", "")
+    results = to_sarif(Report("lint-ci", [spaced, absolute, plain]))["runs"][0]["results"]
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    assert uris == ["app/db.py", "file:///srv/a%20b/ci.yml", "my%20repo/.github/workflows/ci.yml"]
