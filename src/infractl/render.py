@@ -211,8 +211,9 @@ def to_sarif(report: Report) -> dict[str, Any]:
             physical["region"] = region
         place: dict[str, Any] = {"physicalLocation": physical}
         if finding.logical_name:
-            place = {"logicalLocations": [{"fullyQualifiedName": finding.logical_name, "name":
-                                           finding.logical_name.rsplit(".", 1)[-1], "kind": finding.logical_kind}]}
+            name = finding.logical_name.rsplit(".", 1)[-1] if finding.logical_kind == "column" else finding.logical_name
+            place = {"logicalLocations": [{"fullyQualifiedName": finding.logical_name, "name": name,
+                                           "kind": finding.logical_kind}]}
         results.append(
             {
                 "ruleId": finding.rule,

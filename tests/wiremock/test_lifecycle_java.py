@@ -58,6 +58,11 @@ def test_up_status_verify_down(cli):
     found = json.loads(verified.stdout)["findings"]
     assert [(f["rule"], f["path"]) for f in found] == [("WM101", "GET /api/v2/alert")]
     assert "Alertmanager GET /api/v2/alerts" in found[0]["message"]
+    assert found[0]["logical_location"] == {"name": "GET /api/v2/alert", "kind": "request"}
+    # a request is no file: the annotation names it in its title and claims no file=
+    annotations = cli("verify", "--name", "wm-java-test", "--format", "github").stdout.splitlines()
+    assert annotations == [a for a in annotations if a.startswith("::error title=WM101 GET /api/v2/alert::")]
+    assert len(annotations) == 1
 
     down = cli("down", "--name", "wm-java-test")
     assert down.returncode == 0 and "stopped (java)" in down.stderr
