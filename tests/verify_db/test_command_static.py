@@ -135,3 +135,19 @@ def test_timestamp_columns_that_no_pattern_names_are_counted_and_named_not_silen
     result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions"])
     assert result.exit_code == 1 and "DB001" in result.output
     assert "1 timestamp columns that no pattern names were not checked: runs.update_timestamp;" in result.output
+
+
+def test_the_summary_counts_what_is_reported_after_noqa_and_ignore(in_empty_dir):
+    """The headline and JSON summary used to count findings before `# noqa` and --ignore dropped some
+    ("7 findings: 1 error, 4 warnings, 1 info")."""
+    (in_empty_dir / "versions").mkdir()
+    text = UNMATCHED_NAMES.replace('db.Column("create_timestamp", db.DateTime),',
+                                   'db.Column("created_at", db.DateTime),  # noqa: DB004')
+    (in_empty_dir / "versions" / "a1_runs.py").write_text(text)
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--ignore", "DB005"])
+    assert result.exit_code == 1
+    assert [line.split()[2] for line in result.output.splitlines() if line.startswith("versions/")] == ["DB001"]
+    assert "2 timestamp columns, 1 findings (" in result.output and result.output.endswith("1 error, 0 warnings, 0 info\n")
+    doc = json.loads(runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--ignore", "DB005",
+                                             "--json"]).output)
+    assert doc["summary"]["findings"] == len(doc["findings"]) == 1

@@ -54,9 +54,21 @@ def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migrat
         report = check_live(section, url, schemas, settings)
     report.findings = keep_wanted(report.findings, selection, read_lines if report.extra.get("source") ==
                                   "migrations" else None)
+    _recount(report)
     # A dry run's revision went to stdout; keep stdout pipeable by sending the table to stderr.
     print_report(report, fmt, to_stderr=dry_run and fmt == "table")
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
+
+
+def _recount(report: Report) -> None:
+    """The headline and summary count what is reported: after --select/--ignore and noqa."""
+    import re
+
+    before = report.summary.get("findings")
+    if before is None or before == len(report.findings):
+        return
+    report.summary["findings"] = len(report.findings)
+    report.headline = re.sub(rf"\b{before} findings", f"{len(report.findings)} findings", report.headline, count=1)
 
 
 def check_live(section: dict, url: str | None, schemas: list[str], settings: RuleSettings) -> Report:
