@@ -113,7 +113,6 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
     """Nothing is ever cut: paths stay whole (folded only when wider than the screen), prose wraps at
     words, and each finding's message and fix get lines of their own under its location."""
     from rich.console import Console
-    from rich.padding import Padding
     from rich.table import Table
 
     console = Console(stderr=to_stderr, highlight=False)
@@ -134,13 +133,28 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
         # message and the fix wrap at words under it, like ruff's full output.
         console.print(f"[bold]{_escape(location(finding))}[/]  [{_STYLE[finding.severity]}]"
                       f"{finding.severity.value}[/]  {finding.rule}", soft_wrap=True)
-        console.print(Padding(_escape(finding.message), (0, 0, 0, 4), expand=False))
+        for line in _prose_lines(finding.message, console.width):
+            console.print(f"    {_escape(line)}", soft_wrap=True)
         if finding.fix:
-            console.print(Padding(f"[dim]fix:[/] {_escape(finding.fix)}", (0, 0, 0, 4), expand=False))
+            for index, line in enumerate(_prose_lines(f"fix: {finding.fix}", console.width)):
+                text = f"[dim]fix:[/]{_escape(line[4:])}" if index == 0 else _escape(line)
+                console.print(f"    {text}", soft_wrap=True)
     if report.findings:
         console.print()
     line, style = summary_line(report)
     console.print(f"[{style}]{_escape(line)}[/]")
+
+
+def _prose_lines(text: str, width: int) -> list[str]:
+    """Wrapped at words under a 4-column indent; a word longer than the line (a URL, a path) stays whole
+    on its own line, which the terminal soft-wraps: a hard break inside it would break copy and click."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):  # a message's own line breaks stay
+        lines += textwrap.wrap(paragraph, width=max(20, width - 4), break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return lines
 
 
 def _keep_whole(table, cells: list[str], width: int) -> None:

@@ -81,3 +81,24 @@ def test_sarif_artifact_uris_are_uri_references():
     results = to_sarif(Report("lint-ci", [spaced, absolute, plain]))["runs"][0]["results"]
     uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
     assert uris == ["app/db.py", "file:///srv/a%20b/ci.yml", "my%20repo/.github/workflows/ci.yml"]
+
+
+def test_a_url_in_a_message_is_never_split_by_a_hard_line_break(monkeypatch, capsys):
+    """At 80 columns rich folded a long URL with a newline in the middle: copied or clicked, it was wrong.
+    Prose still wraps at words; a word longer than the line stays whole (the terminal soft-wraps it)."""
+    from rich.console import Console
+
+    from infractl import render
+
+    url = "https://github.blog/changelog/2025-09-19-deprecation-of-node-20-on-github-actions-runners/"
+    finding = Finding(".github/workflows/ci.yml", 3, 15, "AL003", Severity.ERROR,
+                      f"runtime node20 is deprecated; removal is scheduled for September 23rd, 2026. see {url}. "
+                      "update the version of action actions/checkout@v4", f"read {url} first")
+    monkeypatch.setattr("rich.console.Console", lambda **kw: Console(width=80, force_terminal=False, **kw))
+    render.print_rich_table(Report("lint-ci", [finding]), to_stderr=False)
+    out = capsys.readouterr().out
+    assert url in out.replace(".\n", ".")  # the URL whole, on one line
+    assert any(line.strip().startswith(url) for line in out.splitlines())
+    assert "    fix: read" in out
+    prose = [line for line in out.splitlines() if url not in line]
+    assert all(len(line) <= 80 for line in prose)
