@@ -195,7 +195,7 @@ def django_sdist(spec: str) -> Path:
 
 def unpack(sdist: Path, into: Path) -> Path:
     with tarfile.open(sdist) as archive:
-        archive.extractall(into, filter="data")
+        archive.extractall(into, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     return next(p for p in into.iterdir() if p.is_dir())
 
 

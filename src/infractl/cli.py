@@ -123,6 +123,7 @@ def root(
 
 
 class DatetimeMode(str, Enum):
+    auto = "auto"
     aware = "aware"
     naive = "naive"
 
@@ -144,8 +145,10 @@ def fix_datetime(
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
     mode: Annotated[
         DatetimeMode | None,
-        typer.Option("--mode", help="aware: return aware datetimes (default). naive: keep naive values "
-                     "with .now(timezone.utc).replace(tzinfo=None)."),
+        typer.Option("--mode", help="auto (default): aware where the value provably meets nothing "
+                     "naive, else the form that keeps it naive, "
+                     ".now(timezone.utc).replace(tzinfo=None). aware: always aware, risks reported as "
+                     "hazards. naive: always the naive form."),
     ] = None,
     target_version: Annotated[
         TargetVersion | None,

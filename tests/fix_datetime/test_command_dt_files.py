@@ -103,7 +103,9 @@ def test_undecodable_file_is_reported_and_left_alone(tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     code, report = fix(capsys)
     assert code == 1
-    assert [(f["path"], f["rule"], f["line"]) for f in report["findings"]] == [("bad.py", "DT002", 2)]
+    errors = [(f["path"], f["rule"], f["line"]) for f in report["findings"] if f["severity"] == "error"]
+    assert errors == [("bad.py", "DT002", 2)]
+    assert ("good.py", "DT010", 2) in [(f["path"], f["rule"], f["line"]) for f in report["findings"]]
     assert (tmp_path / "bad.py").read_bytes() == bad
     assert b"utcnow" not in (tmp_path / "good.py").read_bytes()
 
@@ -162,15 +164,20 @@ def test_config_is_read_and_flags_win(service, capsys):
     assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("DT007", "info")]
 
 
-def test_naive_mode_from_config_changes_the_rewrite(service, capsys):
+def test_mode_from_config_changes_the_rewrite(service, capsys):
     fix(capsys, "app/models.py")
-    aware = (service / "app" / "models.py").read_bytes()
-    shutil.copy(FIXTURE / "app" / "models.py", service / "app" / "models.py")
+    default = (service / "app" / "models.py").read_bytes()
+    rewrites = {}
     pyproject = service / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + 'mode = "naive"\n')
-    fix(capsys, "app/models.py")
-    naive = (service / "app" / "models.py").read_bytes()
-    assert aware != naive and b"tzinfo=None" in naive
+    original = pyproject.read_text()
+    for mode in ("auto", "aware", "naive"):
+        shutil.copy(FIXTURE / "app" / "models.py", service / "app" / "models.py")
+        pyproject.write_text(original + f'mode = "{mode}"\n')
+        fix(capsys, "app/models.py")
+        rewrites[mode] = (service / "app" / "models.py").read_bytes()
+    assert rewrites["auto"] == default  # auto is the default
+    assert rewrites["aware"] != rewrites["naive"] and b"tzinfo=None" in rewrites["naive"]
+    assert b"tzinfo=None" not in rewrites["aware"]
 
 
 def test_bad_config_is_a_usage_error(service, capsys):

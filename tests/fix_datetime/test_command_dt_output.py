@@ -59,7 +59,7 @@ def test_diff_with_check_exits_1(service, capsys):
 def test_diff_keeps_crlf_and_marks_a_missing_final_newline(tmp_path, monkeypatch, capsys):
     (tmp_path / "w.py").write_bytes(b"from datetime import datetime\r\nx = datetime.utcnow()")
     monkeypatch.chdir(tmp_path)
-    _, out, _ = fix(capsys, diff=True, fmt="table")
+    _, out, _ = fix(capsys, diff=True, fmt="table", mode="aware")
     assert "+x = datetime.now(timezone.utc)\n\\ No newline at end of file\n" in out.replace("now(tz=", "now(")
     assert "\r\n" in out
 
@@ -91,14 +91,15 @@ def test_hazards_are_warnings_that_fail_only_with_strict(tmp_path, monkeypatch, 
     source = b"from datetime import datetime\n\nSTAMP = datetime.utcnow().isoformat()\n"
     (tmp_path / "h.py").write_bytes(source)
     monkeypatch.chdir(tmp_path)
-    code, report, _ = fix(capsys, strict=True, check=True)
+    code, report, _ = fix(capsys, strict=True, diff=True, mode="aware")
     assert code == 1
     hazards = [f for f in report["findings"] if f["severity"] == "warning"]
     assert [(f["path"], f["line"]) for f in hazards] == [("h.py", 3)] and hazards[0]["rule"].startswith("DT")
     assert report["summary"]["hazards"] == 1 and report["files"][0]["hazards"] == 1
-    assert fix(capsys, strict=True)[0] == 1  # --strict: written, but the warning fails the run
+    assert fix(capsys, diff=True, mode="aware")[0] == 0  # a warning alone does not fail
+    assert fix(capsys, strict=True, mode="aware")[0] == 1  # --strict: written, but the warning fails the run
     (tmp_path / "h.py").write_bytes(source)
-    code, report, _ = fix(capsys)
+    code, report, _ = fix(capsys, mode="aware")
     assert code == 0 and report["summary"]["files_changed"] == 1  # warnings alone do not fail
     assert b"utcnow" not in (tmp_path / "h.py").read_bytes()
 
@@ -154,13 +155,15 @@ def test_check_reports_hazards_at_the_lines_on_disk(tmp_path, monkeypatch, capsy
     target = tmp_path / "models.py"
     target.write_text(source)
     monkeypatch.chdir(tmp_path)
-    code, doc, _ = fix(capsys, "models.py", check=True)
+    code, doc, _ = fix(capsys, "models.py", check=True, mode="aware")
     assert code == 1
-    lines = {f["rule"]: f["line"] for f in doc["findings"]}
+    lines = {f["rule"]: f["line"] for f in doc["findings"] if f["severity"] == "warning"}
     assert lines == {"DT106": 4, "DT105": 5}
     assert source.splitlines()[lines["DT105"] - 1].startswith("stamp =")
-    code, doc, _ = fix(capsys, "models.py")
+    pending = sorted((f["rule"], f["line"], f["column"], f["severity"]) for f in doc["findings"] if f["rule"] == "DT010")
+    assert pending == [("DT010", 4, 36, "error"), ("DT010", 5, 9, "error")]  # each rewrite, where it is on disk
+    code, doc, _ = fix(capsys, "models.py", mode="aware")
     written = target.read_text().splitlines()
-    by_rule = {f["rule"]: f["line"] for f in doc["findings"]}
+    by_rule = {f["rule"]: f["line"] for f in doc["findings"] if f["severity"] == "warning"}
     assert written[by_rule["DT105"] - 1].startswith("stamp =")
     assert by_rule["DT105"] > 5

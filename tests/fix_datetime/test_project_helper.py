@@ -47,6 +47,7 @@ def project(tmp_path, monkeypatch):
 
 
 def configure(root, **keys):
+    keys = {"mode": "aware", **keys}  # written for the aware rewrite (the default before auto)
     lines = "".join(f'{key} = "{value}"\n' for key, value in keys.items())
     (root / "pyproject.toml").write_text(f"[tool.infractl.fix_datetime]\n{lines}")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from support.archives import extract_tar
 from support.cache import cache_dir
 
 CACHE = cache_dir("sdists")
@@ -39,9 +40,7 @@ def sdist_tree(name: str, version: str) -> Path:
                         f"{done.stderr.strip().splitlines()[-1:] or done.returncode}")
     unpacked.mkdir(parents=True, exist_ok=True)
     with tarfile.open(found) as archive:
-        # the "data" filter (no links out, no device files) exists from Python 3.11.4; Debian 12 has 3.11.2
-        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-        archive.extractall(unpacked, **safe)
+        extract_tar(archive, unpacked)
     return next(p for p in (unpacked / stem, unpacked / f"{name}-{version}") if p.is_dir())
 
 

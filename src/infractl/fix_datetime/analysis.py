@@ -17,6 +17,9 @@ from libcst.metadata import Scope, ScopeProvider
 UTCNOW = "datetime.datetime.utcnow"
 UTCFROMTIMESTAMP = "datetime.datetime.utcfromtimestamp"
 STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
+# other libraries' UTC: ``utcnow().replace(tzinfo=pytz.utc)`` and ``pytz.utc.localize(utcnow())`` are
+# idioms for "aware UTC now" and become the plain aware call (the tzinfo is datetime.timezone.utc then)
+OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 
 
@@ -32,6 +35,7 @@ class Site:
     outer_kind: str | None = None  # "utc" (tzinfo=timezone.utc/UTC) | "none" (tzinfo=None)
     top_index: int = 0  # index of the enclosing top-level statement in module.body
     tz: str = ""  # spelled UTC expression, filled in by the speller; "" = leave this site alone
+    naive: bool = False  # rewrite to the behaviour-preserving form (``.replace(tzinfo=None)``)
 
 
 @dataclass(eq=False)
@@ -58,6 +62,13 @@ class FileFacts:
     # every node on the path from the module to a site or a datetime import: the rewrite descends only
     # into these, and leaves every other subtree untouched without visiting it
     on_site_paths: set[cst.CSTNode] = field(default_factory=set)
+    # for the flow analysis (flow.py): every node's parent, and the statements it follows values through
+    parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
+    returns: list[cst.Return] = field(default_factory=list)
+    functions: list[cst.FunctionDef] = field(default_factory=list)
+    attribute_loads: list[cst.Attribute] = field(default_factory=list)  # ``<name>.<attr>`` (self.x, m.utcnow)
+    assigns: list[cst.Assign] = field(default_factory=list)
+    withs: list[cst.With] = field(default_factory=list)
 
 
 class FactsCollector(cst.CSTVisitor):
@@ -83,6 +94,8 @@ class FactsCollector(cst.CSTVisitor):
         index = self._top_level.get(node)
         if index is not None:
             self._top_index = index
+        if self._path:
+            self.facts.parents[node] = self._path[-1]
         self._path.append(node)
         return super().on_visit(node)
 
@@ -149,7 +162,17 @@ class FactsCollector(cst.CSTVisitor):
             )
 
     # --- stores, so ``datetime.utcnow = fake`` (monkeypatching) is never rewritten --------------------
+    def visit_Return(self, node: cst.Return) -> None:
+        self.facts.returns.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.facts.functions.append(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.facts.withs.append(node)
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.facts.assigns.append(node)
         for target in node.targets:
             self._store_targets.add(target.target)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -183,6 +206,10 @@ class FactsCollector(cst.CSTVisitor):
             kind = self.tzinfo_replacement(node)
             if kind:
                 self._replace_over[func.value] = (node, kind)
+        if (isinstance(func, cst.Attribute) and func.attr.value == "localize" and len(node.args) == 1
+                and not node.args[0].keyword and isinstance(node.args[0].value, cst.Call)
+                and self.is_utc(func.value)):
+            self._replace_over[node.args[0].value] = (node, "utc")  # pytz.utc.localize(utcnow())
 
     def tzinfo_replacement(self, call: cst.Call) -> str | None:
         """"utc" for ``.replace(tzinfo=<stdlib UTC>)``, "none" for ``.replace(tzinfo=None)``, else None."""
@@ -191,11 +218,21 @@ class FactsCollector(cst.CSTVisitor):
         value = call.args[0].value
         if isinstance(value, cst.Name) and value.value == "None":
             return "none"
-        if isinstance(value, (cst.Name, cst.Attribute)) and self.names_of(value) and self.names_of(value) <= STDLIB_UTC:
-            return "utc"
-        return None
+        return "utc" if self.is_utc(value) else None
+
+    def is_utc(self, value: cst.BaseExpression) -> bool:
+        """``timezone.utc``, ``UTC``, ``pytz.utc``, ``tz.tzutc()``: UTC by qualified name."""
+        if isinstance(value, cst.Call) and not value.args:
+            value = value.func  # tz.tzutc()
+            return bool(self.names_of(value)) and all(n.endswith(".tzutc") for n in self.names_of(value))
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            names = self.names_of(value)
+            return bool(names) and names <= STDLIB_UTC | OTHER_UTC and not any(n.endswith(".tzutc") for n in names)
+        return False
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.facts.attribute_loads.append(node)
         if node.attr.value not in TARGET_ATTRS or node in self._store_targets:
             return
         names = self.names_of(node)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
+from infractl.fix_datetime.awareprobe import aware_meets_naive_text
 from infractl.fix_datetime.prefilter import calls_stdlib_utc, mentions_utc_attribute
 from infractl.fix_datetime.workers import RULE_DECODE, FileResult
 
@@ -68,8 +69,11 @@ def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Cand
             finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
             continue
+        aware_only = False
         if not mentions_utc_attribute(data):
-            continue  # most files: no real path, no parse
+            aware_only = aware_meets_naive_text(data)  # hazards of values already aware (a second run)
+            if not aware_only:
+                continue  # most files: no real path, no parse
         # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
             real = os.path.realpath(shown)
@@ -85,7 +89,7 @@ def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Cand
             fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
             finding = Finding(name, None, None, RULE_TOO_LARGE, Severity.WARNING, message, fix)
             found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
-        elif calls_stdlib_utc(data):
+        elif aware_only or calls_stdlib_utc(data):
             found.items.append((name, data))
             if on_candidate is not None:
                 on_candidate()

@@ -30,7 +30,6 @@ from infractl.fix_datetime.candidates import (
     read_candidates,
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
-from infractl.fix_datetime.linemap import line_mapper
 from infractl.fix_datetime.linewrap import project_line_length
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
@@ -38,11 +37,12 @@ from infractl.fix_datetime.workers import (
     EarlyWorker,
     FileResult,
     fix_all,
+    stubbed_modules,
     worker_count,
 )
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
-MODES = ("aware", "naive")
+MODES = ("auto", "aware", "naive")
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
 CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore", "max_file_size", "helper",
                "naive_helper")
@@ -82,14 +82,14 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
         workers = worker_count(settings.jobs, items)
         line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=fmt == "table",
-                          line_length=line_length, project_helpers=settings.project_helpers, early=early)
+                          line_length=line_length, project_helpers=settings.project_helpers, early=early,
+                          stubbed=stubbed_modules(items))
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
     if dry_run:
-        # The transform reports hazards at lines of the rewritten code; nothing was written, so point
-        # at the file as it is on disk (an added import or helper shifts every line below it).
-        results = hazards_on_original_lines(texts, results)
+        # Nothing was written: report every finding where it is in the file on disk.
+        results = findings_before(results, pending_is_error=check)
     else:
         results = write_changes(results)
     results = wanted_findings(results, settings.selection)
@@ -109,7 +109,7 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
     where = f"{config.source}: [tool.infractl.fix_datetime]"
     reject_unknown_keys(section, CONFIG_KEYS, where)
     configured_exclude = string_list(section, "exclude", where)
-    mode = mode or section.get("mode", "aware")
+    mode = mode or section.get("mode", "auto")
     if mode not in MODES:
         raise InfractlError(f"{where}: mode must be one of {', '.join(MODES)}, not {mode!r}")
     target_version = target_version or section.get("target_version")
@@ -188,17 +188,18 @@ def unified_diffs(texts: dict[str, tuple[str, str]]) -> dict[str, str]:
     return diffs
 
 
-def hazards_on_original_lines(texts: dict[str, tuple[str, str]], results: list[FileResult]) -> list[FileResult]:
+def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:
+    """The findings at their places in the input; a pending rewrite (DT010/DT011) is an error with
+    --check, and info with --diff alone (which shows the change rather than failing on it)."""
     import dataclasses
 
-    remapped = []
-    for result in results:
-        if result.path in texts and result.findings:
-            to_original = line_mapper(*texts[result.path])
-            findings = tuple(dataclasses.replace(f, line=to_original(f.line)) for f in result.findings)
-            result = dataclasses.replace(result, findings=findings)
-        remapped.append(result)
-    return remapped
+    def pending(finding: Finding) -> Finding:
+        if pending_is_error or finding.rule not in ("DT010", "DT011"):
+            return finding
+        return dataclasses.replace(finding, severity=Severity.INFO)
+
+    return [dataclasses.replace(r, findings=tuple(pending(f) for f in r.findings_before)) if r.findings_before
+            else r for r in results]
 
 
 def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> dict[str, tuple[str, str]]:

@@ -108,10 +108,14 @@ class Rewriter(cst.CSTTransformer):
         site = self.by_call.get(original_node)
         if site is not None:
             return self._rewrite_call(site, updated_node)
-        if original_node in self.by_outer and not _comment_outside(original_node, original_node.func.value):
-            # ``<rewritten>.replace(tzinfo=timezone.utc)``: the rewritten call is already aware UTC (kept
-            # when a comment sits in the ``.replace(...)`` part: dropping it would drop the comment)
-            inner = updated_node.func.value
+        if original_node in self.by_outer:
+            # ``<rewritten>.replace(tzinfo=timezone.utc)`` or ``pytz.utc.localize(<rewritten>)``: the rewritten
+            # call is already aware UTC (a ``.replace`` is kept when a comment sits in it: dropping it would
+            # drop the comment; ``localize`` must go, it raises on an aware value)
+            replace = isinstance(original_node.func, cst.Attribute) and original_node.func.attr.value == "replace"
+            if replace and _comment_outside(original_node, original_node.func.value):
+                return updated_node
+            inner = updated_node.func.value if replace else updated_node.args[0].value
             if updated_node.lpar and not inner.lpar:
                 inner = inner.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
             return inner
@@ -131,7 +135,7 @@ class Rewriter(cst.CSTTransformer):
         else:
             args = _with_tz_argument(call, expression(site.tz))
         rewritten = call.with_changes(func=func, args=args)
-        if self.naive and site.outer_kind is None:
+        if (self.naive or site.naive) and site.outer_kind is None:
             return strip_tzinfo(rewritten)
         return rewritten
 

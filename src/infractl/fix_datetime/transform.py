@@ -22,14 +22,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MODES = ("aware", "naive")
+MODES = ("auto", "aware", "naive")
 # a file can only call the standard library's utcnow if it imports datetime somewhere
 DATETIME_IMPORT = re.compile(r"\bfrom\s+datetime\b|\bimport\b[^\n]*\bdatetime\b")
+# values that are aware in code as it stands: their hazards are found even once no utcnow() is left
+AWARE_TEXT = re.compile(r"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)|tzinfo=[\w.]*\b(?:utc|UTC)\b")
+# a file that may stub the clock: patch(...) targets, or a fake datetime class
+STUB_TEXT = re.compile(r"patch|class \w+\([\w.]*datetime\)")
+# ...and only worth parsing when something naive for them to meet is in the file too
+NAIVE_PARTNER_TEXT = re.compile(r"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
+                                r"|\.min\b|\.max\b|combine\(")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 HELPERS = {
     ("utcnow", "aware"): ("utc_now", "", "Current UTC time as an aware datetime.", ".now({tz})"),
     ("utcnow", "naive"): (
-        "naive_utc_now", "", "Current UTC time as a naive datetime, as datetime.utcnow() returned.",
+        "naive_utc_now", "", "Current UTC time as a naive datetime (tzinfo=None), as before the rewrite.",
         ".now({tz}).replace(tzinfo=None)",
     ),
     ("utcfromtimestamp", "aware"): (
@@ -38,7 +45,7 @@ HELPERS = {
     ),
     ("utcfromtimestamp", "naive"): (
         "naive_utc_from_timestamp", "timestamp: float",
-        "Naive UTC datetime for a POSIX timestamp, as datetime.utcfromtimestamp() returned.",
+        "Naive UTC datetime (tzinfo=None) for a POSIX timestamp, as before the rewrite.",
         ".fromtimestamp(timestamp, tz={tz}).replace(tzinfo=None)",
     ),
 }
@@ -46,13 +53,17 @@ HELPERS = {
 
 @dataclass(frozen=True)
 class Hazard:
-    """A place to review. ``line``/``column`` (1-based) point into ``TransformResult.code``."""
+    """A place to review, or a rewrite. ``line``/``column`` (1-based) point into ``TransformResult.code``;
+    ``before`` is the same place in the input (where ``--check`` and ``--diff`` report it)."""
 
     line: int
     column: int
-    rule: str  # stable id, "DT1xx"
+    rule: str  # stable id: "DT1xx" hazard, "DT010"/"DT011" rewrite, "DT012" kept naive
     message: str  # one-line why
     fix: str  # one-line hint
+    severity: str = "warning"  # "warning" | "info"; rewrites are "error" (the command decides per run)
+    before: tuple[int, int] | None = None
+    before_message: str = ""  # the message with line numbers of the input
 
 
 @dataclass(frozen=True)
@@ -63,30 +74,81 @@ class TransformResult:
     hazards: tuple[Hazard, ...]
 
 
-def transform_source(code: str, *, mode: str = "aware", target_version: str | None = None,
-                     project_helpers: dict | None = None) -> TransformResult:
+def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
+                     project_helpers: dict | None = None, stubbed: str = "") -> TransformResult:
     """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
 
     ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
-    (module, name) that references import instead of getting a helper function per module."""
+    (module, name) that references import instead of getting a helper function per module.
+
+    ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``):
+    "naive" makes auto mode keep its values naive, the form the rewritten stubs expect (stubs.py);
+    "keep:<test>:<line>" (a stub there cannot follow the rewrite) leaves its calls as they are, except in
+    aware mode."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if target_version is not None and target_version not in TARGET_VERSIONS:
         raise ValueError(f"target_version must be one of {', '.join(TARGET_VERSIONS)}, not {target_version!r}")
     unchanged = TransformResult(code, 0, 0, ())
-    if "utcnow" not in code and "utcfromtimestamp" not in code:
+    if "utcnow" not in code and "utcfromtimestamp" not in code and not (
+            AWARE_TEXT.search(code) and NAIVE_PARTNER_TEXT.search(code)):
         return unchanged  # the cheap exit most files take
-    return _transform(code, mode, target_version, project_helpers or {}) or unchanged
+    helpers = project_helpers or {}
+    stubs = _rename_stubs(code, mode) if STUB_TEXT.search(code) else None
+    if stubs is None:
+        return _transform(code, mode, target_version, helpers, stubbed) or unchanged
+    code, renamed, stub_findings = stubs
+    result = _transform(code, mode, target_version, helpers, stubbed) or TransformResult(code, 0, 0, ())
+    hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
+    return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
 
 
-def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict) -> TransformResult | None:
+def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
+    """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
+
+    A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
+    stubs keep their calls too (workers.stubbed_modules), so the test keeps working as it is."""
+    import libcst as cst
+
+    from infractl.fix_datetime.rewrite import code_with_positions
+    from infractl.fix_datetime.ruledocs import RULES
+    from infractl.fix_datetime.stubs import RENAMED, find_stubs, rename_stubs
+    from infractl.selection import suppressed_by_noqa
+
+    module = cst.parse_module(code)
+    plan = find_stubs(module)
+    if not plan.renames and not plan.problems:
+        return None
+    if plan.problems and mode != "aware":
+        plan.renames, plan.calls = set(), set()
+    positions = code_with_positions(module, plan.renames | {a for a, _ in plan.problems})[1]
+    docs = {rule.id: rule for rule in RULES}
+    findings, lines = [], code.splitlines()
+    for node in list(plan.renames):
+        old = node.attr.value if isinstance(node, cst.Attribute) else node.value[1:-1].rsplit(".", 1)[-1]
+        rule = "DT010" if old == "utcnow" else "DT011"
+        if suppressed_by_noqa(rule, lines[positions[node][0] - 1]):
+            plan.renames.discard(node)
+            continue
+        message = f"deprecated datetime.{old}: a clock stub of {old}() becomes a stub of {RENAMED[old]}()"
+        findings.append(Hazard(*positions[node], rule, message, docs[rule].fix, "error", positions[node], message))
+    for anchor, reason in plan.problems:
+        message = f"{docs['DT107'].summary} ({reason})"
+        findings.append(Hazard(*positions[anchor], "DT107", message, docs["DT107"].fix, "warning",
+                               positions[anchor], message))
+    new_code = rename_stubs(module, plan, mode != "aware").code
+    return new_code, len(plan.renames), findings
+
+
+def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict,
+               stubbed: str) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
     from infractl.fix_datetime.analysis import collect_facts
-    from infractl.fix_datetime.hazards import RULES, find_hazards
     from infractl.fix_datetime.imports import header_bounds, insert_statements, new_from_import
     from infractl.fix_datetime.rewrite import Rewriter, code_with_positions
+    from infractl.fix_datetime.safety import Plan, plan_sites
     from infractl.fix_datetime.spelling import MODULE_LEVEL, Speller
 
     module = cst.parse_module(code)  # a candidate must parse, even when it turns out to need nothing
@@ -95,8 +157,6 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # freshly parsed: no defensive copy needed
     collector = collect_facts(wrapper)
     facts, scopes = collector.facts, collector.scopes
-    if not facts.sites:
-        return None
     global_scope = scopes[module]
     py311 = target_version is not None and int(target_version[3:]) >= 11
     speller = Speller(facts.imports, global_scope, py311)
@@ -104,26 +164,22 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
     refs = [s for s in facts.sites if s.call is None]
     for site in calls:
         site.tz = speller.utc_for(site.scope, site.attr.value) or ""
-    helpers, helper_names = _plan_helpers(module, speller, refs, mode, project_helpers)
+    calls = [s for s in calls if s.tz]
+    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed)
+    calls, refs = plan.calls, plan.refs
+    helpers, helper_names = _plan_helpers(module, speller, refs, plan.ref_mode, project_helpers)
     helper_imports = [h for h in helpers if isinstance(h, cst.SimpleStatementLine)]  # from app.x import y
     helpers = [h for h in helpers if not isinstance(h, cst.SimpleStatementLine)]
-    calls = [s for s in calls if s.tz]
     refs = [s for s in refs if s.kind in helper_names]
-    if not calls and not refs:
+    if not calls and not refs and not plan.anchors:
         return None
 
-    anchors: list[tuple[cst.CSTNode, str]] = []
-    if mode == "aware":
-        # only values whose awareness changed: ``utcnow().replace(tzinfo=timezone.utc)`` was aware before
-        aware_nodes = {s.call for s in calls if s.outer_kind is None}
-        anchors = list(find_hazards(facts, collector.names_of, scopes, aware_nodes,
-                                    {s.call for s in calls}, {s.attr for s in refs}))
+    anchors = plan.anchors + plan.ref_anchors(refs)
+    marked = {a for a, _ in anchors} | {f[4] for _, f in anchors if f[4] is not None}
     merges = {k: v for k, v in speller.plan.merges.items() if k is not MODULE_LEVEL}
-    rewriter = Rewriter(
-        calls + refs, helper_names, merges, mode == "naive", {a for a, _ in anchors}, facts.on_site_paths
-    )
-    new_module = module.visit(rewriter)
-    new_imports = speller.plan.merges.get(MODULE_LEVEL)
+    rewriter = Rewriter(calls + refs, helper_names, merges, False, marked, facts.on_site_paths)
+    new_module = module.visit(rewriter) if calls or refs else module
+    new_imports = speller.plan.merges.get(MODULE_LEVEL) if calls or refs else None
     if new_imports or helpers or helper_imports:
         limit = min((s.top_index for s in calls + refs), default=len(module.body))
         import_index, helper_index = header_bounds(module, limit)
@@ -132,13 +188,17 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
         new_module = insert_statements(new_module, import_index, imports, helper_index, helpers)
 
     # an anchor outside every rewritten subtree is still the very same node object in the new tree
-    updated = {anchor: rewriter.updated_anchors.get(anchor, anchor) for anchor, _ in anchors}
+    updated = {node: rewriter.updated_anchors.get(node, node) for node in marked}
     new_code, positions = code_with_positions(new_module, set(updated.values()))
     hazards = []
-    for anchor, rule in anchors:
-        if updated[anchor] in positions:  # always, unless a rewrite swallowed the anchor
-            line, column = positions[updated[anchor]]
-            hazards.append(Hazard(line, column, rule, *RULES[rule]))
+    for anchor, (rule, message, fix, severity, partner) in anchors:
+        if updated[anchor] not in positions:  # only when a rewrite swallowed the anchor
+            continue
+        line, column = positions[updated[anchor]]
+        partner_line = positions.get(updated.get(partner), (0, 0))[0]
+        partner_before = plan.before.get(partner, (0, 0))[0]
+        hazards.append(Hazard(line, column, rule, message.replace("{line}", str(partner_line)), fix, severity,
+                              plan.before.get(anchor), message.replace("{line}", str(partner_before))))
     hazards.sort(key=lambda h: (h.line, h.column, h.rule))
     return TransformResult(new_code, len(calls), len(refs), tuple(dict.fromkeys(hazards)))
 

@@ -8,6 +8,7 @@ mentions ``utcnow``/``utcfromtimestamp`` never imports it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     failed: bool = False  # could not be processed (parse/decode error): left untouched
     skipped: str = ""  # why it was not processed although it was found ("too large", "link to x.py", ...)
+    # the same findings at their places in the input, for --check/--diff (nothing is written there);
+    # there each pending rewrite (DT010/DT011) is an error, while a write run reports it as info
+    findings_before: tuple[Finding, ...] = ()
 
     @property
     def hazards(self) -> int:
@@ -50,7 +54,8 @@ class FileResult:
 
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
-               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None) -> FileResult:
+               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
+               stubbed: str = "") -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
     import libcst
 
@@ -67,7 +72,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     try:
         source = decode_source(data)
         result = transform_source(source.text, mode=mode, target_version=target_version,
-                                  project_helpers=project_helpers)
+                                  project_helpers=project_helpers, stubbed=stubbed)
         changed = result.code != source.text
         code = result.code
         if project_helpers and result.refs_fixed:
@@ -86,23 +91,63 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
         message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
         return failure(RULE_INTERNAL, None, None, message, "report this as an infractl bug")
-    hazards = []
+    after, before = [], []
     for h in result.hazards:
         line, same_line = wrapped.line(after_drop(h.line))  # a wrapped statement moved what follows it
-        hazards.append(Finding(path, line, h.column if same_line else None, h.rule, Severity.WARNING, h.message,
-                               h.fix))
+        severity = Severity(h.severity)
+        written = Severity.INFO if severity is Severity.ERROR else severity  # a done rewrite is news, not an error
+        message = h.message.replace("deprecated", "rewritten", 1) if written is not severity else h.message
+        after.append(Finding(path, line, h.column if same_line else None, h.rule, written, message, h.fix))
+        old_line, old_column = h.before or (h.line, h.column)
+        before.append(Finding(path, old_line, old_column, h.rule, severity, h.before_message or h.message, h.fix))
     return FileResult(
         path=path,
         new_data=new_data if new_data != data else None,
         calls_fixed=result.calls_fixed,
         refs_fixed=result.refs_fixed,
-        findings=tuple(hazards),
+        findings=tuple(after),
+        findings_before=tuple(before),
     )
 
 
+# ``patch("pkg.mod.datetime")`` / ``mocker.patch('pkg.mod.datetime')``: the module a test stubs the clock of
+STUB_TARGET = re.compile(rb"""patch\(\s*['"]([\w.]+)\.datetime['"]""")
+# stubs that cannot follow the rewrite (stubs.py reports them as DT107 in the test itself)
+UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_with|assert_called_once_with|"
+                               rb"assert_any_call|assert_has_calls|call_args)|"
+                               rb"\.utc(?:now|fromtimestamp)\.side_effect\s*=\s*(?![\[(\s])")
+
+
+def stubbed_modules(items: list[tuple[str, bytes]]) -> dict[str, str]:
+    """Candidate files whose ``datetime`` some candidate test patches (matched by dotted path suffix):
+    "naive" (auto keeps their values naive, the form the rewritten stubs expect), or "keep:<test>:<line>"
+    when that test stubs the clock in a way that cannot follow the rewrite (their calls are left as
+    they are, unless --mode aware)."""
+    targets: dict[str, str] = {}
+    for path, data in items:
+        if b"patch" not in data:
+            continue
+        blocker = UNFOLLOWABLE_STUB.search(data)
+        line = data.count(b"\n", 0, blocker.start()) + 1 if blocker else 0
+        for match in STUB_TARGET.finditer(data):
+            verdict = f"keep:{path}:{line}" if blocker else "naive"
+            if not targets.get(match.group(1).decode(), "").startswith("keep"):
+                targets[match.group(1).decode()] = verdict
+    found = {}
+    if targets:
+        for path, _ in items:
+            dotted = path.removesuffix(".py").replace("\\", "/").replace("/", ".").removesuffix(".__init__")
+            for target, verdict in targets.items():
+                if dotted == target or dotted.endswith("." + target):
+                    found[path] = verdict
+    return found
+
+
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
-              line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version, line_length, project_helpers) for path, data in items]
+              line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
+              stubbed: dict[str, str] | None = None) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, line_length, project_helpers, (stubbed or {}).get(path, ""))
+            for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -160,24 +205,28 @@ def _warm_worker() -> None:
 def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
     line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None, early: EarlyWorker | None = None,
+    stubbed: dict[str, str] | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool; a small run goes to the
-    ``early`` worker when one was started."""
+    ``early`` worker when one was started. ``stubbed``: ``stubbed_modules(items)``."""
     if workers > 1:
         if early is not None:
             early.stop()  # its core is wanted by the pool
-        return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers)
+        return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed)
     if early is not None and early.pool is not None and items:
-        return early.pool.apply(_fix_packed, ((items, mode, target_version, line_length, project_helpers),))
+        job = (items, mode, target_version, line_length, project_helpers, stubbed)
+        return early.pool.apply(_fix_packed, (job,))
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version, line_length, project_helpers))
+            results.append(fix_source(path, data, mode, target_version, line_length, project_helpers,
+                                      (stubbed or {}).get(path, "")))
             advance(1)
     return results
 
 
-def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers) -> list[FileResult]:
+def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers,
+                 stubbed=None) -> list[FileResult]:
     """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
     SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
     tracebacks) and the parent terminates them at once on KeyboardInterrupt. concurrent.futures'
@@ -190,7 +239,7 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length, pr
     # runs threads is unsafe.
     pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
     try:
-        jobs = [(batch, mode, target_version, line_length, project_helpers) for batch in batches]
+        jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed) for batch in batches]
         done = pool.imap_unordered(_fix_packed, jobs)
         with _ProgressBar(len(items), progress) as advance:
             for results in done:

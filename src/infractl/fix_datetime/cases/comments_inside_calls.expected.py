@@ -1,4 +1,4 @@
-# infractl-case: calls=6
+# infractl-case: mode=aware calls=6 hazards=DT109@4,DT109@6,DT109@8,DT109@12,DT109@14
 from datetime import datetime, timezone
 
 a = datetime.fromtimestamp(  # why

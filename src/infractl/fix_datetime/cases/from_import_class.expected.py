@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=2 refs=0
+# infractl-case: mode=aware calls=2 refs=0 hazards=DT101@13
 """`from datetime import datetime`: timezone is merged into that import; comments stay."""
 from datetime import datetime, timezone  # the class, not the module
 

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=3 refs=1
+# infractl-case: mode=aware calls=3 refs=1 hazards=DT109@14,DT109@20,DT109@26,DT109@26
 """Function-local imports: the name is merged into the local import it belongs to."""
 
 

@@ -1,5 +1,5 @@
 # infractl-case: mode=aware calls=3 refs=0
-"""Aware on both sides, or the other side's awareness is unknown: no DT101."""
+"""Aware on both sides: no DT101 (an unknown side is DT101 in aware mode, see hazard_dt101_unknown)."""
 from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -10,4 +10,6 @@ def checks(token):
     if now > datetime(2030, 1, 1, tzinfo=timezone.utc):
         return True
     later = datetime.utcnow() + timedelta(hours=1)
-    return token.expires_at < now, datetime.utcnow() - EPOCH, later, now is None
+    if now > later:
+        return False
+    return (datetime.utcnow() - EPOCH).days, now is None

@@ -2,9 +2,13 @@
 from datetime import datetime
 
 
-def now():
+def _now():
     return datetime.utcnow()
 
 
-def to_db(value):
+def to_db():
+    return _now().replace(tzinfo=None)
+
+
+def unrelated(value):
     return value.replace(tzinfo=None)

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=0 hazards=DT103@7,DT103@9
+# infractl-case: mode=aware calls=1 refs=0 hazards=DT103@7,DT103@9,DT109@6,DT109@9
 from datetime import datetime, timezone
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import Column, DateTime
 
 
 def naive_utc_now() -> datetime:
-    """Current UTC time as a naive datetime, as datetime.utcnow() returned."""
+    """Current UTC time as a naive datetime (tzinfo=None), as before the rewrite."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 

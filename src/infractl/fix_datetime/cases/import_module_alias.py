@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=2 refs=0
+# infractl-case: mode=aware calls=2 refs=0 hazards=DT109@6,DT109@10
 import datetime as dt
 
 

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=0
+# infractl-case: mode=aware calls=1 refs=0 hazards=DT109@9
 """A module-level call between imports: the new import goes before it, not after the late import."""
 from typing import TYPE_CHECKING
 

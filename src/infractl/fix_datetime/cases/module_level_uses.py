@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=1
+# infractl-case: mode=aware calls=1 refs=1 hazards=DT105@20,DT109@13,DT109@14
 """Module-level code between imports: the helper goes before the first statement that needs it."""
 import logging
 from datetime import datetime

@@ -3,7 +3,7 @@ import datetime
 
 
 def naive_utc_now() -> datetime.datetime:
-    """Current UTC time as a naive datetime, as datetime.utcnow() returned."""
+    """Current UTC time as a naive datetime (tzinfo=None), as before the rewrite."""
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 

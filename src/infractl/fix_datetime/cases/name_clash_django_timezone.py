@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=1 hazards=DT101@19,DT102@19
+# infractl-case: mode=aware calls=1 refs=1 hazards=DT101@19,DT109@16
 """`timezone` is django's here: the datetime one is imported under another name."""
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=2 refs=0
+# infractl-case: mode=aware calls=2 refs=0 hazards=DT109@7,DT109@11
 """A local `timezone` variable (a string) in one function: that function cannot use the plain name."""
 from datetime import datetime, timezone as dt_timezone
 

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware target=py312 calls=1 refs=0
+# infractl-case: mode=aware target=py312 calls=1 refs=0 hazards=DT109@6
 from datetime import UTC, date, datetime
 
 

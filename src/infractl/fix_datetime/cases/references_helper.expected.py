@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=0 refs=5
+# infractl-case: mode=aware calls=0 refs=5 hazards=DT109@14,DT109@19,DT109@27
 """Non-call references become one module-level helper, added once after the imports."""
 import dataclasses
 from datetime import datetime, timezone

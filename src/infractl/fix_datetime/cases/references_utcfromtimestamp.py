@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=2
+# infractl-case: mode=aware calls=1 refs=2 hazards=DT109@11,DT109@11,DT109@14
 import datetime as dt
 
 

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=0
+# infractl-case: mode=aware calls=1 refs=0 hazards=DT109@14
 """A TYPE_CHECKING-only `timezone` is not bound at runtime: a runtime import is added instead."""
 from __future__ import annotations
 

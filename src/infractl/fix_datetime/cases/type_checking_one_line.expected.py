@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=0
+# infractl-case: mode=aware calls=1 refs=0 hazards=DT109@10
 """A one-line `if TYPE_CHECKING: from datetime import timezone` binds nothing at runtime either."""
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING

@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=1 refs=0
+# infractl-case: mode=aware calls=1 refs=0 hazards=DT109@12
 """Both a TYPE_CHECKING import and a function-local one bind `datetime`; the local one gets timezone."""
 import typing
 

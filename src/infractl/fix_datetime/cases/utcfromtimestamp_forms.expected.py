@@ -1,4 +1,4 @@
-# infractl-case: mode=aware calls=3 refs=0
+# infractl-case: mode=aware calls=3 refs=0 hazards=DT109@12,DT109@12,DT109@12
 from datetime import datetime, timezone
 
 

@@ -1,9 +1,0 @@
-# infractl-case: mode=aware calls=1 refs=0
-"""A replace() with another tzinfo is not redundant (pytz.utc is a different object): kept."""
-from datetime import datetime, timezone
-
-import pytz
-
-
-def now():
-    return datetime.now(timezone.utc).replace(tzinfo=pytz.utc)

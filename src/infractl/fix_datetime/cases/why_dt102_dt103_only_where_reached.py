@@ -1,0 +1,13 @@
+# infractl-case: mode=aware calls=1 refs=0
+"""Why: DT102/DT103 fired on code the rewritten value never reaches."""
+from datetime import datetime
+
+
+def normalise(value):
+    if value.tzinfo is None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def today():
+    return datetime.utcnow().date()

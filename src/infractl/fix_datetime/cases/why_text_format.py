@@ -1,0 +1,11 @@
+# infractl-case: mode=aware calls=2 refs=0 hazards=DT105@9,DT105@10
+"""Why (croniter's tests): a value rendered with "{0}".format() or "%s" % gains '+00:00' too (DT105)."""
+from datetime import datetime
+
+
+def render():
+    first = datetime.utcnow()
+    second = datetime.utcnow()
+    a = "{0}".format(first)
+    b = "%s" % second
+    return a + b
