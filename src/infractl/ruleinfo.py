@@ -42,7 +42,7 @@ def _terminal_width() -> int | None:
 
 
 def explain_rule(rule_id: str, as_json: bool) -> int:
-    rule = get_rule(rule_id)
+    rule = get_rule(rule_id) or next((r for r in all_rules().values() if rule_id.upper() in r.aliases), None)
     if rule is None:
         close = sorted(known for known in all_rules() if known[:2] == rule_id.upper()[:2])
         hint = f" (rules starting {rule_id.upper()[:2]}: {', '.join(close)})" if close else ""

@@ -158,3 +158,15 @@ def test_rules_and_rule_fit_an_80_column_terminal(monkeypatch, capsys):
     ruleinfo.list_rules(None, False)
     piped = capsys.readouterr().out.splitlines()
     assert len(piped) == len(all_rules()) and any(len(line) > 80 for line in piped)
+
+
+def test_an_alias_works_wherever_its_rule_id_does():
+    """`# noqa: DTZ003` suppressed DT010, but `--ignore DTZ003` was 'matches no rule' and
+    `infractl rule DTZ003` said there was no such rule: a ruff user's first three tries."""
+    assert parse_codes(["dtz003"], "--ignore") == ("DTZ003",)
+    assert not RuleSelection(ignore=("DTZ003",)).enabled("DT010")
+    assert RuleSelection(ignore=("DTZ003",)).enabled("DT011")
+    assert RuleSelection(select=("DTZ004",)).enabled("DT011")
+    assert not RuleSelection(select=("DTZ004",)).enabled("DT010")
+    result = runner.invoke(cli.app, ["rule", "DTZ003"])
+    assert result.exit_code == 0 and result.output.startswith("DT010 ")
