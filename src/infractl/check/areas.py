@@ -156,6 +156,25 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
     return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
 
 
+def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Each area's own config table, as its command reads it: (section, how errors name it, known keys).
+    ``check`` validates every one of them (a misspelled key must not make an area find nothing) and
+    applies their ``select``/``ignore`` as the area's own command does."""
+    from infractl.lint_ci.command import CONFIG_KEYS as LINT_CI_KEYS
+    from infractl.manifests.command import KEYS as MANIFESTS_KEYS
+    from infractl.monitoring.lint import CONFIG_KEYS as MONITORING_KEYS
+    from infractl.verify_db.settings import KNOWN_KEYS as DB_KEYS
+    from infractl.wiremock.settings import KEYS as WIREMOCK_KEYS
+
+    return {
+        "workflows": ("lint_ci", "[tool.infractl.lint_ci]", tuple(LINT_CI_KEYS)),
+        "migrations": ("db", "[tool.infractl.db]", tuple(sorted(DB_KEYS))),
+        "monitoring": ("monitoring", "[tool.infractl.monitoring]", tuple(MONITORING_KEYS)),
+        "manifests": ("manifests", "[tool.infractl.manifests]", tuple(MANIFESTS_KEYS)),
+        "wiremock": ("wiremock", "[tool.infractl.wiremock]", tuple(WIREMOCK_KEYS)),
+    }
+
+
 AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {
     "datetime": datetimes,
     "workflows": workflows,

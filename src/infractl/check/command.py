@@ -9,10 +9,12 @@ rather than hiding the other areas' results.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from pathlib import Path
 
-from infractl.check.areas import AREAS, AreaResult
+from infractl.check.areas import AREAS, AreaResult, area_tables
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, Severity, fails
@@ -42,9 +44,20 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         raise InfractlError(f"{WHERE}: unknown area {', '.join(unknown)} (areas: {', '.join(AREAS)})")
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
+    area_selections = {}
+    for name, (table, where, keys) in area_tables().items():
+        reject_unknown_keys(config.section(table), keys, where)
+        if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
+            area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
     started = time.perf_counter()
-    results = {name: _run_area(name, path, config) for name in names}
-    findings = keep_wanted([f for r in results.values() if r for f in r.findings], selection)
+    with _progress() as status:
+        results: dict[str, AreaResult | None] = {}
+        for name in names:
+            if status is not None:
+                status.update(f"checking {path}: {name} ({len(results)} of {len(names)} areas done) …")
+            results[name] = _run_area(name, path, config)
+    findings = keep_wanted([f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)],
+                           selection)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"
@@ -59,3 +72,13 @@ def _run_area(name: str, root: Path, config) -> AreaResult | None:
     except InfractlError as exc:
         return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, f"{name}: {exc}",
                                    "run the area's own command for details")], "failed")
+
+
+def _progress():
+    """A status line on stderr while areas run (kustomize and actionlint can take seconds on a big
+    repository); nothing when stderr is not a terminal, so CI logs stay quiet."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+
+    return Console(stderr=True).status("checking …")
