@@ -160,6 +160,7 @@ def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """Each area's own config table, as its command reads it: (section, how errors name it, known keys).
     ``check`` validates every one of them (a misspelled key must not make an area find nothing) and
     applies their ``select``/``ignore`` as the area's own command does."""
+    from infractl.fix_datetime.command import CONFIG_KEYS as DATETIME_KEYS
     from infractl.lint_ci.command import CONFIG_KEYS as LINT_CI_KEYS
     from infractl.manifests.command import KEYS as MANIFESTS_KEYS
     from infractl.monitoring.lint import CONFIG_KEYS as MONITORING_KEYS
@@ -167,6 +168,7 @@ def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     from infractl.wiremock.settings import KEYS as WIREMOCK_KEYS
 
     return {
+        "datetime": ("fix_datetime", "[tool.infractl.fix_datetime]", tuple(DATETIME_KEYS)),
         "workflows": ("lint_ci", "[tool.infractl.lint_ci]", tuple(LINT_CI_KEYS)),
         "migrations": ("db", "[tool.infractl.db]", tuple(sorted(DB_KEYS))),
         "monitoring": ("monitoring", "[tool.infractl.monitoring]", tuple(MONITORING_KEYS)),
