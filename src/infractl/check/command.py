@@ -45,7 +45,10 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     with ThreadPoolExecutor(max_workers=min(4, len(names) or 1)) as pool:
         futures = {name: pool.submit(_run_area, name, path, config) for name in names}
         results = {name: future.result() for name, future in futures.items()}
-    findings = keep_wanted([f for r in results.values() if r for f in r.findings], selection)
+    # read_lines, plus a noqa comment line directly above a Dockerfile instruction
+    from infractl.manifests.dockerfile import noqa_lines
+
+    findings = keep_wanted([f for r in results.values() if r for f in r.findings], selection, noqa_lines)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"
