@@ -72,8 +72,8 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
         summary={"objects": stats.get("objects", 0), "compose_files": stats.get("compose_files", 0),
                  "dockerfiles": stats.get("dockerfiles", 0), "findings": len(findings)},
         headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}, "
-                 f"{_count(stats.get('compose_files', 0), 'compose file')}, "
-                 f"{_count(stats.get('dockerfiles', 0), 'Dockerfile')} checked against Kubernetes {version}",
+                 f"{_count(stats.get('compose_files', 0), 'compose file')}"
+                 f"{_dockerfiles(stats)} checked against Kubernetes {version}",
         extra={"kube_version": version, "directories": [str(d) for d in directories]},
         group_by_path=True,
     )
@@ -94,6 +94,10 @@ def _configured_dockerfiles(dockerfiles: list[Path], directories: list[Path], ex
             findings += lint_dockerfile(dockerfile, display_path(dockerfile, Path.cwd()))
             stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
     return findings
+
+
+def _dockerfiles(stats: dict) -> str:
+    return f", {_count(stats['dockerfiles'], 'Dockerfile')}" if stats.get("dockerfiles") else ""
 
 
 def _count(number: int, noun: str) -> str:

@@ -162,7 +162,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
             and not any((path / name).is_file() for name in COMPOSE_NAMES)):
         from infractl.errors import InfractlError
 
-        raise InfractlError(f"{path}: no kustomization.yaml, no compose file and no Dockerfile")
+        raise InfractlError(f"{path}: no kustomization.yaml and no compose file, nor a Dockerfile")
     for dockerfile in dockerfiles:
         findings += lint_dockerfile(dockerfile, display_path(dockerfile, root))
     if stats is not None:
