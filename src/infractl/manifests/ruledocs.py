@@ -142,7 +142,7 @@ RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir gunicor
 
 FROM {base}
 COPY --from=build /opt/venv /opt/venv
-{add}ENV PORT=8000 {env}
+{add}ENV PORT=8000{env}
 RUN useradd --system --uid 10001 app
 {user}CMD {cmd}
 """
@@ -176,7 +176,8 @@ DOCKER_RULES = (
           "SECRET, TOKEN, CREDENTIAL(S), API_KEY, PRIVATE_KEY, SECRET_KEY, ACCESS_KEY ... (not *_FILE, "
           "*_PATH, *_ID), or a URL with a password. The value is never shown.",
           "pass it at run time (environment, secret store) or at build time with RUN --mount=type=secret",
-          _dockerfile(env="WEBHOOK_SECRET=whsec_dev_only"), _dockerfile(env="WEBHOOK_SECRET_FILE=/run/secrets/webhook"),
+          _dockerfile(env=" WEBHOOK_SECRET=whsec_dev_only"),
+          _dockerfile(env=" WEBHOOK_SECRET_FILE=/run/secrets/webhook"),
           overlap="BuildKit's SecretsUsedInArgOrEnv check (docker build --check) flags names only; "
                   "hadolint has no such rule"),
     _rule("DOCKER004", "dockerfile-unverified-download", W, "ADD downloads a remote URL without --checksum",
