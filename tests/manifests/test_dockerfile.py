@@ -106,6 +106,7 @@ def test_secret_names_and_values():
                     "ENV STRIPE_API_KEY=sk_live", "ENV A=1 SECRET_KEY='two words'",
                     "ENV URL=https://u:p4ss@example.org/x", "ARG INDEX=https://me:tok@pypi.example/simple"):
         assert rules(flagged) == ["DOCKER003"], flagged
+    assert hits("ARG GITHUB_TOKEN OTHER\nFROM\tpython:3.12\nUSER 1\n") == []  # two ARGs, no values; a tab
     for clean in ("ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", "ENV TOKENIZERS_PARALLELISM=false",
                   "ENV POSTGRES_PASSWORD_FILE=/run/secrets/pw", "ARG DB_PASSWORD", "ENV API_TOKEN=${API_TOKEN}",
                   "ENV URL=https://u:${PW}@example.org", "ENV URL=https://example.org/x", "ENV PASSWORD="):

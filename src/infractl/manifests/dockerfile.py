@@ -91,7 +91,7 @@ def parse(text: str) -> tuple[list[Instruction], list[Stage]]:
             else:
                 parts.append(current)
             break
-        keyword, _, args = " ".join(part.strip() for part in parts).partition(" ")
+        keyword, args = ([*" ".join(part.strip() for part in parts).split(None, 1), ""])[:2]
         for heredoc in _HEREDOC.finditer(args) if keyword.upper() in ("RUN", "COPY", "ADD") else ():
             while index < len(lines) and lines[index].strip() != heredoc.group("word"):
                 index += 1  # the heredoc's body is data, not instructions
@@ -108,12 +108,14 @@ def parse(text: str) -> tuple[list[Instruction], list[Stage]]:
     return instructions, stages
 
 
-def pairs(args: str) -> list[tuple[str, str | None]]:
-    """ENV/ARG operands: ``A=1 B="two words"``, the legacy ``ENV NAME value words``, ``ARG NAME``."""
+def pairs(args: str, keyword: str = "ENV") -> list[tuple[str, str | None]]:
+    """ENV/ARG operands: ``A=1 B="two words"``, the legacy ``ENV NAME value words``, ``ARG A B=2``."""
     try:
         words = shlex.split(args, posix=True)
     except ValueError:
         words = args.split()
+    if keyword == "ARG":
+        return [(name, value if sep else None) for name, sep, value in (w.partition("=") for w in words)]
     if words and "=" not in words[0]:
         return [(words[0], " ".join(words[1:]) if len(words) > 1 else None)]
     return [(name, value) for name, _, value in (w.partition("=") for w in words)]
@@ -154,7 +156,7 @@ def dockerfile_hits(text: str, build_args: dict[str, str] | None = None,
         if instruction.keyword == "FROM":
             break
         if instruction.keyword == "ARG":
-            global_args.update((k, build_args.get(k, v)) for k, v in pairs(instruction.args))
+            global_args.update((k, build_args.get(k, v)) for k, v in pairs(instruction.args, "ARG"))
     names: set[str] = set()
     for stage in stages:
         image = substitute(stage.base, global_args)
@@ -182,7 +184,7 @@ def _secrets(instruction: Instruction) -> Iterator[tuple[int, str, str, str]]:
 
     if instruction.keyword not in ("ENV", "ARG"):
         return
-    for name, value in pairs(instruction.args):
+    for name, value in pairs(instruction.args, instruction.keyword):
         literal = _VARIABLE.sub("", value or "")
         password = _URL_PASSWORD.search(value or "")
         where = f"{instruction.keyword} {name}"
@@ -241,7 +243,7 @@ def _effective_user(stage: Stage, stages: list[Stage], global_args: dict, build_
     for instruction in stage.instructions:
         if instruction.keyword == "ARG":
             variables.update((k, build_args.get(k, global_args.get(k) if v is None else v))
-                             for k, v in pairs(instruction.args))
+                             for k, v in pairs(instruction.args, "ARG"))
         elif instruction.keyword == "ENV":
             variables.update(pairs(instruction.args))
         elif instruction.keyword == "USER":
