@@ -113,7 +113,6 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
     """Nothing is ever cut: paths stay whole (folded only when wider than the screen), prose wraps at
     words, and each finding's message and fix get lines of their own under its location."""
     from rich.console import Console
-    from rich.padding import Padding
     from rich.table import Table
 
     console = Console(stderr=to_stderr, highlight=False)
@@ -134,13 +133,28 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
         # message and the fix wrap at words under it, like ruff's full output.
         console.print(f"[bold]{_escape(location(finding))}[/]  [{_STYLE[finding.severity]}]"
                       f"{finding.severity.value}[/]  {finding.rule}", soft_wrap=True)
-        console.print(Padding(_escape(finding.message), (0, 0, 0, 4), expand=False))
+        for line in _prose_lines(finding.message, console.width):
+            console.print(f"    {_escape(line)}", soft_wrap=True)
         if finding.fix:
-            console.print(Padding(f"[dim]fix:[/] {_escape(finding.fix)}", (0, 0, 0, 4), expand=False))
+            for index, line in enumerate(_prose_lines(f"fix: {finding.fix}", console.width)):
+                text = f"[dim]fix:[/]{_escape(line[4:])}" if index == 0 else _escape(line)
+                console.print(f"    {text}", soft_wrap=True)
     if report.findings:
         console.print()
     line, style = summary_line(report)
     console.print(f"[{style}]{_escape(line)}[/]")
+
+
+def _prose_lines(text: str, width: int) -> list[str]:
+    """Wrapped at words under a 4-column indent; a word longer than the line (a URL, a path) stays whole
+    on its own line, which the terminal soft-wraps: a hard break inside it would break copy and click."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):  # a message's own line breaks stay
+        lines += textwrap.wrap(paragraph, width=max(20, width - 4), break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return lines
 
 
 def _keep_whole(table, cells: list[str], width: int) -> None:
@@ -164,16 +178,36 @@ def location(finding: Finding) -> str:
 def github_annotation(finding: Finding) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[finding.severity]
     if finding.logical_name:  # not a file: name the place in the title, claim no file or line
-        props = [f"title={finding.rule} {finding.logical_name}".replace(",", "%2C").replace(":", "%3A")]
+        props = [f"title={_github_property(f'{finding.rule} {finding.logical_name}')}"]
     else:
-        props = [f"file={finding.path}"]
+        props = [f"file={_github_property(finding.path)}"]
         if finding.line is not None:
             props.append(f"line={finding.line}")
         if finding.column is not None:
             props.append(f"col={finding.column}")
-        props.append(f"title={finding.rule}")
+        props.append(f"title={_github_property(finding.rule)}")
     message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
-    return f"::{level} {','.join(props)}::{message.replace('%', '%25').replace(chr(10), '%0A')}"
+    return f"::{level} {','.join(props)}::{_github_data(message)}"
+
+
+def _github_data(text: str) -> str:
+    """The message, escaped as @actions/core's escapeData: '%' first, then CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A property value (file=, title=), escaped as escapeProperty: a ',' or ':' would end it early."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _sarif_uri(path: str) -> str:
+    """A URI reference, as SARIF requires: relative paths percent-encoded, absolute ones as file: URIs."""
+    from pathlib import PurePosixPath
+    from urllib.parse import quote
+
+    if path.startswith("/"):
+        return PurePosixPath(path).as_uri()
+    return quote(path, safe="/")
 
 
 def to_sarif(report: Report) -> dict[str, Any]:
@@ -186,13 +220,14 @@ def to_sarif(report: Report) -> dict[str, Any]:
             region["startLine"] = finding.line
             if finding.column is not None:
                 region["startColumn"] = finding.column
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _sarif_uri(finding.path)}}
         if region:
             physical["region"] = region
         place: dict[str, Any] = {"physicalLocation": physical}
         if finding.logical_name:
-            place = {"logicalLocations": [{"fullyQualifiedName": finding.logical_name, "name":
-                                           finding.logical_name.rsplit(".", 1)[-1], "kind": finding.logical_kind}]}
+            name = finding.logical_name.rsplit(".", 1)[-1] if finding.logical_kind == "column" else finding.logical_name
+            place = {"logicalLocations": [{"fullyQualifiedName": finding.logical_name, "name": name,
+                                           "kind": finding.logical_kind}]}
         results.append(
             {
                 "ruleId": finding.rule,

@@ -21,14 +21,28 @@ def list_rules(command: str | None, as_json: bool) -> int:
         return EXIT_OK
     id_width = max(len(rule.id) for rule in rules)
     command_width = max(len(rule.command) for rule in rules)
+    width = _terminal_width()
     for rule in rules:
-        sys.stdout.write(f"{rule.id:<{id_width}}  {rule.severity.value:<7}  {rule.command:<{command_width}}  "
-                         f"{rule.summary}\n")
+        head = f"{rule.id:<{id_width}}  {rule.severity.value:<7}  {rule.command:<{command_width}}  "
+        if width is None:  # piped: one line per rule, for grep and other tools
+            sys.stdout.write(f"{head}{rule.summary}\n")
+            continue
+        # a terminal: the summary wrapped at words under its column, never cut by the terminal
+        indent = " " * len(head) if width - len(head) >= 30 else "    "
+        lines = textwrap.wrap(rule.summary, width=width - 1, initial_indent=head, subsequent_indent=indent)
+        sys.stdout.write("\n".join(lines or [head.rstrip()]) + "\n")
     return EXIT_OK
 
 
+def _terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
 def explain_rule(rule_id: str, as_json: bool) -> int:
-    rule = get_rule(rule_id)
+    rule = get_rule(rule_id) or next((r for r in all_rules().values() if rule_id.upper() in r.aliases), None)
     if rule is None:
         close = sorted(known for known in all_rules() if known[:2] == rule_id.upper()[:2])
         hint = f" (rules starting {rule_id.upper()[:2]}: {', '.join(close)})" if close else ""
@@ -46,11 +60,10 @@ def explain_rule(rule_id: str, as_json: bool) -> int:
         out += ["How to fix:", *_wrap(rule.fix, "  "), ""]
     if rule.overlap:
         out += ["Other tools:", *_wrap(rule.overlap, "  "), ""]
-    codes = ", ".join((rule.id, *rule.aliases))
+    aliases = f" (its aliases {', '.join(rule.aliases)} count too)" if rule.aliases else ""
     suppress = ("Its input has no comments (no noqa)" if "no-noqa" in rule.tags else
-                f"Suppress on a line with '# noqa: {rule.id}' ({codes} all count)")
-    out += [(f"{suppress}; turn off with "
-            f"--ignore {rule.id} or ignore = [\"{rule.id}\"] in [tool.infractl].")]
+                f"Suppress on a line with '# noqa: {rule.id}'{aliases}")
+    out += _wrap(f"{suppress}; turn off with --ignore {rule.id} or ignore = [\"{rule.id}\"] in [tool.infractl].")
     sys.stdout.write("\n".join(out) + "\n")
     return EXIT_OK
 

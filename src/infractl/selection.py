@@ -34,7 +34,10 @@ class RuleSelection:
 
 
 def _matches(code: str, rule_id: str) -> bool:
-    return code == "ALL" or rule_id.startswith(code)
+    """By prefix of the id or of one of its aliases (``DTZ003`` is ruff's code for DT010)."""
+    from infractl.rulebook import aliases_of
+
+    return code == "ALL" or rule_id.startswith(code) or any(alias.startswith(code) for alias in aliases_of(rule_id))
 
 
 def parse_codes(values: Iterable[str], where: str) -> tuple[str, ...]:
@@ -48,7 +51,7 @@ def parse_codes(values: Iterable[str], where: str) -> tuple[str, ...]:
                 codes.append(part.strip().upper())
     known = all_rules()
     for code in codes:
-        if not _CODE.match(code) or (code != "ALL" and not any(rule.startswith(code) for rule in known)):
+        if not _CODE.match(code) or (code != "ALL" and not any(_matches(code, rule) for rule in known)):
             raise InfractlError(f"{where}: {code!r} matches no rule (see 'infractl rules')")
     return tuple(codes)
 

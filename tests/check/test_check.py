@@ -83,3 +83,66 @@ def test_the_repository_itself_is_clean():
     code, out = _check("--json", str(ROOT))
     doc = json.loads(out)
     assert code == 0, [f for f in doc["findings"] if f["severity"] == "error"]
+
+
+@pytest.mark.parametrize("table", ["lint_ci", "db", "manifests", "monitoring", "wiremock"])
+def test_a_misspelled_key_in_an_area_table_is_an_error_even_when_the_area_finds_nothing(tmp_path, table):
+    # `migration = "db/versions"` (for `migrations`) used to make the area find nothing: exit 0, silently.
+    (tmp_path / "pyproject.toml").write_text(f"[tool.infractl.{table}]\nmigration = 'db/versions'\n")
+    code, out = _check(str(tmp_path))
+    assert code == 2 and f"[tool.infractl.{table}]: unknown key 'migration'" in out
+
+
+WORKFLOW_WITH_LATEST = """on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    container: python:latest
+    steps:
+      - run: pytest
+"""
+
+
+def test_an_area_honours_its_own_tables_select_and_ignore(tmp_path):
+    # `lint-ci` drops what [tool.infractl.lint_ci] ignores; `check` runs the same area and must agree.
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW_WITH_LATEST)
+    code, out = _check("--json", "--select", "CI", str(tmp_path))
+    assert code == 0 and [f["rule"] for f in json.loads(out)["findings"]] == ["CI005"]
+    (tmp_path / "pyproject.toml").write_text("[tool.infractl.lint_ci]\nignore = ['CI005']\n")
+    code, out = _check("--json", "--select", "CI", str(tmp_path))
+    assert json.loads(out)["findings"] == []
+    (tmp_path / "pyproject.toml").write_text("[tool.infractl.lint_ci]\nselect = ['CI00X']\n")
+    code, out = _check(str(tmp_path))
+    assert code == 2 and "'CI00X' matches no rule" in out
+
+
+def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path):
+    """Areas can take many seconds (kustomize per directory): a terminal used to see nothing until the end."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW_WITH_LATEST)
+    command = [sys.executable, "-m", "infractl", "check", "--select", "CI", str(tmp_path)]
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0 and b"CI005" in done.stdout
+    assert b"checking" in shown
+    quiet = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    assert quiet.returncode == 0 and quiet.stderr == b""

@@ -63,3 +63,42 @@ def test_a_column_finding_claims_no_file_anywhere(capsys):
     # file findings keep their physical location and their JSON shape
     assert "logical_location" not in ERROR.to_dict()
     assert "physicalLocation" in to_sarif(Report("x", [ERROR]))["runs"][0]["results"][0]["locations"][0]
+
+
+def test_github_annotation_escapes_properties_and_message_as_the_actions_toolkit_does():
+    # A path with ',' or ':' used to end the file= property early: GitHub put the annotation nowhere.
+    odd = Finding("a,b:c/100%.yml", 2, None, "CI001", Severity.ERROR, "50% fails\r\nsecond line", "")
+    assert github_annotation(odd) == ("::error file=a%2Cb%3Ac/100%25.yml,line=2,title=CI001::"
+                                      "50%25 fails%0D%0Asecond line")
+
+
+def test_sarif_artifact_uris_are_uri_references():
+    """SARIF's artifactLocation.uri is a URI: a path with a space was written raw, and an absolute path as a
+    bare '/tmp/...' rather than a file: URI."""
+    spaced = Finding("my repo/.github/workflows/ci.yml", 2, None, "CI001", Severity.ERROR, "m", "")
+    absolute = Finding("/srv/a b/ci.yml", 2, None, "CI001", Severity.ERROR, "m", "")
+    plain = Finding("app/db.py", 3, 5, "DB001", Severity.ERROR, "m", "")
+    results = to_sarif(Report("lint-ci", [spaced, absolute, plain]))["runs"][0]["results"]
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    assert uris == ["app/db.py", "file:///srv/a%20b/ci.yml", "my%20repo/.github/workflows/ci.yml"]
+
+
+def test_a_url_in_a_message_is_never_split_by_a_hard_line_break(monkeypatch, capsys):
+    """At 80 columns rich folded a long URL with a newline in the middle: copied or clicked, it was wrong.
+    Prose still wraps at words; a word longer than the line stays whole (the terminal soft-wraps it)."""
+    from rich.console import Console
+
+    from infractl import render
+
+    url = "https://github.blog/changelog/2025-09-19-deprecation-of-node-20-on-github-actions-runners/"
+    finding = Finding(".github/workflows/ci.yml", 3, 15, "AL003", Severity.ERROR,
+                      f"runtime node20 is deprecated; removal is scheduled for September 23rd, 2026. see {url}. "
+                      "update the version of action actions/checkout@v4", f"read {url} first")
+    monkeypatch.setattr("rich.console.Console", lambda **kw: Console(width=80, force_terminal=False, **kw))
+    render.print_rich_table(Report("lint-ci", [finding]), to_stderr=False)
+    out = capsys.readouterr().out
+    assert url in out.replace(".\n", ".")  # the URL whole, on one line
+    assert any(line.strip().startswith(url) for line in out.splitlines())
+    assert "    fix: read" in out
+    prose = [line for line in out.splitlines() if url not in line]
+    assert all(len(line) <= 80 for line in prose)

@@ -119,7 +119,9 @@ def test_unknown_table_fails_the_command_with_exit_2(tmp_path):
 def _commands() -> list[list[str]]:
     commands = [[], *([name] for name in sorted(c.name for c in cli.app.registered_commands))]
     for group in cli.app.registered_groups:  # sub-apps: `manifests lint`, `wiremock up`, ...
+        # add_typer(app, name=...) or typer.Typer(name=...): the group's name is in one of the two
         name = group.name if isinstance(group.name, str) else group.typer_instance.info.name
+        assert isinstance(name, str), group
         commands.append([name])
         commands.extend([name, c.name] for c in group.typer_instance.registered_commands)
     return commands
@@ -136,3 +138,35 @@ def test_help_reads_cleanly_at_80_columns(command):
         assert "…" not in line and not truncated, line
         assert not line.rstrip().endswith(("-", "[", "\\")) or line.strip() == "-", line
 
+
+
+def test_rules_and_rule_fit_an_80_column_terminal(monkeypatch, capsys):
+    """On a terminal, `infractl rules` used to print 120-column lines that the terminal cut mid-word, and
+    `infractl rule ID` ended with an unwrapped line; piped, `rules` keeps one line per rule for tools."""
+    from infractl import ruleinfo
+
+    monkeypatch.setattr(ruleinfo, "_terminal_width", lambda: 80)
+    ruleinfo.list_rules(None, False)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(len(line) <= 80 for line in lines), max(lines, key=len)
+    ruleinfo.explain_rule("FS001", False)
+    out = capsys.readouterr().out
+    prose = [line for line in out.split("Triggers it:")[0].splitlines() + out.split("How to fix:")[1].splitlines()]
+    assert all(len(line) <= 80 for line in prose), max(prose, key=len)
+    assert "(FS001 all count)" not in out
+    monkeypatch.setattr(ruleinfo, "_terminal_width", lambda: None)
+    ruleinfo.list_rules(None, False)
+    piped = capsys.readouterr().out.splitlines()
+    assert len(piped) == len(all_rules()) and any(len(line) > 80 for line in piped)
+
+
+def test_an_alias_works_wherever_its_rule_id_does():
+    """`# noqa: DTZ003` suppressed DT010, but `--ignore DTZ003` was 'matches no rule' and
+    `infractl rule DTZ003` said there was no such rule: a ruff user's first three tries."""
+    assert parse_codes(["dtz003"], "--ignore") == ("DTZ003",)
+    assert not RuleSelection(ignore=("DTZ003",)).enabled("DT010")
+    assert RuleSelection(ignore=("DTZ003",)).enabled("DT011")
+    assert RuleSelection(select=("DTZ004",)).enabled("DT011")
+    assert not RuleSelection(select=("DTZ004",)).enabled("DT010")
+    result = runner.invoke(cli.app, ["rule", "DTZ003"])
+    assert result.exit_code == 0 and result.output.startswith("DT010 ")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from support.fixdt import run_fix as run_fix_default
+from support.unprivileged import without_dac_override
 
 
 def run_fix(capsys, *paths, **options):
@@ -105,7 +106,7 @@ def test_explicitly_named_but_excluded_file_says_so(tmp_path, monkeypatch, capsy
 
 
 def test_unreadable_directory_is_a_warning(tmp_path):
-    """Run as an unprivileged user (root reads every directory): through setpriv when we are root."""
+    """Root reads every directory: run without that power (support.unprivileged) when we are root."""
     base = Path(tempfile.mkdtemp(prefix="infractl-unreadable-"))
     try:
         base.chmod(0o755)
@@ -114,11 +115,7 @@ def test_unreadable_directory_is_a_warning(tmp_path):
         (base / "ok.py").write_bytes(CALL)
         (base / "locked").chmod(0)
         command = [str(Path(sys.executable).parent / "infractl"), "fix-datetime", "--check", "--json", "."]
-        if os.geteuid() == 0:
-            if not shutil.which("setpriv"):
-                pytest.skip("root without setpriv: cannot make a directory unreadable")
-            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-        done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(without_dac_override(command), cwd=base, capture_output=True, text=True, timeout=60, check=False)
         report = json.loads(done.stdout)
         assert done.returncode == 1, done.stderr  # ok.py would change
         assert [(f["path"], f["rule"]) for f in file_findings(report["findings"])] == [("locked", "DT006")]

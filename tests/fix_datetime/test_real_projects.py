@@ -31,7 +31,11 @@ def _prepared(project):
 def test_default_run_keeps_the_suite_as_it_was(name):
     project = PROJECTS[name]
     before = _prepared(project)
-    assert before["outcomes"] and "failed" not in before["outcomes"].values()
+    # The suite must really run here; a few tests may fail before any rewrite on another machine's
+    # environment (seen: one of docker's unit tests on Debian 12's Python 3.11.2): the claim is that
+    # fix-datetime changes no outcome, which is asserted below test by test.
+    outcomes = list(before["outcomes"].values())
+    assert outcomes and outcomes.count("passed") >= 0.95 * len(outcomes), before["outcomes"]
     where = rp.working_copy(project, "default")
     run = rp.infractl(where, "fix-datetime", ".", "--json")
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]

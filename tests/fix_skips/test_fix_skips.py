@@ -92,3 +92,36 @@ def test_a_broken_file_is_reported_and_the_rest_fixed(tree: Path):
     assert result.exit_code == 1
     assert any(f["rule"] == "FS003" and f["path"].endswith("test_broken.py") for f in doc["findings"])
     assert "RUN_E2E_TESTS" in (tree / "tests" / "test_app.py").read_text()
+
+
+NOQA_SOURCE = '''import pytest
+
+
+@pytest.mark.skip(reason="needs a running PostgreSQL database")
+def test_db():
+    pass
+
+
+@pytest.mark.skip(reason="needs docker")  # noqa: FS001
+def test_docker():
+    pass
+'''
+
+
+def test_noqa_and_ignore_keep_a_skip_as_it_is_not_only_unreported(tmp_path):
+    """As in ruff, a suppressed or deselected finding is neither reported nor fixed: the `# noqa: FS001`
+    skip used to be rewritten anyway, and `--check` said "would change" with no finding to show."""
+    test_file = tmp_path / "tests" / "test_x.py"
+    test_file.parent.mkdir()
+    test_file.write_text(NOQA_SOURCE)
+    result = runner.invoke(cli.app, ["fix-skips", "--json", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert [(f["rule"], f["line"]) for f in json.loads(result.output)["findings"]] == [("FS001", 4)]
+    text = test_file.read_text()
+    assert '@pytest.mark.skip(reason="needs docker")  # noqa: FS001' in text
+    assert 'skipif(not os.environ.get("RUN_E2E_TESTS"), reason="needs a running PostgreSQL database")' in text
+
+    test_file.write_text(NOQA_SOURCE)
+    result = runner.invoke(cli.app, ["fix-skips", "--check", "--ignore", "FS001", "--json", str(tmp_path)])
+    assert result.exit_code == 0 and json.loads(result.output)["summary"]["files_changed"] == 0
+    assert test_file.read_text() == NOQA_SOURCE

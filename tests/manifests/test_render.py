@@ -74,6 +74,8 @@ def test_a_kustomize_failure_is_one_line_naming_the_directory(staging):
         render_kustomize(staging)
     message = str(caught.value)
     assert "\n" not in message and str(staging) in message and "missing.yaml" in message
+    # kubectl's log prefix ('E1127 11:48:19.169894   10488 run.go:72] "command failed" err=...') is noise
+    assert "run.go" not in message and "command failed" not in message and 'err="' not in message
 
 
 def test_no_kustomization_and_not_a_directory(tmp_path):

@@ -152,3 +152,14 @@ def test_fast_loader_types_scalars_like_safe_loader_but_keeps_timestamps_as_text
     assert fast[0]["g"] == "2024-01-01T00:00:00Z"  # also in the SafeLoader fallback (the anchor)
     fast[0]["g"] = safe[0]["g"]
     assert fast == safe and fast[-1] == {"anchored": {"x": 1}, "use": {"x": 1}}
+
+
+@pytest.mark.parametrize("version", ["1.33.0;rm", "1.33.x", "1.33.0.1", "1.33-beta"])
+def test_a_kube_version_with_anything_after_it_is_refused_not_half_read(version):
+    """`--kube-version '1.33.0;rm'` used to be read as 1.33 and echoed back in the summary as if valid."""
+    from infractl.errors import InfractlError
+    from infractl.manifests.schema import schema_dir
+
+    with pytest.raises(InfractlError, match="expected a version such as 1.33 or 1.33.0"):
+        schema_dir(version)
+    assert schema_dir("v1.33.0") == schema_dir("1.33")

@@ -93,3 +93,61 @@ def test_fix_migration_never_overwrites_a_file_in_the_target_directory(in_empty_
     result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--fix-migration", "elsewhere"])
     assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
     assert occupied.read_text() == "# the user's own file\n"
+
+
+UNMATCHED_NAMES = '''"""dagster-style names: create_timestamp / update_timestamp, not *_at"""
+from alembic import op
+import sqlalchemy as db
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table(
+        "runs",
+        db.Column("id", db.Integer, primary_key=True),
+        db.Column("create_timestamp", db.DateTime),
+        db.Column("update_timestamp", db.DateTime),
+        db.Column("finished_at", db.DateTime(timezone=True), server_default=db.text("now()"), nullable=False),
+    )
+
+
+def downgrade():
+    op.drop_table("runs")
+'''
+
+
+def test_timestamp_columns_that_no_pattern_names_are_counted_and_named_not_silent(in_empty_dir):
+    """dagster's 88 revisions used to end in "0 errors, 0 warnings" with no word that none of its timestamp
+    columns (create_timestamp, ...) had been judged: the default patterns only name *_at."""
+    (in_empty_dir / "versions").mkdir()
+    (in_empty_dir / "versions" / "a1_runs.py").write_text(UNMATCHED_NAMES)
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions"])
+    assert result.exit_code == 0, result.output
+    assert "checked 1 revisions, 1 timestamp columns" in result.output
+    assert ("(2 timestamp columns that no pattern names were not checked: runs.create_timestamp and 1 more, "
+            "listed in --json;") in " ".join(result.output.split())
+    doc = json.loads(runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--json"]).output)
+    assert doc["summary"]["columns"] == 1
+    assert doc["unchecked_timestamp_columns"] == ["runs.create_timestamp", "runs.update_timestamp"]
+    (in_empty_dir / "pyproject.toml").write_text('[tool.infractl.db]\ncolumns = ["runs.create_timestamp"]\n')
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions"])
+    assert result.exit_code == 1 and "DB001" in result.output
+    assert "1 timestamp columns that no pattern names were not checked: runs.update_timestamp;" in result.output
+
+
+def test_the_summary_counts_what_is_reported_after_noqa_and_ignore(in_empty_dir):
+    """The headline and JSON summary used to count findings before `# noqa` and --ignore dropped some
+    ("7 findings: 1 error, 4 warnings, 1 info")."""
+    (in_empty_dir / "versions").mkdir()
+    text = UNMATCHED_NAMES.replace('db.Column("create_timestamp", db.DateTime),',
+                                   'db.Column("created_at", db.DateTime),  # noqa: DB004')
+    (in_empty_dir / "versions" / "a1_runs.py").write_text(text)
+    result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--ignore", "DB005"])
+    assert result.exit_code == 1
+    assert [line.split()[2] for line in result.output.splitlines() if line.startswith("versions/")] == ["DB001"]
+    assert "2 timestamp columns, 1 findings (" in result.output and result.output.endswith("1 error, 0 warnings, 0 info\n")
+    doc = json.loads(runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--ignore", "DB005",
+                                             "--json"]).output)
+    assert doc["summary"]["findings"] == len(doc["findings"]) == 1

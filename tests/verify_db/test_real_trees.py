@@ -64,3 +64,42 @@ def test_the_prepared_tree_runs_with_its_own_alembic_ini(tree, pg_cluster):
         assert applied == len(state.heads) >= 1
     finally:
         pg_cluster.drop_database(name)
+
+
+def test_replay_equals_alembic_upgrade_head_checked_live(tree, pg_cluster, tmp_path, monkeypatch):
+    """The issue's first "done when": on each real tree, ``--replay`` reports exactly what ``--url`` reports
+    on a database that alembic's own ``upgrade head`` built from the same revisions."""
+    import json
+    import re
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from infractl import cli
+
+    def comparable(findings: list[dict]) -> list[tuple]:
+        # a frozen constant default differs between two databases by its timestamp
+        return sorted((f["rule"], f["path"], re.sub(r"'[^']*'::", "'…'::", f["message"]), f["fix"]) for f in findings)
+
+    monkeypatch.chdir(tmp_path)  # no pyproject.toml here: both runs use the default rules
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    runner = CliRunner()
+    name = f"infractl_tree_{uuid.uuid4().hex[:10]}"
+    url = pg_cluster.create_database(name)
+    try:
+        upgraded = subprocess.run([sys.executable, "-m", "alembic", "-c", str(tree.ini), "-x", f"url={url}",
+                                   "upgrade", "head"], capture_output=True, text=True, timeout=600, check=False)
+        assert upgraded.returncode == 0, upgraded.stderr[-2000:]
+        live = runner.invoke(cli.app, ["verify-db", "--url", url, "--json"])
+    finally:
+        pg_cluster.drop_database(name)
+    replay = runner.invoke(cli.app, ["verify-db", "--migrations", str(tree.root), "--replay", "--scratch-url",
+                                     pg_cluster.url(), "--json"])
+    assert live.exit_code in (0, 1) and replay.exit_code == live.exit_code, replay.output
+    live_doc, replay_doc = json.loads(live.stdout), json.loads(replay.stdout)
+    assert replay_doc["summary"]["replayed_revisions"] == tree.revision_count()
+    assert replay_doc["summary"]["columns"] == live_doc["summary"]["columns"]
+    assert comparable(replay_doc["findings"]) == comparable(live_doc["findings"])
+    print(f"{tree.name}: replay = live on {live_doc['summary']['columns']} columns, "
+          f"{len(live_doc['findings'])} findings")

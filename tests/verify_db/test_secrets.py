@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.pgcluster import free_port
+from support.unprivileged import without_dac_override
 from typer.testing import CliRunner
 
 from infractl import cli
@@ -147,7 +148,7 @@ def test_unexpected_error_carrying_the_url_is_masked_with_and_without_debug(monk
 
 
 def test_fix_migration_into_a_read_only_directory_is_one_line(tmp_path):
-    """As a user who may not write there (nobody, when the tests run as root): one line naming the file."""
+    """Where we may not write (root without DAC override, support.unprivileged): one line naming the file."""
     import shutil
     import tempfile
     from pathlib import Path
@@ -161,9 +162,8 @@ def test_fix_migration_into_a_read_only_directory_is_one_line(tmp_path):
         versions.chmod(0o555)
         command = [sys.executable, "-m", "infractl", "verify-db", "--migrations", str(versions),
                    "--fix-migration", str(versions)]
-        if os.geteuid() == 0:
-            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-        result = subprocess.run(command, check=False, capture_output=True, text=True, cwd=base, timeout=60,
+        result = subprocess.run(without_dac_override(command), check=False, capture_output=True, text=True,
+                                cwd=base, timeout=60,
                                 env={**os.environ, "HOME": str(base)})
         assert result.returncode == 2, result.stderr
         lines = [line for line in result.stderr.splitlines() if line.strip()]

@@ -4,6 +4,7 @@ and a local image that runs the same JAR (support/wiremock_image.py; nothing can
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 
@@ -17,7 +18,9 @@ from infractl.wiremock.ruledocs import EXAMPLES
 
 pytestmark = pytest.mark.slow
 BUNDLED = str(REPO / "wiremock")
-NAME = "infractl-wm-docker-test"
+# one container name per test process: suites of several worktrees share one Docker engine here, and a
+# fixed name made them remove each other's containers ("removal ... is already in progress")
+NAME = f"infractl-wm-docker-test-{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +142,6 @@ def test_unreadable_mapping_stops_the_container_user(cli, image):
 def test_ci_snippet_runs_as_written(image, tmp_path):
     """The snippet's own shell lines, run in a project whose config names the image, port and name
     (only 'pip install' and 'docker pull' are skipped: infractl is installed and nothing can be pulled here)."""
-    import os
     import shutil
     import sys
     import textwrap

@@ -58,6 +58,11 @@ def test_up_status_verify_down(cli):
     found = json.loads(verified.stdout)["findings"]
     assert [(f["rule"], f["path"]) for f in found] == [("WM101", "GET /api/v2/alert")]
     assert "Alertmanager GET /api/v2/alerts" in found[0]["message"]
+    assert found[0]["logical_location"] == {"name": "GET /api/v2/alert", "kind": "request"}
+    # a request is no file: the annotation names it in its title and claims no file=
+    annotations = cli("verify", "--name", "wm-java-test", "--format", "github").stdout.splitlines()
+    assert annotations == [a for a in annotations if a.startswith("::error title=WM101 GET /api/v2/alert::")]
+    assert len(annotations) == 1
 
     down = cli("down", "--name", "wm-java-test")
     assert down.returncode == 0 and "stopped (java)" in down.stderr
@@ -126,3 +131,34 @@ def test_served_count_mismatch_fails_loudly_and_stops(jar, tmp_path, monkeypatch
     assert "port:" in err  # the WireMock log is shown
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=2)
+
+
+def test_ctrl_c_while_wiremock_starts_ends_within_seconds_and_leaves_nothing(cli, tmp_path):
+    """Ctrl-C during `up` (WireMock not answering yet): exit 130 at once, the JVM stopped, no state left.
+    It used to wait the 10 s shutdown grace for a server that had never been asked to shut down."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "infractl", "wiremock", "up", BUNDLED, "--runtime", "java",
+                                "--name", "wm-java-test", "--port", str(port)], env=cli.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid_file = tmp_path / "state" / "wm-java-test.pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    assert pid_file.exists(), process.communicate()
+    java_pid = int(pid_file.read_text())
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    took = time.monotonic() - interrupted
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.strip().endswith("interrupted")
+    assert took < 4, f"Ctrl-C took {took:.1f} s"
+    with pytest.raises(ProcessLookupError):
+        os.kill(java_pid, 0)
+    assert not pid_file.exists() and not (tmp_path / "state" / "wm-java-test.json").exists()

@@ -162,3 +162,27 @@ def test_check_validates_every_mappings_directory_it_finds():
     whole = collect(REPO, select=["WM"])
     assert whole.extra["areas"]["wiremock"] == "6 WireMock stubs in 1 mappings directory"
     assert whole.findings == []
+
+
+def test_ci_snippet_names_the_directory_relative_to_the_repository(tmp_path):
+    """A workflow runs in its own checkout: the snippet used to carry this machine's absolute path
+    (`infractl wiremock up /home/me/repo/mocks`) whenever the directory came from the config or was typed whole."""
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.wiremock]\ndir = "tests/mocks"\n')
+    (tmp_path / "sub").mkdir()
+    for cwd, args in ((tmp_path, ()), (tmp_path / "sub", ()), (tmp_path, (str(tmp_path / "tests" / "mocks"),))):
+        done = invoke("ci-snippet", *args, cwd=cwd)
+        assert done.returncode == 0, done.stderr
+        assert "infractl wiremock up tests/mocks --runtime docker" in done.stdout, done.stdout
+        assert str(tmp_path) not in done.stdout
+
+
+def test_a_broken_symlink_in_mappings_is_an_error_as_wiremock_refuses_to_start(tmp_path):
+    """validate said 0 findings while the real JAR died at start-up on it (FileNotFoundException)."""
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "ok.json").write_text('{"request": {"url": "/a"}, "response": {"status": 200}}')
+    (tmp_path / "mappings" / "gone.json").symlink_to(tmp_path / "nowhere.json")
+    done = invoke("validate", "--json", str(tmp_path))
+    assert done.returncode == 1, done.stderr
+    [finding] = json.loads(done.stdout)["findings"]
+    assert finding["rule"] == "WM012" and finding["path"].endswith("mappings/gone.json")
+    assert "symlink to a missing file" in finding["message"]

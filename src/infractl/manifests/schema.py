@@ -52,7 +52,7 @@ def schema_root() -> Path:
 @cache
 def schema_dir(kube_version: str) -> Path:
     """The strict schema directory for ``kube_version``: the newest bundled minor not newer than it."""
-    wanted = _minor(kube_version)
+    wanted = _minor(kube_version) if re.fullmatch(r"v?\d+\.\d+(\.\d+)?", kube_version) else None
     if wanted is None:
         raise InfractlError(f"kube version {kube_version!r}: expected a version such as 1.33 or 1.33.0")
     available = sorted((minor, path) for path in schema_root().glob("v*-local-strict")

@@ -54,9 +54,21 @@ def run(url: str | None, schemas: list[str], migrations: Path | None, fix_migrat
         report = check_live(section, url, schemas, settings)
     report.findings = keep_wanted(report.findings, selection, read_lines if report.extra.get("source") ==
                                   "migrations" else None)
+    _recount(report)
     # A dry run's revision went to stdout; keep stdout pipeable by sending the table to stderr.
     print_report(report, fmt, to_stderr=dry_run and fmt == "table")
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
+
+
+def _recount(report: Report) -> None:
+    """The headline and summary count what is reported: after --select/--ignore and noqa."""
+    import re
+
+    before = report.summary.get("findings")
+    if before is None or before == len(report.findings):
+        return
+    report.summary["findings"] = len(report.findings)
+    report.headline = re.sub(rf"\b{before} findings", f"{len(report.findings)} findings", report.headline, count=1)
 
 
 def check_live(section: dict, url: str | None, schemas: list[str], settings: RuleSettings) -> Report:
@@ -121,7 +133,10 @@ def check_static(source: Path, fix_dir: Path | None, dry_run: bool, settings: Ru
         raise InfractlError(f"migrations path not found: {source}")
     findings, state = check_migrations(source, settings)
     extra: dict = {"source": "migrations", "migrations": str(source)}
-    headline = f"{source}: checked {len(state.revisions)} revisions, {len(findings)} findings"
+    judged, unchecked = timestamp_columns(state, settings)
+    extra["unchecked_timestamp_columns"] = unchecked
+    headline = (f"{source}: checked {len(state.revisions)} revisions, {len(judged)} timestamp columns, "
+                f"{len(findings)} findings{unchecked_note(unchecked)}")
     if fix_dir is not None:
         extra["fix_migration"] = fix_revision(source, fix_dir, dry_run, settings, fmt)
         if extra["fix_migration"] and not dry_run:
@@ -129,9 +144,29 @@ def check_static(source: Path, fix_dir: Path | None, dry_run: bool, settings: Ru
             findings, state = check_migrations(source, settings)
             headline = (f"{source}: wrote {extra['fix_migration']['path']}; checked {len(state.revisions)} "
                         f"revisions, {len(findings)} findings remain")
-    summary = {"findings": len(findings), "revisions": len(state.revisions), "tables": len(state.tables)}
+    summary = {"findings": len(findings), "revisions": len(state.revisions), "tables": len(state.tables),
+               "columns": len(judged)}
     return Report(command=COMMAND, findings=findings, summary=summary, headline=headline, extra=extra,
                   group_by_path=True)
+
+
+def timestamp_columns(state, settings: RuleSettings) -> tuple[list, list[str]]:
+    """The final state's timestamp columns the rules judge, and the names of those no pattern or
+    ``columns`` entry names (``create_timestamp``): said, not silently passed over."""
+    from infractl.verify_db.rules import is_timestamp_type
+
+    stamps = [c for columns in state.tables.values() for c in columns.values() if is_timestamp_type(c.data_type)]
+    judged = [c for c in stamps if settings.wants(c.table, c.column)]
+    unchecked = sorted(f"{c.table}.{c.column}" for c in stamps if not settings.wants(c.table, c.column))
+    return judged, unchecked
+
+
+def unchecked_note(unchecked: list[str]) -> str:
+    if not unchecked:
+        return ""
+    example = unchecked[0] + (f" and {len(unchecked) - 1} more, listed in --json" if len(unchecked) > 1 else "")
+    return (f" ({len(unchecked)} timestamp columns that no pattern names were not checked: {example}; "
+            "add them to patterns or columns in [tool.infractl.db])")
 
 
 def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSettings, fmt: str) -> dict | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from infractl.config import load_config
@@ -43,7 +44,7 @@ def run_validate(dir: Path | None, fmt: str, strict: bool, config_path: Path | N
 def ci_snippet(dir: Path | None, config_path: Path | None, port: int | None) -> str:
     config = load_config(start=dir, explicit=config_path)
     chosen = settings(config, dir=dir, port=port)
-    directory = chosen.dir.as_posix()
+    directory = shlex.quote(_in_checkout(chosen.dir, config.root))
     templating = " --global-response-templating" if chosen.global_response_templating else ""
     return f"""\
       # WireMock, started and proven the same way as on a laptop (infractl wiremock up)
@@ -60,3 +61,12 @@ def ci_snippet(dir: Path | None, config_path: Path | None, port: int | None) -> 
         if: always()
         run: infractl wiremock down --name {chosen.name}
 """
+
+
+def _in_checkout(directory: Path, root: Path) -> str:
+    """The directory as the workflow's checkout sees it: relative to the project root (where the config
+    is, else the current directory), since the CI machine has its own absolute path."""
+    try:
+        return directory.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return directory.as_posix()

@@ -57,13 +57,15 @@ class Running:
 
     def stop(self) -> None:
         """POST /__admin/shutdown first, then a signal / docker stop; never DELETE /__admin/mappings."""
-        if self.alive():
-            self.admin.shutdown()
+        accepted = self.alive() and self.admin.shutdown()
+        # Wait for a graceful exit only when WireMock accepted the shutdown: one that is still starting
+        # (Ctrl-C during `up`) never will, and the user must not wait the grace period for nothing.
+        grace = 10.0 if accepted else 0.0
         if self.instance.runtime == runtime_docker.NAME:
             if self.engine is not None:
-                runtime_docker.stop(self.engine, self.instance)
+                runtime_docker.stop(self.engine, self.instance, grace=grace)
         else:
-            runtime_java.stop(self.instance, self.process)
+            runtime_java.stop(self.instance, self.process, grace=grace)
         state.forget(self.instance.name)
 
 

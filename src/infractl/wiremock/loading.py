@@ -99,6 +99,9 @@ def _walk(directory: str, modes: dict[str, int], symlinks: set[str]):
         try:
             mode = entry.stat().st_mode
         except OSError:
+            if entry.is_symlink():  # a link to nothing: WireMock dies reading it, so load() reports it
+                symlinks.add(entry.path)
+                yield entry.path, entry.name
             continue
         modes[entry.path] = mode
         link = entry.is_symlink()
@@ -131,7 +134,11 @@ def load(mapping: MappingFile) -> None:
         with open(mapping.path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        mapping.problem = ("WM012", 1, 1, f"cannot be read: {exc.strerror}")
+        if os.path.islink(mapping.path) and not os.path.exists(mapping.path):
+            target = os.readlink(mapping.path)
+            mapping.problem = ("WM012", 1, 1, f"a symlink to a missing file ({target}): WireMock refuses to start")
+        else:
+            mapping.problem = ("WM012", 1, 1, f"cannot be read: {exc.strerror}")
         return
     try:
         mapping.text = raw.decode("utf-8-sig")

@@ -122,5 +122,5 @@ def stop(engine, instance: Instance, grace: float = 10.0) -> None:
             break
         time.sleep(0.2)
     else:
-        container.stop(timeout=5)
+        container.stop(timeout=5 if grace else 1)  # grace 0: never asked to shut down (Ctrl-C at start-up)
     container.remove(force=True)

@@ -85,7 +85,7 @@ _PROBLEM_FIX = {
     "WM002": "delete the file or put one mapping in it",
     "WM003": 'wrap the list: {"mappings": [...]}',
     "WM005": "make 'mappings' an array of mapping objects",
-    "WM012": "chmod o+r the file",
+    "WM012": "chmod o+r the file (a symlink: restore its target or remove the link)",
 }
 
 

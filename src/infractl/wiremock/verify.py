@@ -34,8 +34,10 @@ def unmatched_findings(admin: Admin) -> list[Finding]:
         near = nearest.get(_key(request))
         message = "no stub matched this request"
         message += f"; nearest stub: {near[1]!r} (distance {near[0]:.3f})" if near else "; no stub came close"
+        # a request, not a file: a logical location, so GitHub and SARIF claim no file for it
         findings.append(Finding(where, None, None, "WM101", Severity.ERROR, message,
-                                "add a stub for it, or fix the request or the nearest stub"))
+                                "add a stub for it, or fix the request or the nearest stub",
+                                logical_name=where, logical_kind="request"))
     return findings
 
 
