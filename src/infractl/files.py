@@ -21,7 +21,21 @@ _MARKERS = frozenset({".gitignore", "pyvenv.cfg"})  # files that change how a di
 def _spec(lines: Iterable[str]):
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    lines = list(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # a pattern git ignores (a lone "!"): drop it, as git does, keep the others
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
+
+
+def _valid_pattern(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
 
 
 def _git_root(start: Path) -> Path | None:

@@ -11,6 +11,12 @@ from infractl.manifests.sourcemap import build_source_map
 
 
 def findings_for(rule, text: str, tmp_path):
+    if rule.id.startswith("DOCKER"):
+        from infractl.manifests.dockerfile import lint_dockerfile
+
+        path = tmp_path / "Dockerfile"
+        path.write_text(text, encoding="utf-8")
+        return lint_dockerfile(path)
     if rule.id.startswith("COMPOSE"):
         path = tmp_path / "docker-compose.staging.yml"
         path.write_text(text, encoding="utf-8")

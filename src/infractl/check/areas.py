@@ -85,8 +85,10 @@ def monitoring(root: Path, config: Config) -> AreaResult | None:
 
 def manifests(root: Path, config: Config) -> AreaResult | None:
     """Kustomize directories (``dirs`` in [tool.infractl.manifests], else every kustomization that is not a
-    Component) rendered with the real kustomize and linted, plus the compose files found beside them."""
+    Component) rendered with the real kustomize and linted, plus the compose files found beside them, and
+    every Dockerfile in the repository (less the section's ``exclude`` globs) and the configured ones."""
     from infractl.config import string_list
+    from infractl.manifests.dockerfile import find_dockerfiles, lint_dockerfile
     from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_compose, lint_directory
 
     section = config.section("manifests")
@@ -94,21 +96,31 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
     version = section.get("kube_version") or DEFAULT_KUBE_VERSION
     directories = [config.root / d for d in string_list(section, "dirs", where)]
     composes = [config.root / f for f in string_list(section, "compose_files", where)]
+    exclude = tuple(string_list(section, "exclude", where))
+    dockerfiles = [config.root / f for f in string_list(section, "dockerfiles", where)]
     if not directories and not composes:
         directories, composes = _discover_manifests(root)
-    if not directories and not composes:
+    dockerfiles += find_dockerfiles(root, exclude, config.root)
+    if not directories and not composes and not dockerfiles:
         return None
     stats: dict = {}
     findings: list[Finding] = []
     for directory in directories:
-        findings += lint_directory(shown(directory), version, stats=stats)
+        findings += lint_directory(shown(directory), version, stats=stats, exclude=exclude,
+                                   project_root=config.root)
     linted = {p.resolve() for d in directories for p in d.iterdir() if p.is_file()}
     for compose in composes:
         if compose.resolve() not in linted:
             findings += lint_compose(shown(compose))
             stats["compose_files"] = stats.get("compose_files", 0) + 1
+    linted = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, config.root)}
+    for dockerfile in dict.fromkeys(p.resolve() for p in dockerfiles):
+        if dockerfile not in linted:
+            findings += lint_dockerfile(dockerfile, str(shown(dockerfile)))
+            stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
     return AreaResult(findings, f"{stats.get('objects', 0)} Kubernetes objects in {len(directories)} "
-                                f"kustomizations, {stats.get('compose_files', 0)} compose files")
+                                f"kustomizations, {stats.get('compose_files', 0)} compose files, "
+                                f"{stats.get('dockerfiles', 0)} Dockerfiles")
 
 
 KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")

@@ -56,8 +56,11 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
             if status is not None:
                 status.update(f"checking {path}: {name} ({len(results)} of {len(names)} areas done) …")
             results[name] = _run_area(name, path, config)
+    # read_lines, plus a noqa comment line directly above a Dockerfile instruction
+    from infractl.manifests.dockerfile import noqa_lines
+
     findings = keep_wanted([f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)],
-                           selection)
+                           selection, noqa_lines)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"

@@ -64,6 +64,9 @@ def build_image(plan: Plan) -> str:
     build = settings.build
     if build is None:
         raise InfractlError(f"[tool.infractl.deploy.{settings.env}] has no build table; use --skip-build with --tag")
+    from infractl.deploy.check import check_dockerfile
+
+    check_dockerfile(plan)  # a Dockerfile with error findings is never built
     tag = choose_tag(plan)
     reference = f"{settings.repository}:{tag}"
     revision = tag.removesuffix("-dirty")

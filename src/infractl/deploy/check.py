@@ -1,23 +1,45 @@
-"""Check: the manifests linter over the rendered objects (or the compose file); errors stop the deploy."""
+"""Check: the Dockerfile before it is built, then the manifests linter over the rendered objects (or the
+compose file); errors stop the deploy."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from infractl.deploy.plan import Plan, StepFailed
 from infractl.findings import Severity
 
 
+def check_dockerfile(plan: Plan) -> None:
+    """The DOCKER rules over the Dockerfile the build step is about to build (its build args and target as
+    the build uses them; ``# noqa`` honoured). Errors stop the deploy before anything is built; the
+    findings stay in the report."""
+    from infractl.manifests.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.sourcemap import display_path
+    from infractl.selection import RuleSelection, keep_wanted
+
+    build = plan.settings.build
+    path = Path(build.context) / build.dockerfile
+    shown = display_path(path, Path.cwd())
+    plan.findings = keep_wanted(lint_dockerfile(path, shown, build.args, build.target), RuleSelection(),
+                                noqa_lines)
+    errors = [f for f in plan.findings if f.severity == Severity.ERROR]
+    if errors:
+        raise StepFailed(f"{len(errors)} error finding(s) in {shown} stop the deploy before the build",
+                         [f"{f.path}:{f.line or '-'} {f.rule} {f.message}" for f in errors])
+
+
 def check_manifests(plan: Plan) -> str:
     from infractl.manifests.lint import lint_objects
 
-    plan.findings = list(lint_objects(plan.objects, str(plan.settings.manifests),
-                                      kube_version=plan.settings.kube_version, secrets_filled=True))
+    plan.findings += lint_objects(plan.objects, str(plan.settings.manifests),
+                                  kube_version=plan.settings.kube_version, secrets_filled=True)
     return _judge(plan)
 
 
 def check_compose(plan: Plan) -> str:
     from infractl.manifests.lint import lint_compose
 
-    plan.findings = list(lint_compose(plan.settings.compose_file))
+    plan.findings += lint_compose(plan.settings.compose_file)
     return _judge(plan)
 
 

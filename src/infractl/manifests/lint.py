@@ -116,9 +116,11 @@ def _parsed(path: Path, parse):
 
 def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images: dict[str, str] | None = None,
                    compose_files: list[Path] | None = None, display_root: Path | None = None,
-                   stats: dict | None = None) -> list[Finding]:
+                   stats: dict | None = None, exclude: tuple[str, ...] = (),
+                   project_root: Path | None = None) -> list[Finding]:
     """Render the kustomization in ``path`` with the real kustomize and lint what it gives, plus the
-    kustomization files (commonLabels) and compose files (default: a compose file inside ``path``).
+    kustomization files (commonLabels), compose files (default: a compose file inside ``path``) and the
+    Dockerfiles under ``path`` (less the ``exclude`` globs, relative to ``project_root``, default ``path``).
 
     Paths in findings are relative to ``display_root`` (default: the current directory) where possible;
     ``stats`` (when given) receives the counts of objects and compose files checked.
@@ -153,10 +155,18 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
         findings += lint_kustomizations(source_map.kustomizations)
         if stats is not None:
             stats["objects"] = stats.get("objects", 0) + len(objects)
-    elif compose_files is None and not any((path / name).is_file() for name in COMPOSE_NAMES):
+    from infractl.manifests.dockerfile import find_dockerfiles, lint_dockerfile
+
+    dockerfiles = find_dockerfiles(path, exclude, project_root)
+    if (find_kustomization(path) is None and compose_files is None and not dockerfiles
+            and not any((path / name).is_file() for name in COMPOSE_NAMES)):
         from infractl.errors import InfractlError
 
-        raise InfractlError(f"{path}: no kustomization.yaml and no compose file")
+        raise InfractlError(f"{path}: no kustomization.yaml and no compose file, nor a Dockerfile")
+    for dockerfile in dockerfiles:
+        findings += lint_dockerfile(dockerfile, display_path(dockerfile, root))
+    if stats is not None:
+        stats["dockerfiles"] = stats.get("dockerfiles", 0) + len(dockerfiles)
     if compose_files is None:
         compose_files = [path / name for name in COMPOSE_NAMES if (path / name).is_file()]
     for compose_file in compose_files:
