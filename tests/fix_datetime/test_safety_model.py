@@ -204,6 +204,37 @@ def test_second_run_still_reports_the_hazard(tmp_path, monkeypatch, capsys):
     assert [(f["rule"], f["line"]) for f in second["findings"]] == hazard
 
 
+def test_second_run_still_reports_literal_naive_partners(tmp_path, monkeypatch, capsys):
+    # issue 6: with no utcnow() left, only parsed or stripped text next to an aware value reached the flow
+    # analysis; a literal datetime(...), now(), datetime.min or a name assigned one was missed the second time
+    (tmp_path / "m.py").write_text(textwrap.dedent('''\
+        from datetime import datetime
+
+
+        def since_epoch():
+            return datetime.utcnow() - datetime(2020, 1, 1)
+
+
+        def after_local():
+            return datetime.utcnow() > datetime.now()
+
+
+        def unset():
+            return datetime.utcnow() == datetime.min
+
+
+        def started():
+            began = datetime(2020, 1, 1)
+            return datetime.utcnow() - began
+        '''))
+    monkeypatch.chdir(tmp_path)
+    first = run_fix(capsys, ".", mode="aware")[1]
+    assert "utcnow" not in (tmp_path / "m.py").read_text()
+    second = run_fix(capsys, ".", check=True)[1]
+    expected = [("DT101", 5), ("DT101", 9), ("DT101", 13), ("DT101", 18)]
+    assert sorted((f["rule"], f["line"]) for f in first["findings"] if f["rule"] == "DT101") == expected
+    assert sorted((f["rule"], f["line"]) for f in second["findings"]) == expected
+
 def test_a_stub_that_cannot_follow_keeps_the_stubbed_calls(tmp_path, monkeypatch, capsys):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")
