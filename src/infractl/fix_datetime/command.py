@@ -31,13 +31,13 @@ from infractl.fix_datetime.candidates import (
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
 from infractl.fix_datetime.linewrap import project_line_length
+from infractl.fix_datetime.stubtargets import stubbed_modules
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     RULE_DECODE,
     EarlyWorker,
     FileResult,
     fix_all,
-    stubbed_modules,
     worker_count,
 )
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection

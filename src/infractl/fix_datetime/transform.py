@@ -107,7 +107,7 @@ def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
     """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
 
     A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
-    stubs keep their calls too (workers.stubbed_modules), so the test keeps working as it is."""
+    stubs keep their calls too (stubtargets.stubbed_modules), so the test keeps working as it is."""
     import libcst as cst
 
     from infractl.fix_datetime.rewrite import code_with_positions

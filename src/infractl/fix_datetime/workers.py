@@ -8,7 +8,6 @@ mentions ``utcnow``/``utcfromtimestamp`` never imports it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 
@@ -108,39 +107,6 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         findings=tuple(after),
         findings_before=tuple(before),
     )
-
-
-# ``patch("pkg.mod.datetime")`` / ``mocker.patch('pkg.mod.datetime')``: the module a test stubs the clock of
-STUB_TARGET = re.compile(rb"""patch\(\s*['"]([\w.]+)\.datetime['"]""")
-# stubs that cannot follow the rewrite (stubs.py reports them as DT107 in the test itself)
-UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_with|assert_called_once_with|"
-                               rb"assert_any_call|assert_has_calls|call_args)|"
-                               rb"\.utc(?:now|fromtimestamp)\.side_effect\s*=\s*(?![\[(\s])")
-
-
-def stubbed_modules(items: list[tuple[str, bytes]]) -> dict[str, str]:
-    """Candidate files whose ``datetime`` some candidate test patches (matched by dotted path suffix):
-    "naive" (auto keeps their values naive, the form the rewritten stubs expect), or "keep:<test>:<line>"
-    when that test stubs the clock in a way that cannot follow the rewrite (their calls are left as
-    they are, unless --mode aware)."""
-    targets: dict[str, str] = {}
-    for path, data in items:
-        if b"patch" not in data:
-            continue
-        blocker = UNFOLLOWABLE_STUB.search(data)
-        line = data.count(b"\n", 0, blocker.start()) + 1 if blocker else 0
-        for match in STUB_TARGET.finditer(data):
-            verdict = f"keep:{path}:{line}" if blocker else "naive"
-            if not targets.get(match.group(1).decode(), "").startswith("keep"):
-                targets[match.group(1).decode()] = verdict
-    found = {}
-    if targets:
-        for path, _ in items:
-            dotted = path.removesuffix(".py").replace("\\", "/").replace("/", ".").removesuffix(".__init__")
-            for target, verdict in targets.items():
-                if dotted == target or dotted.endswith("." + target):
-                    found[path] = verdict
-    return found
 
 
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
