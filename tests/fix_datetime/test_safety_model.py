@@ -8,13 +8,10 @@ version of this, on projects from PyPI, is test_real_projects.py (slow).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from support.fixdt import run_fix
+from support.fixdt import pytest_outcomes, run_fix
 
 CLOCK = '''\
 from datetime import datetime, timedelta
@@ -87,23 +84,6 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-def pytest_outcomes(root: Path) -> dict[str, str]:
-    report = root / "report.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root),
-         "-o", "python_files=test_*.py", "tests", "--junitxml", str(root / "junit.xml")],
-        cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=False,
-    )
-    import xml.etree.ElementTree as ET
-
-    outcomes = {}
-    for case in ET.parse(root / "junit.xml").getroot().iter("testcase"):
-        failed = case.find("failure") is not None or case.find("error") is not None
-        outcomes[case.get("name")] = "failed" if failed else "passed"
-    report.write_text(json.dumps(outcomes))
-    assert outcomes, proc.stdout + proc.stderr
-    return outcomes
 
 
 def test_default_run_keeps_every_test_passing(project, capsys):

@@ -10,8 +10,7 @@ A small real project: its tests run with pytest (and pytest-mock) before and aft
 from __future__ import annotations
 
 import pytest
-from support.fixdt import run_fix
-from test_safety_model import pytest_outcomes
+from support.fixdt import pytest_outcomes, run_fix
 
 MODULE = '''\
 from datetime import datetime
