@@ -17,6 +17,8 @@ import re
 # a cheap look before parsing: a patch or setattr call and a quoted name ending in ``datetime``
 _STUB_CALL = re.compile(rb"patch|setattr").search
 _QUOTED_DATETIME = re.compile(rb"""['"](?:[\w.]+\.)?datetime['"]""").search
+# ``patch("pkg.mod.datetime")`` / ``monkeypatch.setattr("pkg.mod.datetime", ...)``: found without a parse
+_STRING_TARGET = re.compile(rb"""(?:patch|setattr)\(\s*['"]([\w.]+)\.datetime['"]""")
 # stubs that cannot follow the rewrite (stubs.py reports them as DT107 in the test itself)
 UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_with|assert_called_once_with|"
                                rb"assert_any_call|assert_has_calls|call_args)|"
@@ -64,8 +66,10 @@ def stub_targets(data: bytes) -> list[str]:
         return []
     try:
         tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+        # SystemError: CPython 3.11's "AST constructor recursion depth mismatch" after an earlier deep
+        # parse; fall back to the string targets, which need no parse
+        return [m.group(1).decode() for m in _STRING_TARGET.finditer(data)]
     imported: dict[str, str] = {}  # local name -> dotted module (or module.attribute)
     calls: list[ast.Call] = []
     for node in ast.walk(tree):
