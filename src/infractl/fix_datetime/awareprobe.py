@@ -66,8 +66,8 @@ def aware_meets_naive_text(data: bytes) -> bool:
 def aware_meets_naive(source: bytes) -> bool:
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return True  # let the real parser report it
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+        return True  # let the real parser report it (SystemError: CPython 3.11's AST recursion-depth mismatch)
     return _meets_in(tree)
 
 

@@ -53,8 +53,8 @@ def calls_stdlib_utc(data: bytes) -> bool:
         return False  # every stdlib site (and stub) needs ``datetime`` imported or named
     try:
         tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # let libcst report it (DT001/DT002)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # SystemError: CPython 3.11's
+        return True  # AST recursion-depth mismatch after a deep parse; let libcst report it (DT001/DT002)
     module_names: set[str] = set()
     class_names: set[str] = set()
     receivers: list[ast.expr] = []
