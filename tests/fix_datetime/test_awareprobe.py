@@ -15,10 +15,12 @@ HEAD = "from datetime import datetime, timedelta, timezone, UTC\nimport pytz\n\n
     ("    x = datetime.now(timezone.utc) + timedelta(1)\n    y = datetime.fromisoformat(text)\n    return y < x\n", True),
     ("    return tz.localize(datetime.now(tz=timezone.utc))\n", True),
     ("    return datetime.now(timezone.utc) > other.replace(tzinfo=None)\n", True),
-    # the probe sees these, but the byte prefilter in front of it only lets parsed or stripped text through
-    # (a literal datetime(...) is too common to pay an ast parse for on every clean tree)
-    ("    return datetime.now(UTC) - datetime(2020, 1, 1)\n", False),
-    ("    return datetime.fromtimestamp(0, tz=timezone.utc) == datetime.min\n", False),
+    # literal naive values too (issue 6: a second run must still show them), and names assigned only those
+    ("    return datetime.now(UTC) - datetime(2020, 1, 1)\n", True),
+    ("    return datetime.fromtimestamp(0, tz=timezone.utc) == datetime.min\n", True),
+    ("    return datetime.now(timezone.utc) > datetime.now()\n", True),
+    ("    start = datetime(2020, 1, 1)\n    return datetime.now(timezone.utc) - start\n", True),
+    ("    start = datetime.now()\n    end = datetime.now(tz=timezone.utc)\n    return end - start\n", True),
 ])
 def test_aware_meeting_naive_is_worth_parsing(body, candidate):
     source = (HEAD + body).encode()

@@ -8,13 +8,10 @@ version of this, on projects from PyPI, is test_real_projects.py (slow).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from support.fixdt import run_fix
+from support.fixdt import pytest_outcomes, run_fix
 
 CLOCK = '''\
 from datetime import datetime, timedelta
@@ -87,23 +84,6 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-def pytest_outcomes(root: Path) -> dict[str, str]:
-    report = root / "report.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root),
-         "-o", "python_files=test_*.py", "tests", "--junitxml", str(root / "junit.xml")],
-        cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=False,
-    )
-    import xml.etree.ElementTree as ET
-
-    outcomes = {}
-    for case in ET.parse(root / "junit.xml").getroot().iter("testcase"):
-        failed = case.find("failure") is not None or case.find("error") is not None
-        outcomes[case.get("name")] = "failed" if failed else "passed"
-    report.write_text(json.dumps(outcomes))
-    assert outcomes, proc.stdout + proc.stderr
-    return outcomes
 
 
 def test_default_run_keeps_every_test_passing(project, capsys):
@@ -203,6 +183,37 @@ def test_second_run_still_reports_the_hazard(tmp_path, monkeypatch, capsys):
     assert hazard == [("DT101", 5)]
     assert [(f["rule"], f["line"]) for f in second["findings"]] == hazard
 
+
+def test_second_run_still_reports_literal_naive_partners(tmp_path, monkeypatch, capsys):
+    # issue 6: with no utcnow() left, only parsed or stripped text next to an aware value reached the flow
+    # analysis; a literal datetime(...), now(), datetime.min or a name assigned one was missed the second time
+    (tmp_path / "m.py").write_text(textwrap.dedent('''\
+        from datetime import datetime
+
+
+        def since_epoch():
+            return datetime.utcnow() - datetime(2020, 1, 1)
+
+
+        def after_local():
+            return datetime.utcnow() > datetime.now()
+
+
+        def unset():
+            return datetime.utcnow() == datetime.min
+
+
+        def started():
+            began = datetime(2020, 1, 1)
+            return datetime.utcnow() - began
+        '''))
+    monkeypatch.chdir(tmp_path)
+    first = run_fix(capsys, ".", mode="aware")[1]
+    assert "utcnow" not in (tmp_path / "m.py").read_text()
+    second = run_fix(capsys, ".", check=True)[1]
+    expected = [("DT101", 5), ("DT101", 9), ("DT101", 13), ("DT101", 18)]
+    assert sorted((f["rule"], f["line"]) for f in first["findings"] if f["rule"] == "DT101") == expected
+    assert sorted((f["rule"], f["line"]) for f in second["findings"]) == expected
 
 def test_a_stub_that_cannot_follow_keeps_the_stubbed_calls(tmp_path, monkeypatch, capsys):
     (tmp_path / "app").mkdir()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "fix_datetime" / "service"
@@ -21,3 +23,22 @@ def run_fix(capsys, *paths, fmt="json", **options):
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.py"))}
+
+
+def pytest_outcomes(root: Path) -> dict[str, str]:
+    """Run a small project's tests (in ``root/tests``) with pytest; each test's outcome by name."""
+    report = root / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root),
+         "-o", "python_files=test_*.py", "tests", "--junitxml", str(root / "junit.xml")],
+        cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=False,
+    )
+    import xml.etree.ElementTree as ET
+
+    outcomes = {}
+    for case in ET.parse(root / "junit.xml").getroot().iter("testcase"):
+        failed = case.find("failure") is not None or case.find("error") is not None
+        outcomes[case.get("name")] = "failed" if failed else "passed"
+    report.write_text(json.dumps(outcomes))
+    assert outcomes, proc.stdout + proc.stderr
+    return outcomes

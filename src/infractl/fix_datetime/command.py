@@ -31,13 +31,13 @@ from infractl.fix_datetime.candidates import (
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
 from infractl.fix_datetime.linewrap import project_line_length
+from infractl.fix_datetime.stubtargets import stubbed_modules
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     RULE_DECODE,
     EarlyWorker,
     FileResult,
     fix_all,
-    stubbed_modules,
     worker_count,
 )
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
@@ -108,7 +108,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=line_length, project_helpers=settings.project_helpers, early=early,
-                          stubbed=stubbed_modules(items))
+                          stubbed=stubbed_modules(items), held=held_rewrites(settings.selection))
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
@@ -157,6 +157,11 @@ def skipped_path(path: Path, kind: str, reason: str) -> FileResult:
         finding = Finding(str(path), None, None, RULE_NOT_WALKED, Severity.WARNING, f"skipped: {reason}",
                           "fix or remove the link, or the directory's permissions")
     return FileResult(str(path), None, findings=(finding,), skipped=kind)
+
+
+def held_rewrites(selection: RuleSelection) -> frozenset[str]:
+    """The rewrite rules not selected: as with ruff's ``--ignore`` of a fixable rule, not fixed either."""
+    return frozenset(rule for rule in ("DT010", "DT011") if not selection.enabled(rule))
 
 
 def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list[FileResult]:

@@ -16,7 +16,8 @@ libcst costs ~100x what ``ast`` does per file (parse plus scope analysis), and a
 Clock stubs in tests name the method without calling it on the class: ``m.utcnow.return_value``,
 ``m.utcnow.side_effect``, ``x.utcnow = fake``, ``patch("pkg.mod.datetime.utcnow")``,
 ``patch.object(mod.datetime, "utcnow")``. A file with such a form goes to libcst too (the rewrite of
-stubs needs it), so the byte scan also accepts a quoted ``"utcnow"``.
+stubs needs it), so the byte scan also accepts a quoted ``"utcnow"``, and ``def utcnow(`` in a fake
+``datetime`` subclass (a stub that cannot follow the rewrite: DT107 there and at the stubbed module).
 
 A file ``ast`` cannot parse (syntax error, bad encoding, too deep) goes to libcst anyway, which
 reports it. ``getattr(datetime, "utcnow")`` was never rewritten and is not looked for.
@@ -37,6 +38,7 @@ _mentions_names = re.compile(rb"utc(?:now|fromtimestamp)").search
 # tries at every dot, so it runs only on the few files that mention the names at all.
 _attribute_or_quoted = re.compile(
     rb"\.(?:[ \t\f\r\n\\]|#[^\r\n]*)*utc(?:now|fromtimestamp)|[\"']utc(?:now|fromtimestamp)[\"']"
+    rb"|\bdef[ \t]+utc(?:now|fromtimestamp)\b"
 ).search
 
 
@@ -51,8 +53,8 @@ def calls_stdlib_utc(data: bytes) -> bool:
         return False  # every stdlib site (and stub) needs ``datetime`` imported or named
     try:
         tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # let libcst report it (DT001/DT002)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # SystemError: CPython 3.11's
+        return True  # AST recursion-depth mismatch after a deep parse; let libcst report it (DT001/DT002)
     module_names: set[str] = set()
     class_names: set[str] = set()
     receivers: list[ast.expr] = []
@@ -64,6 +66,8 @@ def calls_stdlib_utc(data: bytes) -> bool:
                 receivers.append(node.value)
             elif node.attr in STUB_ATTRS and isinstance(node.value, ast.Attribute) and node.value.attr in TARGET_ATTRS:
                 return True  # ``m.utcnow.return_value``
+        elif isinstance(node, ast.ClassDef) and _fake_datetime_class(node):
+            return True  # ``class FakeDatetime(datetime): def utcnow(cls)``: a stub
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _names_target(node.value):
             return True  # ``patch("...datetime.utcnow")``, ``patch.object(x, "utcnow")``
         elif isinstance(node, ast.Import):
@@ -79,6 +83,11 @@ def _is_datetime_class(receiver: ast.expr, module_names: set[str], class_names: 
         return receiver.id in class_names
     return (isinstance(receiver, ast.Attribute) and receiver.attr == "datetime"
             and isinstance(receiver.value, ast.Name) and receiver.value.id in module_names)
+
+
+def _fake_datetime_class(node: ast.ClassDef) -> bool:
+    based = any((getattr(b, "attr", None) or getattr(b, "id", None)) == "datetime" for b in node.bases)
+    return based and any(isinstance(f, ast.FunctionDef) and f.name in TARGET_ATTRS for f in node.body)
 
 
 def _names_target(text: str) -> bool:

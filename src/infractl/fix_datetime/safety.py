@@ -44,10 +44,11 @@ class Plan:
 
 
 def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callable, scopes, calls: list[Site],
-               refs: list[Site], mode: str, stubbed: str = "") -> Plan:
+               refs: list[Site], mode: str, stubbed: str = "", held: frozenset[str] = frozenset()) -> Plan:
+    """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines."""
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
-    calls = [s for s in calls if not _noqa(s, before, lines)]
+    calls = [s for s in calls if REWRITE_RULE[s.kind] not in held and not _noqa(s, before, lines)]
     held: list[tuple[cst.CSTNode, Note]] = []
     if stubbed.startswith("keep:") and mode != "aware":
         # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
@@ -56,7 +57,7 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
         held = [(site_node(s), ("DT107", f"{RULES['DT107'][0]} ({reason})", RULES["DT107"][1], "warning", None))
                 for s in calls]
         calls = []
-    refs = [s for s in refs if not _noqa(s, before, lines)]
+    refs = [s for s in refs if REWRITE_RULE[s.kind] not in held and not _noqa(s, before, lines)]
     flow = Flow(facts, names_of, scopes, calls)
     plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held)
     for group in flow.site_groups():

@@ -4,8 +4,9 @@ Recognised (``patch`` is ``patch``, ``mock.patch``, ``unittest.mock.patch`` or `
 
 - a mock of a ``datetime`` class or module: ``@patch("pkg.mod.datetime")`` (the injected argument),
   ``with patch("pkg.mod.datetime") as m:``, ``m = mocker.patch("pkg.mod.datetime")``,
-  ``self.m = patch(...).start()``, ``patch.object(mod, "datetime")``; then ``m.utcnow`` /
-  ``m.datetime.utcnow`` becomes ``m.now`` (``utcfromtimestamp`` -> ``fromtimestamp``);
+  ``self.m = patch(...).start()``, ``patch.object(mod, "datetime")``, and a ``fake`` put in with
+  ``monkeypatch.setattr(mod, "datetime", fake)`` / ``setattr("pkg.mod.datetime", fake)`` / ``new=fake``;
+  then ``m.utcnow`` / ``m.datetime.utcnow`` becomes ``m.now`` (``utcfromtimestamp`` -> ``fromtimestamp``);
 - ``patch("pkg.mod.datetime.utcnow")`` targets and ``patch.object(mod.datetime, "utcnow")``.
 
 The code keeps calling the stub: ``now(timezone.utc)`` returns the stub's value, and the naive-preserving
@@ -90,6 +91,23 @@ def _unwrap_start(value):
     return value
 
 
+def _replacement(call: cst.Call) -> str:
+    """The name of what stands in for a module's datetime: ``monkeypatch.setattr(mod, "datetime", fake)``,
+    ``monkeypatch.setattr("pkg.mod.datetime", fake)``, ``patch("pkg.mod.datetime", fake)`` / ``new=fake``."""
+    positional = [a.value for a in call.args if a.keyword is None]
+    new = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "new"), None)
+    if _dotted(call.func).rsplit(".", 1)[-1] == "setattr":
+        if len(positional) >= 3 and _string(positional[1]) == "datetime":
+            return _dotted(positional[2])
+        target = _string(positional[0]) if len(positional) == 2 else None
+        return _dotted(positional[1]) if target and target.endswith(".datetime") else ""
+    if _mocks_datetime(call):
+        limit = 1 if _patch_kind(call) == "patch" else 2
+        new = positional[limit] if len(positional) > limit else new
+        return _dotted(new) if new is not None else ""
+    return ""
+
+
 class _Finder(cst.CSTVisitor):
     """First walk: the names that hold a datetime mock (flat over the file: mock names are distinctive),
     patch targets to rename, fake datetime classes."""
@@ -116,9 +134,12 @@ class _Finder(cst.CSTVisitor):
         if _mocks_datetime(_unwrap_start(node.value)):
             self.names.update(_dotted(target.target) for target in node.targets)
 
-    # --- string targets -------------------------------------------------------------------------------
+    # --- string targets, and what replaces datetime ----------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         kind = _patch_kind(node)
+        replacement = _replacement(node)
+        if replacement:
+            self.names.add(replacement)
         if kind == "patch" and node.args:
             target = _string(node.args[0].value)
             if target and target.rsplit(".", 1)[-1] in RENAMED and ".datetime." in f".{target}":
@@ -133,7 +154,7 @@ class _Finder(cst.CSTVisitor):
             return
         for statement in node.body.body:
             if isinstance(statement, cst.FunctionDef) and statement.name.value in RENAMED:
-                self.plan.problems.append((statement, (f"a fake datetime class defines {statement.name.value}(); "
+                self.plan.problems.append((statement.name, (f"a fake datetime class defines {statement.name.value}(); "
                                            "the rewritten code calls now(tz), which it does not stub")))
 
 

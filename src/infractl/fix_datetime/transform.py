@@ -75,7 +75,8 @@ class TransformResult:
 
 
 def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
-                     project_helpers: dict | None = None, stubbed: str = "") -> TransformResult:
+                     project_helpers: dict | None = None, stubbed: str = "",
+                     held: frozenset[str] = frozenset()) -> TransformResult:
     """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
 
     ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
@@ -84,7 +85,10 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``):
     "naive" makes auto mode keep its values naive, the form the rewritten stubs expect (stubs.py);
     "keep:<test>:<line>" (a stub there cannot follow the rewrite) leaves its calls as they are, except in
-    aware mode."""
+    aware mode.
+
+    ``held``: the rewrite rules (DT010, DT011) the user did not select (``--ignore DT010``): as with ruff,
+    a rule that is not selected is not fixed either, so those sites are left as they are."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if target_version is not None and target_version not in TARGET_VERSIONS:
@@ -94,20 +98,20 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
             AWARE_TEXT.search(code) and NAIVE_PARTNER_TEXT.search(code)):
         return unchanged  # the cheap exit most files take
     helpers = project_helpers or {}
-    stubs = _rename_stubs(code, mode) if STUB_TEXT.search(code) else None
+    stubs = _rename_stubs(code, mode, held) if STUB_TEXT.search(code) else None
     if stubs is None:
-        return _transform(code, mode, target_version, helpers, stubbed) or unchanged
+        return _transform(code, mode, target_version, helpers, stubbed, held) or unchanged
     code, renamed, stub_findings = stubs
-    result = _transform(code, mode, target_version, helpers, stubbed) or TransformResult(code, 0, 0, ())
+    result = _transform(code, mode, target_version, helpers, stubbed, held) or TransformResult(code, 0, 0, ())
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
 
 
-def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
+def _rename_stubs(code: str, mode: str, held: frozenset[str]) -> tuple[str, int, list[Hazard]] | None:
     """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
 
     A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
-    stubs keep their calls too (workers.stubbed_modules), so the test keeps working as it is."""
+    stubs keep their calls too (stubtargets.stubbed_modules), so the test keeps working as it is."""
     import libcst as cst
 
     from infractl.fix_datetime.rewrite import code_with_positions
@@ -127,7 +131,7 @@ def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
     for node in list(plan.renames):
         old = node.attr.value if isinstance(node, cst.Attribute) else node.value[1:-1].rsplit(".", 1)[-1]
         rule = "DT010" if old == "utcnow" else "DT011"
-        if suppressed_by_noqa(rule, lines[positions[node][0] - 1]):
+        if rule in held or suppressed_by_noqa(rule, lines[positions[node][0] - 1]):
             plan.renames.discard(node)
             continue
         message = f"deprecated datetime.{old}: a clock stub of {old}() becomes a stub of {RENAMED[old]}()"
@@ -141,7 +145,7 @@ def _rename_stubs(code: str, mode: str) -> tuple[str, int, list[Hazard]] | None:
 
 
 def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict,
-               stubbed: str) -> TransformResult | None:
+               stubbed: str, held: frozenset[str]) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -165,7 +169,7 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
     for site in calls:
         site.tz = speller.utc_for(site.scope, site.attr.value) or ""
     calls = [s for s in calls if s.tz]
-    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed)
+    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed, held)
     calls, refs = plan.calls, plan.refs
     helpers, helper_names = _plan_helpers(module, speller, refs, plan.ref_mode, project_helpers)
     helper_imports = [h for h in helpers if isinstance(h, cst.SimpleStatementLine)]  # from app.x import y

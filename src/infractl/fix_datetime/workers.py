@@ -8,7 +8,6 @@ mentions ``utcnow``/``utcfromtimestamp`` never imports it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 
@@ -55,8 +54,9 @@ class FileResult:
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
                line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
-               stubbed: str = "") -> FileResult:
-    """Rewrite one file's bytes; every failure becomes an error finding instead of an exception."""
+               stubbed: str = "", held: frozenset[str] = frozenset()) -> FileResult:
+    """Rewrite one file's bytes; every failure becomes an error finding instead of an exception.
+    ``held``: rewrite rules (DT010/DT011) not selected: their sites are left as they are."""
     import libcst
 
     from infractl.fix_datetime.helperconfig import drop_imports_made_unused
@@ -72,7 +72,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     try:
         source = decode_source(data)
         result = transform_source(source.text, mode=mode, target_version=target_version,
-                                  project_helpers=project_helpers, stubbed=stubbed)
+                                  project_helpers=project_helpers, stubbed=stubbed, held=held)
         changed = result.code != source.text
         code = result.code
         if project_helpers and result.refs_fixed:
@@ -110,44 +110,11 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     )
 
 
-# ``patch("pkg.mod.datetime")`` / ``mocker.patch('pkg.mod.datetime')``: the module a test stubs the clock of
-STUB_TARGET = re.compile(rb"""patch\(\s*['"]([\w.]+)\.datetime['"]""")
-# stubs that cannot follow the rewrite (stubs.py reports them as DT107 in the test itself)
-UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_with|assert_called_once_with|"
-                               rb"assert_any_call|assert_has_calls|call_args)|"
-                               rb"\.utc(?:now|fromtimestamp)\.side_effect\s*=\s*(?![\[(\s])")
-
-
-def stubbed_modules(items: list[tuple[str, bytes]]) -> dict[str, str]:
-    """Candidate files whose ``datetime`` some candidate test patches (matched by dotted path suffix):
-    "naive" (auto keeps their values naive, the form the rewritten stubs expect), or "keep:<test>:<line>"
-    when that test stubs the clock in a way that cannot follow the rewrite (their calls are left as
-    they are, unless --mode aware)."""
-    targets: dict[str, str] = {}
-    for path, data in items:
-        if b"patch" not in data:
-            continue
-        blocker = UNFOLLOWABLE_STUB.search(data)
-        line = data.count(b"\n", 0, blocker.start()) + 1 if blocker else 0
-        for match in STUB_TARGET.finditer(data):
-            verdict = f"keep:{path}:{line}" if blocker else "naive"
-            if not targets.get(match.group(1).decode(), "").startswith("keep"):
-                targets[match.group(1).decode()] = verdict
-    found = {}
-    if targets:
-        for path, _ in items:
-            dotted = path.removesuffix(".py").replace("\\", "/").replace("/", ".").removesuffix(".__init__")
-            for target, verdict in targets.items():
-                if dotted == target or dotted.endswith("." + target):
-                    found[path] = verdict
-    return found
-
-
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
-              stubbed: dict[str, str] | None = None) -> list[FileResult]:
-    return [fix_source(path, data, mode, target_version, line_length, project_helpers, (stubbed or {}).get(path, ""))
-            for path, data in items]
+              stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset()) -> list[FileResult]:
+    return [fix_source(path, data, mode, target_version, line_length, project_helpers, (stubbed or {}).get(path, ""),
+                       held) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -205,28 +172,29 @@ def _warm_worker() -> None:
 def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
     line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None, early: EarlyWorker | None = None,
-    stubbed: dict[str, str] | None = None,
+    stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(),
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool; a small run goes to the
     ``early`` worker when one was started. ``stubbed``: ``stubbed_modules(items)``."""
     if workers > 1:
         if early is not None:
             early.stop()  # its core is wanted by the pool
-        return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed)
+        return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
+                            held)
     if early is not None and early.pool is not None and items:
-        job = (items, mode, target_version, line_length, project_helpers, stubbed)
+        job = (items, mode, target_version, line_length, project_helpers, stubbed, held)
         return early.pool.apply(_fix_packed, (job,))
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
             results.append(fix_source(path, data, mode, target_version, line_length, project_helpers,
-                                      (stubbed or {}).get(path, "")))
+                                      (stubbed or {}).get(path, ""), held))
             advance(1)
     return results
 
 
 def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers,
-                 stubbed=None) -> list[FileResult]:
+                 stubbed=None, held: frozenset[str] = frozenset()) -> list[FileResult]:
     """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
     SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
     tracebacks) and the parent terminates them at once on KeyboardInterrupt. concurrent.futures'
@@ -239,7 +207,7 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length, pr
     # runs threads is unsafe.
     pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
     try:
-        jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed) for batch in batches]
+        jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed, held) for batch in batches]
         done = pool.imap_unordered(_fix_packed, jobs)
         with _ProgressBar(len(items), progress) as advance:
             for results in done:

@@ -1,4 +1,4 @@
-# infractl-case: calls=0 refs=0 hazards=DT107@13,DT107@17
+# infractl-case: calls=0 refs=0 hazards=DT107@13,DT107@18
 """A stub that cannot follow (an assertion on the arguments): the file keeps its stubs as they are, and
 the stubbed module keeps its calls (see test_safety_model); each such stub is a DT107."""
 from datetime import datetime
