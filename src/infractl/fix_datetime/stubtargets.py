@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 import re
 
+from infractl.pyast import dotted_name
+
 # a cheap look before parsing: a patch or setattr call and a quoted name ending in ``datetime``
 _STUB_CALL = re.compile(rb"patch|setattr").search
 _QUOTED_DATETIME = re.compile(rb"""['"](?:[\w.]+\.)?datetime['"]""").search
@@ -83,7 +85,7 @@ def stub_targets(data: bytes) -> list[str]:
             calls.append(node)
     targets = []
     for call in calls:
-        name = _dotted(call.func)
+        name = dotted_name(call.func)
         kind = "object" if name.endswith("patch.object") else name.rsplit(".", 1)[-1]
         args = call.args
         first = _text(args[0]) if args else None
@@ -98,20 +100,12 @@ def stub_targets(data: bytes) -> list[str]:
 
 def _resolve(node: ast.expr, imported: dict[str, str]) -> str:
     """``mod`` -> ``pkg.mod`` through the file's imports; ``pkg.mod`` stays as it is."""
-    head, _, rest = _dotted(node).partition(".")
+    head, _, rest = dotted_name(node).partition(".")
     base = imported.get(head)
     if not base:
         return ""
     return f"{base}.{rest}" if rest else base
 
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else ""
-    return ""
 
 
 def _text(node: ast.expr) -> str | None:

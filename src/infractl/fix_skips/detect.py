@@ -12,6 +12,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from infractl.pyast import dotted_name
+
 SERVICE_WORDS = re.compile(
     r"\b(docker|compose|postgres(ql)?|database|db|mysql|mariadb|redis|kafka|rabbit(mq)?|mongo(db)?|"
     r"elasticsearch|opensearch|minio|s3|server|service|services|wiremock|e2e|end[- ]to[- ]end|integration|"
@@ -33,14 +35,6 @@ class Skip:
         return bool(SERVICE_WORDS.search(self.reason))
 
 
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else ""
-    return ""
-
 
 
 
@@ -57,7 +51,7 @@ def _reason(call: ast.AST) -> str:
 
 def _is_skip_mark(node: ast.AST, names: set[str]) -> bool:
     target = node.func if isinstance(node, ast.Call) else node
-    dotted = _dotted(target)
+    dotted = dotted_name(target)
     return dotted in ("pytest.mark.skip", "mark.skip", "unittest.skip") or (dotted == "skip" and "skip" in names)
 
 
@@ -75,13 +69,13 @@ def find_skips(source: str) -> list[Skip]:
                     skips.append(Skip(decorator.lineno, decorator.col_offset + 1, "decorator",
                                       _reason(decorator), node.name))
     for statement in tree.body:
-        if (isinstance(statement, ast.Assign) and any(_dotted(t) == "pytestmark" for t in statement.targets)
+        if (isinstance(statement, ast.Assign) and any(dotted_name(t) == "pytestmark" for t in statement.targets)
                 and _is_skip_mark(statement.value, names)):
             skips.append(Skip(statement.lineno, statement.col_offset + 1, "pytestmark", _reason(statement.value),
                               "module"))
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
-            if _dotted(call.func) == "pytest.skip" and any(
+            if dotted_name(call.func) == "pytest.skip" and any(
                 k.arg == "allow_module_level" and isinstance(k.value, ast.Constant) and k.value.value is True
                 for k in call.keywords
             ):
