@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infractl.codemod_diff import unified_diffs
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_files
@@ -194,23 +195,6 @@ def _write_one(result: FileResult, atomic_write_bytes) -> FileResult:
                           f"cannot write: {exc.strerror}; file left unchanged")
         return FileResult(result.path, None, findings=(*result.findings, finding), failed=True)
     return result
-
-
-def unified_diffs(texts: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """One unified diff per changed file, in the file's own newlines (``patch -p1`` applies it)."""
-    import difflib
-
-    diffs = {}
-    for path, (old_text, new_text) in texts.items():
-        shown = Path(path).as_posix()
-        a, b = (shown, shown) if Path(shown).is_absolute() else (f"a/{shown}", f"b/{shown}")
-        old, new = old_text.splitlines(keepends=True), new_text.splitlines(keepends=True)
-        lines = difflib.unified_diff(old, new, a, b, lineterm="\n")
-        # A last line without a newline needs git's marker, or the diff would not apply.
-        diffs[path] = "".join(
-            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
-        )
-    return diffs
 
 
 def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:

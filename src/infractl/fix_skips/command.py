@@ -55,7 +55,7 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
     findings = keep_wanted([f for o in outcomes for f in o.findings], selection, before.get)
     changed = [o for o in outcomes if o.new is not None]
     if diff and fmt == "table":
-        from infractl.fix_datetime.command import unified_diffs
+        from infractl.codemod_diff import unified_diffs
 
         sys.stdout.write("".join(unified_diffs({o.path: (o.old, o.new) for o in changed}).values()))
     verb = "would change" if dry_run else "changed"
