@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from infractl import __version__
-from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
+from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, InfractlError
 
 app = typer.Typer(
     name="infractl",
@@ -59,7 +59,8 @@ def output_format(json_flag: bool, fmt: OutputFormat) -> str:
 def run_guarded(action: Callable[[], int]) -> None:
     """Run a command body; map its outcome and every exception to an exit code.
 
-    InfractlError -> one red line, exit 2. Ctrl-C -> exit 130. Anything unexpected -> one line,
+    InfractlError -> one red line, exit 2. Ctrl-C (or click's Abort) -> exit 130. Output closed by its
+    reader (``| head``) -> silent exit 1, as click does for --help. Anything unexpected -> one line,
     exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
     """
     from infractl.masking import mask_text
@@ -72,18 +73,48 @@ def run_guarded(action: Callable[[], int]) -> None:
             _masked_traceback()
         _error_line(mask_text(str(exc)))
         raise typer.Exit(EXIT_ERROR) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         _error_line("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
+        if _stdout_closed(exc):
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         if debug:
             _masked_traceback()
             raise typer.Exit(EXIT_ERROR) from None
         _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
         raise typer.Exit(EXIT_ERROR) from None
     raise typer.Exit(code)
+
+
+# click's code for a write to a pipe whose reader has gone (its standalone mode exits 1 on --help | true)
+EXIT_BROKEN_PIPE = 1
+
+
+def _stdout_closed(exc: Exception) -> bool:
+    """True for a write to stdout after its reader went away (``infractl rules | head -1``), which is
+    not an error to report; stdout then points at /dev/null so the exit flush cannot fail again.
+
+    Only stdout's own pipe counts: a BrokenPipeError from a socket (Docker, WireMock) is a real error.
+    """
+    if not isinstance(exc, BrokenPipeError):
+        return False
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()  # a pipe's write end polls POLLERR once no reader is left (Linux, BSD)
+        poller.register(fd, select.POLLOUT)
+        if not any(events & select.POLLERR for _, events in poller.poll(0)):
+            return False
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no fd (a test's capture), no poll (Windows)
+        return False
+    return True
 
 
 def _masked_traceback() -> None:
@@ -704,8 +735,48 @@ def deploy(
 
     run_guarded(action)
 
-def main() -> None:
-    app(args=optional_dry_run_value(sys.argv[1:]), prog_name="infractl")
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """Run the whole CLI and exit: the console script, ``python -m infractl`` and any launcher's fallback.
+
+    Typer runs with standalone_mode=False so that click's usage errors come back here instead of being
+    printed as a usage block: each becomes one line through run_guarded, like every other error
+    (``error: No such option: --selct ... (see 'infractl check --help')``), exit 2. With
+    standalone_mode=False click returns the exit code a command raised (typer.Exit) instead of exiting.
+    """
+    argv = optional_dry_run_value(list(sys.argv[1:] if args is None else args))
+    try:
+        run_guarded(lambda: _invoke(argv))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    raise AssertionError("run_guarded always raises typer.Exit")  # pragma: no cover
+
+
+def _invoke(args: list[str]) -> int:
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        outcome = app(args=args, prog_name="infractl", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        # bare `infractl` / `infractl wiremock`: the group's help on stderr and exit 2, as click 8.2+
+        # does (no command ran, so a script that forgot its arguments must not pass)
+        exc.show()
+        return EXIT_ERROR
+    except UsageError as exc:
+        raise InfractlError(_usage_line(exc)) from None
+    except ClickException as exc:  # e.g. a file option that cannot be opened: an input error too
+        raise InfractlError(" ".join(exc.format_message().splitlines())) from None
+    sys.stdout.flush()  # output still buffered (json, sarif) meets a closed pipe here, inside the guard
+    return outcome if isinstance(outcome, int) else EXIT_OK
+
+
+def _usage_line(exc) -> str:
+    """click's message (with its "Did you mean" hint) and where the help is, on one line."""
+    message = " ".join(line.strip() for line in exc.format_message().splitlines() if line.strip())
+    ctx = exc.ctx
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        option = "--help" if "--help" in ctx.help_option_names else ctx.help_option_names[0]
+        message += f" (see '{ctx.command_path} {option}')"
+    return message
 
 
 def optional_dry_run_value(args: list[str]) -> list[str]:
