@@ -762,21 +762,37 @@ def _invoke(args: list[str]) -> int:
         exc.show()
         return EXIT_ERROR
     except UsageError as exc:
-        raise InfractlError(_usage_line(exc)) from None
+        raise InfractlError(_usage_line(exc, args)) from None
     except ClickException as exc:  # e.g. a file option that cannot be opened: an input error too
         raise InfractlError(" ".join(exc.format_message().splitlines())) from None
     sys.stdout.flush()  # output still buffered (json, sarif) meets a closed pipe here, inside the guard
     return outcome if isinstance(outcome, int) else EXIT_OK
 
 
-def _usage_line(exc) -> str:
+def _usage_line(exc, args: list[str]) -> str:
     """click's message (with its "Did you mean" hint) and where the help is, on one line."""
     message = " ".join(line.strip() for line in exc.format_message().splitlines() if line.strip())
     ctx = exc.ctx
-    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+    if ctx is None:  # click's parser raises "Option '--tag' requires an argument." without one
+        return f"{message} (see '{_command_path(args)} --help')"
+    if ctx.command.get_help_option(ctx) is not None:
         option = "--help" if "--help" in ctx.help_option_names else ctx.help_option_names[0]
         message += f" (see '{ctx.command_path} {option}')"
     return message
+
+
+def _command_path(args: list[str]) -> str:
+    """The command the arguments name: 'infractl wiremock up' for ``wiremock up --port``."""
+    from typer.main import get_command
+
+    command, path = get_command(app), ["infractl"]
+    for arg in args:
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is not None:
+            command, path = sub, [*path, arg]
+        elif not arg.startswith("-"):  # groups take only flags (-h, --version): the first word is the command
+            break
+    return " ".join(path)
 
 
 def optional_dry_run_value(args: list[str]) -> list[str]:
