@@ -38,15 +38,15 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
 
 def workflows(root: Path, config: Config) -> AreaResult | None:
     from infractl.config import string_list
-    from infractl.lint_ci.command import WHERE, lint, test_files, workflow_files
+    from infractl.lint_ci.command import configured_actionlint, lint, test_files, workflow_files
 
-    section = config.section("lint_ci")
-    configured = string_list(section, "workflows", WHERE)
-    tests = string_list(section, "tests", WHERE)
-    exclude = string_list(section, "exclude", WHERE)
+    section, where = config.section("lint_ci"), config.where("lint_ci")
+    configured = string_list(section, "workflows", where)
+    tests = string_list(section, "tests", where)
+    exclude = string_list(section, "exclude", where)
     if not workflow_files(root, configured) and not test_files(root, tests, exclude):
         return None
-    report = lint(root, configured, tests, section.get("actionlint"), exclude)
+    report = lint(root, configured, tests, configured_actionlint(section, where), exclude)
     return AreaResult(report.findings, report.headline)
 
 
@@ -168,8 +168,8 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
     return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
 
 
-def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
-    """Each area's own config table, as its command reads it: (section, how errors name it, known keys).
+def area_tables() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each area's own config table, as its command reads it: (section, known keys).
     ``check`` validates every one of them (a misspelled key must not make an area find nothing) and
     applies their ``select``/``ignore`` as the area's own command does."""
     from infractl.fix_datetime.command import CONFIG_KEYS as DATETIME_KEYS
@@ -180,12 +180,12 @@ def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     from infractl.wiremock.settings import KEYS as WIREMOCK_KEYS
 
     return {
-        "datetime": ("fix_datetime", "[tool.infractl.fix_datetime]", tuple(DATETIME_KEYS)),
-        "workflows": ("lint_ci", "[tool.infractl.lint_ci]", tuple(LINT_CI_KEYS)),
-        "migrations": ("db", "[tool.infractl.db]", tuple(sorted(DB_KEYS))),
-        "monitoring": ("monitoring", "[tool.infractl.monitoring]", tuple(MONITORING_KEYS)),
-        "manifests": ("manifests", "[tool.infractl.manifests]", tuple(MANIFESTS_KEYS)),
-        "wiremock": ("wiremock", "[tool.infractl.wiremock]", tuple(WIREMOCK_KEYS)),
+        "datetime": ("fix_datetime", tuple(DATETIME_KEYS)),
+        "workflows": ("lint_ci", tuple(LINT_CI_KEYS)),
+        "migrations": ("db", tuple(sorted(DB_KEYS))),
+        "monitoring": ("monitoring", tuple(MONITORING_KEYS)),
+        "manifests": ("manifests", tuple(MANIFESTS_KEYS)),
+        "wiremock": ("wiremock", tuple(WIREMOCK_KEYS)),
     }
 
 

@@ -45,7 +45,8 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
     area_selections = {}
-    for name, (table, where, keys) in area_tables().items():
+    for name, (table, keys) in area_tables().items():
+        where = config.where(table)  # as the file spells it: [tool.infractl.lint-ci] or [tool.infractl.lint_ci]
         reject_unknown_keys(config.section(table), keys, where)
         if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
             area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)

@@ -127,7 +127,7 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
     """Flags win over ``[tool.infractl.fix_datetime]``; exclude globs from both apply."""
     config = load_config(paths[0] if paths else None, config_path)
     section = config.section("fix_datetime")
-    where = f"{config.source}: [tool.infractl.fix_datetime]"
+    where = f"{config.source}: {config.where('fix_datetime')}"
     reject_unknown_keys(section, CONFIG_KEYS, where)
     configured_exclude = string_list(section, "exclude", where)
     mode = mode or section.get("mode", "auto")

@@ -16,7 +16,6 @@ from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
 CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "select", "ignore")
-WHERE = "[tool.infractl.lint_ci]"
 TEST_DIRS = ("tests", "test")
 
 
@@ -24,17 +23,27 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
     if not path.exists():
         raise InfractlError(f"path does not exist: {path}")
     config = load_config(path, config_path)
-    section = config.section("lint_ci")
-    reject_unknown_keys(section, CONFIG_KEYS, WHERE)
-    selection = resolve_selection(section, config.data, select, ignore, WHERE)
-    actionlint = section.get("actionlint")
-    if actionlint is not None and not isinstance(actionlint, str):
-        raise InfractlError(f"{WHERE}: actionlint must be a path")
-    report = lint(path, string_list(section, "workflows", WHERE), string_list(section, "tests", WHERE), actionlint,
-                  string_list(section, "exclude", WHERE))
+    section, where = config.section("lint_ci"), config.where("lint_ci")
+    reject_unknown_keys(section, CONFIG_KEYS, where)
+    selection = resolve_selection(section, config.data, select, ignore, where)
+    report = lint(path, string_list(section, "workflows", where), string_list(section, "tests", where),
+                  configured_actionlint(section, where), string_list(section, "exclude", where))
     report.findings = keep_wanted(report.findings, selection)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
+
+
+def configured_actionlint(section: dict, where: str) -> str | None:
+    """``actionlint`` in the table: a path or a name on PATH that exists, else a configuration error."""
+    import shutil
+
+    configured = section.get("actionlint")
+    if configured is not None and not isinstance(configured, str):
+        raise InfractlError(f"{where}: actionlint must be a path")
+    if configured and not (Path(configured).is_file() or shutil.which(configured)):
+        # a typo here must not turn actionlint off with only a warning
+        raise InfractlError(f"{where}: actionlint {configured!r} not found")
+    return configured
 
 
 def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
