@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -12,7 +11,7 @@ from typing import Annotated
 import typer
 
 from infractl import __version__
-from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
+from infractl.errors import InfractlError
 
 app = typer.Typer(
     name="infractl",
@@ -57,49 +56,10 @@ def output_format(json_flag: bool, fmt: OutputFormat) -> str:
 
 
 def run_guarded(action: Callable[[], int]) -> None:
-    """Run a command body; map its outcome and every exception to an exit code.
+    """Run a command body (``guard.guarded``: errors are one masked line) and exit with its code."""
+    from infractl.guard import guarded
 
-    InfractlError -> one red line, exit 2. Ctrl-C -> exit 130. Anything unexpected -> one line,
-    exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
-    """
-    from infractl.masking import mask_text
-
-    debug = os.environ.get("INFRACTL_DEBUG") == "1"
-    try:
-        code = action()
-    except InfractlError as exc:
-        if debug:
-            _masked_traceback()
-        _error_line(mask_text(str(exc)))
-        raise typer.Exit(EXIT_ERROR) from None
-    except KeyboardInterrupt:
-        _error_line("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
-        if debug:
-            _masked_traceback()
-            raise typer.Exit(EXIT_ERROR) from None
-        _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
-        raise typer.Exit(EXIT_ERROR) from None
-    raise typer.Exit(code)
-
-
-def _masked_traceback() -> None:
-    """INFRACTL_DEBUG=1: the whole traceback, through the same masking as every other message."""
-    import traceback
-
-    from infractl.masking import mask_text
-
-    sys.stderr.write(mask_text(traceback.format_exc()))
-
-
-def _error_line(message: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(guarded(action))
 
 
 def _version(value: bool) -> None:
