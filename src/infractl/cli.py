@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -12,7 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from infractl import __version__
-from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, InfractlError
+from infractl.errors import EXIT_ERROR, EXIT_OK, InfractlError
 
 app = typer.Typer(
     name="infractl",
@@ -57,80 +56,21 @@ def output_format(json_flag: bool, fmt: OutputFormat) -> str:
 
 
 def run_guarded(action: Callable[[], int]) -> None:
-    """Run a command body; map its outcome and every exception to an exit code.
-
-    InfractlError -> one red line, exit 2. Ctrl-C (or click's Abort) -> exit 130. Output closed by its
-    reader (``| head``) -> silent exit 1, as click does for --help. Anything unexpected -> one line,
-    exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
-    """
-    from infractl.masking import mask_text
-
-    debug = os.environ.get("INFRACTL_DEBUG") == "1"
-    try:
-        code = action()
-    except InfractlError as exc:
-        if debug:
-            _masked_traceback()
-        _error_line(mask_text(str(exc)))
-        raise typer.Exit(EXIT_ERROR) from None
-    except (KeyboardInterrupt, typer.Abort):
-        _error_line("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
-        if _stdout_closed(exc):
-            raise typer.Exit(EXIT_BROKEN_PIPE) from None
-        if debug:
-            _masked_traceback()
-            raise typer.Exit(EXIT_ERROR) from None
-        _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
-        raise typer.Exit(EXIT_ERROR) from None
-    raise typer.Exit(code)
+    """Run a command body (``guard.guarded``: errors are one masked line) and exit with its code."""
+    raise typer.Exit(_guarded(action))
 
 
-# click's code for a write to a pipe whose reader has gone (its standalone mode exits 1 on --help | true)
-EXIT_BROKEN_PIPE = 1
+def _guarded(action: Callable[[], int]) -> int:
+    """``guard.guarded``, with click's Abort (Ctrl-C or end of input at a prompt) counted as Ctrl-C."""
+    from infractl.guard import guarded
 
+    def body() -> int:
+        try:
+            return action()
+        except typer.Abort:
+            raise KeyboardInterrupt from None
 
-def _stdout_closed(exc: Exception) -> bool:
-    """True for a write to stdout after its reader went away (``infractl rules | head -1``), which is
-    not an error to report; stdout then points at /dev/null so the exit flush cannot fail again.
-
-    Only stdout's own pipe counts: a BrokenPipeError from a socket (Docker, WireMock) is a real error.
-    """
-    if not isinstance(exc, BrokenPipeError):
-        return False
-    import select
-
-    try:
-        fd = sys.stdout.fileno()
-        poller = select.poll()  # a pipe's write end polls POLLERR once no reader is left (Linux, BSD)
-        poller.register(fd, select.POLLOUT)
-        if not any(events & select.POLLERR for _, events in poller.poll(0)):
-            return False
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, fd)
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):  # no fd (a test's capture), no poll (Windows)
-        return False
-    return True
-
-
-def _masked_traceback() -> None:
-    """INFRACTL_DEBUG=1: the whole traceback, through the same masking as every other message."""
-    import traceback
-
-    from infractl.masking import mask_text
-
-    sys.stderr.write(mask_text(traceback.format_exc()))
-
-
-def _error_line(message: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
+    return guarded(body)
 
 
 def _version(value: bool) -> None:
@@ -739,16 +679,12 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
     """Run the whole CLI and exit: the console script, ``python -m infractl`` and any launcher's fallback.
 
     Typer runs with standalone_mode=False so that click's usage errors come back here instead of being
-    printed as a usage block: each becomes one line through run_guarded, like every other error
+    printed as a usage block: each becomes one line through guard.guarded, like every other error
     (``error: No such option: --selct ... (see 'infractl check --help')``), exit 2. With
     standalone_mode=False click returns the exit code a command raised (typer.Exit) instead of exiting.
     """
     argv = optional_dry_run_value(list(sys.argv[1:] if args is None else args))
-    try:
-        run_guarded(lambda: _invoke(argv))
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    raise AssertionError("run_guarded always raises typer.Exit")  # pragma: no cover
+    sys.exit(_guarded(lambda: _invoke(argv)))
 
 
 def _invoke(args: list[str]) -> int:

@@ -6,7 +6,6 @@ command-line flags always win over what is configured here.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +66,8 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     path = explicit or find_config_file(start)
     if path is None:
         return Config()
+    import tomllib  # here: a repository without configuration does not pay for the TOML parser
+
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)

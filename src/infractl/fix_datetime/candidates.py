@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.errors import InfractlError
+from infractl.files import read_bytes
 from infractl.findings import Finding, Severity
 from infractl.fix_datetime.awareprobe import aware_meets_naive_text
 from infractl.fix_datetime.prefilter import calls_stdlib_utc, mentions_utc_attribute
@@ -27,7 +28,6 @@ RULE_NOT_WALKED = "DT006"  # a symlink loop, a broken link or an unreadable dire
 RULE_EXCLUDED = "DT007"  # named on the command line, but excluded by configuration or --exclude
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
-READ_CHUNK = 1 << 20
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
           "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
@@ -64,7 +64,7 @@ def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Cand
     for path in files:
         shown = str(path)
         try:
-            data = _read_bytes(shown)
+            data = read_bytes(shown)
         except OSError as exc:
             finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
@@ -123,14 +123,3 @@ def _relative(real: str) -> str:
     prefix = cwd.rstrip(os.sep) + os.sep
     return real.removeprefix(prefix)
 
-
-def _read_bytes(name: str) -> bytes:
-    """The whole file; raw os.read is ~25% faster than open() per file, which shows on big trees."""
-    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = []
-        while chunk := os.read(fd, READ_CHUNK):  # until EOF: a short read is not the end of the file
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

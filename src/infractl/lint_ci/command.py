@@ -72,11 +72,21 @@ def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str,
 def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
          actionlint: str | None = None, exclude: tuple[str, ...] = ()) -> Report:
     """Every lint-ci finding for the repository (or workflow file) at ``path``."""
+    files = workflow_files(path, workflows)
+    findings = workflow_findings(files, actionlint) if files else []
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
+    findings.extend(skip_findings)
+    summary = {"workflows": len(files), "test_files": test_count}
+    headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
+    return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
+
+
+def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding]:
+    """infractl's workflow rules, then actionlint's findings, for each workflow file that is valid YAML."""
     from infractl.lint_ci.actionlint import run_actionlint
     from infractl.lint_ci.workflow_rules import CHECKS
     from infractl.yamlpos import YamlError, load_file_documents
 
-    files = workflow_files(path, workflows)
     findings: list[Finding] = []
     parsed = []
     for file in files:
@@ -91,22 +101,20 @@ def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (
             for check in CHECKS:
                 findings.extend(check(str(file), document))
     findings.extend(run_actionlint(parsed, actionlint))
-    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
-    findings.extend(skip_findings)
-    summary = {"workflows": len(files), "test_files": test_count}
-    headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
-    return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
+    return findings
 
 
 def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
-    from infractl.fix_skips.detect import find_skips
+    from infractl.files import read_bytes
 
     findings = []
     for file in files:
         try:
-            data = file.read_bytes()
+            data = read_bytes(str(file))
             if b"skip" not in data:
                 continue
+            from infractl.fix_skips.detect import find_skips
+
             skips = find_skips(data.decode("utf-8", errors="replace"))
         except (SyntaxError, ValueError, OSError):
             continue  # not this command's business: ruff and pytest report broken test files
