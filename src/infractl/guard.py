@@ -19,12 +19,12 @@ def guarded(action: Callable[[], int]) -> int:
     InfractlError -> one red line, exit 2. Ctrl-C -> exit 130. Anything unexpected -> one line,
     exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
     """
-    from infractl.masking import mask_text
-
     debug = os.environ.get("INFRACTL_DEBUG") == "1"
     try:
         return action()
     except InfractlError as exc:
+        from infractl.masking import mask_text
+
         if debug:
             masked_traceback()
         error_line(mask_text(str(exc)))
@@ -33,6 +33,8 @@ def guarded(action: Callable[[], int]) -> int:
         error_line("interrupted")
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
+        from infractl.masking import mask_text
+
         if debug:
             masked_traceback()
             return EXIT_ERROR
