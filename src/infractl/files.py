@@ -94,7 +94,20 @@ def iter_files(
     on_skip: Callable[[Path, str, str], None] | None = None,
     match: Callable[[str], bool] | None = None,
 ) -> Iterator[Path]:
-    """Yield matching files under ``paths`` in a stable (sorted) order.
+    """``iter_file_names``, as Path objects."""
+    return map(Path, iter_file_names(paths, suffixes, exclude, root, on_skip, match))
+
+
+def iter_file_names(
+    paths: Iterable[Path],
+    suffixes: tuple[str, ...] = (".py",),
+    exclude: Iterable[str] = (),
+    root: Path | None = None,
+    on_skip: Callable[[Path, str, str], None] | None = None,
+    match: Callable[[str], bool] | None = None,
+) -> Iterator[str]:
+    """Yield matching files under ``paths`` in a stable (sorted) order, as the paths to open (plain
+    strings: a big tree's hot loop builds no Path objects).
 
     ``exclude`` globs are matched against paths relative to ``root`` (the project root).
     A file named explicitly is yielded unless an ``exclude`` glob matches it.
@@ -123,7 +136,7 @@ def iter_files(
                 skip(given, "excluded", "named on the command line, but an exclude glob matches it")
             elif real not in seen:
                 seen.add(real)
-                yield given
+                yield str(given)
             continue
         if not given.is_dir():
             continue
@@ -139,9 +152,9 @@ def iter_files(
         yield from _walk(str(given), str(absolute), active, wanted, ignores, is_excluded, seen, skip)
 
 
-def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> Iterator[Path]:
-    # Hot loop on big trees: plain strings, the directory listing from ``_list`` (one scandir, or the
-    # shared listing), and Path objects only for what is yielded.
+def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> Iterator[str]:
+    # Hot loop on big trees: plain strings, and the directory listing from ``_list`` (one scandir, or
+    # the shared listing).
     sep = os.sep
     shared = _shared
     stack = [(given, absolute, active, True)]
@@ -173,7 +186,7 @@ def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> 
             active = ignores.with_own(real, active)
         ignored = shared.ignored if shared is not None else _ignored
         real_prefix = real if real.endswith(sep) else real + sep
-        shown_prefix = shown + sep
+        shown_prefix = "" if shown == "." else shown + sep  # as Path shows them: "app/x.py", not "./app/x.py"
         for name in reversed(dirs):
             entry_real, entry_shown = real_prefix + name, shown_prefix + name
             if (active and ignored(entry_real, True, active)) or is_excluded(entry_real, entry_shown, True):
@@ -185,7 +198,7 @@ def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> 
                 continue
             if entry_real not in seen:
                 seen.add(entry_real)
-                yield Path(entry_shown)
+                yield entry_shown
         for name, kind, reason in odd:
             entry_real, entry_shown = real_prefix + name, shown_prefix + name
             if not (active and ignored(entry_real, False, active)) and not is_excluded(entry_real, entry_shown, False):

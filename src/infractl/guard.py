@@ -20,12 +20,12 @@ def guarded(action: Callable[[], int]) -> int:
     (``| head``) -> silent exit 1, as click does for --help. Anything unexpected -> one line,
     exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
     """
-    from infractl.masking import mask_text
-
     debug = os.environ.get("INFRACTL_DEBUG") == "1"
     try:
         return action()
     except InfractlError as exc:
+        from infractl.masking import mask_text
+
         if debug:
             masked_traceback()
         error_line(mask_text(str(exc)))
@@ -36,6 +36,8 @@ def guarded(action: Callable[[], int]) -> int:
     except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
         if stdout_closed(exc):
             return EXIT_BROKEN_PIPE
+        from infractl.masking import mask_text
+
         if debug:
             masked_traceback()
             return EXIT_ERROR

@@ -26,9 +26,9 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     fix_datetime configuration; nothing is written."""
     from infractl.fix_datetime.command import collect
 
-    # jobs=1: in this process (a small, cheap run for most repositories; and no worker processes to
-    # manage beside the other areas' subprocesses)
-    outcome = collect([root], check=True, config_path=config.source, jobs=1)
+    # jobs as the project configures them for fix-datetime: the byte scan of a big tree on two cores,
+    # and a worker process only when there are files to parse
+    outcome = collect([root], check=True, config_path=config.source)
     if not outcome.scanned:
         return None
     findings = [finding for result in outcome.results for finding in result.findings]
@@ -133,10 +133,14 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
     """Every WireMock root (a directory holding mappings/): ``dir`` in [tool.infractl.wiremock], else each
     one found below ``root``; validated like ``infractl wiremock validate``."""
     from infractl.files import iter_files
-    from infractl.wiremock.settings import settings
 
-    chosen = settings(config)
-    if config.section("wiremock").get("dir"):
+    section = config.section("wiremock")
+    chosen = None
+    if section:  # validated whenever it is there; without it the defaults need no import
+        from infractl.wiremock.settings import settings
+
+        chosen = settings(config)
+    if chosen is not None and section.get("dir"):
         roots = [chosen.dir]
     else:
         found = set()
@@ -149,10 +153,11 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
         return None
     from infractl.wiremock.validate import validate
 
+    templating = chosen.global_response_templating if chosen is not None else False
     findings: list[Finding] = []
     stubs = 0
     for directory in roots:
-        result = validate(shown(directory), chosen.global_response_templating)
+        result = validate(shown(directory), templating)
         findings += result.findings
         stubs += result.stubs
     label = "directory" if len(roots) == 1 else "directories"

@@ -55,10 +55,12 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     started = time.perf_counter()
     with _progress() as status, shared_walk():
         results: dict[str, AreaResult | None] = {}
-        for name in names:
+        # datetime last: its walk and scan may still be running in headstart's child meanwhile
+        for name in sorted(names, key=lambda area: area == "datetime"):
             if status is not None:
                 status.update(f"checking {path}: {name} ({len(results)} of {len(names)} areas done) …")
             results[name] = _run_area(name, path, config)
+        results = {name: results[name] for name in names}
     findings = [f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)]
     if findings:
         # read_lines, plus a noqa comment line directly above a Dockerfile instruction

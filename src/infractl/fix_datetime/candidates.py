@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from infractl.errors import InfractlError
 from infractl.files import read_bytes
@@ -54,15 +53,20 @@ class Candidates:
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
-def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Candidates:
+def worth_a_look(data: bytes) -> bool:
+    """The byte tests ``read_candidates`` starts with: utcnow-like text, or an aware value that may meet
+    a naive one. Most files of a tree fail both, and are never looked at again."""
+    return mentions_utc_attribute(data) or aware_meets_naive_text(data)
+
+
+def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candidates:
     """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
     ``on_candidate()`` is called as each one is found (to start a worker early)."""
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
     real_dirs = _RealDirs()
-    for path in files:
-        shown = str(path)
+    for shown in files:
         try:
             data = read_bytes(shown)
         except OSError as exc:
