@@ -50,7 +50,7 @@ def parse_revision_file(path: Path, types=None) -> RevisionFile:
     resolve_type = types.for_module(module, path, imports) if types is not None else None
     functions = {s.name: s for s in module.body
                  if isinstance(s, _FUNCTIONS) and s.name not in ("upgrade", "downgrade")}
-    reader = UpgradeReader(SourceText(source), _module_assignments(module), functions, imports, resolve_type)
+    reader = UpgradeReader(SourceText(source, module), _module_assignments(module), functions, imports, resolve_type)
     revision = reader.literal(reader.consts.get("revision"))
     if not isinstance(revision, str) or not revision:
         raise InfractlError(f"migration {path} has no literal `revision = \"...\"`")

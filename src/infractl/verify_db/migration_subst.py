@@ -92,26 +92,56 @@ def line_of(node) -> int:
 class SourceText:
     """One module's text, for the user's own spelling of a node, substituted or not."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, module: ast.Module | None = None) -> None:
         self.text = text
+        self.module = module
         self._starts: list[int] | None = None
+        self._statements: list[tuple[int, int, int]] | None = None  # (first line, last line, column)
 
     def code(self, node: ast.AST) -> str:
+        """The node's source; a substituted part as spelled where it came from. Continuation lines lose
+        the indentation of the statement the node is in (its blocks'), as the libcst reader's text did."""
         if getattr(node, "end_col_offset", None) is None:
             return ast.unparse(node)
-        return self._code(node, self._offset(node.lineno, node.col_offset),
-                          self._offset(node.end_lineno, node.end_col_offset))
-
-    def _code(self, node: ast.AST, start: int, end: int) -> str:
+        start, end = self._offset(node.lineno, node.col_offset), self._offset(node.end_lineno, node.end_col_offset)
         pieces, cursor = [], start
-        spliced = sorted(((self._offset(at[0], at[1]), self._offset(at[2], at[3]), child)
-                          for child in ast.iter_child_nodes(node) if (at := getattr(child, _AT, None)) is not None),
-                         key=lambda item: item[:2])
-        for child_start, child_end, child in spliced:
-            if start <= child_start and child_end <= end and cursor <= child_start:
-                pieces += [self.text[cursor:child_start], self.code(child)]
-                cursor = child_end
-        return "".join([*pieces, self.text[cursor:end]])
+        for part_start, part_end, part in sorted(self._replaced(node), key=lambda item: item[:2]):
+            if start <= part_start and part_end <= end and cursor <= part_start:
+                pieces += [self.text[cursor:part_start], self.code(part)]
+                cursor = part_end
+        text = "".join([*pieces, self.text[cursor:end]])
+        if "\n" not in text and "\r" not in text:
+            return text
+        first, *rest = text.splitlines(keepends=True)
+        indent = self._block_indent(node.lineno)
+        strings = [(n.lineno, n.end_lineno) for n in ast.walk(node) if isinstance(n, (ast.Constant, ast.JoinedStr))]
+        return "".join([first, *(line if any(a < number <= b for a, b in strings) else line.removeprefix(indent)
+                                 for number, line in enumerate(rest, node.lineno + 1))])
+
+    def _block_indent(self, line: int) -> str:
+        """The indentation of the innermost statement that holds ``line``."""
+        if self._statements is None:
+            self._statements = sorted((s.lineno, s.end_lineno, s.col_offset) for s in ast.walk(self.module)
+                                      if isinstance(s, ast.stmt)) if self.module is not None else []
+        holding = [s for s in self._statements if s[0] <= line <= s[1]]
+        if not holding:
+            return ""
+        first = self._offset(holding[-1][0], 0)
+        return self.text[first:self._offset(holding[-1][0], holding[-1][2])]
+
+    def _replaced(self, node: ast.AST):
+        """(start, end, node) of each replaced name below ``node``, through the copies above it. On Python
+        3.11 the parts of an f-string all carry the whole string's place, so only a name's own place counts."""
+        for child in ast.iter_child_nodes(node):
+            at = getattr(child, _AT, None)
+            if at is None:
+                continue
+            if at == (child.lineno, child.col_offset, child.end_lineno, child.end_col_offset):
+                yield from self._replaced(child)  # a copy on the way down: its own text, parts replaced below
+                continue
+            start, end = self._offset(at[0], at[1]), self._offset(at[2], at[3])
+            if self.text[start:end].isidentifier():  # the name it replaced is really there
+                yield start, end, child
 
     def _offset(self, line: int, column: int) -> int:
         """ast's columns count UTF-8 bytes; this is the character offset in the text."""
