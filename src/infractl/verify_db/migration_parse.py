@@ -41,9 +41,9 @@ def parse_revision_file(path: Path, types=None) -> RevisionFile:
         raise InfractlError(f"cannot read migration {path}: {exc}") from None
     try:
         module, source = parse_module(source, path)
-    except (SyntaxError, ValueError) as exc:
-        where = f"{path}:{exc.lineno}: {exc.msg}" if isinstance(exc, SyntaxError) else f"{path}: {exc}"
-        raise InfractlError(f"cannot parse migration {where}") from None
+    except (SyntaxError, ValueError) as exc:  # ValueError: a null byte, before Python 3.11.4
+        line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise InfractlError(f"cannot parse migration {path}{line}: {getattr(exc, 'msg', exc)}") from None
     from infractl.verify_db.migration_walk import UpgradeReader
 
     imports = module_imports(module)
