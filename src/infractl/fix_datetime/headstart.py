@@ -16,31 +16,16 @@ from __future__ import annotations
 
 import os
 
-_child: tuple[int, int] | None = None  # (pid, read end of its pipe)
+_child = None  # forked.Forked, while its answer is not taken
 
 
 def begin(path: str, config_path: str | None) -> None:
     """Fork the child scanning ``path`` with the project's ``[tool.infractl.fix_datetime]`` excludes."""
     global _child
-    if _child is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns, runs none of the parent's cleanup, flushes none of its output
-        code = 1
-        try:
-            import signal
+    from infractl.forked import Forked, can_fork
 
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            os.close(reader)
-            answer = _scan(path, config_path)
-            with os.fdopen(writer, "wb") as out:
-                out.write(answer)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writer)
-    _child = (pid, reader)
+    if _child is None and can_fork():
+        _child = Forked(lambda: _scan(path, config_path))
 
 
 def _scan(path: str, config_path: str | None) -> bytes:
@@ -72,15 +57,15 @@ def take(paths, exclude, root) -> dict | None:
     global _child
     if _child is None:
         return None
-    pid, reader = _child
-    _child = None
+    child, _child = _child, None
+    try:
+        data = child.result()
+    finally:
+        child.stop()
+    if data is None:
+        return None
     import json
 
-    with os.fdopen(reader, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        return None
     try:
         answer = json.loads(data)
     except ValueError:
@@ -91,15 +76,6 @@ def take(paths, exclude, root) -> dict | None:
 def end() -> None:
     """Stop a child whose answer nobody took (an error, Ctrl-C, or no datetime area)."""
     global _child
-    if _child is None:
-        return
-    pid, reader = _child
-    _child = None
-    import signal
-
-    os.close(reader)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
+    if _child is not None:
+        child, _child = _child, None
+        child.stop()
