@@ -89,13 +89,13 @@ def run_check(parsed: CheckArgs) -> int:
 
 def main() -> None:
     args = sys.argv[1:]
-    parsed = check_args(args[1:]) if args[:1] == ["check"] else None
-    if parsed is None:
-        from infractl.cli import main as full_cli
-
-        full_cli()
-        return
     try:
+        parsed = check_args(args[1:]) if args[:1] == ["check"] else None
+        if parsed is None:
+            from infractl.cli import main as full_cli
+
+            full_cli()
+            return
         code = run_check(parsed)
         sys.stdout.flush()
     except BrokenPipeError:  # `infractl check | head`: as click does, quietly, exit 1
@@ -103,6 +103,12 @@ def main() -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
+    except KeyboardInterrupt:  # while the modules are still being imported: no traceback either
+        from infractl.errors import EXIT_INTERRUPTED
+        from infractl.guard import error_line
+
+        error_line("interrupted")
+        code = EXIT_INTERRUPTED
     sys.exit(code)
 
 

@@ -119,3 +119,22 @@ def test_what_the_fast_road_understands():
 def test_usage_errors_still_come_from_the_full_cli(tree):
     done = _run(FAST, ["--selct", "DT"], tree)
     assert done.returncode == 2 and "--selct" in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("argv, module", [(["rules"], "infractl.cli"), (["check", "."], "infractl.check.command")])
+def test_ctrl_c_while_importing_is_one_line_and_130(tmp_path, argv, module):
+    """A Ctrl-C that lands while the modules load (the first ~50 ms): no traceback."""
+    code = ("import builtins, sys\n"
+            "real = builtins.__import__\n"
+            "def interrupted(name, *args, **kwargs):\n"
+            f"    if name == {module!r}:\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *args, **kwargs)\n"
+            "builtins.__import__ = interrupted\n"
+            f"sys.argv = ['infractl', *{argv!r}]\n"
+            "from infractl.entry import main\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 130
+    assert done.stderr == "error: interrupted\n" and done.stdout == ""
