@@ -53,12 +53,6 @@ class Candidates:
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
-def worth_a_look(data: bytes) -> bool:
-    """The byte tests ``read_candidates`` starts with: utcnow-like text, or an aware value that may meet
-    a naive one. Most files of a tree fail both, and are never looked at again."""
-    return mentions_utc_attribute(data) or aware_meets_naive_text(data)
-
-
 def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candidates:
     """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
     ``on_candidate()`` is called as each one is found (to start a worker early)."""

@@ -1,4 +1,4 @@
-"""Which files of a tree are worth a closer look: the byte tests of ``candidates.worth_a_look``, fast.
+"""Which files of a tree are worth a closer look: the byte tests of ``worth_a_look``, fast.
 
 Reading every file and scanning its bytes is the whole cost of a clean tree, and ruff, the
 yardstick, uses every core. Two things make it cheap:
@@ -23,14 +23,20 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from infractl.files import read_bytes
-from infractl.fix_datetime.awareprobe import PARTNER_WORDS
-from infractl.fix_datetime.candidates import worth_a_look
+from infractl.fix_datetime.awareprobe import PARTNER_WORDS, aware_meets_naive_text
+from infractl.fix_datetime.prefilter import mentions_utc_attribute
 from infractl.forked import Forked, can_fork
 
 PARALLEL_MIN_FILES = 1500  # below this, a fork (~1 ms) and the pipe do not pay
 BATCH_BYTES = 8 << 20
 # ``mentions_utc_attribute`` needs one of these, ``aware_meets_naive_text`` one of PARTNER_WORDS
 _NAME_WORDS = (b"utcnow", b"utcfromtimestamp")
+
+
+def worth_a_look(data: bytes) -> bool:
+    """The byte tests ``candidates.read_candidates`` starts with: utcnow-like text, or an aware value that
+    may meet a naive one. Most files of a tree fail both, and are never looked at again."""
+    return mentions_utc_attribute(data) or aware_meets_naive_text(data)
 
 
 def flagged(paths: list[str], parallel: bool = True) -> list[str]:
