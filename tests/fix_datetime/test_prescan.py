@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infractl.config import load_config
 from infractl.files import iter_file_names
 from infractl.fix_datetime import headstart, prescan
 from infractl.fix_datetime.awareprobe import PARTNER_WORDS
@@ -66,14 +67,14 @@ def test_an_interrupted_scan_leaves_no_child(tmp_path, monkeypatch):
     paths = _tree(tmp_path, 40)
     before = _children()
     monkeypatch.setattr(prescan, "PARALLEL_MIN_FILES", 10)
-    real = prescan._scan
+    real = prescan.scan
 
     def interrupted(paths, indices):
         if indices.start == 0:  # this process's half; the child's runs the real scan
             raise KeyboardInterrupt
         return real(paths, indices)
 
-    monkeypatch.setattr(prescan, "_scan", interrupted)
+    monkeypatch.setattr(prescan, "scan", interrupted)
     with pytest.raises(KeyboardInterrupt):
         prescan.flagged(paths, parallel=True)
     assert _children() == before
@@ -87,30 +88,64 @@ def _outcome(root: Path):
 
 def test_the_head_start_gives_the_same_outcome_as_a_walk(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _tree(tmp_path, 30)
+    _tree(tmp_path, 300)
     (tmp_path / "dir.py").rmdir()
     (tmp_path / "pyproject.toml").write_text('[tool.infractl.fix_datetime]\nexclude = ["m00*"]\n')
     (tmp_path / "gone.py").symlink_to(tmp_path / "missing.py")
     walked = _outcome(Path("."))
-    taken = []
-    real_take = headstart.take
-    monkeypatch.setattr(headstart, "take", lambda *a: taken.append(real_take(*a)) or taken[-1])
+    finished = []
+    real_finish = headstart.finish
+    monkeypatch.setattr(headstart, "finish", lambda *a: finished.append(real_finish(*a)) or finished[-1])
     headstart.begin(".", None)
     try:
         assert _outcome(Path(".")) == walked
     finally:
         headstart.end()
-    assert taken and taken[0] is not None  # the child's answer was the one used
-    assert any(kind == "broken" for _, kind, _ in taken[0]["problems"])
+    assert finished and finished[0] is not None  # the head start's answer was the one used
+
+
+def _walked(root: Path, files: int) -> list[str]:
+    """The tree's files as the walk gives them (``collect`` hands ``finish`` the list of its own walk)."""
+    _tree(root, files)
+    (root / "dir.py").rmdir()
+    return list(iter_file_names([root], (".py",), (), root))
+
+
+@pytest.mark.parametrize("child_first", [True, False])
+def test_child_and_parent_split_the_scan_and_meet(tmp_path, monkeypatch, child_first):
+    """Whoever comes first takes most; together they flag what one scan flags, nothing left out."""
+    monkeypatch.setattr(headstart, "CHUNK", 7)
+    paths = _walked(tmp_path, 200)
+    expected = prescan.flagged(paths, parallel=False)
+    headstart.begin(str(tmp_path), None)
+    try:
+        if child_first:
+            import time
+
+            deadline = time.monotonic() + 10
+            while headstart._get(0) < len(paths) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        else:
+            headstart._set(1, 0)  # as if this process had claimed everything before the child began
+        assert headstart.finish([tmp_path], (), load_config(tmp_path).root, paths) == expected
+    finally:
+        headstart.end()
 
 
 def test_a_head_start_on_another_walk_is_not_used(tmp_path):
-    _tree(tmp_path, 5)
+    paths = _walked(tmp_path, 5)
     before = _children()
     headstart.begin(str(tmp_path), None)
-    assert headstart.take([tmp_path], ("m00*",), tmp_path) is None  # other exclude globs: walk again
-    assert headstart.take([tmp_path], (), tmp_path) is None  # taken once, gone
+    root = load_config(tmp_path).root
+    assert headstart.finish([tmp_path], ("m00*",), root, paths) is None  # other exclude globs
+    assert headstart.finish([tmp_path], (), root, paths) is None  # finished once, gone
     assert _children() == before
+
+
+def test_a_head_start_on_a_changed_tree_is_not_used(tmp_path):
+    paths = _walked(tmp_path, 5)
+    headstart.begin(str(tmp_path), None)
+    assert headstart.finish([tmp_path], (), load_config(tmp_path).root, paths[1:]) is None  # a file gone meanwhile
 
 
 def test_a_head_start_nobody_takes_is_stopped(tmp_path):

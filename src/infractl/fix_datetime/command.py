@@ -100,15 +100,12 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     paths = [path for path in paths if path.exists()]
     settings = resolve_settings(paths, mode, target_version, list(exclude), jobs, config_path, select, ignore,
                                 max_file_size)
-    head = headstart.take(paths, settings.exclude, settings.root)  # `infractl check` began this walk already
-    if head is not None:
-        walk_problems += [skipped_path(Path(path), kind, reason) for path, kind, reason in head["problems"]]
-        scanned, worth_reading = head["scanned"], head["flagged"]
-    else:
-        files = list(iter_file_names(paths, (".py",), settings.exclude, settings.root,
-                                     on_skip=lambda path, kind, reason: walk_problems.append(
-                                         skipped_path(path, kind, reason))))
-        scanned, worth_reading = len(files), flagged(files, parallel=settings.jobs != 1)
+    files = list(iter_file_names(paths, (".py",), settings.exclude, settings.root,
+                                 on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
+    # `infractl check` may have begun the scan in a child already; else it happens here
+    worth_reading = headstart.finish(paths, settings.exclude, settings.root, files)
+    if worth_reading is None:
+        worth_reading = flagged(files, parallel=settings.jobs != 1)
     with EarlyWorker(settings.jobs) as early:
         found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start)
         items = found.items
@@ -125,7 +122,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     else:
         results = write_changes(results)
     results = wanted_findings(results, settings.selection)
-    return Outcome(results, settings, scanned, texts)
+    return Outcome(results, settings, len(files), texts)
 
 
 def _line_length(path: Path, items: list) -> int:

@@ -43,19 +43,20 @@ def flagged(paths: list[str], parallel: bool = True) -> list[str]:
     """The paths whose bytes ``worth_a_look`` accepts, in order, plus those that cannot be read (the
     caller reports them)."""
     if not (parallel and len(paths) >= PARALLEL_MIN_FILES and can_fork()):
-        return [paths[i] for i in _scan(paths, range(len(paths)))]
+        return [paths[i] for i in scan(paths, range(len(paths)))]
     half = len(paths) // 2
-    child = Forked(lambda: "".join(f"{index}\n" for index in _scan(paths, range(half, len(paths)))).encode())
+    child = Forked(lambda: "".join(f"{index}\n" for index in scan(paths, range(half, len(paths)))).encode())
     try:
-        mine = _scan(paths, range(half))
+        mine = scan(paths, range(half))
         answer = child.result()
     finally:
         child.stop()
-    theirs = [int(line) for line in answer.split()] if answer is not None else _scan(paths, range(half, len(paths)))
+    theirs = [int(line) for line in answer.split()] if answer is not None else scan(paths, range(half, len(paths)))
     return [paths[i] for i in (*mine, *theirs)]
 
 
-def _scan(paths: list[str], indices: range) -> list[int]:
+def scan(paths: list[str], indices: range) -> list[int]:
+    """The indices (of ``indices``) of the paths worth a look, in order."""
     found: list[int] = []
     batch: list[bytes] = []
     batch_indices: list[int] = []
