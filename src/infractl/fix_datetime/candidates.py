@@ -51,6 +51,10 @@ def show_size(size: int) -> str:
 @dataclass
 class Candidates:
     items: list[tuple[str, bytes]] = field(default_factory=list)  # (path to read and write, bytes)
+    # the other files that mention ``datetime``: a test or conftest among them may put a fake defined
+    # elsewhere in place of a module's datetime without naming utcnow (stubgroups.py looks, when there
+    # is something to rewrite)
+    others: list[tuple[str, bytes]] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
@@ -71,9 +75,12 @@ def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Cand
             continue
         aware_only = False
         if not mentions_utc_attribute(data):
+            if b"datetime" not in data:
+                continue  # most files: no real path, no parse
             aware_only = aware_meets_naive_text(data)  # hazards of values already aware (a second run)
             if not aware_only:
-                continue  # most files: no real path, no parse
+                found.others.append((shown, data))
+                continue
         # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
             real = os.path.realpath(shown)

@@ -32,7 +32,7 @@ from infractl.fix_datetime.candidates import (
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
 from infractl.fix_datetime.linewrap import project_line_length
-from infractl.fix_datetime.stubtargets import stubbed_modules
+from infractl.fix_datetime.stubgroups import stub_verdicts
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     RULE_DECODE,
@@ -107,10 +107,11 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         items = found.items
         workers = worker_count(settings.jobs, items)
         line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
+        verdicts = stub_verdicts(items, found.others) if items else {}
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=line_length, project_helpers=settings.project_helpers, early=early,
-                          stubbed=stubbed_modules(items), held=held_rewrites(settings.selection))
-    results = [*walk_problems, *found.skipped, *results]
+                          stubbed=verdicts, held=held_rewrites(settings.selection))
+    results = [*walk_problems, *found.skipped, *results, *stub_notes(verdicts, items)]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
     if dry_run:
@@ -158,6 +159,23 @@ def skipped_path(path: Path, kind: str, reason: str) -> FileResult:
         finding = Finding(str(path), None, None, RULE_NOT_WALKED, Severity.WARNING, f"skipped: {reason}",
                           "fix or remove the link, or the directory's permissions")
     return FileResult(str(path), None, findings=(finding,), skipped=kind)
+
+
+def stub_notes(verdicts: dict, items: list[tuple[str, bytes]]) -> list[FileResult]:
+    """DT107 in the files that are not rewritten (a test or conftest that puts in a fake that cannot follow,
+    the helper that defines it): each stub held back is said where it is."""
+    from infractl.fix_datetime.ruledocs import RULES
+
+    doc = next(rule for rule in RULES if rule.id == "DT107")
+    rewritten = {path for path, _ in items}
+    results = []
+    for path, verdict in verdicts.items():
+        if path in rewritten or not verdict.notes:
+            continue
+        findings = tuple(Finding(path, line, column, "DT107", Severity.WARNING, f"{doc.summary} ({why})", doc.fix)
+                         for line, column, why in sorted(verdict.notes))
+        results.append(FileResult(path, None, findings=findings, findings_before=findings))
+    return results
 
 
 def held_rewrites(selection: RuleSelection) -> frozenset[str]:
