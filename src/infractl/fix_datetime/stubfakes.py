@@ -4,10 +4,8 @@ The fake is often defined in another file than the one that puts it in: a ``Fake
 ``conftest.py`` or ``tests/helpers.py``, imported; a fixture in ``conftest.py`` that returns it (the test
 only names the fixture); a helper function that builds a configured ``MagicMock``. This follows a name
 through the installing file (its function's local assignments, its parameters as pytest fixtures, its
-module-level definitions, its imports) into the project's other files: modules are found relative to
-the importing file's directories up to the project root (the nearest directory with pyproject.toml,
-setup.py, setup.cfg, tox.ini or .git) and its ``src/``, fixtures in the file itself, then in each
-``conftest.py`` from its directory up to the root (and the modules their ``pytest_plugins`` name).
+module-level definitions, its imports) into the project's other files (projectfiles.py finds modules,
+conftest.py files and the fixtures in them).
 
 The verdict (``Replacement``) follows the existing stub logic: a mock follows the rewrite (its
 ``utcnow`` stubs are renamed, wherever it is configured: ``mocks``), so does a class that overrides none
@@ -21,10 +19,16 @@ found, an expression that is not a name, a class or a call of a project function
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
 
-from infractl.fix_datetime.stubtargets import Function, Installation, ParsedFile, parse_file
+from infractl.fix_datetime.projectfiles import (
+    ProjectFiles,
+    assigned,
+    fixture_named,
+    is_fixture,
+    module_statements,
+)
+from infractl.fix_datetime.stubtargets import Function, Installation, ParsedFile
 from infractl.pyast import dotted_name
 
 MOCK_FACTORIES = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock",
@@ -32,7 +36,6 @@ MOCK_FACTORIES = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallable
 CLOCK_METHODS = {"utcnow": "now", "utcfromtimestamp": "fromtimestamp", "now": "utcnow",
                  "fromtimestamp": "utcfromtimestamp"}
 FOLLOWING = frozenset({"datetime", "datetime.datetime", "freezegun.api.FakeDatetime"})
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini", ".git")
 MAX_STEPS = 12
 
 
@@ -60,53 +63,6 @@ def _all(results: list[Replacement]) -> Replacement:
     return merged
 
 
-class ProjectFiles:
-    """The project's files, read and parsed once (those the walk read are given)."""
-
-    def __init__(self, known: dict[str, bytes]) -> None:
-        self.known = known
-        self._parsed: dict[str, ParsedFile | None] = {}
-
-    def parsed(self, path: str) -> ParsedFile | None:
-        if path not in self._parsed:
-            data = self.known.get(path)
-            if data is None:
-                try:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-                except OSError:
-                    data = None
-            self._parsed[path] = parse_file(path, data) if data is not None else None
-        return self._parsed[path]
-
-    def roots(self, near: str) -> list[str]:
-        """Directories a module may be imported from, nearest first: those above ``near`` up to the root."""
-        found, directory = [], os.path.dirname(near)
-        cwd = os.getcwd()
-        while True:
-            found.append(directory)
-            if any(os.path.exists(os.path.join(directory, m)) for m in PROJECT_MARKERS):
-                return [*found, os.path.join(directory, "src")]
-            parent = os.path.dirname(directory)
-            if parent == directory:  # no project root above: up to the working directory when below it
-                upto = found.index(cwd) + 1 if cwd in found else 1
-                return [*found[:upto], os.path.join(found[upto - 1], "src")]
-            directory = parent
-
-    def module_file(self, dotted: str, anchor: str, near: str) -> str | None:
-        relative = dotted.replace(".", os.sep)
-        for root in [anchor] if anchor else self.roots(near):
-            for candidate in (f"{relative}.py", os.path.join(relative, "__init__.py")):
-                path = os.path.join(root, candidate) if relative else os.path.join(root, "__init__.py")
-                if os.path.isfile(path):
-                    return os.path.realpath(path)
-        return None
-
-    def conftests(self, near: str) -> list[str]:
-        roots = self.roots(near)
-        return [p for d in roots[:-1] or roots if os.path.isfile(p := os.path.join(d, "conftest.py"))]
-
-
 class Resolver:
     def __init__(self, files: ProjectFiles, shown) -> None:
         self.files = files
@@ -116,9 +72,6 @@ class Resolver:
         if installation.replacement is None:
             return Replacement(True, mock=True)  # patch's own MagicMock
         return self._expr(installation.replacement, parsed, installation.scope, 0)
-
-    def fixture_result(self, function: Function, parsed: ParsedFile) -> Replacement:
-        return self._returns(function, parsed, 0)
 
     # --- expressions ------------------------------------------------------------------------------------
     def _expr(self, node: ast.expr, parsed: ParsedFile, scope: Function | None, steps: int) -> Replacement:
@@ -194,10 +147,10 @@ class Resolver:
         if steps > MAX_STEPS or not dotted:
             return f"{dotted or 'it'} takes too many steps to follow"
         head, _, rest = dotted.partition(".")
-        for statement in _module_statements(parsed.tree):
+        for statement in module_statements(parsed.tree):
             if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == head:
                 return (statement, parsed) if not rest else f"{dotted} is an attribute fix-datetime cannot follow"
-            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and head in _assigned(statement) and not rest:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and head in assigned(statement) and not rest:
                 return self._named(self._expr(statement.value, parsed, None, steps + 1), head, parsed)
         if head not in parsed.imports:
             return f"{dotted} is not defined or imported in {self.shown(parsed.path)}"
@@ -223,7 +176,7 @@ class Resolver:
         where = f"{self.shown(parsed.path)}:{node.lineno}"
         for statement in node.body:
             names = [statement.name] if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) else (
-                _assigned(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else [])
+                assigned(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else [])
             for name in (n for n in names if n in CLOCK_METHODS):
                 other = CLOCK_METHODS[name]
                 why = (f"the rewritten code calls {other}(tz), which it does not stub" if name.startswith("utc")
@@ -249,32 +202,11 @@ class Resolver:
 
     # --- fixtures ---------------------------------------------------------------------------------------
     def _fixture(self, name: str, parsed: ParsedFile, steps: int) -> Replacement:
-        for path in [parsed.path, *self.files.conftests(parsed.path)]:
-            holder = self.files.parsed(path)
-            if holder is None:
-                continue
-            for module in [holder, *self._plugins(holder)]:
-                found = fixture_named(module, name)
-                if found is not None:
-                    return self._named(self._returns(found, module, steps + 1), name, parsed)
+        for module in self.files.fixture_modules(parsed):
+            found = fixture_named(module, name)
+            if found is not None:
+                return self._named(self._returns(found, module, steps + 1), name, parsed)
         return _hold(f"the fixture {name} is not defined in {self.shown(parsed.path)} or a conftest.py above it")
-
-    def _plugins(self, holder: ParsedFile) -> list[ParsedFile]:
-        """The modules a conftest's ``pytest_plugins`` names, and those it imports fixtures from."""
-        names = []
-        for statement in _module_statements(holder.tree):
-            if isinstance(statement, ast.Assign) and "pytest_plugins" in _assigned(statement):
-                value = statement.value
-                items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-                names += [(i.value, "") for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
-        names += [(base.rpartition(".")[0], anchor) for base, anchor in holder.imports.values()]
-        found = []
-        for dotted, anchor in names:
-            path = self.files.module_file(dotted, anchor, holder.path) if dotted else None
-            module = self.files.parsed(path) if path else None
-            if module is not None and module is not holder:
-                found.append(module)
-        return found
 
     def _returns(self, function: Function, parsed: ParsedFile, steps: int) -> Replacement:
         values = [n.value for n in _own_nodes(function) if isinstance(n, (ast.Return, ast.Yield)) and n.value]
@@ -284,25 +216,6 @@ class Resolver:
         return _all([self._expr(v, parsed, function, steps) for v in values])
 
 
-def fixture_named(module: ParsedFile, name: str) -> Function | None:
-    for statement in _module_statements(module.tree):
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for decorator in statement.decorator_list:
-                call = decorator if isinstance(decorator, ast.Call) else None
-                if not dotted_name(call.func if call else decorator).endswith("fixture"):
-                    continue
-                given = next((k.value.value for k in (call.keywords if call else []) if k.arg == "name"
-                              and isinstance(k.value, ast.Constant)), statement.name)
-                if given == name:
-                    return statement
-    return None
-
-
-def is_fixture(function: Function) -> bool:
-    return any(dotted_name(d.func if isinstance(d, ast.Call) else d).endswith("fixture")
-               for d in function.decorator_list)
-
-
 def _takes_fixtures(function: Function) -> bool:
     return function.name.startswith("test") or is_fixture(function)
 
@@ -310,22 +223,6 @@ def _takes_fixtures(function: Function) -> bool:
 def _parameters(function: Function) -> set[str]:
     args = function.args
     return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-
-
-def _module_statements(tree: ast.Module):
-    """Module-level statements, including those under ``if``/``try`` (a conditional definition counts)."""
-    pending = list(tree.body)
-    while pending:
-        statement = pending.pop(0)
-        if isinstance(statement, (ast.If, ast.Try)):
-            pending[:0] = [*statement.body, *statement.orelse, *getattr(statement, "finalbody", [])]
-        else:
-            yield statement
-
-
-def _assigned(statement: ast.Assign | ast.AnnAssign) -> list[str]:
-    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-    return [t.id for t in targets if isinstance(t, ast.Name)]
 
 
 def _own_nodes(function: Function):
@@ -342,7 +239,7 @@ def _local_values(function: Function, name: str) -> list[ast.expr]:
     """What a function binds ``name`` to: assignments and ``with ... as name``."""
     values = []
     for node in _own_nodes(function):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and name in _assigned(node) and node.value is not None:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and name in assigned(node) and node.value is not None:
             values.append(node.value)
         elif isinstance(node, ast.withitem) and dotted_name(node.optional_vars) == name:
             values.append(node.context_expr)

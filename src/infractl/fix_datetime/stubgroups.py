@@ -16,19 +16,26 @@ Nothing here runs unless some file puts something in place of a module's ``datet
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
-from infractl.fix_datetime.stubfakes import ProjectFiles, Resolver, is_fixture
+from infractl.fix_datetime.projectfiles import ProjectFiles, is_fixture
+from infractl.fix_datetime.stubfakes import Resolver
 from infractl.fix_datetime.stubtargets import (
     Installation,
     ParsedFile,
     blocker_line,
     installations,
     may_install,
+    module_named,
     path_dotted,
     string_targets,
 )
 from infractl.pyast import dotted_name
+
+# a mock configured through the module it is put in: ``mod.datetime.utcnow.return_value = ...``
+_THROUGH_MODULE = re.compile(rb"([\w.]+)\.datetime\.utc(?:now|fromtimestamp)\.(?:return_value|side_effect|assert_|"
+                             rb"call_args|called|call_count)")
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,36 @@ class _Collect:
         if (line, column, why) not in self.notes.setdefault(path, []):
             self.notes[path].append((line, column, why))
 
+    def through_modules(self) -> None:
+        """``mod.datetime.utcnow.return_value = ...`` configures the stub a fixture (or the file) put in
+        ``mod``: stubs.py renames only names that hold the mock, so the file joins the module's group and
+        holds it."""
+        for path in self.candidates:
+            data = self.data[path]
+            if b".datetime.utc" not in data:
+                continue
+            for match in _THROUGH_MODULE.finditer(data):
+                parsed = self.files.parsed(path)
+                owner = match.group(1).decode()
+                target, anchor = module_named(owner, parsed) if parsed is not None else (None, "")
+                if target is None:
+                    continue
+                found = Installation(0, 0, target, anchor, owner, None, None)
+                modules = [m for m in self.targets(found) if m in self.modules]
+                if not modules:
+                    continue
+                line = data.count(b"\n", 0, match.start()) + 1
+                column = match.start() - data.rfind(b"\n", 0, match.start())
+                why = f"it configures the stub through {owner}.datetime, which fix-datetime does not rename"
+                self.holds.setdefault(path, f"{self.shown(path)}:{line} ({why})")
+                self._note(path, line, column, why)
+                self.stubbing.add(path)
+                for module in modules:
+                    self.groups.join(path, module)
+
     def verdicts(self) -> dict[str, StubVerdict]:
+        if self.modules:
+            self.through_modules()
         for path in self.stubbing:  # a stub in any of the group's files that cannot follow (stubs.py's checks)
             line = blocker_line(self.data.get(path) or self._read(path))
             if line:

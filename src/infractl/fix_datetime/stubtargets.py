@@ -176,7 +176,11 @@ def _is_module(args: list[ast.expr], parsed: ParsedFile) -> bool:
 def module_of(node: ast.expr, parsed: ParsedFile) -> tuple[str | None, str]:
     """``mod`` -> (``pkg.mod``, anchor) through the file's imports (anchor: the directory a relative import
     starts from); (None, "") when the name is not imported."""
-    head, _, rest = dotted_name(node).partition(".")
+    return module_named(dotted_name(node), parsed)
+
+
+def module_named(name: str, parsed: ParsedFile) -> tuple[str | None, str]:
+    head, _, rest = name.partition(".")
     if head not in parsed.imports:
         return None, ""
     base, anchor = parsed.imports[head]
