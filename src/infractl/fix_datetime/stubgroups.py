@@ -108,8 +108,8 @@ class _Collect:
             self.modules.add(module)
         result = self.resolver.replacement(installation, parsed)
         if installation.target is None and result.follows:
-            result.follows, result.reason = False, (f"it replaces the datetime of {installation.target_text}, a "
-                                                    "module named at run time, so any module may be stubbed")
+            result.follows, result.reason = False, (f"it replaces the datetime of whatever module "
+                                                    f"{installation.target_text} is at run time: any module may be")
         for path, names in result.mocks.items():
             self._configured(real, path, names)
         if installation.replacement is not None and not result.mock:
