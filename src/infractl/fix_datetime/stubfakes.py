@@ -112,6 +112,10 @@ class Resolver:
 
     def _name(self, name: str, parsed: ParsedFile, scope: Function | None, steps: int) -> Replacement:
         if scope is not None:
+            local = next((n for n in _own_nodes(scope) if isinstance(n, (ast.ClassDef, ast.FunctionDef,
+                                                                         ast.AsyncFunctionDef)) and n.name == name), None)
+            if local is not None:  # a class (or function) defined in the fixture or test itself
+                return self._judge((local, parsed), steps)
             values = _local_values(scope, name)
             if values:
                 results = [self._expr(v, parsed, scope, steps) for v in values]

@@ -33,6 +33,10 @@ from infractl.fix_datetime.stubtargets import (
 )
 from infractl.pyast import dotted_name
 
+# a module that may read ``datetime.datetime`` when it runs: ``import datetime [as dt]``, or a from-import
+# inside a function (a module-level one binds the class once, when the module is first imported)
+_READS_STDLIB_CLASS = re.compile(rb"^[ \t]*import[ \t][^\n#]*\bdatetime\b|^[ \t]+from[ \t]+datetime[ \t]+import\b",
+                                 re.MULTILINE).search
 # a mock configured through the module it is put in: ``mod.datetime.utcnow.return_value = ...``
 _THROUGH_MODULE = re.compile(rb"([\w.]+)\.datetime\.utc(?:now|fromtimestamp)\.(?:return_value|side_effect|assert_|"
                              rb"call_args|called|call_count)")
@@ -98,6 +102,8 @@ class _Collect:
             path = self.files.module_file(installation.target, installation.anchor, installation.anchor)
             return [path] if path in self.candidates else []
         target = installation.target
+        if target == "datetime":  # the standard library's own class: every module that reads it at run time
+            return [p for p in self.candidates if _READS_STDLIB_CLASS(self.data[p])]
         return [p for p, dotted in self.candidates.items() if dotted == target or dotted.endswith("." + target)]
 
     def add(self, real: str, parsed: ParsedFile, installation: Installation) -> None:
@@ -108,8 +114,8 @@ class _Collect:
             self.modules.add(module)
         result = self.resolver.replacement(installation, parsed)
         if installation.target is None and result.follows:
-            result.follows, result.reason = False, (f"it replaces the datetime of whatever module "
-                                                    f"{installation.target_text} is at run time: any module may be")
+            result.follows, result.reason = False, (f"it replaces the datetime of a module named only at run "
+                                                    f"time ({installation.target_text}): it may be any module")
         for path, names in result.mocks.items():
             self._configured(real, path, names)
         if installation.replacement is not None and not result.mock:
