@@ -32,7 +32,6 @@ from infractl.fix_datetime.candidates import (
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
 from infractl.fix_datetime.linewrap import project_line_length
-from infractl.fix_datetime.stubgroups import stub_verdicts
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     RULE_DECODE,
@@ -107,7 +106,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         items = found.items
         workers = worker_count(settings.jobs, items)
         line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
-        verdicts = stub_verdicts(items, found.others) if items else {}
+        verdicts = _stub_verdicts(items, found.others) if items else {}
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=line_length, project_helpers=settings.project_helpers, early=early,
                           stubbed=verdicts, held=held_rewrites(settings.selection))
@@ -159,6 +158,18 @@ def skipped_path(path: Path, kind: str, reason: str) -> FileResult:
         finding = Finding(str(path), None, None, RULE_NOT_WALKED, Severity.WARNING, f"skipped: {reason}",
                           "fix or remove the link, or the directory's permissions")
     return FileResult(str(path), None, findings=(finding,), skipped=kind)
+
+
+def _stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]]) -> dict:
+    """What the tests' clock stubs tell each file (stubgroups.py), imported only when some file may put
+    something in place of a module's datetime."""
+    from infractl.fix_datetime.prefilter import may_install_stub
+
+    if not any(may_install_stub(data) for _, data in (*items, *others)):
+        return {}
+    from infractl.fix_datetime.stubgroups import stub_verdicts
+
+    return stub_verdicts(items, others)
 
 
 def stub_notes(verdicts: dict, items: list[tuple[str, bytes]]) -> list[FileResult]:

@@ -42,6 +42,18 @@ _attribute_or_quoted = re.compile(
 ).search
 
 
+# A file that may put something in place of a module's ``datetime`` (stubtargets.py parses it): a quoted
+# name ending in ``datetime``, first by the literal-prefixed search (every file that mentions datetime is
+# looked at when there is something to rewrite), then a patch or setattr call.
+_DATETIME_QUOTE = re.compile(rb"datetime['\"]").search
+_STUB_CALL = re.compile(rb"patch|setattr").search
+_QUOTED_DATETIME = re.compile(rb"""['"](?:[\w.]+\.)?datetime['"]""").search
+
+
+def may_install_stub(data: bytes) -> bool:
+    return bool(_DATETIME_QUOTE(data) and _STUB_CALL(data) and _QUOTED_DATETIME(data))
+
+
 def mentions_utc_attribute(data: bytes) -> bool:
     """The byte scan: ``.utcnow``/``.utcfromtimestamp`` attribute text, or the names quoted."""
     return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None

@@ -19,6 +19,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from infractl.fix_datetime.prefilter import may_install_stub
 from infractl.fix_datetime.projectfiles import ProjectFiles, is_fixture
 from infractl.fix_datetime.stubfakes import Resolver
 from infractl.fix_datetime.stubtargets import (
@@ -26,7 +27,6 @@ from infractl.fix_datetime.stubtargets import (
     ParsedFile,
     blocker_line,
     installations,
-    may_install,
     module_named,
     path_dotted,
     string_targets,
@@ -213,7 +213,7 @@ def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]
     need not mention ``utcnow`` itself)."""
     collect: _Collect | None = None
     for path, data in sorted((*items, *others)):
-        if not may_install(data):
+        if not may_install_stub(data):
             continue
         collect = collect or _Collect(items, others)
         real = os.path.realpath(path)

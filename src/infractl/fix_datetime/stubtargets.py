@@ -19,9 +19,6 @@ from dataclasses import dataclass
 
 from infractl.pyast import dotted_name
 
-# a cheap look before parsing: a patch or setattr call and a quoted name ending in ``datetime``
-_STUB_CALL = re.compile(rb"patch|setattr").search
-_QUOTED_DATETIME = re.compile(rb"""['"](?:[\w.]+\.)?datetime['"]""").search
 # ``patch("pkg.mod.datetime")`` / ``monkeypatch.setattr("pkg.mod.datetime", ...)``: found without a parse
 _STRING_TARGET = re.compile(rb"""(?:patch|setattr)\(\s*['"]([\w.]+)\.datetime['"]""")
 # stubs that cannot follow the rewrite (stubs.py reports them as DT107 in the test itself)
@@ -54,10 +51,6 @@ class ParsedFile:
     data: bytes
     tree: ast.Module
     imports: dict[str, tuple[str, str]]  # local name -> (dotted, directory a relative import starts from, or "")
-
-
-def may_install(data: bytes) -> bool:
-    return bool(_STUB_CALL(data) and _QUOTED_DATETIME(data))
 
 
 def parse_file(path: str, data: bytes) -> ParsedFile | None:
