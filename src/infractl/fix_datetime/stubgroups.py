@@ -37,9 +37,11 @@ from infractl.pyast import dotted_name
 # inside a function (a module-level one binds the class once, when the module is first imported)
 _READS_STDLIB_CLASS = re.compile(rb"^[ \t]*import[ \t][^\n#]*\bdatetime\b|^[ \t]+from[ \t]+datetime[ \t]+import\b",
                                  re.MULTILINE).search
-# a mock configured through the module it is put in: ``mod.datetime.utcnow.return_value = ...``
-_THROUGH_MODULE = re.compile(rb"([\w.]+)\.datetime\.utc(?:now|fromtimestamp)\.(?:return_value|side_effect|assert_|"
+# a mock configured through the module it is put in: ``mod.datetime.utcnow.return_value = ...`` (the
+# owner, ``mod``, is read backwards from the match: a literal-prefixed pattern scans fast)
+_THROUGH_MODULE = re.compile(rb"\.datetime\.utc(?:now|fromtimestamp)\.(?:return_value|side_effect|assert_|"
                              rb"call_args|called|call_count)")
+_OWNER = re.compile(rb"[\w.]+$")
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,12 @@ class _Collect:
             path = self.files.module_file(installation.target, installation.anchor, installation.anchor)
             return [path] if path in self.candidates else []
         target = installation.target
-        if target == "datetime":  # the standard library's own class: every module that reads it at run time
-            return [p for p in self.candidates if _READS_STDLIB_CLASS(self.data[p])]
-        return [p for p, dotted in self.candidates.items() if dotted == target or dotted.endswith("." + target)]
+        found = [p for p, dotted in self.candidates.items() if dotted == target or dotted.endswith("." + target)]
+        if target == "datetime" or target.endswith(".datetime"):
+            # the standard library's own class (``datetime.datetime``, or ``pkg.mod.datetime.datetime``: the
+            # class on the module ``pkg.mod`` imported): every module that reads it at run time sees the stub
+            found += [p for p in self.candidates if _READS_STDLIB_CLASS(self.data[p]) and p not in found]
+        return found
 
     def add(self, real: str, parsed: ParsedFile, installation: Installation) -> None:
         modules = self.targets(installation)
@@ -118,8 +123,11 @@ class _Collect:
                                                     f"time ({installation.target_text}): it may be any module")
         for path, names in result.mocks.items():
             self._configured(real, path, names)
-        if installation.replacement is not None and not result.mock:
-            self.drop.setdefault(real, set()).add(dotted_name(installation.replacement))
+        put_in = dotted_name(installation.replacement) if installation.replacement is not None else ""
+        if put_in and result.mock and result.follows:  # configured here through the name it has here
+            self._configured(real, real, {put_in})
+        elif put_in and not result.mock:
+            self.drop.setdefault(real, set()).add(put_in)
         if result.follows and result.mock and installation.scope is not None and is_fixture(installation.scope):
             self._handed_out(real, installation)
         if not result.follows:
@@ -165,7 +173,11 @@ class _Collect:
                 continue
             for match in _THROUGH_MODULE.finditer(data):
                 parsed = self.files.parsed(path)
-                owner = match.group(1).decode()
+                start = data.rfind(b"\n", 0, match.start()) + 1
+                owner_match = _OWNER.search(data, start, match.start())
+                if owner_match is None:
+                    continue
+                owner = owner_match.group().decode()
                 target, anchor = module_named(owner, parsed) if parsed is not None else (None, "")
                 if target is None:
                     continue
@@ -174,7 +186,7 @@ class _Collect:
                 if not modules:
                     continue
                 line = data.count(b"\n", 0, match.start()) + 1
-                column = match.start() - data.rfind(b"\n", 0, match.start())
+                column = owner_match.start() - start + 1
                 why = f"it configures the stub through {owner}.datetime, which fix-datetime does not rename"
                 self.holds.setdefault(path, f"{self.shown(path)}:{line} ({why})")
                 self._note(path, line, column, why)
@@ -190,7 +202,7 @@ class _Collect:
             if line:
                 self.holds.setdefault(path, f"{self.shown(path)}:{line}")
         held = {}
-        for path in sorted(self.holds, key=self.shown):
+        for path in sorted(self.holds, key=lambda p: ("(" not in self.holds[p], self.shown(p))):  # reasons first
             held.setdefault(self.groups.find(path), self.holds[path])
         result = {}
         for path in sorted(self.modules | self.stubbing | set(self.notes), key=self.shown):
