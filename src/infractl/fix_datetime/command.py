@@ -175,14 +175,15 @@ def _stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes
 def stub_notes(verdicts: dict, items: list[tuple[str, bytes]]) -> list[FileResult]:
     """DT107 in the files that are not rewritten (a test or conftest that puts in a fake that cannot follow,
     the helper that defines it): each stub held back is said where it is."""
+    rewritten = {path for path, _ in items}
+    noted = [(path, v) for path, v in verdicts.items() if v.notes and path not in rewritten]
+    if not noted:
+        return []
     from infractl.fix_datetime.ruledocs import RULES
 
     doc = next(rule for rule in RULES if rule.id == "DT107")
-    rewritten = {path for path, _ in items}
     results = []
-    for path, verdict in verdicts.items():
-        if path in rewritten or not verdict.notes:
-            continue
+    for path, verdict in noted:
         findings = tuple(Finding(path, line, column, "DT107", Severity.WARNING, f"{doc.summary} ({why})", doc.fix)
                          for line, column, why in sorted(verdict.notes))
         results.append(FileResult(path, None, findings=findings, findings_before=findings))
