@@ -146,8 +146,8 @@ class _Collect:
         self.groups.join(real, path)
         self.stubbing.add(path)
         if path not in self.candidates and any(f"{n}.utc".encode() in self._read(path) for n in names):
-            where = f"{self.shown(path)} configures the mock of datetime it puts in, and is not being rewritten"
-            self.holds.setdefault(path, where)
+            why = "it configures the mock put in place of datetime, and is not among the files rewritten"
+            self.holds.setdefault(path, f"{self.shown(path)} ({why})")
 
     def _handed_out(self, real: str, installation: Installation) -> None:
         """A fixture that puts in a mock and returns it: tests that name the fixture configure the mock."""
@@ -236,7 +236,8 @@ def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]
                 for module in collect.targets(installation):
                     collect.groups.join(real, module)
                     collect.modules.add(module)
-            collect.stubbing.add(real) if found else None
+            if found:
+                collect.stubbing.add(real)
             continue
         for installation in installations(parsed):
             collect.add(real, parsed, installation)
