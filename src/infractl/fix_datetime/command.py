@@ -106,11 +106,19 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         items = found.items
         workers = worker_count(settings.jobs, items)
         line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
-        verdicts = _stub_verdicts(items, found.others) if items else {}
+        verdicts = {}
+        if items:
+            from infractl.fix_datetime.stubrun import stub_verdicts_for
+
+            verdicts = stub_verdicts_for(items, found.others)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=line_length, project_helpers=settings.project_helpers, early=early,
                           stubbed=verdicts, held=held_rewrites(settings.selection))
-    results = [*walk_problems, *found.skipped, *results, *stub_notes(verdicts, items)]
+    if verdicts:
+        from infractl.fix_datetime.stubrun import stub_notes
+
+        results.extend(stub_notes(verdicts, items))
+    results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run else {}
     if dry_run:
@@ -158,36 +166,6 @@ def skipped_path(path: Path, kind: str, reason: str) -> FileResult:
         finding = Finding(str(path), None, None, RULE_NOT_WALKED, Severity.WARNING, f"skipped: {reason}",
                           "fix or remove the link, or the directory's permissions")
     return FileResult(str(path), None, findings=(finding,), skipped=kind)
-
-
-def _stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]]) -> dict:
-    """What the tests' clock stubs tell each file (stubgroups.py), imported only when some file may put
-    something in place of a module's datetime."""
-    from infractl.fix_datetime.prefilter import may_install_stub
-
-    if not any(may_install_stub(data) for _, data in (*items, *others)):
-        return {}
-    from infractl.fix_datetime.stubgroups import stub_verdicts
-
-    return stub_verdicts(items, others)
-
-
-def stub_notes(verdicts: dict, items: list[tuple[str, bytes]]) -> list[FileResult]:
-    """DT107 in the files that are not rewritten (a test or conftest that puts in a fake that cannot follow,
-    the helper that defines it): each stub held back is said where it is."""
-    rewritten = {path for path, _ in items}
-    noted = [(path, v) for path, v in verdicts.items() if v.notes and path not in rewritten]
-    if not noted:
-        return []
-    from infractl.fix_datetime.ruledocs import RULES
-
-    doc = next(rule for rule in RULES if rule.id == "DT107")
-    results = []
-    for path, verdict in noted:
-        findings = tuple(Finding(path, line, column, "DT107", Severity.WARNING, f"{doc.summary} ({why})", doc.fix)
-                         for line, column, why in sorted(verdict.notes))
-        results.append(FileResult(path, None, findings=findings, findings_before=findings))
-    return results
 
 
 def held_rewrites(selection: RuleSelection) -> frozenset[str]:
