@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.fixdt import run_fix
 
 from infractl.fix_datetime.stubgroups import stub_verdicts
 
@@ -97,3 +98,17 @@ def test_a_fake_from_outside_the_project_and_a_missing_fixture_hold_with_the_rea
 
 def test_nothing_is_looked_at_without_a_stub(tree):
     assert stub_verdicts(*tree({"app/clock.py": MODULE, "tests/test_clock.py": "import datetime\n"})) == {}
+
+
+def test_an_autouse_fixture_in_a_conftest_that_is_not_walked_still_holds(tree, capsys):
+    tree({
+        "app/__init__.py": "", "app/clock.py": MODULE, "tests/__init__.py": "", "tests/helpers.py": FAKE,
+        "tests/conftest.py": "import pytest\n\nfrom tests.helpers import FakeDatetime\n\n\n"
+                             "@pytest.fixture(autouse=True)\ndef frozen(monkeypatch):\n"
+                             "    monkeypatch.setattr('app.clock.datetime', FakeDatetime)\n",
+        "tests/test_clock.py": "from app import clock\n\n\ndef test_it():\n    assert clock.stamp().year == 2020\n",
+    })
+    code, report, _ = run_fix(capsys, "app", "tests/test_clock.py", check=True)
+    held = {(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "DT107"}
+    assert ("app/clock.py", 5) in held and ("tests/conftest.py", 8) in held, held
+    assert code == 0 and report["summary"]["rewrites"] == 0  # nothing left to rewrite; the holds are warnings

@@ -110,7 +110,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         if items:
             from infractl.fix_datetime.stubrun import stub_verdicts_for
 
-            verdicts = stub_verdicts_for(items, found.others)
+            verdicts = stub_verdicts_for(items, found.others, files)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=line_length, project_helpers=settings.project_helpers, early=early,
                           stubbed=verdicts, held=held_rewrites(settings.selection))
