@@ -112,3 +112,29 @@ def test_an_autouse_fixture_in_a_conftest_that_is_not_walked_still_holds(tree, c
     held = {(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "DT107"}
     assert ("app/clock.py", 5) in held and ("tests/conftest.py", 8) in held, held
     assert code == 0 and report["summary"]["rewrites"] == 0  # nothing left to rewrite; the holds are warnings
+
+
+def test_a_mock_a_patch_decorator_passes_in_and_one_set_on_self_follow(tree):
+    verdicts = stub_verdicts(*tree({
+        "app/__init__.py": "", "app/clock.py": MODULE, "app/other.py": MODULE, "app/third.py": MODULE,
+        "tests/test_injected.py": "from unittest import mock\n\nfrom app import clock\n\n\n"
+                                  "@mock.patch('app.other.datetime')\ndef test_it(m, monkeypatch):\n"
+                                  "    monkeypatch.setattr(clock, 'datetime', m)\n    m.utcnow.return_value = 1\n",
+        "tests/test_case.py": "import unittest\nfrom unittest import mock\n\nfrom app import third\n\n\n"
+                              "class ClockTest(unittest.TestCase):\n    def setUp(self):\n"
+                              "        self.fake = mock.MagicMock()\n        self.fake.utcnow.return_value = 1\n"
+                              "        mock.patch.object(third, 'datetime', self.fake).start()\n",
+    }))
+    assert {verdicts[m].module for m in ("app/clock.py", "app/other.py", "app/third.py")} == {"naive"}
+    assert verdicts["tests/test_case.py"].names == {"self.fake"} and not verdicts["tests/test_case.py"].hold
+
+
+def test_a_fake_class_set_on_self_holds(tree):
+    verdicts = stub_verdicts(*tree({
+        "app/__init__.py": "", "app/clock.py": MODULE, "tests/__init__.py": "", "tests/helpers.py": FAKE,
+        "tests/test_case.py": "import unittest\nfrom unittest import mock\n\nfrom app import clock\n"
+                              "from tests.helpers import FakeDatetime\n\n\nclass ClockTest(unittest.TestCase):\n"
+                              "    def setUp(self):\n        self.fake = FakeDatetime\n\n    def test_it(self):\n"
+                              "        with mock.patch.object(clock, 'datetime', self.fake):\n            clock.stamp()\n",
+    }))
+    assert "FakeDatetime (tests/helpers.py:4) defines utcnow()" in verdicts["app/clock.py"].module

@@ -103,6 +103,11 @@ class Resolver:
         return _hold(f"{name or ast.unparse(node.func)}() is not a function of the project fix-datetime can follow")
 
     def _attribute(self, node: ast.Attribute, parsed: ParsedFile, scope: Function | None, steps: int) -> Replacement:
+        if isinstance(node.value, ast.Name) and node.value.id == "self" and scope is not None:
+            values = _self_values(parsed, scope, node.attr)  # set in setUp() or another method of the class
+            if values:
+                results = [self._expr(value, parsed, method, steps) for method, value in values]
+                return self._named(_all(results), f"self.{node.attr}", parsed)
         found = self._definition(dotted_name(node), parsed, scope, steps)
         if isinstance(found, Replacement):
             return found
@@ -120,6 +125,8 @@ class Resolver:
             if values:
                 results = [self._expr(v, parsed, scope, steps) for v in values]
                 return self._named(_all(results), name, parsed)
+            if name in _injected(scope):  # a mock a patch decorator passes in
+                return self._named(Replacement(True, mock=True), name, parsed)
             if name in _parameters(scope):
                 if not _takes_fixtures(scope):
                     return _hold(f"{name} comes in as an argument of {scope.name}()")
@@ -148,8 +155,10 @@ class Resolver:
     def _definition(self, dotted: str, parsed: ParsedFile, scope: Function | None, steps: int):
         """What a (dotted) name means at module level: (node, file) for a def or class, a Replacement for a
         value assigned, "real" for the standard library's datetime (or a known follower), or the reason."""
-        if steps > MAX_STEPS or not dotted:
-            return f"{dotted or 'it'} takes too many steps to follow"
+        if not dotted:
+            return "what is put in is not a name fix-datetime can follow"
+        if steps > MAX_STEPS:
+            return f"{dotted} takes too many steps to follow"
         head, _, rest = dotted.partition(".")
         for statement in module_statements(parsed.tree):
             if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == head:
@@ -222,6 +231,32 @@ class Resolver:
 
 def _takes_fixtures(function: Function) -> bool:
     return function.name.startswith("test") or is_fixture(function)
+
+
+def _injected(function: Function) -> list[str]:
+    """The parameters a ``@patch(...)`` decorator (without ``new``) fills: mock passes its mocks as the first
+    positional arguments after ``self``."""
+    count = 0
+    for decorator in function.decorator_list:
+        name = dotted_name(decorator.func) if isinstance(decorator, ast.Call) else ""
+        positional = len(decorator.args) if isinstance(decorator, ast.Call) else 0
+        if name == "patch" or name.endswith(".patch"):
+            count += positional < 2 and not any(k.arg == "new" for k in decorator.keywords)
+        elif name.endswith("patch.object"):
+            count += positional < 3 and not any(k.arg == "new" for k in decorator.keywords)
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    return params[1 if params[:1] in (["self"], ["cls"]) else 0:][:count]
+
+
+def _self_values(parsed: ParsedFile, function: Function, attribute: str) -> list[tuple[Function, ast.expr]]:
+    """What the methods of ``function``'s class assign to ``self.<attribute>``."""
+    owner = next((n for n in ast.walk(parsed.tree) if isinstance(n, ast.ClassDef) and function in n.body), None)
+    found = []
+    for method in owner.body if owner is not None else []:
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found += [(method, n.value) for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(
+                dotted_name(t) == f"self.{attribute}" for t in n.targets)]
+    return found
 
 
 def _parameters(function: Function) -> set[str]:
