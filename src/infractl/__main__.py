@@ -1,4 +1,4 @@
-from infractl.cli import main
+from infractl.entry import main
 
 if __name__ == "__main__":
     main()

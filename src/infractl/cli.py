@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from infractl import __version__
-from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
+from infractl.errors import EXIT_ERROR, EXIT_OK, InfractlError
 
 app = typer.Typer(
     name="infractl",
@@ -57,49 +56,21 @@ def output_format(json_flag: bool, fmt: OutputFormat) -> str:
 
 
 def run_guarded(action: Callable[[], int]) -> None:
-    """Run a command body; map its outcome and every exception to an exit code.
-
-    InfractlError -> one red line, exit 2. Ctrl-C -> exit 130. Anything unexpected -> one line,
-    exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
-    """
-    from infractl.masking import mask_text
-
-    debug = os.environ.get("INFRACTL_DEBUG") == "1"
-    try:
-        code = action()
-    except InfractlError as exc:
-        if debug:
-            _masked_traceback()
-        _error_line(mask_text(str(exc)))
-        raise typer.Exit(EXIT_ERROR) from None
-    except KeyboardInterrupt:
-        _error_line("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except typer.Exit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
-        if debug:
-            _masked_traceback()
-            raise typer.Exit(EXIT_ERROR) from None
-        _error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
-        raise typer.Exit(EXIT_ERROR) from None
-    raise typer.Exit(code)
+    """Run a command body (``guard.guarded``: errors are one masked line) and exit with its code."""
+    raise typer.Exit(_guarded(action))
 
 
-def _masked_traceback() -> None:
-    """INFRACTL_DEBUG=1: the whole traceback, through the same masking as every other message."""
-    import traceback
+def _guarded(action: Callable[[], int]) -> int:
+    """``guard.guarded``, with click's Abort (Ctrl-C or end of input at a prompt) counted as Ctrl-C."""
+    from infractl.guard import guarded
 
-    from infractl.masking import mask_text
+    def body() -> int:
+        try:
+            return action()
+        except typer.Abort:
+            raise KeyboardInterrupt from None
 
-    sys.stderr.write(mask_text(traceback.format_exc()))
-
-
-def _error_line(message: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
+    return guarded(body)
 
 
 def _version(value: bool) -> None:
@@ -704,8 +675,60 @@ def deploy(
 
     run_guarded(action)
 
-def main() -> None:
-    app(args=optional_dry_run_value(sys.argv[1:]), prog_name="infractl")
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """Run the whole CLI and exit: the console script, ``python -m infractl`` and any launcher's fallback.
+
+    Typer runs with standalone_mode=False so that click's usage errors come back here instead of being
+    printed as a usage block: each becomes one line through guard.guarded, like every other error
+    (``error: No such option: --selct ... (see 'infractl check --help')``), exit 2. With
+    standalone_mode=False click returns the exit code a command raised (typer.Exit) instead of exiting.
+    """
+    argv = optional_dry_run_value(list(sys.argv[1:] if args is None else args))
+    sys.exit(_guarded(lambda: _invoke(argv)))
+
+
+def _invoke(args: list[str]) -> int:
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        outcome = app(args=args, prog_name="infractl", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        # bare `infractl` / `infractl wiremock`: the group's help on stderr and exit 2, as click 8.2+
+        # does (no command ran, so a script that forgot its arguments must not pass)
+        exc.show()
+        return EXIT_ERROR
+    except UsageError as exc:
+        raise InfractlError(_usage_line(exc, args)) from None
+    except ClickException as exc:  # e.g. a file option that cannot be opened: an input error too
+        raise InfractlError(" ".join(exc.format_message().splitlines())) from None
+    sys.stdout.flush()  # output still buffered (json, sarif) meets a closed pipe here, inside the guard
+    return outcome if isinstance(outcome, int) else EXIT_OK
+
+
+def _usage_line(exc, args: list[str]) -> str:
+    """click's message (with its "Did you mean" hint) and where the help is, on one line."""
+    message = " ".join(line.strip() for line in exc.format_message().splitlines() if line.strip())
+    ctx = exc.ctx
+    if ctx is None:  # click's parser raises "Option '--tag' requires an argument." without one
+        return f"{message} (see '{_command_path(args)} --help')"
+    if ctx.command.get_help_option(ctx) is not None:
+        option = "--help" if "--help" in ctx.help_option_names else ctx.help_option_names[0]
+        message += f" (see '{ctx.command_path} {option}')"
+    return message
+
+
+def _command_path(args: list[str]) -> str:
+    """The command the arguments name: 'infractl wiremock up' for ``wiremock up --port``."""
+    from typer.main import get_command
+
+    command, path = get_command(app), ["infractl"]
+    for arg in args:
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is not None:
+            command, path = sub, [*path, arg]
+        elif not arg.startswith("-"):  # groups take only flags (-h, --version): the first word is the command
+            break
+    return " ".join(path)
 
 
 def optional_dry_run_value(args: list[str]) -> list[str]:

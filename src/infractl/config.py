@@ -6,11 +6,13 @@ command-line flags always win over what is configured here.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself costs ~2 ms of start-up; only type checkers need Any
+if TYPE_CHECKING:
+    from typing import Any
 
 from infractl.errors import InfractlError
 
@@ -32,10 +34,20 @@ class Config:
 
     def section(self, name: str) -> dict[str, Any]:
         """A command's sub-table; accepts ``fix_datetime`` and ``fix-datetime`` spellings."""
-        value = self.data.get(name, self.data.get(name.replace("_", "-"), {}))
+        value = self.data.get(self.spelled(name), {})
         if not isinstance(value, dict):
-            raise InfractlError(f"{self.source}: [tool.infractl.{name}] must be a table")
+            raise InfractlError(f"{self.source}: {self.where(name)} must be a table")
         return value
+
+    def spelled(self, name: str) -> str:
+        """The table's name as the file spells it: ``lint-ci`` for [tool.infractl.lint-ci], else ``name``."""
+        hyphenated = name.replace("_", "-")
+        return hyphenated if hyphenated in self.data and name not in self.data else name
+
+    def where(self, name: str) -> str:
+        """How messages name a command's table: as the user wrote it, [tool.infractl.lint-ci] or
+        [tool.infractl.lint_ci] (the full name in an infractl.toml too, whose top level is [tool.infractl])."""
+        return f"[tool.infractl.{self.spelled(name)}]"
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -57,6 +69,8 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     path = explicit or find_config_file(start)
     if path is None:
         return Config()
+    import tomllib  # here: a repository without configuration does not pay for the TOML parser
+
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
@@ -83,6 +97,10 @@ def check_top_level(document: dict[str, Any], path: Path) -> None:
         names = ", ".join(f"[tool.infractl.{name}]" for name in SECTIONS)
         raise InfractlError(f"{path}: unknown table or key {', '.join(map(repr, unknown))} under "
                             f"[tool.infractl] (valid tables: {names}; keys: {', '.join(TOP_LEVEL_KEYS)})")
+    for key in sorted(document):  # only one of the two would be read: the other silently ignored
+        if "-" in key and key.replace("-", "_") in document:
+            raise InfractlError(f"{path}: [tool.infractl.{key.replace('-', '_')}] and [tool.infractl.{key}] are "
+                                "the same table: merge them into one")
 
 
 def reject_unknown_keys(section: dict[str, Any], known: Iterable[str], where: str) -> None:

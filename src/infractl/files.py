@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SKIP_DIRS = frozenset(
@@ -91,14 +92,29 @@ def iter_files(
     exclude: Iterable[str] = (),
     root: Path | None = None,
     on_skip: Callable[[Path, str, str], None] | None = None,
+    match: Callable[[str], bool] | None = None,
 ) -> Iterator[Path]:
-    """Yield matching files under ``paths`` in a stable (sorted) order.
+    """``iter_file_names``, as Path objects."""
+    return map(Path, iter_file_names(paths, suffixes, exclude, root, on_skip, match))
+
+
+def iter_file_names(
+    paths: Iterable[Path],
+    suffixes: tuple[str, ...] = (".py",),
+    exclude: Iterable[str] = (),
+    root: Path | None = None,
+    on_skip: Callable[[Path, str, str], None] | None = None,
+    match: Callable[[str], bool] | None = None,
+) -> Iterator[str]:
+    """Yield matching files under ``paths`` in a stable (sorted) order, as the paths to open (plain
+    strings: a big tree's hot loop builds no Path objects).
 
     ``exclude`` globs are matched against paths relative to ``root`` (the project root).
     A file named explicitly is yielded unless an ``exclude`` glob matches it.
     ``on_skip(path, kind, reason)`` hears of what could have mattered but is not yielded, so a command
     can say so: kind "excluded" (a file named explicitly that an exclude glob matches), "loop" (a
     symlink loop), "broken" (a symlink to nothing), "unreadable" (a directory that cannot be listed).
+    ``match(name)``, when given, chooses the files by name instead of ``suffixes``.
     """
     skip = on_skip or (lambda path, kind, reason: None)
     root_prefix = str((root or Path.cwd()).resolve()).rstrip(os.sep) + os.sep
@@ -120,7 +136,7 @@ def iter_files(
                 skip(given, "excluded", "named on the command line, but an exclude glob matches it")
             elif real not in seen:
                 seen.add(real)
-                yield given
+                yield str(given)
             continue
         if not given.is_dir():
             continue
@@ -132,61 +148,174 @@ def iter_files(
             for directory in reversed(absolute.parents):
                 if directory.is_relative_to(git_root):
                     active = ignores.with_own(str(directory), active)
-        yield from _walk(str(given), str(absolute), active, suffixes, ignores, is_excluded, seen, skip)
+        wanted = match or (lambda name: name.endswith(suffixes))
+        yield from _walk(str(given), str(absolute), active, wanted, ignores, is_excluded, seen, skip)
 
 
-def _walk(given, absolute, active, suffixes, ignores, is_excluded, seen, skip) -> Iterator[Path]:
-    # Hot loop on big trees: one cheap pass over the directory entries with plain strings, then
-    # the (few) .py files and directories are filtered; Path objects only for what is yielded.
+def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> Iterator[str]:
+    # Hot loop on big trees: plain strings, and the directory listing from ``_list`` (one scandir, or
+    # the shared listing).
     sep = os.sep
+    shared = _shared
     stack = [(given, absolute, active, True)]
     while stack:
         shown, real, active, is_start = stack.pop()
-        dirs, files, markers, odd = [], [], [], []
-        try:
-            with os.scandir(real) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        if name not in SKIP_DIRS and not name.endswith(".egg-info"):
-                            dirs.append(name)
-                    elif name in _MARKERS:
-                        markers.append(name)
-                    elif name.endswith(suffixes):
-                        try:
-                            if entry.is_file():
-                                if entry.is_symlink() and _target_excluded(entry.path, is_excluded):
-                                    odd.append((name, "excluded", "a symlink to a file an exclude glob matches"))
-                                    continue
-                                files.append(name)
-                            elif entry.is_symlink() and not os.path.exists(entry.path):
-                                odd.append((name, "broken", "a symlink to a file that does not exist"))
-                        except OSError as exc:  # ELOOP: a link that leads back to itself
-                            odd.append((name, "loop", f"not followed: {(exc.strerror or str(exc)).lower()}"))
-        except PermissionError as exc:
-            skip(Path(shown), "unreadable", f"directory not read: {(exc.strerror or str(exc)).lower()}")
+        listing = shared.listing(real) if shared is not None else _list(real)
+        if isinstance(listing, PermissionError):
+            skip(Path(shown), "unreadable", f"directory not read: {(listing.strerror or str(listing)).lower()}")
             continue
-        except (FileNotFoundError, NotADirectoryError):
+        if listing is None:
             continue
+        dirs, entries, markers = listing
+        files, odd = [], []
+        for name, kind, is_link in entries:
+            if not wanted(name):
+                continue
+            if kind == "file":
+                if is_link and _target_excluded(real + sep + name, is_excluded):
+                    odd.append((name, "excluded", "a symlink to a file an exclude glob matches"))
+                else:
+                    files.append(name)
+            elif kind == "broken":
+                odd.append((name, "broken", "a symlink to a file that does not exist"))
+            elif kind != "other":
+                odd.append((name, "loop", kind))
         if "pyvenv.cfg" in markers and not is_start:  # a virtualenv (unless it is what was asked for)
             continue
         if ".gitignore" in markers:
             active = ignores.with_own(real, active)
+        ignored = shared.ignored if shared is not None else _ignored
         real_prefix = real if real.endswith(sep) else real + sep
-        shown_prefix = shown + sep
-        for name in sorted(dirs, reverse=True):
+        shown_prefix = "" if shown == "." else shown + sep  # as Path shows them: "app/x.py", not "./app/x.py"
+        for name in reversed(dirs):
             entry_real, entry_shown = real_prefix + name, shown_prefix + name
-            if (active and _ignored(entry_real, True, active)) or is_excluded(entry_real, entry_shown, True):
+            if (active and ignored(entry_real, True, active)) or is_excluded(entry_real, entry_shown, True):
                 continue
             stack.append((entry_shown, entry_real, active, False))
-        for name in sorted(files):
+        for name in files:
             entry_real, entry_shown = real_prefix + name, shown_prefix + name
-            if (active and _ignored(entry_real, False, active)) or is_excluded(entry_real, entry_shown, False):
+            if (active and ignored(entry_real, False, active)) or is_excluded(entry_real, entry_shown, False):
                 continue
             if entry_real not in seen:
                 seen.add(entry_real)
-                yield Path(entry_shown)
+                yield entry_shown
         for name, kind, reason in odd:
             entry_real, entry_shown = real_prefix + name, shown_prefix + name
-            if not (active and _ignored(entry_real, False, active)) and not is_excluded(entry_real, entry_shown, False):
+            if not (active and ignored(entry_real, False, active)) and not is_excluded(entry_real, entry_shown, False):
                 skip(Path(entry_shown), kind, reason)
+
+
+def _list(real: str):
+    """One directory: (sorted subdirectory names, sorted (name, kind, is_link) of the other entries,
+    marker names); a PermissionError when it cannot be listed; None when it is gone. ``kind`` is
+    "file", "broken" (a link to nothing), "other" (a FIFO, a socket...) or, for a link loop, the reason."""
+    dirs, entries, markers = [], [], []
+    try:
+        with os.scandir(real) as scan:
+            for entry in scan:
+                name = entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                        dirs.append(name)
+                    continue
+                if name in _MARKERS:
+                    markers.append(name)
+                    continue
+                is_link = entry.is_symlink()
+                try:
+                    if entry.is_file():
+                        kind = "file"
+                    elif is_link and not os.path.exists(entry.path):
+                        kind = "broken"
+                    else:
+                        kind = "other"
+                except OSError as exc:  # ELOOP: a link that leads back to itself
+                    kind = f"not followed: {(exc.strerror or str(exc)).lower()}"
+                entries.append((name, kind, is_link))
+    except PermissionError as exc:
+        return exc
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    dirs.sort()
+    entries.sort()
+    return dirs, entries, markers
+
+
+class _SharedWalk:
+    """Directory listings, ignore decisions and file bytes kept for the length of one ``shared_walk()``."""
+
+    def __init__(self, byte_budget: int) -> None:
+        self._listings: dict[str, object] = {}
+        self._ignored: dict[tuple[str, bool], bool] = {}
+        self._bytes: dict[str, bytes] = {}
+        self._budget = byte_budget
+
+    def listing(self, real: str):
+        try:
+            return self._listings[real]
+        except KeyError:
+            found = self._listings[real] = _list(real)
+            return found
+
+    def ignored(self, real: str, is_dir: bool, active: list) -> bool:
+        # the same real path always has the same .gitignore files above it within one repository
+        key = (real, is_dir)
+        try:
+            return self._ignored[key]
+        except KeyError:
+            found = self._ignored[key] = _ignored(real, is_dir, active)
+            return found
+
+    def read(self, path: str) -> bytes:
+        try:
+            return self._bytes[path]
+        except KeyError:
+            data = _read_whole(path)
+            if len(data) <= self._budget:
+                self._budget -= len(data)
+                self._bytes[path] = data
+            return data
+
+
+_shared: _SharedWalk | None = None
+
+
+@contextmanager
+def shared_walk(byte_budget: int = 256 << 20):
+    """Within this block every ``iter_files`` lists each directory once and ``read_bytes`` reads each
+    file once (up to ``byte_budget`` bytes kept): ``infractl check`` runs six areas over one tree, and
+    each would otherwise walk it and read its Python files again. Files are assumed unchanged meanwhile."""
+    global _shared
+    previous, _shared = _shared, _SharedWalk(byte_budget)
+    try:
+        yield
+    finally:
+        _shared = previous
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole file (from the shared walk's memory when one is active)."""
+    return _shared.read(path) if _shared is not None else _read_whole(path)
+
+
+def read_head(path: str, size: int) -> bytes:
+    """At most the first ``size`` bytes: from the shared walk's memory when it holds the file."""
+    if _shared is not None and path in _shared._bytes:
+        return _shared._bytes[path][:size]
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+READ_CHUNK = 1 << 20
+
+
+def _read_whole(name: str) -> bytes:
+    """Raw os.read is ~25% faster than open() per file, which shows on big trees."""
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, READ_CHUNK):  # until EOF: a short read is not the end of the file
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -13,3 +13,13 @@ def dotted_name(node: ast.AST) -> str:
         inner = dotted_name(node.value)
         return f"{inner}.{node.attr}" if inner else ""
     return ""
+
+
+def children_in_source_order(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` in the order the source spells them: a dict's keys and values
+    interleaved, a conditional expression's ``body`` before its ``test``."""
+    if isinstance(node, ast.Dict):
+        return [child for pair in zip(node.keys, node.values) for child in pair if child is not None]
+    if isinstance(node, ast.IfExp):
+        return [node.body, node.test, node.orelse]
+    return list(ast.iter_child_nodes(node))

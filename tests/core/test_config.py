@@ -1,6 +1,8 @@
+import re
+
 import pytest
 
-from infractl.config import find_config_file, load_config
+from infractl.config import SECTIONS, find_config_file, load_config
 from infractl.errors import InfractlError
 
 
@@ -60,3 +62,82 @@ def test_string_list_accepts_a_lone_string_and_rejects_the_rest():
     for bad in (3, ["a", 1], [""]):
         with pytest.raises(InfractlError, match="exclude must be a list of non-empty strings"):
             string_list({"exclude": bad}, "exclude", "t")
+
+
+# Tables whose name has an underscore can be spelled as their command is ([tool.infractl.lint-ci]):
+# every message about such a table names it as the user wrote it, from its own command and from `check`.
+HYPHENABLE = [name for name in SECTIONS if "_" in name]
+SPELLINGS = [(table, spelled) for table in HYPHENABLE for spelled in (table, table.replace("_", "-"))]
+
+
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from infractl import cli
+
+    return CliRunner().invoke(cli.app, list(args))
+
+
+def _other_spelling(spelled: str) -> str:
+    return spelled.replace("_", "-") if "_" in spelled else spelled.replace("-", "_")
+
+
+@pytest.mark.parametrize(("table", "spelled"), SPELLINGS, ids=[s for _, s in SPELLINGS])
+def test_an_unknown_key_names_the_table_as_written(tmp_path, table, spelled):
+    from infractl import cli
+
+    assert table.replace("_", "-") in {c.name for c in cli.app.registered_commands}  # its command's name
+    from infractl.check.areas import AREA_TABLES
+
+    (tmp_path / "pyproject.toml").write_text(f"[tool.infractl.{spelled}]\nno_such_key = 1\n")
+    checked_by_check = table in {section for section, _ in AREA_TABLES.values()}
+    for command in (table.replace("_", "-"), *["check"] * checked_by_check):
+        result = _run(command, str(tmp_path))
+        assert result.exit_code == 2, (command, result.output)
+        assert f"[tool.infractl.{spelled}]: unknown key 'no_such_key'" in result.output, (command, result.output)
+        assert f"[tool.infractl.{_other_spelling(spelled)}]" not in result.output, command
+
+
+@pytest.mark.parametrize("spelled", ["lint_ci", "lint-ci"])
+def test_a_bad_value_names_the_table_as_written(tmp_path, spelled):
+    (tmp_path / "pyproject.toml").write_text(f'[tool.infractl.{spelled}]\nactionlint = "/no/such/actionlint"\n')
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n")
+    # lint-ci stops (exit 2); check reports the area as failed (CHK001, exit 1) and goes on with the others
+    for command, code in (("lint-ci", 2), ("check", 1)):
+        result = _run(command, str(tmp_path))
+        assert result.exit_code == code, (command, result.output)
+        assert f"[tool.infractl.{spelled}]: actionlint '/no/such/actionlint' not found" in result.output, command
+    (tmp_path / "pyproject.toml").write_text(f'[tool.infractl.{spelled}]\nactionlint = 3\n')
+    for command, code in (("lint-ci", 2), ("check", 1)):  # check passed the 3 to Path(): an internal error
+        result = _run(command, str(tmp_path))
+        assert result.exit_code == code, (command, result.output)
+        assert f"[tool.infractl.{spelled}]: actionlint must be a path" in result.output, command
+
+
+@pytest.mark.parametrize("spelled", ["fix_datetime", "fix-datetime"])
+def test_fix_datetime_values_name_the_table_as_written(tmp_path, spelled):
+    (tmp_path / "infractl.toml").write_text(f"[{spelled}]\nmode = 'bogus'\n")
+    result = _run("fix-datetime", "--check", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"[tool.infractl.{spelled}]: mode must be one of" in result.output
+
+
+@pytest.mark.parametrize(("table", "spelled"), SPELLINGS, ids=[s for _, s in SPELLINGS])
+def test_a_table_that_is_not_a_table_is_named_as_written(tmp_path, table, spelled):
+    (tmp_path / "infractl.toml").write_text(f'"{spelled}" = 3\n')
+    config = load_config(tmp_path)
+    assert config.where(table) == f"[tool.infractl.{spelled}]"
+    with pytest.raises(InfractlError, match=re.escape(f"[tool.infractl.{spelled}] must be a table")):
+        config.section(table)
+
+
+@pytest.mark.parametrize("table", HYPHENABLE)
+def test_both_spellings_of_one_table_are_an_error(tmp_path, table):
+    """Only one would be read and the other silently ignored."""
+    hyphenated = table.replace("_", "-")
+    (tmp_path / "pyproject.toml").write_text(f"[tool.infractl.{table}]\n[tool.infractl.{hyphenated}]\n")
+    with pytest.raises(InfractlError, match=re.escape(f"[tool.infractl.{table}] and [tool.infractl.{hyphenated}] "
+                                                      "are the same table")):
+        load_config(tmp_path)

@@ -47,3 +47,34 @@ def test_no_duplicates_and_stable_order(tmp_path):
     first = list(iter_files([tmp_path, tmp_path / "app"]))
     assert len(first) == len({p.resolve() for p in first})
     assert first == list(iter_files([tmp_path, tmp_path / "app"]))
+
+
+def test_a_shared_walk_yields_what_separate_walks_yield(tmp_path):
+    from infractl.files import read_bytes, read_head, shared_walk
+
+    make_tree(tmp_path)
+    (tmp_path / "app" / "loop.py").symlink_to(tmp_path / "app" / "loop.py")
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "deploy.yaml").write_text("kind: Deployment\n")
+    queries = [((".py",), ()), ((".yaml", ".yml", ".txt"), ()), ((".py",), ("scripts/**",)), ((".py", ".txt"), ("app/",))]
+
+    def walk(suffixes, exclude):
+        skipped = []
+        found = list(iter_files([tmp_path], suffixes, exclude, tmp_path, lambda p, kind, _: skipped.append((p, kind))))
+        return found, skipped
+
+    separate = [walk(*query) for query in queries]
+    with shared_walk():
+        shared = [walk(*query) for query in queries]
+        assert read_bytes(str(tmp_path / "app" / "main.py")) == b"x = 1\n"
+        assert read_head(str(tmp_path / "app" / "main.py"), 3) == b"x ="  # from memory now
+    assert shared == separate
+    assert any(kind == "loop" for _, kind in separate[0][1])
+
+
+def test_files_chosen_by_name(tmp_path):
+    for name in ("Dockerfile", "Dockerfile.prod", "api.Dockerfile", "Dockerfile.dockerignore", "README"):
+        (tmp_path / name).write_text("x\n")
+    from infractl.manifests.discover import find_dockerfiles
+
+    assert sorted(p.name for p in find_dockerfiles(tmp_path)) == ["Dockerfile", "Dockerfile.prod", "api.Dockerfile"]

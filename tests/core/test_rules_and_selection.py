@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from support.cli_commands import every_command
 from typer.testing import CliRunner
 
 from infractl import cli
@@ -116,18 +117,7 @@ def test_unknown_table_fails_the_command_with_exit_2(tmp_path):
     assert "unknown table or key 'fixdatetime'" in result.output
 
 
-def _commands() -> list[list[str]]:
-    commands = [[], *([name] for name in sorted(c.name for c in cli.app.registered_commands))]
-    for group in cli.app.registered_groups:  # sub-apps: `manifests lint`, `wiremock up`, ...
-        # add_typer(app, name=...) or typer.Typer(name=...): the group's name is in one of the two
-        name = group.name if isinstance(group.name, str) else group.typer_instance.info.name
-        assert isinstance(name, str), group
-        commands.append([name])
-        commands.extend([name, c.name] for c in group.typer_instance.registered_commands)
-    return commands
-
-
-@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c) or "infractl")
+@pytest.mark.parametrize("command", every_command(), ids=lambda c: " ".join(c) or "infractl")
 def test_help_reads_cleanly_at_80_columns(command):
     env = {**os.environ, "COLUMNS": "80", "TERM": "dumb"}
     out = subprocess.run([sys.executable, "-m", "infractl", *command, "--help"], capture_output=True, text=True,

@@ -293,7 +293,7 @@ def test_a_gitignore_pattern_git_ignores_does_not_stop_the_walk(tmp_path):
     (tmp_path / ".gitignore").write_text("!\n*.log\n")
     (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER 1\n")
     (tmp_path / "x.Dockerfile.log").write_text("")
-    from infractl.manifests.dockerfile import find_dockerfiles
+    from infractl.manifests.discover import find_dockerfiles
 
     (tmp_path / ".git").mkdir()
     assert [p.name for p in find_dockerfiles(tmp_path)] == ["Dockerfile"]

@@ -26,9 +26,9 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     fix_datetime configuration; nothing is written."""
     from infractl.fix_datetime.command import collect
 
-    # jobs=1: in this process (a small, cheap run for most repositories; and no worker processes to
-    # manage beside the other areas' subprocesses)
-    outcome = collect([root], check=True, config_path=config.source, jobs=1)
+    # jobs as the project configures them for fix-datetime: the byte scan of a big tree on two cores,
+    # and a worker process only when there are files to parse
+    outcome = collect([root], check=True, config_path=config.source)
     if not outcome.scanned:
         return None
     findings = [finding for result in outcome.results for finding in result.findings]
@@ -38,29 +38,33 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
 
 def workflows(root: Path, config: Config) -> AreaResult | None:
     from infractl.config import string_list
-    from infractl.lint_ci.command import WHERE, lint, test_files, workflow_files
+    from infractl.lint_ci.command import configured_actionlint, lint, test_files, workflow_files
 
-    section = config.section("lint_ci")
-    configured = string_list(section, "workflows", WHERE)
-    tests = string_list(section, "tests", WHERE)
-    exclude = string_list(section, "exclude", WHERE)
+    section, where = config.section("lint_ci"), config.where("lint_ci")
+    configured = string_list(section, "workflows", where)
+    tests = string_list(section, "tests", where)
+    exclude = string_list(section, "exclude", where)
     if not workflow_files(root, configured) and not test_files(root, tests, exclude):
         return None
-    report = lint(root, configured, tests, section.get("actionlint"), exclude)
+    report = lint(root, configured, tests, configured_actionlint(section, where), exclude)
     return AreaResult(report.findings, report.headline)
 
 
 def migrations(root: Path, config: Config) -> AreaResult | None:
-    from infractl.verify_db.migrations import check_migrations
-    from infractl.verify_db.settings import migrations_path, rule_settings
-
     section = config.section("db")
-    source = migrations_path(section, config.root) if section else None
+    source = None
+    if section:
+        from infractl.verify_db.settings import migrations_path
+
+        source = migrations_path(section, config.root)
     if source is None:
         candidates = [p for p in (root / "migrations" / "versions", root / "alembic" / "versions") if p.is_dir()]
         source = candidates[0] if candidates else None
     if source is None or not source.exists():
         return None
+    from infractl.verify_db.migrations import check_migrations
+    from infractl.verify_db.settings import rule_settings
+
     source = shown(source)
     findings, state = check_migrations(source, rule_settings(section))
     return AreaResult(list(findings), f"{len(state.revisions)} Alembic revisions in {source}")
@@ -88,21 +92,23 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
     Component) rendered with the real kustomize and linted, plus the compose files found beside them, and
     every Dockerfile in the repository (less the section's ``exclude`` globs) and the configured ones."""
     from infractl.config import string_list
-    from infractl.manifests.dockerfile import find_dockerfiles, lint_dockerfile
-    from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_compose, lint_directory
+    from infractl.manifests.discover import find_dockerfiles, kustomizations_and_composes
 
     section = config.section("manifests")
     where = "[tool.infractl.manifests]"
-    version = section.get("kube_version") or DEFAULT_KUBE_VERSION
     directories = [config.root / d for d in string_list(section, "dirs", where)]
     composes = [config.root / f for f in string_list(section, "compose_files", where)]
     exclude = tuple(string_list(section, "exclude", where))
     dockerfiles = [config.root / f for f in string_list(section, "dockerfiles", where)]
     if not directories and not composes:
-        directories, composes = _discover_manifests(root)
+        directories, composes = kustomizations_and_composes(root)
     dockerfiles += find_dockerfiles(root, exclude, config.root)
     if not directories and not composes and not dockerfiles:
         return None
+    from infractl.manifests.dockerfile import lint_dockerfile
+    from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_compose, lint_directory
+
+    version = section.get("kube_version") or DEFAULT_KUBE_VERSION
     stats: dict = {}
     findings: list[Finding] = []
     for directory in directories:
@@ -123,31 +129,18 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
                                 f"{stats.get('dockerfiles', 0)} Dockerfiles")
 
 
-KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-
-
-def _discover_manifests(root: Path) -> tuple[list[Path], list[Path]]:
-    from infractl.files import iter_files
-
-    directories, composes = [], []
-    for path in iter_files([root], (".yaml", ".yml", "Kustomization"), (), root):
-        if path.name in KUSTOMIZATIONS:
-            if "kind: Component" not in path.read_text(encoding="utf-8", errors="replace"):
-                directories.append(path.parent)
-        elif path.name.startswith(("docker-compose", "compose.")):
-            composes.append(path)
-    return directories, composes
-
-
 def wiremock(root: Path, config: Config) -> AreaResult | None:
     """Every WireMock root (a directory holding mappings/): ``dir`` in [tool.infractl.wiremock], else each
     one found below ``root``; validated like ``infractl wiremock validate``."""
     from infractl.files import iter_files
-    from infractl.wiremock.settings import settings
-    from infractl.wiremock.validate import validate
 
-    chosen = settings(config)
-    if config.section("wiremock").get("dir"):
+    section = config.section("wiremock")
+    chosen = None
+    if section:  # validated whenever it is there; without it the defaults need no import
+        from infractl.wiremock.settings import settings
+
+        chosen = settings(config)
+    if chosen is not None and section.get("dir"):
         roots = [chosen.dir]
     else:
         found = set()
@@ -158,35 +151,40 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
         roots = sorted(found)
     if not roots:
         return None
+    from infractl.wiremock.validate import validate
+
+    templating = chosen.global_response_templating if chosen is not None else False
     findings: list[Finding] = []
     stubs = 0
     for directory in roots:
-        result = validate(shown(directory), chosen.global_response_templating)
+        result = validate(shown(directory), templating)
         findings += result.findings
         stubs += result.stubs
     label = "directory" if len(roots) == 1 else "directories"
     return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
 
 
-def area_tables() -> dict[str, tuple[str, str, tuple[str, ...]]]:
-    """Each area's own config table, as its command reads it: (section, how errors name it, known keys).
-    ``check`` validates every one of them (a misspelled key must not make an area find nothing) and
-    applies their ``select``/``ignore`` as the area's own command does."""
-    from infractl.fix_datetime.command import CONFIG_KEYS as DATETIME_KEYS
-    from infractl.lint_ci.command import CONFIG_KEYS as LINT_CI_KEYS
-    from infractl.manifests.command import KEYS as MANIFESTS_KEYS
-    from infractl.monitoring.lint import CONFIG_KEYS as MONITORING_KEYS
-    from infractl.verify_db.settings import KNOWN_KEYS as DB_KEYS
-    from infractl.wiremock.settings import KEYS as WIREMOCK_KEYS
+# Each area's own config table, as its command reads it: (section, "module:KEYS" of the keys it knows);
+# messages name it as the file spells it (Config.where). ``check`` validates every one that is present (a
+# misspelled key must not make an area find nothing) and applies their ``select``/``ignore`` as the
+# area's own command does.
+AREA_TABLES: dict[str, tuple[str, str]] = {
+    "datetime": ("fix_datetime", "infractl.fix_datetime.command:CONFIG_KEYS"),
+    "workflows": ("lint_ci", "infractl.lint_ci.command:CONFIG_KEYS"),
+    "migrations": ("db", "infractl.verify_db.settings:KNOWN_KEYS"),
+    "monitoring": ("monitoring", "infractl.monitoring.lint:CONFIG_KEYS"),
+    "manifests": ("manifests", "infractl.manifests.command:KEYS"),
+    "wiremock": ("wiremock", "infractl.wiremock.settings:KEYS"),
+}
 
-    return {
-        "datetime": ("fix_datetime", "[tool.infractl.fix_datetime]", tuple(DATETIME_KEYS)),
-        "workflows": ("lint_ci", "[tool.infractl.lint_ci]", tuple(LINT_CI_KEYS)),
-        "migrations": ("db", "[tool.infractl.db]", tuple(sorted(DB_KEYS))),
-        "monitoring": ("monitoring", "[tool.infractl.monitoring]", tuple(MONITORING_KEYS)),
-        "manifests": ("manifests", "[tool.infractl.manifests]", tuple(MANIFESTS_KEYS)),
-        "wiremock": ("wiremock", "[tool.infractl.wiremock]", tuple(WIREMOCK_KEYS)),
-    }
+
+def table_keys(area: str) -> tuple[str, ...]:
+    """The keys the area's command knows, imported only for a table that is present."""
+    import importlib
+
+    module, name = AREA_TABLES[area][1].split(":")
+    keys = getattr(importlib.import_module(module), name)
+    return tuple(sorted(keys)) if isinstance(keys, (set, frozenset)) else tuple(keys)
 
 
 AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {

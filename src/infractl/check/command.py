@@ -14,9 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from infractl.check.areas import AREAS, AreaResult, area_tables
+from infractl.check.areas import AREA_TABLES, AREAS, AreaResult, table_keys
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
+from infractl.files import shared_walk
 from infractl.findings import Finding, Severity, fails
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
@@ -45,22 +46,27 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
     area_selections = {}
-    for name, (table, where, keys) in area_tables().items():
-        reject_unknown_keys(config.section(table), keys, where)
+    for name, (table, _) in AREA_TABLES.items():
+        where = config.where(table)  # as the file spells it: [tool.infractl.lint-ci] or [tool.infractl.lint_ci]
+        if config.section(table):
+            reject_unknown_keys(config.section(table), table_keys(name), where)
         if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
             area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
     started = time.perf_counter()
-    with _progress() as status:
+    with _progress() as status, shared_walk():
         results: dict[str, AreaResult | None] = {}
-        for name in names:
+        # datetime last: its walk and scan may still be running in headstart's child meanwhile
+        for name in sorted(names, key=lambda area: area == "datetime"):
             if status is not None:
                 status.update(f"checking {path}: {name} ({len(results)} of {len(names)} areas done) …")
             results[name] = _run_area(name, path, config)
-    # read_lines, plus a noqa comment line directly above a Dockerfile instruction
-    from infractl.manifests.dockerfile import noqa_lines
+        results = {name: results[name] for name in names}
+    findings = [f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)]
+    if findings:
+        # read_lines, plus a noqa comment line directly above a Dockerfile instruction
+        from infractl.manifests.dockerfile import noqa_lines
 
-    findings = keep_wanted([f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)],
-                           selection, noqa_lines)
+        findings = keep_wanted(findings, selection, noqa_lines)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"

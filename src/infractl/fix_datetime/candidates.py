@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from infractl.errors import InfractlError
+from infractl.files import read_bytes
 from infractl.findings import Finding, Severity
 from infractl.fix_datetime.awareprobe import aware_meets_naive_text
-from infractl.fix_datetime.prefilter import calls_stdlib_utc, mentions_utc_attribute
+from infractl.fix_datetime.prefilter import calls_stdlib_utc, may_install_stub, mentions_utc_attribute
 from infractl.fix_datetime.workers import RULE_DECODE, FileResult
 
 RULE_TOO_LARGE = "DT004"
@@ -27,7 +27,6 @@ RULE_NOT_WALKED = "DT006"  # a symlink loop, a broken link or an unreadable dire
 RULE_EXCLUDED = "DT007"  # named on the command line, but excluded by configuration or --exclude
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
-READ_CHUNK = 1 << 20
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
           "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
@@ -51,36 +50,33 @@ def show_size(size: int) -> str:
 @dataclass
 class Candidates:
     items: list[tuple[str, bytes]] = field(default_factory=list)  # (path to read and write, bytes)
-    # the other files that mention ``datetime``: a test or conftest among them may put a fake defined
-    # elsewhere in place of a module's datetime without naming utcnow (stubgroups.py looks, when there
-    # is something to rewrite)
+    # the other files that may put something in place of a module's datetime (prefilter.may_install_stub):
+    # a test or conftest that puts in a fake defined elsewhere need not name utcnow (stubgroups.py)
     others: list[tuple[str, bytes]] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
-def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Candidates:
+def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candidates:
     """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
     ``on_candidate()`` is called as each one is found (to start a worker early)."""
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
     real_dirs = _RealDirs()
-    for path in files:
-        shown = str(path)
+    for shown in files:
         try:
-            data = _read_bytes(shown)
+            data = read_bytes(shown)
         except OSError as exc:
             finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
             continue
         aware_only = False
         if not mentions_utc_attribute(data):
-            if b"datetime" not in data:
-                continue  # most files: no real path, no parse
             aware_only = aware_meets_naive_text(data)  # hazards of values already aware (a second run)
             if not aware_only:
-                found.others.append((shown, data))
-                continue
+                if may_install_stub(data):
+                    found.others.append((shown, data))
+                continue  # most files: no real path, no parse
         # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
             real = os.path.realpath(shown)
@@ -100,6 +96,8 @@ def read_candidates(files: list[Path], max_size: int, on_candidate=None) -> Cand
             found.items.append((name, data))
             if on_candidate is not None:
                 on_candidate()
+        elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
+            found.others.append((name, data))
     wanted = {name for name, _ in found.items}
     for link, real in links:
         target = by_real.get(real)
@@ -130,14 +128,3 @@ def _relative(real: str) -> str:
     prefix = cwd.rstrip(os.sep) + os.sep
     return real.removeprefix(prefix)
 
-
-def _read_bytes(name: str) -> bytes:
-    """The whole file; raw os.read is ~25% faster than open() per file, which shows on big trees."""
-    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = []
-        while chunk := os.read(fd, READ_CHUNK):  # until EOF: a short read is not the end of the file
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -21,8 +21,9 @@ from pathlib import Path
 from infractl.codemod_diff import unified_diffs
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.files import iter_files
+from infractl.files import iter_file_names
 from infractl.findings import Finding, Severity, fails
+from infractl.fix_datetime import headstart
 from infractl.fix_datetime.candidates import (
     DEFAULT_MAX_FILE_SIZE,
     RULE_EXCLUDED,
@@ -31,7 +32,7 @@ from infractl.fix_datetime.candidates import (
     read_candidates,
 )
 from infractl.fix_datetime.helperconfig import parse_project_helpers
-from infractl.fix_datetime.linewrap import project_line_length
+from infractl.fix_datetime.prescan import flagged
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     RULE_DECODE,
@@ -99,35 +100,57 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     paths = [path for path in paths if path.exists()]
     settings = resolve_settings(paths, mode, target_version, list(exclude), jobs, config_path, select, ignore,
                                 max_file_size)
-    files = list(iter_files(paths, (".py",), settings.exclude, settings.root,
-                            on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
+    head = headstart.take(paths, settings.exclude, settings.root)  # `infractl check` began this walk already
+    if head is not None:
+        walk_problems += [skipped_path(Path(path), kind, reason) for path, kind, reason in head["problems"]]
+        scanned, worth_reading = head["scanned"], head["flagged"]
+        walked = worth_reading
+    else:
+        files = list(iter_file_names(paths, (".py",), settings.exclude, settings.root,
+                                     on_skip=lambda path, kind, reason: walk_problems.append(
+                                         skipped_path(path, kind, reason))))
+        scanned, worth_reading = len(files), flagged(files, parallel=settings.jobs != 1)
+        walked = files
     with EarlyWorker(settings.jobs) as early:
-        found = read_candidates(files, settings.max_file_size, on_candidate=early.start)
+        found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start)
         items = found.items
         workers = worker_count(settings.jobs, items)
-        line_length = project_line_length(paths[0]) if items else DEFAULT_LINE_LENGTH
-        verdicts = {}
-        if items:
-            from infractl.fix_datetime.stubrun import stub_verdicts_for
-
-            verdicts = stub_verdicts_for(items, found.others, files)
+        stubbed = _stubbed(items, found.others, walked)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
-                          line_length=line_length, project_helpers=settings.project_helpers, early=early,
-                          stubbed=verdicts, held=held_rewrites(settings.selection))
-    if verdicts:
+                          line_length=_line_length(paths[0], items), project_helpers=settings.project_helpers,
+                          early=early, stubbed=stubbed, held=held_rewrites(settings.selection))
+    if stubbed:
         from infractl.fix_datetime.stubrun import stub_notes
 
-        results.extend(stub_notes(verdicts, items))
+        results.extend(stub_notes(stubbed, items))
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
-    texts = changed_texts(items, results) if dry_run else {}
+    texts = changed_texts(items, results) if dry_run and items else {}
     if dry_run:
         # Nothing was written: report every finding where it is in the file on disk.
         results = findings_before(results, pending_is_error=check)
     else:
         results = write_changes(results)
     results = wanted_findings(results, settings.selection)
-    return Outcome(results, settings, len(files), texts)
+    return Outcome(results, settings, scanned, texts)
+
+
+def _line_length(path: Path, items: list) -> int:
+    if not items:  # nothing to rewrite: no need to read the project's formatter settings
+        return DEFAULT_LINE_LENGTH
+    from infractl.fix_datetime.linewrap import project_line_length
+
+    return project_line_length(path)
+
+
+def _stubbed(items: list, installers: list, walked: list[str]) -> dict:
+    """What the tests' clock stubs tell each file (stubrun.py, stubgroups.py): only when there is something
+    to rewrite."""
+    if not items:
+        return {}
+    from infractl.fix_datetime.stubrun import stub_verdicts_for
+
+    return stub_verdicts_for(items, installers, walked)
 
 
 def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select=None, ignore=None,
@@ -135,7 +158,7 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
     """Flags win over ``[tool.infractl.fix_datetime]``; exclude globs from both apply."""
     config = load_config(paths[0] if paths else None, config_path)
     section = config.section("fix_datetime")
-    where = f"{config.source}: [tool.infractl.fix_datetime]"
+    where = f"{config.source}: {config.where('fix_datetime')}"
     reject_unknown_keys(section, CONFIG_KEYS, where)
     configured_exclude = string_list(section, "exclude", where)
     mode = mode or section.get("mode", "auto")

@@ -46,13 +46,13 @@ _attribute_or_quoted = re.compile(
 # name ending in ``datetime`` (or ``patch.multiple(mod, datetime=...)``), first by the literal-prefixed
 # search (every file that mentions datetime is looked at when there is something to rewrite), then a patch
 # or setattr call.
-_DATETIME_QUOTE = re.compile(rb"datetime['\"=]").search
+DATETIME_QUOTE = re.compile(rb"datetime['\"=]").search
 _STUB_CALL = re.compile(rb"patch|setattr").search
 _QUOTED_DATETIME = re.compile(rb"""['"](?:[\w.]+\.)?datetime['"]""").search
 
 
 def may_install_stub(data: bytes) -> bool:
-    return bool(_DATETIME_QUOTE(data) and _STUB_CALL(data) and (_QUOTED_DATETIME(data) or b"multiple(" in data))
+    return bool(DATETIME_QUOTE(data) and _STUB_CALL(data) and (_QUOTED_DATETIME(data) or b"multiple(" in data))
 
 
 def mentions_utc_attribute(data: bytes) -> bool:

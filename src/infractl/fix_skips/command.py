@@ -18,7 +18,6 @@ from infractl.render import Report, print_report
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection, suppressed_by_noqa
 
 CONFIG_KEYS = ("env", "exclude", "select", "ignore")
-WHERE = "[tool.infractl.fix_skips]"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -37,15 +36,15 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
         if not path.exists():
             raise InfractlError(f"path does not exist: {path}")
     config = load_config(paths[0], config_path)
-    section = config.section("fix_skips")
-    reject_unknown_keys(section, CONFIG_KEYS, WHERE)
+    section, where = config.section("fix_skips"), config.where("fix_skips")
+    reject_unknown_keys(section, CONFIG_KEYS, where)
     env = env or section.get("env", "RUN_E2E_TESTS")
     if not isinstance(env, str) or not ENV_NAME.match(env):
         raise InfractlError(f"--env must be an environment variable name, not {env!r}")
-    selection = resolve_selection(section, config.data, select, ignore, WHERE)
+    selection = resolve_selection(section, config.data, select, ignore, where)
     from infractl.files import iter_files
 
-    files = list(iter_files(paths, (".py",), string_list(section, "exclude", WHERE), config.root))
+    files = list(iter_files(paths, (".py",), string_list(section, "exclude", where), config.root))
     dry_run = check or diff
     outcomes = [fix_file(f, env, dry_run, selection) for f in files]
     if not dry_run:

@@ -15,7 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
 
 # actionlint's `kind` -> infractl rule id (docs in ruledocs). Unknown kinds fold into AL099.
@@ -31,10 +30,8 @@ TIMEOUT = 60
 
 
 def find_actionlint(configured: str | None) -> list[str] | None:
-    """The command line prefix that runs actionlint on files, or None."""
-    if configured and not (Path(configured).is_file() or shutil.which(configured)):
-        # a typo here must not turn actionlint off with only a warning
-        raise InfractlError(f"[tool.infractl.lint_ci]: actionlint {configured!r} not found")
+    """The command line prefix that runs actionlint on files, or None. ``configured`` was checked with
+    the configuration (lint_ci.command.configured_actionlint), which names the table as written."""
     beside_python = Path(sys.executable).with_name("actionlint")
     binary = configured or shutil.which("actionlint") or (str(beside_python) if beside_python.is_file() else None)
     return [binary, "-format", "{{json .}}", "-no-color"] if binary else None

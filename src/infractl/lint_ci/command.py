@@ -16,7 +16,6 @@ from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
 CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "select", "ignore")
-WHERE = "[tool.infractl.lint_ci]"
 TEST_DIRS = ("tests", "test")
 
 
@@ -24,17 +23,27 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
     if not path.exists():
         raise InfractlError(f"path does not exist: {path}")
     config = load_config(path, config_path)
-    section = config.section("lint_ci")
-    reject_unknown_keys(section, CONFIG_KEYS, WHERE)
-    selection = resolve_selection(section, config.data, select, ignore, WHERE)
-    actionlint = section.get("actionlint")
-    if actionlint is not None and not isinstance(actionlint, str):
-        raise InfractlError(f"{WHERE}: actionlint must be a path")
-    report = lint(path, string_list(section, "workflows", WHERE), string_list(section, "tests", WHERE), actionlint,
-                  string_list(section, "exclude", WHERE))
+    section, where = config.section("lint_ci"), config.where("lint_ci")
+    reject_unknown_keys(section, CONFIG_KEYS, where)
+    selection = resolve_selection(section, config.data, select, ignore, where)
+    report = lint(path, string_list(section, "workflows", where), string_list(section, "tests", where),
+                  configured_actionlint(section, where), string_list(section, "exclude", where))
     report.findings = keep_wanted(report.findings, selection)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
+
+
+def configured_actionlint(section: dict, where: str) -> str | None:
+    """``actionlint`` in the table: a path or a name on PATH that exists, else a configuration error."""
+    import shutil
+
+    configured = section.get("actionlint")
+    if configured is not None and not isinstance(configured, str):
+        raise InfractlError(f"{where}: actionlint must be a path")
+    if configured and not (Path(configured).is_file() or shutil.which(configured)):
+        # a typo here must not turn actionlint off with only a warning
+        raise InfractlError(f"{where}: actionlint {configured!r} not found")
+    return configured
 
 
 def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
@@ -63,11 +72,21 @@ def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str,
 def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
          actionlint: str | None = None, exclude: tuple[str, ...] = ()) -> Report:
     """Every lint-ci finding for the repository (or workflow file) at ``path``."""
+    files = workflow_files(path, workflows)
+    findings = workflow_findings(files, actionlint) if files else []
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
+    findings.extend(skip_findings)
+    summary = {"workflows": len(files), "test_files": test_count}
+    headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
+    return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
+
+
+def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding]:
+    """infractl's workflow rules, then actionlint's findings, for each workflow file that is valid YAML."""
     from infractl.lint_ci.actionlint import run_actionlint
     from infractl.lint_ci.workflow_rules import CHECKS
     from infractl.yamlpos import YamlError, load_file_documents
 
-    files = workflow_files(path, workflows)
     findings: list[Finding] = []
     parsed = []
     for file in files:
@@ -82,22 +101,20 @@ def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (
             for check in CHECKS:
                 findings.extend(check(str(file), document))
     findings.extend(run_actionlint(parsed, actionlint))
-    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
-    findings.extend(skip_findings)
-    summary = {"workflows": len(files), "test_files": test_count}
-    headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
-    return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
+    return findings
 
 
 def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
-    from infractl.fix_skips.detect import find_skips
+    from infractl.files import read_bytes
 
     findings = []
     for file in files:
         try:
-            data = file.read_bytes()
+            data = read_bytes(str(file))
             if b"skip" not in data:
                 continue
+            from infractl.fix_skips.detect import find_skips
+
             skips = find_skips(data.decode("utf-8", errors="replace"))
         except (SyntaxError, ValueError, OSError):
             continue  # not this command's business: ruff and pytest report broken test files

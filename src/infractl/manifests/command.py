@@ -13,7 +13,6 @@ from pathlib import Path
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import fails
-from infractl.manifests.dockerfile import noqa_lines
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
@@ -64,6 +63,8 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
                 findings += lint_compose(compose_file, display_path(compose_file, Path.cwd()))
                 stats["compose_files"] = stats.get("compose_files", 0) + 1
         findings += _configured_dockerfiles(dockerfiles, directories, exclude, config.root, stats)
+    from infractl.manifests.dockerfile import noqa_lines
+
     findings = keep_wanted(findings, selection, noqa_lines)
     shown = ", ".join(str(d) for d in directories)
     report = Report(
@@ -84,7 +85,8 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
 def _configured_dockerfiles(dockerfiles: list[Path], directories: list[Path], exclude: tuple[str, ...],
                             project_root: Path, stats: dict) -> list:
     """The configured ``dockerfiles`` that the directories' walk did not already lint."""
-    from infractl.manifests.dockerfile import find_dockerfiles, lint_dockerfile
+    from infractl.manifests.discover import find_dockerfiles
+    from infractl.manifests.dockerfile import lint_dockerfile
     from infractl.manifests.sourcemap import display_path
 
     already = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, project_root)}

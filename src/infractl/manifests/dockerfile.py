@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.findings import Finding
+from infractl.manifests.discover import is_dockerfile
 
 _DIRECTIVE = re.compile(r"^#\s*(?P<name>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*$")
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)\1")
@@ -253,22 +254,6 @@ def _effective_user(stage: Stage, stages: list[Stage], global_args: dict, build_
         if parent is not None:
             return _effective_user(parent, stages, global_args, build_args, depth + 1)
     return user, line
-
-
-def is_dockerfile(name: str) -> bool:
-    """Dockerfile, Dockerfile.*, *.Dockerfile (not a per-Dockerfile Dockerfile.dockerignore)."""
-    return (name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")) \
-        and not name.endswith(".dockerignore")
-
-
-def find_dockerfiles(directory: Path, exclude: tuple[str, ...] | list[str] = (),
-                     project_root: Path | None = None) -> list[Path]:
-    """Dockerfiles under ``directory`` (the usual walk: .gitignore and virtualenvs skipped, and the
-    ``exclude`` globs, relative to ``project_root``, default ``directory``)."""
-    from infractl.files import iter_files
-
-    return [path for path in iter_files([directory], ("",), tuple(exclude), project_root or directory)
-            if is_dockerfile(path.name)]
 
 
 def noqa_lines(path: str) -> list[str] | None:

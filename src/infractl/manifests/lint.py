@@ -155,7 +155,8 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
         findings += lint_kustomizations(source_map.kustomizations)
         if stats is not None:
             stats["objects"] = stats.get("objects", 0) + len(objects)
-    from infractl.manifests.dockerfile import find_dockerfiles, lint_dockerfile
+    from infractl.manifests.discover import find_dockerfiles
+    from infractl.manifests.dockerfile import lint_dockerfile
 
     dockerfiles = find_dockerfiles(path, exclude, project_root)
     if (find_kustomization(path) is None and compose_files is None and not dockerfiles

@@ -14,9 +14,6 @@ from pathlib import Path
 from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
-from infractl.monitoring.alerts import alert_findings, promtool_findings, recorded_metrics
-from infractl.monitoring.dashboards import dashboard_findings
-from infractl.monitoring.metrics import exported_by_source
 
 CONFIG_KEYS = ("metrics", "sources", "datasources", "exclude", "select", "ignore")
 WHERE = "[tool.infractl.monitoring]"
@@ -32,23 +29,18 @@ class MonitoringInputs:
 
 
 def discover(root: Path, exclude: tuple[str, ...] = ()) -> MonitoringInputs:
-    from infractl.files import iter_files
+    """The monitoring files under ``root``, found by content (``python_files`` stays empty)."""
+    from infractl.files import iter_files, read_head
 
     inputs = MonitoringInputs()
-    for path in iter_files([root], (".yml", ".yaml", ".json", ".py"), exclude, root):
+    for path in iter_files([root], (".yml", ".yaml", ".json"), exclude, root):
         if ".github" in path.parts:
             continue
         try:
-            with open(path, "rb") as handle:
-                # a module that defines metrics imports prometheus_client at its top: 8 KB is plenty,
-                # and reading only that keeps a 3,000-file tree cheap
-                head = handle.read(8192 if path.suffix == ".py" else 200_000)
+            head = read_head(str(path), 200_000)
         except OSError:
             continue
-        if path.suffix == ".py":
-            if b"prometheus_client" in head:
-                inputs.python_files.append(path)
-        elif path.suffix == ".json":
+        if path.suffix == ".json":
             if b'"panels"' in head and b'"title"' in head:
                 inputs.dashboards.append(path)
         elif b"groups:" in head and (b"alert:" in head or b"record:" in head):
@@ -58,6 +50,24 @@ def discover(root: Path, exclude: tuple[str, ...] = ()) -> MonitoringInputs:
         elif b"datasources:" in head and b"uid:" in head:
             inputs.provisioning.append(path)
     return inputs
+
+
+def metric_modules(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The Python modules under ``root`` that use prometheus_client (where the service's metrics are)."""
+    from infractl.files import iter_files, read_head
+
+    found = []
+    for path in iter_files([root], (".py",), exclude, root):
+        if ".github" in path.parts:
+            continue
+        try:
+            # a module that defines metrics imports prometheus_client at its top: 8 KB is plenty,
+            # and reading only that keeps a 3,000-file tree cheap
+            if b"prometheus_client" in read_head(str(path), 8192):
+                found.append(path)
+        except OSError:
+            continue
+    return found
 
 
 def provisioned_uids(files: list[Path]) -> set[str]:
@@ -80,12 +90,22 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None)
     """``sources`` (directories of the service's code, relative to the project root) add metric
     definitions from outside ``root``: checking manifests/staging alone still knows what the service exports."""
     reject_unknown_keys(section, CONFIG_KEYS, WHERE)
-    inputs = discover(root, string_list(section, "exclude", WHERE))
-    for source in string_list(section, "sources", WHERE):
-        directory = (project_root or root) / source
+    exclude = string_list(section, "exclude", WHERE)
+    sources = [(project_root or root) / source for source in string_list(section, "sources", WHERE)]
+    for directory in sources:
         if not directory.is_dir():
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
-        inputs.python_files.extend(discover(directory).python_files)
+    inputs = discover(root, exclude)
+    if not inputs.rule_files and not inputs.dashboards:  # nothing to judge: the service's code is not read
+        return [], {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
+                    "exported_metrics": None}
+    from infractl.monitoring.alerts import alert_findings, promtool_findings, recorded_metrics
+    from infractl.monitoring.dashboards import dashboard_findings
+    from infractl.monitoring.metrics import exported_by_source
+
+    inputs.python_files.extend(metric_modules(root, exclude))
+    for directory in sources:
+        inputs.python_files.extend(metric_modules(directory))
     configured = set(string_list(section, "metrics", WHERE))
     exported = exported_by_source(inputs.python_files) | configured | recorded_metrics(inputs.rule_files)
     known: set[str] | None = exported if (inputs.python_files or configured) else None

@@ -1,4 +1,4 @@
-"""Read SQLAlchemy expressions statically (libcst nodes): column types and server defaults as SQL.
+"""Read SQLAlchemy expressions statically (``ast`` nodes): column types and server defaults as SQL.
 
 ``sa.text("now()")`` -> ``now()``, ``sa.func.current_timestamp()`` -> ``CURRENT_TIMESTAMP``,
 ``sa.DateTime(timezone=True)`` -> ``timestamp with time zone``. What cannot be read stays source text.
@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from infractl.verify_db.migration_subst import bind_arguments, substitute
+from infractl.pyast import dotted_name
+from infractl.verify_db.migration_subst import SourceText, bind_arguments, substitute
 
 UNKNOWN = object()  # an expression we cannot evaluate statically
 UNKNOWN_TYPE = "unknown type "  # prefix of the data type of a column whose type we cannot resolve
@@ -56,9 +58,9 @@ class ServerDefault:
 class ExpressionReader:
     """Evaluates what it can of one module's expressions; module-level constants are followed."""
 
-    def __init__(self, module, consts: dict[str, Any], functions: dict[str, Any] | None = None,
-                 resolve_type=None) -> None:
-        self.module = module
+    def __init__(self, source: SourceText | None, consts: dict[str, Any],
+                 functions: dict[str, Any] | None = None, resolve_type=None) -> None:
+        self.source = source  # for the user's own spelling of what cannot be read
         self.consts = consts
         self.functions = functions or {}  # module-level ``def``s, for helpers that return an expression
         self.resolve_type = resolve_type  # dotted name as written -> data type, or None
@@ -66,15 +68,11 @@ class ExpressionReader:
     def returned(self, call, depth: int = 0):
         """``helper(args)`` of a module-level ``def helper(...)`` that returns one expression (after plain
         assignments and dialect checks): that expression with the arguments substituted. None otherwise."""
-        import libcst as cst
-
-        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in self.functions
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in self.functions
                 and depth < 5):
             return None
-        function = self.functions[call.func.value]
-        if not isinstance(function.body, cst.IndentedBlock):
-            return None
-        return self._return_of(function.body.body, bind_arguments(function, call))
+        function = self.functions[call.func.id]
+        return self._return_of(function.body, bind_arguments(function, call))
 
     def expand(self, node):
         """``node`` resolved, and a helper call replaced by what it returns."""
@@ -83,54 +81,50 @@ class ExpressionReader:
         return node if expanded is None else self.resolve(expanded)
 
     def _return_of(self, statements, names: dict[str, Any]):
-        import libcst as cst
-
         names = dict(names)
         for statement in statements:
-            if isinstance(statement, cst.If):
+            if isinstance(statement, ast.If):
                 taken = self.condition(substitute(statement.test, names))
                 if taken is None:
                     return None
                 if taken:
-                    return self._return_of(statement.body.body, names)
-                orelse = statement.orelse
-                if orelse is not None:
-                    return self._return_of([orelse] if isinstance(orelse, cst.If) else orelse.body.body, names)
+                    return self._return_of(statement.body, names)
+                if statement.orelse:
+                    return self._return_of(statement.orelse, names)
                 continue
-            if not isinstance(statement, cst.SimpleStatementLine):
+            if isinstance(statement, ast.Return):
+                return substitute(statement.value, names)
+            if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Name)):
+                names[statement.targets[0].id] = substitute(statement.value, names)
+            elif not (isinstance(statement, ast.Expr) and _is_string(statement.value)):  # a docstring
                 return None
-            for small in statement.body:
-                if isinstance(small, cst.Return):
-                    return substitute(small.value, names) if small.value is not None else None
-                if (isinstance(small, cst.Assign) and len(small.targets) == 1
-                        and isinstance(small.targets[0].target, cst.Name)):
-                    names[small.targets[0].target.value] = substitute(small.value, names)
-                elif not isinstance(small, cst.Expr) or not isinstance(small.value, cst.SimpleString):  # docstring
-                    return None
         return None
 
     def condition(self, test) -> bool | None:
         """The dialect name compared with a string is decided for PostgreSQL; anything else is unknown."""
-        import libcst as cst
-
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            inner = self.condition(test.expression)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.condition(test.operand)
             return None if inner is None else not inner
-        if isinstance(test, cst.BooleanOperation):
-            left, right = self.condition(test.left), self.condition(test.right)
-            if isinstance(test.operator, cst.And):
-                return False if False in (left, right) else (True if left and right else None)
-            return True if True in (left, right) else (False if left is False and right is False else None)
-        if isinstance(test, cst.Call):
-            if (dotted(test.func) or "").endswith("is_offline_mode"):
+        if isinstance(test, ast.BoolOp):
+            result = self.condition(test.values[0])
+            for value in test.values[1:]:  # ``a and b and c`` is ``(a and b) and c``
+                left, right = result, self.condition(value)
+                if isinstance(test.op, ast.And):
+                    result = False if False in (left, right) else (True if left and right else None)
+                else:
+                    result = True if True in (left, right) else (False if left is False and right is False else None)
+            return result
+        if isinstance(test, ast.Call):
+            if dotted_name(test.func).endswith("is_offline_mode"):
                 return False
-            if (dotted(test.func) or "").endswith(("get_bind", "get_context")):
+            if dotted_name(test.func).endswith(("get_bind", "get_context")):
                 return True  # ``bind = op.get_bind(); if bind and ...``: there is a connection
             expanded = self.returned(test)
             return None if expanded is None else self.condition(expanded)
-        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-            target = test.comparisons[0]
-            sides = (test.left, target.comparator)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            operator = test.ops[0]
+            sides = (test.left, test.comparators[0])
             names = [self.code(side) for side in sides]
             dialect_side = next((i for i, n in enumerate(names) if re.search(r"(dialect|engine)(\(\))?\.name$", n)),
                                 None)
@@ -141,22 +135,20 @@ class ExpressionReader:
             if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
                 return None
             matches = any(v.lower() in ("postgresql", "postgres") for v in values)
-            if isinstance(target.operator, (cst.Equal, cst.In, cst.Is)):
+            if isinstance(operator, (ast.Eq, ast.In, ast.Is)):
                 return matches
-            if isinstance(target.operator, (cst.NotEqual, cst.NotIn, cst.IsNot)):
+            if isinstance(operator, (ast.NotEq, ast.NotIn, ast.IsNot)):
                 return not matches
         return None
 
     def resolve(self, node):
-        import libcst as cst
-
         for _ in range(10):
-            if isinstance(node, cst.Name) and node.value in self.consts:
-                node = self.consts[node.value]
-            elif isinstance(node, cst.IfExp) and isinstance(self.literal(node.test), bool):
+            if isinstance(node, ast.Name) and node.id in self.consts:
+                node = self.consts[node.id]
+            elif isinstance(node, ast.IfExp) and isinstance(self.literal(node.test), bool):
                 node = node.body if self.literal(node.test) else node.orelse  # after substitution: X if True else Y
-            elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-                item = self.item(self.resolve(node.value), self.literal(node.slice[0].slice.value))
+            elif isinstance(node, ast.Subscript) and not isinstance(node.slice, (ast.Slice, ast.Tuple, ast.Starred)):
+                item = self.item(self.resolve(node.value), self.literal(node.slice))
                 if item is None:
                     break
                 node = item  # COLUMNS[0], spec["name"] of a literal list or dict (a loop variable, a constant)
@@ -165,45 +157,38 @@ class ExpressionReader:
         return node
 
     def item(self, container, key):
-        import libcst as cst
-
-        if isinstance(container, (cst.List, cst.Tuple)) and isinstance(key, int) and not isinstance(key, bool):
-            elements = container.elements
-            return elements[key].value if -len(elements) <= key < len(elements) else None
-        if isinstance(container, cst.Dict) and isinstance(key, str):
-            for element in container.elements:
-                if isinstance(element, cst.DictElement) and self.literal(element.key) == key:
-                    return element.value
+        if isinstance(container, (ast.List, ast.Tuple)) and isinstance(key, int) and not isinstance(key, bool):
+            elements = container.elts
+            return elements[key] if -len(elements) <= key < len(elements) else None
+        if isinstance(container, ast.Dict) and isinstance(key, str):
+            for element_key, value in zip(container.keys, container.values):
+                if element_key is not None and self.literal(element_key) == key:
+                    return value
         return None
 
     def literal(self, node):
-        import libcst as cst
-
         node = self.resolve(node)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
-            return value if isinstance(value, str) else UNKNOWN
-        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[node.value]
-        if isinstance(node, cst.Integer):
-            return int(node.value)
-        if isinstance(node, (cst.Tuple, cst.List)):
-            values = tuple(self.literal(el.value) for el in node.elements)
+        if isinstance(node, ast.Constant):
+            value = node.value  # str, int, True, False and None are literals; bytes, floats and ... are not
+            return value if value is None or isinstance(value, (str, int)) else UNKNOWN
+        if isinstance(node, (ast.Tuple, ast.List)):
+            values = tuple(self.literal(el) for el in node.elts)
             return UNKNOWN if UNKNOWN in values else values
-        if isinstance(node, cst.FormattedString):
+        if isinstance(node, ast.JoinedStr):
             parts = []
-            for part in node.parts:
-                value = part.value if isinstance(part, cst.FormattedStringText) else self.literal(part.expression)
-                if part is not None and isinstance(part, cst.FormattedStringExpression) and part.format_spec:
+            for part in node.values:
+                if isinstance(part, ast.Constant):
+                    parts.append(part.value)
+                    continue
+                value = self.literal(part.value)
+                if part.format_spec is not None or not isinstance(value, (str, int)) or isinstance(value, bool):
                     return UNKNOWN
-                if not isinstance(value, (str, int)) or isinstance(value, bool):
-                    return UNKNOWN
-                parts.append(str(value))
+                parts.append(_CONVERSIONS.get(part.conversion, str)(value))
             return "".join(parts)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self.literal(node.left), self.literal(node.right)
             return left + right if isinstance(left, str) and isinstance(right, str) else UNKNOWN
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             left, right = self.literal(node.left), self.literal(node.right)
             if isinstance(left, str) and right is not UNKNOWN and not isinstance(right, bool):
                 try:
@@ -211,7 +196,7 @@ class ExpressionReader:
                 except (TypeError, ValueError, KeyError):
                     return UNKNOWN
             return UNKNOWN
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
             template = self.literal(node.func.value)
             positional, keywords = split_args(node)
             args = [self.literal(a) for a in positional]
@@ -226,21 +211,20 @@ class ExpressionReader:
         return UNKNOWN if expanded is None else self.literal(expanded)
 
     def code(self, node) -> str:
-        return self.module.code_for_node(node)
+        """The expression as the user spelled it (substituted parts as spelled at the call)."""
+        return self.source.code(node) if self.source is not None else ast.unparse(node)
 
     def data_type(self, node) -> str:
-        import libcst as cst
-
         node = self.resolve(node)
         timezone = False
-        if isinstance(node, cst.Call):
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "with_variant":
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "with_variant":
                 return self.data_type(node.func.value)
             positional, keywords = split_args(node)
             timezone = self.literal(keywords["timezone"]) if "timezone" in keywords else (
                 self.literal(positional[0]) if positional else False)
             node = node.func
-        written = dotted(node) or "unknown"
+        written = dotted_name(node) or "unknown"
         name = written.rsplit(".", 1)[-1].lower()
         if name in ("datetime", "timestamp"):
             return "timestamp with time zone" if timezone is True else "timestamp without time zone"
@@ -261,12 +245,10 @@ class ExpressionReader:
 
     def sql_expression(self, node) -> str:
         """``sa.text("x")`` -> x, ``sa.func.now()`` -> now(); anything else stays source code."""
-        import libcst as cst
-
         node = self.resolve(node)
-        if not isinstance(node, cst.Call):
+        if not isinstance(node, ast.Call):
             return self.code(node)
-        name = dotted(node.func) or ""
+        name = dotted_name(node.func)
         last = name.rsplit(".", 1)[-1]
         positional, _ = split_args(node)
         if last in ("text", "literal_column") and positional and isinstance(self.literal(positional[0]), str):
@@ -288,25 +270,20 @@ class ExpressionReader:
         return self.sql_expression(node)
 
 
-def split_args(call) -> tuple[list, dict]:
-    positional = [a.value for a in call.args if a.keyword is None and not a.star]
-    keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+def split_args(call: ast.Call) -> tuple[list, dict]:
+    """Positional arguments (not ``*args``) and keyword arguments (not ``**kwargs``) of a call."""
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
     return positional, keywords
 
 
-def dotted(node) -> str | None:
-    import libcst as cst
-
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
 def is_call_named(node, last: str) -> bool:
-    import libcst as cst
+    return isinstance(node, ast.Call) and dotted_name(node.func).rsplit(".", 1)[-1] == last
 
-    return isinstance(node, cst.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] == last
 
+def _is_string(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+# f"{x!r}" and f"{x!a}" spell the value as repr() and ascii() do; f"{x}" and f"{x!s}" as str()
+_CONVERSIONS = {ord("r"): repr, ord("a"): ascii}

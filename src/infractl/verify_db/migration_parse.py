@@ -1,4 +1,5 @@
-"""Read one Alembic revision file with libcst: its ids and the schema operations of ``upgrade()``.
+"""Read one Alembic revision file with the standard library's ``ast``: its ids and the schema operations of
+``upgrade()``.
 
 The file is never imported or run. Expressions are understood as far as they can be read
 statically; anything else is kept as source text so the rules can call it unrecognised.
@@ -6,6 +7,7 @@ statically; anything else is kept as source text so the rules can call it unreco
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,12 @@ from typing import Any
 from infractl.errors import InfractlError
 from infractl.verify_db.migration_exprs import ExpressionReader, ServerDefault, is_call_named, split_args
 from infractl.verify_db.migration_ops import ColumnSpec, Operation
-from infractl.verify_db.migration_subst import origin
+from infractl.verify_db.migration_subst import SourceText, line_of
 
-__all__ = ["ColumnSpec", "Operation", "RevisionFile", "ServerDefault", "alter_changes", "parse_revision_file"]
+__all__ = ["ColumnSpec", "Operation", "RevisionFile", "ServerDefault", "alter_changes", "parse_module",
+           "parse_revision_file"]
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass(frozen=True)
@@ -30,27 +35,22 @@ class RevisionFile:
 
 def parse_revision_file(path: Path, types=None) -> RevisionFile:
     """``types``: a ``migration_types.TypeResolver`` for a project's own column types (optional)."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
     try:
         source = path.read_text(encoding="utf-8")
-        # unsafe_skip_copy: we never mutate the tree, and the copy costs a third of the run time
-        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
     except (OSError, UnicodeDecodeError) as exc:
         raise InfractlError(f"cannot read migration {path}: {exc}") from None
-    except cst.ParserSyntaxError as exc:
-        raise InfractlError(f"cannot parse migration {_syntax_error(path, source, exc)}") from None
-    module = wrapper.module
-    positions = wrapper.resolve(PositionProvider)
+    try:
+        module, source = parse_module(source, path)
+    except (SyntaxError, ValueError) as exc:  # ValueError: a null byte, before Python 3.11.4
+        line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise InfractlError(f"cannot parse migration {path}{line}: {getattr(exc, 'msg', exc)}") from None
     from infractl.verify_db.migration_walk import UpgradeReader
 
-    imports = _imports(module)
+    imports = module_imports(module)
     resolve_type = types.for_module(module, path, imports) if types is not None else None
-    functions = {s.name.value: s for s in module.body
-                 if isinstance(s, cst.FunctionDef) and s.name.value not in ("upgrade", "downgrade")}
-    reader = UpgradeReader(module, _module_assignments(module), functions, imports,
-                           lambda node: positions[node].start.line, resolve_type)
+    functions = {s.name: s for s in module.body
+                 if isinstance(s, _FUNCTIONS) and s.name not in ("upgrade", "downgrade")}
+    reader = UpgradeReader(SourceText(source, module), _module_assignments(module), functions, imports, resolve_type)
     revision = reader.literal(reader.consts.get("revision"))
     if not isinstance(revision, str) or not revision:
         raise InfractlError(f"migration {path} has no literal `revision = \"...\"`")
@@ -63,11 +63,18 @@ def parse_revision_file(path: Path, types=None) -> RevisionFile:
         downs = down
     else:
         raise InfractlError(f"migration {path}: cannot read down_revision statically")
-    upgrade = next((s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == "upgrade"), None)
+    upgrade = next((s for s in module.body if isinstance(s, _FUNCTIONS) and s.name == "upgrade"), None)
     operations = tuple(reader.read(upgrade)) if upgrade is not None else ()
     return RevisionFile(path=path, revision=revision, down_revisions=downs, operations=operations,
                         depends_on=_names(reader.literal(reader.consts.get("depends_on"))),
                         branch_labels=_names(reader.literal(reader.consts.get("branch_labels"))))
+
+
+def parse_module(source: str, path: Path) -> tuple[ast.Module, str]:
+    """The module and its text (a leading byte order mark dropped, as Python does); SyntaxError or
+    ValueError (a null byte) when it does not parse."""
+    source = source.removeprefix("\ufeff")
+    return ast.parse(source, filename=str(path)), source
 
 
 def _names(value) -> tuple[str, ...]:
@@ -79,74 +86,42 @@ def _names(value) -> tuple[str, ...]:
     return ()
 
 
-def _imports(module) -> dict[str, str]:
+def module_imports(module: ast.Module) -> dict[str, str]:
     """Local name -> what it names: ``from a.b import C as D`` gives D -> a.b.C, ``import a.b as m`` m -> a.b."""
-    import libcst as cst
-
     found: dict[str, str] = {}
     for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                base = "." * len(small.relative) + (dotted_name(small.module) if small.module else "")
-                for alias in small.names:
-                    name = dotted_name(alias.name)
-                    local = alias.asname.name.value if alias.asname else name
-                    found[local] = f"{base}.{name}" if not base.endswith(".") else f"{base}{name}"
-            elif isinstance(small, cst.Import):
-                for alias in small.names:
-                    name = dotted_name(alias.name)
-                    local = alias.asname.name.value if alias.asname else name.split(".", 1)[0]
-                    found[local] = name if alias.asname else name.split(".", 1)[0]
+        if isinstance(statement, ast.ImportFrom):
+            base = "." * statement.level + (statement.module or "")
+            for alias in statement.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name
+                found[local] = f"{base}.{alias.name}" if not base.endswith(".") else f"{base}{alias.name}"
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                found[alias.asname or alias.name.split(".", 1)[0]] = (
+                    alias.name if alias.asname else alias.name.split(".", 1)[0])
     return found
 
 
-def dotted_name(node) -> str:
-    from infractl.verify_db.migration_exprs import dotted
-
-    return dotted(node) or ""
-
-
-def _syntax_error(path: Path, source: str, exc) -> str:
-    """Python's own message says it best (line and what is wrong); libcst's is the fallback."""
-    import ast
-
-    try:
-        ast.parse(source, filename=str(path))
-    except SyntaxError as syntax:
-        return f"{path}:{syntax.lineno}: {syntax.msg}"
-    return f"{path}:{exc.raw_line}: {exc.message}"
-
-
-def _module_assignments(module) -> dict[str, Any]:
+def _module_assignments(module: ast.Module) -> dict[str, Any]:
     """Module-level ``NAME = value`` (and annotated) assignments, so constants can be resolved."""
-    import libcst as cst
-
     consts: dict[str, Any] = {}
     for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target = small.targets[0].target
-                if isinstance(target, cst.Name):
-                    consts[target.value] = small.value
-            elif isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
-                consts[small.target.value] = small.value
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            if isinstance(statement.targets[0], ast.Name):
+                consts[statement.targets[0].id] = statement.value
+        elif (isinstance(statement, ast.AnnAssign) and statement.value is not None
+              and isinstance(statement.target, ast.Name)):
+            consts[statement.target.id] = statement.value
     return consts
 
 
 class OpCallReader(ExpressionReader):
-    """One ``op.*`` (or ``batch_op.*``) call as Operations; ``line_of`` gives each node's source line."""
-
-    _line_of = None
+    """One ``op.*`` (or ``batch_op.*``) call as Operations, each on its node's source line."""
 
     def line_of(self, node) -> int:
-        try:
-            return self._line_of(origin(node))
-        except KeyError:
-            return 0
+        return line_of(node)
 
     def column(self, call) -> ColumnSpec | None:
         positional, keywords = split_args(call)
@@ -166,19 +141,15 @@ class OpCallReader(ExpressionReader):
 
     def table_elements(self, call) -> tuple[list, bool]:
         """create_table's column arguments (``*cols`` and helper calls expanded); False if some are unknown."""
-        import libcst as cst
-
         elements, complete = [], True
-        for arg in call.args[1:] if call.args and call.args[0].keyword is None else call.args:
-            if arg.keyword is not None:
-                continue
-            value = self.expand(arg.value)
-            if arg.star == "*" or isinstance(value, (cst.List, cst.Tuple)):
-                if isinstance(value, (cst.List, cst.Tuple)):
-                    elements.extend(self.expand(el.value) for el in value.elements)
-                else:
-                    complete = False
-            elif arg.star == "":
+        for arg in call.args[1:] if _first_is_positional(call) else call.args:
+            starred = isinstance(arg, ast.Starred)
+            value = self.expand(arg.value if starred else arg)
+            if isinstance(value, (ast.List, ast.Tuple)):
+                elements.extend(self.expand(el) for el in value.elts)
+            elif starred:
+                complete = False
+            else:
                 elements.append(value)
         return elements, complete
 
@@ -235,6 +206,14 @@ class OpCallReader(ExpressionReader):
         if method == "drop_column":
             return [Operation("drop_column", table, line, schema, column=name)]
         return [Operation("alter_column", table, line, schema, column=name, changes=alter_changes(self, keywords))]
+
+
+def _first_is_positional(call: ast.Call) -> bool:
+    """The call's first argument as written is positional (``*cols`` included), not ``name=...``."""
+    if not call.args:
+        return False
+    first, keyword = call.args[0], call.keywords[0] if call.keywords else None
+    return keyword is None or (first.lineno, first.col_offset) < (keyword.lineno, keyword.col_offset)
 
 
 def alter_changes(reader, keywords: dict) -> dict[str, Any]:

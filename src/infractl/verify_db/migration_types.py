@@ -9,7 +9,10 @@ imported or run.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
+
+from infractl.pyast import dotted_name
 
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _MAX_DEPTH = 6
@@ -51,20 +54,18 @@ class TypeResolver:
         return self._class_type(other_module, target, other_imports, class_name, depth + 1)
 
     def _class_type(self, module, path: Path, imports: dict[str, str], name: str, depth: int) -> str | None:
-        import libcst as cst
-
-        from infractl.verify_db.migration_exprs import UNKNOWN_TYPE, ExpressionReader, dotted
+        from infractl.verify_db.migration_exprs import UNKNOWN_TYPE, ExpressionReader
 
         for statement in module.body:
-            if isinstance(statement, cst.ClassDef) and statement.name.value == name:
-                reader = ExpressionReader(module, {}, resolve_type=lambda written: self.resolve(
+            if isinstance(statement, ast.ClassDef) and statement.name == name:
+                reader = ExpressionReader(None, {}, resolve_type=lambda written: self.resolve(
                     written, module, path, imports, depth + 1))
                 impl = _class_attribute(statement, "impl")
                 if impl is not None:
                     found = reader.data_type(impl)
                     return None if found.startswith(UNKNOWN_TYPE) else found
                 for base in statement.bases:
-                    base_name = dotted(base.value) or ""
+                    base_name = dotted_name(base)
                     if base_name.rsplit(".", 1)[-1] in ("TypeDecorator", "UserDefinedType", "TypeEngine"):
                         continue
                     found = self.resolve(base_name, module, path, imports, depth + 1)
@@ -87,31 +88,25 @@ class TypeResolver:
 
     def _parse(self, path: Path):
         if path not in self._modules:
-            import libcst as cst
-
-            from infractl.verify_db.migration_parse import _imports
+            from infractl.verify_db.migration_parse import module_imports, parse_module
 
             try:
-                module = cst.parse_module(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, cst.ParserSyntaxError):
+                module, _ = parse_module(path.read_text(encoding="utf-8"), path)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
                 self._modules[path] = None
             else:
-                self._modules[path] = (module, _imports(module))
+                self._modules[path] = (module, module_imports(module))
         return self._modules[path]
 
 
-def _class_attribute(class_def, name: str):
-    import libcst as cst
-
-    for statement in class_def.body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if (isinstance(small, cst.Assign) and len(small.targets) == 1
-                        and isinstance(small.targets[0].target, cst.Name) and small.targets[0].target.value == name):
-                    return small.value
-                if (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
-                        and small.target.value == name and small.value is not None):
-                    return small.value
+def _class_attribute(class_def: ast.ClassDef, name: str):
+    for statement in class_def.body:
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+            return statement.value
+        if (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                and statement.target.id == name and statement.value is not None):
+            return statement.value
     return None
 
 

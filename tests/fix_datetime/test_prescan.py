@@ -1,0 +1,121 @@
+"""The byte scan of a tree, fast: batches and two cores (``prescan``), and check's head start
+(``headstart``) must flag exactly the files the per-file test flags, and leave no process behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infractl.files import iter_file_names
+from infractl.fix_datetime import headstart, prescan
+from infractl.fix_datetime.awareprobe import PARTNER_WORDS
+from infractl.fix_datetime.command import collect
+from infractl.fix_datetime.prescan import worth_a_look
+
+FRAGMENTS = [*PARTNER_WORDS, b"utcnow", b"utcfromtimestamp", b".utcnow()", b"datetime", b"utc)", b"UTC)",
+             b"now(timezone.utc)", b"\0", b"x = 1\n", b"import datetime\n", b"from datetime import datetime\n",
+             b"datetime.now(timezone.utc) > datetime.strptime(s, f)\n", b"'utcnow'", b"(", b")", b"."]
+file_bytes = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(file_bytes, max_size=12))
+def test_the_batch_flags_exactly_what_the_per_file_test_flags(datas):
+    assert prescan.worth_a_look_in_batch(datas) == [i for i, data in enumerate(datas) if worth_a_look(data)]
+
+
+def _tree(root: Path, files: int) -> list[str]:
+    """``files`` modules; every 7th holds a utcnow() call, every 11th an aware value meeting a naive one."""
+    for index in range(files):
+        text = "x = 1\n"
+        if index % 7 == 0:
+            text = "import datetime\nx = datetime.datetime.utcnow()\n"
+        elif index % 11 == 0:
+            text = "from datetime import datetime, timezone\nok = datetime.now(timezone.utc) > datetime.min\n"
+        (root / f"m{index:03}.py").write_text(text)
+    (root / "dir.py").mkdir()  # not walked as a file, but given: it cannot be read, so it is flagged
+    return sorted([*iter_file_names([root], (".py",), (), root), str(root / "dir.py")])
+
+
+def _children() -> list[int]:
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as handle:
+            found += [int(pid) for pid in handle.read().split()]
+    return found
+
+
+def test_two_cores_flag_what_one_core_flags(tmp_path, monkeypatch):
+    paths = _tree(tmp_path, 60)
+    before = _children()
+    monkeypatch.setattr(prescan, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(prescan, "BATCH_BYTES", 200)  # several batches per half
+    one = prescan.flagged(paths, parallel=False)
+    two = prescan.flagged(paths, parallel=True)
+    assert one == two
+    assert str(tmp_path / "dir.py") in one
+    assert len(one) == 1 + len([i for i in range(60) if i % 7 == 0 or i % 11 == 0])
+    assert _children() == before
+
+
+def test_an_interrupted_scan_leaves_no_child(tmp_path, monkeypatch):
+    paths = _tree(tmp_path, 40)
+    before = _children()
+    monkeypatch.setattr(prescan, "PARALLEL_MIN_FILES", 10)
+    real = prescan._scan
+
+    def interrupted(paths, indices):
+        if indices.start == 0:  # this process's half; the child's runs the real scan
+            raise KeyboardInterrupt
+        return real(paths, indices)
+
+    monkeypatch.setattr(prescan, "_scan", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        prescan.flagged(paths, parallel=True)
+    assert _children() == before
+
+
+def _outcome(root: Path):
+    outcome = collect([root], check=True)
+    return outcome.scanned, sorted((r.path, tuple(f.rule for f in r.findings_before or r.findings))
+                                   for r in outcome.results)
+
+
+def test_the_head_start_gives_the_same_outcome_as_a_walk(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _tree(tmp_path, 30)
+    (tmp_path / "dir.py").rmdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.fix_datetime]\nexclude = ["m00*"]\n')
+    (tmp_path / "gone.py").symlink_to(tmp_path / "missing.py")
+    walked = _outcome(Path("."))
+    taken = []
+    real_take = headstart.take
+    monkeypatch.setattr(headstart, "take", lambda *a: taken.append(real_take(*a)) or taken[-1])
+    headstart.begin(".", None)
+    try:
+        assert _outcome(Path(".")) == walked
+    finally:
+        headstart.end()
+    assert taken and taken[0] is not None  # the child's answer was the one used
+    assert any(kind == "broken" for _, kind, _ in taken[0]["problems"])
+
+
+def test_a_head_start_on_another_walk_is_not_used(tmp_path):
+    _tree(tmp_path, 5)
+    before = _children()
+    headstart.begin(str(tmp_path), None)
+    assert headstart.take([tmp_path], ("m00*",), tmp_path) is None  # other exclude globs: walk again
+    assert headstart.take([tmp_path], (), tmp_path) is None  # taken once, gone
+    assert _children() == before
+
+
+def test_a_head_start_nobody_takes_is_stopped(tmp_path):
+    _tree(tmp_path, 5)
+    before = _children()
+    headstart.begin(str(tmp_path), None)
+    headstart.end()
+    assert _children() == before
