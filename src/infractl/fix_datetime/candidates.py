@@ -56,9 +56,10 @@ class Candidates:
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
-def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candidates:
+def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset()) -> Candidates:
     """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
-    ``on_candidate()`` is called as each one is found (to start a worker early)."""
+    ``on_candidate()`` is called as each one is found (to start a worker early). ``stub_only``: files the
+    prescan flagged only as clock-stub installers: kept as such, not judged again."""
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
@@ -69,6 +70,9 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candi
         except OSError as exc:
             finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
+            continue
+        if shown in stub_only:
+            found.others.append((shown, data))
             continue
         aware_only = False
         if not mentions_utc_attribute(data):

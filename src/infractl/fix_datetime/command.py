@@ -104,15 +104,16 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     if head is not None:
         walk_problems += [skipped_path(Path(path), kind, reason) for path, kind, reason in head["problems"]]
         scanned, worth_reading = head["scanned"], head["flagged"]
-        walked = worth_reading
+        walked, stub_only = worth_reading, set(head.get("stub_only", ()))
     else:
         files = list(iter_file_names(paths, (".py",), settings.exclude, settings.root,
                                      on_skip=lambda path, kind, reason: walk_problems.append(
                                          skipped_path(path, kind, reason))))
         scanned, worth_reading = len(files), flagged(files, parallel=settings.jobs != 1)
-        walked = files
+        walked, stub_only = files, worth_reading.stub_only
     with EarlyWorker(settings.jobs) as early:
-        found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start)
+        found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start,
+                                stub_only=stub_only)
         items = found.items
         workers = worker_count(settings.jobs, items)
         stubbed = _stubbed(items, found.others, walked)

@@ -41,8 +41,9 @@ def _scan(path: str, config_path: str | None) -> bytes:
     problems: list[tuple[str, str, str]] = []
     files = list(iter_file_names([Path(path)], (".py",), exclude, config.root,
                                  on_skip=lambda where, kind, reason: problems.append((str(where), kind, reason))))
+    found = flagged(files, parallel=False)
     answer = {"key": key([Path(path)], exclude, config.root), "scanned": len(files),
-              "flagged": flagged(files, parallel=False), "problems": problems}
+              "flagged": list(found), "stub_only": sorted(found.stub_only), "problems": problems}
     return json.dumps(answer).encode()
 
 

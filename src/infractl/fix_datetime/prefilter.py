@@ -47,12 +47,18 @@ _attribute_or_quoted = re.compile(
 # search (every file that mentions datetime is looked at when there is something to rewrite), then a patch
 # or setattr call.
 DATETIME_QUOTE = re.compile(rb"datetime['\"=]").search
-_STUB_CALL = re.compile(rb"patch|setattr").search
-_QUOTED_DATETIME = re.compile(rb"""['"](?:[\w.]+\.)?datetime['"]""").search
+_DATETIME_THEN_QUOTE = re.compile(rb"datetime['\"]").finditer
+_QUOTE_BEFORE = re.compile(rb"""['"](?:[\w.]+\.)?$""").search  # searched back from each match: no slow scan
 
 
 def may_install_stub(data: bytes) -> bool:
-    return bool(DATETIME_QUOTE(data) and _STUB_CALL(data) and (_QUOTED_DATETIME(data) or b"multiple(" in data))
+    return bool(DATETIME_QUOTE(data) and (b"patch" in data or b"setattr" in data)
+                and (b"multiple(" in data or _quoted_datetime(data)))
+
+
+def _quoted_datetime(data: bytes) -> bool:
+    """A quoted name ending in ``datetime``: ``"datetime"``, ``'pkg.mod.datetime'``."""
+    return any(_QUOTE_BEFORE(data, max(0, m.start() - 256), m.start()) for m in _DATETIME_THEN_QUOTE(data))
 
 
 def mentions_utc_attribute(data: bytes) -> bool:

@@ -38,14 +38,27 @@ def worth_a_look(data: bytes) -> bool:
     may meet a naive one, or a clock stub put in place of a module's datetime (a test that puts in a fake
     defined in another file need not name utcnow). Most files of a tree fail all three, and are never
     looked at again."""
-    return mentions_utc_attribute(data) or aware_meets_naive_text(data) or may_install_stub(data)
+    return _names_or_meets(data) or may_install_stub(data)
 
 
-def flagged(paths: list[str], parallel: bool = True) -> list[str]:
+def _names_or_meets(data: bytes) -> bool:
+    return mentions_utc_attribute(data) or aware_meets_naive_text(data)
+
+
+class Flagged(list):
+    """The flagged paths, in order; ``stub_only``: those flagged only as clock-stub installers (they fail
+    the first two tests of ``worth_a_look``, so ``read_candidates`` need not judge them again)."""
+
+    def __init__(self, paths: list[str], stub_only: set[str]) -> None:
+        super().__init__(paths)
+        self.stub_only = stub_only
+
+
+def flagged(paths: list[str], parallel: bool = True) -> Flagged:
     """The paths whose bytes ``worth_a_look`` accepts, in order, plus those that cannot be read (the
     caller reports them)."""
     if not (parallel and len(paths) >= PARALLEL_MIN_FILES and can_fork()):
-        return [paths[i] for i in _scan(paths, range(len(paths)))]
+        return _decoded(paths, _scan(paths, range(len(paths))))
     half = len(paths) // 2
     child = Forked(lambda: "".join(f"{index}\n" for index in _scan(paths, range(half, len(paths)))).encode())
     try:
@@ -54,7 +67,12 @@ def flagged(paths: list[str], parallel: bool = True) -> list[str]:
     finally:
         child.stop()
     theirs = [int(line) for line in answer.split()] if answer is not None else _scan(paths, range(half, len(paths)))
-    return [paths[i] for i in (*mine, *theirs)]
+    return _decoded(paths, [*mine, *theirs])
+
+
+def _decoded(paths: list[str], found: list[int]) -> Flagged:
+    """``_scan``'s answer: an index, or ``~index`` for a file flagged only as a stub installer."""
+    return Flagged([paths[i if i >= 0 else ~i] for i in found], {paths[~i] for i in found if i < 0})
 
 
 def _scan(paths: list[str], indices: range) -> list[int]:
@@ -72,22 +90,31 @@ def _scan(paths: list[str], indices: range) -> list[int]:
         batch_indices.append(index)
         size += len(data) + 1
         if size >= BATCH_BYTES:
-            found += (batch_indices[i] for i in worth_a_look_in_batch(batch))
+            found += (batch_indices[i] if i >= 0 else ~batch_indices[~i] for i in _flag_batch(batch))
             batch, batch_indices, size = [], [], 0
-    found += (batch_indices[i] for i in worth_a_look_in_batch(batch))
-    return sorted(found)
+    found += (batch_indices[i] if i >= 0 else ~batch_indices[~i] for i in _flag_batch(batch))
+    return sorted(found, key=lambda i: i if i >= 0 else ~i)
 
 
 def worth_a_look_in_batch(datas: list[bytes]) -> list[int]:
     """``[i for i, data in enumerate(datas) if worth_a_look(data)]``, with each word searched once."""
+    return sorted(i if i >= 0 else ~i for i in _flag_batch(datas))
+
+
+def _flag_batch(datas: list[bytes]) -> list[int]:
+    """The flagged indices; ``~i`` for a file flagged only by the stub test."""
     if not datas:
         return []
     joined = b"\0".join(datas)
     starts = [0]
     for data in datas[:-1]:
         starts.append(starts[-1] + len(data) + 1)
-    holding = _holding(joined, starts, _NAME_WORDS + PARTNER_WORDS) | _quoting(joined, starts)
-    return sorted(i for i in holding if worth_a_look(datas[i]))
+    holding = _holding(joined, starts, _NAME_WORDS + PARTNER_WORDS)
+    quoting = _quoting(joined, starts)  # ``may_install_stub`` needs ``datetime`` then a quote or ``=``
+    # a file without those words fails the first two tests of ``worth_a_look``, one not quoting the last
+    found = [i for i in holding if _names_or_meets(datas[i])]
+    judged = set(found)
+    return found + [~i for i in quoting if i not in judged and may_install_stub(datas[i])]
 
 
 def _holding(joined: bytes, starts: list[int], words: tuple[bytes, ...]) -> set[int]:
