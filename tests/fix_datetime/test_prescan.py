@@ -19,7 +19,10 @@ from infractl.fix_datetime.prescan import worth_a_look
 
 FRAGMENTS = [*PARTNER_WORDS, b"utcnow", b"utcfromtimestamp", b".utcnow()", b"datetime", b"utc)", b"UTC)",
              b"now(timezone.utc)", b"\0", b"x = 1\n", b"import datetime\n", b"from datetime import datetime\n",
-             b"datetime.now(timezone.utc) > datetime.strptime(s, f)\n", b"'utcnow'", b"(", b")", b"."]
+             b"datetime.now(timezone.utc) > datetime.strptime(s, f)\n", b"'utcnow'", b"(", b")", b".",
+             # a clock stub put in place of a module's datetime (stubgroups.py): flagged though no utcnow
+             b"monkeypatch.setattr(mod, 'datetime', Fake)\n", b"patch(\"pkg.mod.datetime\", Fake)", b"datetime=",
+             b"patch.multiple(mod, ", b"'datetime'"]
 file_bytes = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map(b"".join)
 
 
@@ -154,3 +157,12 @@ def test_a_head_start_nobody_takes_is_stopped(tmp_path):
     headstart.begin(str(tmp_path), None)
     headstart.end()
     assert _children() == before
+
+
+def test_a_test_that_puts_in_a_fake_from_another_file_is_flagged(tmp_path):
+    (tmp_path / "test_clock.py").write_text(
+        "from app import clock\nfrom tests.helpers import Fake\n\n\ndef test_it(monkeypatch):\n"
+        "    monkeypatch.setattr(clock, 'datetime', Fake)\n")
+    (tmp_path / "test_other.py").write_text("import datetime\n\n\ndef test_it():\n    assert datetime\n")
+    assert prescan.flagged(sorted(str(p) for p in tmp_path.iterdir()), parallel=False) == [
+        str(tmp_path / "test_clock.py")]

@@ -31,7 +31,9 @@ def pytest_outcomes(root: Path) -> dict[str, str]:
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root),
          "-o", "python_files=test_*.py", "tests", "--junitxml", str(root / "junit.xml")],
-        cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=False,
+        cwd=root, capture_output=True, text=True, check=False,
+        # no bytecode: a file rewritten within the second it was compiled could run from a stale .pyc
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
     )
     import xml.etree.ElementTree as ET
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 UTC_NAMES = ("utc", "UTC")
@@ -70,6 +71,7 @@ def aware_meets_naive_text(data: bytes) -> bool:
     return bool(_NAIVE_PARTNERS(data) and _AWARE_CALLS(data)) and aware_meets_naive(data)
 
 
+@lru_cache(maxsize=16)  # the prescan judges a file, then read_candidates judges it again (same bytes)
 def aware_meets_naive(source: bytes) -> bool:
     try:
         tree = ast.parse(source)

@@ -18,7 +18,7 @@ from infractl.errors import InfractlError
 from infractl.files import read_bytes
 from infractl.findings import Finding, Severity
 from infractl.fix_datetime.awareprobe import aware_meets_naive_text
-from infractl.fix_datetime.prefilter import calls_stdlib_utc, mentions_utc_attribute
+from infractl.fix_datetime.prefilter import calls_stdlib_utc, may_install_stub, mentions_utc_attribute
 from infractl.fix_datetime.workers import RULE_DECODE, FileResult
 
 RULE_TOO_LARGE = "DT004"
@@ -50,12 +50,16 @@ def show_size(size: int) -> str:
 @dataclass
 class Candidates:
     items: list[tuple[str, bytes]] = field(default_factory=list)  # (path to read and write, bytes)
+    # the other files that may put something in place of a module's datetime (prefilter.may_install_stub):
+    # a test or conftest that puts in a fake defined elsewhere need not name utcnow (stubgroups.py)
+    others: list[tuple[str, bytes]] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
 
 
-def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candidates:
+def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset()) -> Candidates:
     """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
-    ``on_candidate()`` is called as each one is found (to start a worker early)."""
+    ``on_candidate()`` is called as each one is found (to start a worker early). ``stub_only``: files the
+    prescan flagged only as clock-stub installers: kept as such, not judged again."""
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
@@ -67,10 +71,15 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candi
             finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
             continue
+        if shown in stub_only:
+            found.others.append((shown, data))
+            continue
         aware_only = False
         if not mentions_utc_attribute(data):
             aware_only = aware_meets_naive_text(data)  # hazards of values already aware (a second run)
             if not aware_only:
+                if may_install_stub(data):
+                    found.others.append((shown, data))
                 continue  # most files: no real path, no parse
         # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
@@ -91,6 +100,8 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None) -> Candi
             found.items.append((name, data))
             if on_candidate is not None:
                 on_candidate()
+        elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
+            found.others.append((name, data))
     wanted = {name for name, _ in found.items}
     for link, real in links:
         target = by_real.get(real)

@@ -106,13 +106,20 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     worth_reading = headstart.finish(paths, settings.exclude, settings.root, files)
     if worth_reading is None:
         worth_reading = flagged(files, parallel=settings.jobs != 1)
+    walked, stub_only = files, worth_reading.stub_only
     with EarlyWorker(settings.jobs) as early:
-        found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start)
+        found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start,
+                                stub_only=stub_only)
         items = found.items
         workers = worker_count(settings.jobs, items)
+        stubbed = _stubbed(items, found.others, walked)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=_line_length(paths[0], items), project_helpers=settings.project_helpers,
-                          early=early, stubbed=_stubbed(items), held=held_rewrites(settings.selection))
+                          early=early, stubbed=stubbed, held=held_rewrites(settings.selection))
+    if stubbed:
+        from infractl.fix_datetime.stubrun import stub_notes
+
+        results.extend(stub_notes(stubbed, items))
     results = [*walk_problems, *found.skipped, *results]
     dry_run = check or diff
     texts = changed_texts(items, results) if dry_run and items else {}
@@ -133,12 +140,14 @@ def _line_length(path: Path, items: list) -> int:
     return project_line_length(path)
 
 
-def _stubbed(items: list) -> dict[str, str]:
+def _stubbed(items: list, installers: list, walked: list[str]) -> dict:
+    """What the tests' clock stubs tell each file (stubrun.py, stubgroups.py): only when there is something
+    to rewrite."""
     if not items:
         return {}
-    from infractl.fix_datetime.stubtargets import stubbed_modules
+    from infractl.fix_datetime.stubrun import stub_verdicts_for
 
-    return stubbed_modules(items)
+    return stub_verdicts_for(items, installers, walked)
 
 
 def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, select=None, ignore=None,

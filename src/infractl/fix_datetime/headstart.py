@@ -89,13 +89,13 @@ def _digest(files: list[str]) -> str:
     return hashlib.sha1("\0".join(files).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def finish(paths, exclude, root, files: list[str]) -> list[str] | None:
-    """The paths of ``files`` worth a look (``prescan.flagged``'s answer), the child's part and this
-    process's part together; None when there is no head start for this walk."""
+def finish(paths, exclude, root, files: list[str]):
+    """``prescan.flagged(files)``'s answer (a ``prescan.Flagged``), the child's part and this process's
+    part together; None when there is no head start for this walk."""
     global _child
     if _child is None:
         return None
-    from infractl.fix_datetime.prescan import scan
+    from infractl.fix_datetime.prescan import decoded, scan
 
     mine: list[int] = []
     top = len(files)
@@ -115,7 +115,8 @@ def finish(paths, exclude, root, files: list[str]) -> list[str] | None:
     answer = json.loads(data)
     if answer["key"] != json.loads(json.dumps(key(paths, exclude, root))) or answer["files"] != _digest(files):
         return None
-    return [files[index] for index in sorted({*answer["flagged"], *mine})]
+    # a chunk both scanned gives the same indices twice (``~index``: flagged only as a stub installer)
+    return decoded(files, sorted({*answer["flagged"], *mine}, key=lambda i: i if i >= 0 else ~i))
 
 
 def end() -> None:

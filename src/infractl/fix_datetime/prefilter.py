@@ -42,6 +42,25 @@ _attribute_or_quoted = re.compile(
 ).search
 
 
+# A file that may put something in place of a module's ``datetime`` (stubtargets.py parses it): a quoted
+# name ending in ``datetime`` (or ``patch.multiple(mod, datetime=...)``), first by the literal-prefixed
+# search (every file that mentions datetime is looked at when there is something to rewrite), then a patch
+# or setattr call.
+DATETIME_QUOTE = re.compile(rb"datetime['\"=]").search
+_DATETIME_THEN_QUOTE = re.compile(rb"datetime['\"]").finditer
+_QUOTE_BEFORE = re.compile(rb"""['"](?:[\w.]+\.)?$""").search  # searched back from each match: no slow scan
+
+
+def may_install_stub(data: bytes) -> bool:
+    return bool(DATETIME_QUOTE(data) and (b"patch" in data or b"setattr" in data)
+                and (b"multiple(" in data or _quoted_datetime(data)))
+
+
+def _quoted_datetime(data: bytes) -> bool:
+    """A quoted name ending in ``datetime``: ``"datetime"``, ``'pkg.mod.datetime'``."""
+    return any(_QUOTE_BEFORE(data, max(0, m.start() - 256), m.start()) for m in _DATETIME_THEN_QUOTE(data))
+
+
 def mentions_utc_attribute(data: bytes) -> bool:
     """The byte scan: ``.utcnow``/``.utcfromtimestamp`` attribute text, or the names quoted."""
     return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None

@@ -24,7 +24,7 @@ from bisect import bisect_right
 
 from infractl.files import read_bytes
 from infractl.fix_datetime.awareprobe import PARTNER_WORDS, aware_meets_naive_text
-from infractl.fix_datetime.prefilter import mentions_utc_attribute
+from infractl.fix_datetime.prefilter import DATETIME_QUOTE, may_install_stub, mentions_utc_attribute
 from infractl.forked import Forked, can_fork
 
 PARALLEL_MIN_FILES = 1500  # below this, a fork (~1 ms) and the pipe do not pay
@@ -34,16 +34,31 @@ _NAME_WORDS = (b"utcnow", b"utcfromtimestamp")
 
 
 def worth_a_look(data: bytes) -> bool:
-    """The byte tests ``candidates.read_candidates`` starts with: utcnow-like text, or an aware value that
-    may meet a naive one. Most files of a tree fail both, and are never looked at again."""
+    """The byte tests ``candidates.read_candidates`` starts with: utcnow-like text, an aware value that
+    may meet a naive one, or a clock stub put in place of a module's datetime (a test that puts in a fake
+    defined in another file need not name utcnow). Most files of a tree fail all three, and are never
+    looked at again."""
+    return _names_or_meets(data) or may_install_stub(data)
+
+
+def _names_or_meets(data: bytes) -> bool:
     return mentions_utc_attribute(data) or aware_meets_naive_text(data)
 
 
-def flagged(paths: list[str], parallel: bool = True) -> list[str]:
+class Flagged(list):
+    """The flagged paths, in order; ``stub_only``: those flagged only as clock-stub installers (they fail
+    the first two tests of ``worth_a_look``, so ``read_candidates`` need not judge them again)."""
+
+    def __init__(self, paths: list[str], stub_only: set[str]) -> None:
+        super().__init__(paths)
+        self.stub_only = stub_only
+
+
+def flagged(paths: list[str], parallel: bool = True) -> Flagged:
     """The paths whose bytes ``worth_a_look`` accepts, in order, plus those that cannot be read (the
     caller reports them)."""
     if not (parallel and len(paths) >= PARALLEL_MIN_FILES and can_fork()):
-        return [paths[i] for i in scan(paths, range(len(paths)))]
+        return decoded(paths, scan(paths, range(len(paths))))
     half = len(paths) // 2
     child = Forked(lambda: "".join(f"{index}\n" for index in scan(paths, range(half, len(paths)))).encode())
     try:
@@ -52,11 +67,16 @@ def flagged(paths: list[str], parallel: bool = True) -> list[str]:
     finally:
         child.stop()
     theirs = [int(line) for line in answer.split()] if answer is not None else scan(paths, range(half, len(paths)))
-    return [paths[i] for i in (*mine, *theirs)]
+    return decoded(paths, [*mine, *theirs])
+
+
+def decoded(paths: list[str], found: list[int]) -> Flagged:
+    """``scan``'s answer: an index, or ``~index`` for a file flagged only as a stub installer."""
+    return Flagged([paths[i if i >= 0 else ~i] for i in found], {paths[~i] for i in found if i < 0})
 
 
 def scan(paths: list[str], indices: range) -> list[int]:
-    """The indices (of ``indices``) of the paths worth a look, in order."""
+    """The flagged indices (of ``indices``), in order; ``~index`` for a file flagged only as a stub installer."""
     found: list[int] = []
     batch: list[bytes] = []
     batch_indices: list[int] = []
@@ -71,14 +91,19 @@ def scan(paths: list[str], indices: range) -> list[int]:
         batch_indices.append(index)
         size += len(data) + 1
         if size >= BATCH_BYTES:
-            found += (batch_indices[i] for i in worth_a_look_in_batch(batch))
+            found += (batch_indices[i] if i >= 0 else ~batch_indices[~i] for i in _flag_batch(batch))
             batch, batch_indices, size = [], [], 0
-    found += (batch_indices[i] for i in worth_a_look_in_batch(batch))
-    return sorted(found)
+    found += (batch_indices[i] if i >= 0 else ~batch_indices[~i] for i in _flag_batch(batch))
+    return sorted(found, key=lambda i: i if i >= 0 else ~i)
 
 
 def worth_a_look_in_batch(datas: list[bytes]) -> list[int]:
     """``[i for i, data in enumerate(datas) if worth_a_look(data)]``, with each word searched once."""
+    return sorted(i if i >= 0 else ~i for i in _flag_batch(datas))
+
+
+def _flag_batch(datas: list[bytes]) -> list[int]:
+    """The flagged indices; ``~i`` for a file flagged only by the stub test."""
     if not datas:
         return []
     joined = b"\0".join(datas)
@@ -86,7 +111,11 @@ def worth_a_look_in_batch(datas: list[bytes]) -> list[int]:
     for data in datas[:-1]:
         starts.append(starts[-1] + len(data) + 1)
     holding = _holding(joined, starts, _NAME_WORDS + PARTNER_WORDS)
-    return sorted(i for i in holding if worth_a_look(datas[i]))
+    quoting = _quoting(joined, starts)  # ``may_install_stub`` needs ``datetime`` then a quote or ``=``
+    # a file without those words fails the first two tests of ``worth_a_look``, one not quoting the last
+    found = [i for i in holding if _names_or_meets(datas[i])]
+    judged = set(found)
+    return found + [~i for i in quoting if i not in judged and may_install_stub(datas[i])]
 
 
 def _holding(joined: bytes, starts: list[int], words: tuple[bytes, ...]) -> set[int]:
@@ -101,4 +130,19 @@ def _holding(joined: bytes, starts: list[int], words: tuple[bytes, ...]) -> set[
             if index + 1 == ends:
                 break
             position = joined.find(word, starts[index + 1])  # on to the next file
+    return found
+
+
+def _quoting(joined: bytes, starts: list[int]) -> set[int]:
+    """The indices of the files where ``datetime`` is followed by a quote or ``=`` (a stub's target: one
+    literal-prefixed regex search of the batch, the cost of one more word)."""
+    found: set[int] = set()
+    ends = len(starts)
+    match = DATETIME_QUOTE(joined)
+    while match is not None:
+        index = bisect_right(starts, match.start()) - 1
+        found.add(index)
+        if index + 1 == ends:
+            break
+        match = DATETIME_QUOTE(joined, starts[index + 1])
     return found

@@ -117,7 +117,9 @@ RULES = (
           "Tests that stub the clock (`patch('pkg.mod.datetime')` then `m.utcnow.return_value = ...`) stop "
           "applying once the code calls now(): the real clock or a MagicMock leaks into results. fix-datetime "
           "rewrites the stubs it understands (m.utcnow -> m.now, patch targets, patch.object) and reports "
-          "the others here (e.g. an assertion on the call's arguments, a fake datetime subclass).",
+          "the others here (e.g. an assertion on the call's arguments, a fake datetime subclass), also when the "
+          "fake is defined in another file (conftest.py, a helper module, a fixture) or comes from outside the "
+          "project: the stubbed module's calls are then held back too.",
           "stub now() as well (it is called with timezone.utc), or keep the stubbed call with # noqa: DT010",
           bad="from unittest import mock\n\n\n@mock.patch('app.clock.datetime')\ndef test_f(m):\n"
               "    m.utcnow.return_value = 1\n    m.utcnow.assert_called_once_with()\n",

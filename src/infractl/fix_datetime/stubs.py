@@ -115,6 +115,16 @@ class _Finder(cst.CSTVisitor):
     def __init__(self) -> None:
         self.plan = StubPlan()
         self.names: set[str] = set()  # "m", "self.m"
+        self.put_in: set[str] = set()  # names of what replaces a module's datetime
+        self.bound: set[str] = set()  # names bound to a class or an import here: not mocks (stubfakes.py)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self.bound.add(_dotted(alias.asname.name if alias.asname else alias.name).split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not isinstance(node.names, cst.ImportStar):
+            self.bound.update(_dotted(a.asname.name if a.asname else a.name) for a in node.names)
 
     # --- where mocks come from ------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -139,7 +149,7 @@ class _Finder(cst.CSTVisitor):
         kind = _patch_kind(node)
         replacement = _replacement(node)
         if replacement:
-            self.names.add(replacement)
+            self.put_in.add(replacement)
         if kind == "patch" and node.args:
             target = _string(node.args[0].value)
             if target and target.rsplit(".", 1)[-1] in RENAMED and ".datetime." in f".{target}":
@@ -150,6 +160,7 @@ class _Finder(cst.CSTVisitor):
                 self.plan.renames.add(node.args[1].value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.bound.add(node.name.value)
         if not any(_dotted(base.value).rsplit(".", 1)[-1] == "datetime" for base in node.bases):
             return
         for statement in node.body.body:
@@ -201,9 +212,13 @@ class _Uses(cst.CSTVisitor):
             self.plan.calls.add(parent)
 
 
-def find_stubs(module: cst.Module) -> StubPlan:
+def find_stubs(module: cst.Module, extra: frozenset[str] = frozenset(), drop: frozenset[str] = frozenset()) -> StubPlan:
+    """``extra``: mocks of datetime named here that another file puts in; ``drop``: names of what this file
+    puts in that are not mocks (stubgroups.py). Without them, what is put in counts as a mock unless it is
+    a class or an import of this file (the real datetime class is no stub: its own calls are rewritten)."""
     finder = _Finder()
     module.visit(finder)
+    finder.names |= {n for n in finder.put_in - drop if n.split(".")[0] not in finder.bound} | extra
     if finder.names:
         module.visit(_Uses(finder.names, finder.plan))
     return finder.plan

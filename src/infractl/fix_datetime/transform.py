@@ -75,7 +75,7 @@ class TransformResult:
 
 
 def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
-                     project_helpers: dict | None = None, stubbed: str = "",
+                     project_helpers: dict | None = None, stubbed=None,
                      held: frozenset[str] = frozenset()) -> TransformResult:
     """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
 
@@ -85,7 +85,8 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``):
     "naive" makes auto mode keep its values naive, the form the rewritten stubs expect (stubs.py);
     "keep:<test>:<line>" (a stub there cannot follow the rewrite) leaves its calls as they are, except in
-    aware mode.
+    aware mode. A ``stubgroups.StubVerdict`` carries that as ``module``, and what other files tell this
+    file's own stubs (mocks of datetime named here but put in elsewhere, stubs held back, DT107 notes).
 
     ``held``: the rewrite rules (DT010, DT011) the user did not select (``--ignore DT010``): as with ruff,
     a rule that is not selected is not fixed either, so those sites are left as they are."""
@@ -98,7 +99,10 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
             AWARE_TEXT.search(code) and NAIVE_PARTNER_TEXT.search(code)):
         return unchanged  # the cheap exit most files take
     helpers = project_helpers or {}
-    stubs = _rename_stubs(code, mode, held) if STUB_TEXT.search(code) else None
+    verdict = stubbed if stubbed is not None and not isinstance(stubbed, str) else None
+    stubbed = verdict.module if verdict is not None else stubbed or ""
+    told = verdict is not None and bool(verdict.names or verdict.hold or verdict.notes)
+    stubs = _rename_stubs(code, mode, held, verdict) if told or STUB_TEXT.search(code) else None
     if stubs is None:
         return _transform(code, mode, target_version, helpers, stubbed, held) or unchanged
     code, renamed, stub_findings = stubs
@@ -107,11 +111,12 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
 
 
-def _rename_stubs(code: str, mode: str, held: frozenset[str]) -> tuple[str, int, list[Hazard]] | None:
+def _rename_stubs(code: str, mode: str, held: frozenset[str], verdict=None) -> tuple[str, int, list[Hazard]] | None:
     """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
 
     A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
-    stubs keep their calls too (stubtargets.stubbed_modules), so the test keeps working as it is."""
+    stubs keep their calls too (stubgroups.py), so the test keeps working as it is. So does a file whose
+    group holds a stub elsewhere that cannot follow (``verdict.hold``): DT107 at each stub kept."""
     import libcst as cst
 
     from infractl.fix_datetime.rewrite import code_with_positions
@@ -120,14 +125,24 @@ def _rename_stubs(code: str, mode: str, held: frozenset[str]) -> tuple[str, int,
     from infractl.selection import suppressed_by_noqa
 
     module = cst.parse_module(code)
-    plan = find_stubs(module)
-    if not plan.renames and not plan.problems:
+    plan = find_stubs(module, verdict.names, verdict.drop) if verdict is not None else find_stubs(module)
+    notes = verdict.notes if verdict is not None else ()
+    if not plan.renames and not plan.problems and not notes:
         return None
-    if plan.problems and mode != "aware":
+    kept = set()
+    if (plan.problems or (verdict is not None and verdict.hold)) and mode != "aware":
+        kept = plan.renames if not plan.problems else set()  # held by another file's stub: said at each
         plan.renames, plan.calls = set(), set()
-    positions = code_with_positions(module, plan.renames | {a for a, _ in plan.problems})[1]
+    positions = code_with_positions(module, plan.renames | kept | {a for a, _ in plan.problems})[1]
     docs = {rule.id: rule for rule in RULES}
     findings, lines = [], code.splitlines()
+    reported = {positions[a][0] for a, _ in plan.problems}
+    why = [(*positions[n], f"left as it is: the clock stub at {verdict.hold} cannot follow the rewrite")
+           for n in kept]
+    for line, column, reason in sorted({*why, *((line, column, r) for line, column, r in notes
+                                                if line not in reported)}):
+        message = f"{docs['DT107'].summary} ({reason})"
+        findings.append(Hazard(line, column, "DT107", message, docs["DT107"].fix, "warning", (line, column), message))
     for node in list(plan.renames):
         old = node.attr.value if isinstance(node, cst.Attribute) else node.value[1:-1].rsplit(".", 1)[-1]
         rule = "DT010" if old == "utcnow" else "DT011"
