@@ -96,6 +96,10 @@ def main() -> None:
             return
         code = run_check(parsed)
         sys.stdout.flush()
+        sys.stderr.flush()
+        # Done, everything written and no child left: skip the interpreter's teardown of every module
+        # (~5-10 ms, a tenth of the run). Nothing of check's needs it: no files written, no atexit work.
+        os._exit(code)
     except BrokenPipeError:  # `infractl check | head`: as click does, quietly, exit 1
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1

@@ -83,10 +83,10 @@ def key(paths, exclude, root) -> list:
     return [[os.path.realpath(p) for p in paths], list(exclude), os.path.realpath(root)]
 
 
-def _digest(files: list[str]) -> str:
-    import hashlib
-
-    return hashlib.sha1("\0".join(files).encode("utf-8", "surrogateescape")).hexdigest()
+def _digest(files: list[str]) -> list[int]:
+    """Which list of files it was: its length and its hash (the child is a fork, so both processes hash
+    strings with the same secret; no hashlib to import)."""
+    return [len(files), hash("\0".join(files))]
 
 
 def finish(paths, exclude, root, files: list[str]):

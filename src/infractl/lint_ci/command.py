@@ -35,11 +35,11 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
 
 def configured_actionlint(section: dict, where: str) -> str | None:
     """``actionlint`` in the table: a path or a name on PATH that exists, else a configuration error."""
-    import shutil
-
     configured = section.get("actionlint")
     if configured is not None and not isinstance(configured, str):
         raise InfractlError(f"{where}: actionlint must be a path")
+    import shutil  # here: a table without actionlint does not pay for shutil
+
     if configured and not (Path(configured).is_file() or shutil.which(configured)):
         # a typo here must not turn actionlint off with only a warning
         raise InfractlError(f"{where}: actionlint {configured!r} not found")

@@ -64,9 +64,11 @@ def rule_settings(section: dict[str, Any]) -> RuleSettings:
 
 def _timestamp_types(section: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """``["myapp.db.types.UtcDateTime"]`` (timestamptz) or ``{"myapp.db.types.Naive" = "timestamp"}``."""
+    if "timestamp_types" not in section:
+        return ()
+    value = section["timestamp_types"]
     from infractl.verify_db.migration_sql import sql_type
 
-    value = section.get("timestamp_types", [])
     if isinstance(value, dict):
         pairs = list(value.items())
     else:
