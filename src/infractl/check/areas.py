@@ -38,15 +38,15 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
 
 def workflows(root: Path, config: Config) -> AreaResult | None:
     from infractl.config import string_list
-    from infractl.lint_ci.command import configured_actionlint, lint, test_files, workflow_files
+    from infractl.lint_ci.command import configured_actionlint, lint
 
     section, where = config.section("lint_ci"), config.where("lint_ci")
     configured = string_list(section, "workflows", where)
     tests = string_list(section, "tests", where)
     exclude = string_list(section, "exclude", where)
-    if not workflow_files(root, configured) and not test_files(root, tests, exclude):
-        return None
     report = lint(root, configured, tests, configured_actionlint(section, where), exclude)
+    if not report.summary["workflows"] and not report.summary["test_files"]:
+        return None
     return AreaResult(report.findings, report.headline)
 
 
