@@ -80,7 +80,7 @@ def _child_part(path: str, config_path: str | None) -> bytes:
 
 def key(paths, exclude, root) -> list:
     """What makes two walks the same walk."""
-    return [[os.path.realpath(p) for p in paths], list(exclude), os.path.realpath(root)]
+    return [[os.path.realpath(p) for p in paths], list(exclude), os.path.realpath(root)]  # lists: equal to what JSON gives back
 
 
 def _digest(files: list[str]) -> list[int]:
@@ -95,7 +95,7 @@ def finish(paths, exclude, root, files: list[str]):
     global _child
     if _child is None:
         return None
-    from infractl.fix_datetime.prescan import decoded, scan
+    from infractl.fix_datetime.prescan import decoded, file_index, scan
 
     mine: list[int] = []
     top = len(files)
@@ -113,10 +113,10 @@ def finish(paths, exclude, root, files: list[str]):
     import json
 
     answer = json.loads(data)
-    if answer["key"] != json.loads(json.dumps(key(paths, exclude, root))) or answer["files"] != _digest(files):
+    if answer["key"] != key(paths, exclude, root) or answer["files"] != _digest(files):
         return None
-    # a chunk both scanned gives the same indices twice (``~index``: flagged only as a stub installer)
-    return decoded(files, sorted({*answer["flagged"], *mine}, key=lambda i: i if i >= 0 else ~i))
+    # a chunk both scanned gives the same flags twice
+    return decoded(files, sorted({*answer["flagged"], *mine}, key=file_index))
 
 
 def end() -> None:

@@ -72,7 +72,12 @@ def flagged(paths: list[str], parallel: bool = True) -> Flagged:
 
 def decoded(paths: list[str], found: list[int]) -> Flagged:
     """``scan``'s answer: an index, or ``~index`` for a file flagged only as a stub installer."""
-    return Flagged([paths[i if i >= 0 else ~i] for i in found], {paths[~i] for i in found if i < 0})
+    return Flagged([paths[file_index(i)] for i in found], {paths[~i] for i in found if i < 0})
+
+
+def file_index(flag: int) -> int:
+    """The file a flag stands for: ``index`` or ``~index`` (flagged only as a stub installer)."""
+    return flag if flag >= 0 else ~flag
 
 
 def scan(paths: list[str], indices: range) -> list[int]:
@@ -94,12 +99,12 @@ def scan(paths: list[str], indices: range) -> list[int]:
             found += (batch_indices[i] if i >= 0 else ~batch_indices[~i] for i in _flag_batch(batch))
             batch, batch_indices, size = [], [], 0
     found += (batch_indices[i] if i >= 0 else ~batch_indices[~i] for i in _flag_batch(batch))
-    return sorted(found, key=lambda i: i if i >= 0 else ~i)
+    return sorted(found, key=file_index)
 
 
 def worth_a_look_in_batch(datas: list[bytes]) -> list[int]:
     """``[i for i, data in enumerate(datas) if worth_a_look(data)]``, with each word searched once."""
-    return sorted(i if i >= 0 else ~i for i in _flag_batch(datas))
+    return sorted(map(file_index, _flag_batch(datas)))
 
 
 def _flag_batch(datas: list[bytes]) -> list[int]:
@@ -110,39 +115,29 @@ def _flag_batch(datas: list[bytes]) -> list[int]:
     starts = [0]
     for data in datas[:-1]:
         starts.append(starts[-1] + len(data) + 1)
-    holding = _holding(joined, starts, _NAME_WORDS + PARTNER_WORDS)
-    quoting = _quoting(joined, starts)  # ``may_install_stub`` needs ``datetime`` then a quote or ``=``
+    holding = set()
+    for word in _NAME_WORDS + PARTNER_WORDS:
+        holding |= _files_where(starts, lambda start, word=word: joined.find(word, start))
+    # ``may_install_stub`` needs ``datetime`` then a quote or ``=``: one literal-prefixed regex search of
+    # the batch, the cost of one more word
+    quoting = _files_where(starts, lambda start: match.start() if (match := DATETIME_QUOTE(joined, start)) else -1)
     # a file without those words fails the first two tests of ``worth_a_look``, one not quoting the last
     found = [i for i in holding if _names_or_meets(datas[i])]
     judged = set(found)
     return found + [~i for i in quoting if i not in judged and may_install_stub(datas[i])]
 
 
-def _holding(joined: bytes, starts: list[int], words: tuple[bytes, ...]) -> set[int]:
-    """The indices of the files that hold at least one of ``words``."""
+def _files_where(starts: list[int], find) -> set[int]:
+    """The indices of the files (starting at ``starts`` in the joined batch) where ``find(start)``, the
+    position of the next match at or after ``start`` or -1, finds something: once a file has a match the
+    search goes on from the next file."""
     found: set[int] = set()
     ends = len(starts)
-    for word in words:
-        position = joined.find(word)
-        while position != -1:
-            index = bisect_right(starts, position) - 1
-            found.add(index)
-            if index + 1 == ends:
-                break
-            position = joined.find(word, starts[index + 1])  # on to the next file
-    return found
-
-
-def _quoting(joined: bytes, starts: list[int]) -> set[int]:
-    """The indices of the files where ``datetime`` is followed by a quote or ``=`` (a stub's target: one
-    literal-prefixed regex search of the batch, the cost of one more word)."""
-    found: set[int] = set()
-    ends = len(starts)
-    match = DATETIME_QUOTE(joined)
-    while match is not None:
-        index = bisect_right(starts, match.start()) - 1
+    position = find(0)
+    while position != -1:
+        index = bisect_right(starts, position) - 1
         found.add(index)
         if index + 1 == ends:
             break
-        match = DATETIME_QUOTE(joined, starts[index + 1])
+        position = find(starts[index + 1])
     return found
