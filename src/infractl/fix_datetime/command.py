@@ -106,13 +106,12 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     worth_reading = headstart.finish(paths, settings.exclude, settings.root, files)
     if worth_reading is None:
         worth_reading = flagged(files, parallel=settings.jobs != 1)
-    walked, stub_only = files, worth_reading.stub_only
     with EarlyWorker(settings.jobs) as early:
         found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start,
-                                stub_only=stub_only)
+                                stub_only=worth_reading.stub_only)
         items = found.items
         workers = worker_count(settings.jobs, items)
-        stubbed = _stubbed(items, found.others, walked)
+        stubbed = _stubbed(items, found.others, files)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=_line_length(paths[0], items), project_helpers=settings.project_helpers,
                           early=early, stubbed=stubbed, held=held_rewrites(settings.selection))
