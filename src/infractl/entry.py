@@ -78,9 +78,13 @@ def run_check(parsed: SimpleNamespace) -> int:
         from infractl.check.command import run
         from infractl.guard import guarded
 
-        return guarded(lambda: run(Path(parsed.path), "json" if parsed.json else parsed.fmt, parsed.strict,
-                                   parsed.select or None, parsed.ignore or None,
-                                   Path(parsed.config) if parsed.config else None))
+        def action() -> int:
+            code = run(Path(parsed.path), "json" if parsed.json else parsed.fmt, parsed.strict,
+                       parsed.select or None, parsed.ignore or None, Path(parsed.config) if parsed.config else None)
+            sys.stdout.flush()  # output still buffered meets a closed pipe here, inside the guard (as cli does)
+            return code
+
+        return guarded(action)
     finally:
         headstart.end()
 
@@ -95,14 +99,10 @@ def main() -> None:
             full_cli()
             return
         code = run_check(parsed)
-        sys.stdout.flush()
         sys.stderr.flush()
         # Done, everything written and no child left: skip the interpreter's teardown of every module
         # (~5-10 ms, a tenth of the run). Nothing of check's needs it: no files written, no atexit work.
         os._exit(code)
-    except BrokenPipeError:  # `infractl check | head`: as click does, quietly, exit 1
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 1
     except KeyboardInterrupt:  # while the modules are still being imported: no traceback either
         from infractl.errors import EXIT_INTERRUPTED
         from infractl.guard import error_line
