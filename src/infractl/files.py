@@ -306,6 +306,20 @@ def read_head(path: str, size: int) -> bytes:
         return handle.read(size)
 
 
+def module_file(dotted: str, roots) -> str | None:
+    """The file of module ``dotted`` below the first of ``roots`` that has it: ``<root>/a/b.py``, else the
+    package ``<root>/a/b/__init__.py`` ("" is the root's own package). Static module look-up for code
+    that is read, never imported (fix-datetime's clock stubs, verify-db's project column types)."""
+    relative = os.path.join(*dotted.split(".")) if dotted else ""
+    for root in roots:
+        candidates = (f"{relative}.py", os.path.join(relative, "__init__.py")) if relative else ("__init__.py",)
+        for candidate in candidates:
+            path = os.path.join(root, candidate)
+            if os.path.isfile(path):
+                return path
+    return None
+
+
 READ_CHUNK = 1 << 20
 
 

@@ -52,13 +52,10 @@ class ProjectFiles:
             directory = parent
 
     def module_file(self, dotted: str, anchor: str, near: str) -> str | None:
-        relative = dotted.replace(".", os.sep)
-        for root in [anchor] if anchor else self.roots(near):
-            for candidate in (f"{relative}.py", os.path.join(relative, "__init__.py")):
-                path = os.path.join(root, candidate) if relative else os.path.join(root, "__init__.py")
-                if os.path.isfile(path):
-                    return os.path.realpath(path)
-        return None
+        from infractl.files import module_file
+
+        path = module_file(dotted, [anchor] if anchor else self.roots(near))
+        return os.path.realpath(path) if path else None
 
     def conftests(self, near: str) -> list[str]:
         roots = self.roots(near)

@@ -79,12 +79,10 @@ class TypeResolver:
     def _find_module(self, dotted_name: str) -> Path | None:
         if not dotted_name or dotted_name.startswith("/"):
             return Path(dotted_name) if dotted_name.startswith("/") and Path(dotted_name).is_file() else None
-        parts = dotted_name.split(".")
-        for root in self.roots:
-            for candidate in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
-                if candidate.is_file():
-                    return candidate
-        return None
+        from infractl.files import module_file
+
+        found = module_file(dotted_name, self.roots)
+        return Path(found) if found else None
 
     def _parse(self, path: Path):
         if path not in self._modules:
