@@ -20,17 +20,10 @@ pytestmark = pytest.mark.slow
 PROJECTS = {p.name: p for p in rp.PROJECTS}
 
 
-def _prepared(project):
-    try:
-        return rp.baseline(project)
-    except rp.IndexUnreachable as exc:
-        pytest.skip(f"the package index cannot be reached, so {project.requirement} cannot be fetched: {exc}")
-
-
 @pytest.mark.parametrize("name", PROJECTS)
 def test_default_run_keeps_the_suite_as_it_was(name):
     project = PROJECTS[name]
-    before = _prepared(project)
+    before = rp.baseline_or_skip(project)
     # The suite must really run here; a few tests may fail before any rewrite on another machine's
     # environment (seen: one of docker's unit tests on Debian 12's Python 3.11.2): the claim is that
     # fix-datetime changes no outcome, which is asserted below test by test.
@@ -42,7 +35,7 @@ def test_default_run_keeps_the_suite_as_it_was(name):
     report = json.loads(run.stdout)
     assert report["summary"]["rewrites"] > 0  # the project does call utcnow()/utcfromtimestamp()
     after = rp.run_tests(project, where)
-    changed = {t: (o, after["outcomes"].get(t)) for t, o in before["outcomes"].items() if after["outcomes"].get(t) != o}
+    changed = rp.changed_outcomes(before, after)
     assert not changed, changed
     assert set(after["outcomes"]) == set(before["outcomes"])
 
@@ -50,7 +43,7 @@ def test_default_run_keeps_the_suite_as_it_was(name):
 @pytest.mark.parametrize("name", PROJECTS)
 def test_aware_mode_breaks_are_predicted_by_hazards(name):
     project = PROJECTS[name]
-    before = _prepared(project)
+    before = rp.baseline_or_skip(project)
     where = rp.working_copy(project, "aware")
     preview = rp.infractl(where, "fix-datetime", ".", "--mode", "aware", "--check", "--json")
     predicted_before = [f for f in json.loads(preview.stdout)["findings"] if f["severity"] == "warning"]

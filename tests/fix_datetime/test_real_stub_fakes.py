@@ -45,19 +45,8 @@ ML2P = rp.Project(
 )
 
 
-def _baseline(project):
-    try:
-        return rp.baseline(project)
-    except rp.IndexUnreachable as exc:
-        pytest.skip(f"the package index cannot be reached, so {project.requirement} cannot be fetched: {exc}")
-
-
-def _changed(before: dict, after: dict) -> dict:
-    return {t: (o, after["outcomes"].get(t)) for t, o in before["outcomes"].items() if after["outcomes"].get(t) != o}
-
-
 def test_botocore_freeze_time_helper_holds_every_site():
-    before = _baseline(BOTOCORE)
+    before = rp.baseline_or_skip(BOTOCORE)
     assert len(before["outcomes"]) > 600 and set(before["outcomes"].values()) == {"passed"}
     where = rp.working_copy(BOTOCORE, "default")
     run = rp.infractl(where, "fix-datetime", ".", "--json")
@@ -69,17 +58,17 @@ def test_botocore_freeze_time_helper_holds_every_site():
     assert all("tests/__init__.py:568" in f["message"] and "run time" in f["message"] for f in library)
     assert ("tests/__init__.py", 568) in {(f["path"], f["line"]) for f in held}  # and at the stub itself
     after = rp.run_tests(BOTOCORE, where)
-    assert not _changed(before, after) and set(after["outcomes"]) == set(before["outcomes"])
+    assert not rp.changed_outcomes(before, after) and set(after["outcomes"]) == set(before["outcomes"])
 
     # the control: aware mode does not hold stubbed sites, and these tests do see the rewrite
     unsafe = rp.working_copy(BOTOCORE, "aware")
     assert rp.infractl(unsafe, "fix-datetime", ".", "--mode", "aware", "--json").returncode == 0
-    broken = [t for t, (was, now) in _changed(before, rp.run_tests(BOTOCORE, unsafe)).items() if now == "failed"]
+    broken = [t for t, (was, now) in rp.changed_outcomes(before, rp.run_tests(BOTOCORE, unsafe)).items() if now == "failed"]
     assert any("test_sigv4.py" in t for t in broken), broken
 
 
 def test_ml2p_autouse_fake_from_a_fixtures_module_holds_its_sites():
-    before = _baseline(ML2P)
+    before = rp.baseline_or_skip(ML2P)
     assert list(before["outcomes"].values()).count("passed") >= 80, before["outcomes"]
     where = rp.working_copy(ML2P, "default")
     run = rp.infractl(where, "fix-datetime", ".", "--json")
@@ -90,4 +79,4 @@ def test_ml2p_autouse_fake_from_a_fixtures_module_holds_its_sites():
     assert "fake_datetime (tests/fixtures.py:25) defines utcnow()" in held["ml2p/core.py", 502]
     assert report["summary"]["rewrites"] == 0
     after = rp.run_tests(ML2P, where)
-    assert not _changed(before, after) and set(after["outcomes"]) == set(before["outcomes"])
+    assert not rp.changed_outcomes(before, after) and set(after["outcomes"]) == set(before["outcomes"])

@@ -210,6 +210,21 @@ def baseline(project: Project) -> dict:
     return json.loads(path.read_text())
 
 
+def baseline_or_skip(project: Project) -> dict:
+    """``baseline``, or the test skipped when the package index cannot be reached to fetch the project."""
+    import pytest
+
+    try:
+        return baseline(project)
+    except IndexUnreachable as exc:
+        pytest.skip(f"the package index cannot be reached, so {project.requirement} cannot be fetched: {exc}")
+
+
+def changed_outcomes(before: dict, after: dict) -> dict[str, tuple[str, str | None]]:
+    """Each test of ``before`` whose outcome is not the same in ``after``: (before, after)."""
+    return {t: (o, after["outcomes"].get(t)) for t, o in before["outcomes"].items() if after["outcomes"].get(t) != o}
+
+
 def infractl(where: Path, *args: str) -> subprocess.CompletedProcess:
     """This checkout's infractl, as a user runs it, inside the working copy."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
