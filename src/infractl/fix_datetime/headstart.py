@@ -14,8 +14,9 @@ root, and the same list: its hash travels with the answer). Otherwise, or if the
 returns None and ``collect`` scans everything itself. ``end()`` (on every way out) stops a child nobody
 finished with.
 
-Light on purpose: ``begin`` imports nothing Python has not already loaded but ``forked``, ``mmap`` and
-``struct``; the child imports what it needs after the fork.
+``begin`` imports what the child needs before it forks: this process needs the same modules (pathlib,
+the config loader, the walk, the scan), so importing them first costs it nothing, and spares the child
+importing them a second time (~10 ms of CPU on the other core, which the scan then gets).
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ def begin(path: str, config_path: str | None) -> None:
 
     if _child is not None or not can_fork():
         return
+    # what the child runs, loaded before the fork (the module's docstring says why)
+    import json  # noqa: F401
     import mmap
+    import pathlib  # noqa: F401
+
+    from infractl import config, files  # noqa: F401
+    from infractl.fix_datetime import prescan  # noqa: F401
 
     _claims = mmap.mmap(-1, 8)  # anonymous and shared with the child
     _set(0, 0)
