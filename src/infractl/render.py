@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 
 TYPE_CHECKING = False  # typing itself costs ~2 ms of start-up; only type checkers need Any
 if TYPE_CHECKING:
@@ -18,19 +17,25 @@ FORMATS = ("table", "json", "sarif", "github")
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-@dataclass
 class Report:
-    """What a command found and did, before it is rendered."""
+    """What a command found and did, before it is rendered. A plain class, not a dataclass (findings.py
+    says why)."""
 
-    command: str
-    findings: list[Finding] = field(default_factory=list)
-    summary: dict[str, Any] = field(default_factory=dict)
-    headline: str = ""  # one human sentence: what was checked / changed
-    # An optional per-item table (e.g. one row per file): column names and rows of cells.
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # more top-level keys for JSON
-    group_by_path: bool = False
+    def __init__(self, command: str, findings: list[Finding] | None = None, summary: dict[str, Any] | None = None,
+                 headline: str = "", columns: list[str] | None = None, rows: list[list[Any]] | None = None,
+                 extra: dict[str, Any] | None = None, group_by_path: bool = False) -> None:
+        self.command = command
+        self.findings = [] if findings is None else findings
+        self.summary = {} if summary is None else summary
+        self.headline = headline  # one human sentence: what was checked / changed
+        # An optional per-item table (e.g. one row per file): column names and rows of cells.
+        self.columns = [] if columns is None else columns
+        self.rows = [] if rows is None else rows
+        self.extra = {} if extra is None else extra  # more top-level keys for JSON
+        self.group_by_path = group_by_path
+
+    def __repr__(self) -> str:
+        return f"Report({self.command!r}, {len(self.findings)} findings, {self.headline!r})"
 
     def to_json(self) -> dict[str, Any]:
         summary = {**count_by_severity(self.findings), **self.summary}

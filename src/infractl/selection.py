@@ -8,8 +8,8 @@ aliases, such as ruff's codes for the same defect, count as the rule).
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from infractl.errors import InfractlError
 from infractl.findings import Finding
@@ -19,10 +19,11 @@ _NOQA_CODE = r"[A-Za-z][A-Za-z0-9]*[0-9]"
 _NOQA = re.compile(rf"#\s*noqa(?P<sep>\s*:\s*(?P<codes>{_NOQA_CODE}(?:\s*,?\s*{_NOQA_CODE})*))?", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class RuleSelection:
-    select: tuple[str, ...] = ()  # empty: every rule
-    ignore: tuple[str, ...] = ()
+class RuleSelection(namedtuple("RuleSelection", "select ignore", defaults=((), ()))):
+    """The rule codes (tuples of str) to keep (``select``; empty: every rule) and to drop (``ignore``).
+    A named tuple, as ``Finding`` (findings.py says why)."""
+
+    __slots__ = ()
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not any(_matches(code, rule_id) for code in self.select):

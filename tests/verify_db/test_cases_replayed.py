@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import replace
 
 import pytest
 from support.static_vs_live import compare, upgrade
@@ -47,7 +46,7 @@ def test_static_agrees_with_the_database_alembic_builds(case, case_database):
         return
     upgrade(versions, case_database, (case,))
     # Every timestamp column, not only the ones the case's patterns pick.
-    wide = replace(settings, patterns=("*",), optional_when_nullable=False)
+    wide = settings._replace(patterns=("*",), optional_when_nullable=False)
     result = compare(versions, case_database, wide, ("public", *schemas))
     assert result.checked > 0
     assert result.misses == [], result.summary()

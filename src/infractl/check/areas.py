@@ -8,17 +8,19 @@ Each runs the same code as its own command, with no writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.config import Config
 from infractl.findings import Finding
 
 
-@dataclass
 class AreaResult:
-    findings: list[Finding] = field(default_factory=list)
-    checked: str = ""  # what was looked at, for the report: "3 workflow files, 12 test files"
+    """An area's findings, and what it looked at, for the report: "3 workflow files, 12 test files".
+    A plain class, not a dataclass (findings.py says why)."""
+
+    def __init__(self, findings: list[Finding], checked: str) -> None:
+        self.findings = findings
+        self.checked = checked
 
 
 def datetimes(root: Path, config: Config) -> AreaResult | None:

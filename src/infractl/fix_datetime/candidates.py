@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
 from infractl.errors import InfractlError
 from infractl.files import read_bytes
@@ -47,13 +46,15 @@ def show_size(size: int) -> str:
     return f"{size / (1 << 20):.1f} MB" if size >= 1 << 20 else f"{size / (1 << 10):.0f} KB"
 
 
-@dataclass
 class Candidates:
-    items: list[tuple[str, bytes]] = field(default_factory=list)  # (path to read and write, bytes)
-    # the other files that may put something in place of a module's datetime (prefilter.may_install_stub):
-    # a test or conftest that puts in a fake defined elsewhere need not name utcnow (stubgroups.py)
-    others: list[tuple[str, bytes]] = field(default_factory=list)
-    skipped: list[FileResult] = field(default_factory=list)  # unreadable, too large, links: findings only
+    """What ``read_candidates`` kept. A plain class, not a dataclass (findings.py says why)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []  # (path to read and write, bytes)
+        # the other files that may put something in place of a module's datetime (prefilter.may_install_stub):
+        # a test or conftest that puts in a fake defined elsewhere need not name utcnow (stubgroups.py)
+        self.others: list[tuple[str, bytes]] = []
+        self.skipped: list[FileResult] = []  # unreadable, too large, links: findings only
 
 
 def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset()) -> Candidates:

@@ -15,7 +15,7 @@ untouched, the others are still rewritten), or on hazard warnings with --strict;
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
 
 from infractl.codemod_diff import unified_diffs
@@ -49,16 +49,13 @@ CONFIG_KEYS = ("exclude", "mode", "target_version", "jobs", "select", "ignore", 
                "naive_helper")
 
 
-@dataclass(frozen=True)
-class Settings:
-    mode: str
-    target_version: str | None
-    exclude: tuple[str, ...]
-    jobs: int | None
-    root: Path  # exclude globs are relative to it: the config file's directory, else the cwd
-    selection: RuleSelection = field(default_factory=RuleSelection)
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 = no limit
-    project_helpers: dict = field(default_factory=dict)  # (kind, mode) -> (module, name): helperconfig
+class Settings(namedtuple("Settings", "mode target_version exclude jobs root selection max_file_size project_helpers")):
+    """The run's settings, from flags and ``[tool.infractl.fix_datetime]``: ``exclude`` globs (a tuple) are
+    relative to ``root``, the config file's directory, else the cwd; ``max_file_size`` in bytes (0: no
+    limit); ``project_helpers``: (kind, mode) -> (module, name), helperconfig. A named tuple, as
+    ``Finding`` (findings.py says why)."""
+
+    __slots__ = ()
 
 
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
@@ -78,12 +75,11 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
     return exit_code(outcome.results, report.findings, check, strict)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    results: list[FileResult]  # one per candidate file (and per path that could not be walked)
-    settings: Settings
-    scanned: int  # files walked
-    texts: dict[str, tuple[str, str]]  # old and new text of each changed file (dry runs only)
+class Outcome(namedtuple("Outcome", "results settings scanned texts")):
+    """``results``: a FileResult per candidate file (and per path that could not be walked); ``scanned``:
+    how many files were walked; ``texts``: the old and new text of each changed file (dry runs only)."""
+
+    __slots__ = ()
 
 
 def collect(paths, *, check=False, diff=False, mode=None, target_version=None, exclude=(), jobs=None,
@@ -194,9 +190,7 @@ def held_rewrites(selection: RuleSelection) -> frozenset[str]:
 
 def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list[FileResult]:
     """Drop findings the user did not select, ignored, or suppressed with ``# noqa`` on their line."""
-    import dataclasses
-
-    return [dataclasses.replace(r, findings=tuple(keep_wanted(r.findings, selection))) if r.findings else r
+    return [r._replace(findings=tuple(keep_wanted(r.findings, selection))) if r.findings else r
             for r in results]
 
 
@@ -227,14 +221,12 @@ def _write_one(result: FileResult, atomic_write_bytes) -> FileResult:
 def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:
     """The findings at their places in the input; a pending rewrite (DT010/DT011) is an error with
     --check, and info with --diff alone (which shows the change rather than failing on it)."""
-    import dataclasses
-
     def pending(finding: Finding) -> Finding:
         if pending_is_error or finding.rule not in ("DT010", "DT011"):
             return finding
-        return dataclasses.replace(finding, severity=Severity.INFO)
+        return finding._replace(severity=Severity.INFO)
 
-    return [dataclasses.replace(r, findings=tuple(pending(f) for f in r.findings_before)) if r.findings_before
+    return [r._replace(findings=tuple(pending(f) for f in r.findings_before)) if r.findings_before
             else r for r in results]
 
 

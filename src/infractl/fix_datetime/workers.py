@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from collections import namedtuple
 
 from infractl.findings import Finding, Severity
 
@@ -33,18 +33,19 @@ PROGRESS_MIN_FILES = 64
 BATCHES_PER_WORKER = 8
 
 
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    new_data: bytes | None  # the rewritten bytes; None when unchanged or not processed
-    calls_fixed: int = 0
-    refs_fixed: int = 0
-    findings: tuple[Finding, ...] = ()
-    failed: bool = False  # could not be processed (parse/decode error): left untouched
-    skipped: str = ""  # why it was not processed although it was found ("too large", "link to x.py", ...)
-    # the same findings at their places in the input, for --check/--diff (nothing is written there);
-    # there each pending rewrite (DT010/DT011) is an error, while a write run reports it as info
-    findings_before: tuple[Finding, ...] = ()
+_FILE_RESULT_FIELDS = "path new_data calls_fixed refs_fixed findings failed skipped findings_before"
+
+
+class FileResult(namedtuple("FileResult", _FILE_RESULT_FIELDS, defaults=(0, 0, (), False, "", ()))):
+    """What became of one file. ``new_data``: the rewritten bytes, None when unchanged or not processed;
+    ``calls_fixed``/``refs_fixed``: counts; ``findings``: a tuple of Findings; ``failed``: it could not be
+    processed (parse/decode error) and was left untouched; ``skipped``: why it was not processed although
+    it was found ("too large", "link to x.py", ...); ``findings_before``: the same findings at their
+    places in the input, for --check/--diff (nothing is written there), where each pending rewrite
+    (DT010/DT011) is an error, while a write run reports it as info. A named tuple, as ``Finding``
+    (findings.py says why)."""
+
+    __slots__ = ()
 
     @property
     def hazards(self) -> int:

@@ -8,8 +8,8 @@ repeated here; see ``ruledocs`` for what each rule covers that actionlint and zi
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from infractl.findings import Finding, Severity
 from infractl.yamlpos import PosDict, PosList, SourceFloat
@@ -28,12 +28,11 @@ PIPEFAIL = re.compile(r"set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail|\bpipefail
 SERVICE_MOUNT = re.compile(r"(?:^|\s)(?:-v|--volume|--mount)[\s=]")
 
 
-@dataclass(frozen=True)
-class Step:
-    job: str
-    index: int
-    data: PosDict
-    line: int
+class Step(namedtuple("Step", "job index data line")):
+    """A job's step: the job's name, the step's index, its mapping (a PosDict) and its line. A named
+    tuple, as ``Finding`` (findings.py says why)."""
+
+    __slots__ = ()
 
 
 def _finding(path: str, line: int | None, rule: str, severity: Severity, message: str, fix: str) -> Finding:

@@ -8,7 +8,6 @@ one info finding (MON010) says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.config import reject_unknown_keys, string_list
@@ -19,13 +18,16 @@ CONFIG_KEYS = ("metrics", "sources", "datasources", "exclude", "select", "ignore
 WHERE = "[tool.infractl.monitoring]"
 
 
-@dataclass(frozen=True)
 class MonitoringInputs:
-    rule_files: list[Path] = field(default_factory=list)
-    dashboards: list[Path] = field(default_factory=list)
-    provisioning: list[Path] = field(default_factory=list)
-    prometheus_configs: list[Path] = field(default_factory=list)
-    python_files: list[Path] = field(default_factory=list)
+    """The monitoring files found, by kind (lists of Paths). A plain class, not a dataclass: ``check``
+    imports this module on every run (findings.py says why)."""
+
+    def __init__(self) -> None:
+        self.rule_files: list[Path] = []
+        self.dashboards: list[Path] = []
+        self.provisioning: list[Path] = []
+        self.prometheus_configs: list[Path] = []
+        self.python_files: list[Path] = []
 
 
 def discover(root: Path, exclude: tuple[str, ...] = ()) -> MonitoringInputs:

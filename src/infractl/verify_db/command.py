@@ -103,9 +103,7 @@ def judged_columns(snapshot, settings: RuleSettings) -> list:
 def live_findings(snapshot, settings: RuleSettings) -> list[Finding]:
     """The rules on every judged catalog column, each located at its column: not a file (SARIF
     logicalLocations, no file= in GitHub annotations)."""
-    from dataclasses import replace
-
-    return [replace(finding, logical_name=f"{col.table}.{col.column}", logical_kind="column")
+    return [finding._replace(logical_name=f"{col.table}.{col.column}", logical_kind="column")
             for col in judged_columns(snapshot, settings) for finding in check_column(col, settings)]
 
 

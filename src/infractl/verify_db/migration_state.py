@@ -2,43 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections import namedtuple
 
-from infractl.verify_db.migration_exprs import ServerDefault
 from infractl.verify_db.migration_parse import ColumnSpec, Operation, RevisionFile
-from infractl.verify_db.rules import ColumnInfo
+from infractl.verify_db.rules import COLUMN_INFO_DEFAULTS, COLUMN_INFO_FIELDS, ColumnInfo
+
+_COLUMN_STATE_FIELDS = (*COLUMN_INFO_FIELDS, "revision", "schema", "bare_table", "server_default", "onupdate")
 
 
-@dataclass(frozen=True)
-class ColumnState(ColumnInfo):
-    """A ``ColumnInfo`` (so ``check_column`` takes it as is) plus where and how it was last set."""
+# ColumnInfo's fields first, then its own: the named tuple base gives the fields their places, ColumnInfo
+# (second in the bases) makes it one for isinstance and gives its methods.
+class ColumnState(namedtuple("ColumnState", _COLUMN_STATE_FIELDS, defaults=(*COLUMN_INFO_DEFAULTS, "", None, "",
+                                                                             None, False)), ColumnInfo):
+    """A ``ColumnInfo`` (so ``check_column`` takes it as is) plus where and how it was last set: the
+    ``revision``, the table's ``schema`` (or None) and ``bare_table`` name, the ``server_default`` (a
+    migration_exprs.ServerDefault or None) and ``onupdate``. A named tuple (migration_ops.py says why)."""
 
-    revision: str = ""
-    schema: str | None = None
-    bare_table: str = ""
-    server_default: ServerDefault | None = None
-    onupdate: bool = False
+    __slots__ = ()
 
 
 def table_key(table: str, schema: str | None) -> str:
     return f"{schema}.{table}" if schema else table
 
 
-@dataclass(frozen=True)
-class NotFollowed:
-    """Something a revision does that may change ``tables`` (empty: we cannot tell which)."""
+class NotFollowed(namedtuple("NotFollowed", "path line revision reason tables")):
+    """Something a revision does that may change ``tables`` (a tuple; empty: we cannot tell which)."""
 
-    path: str
-    line: int
-    revision: str
-    reason: str
-    tables: tuple[str, ...]
+    __slots__ = ()
 
 
-@dataclass
-class ReplayResult:
-    tables: dict[str, dict[str, ColumnState]]
-    not_followed: list[NotFollowed] = field(default_factory=list)
+class ReplayResult(namedtuple("ReplayResult", "tables not_followed")):
+    """``tables``: table -> column -> ColumnState; ``not_followed``: a list of NotFollowed."""
+
+    __slots__ = ()
 
 
 def replay(files: list[RevisionFile]) -> ReplayResult:
@@ -70,7 +66,7 @@ def replay(files: list[RevisionFile]) -> ReplayResult:
     for columns in tables.values():
         for name, col in columns.items():
             hooked = col.onupdate or bool(triggers.get(col.bare_table))
-            columns[name] = replace(col, has_update_hook=True if hooked else (
+            columns[name] = col._replace(has_update_hook=True if hooked else (
                 None if col.bare_table in opaque else False))
     return ReplayResult(tables, unknown)
 
@@ -81,7 +77,7 @@ def _bare_match(tables, op: Operation) -> Operation | None:
         return None
     for key, columns in tables.items():
         if key.rsplit(".", 1)[-1] == op.table and op.column in columns and "." in key:
-            return replace(op, schema=key.rsplit(".", 1)[0])
+            return op._replace(schema=key.rsplit(".", 1)[0])
     return None
 
 
@@ -106,7 +102,7 @@ def _apply(op: Operation, file: RevisionFile, tables: dict[str, dict[str, Column
         tables.get(key, {}).pop(op.column, None)
     elif op.kind == "rename_table":
         new_key = table_key(op.new_name, op.schema)
-        tables[new_key] = {name: replace(col, table=new_key, bare_table=op.new_name)
+        tables[new_key] = {name: col._replace(table=new_key, bare_table=op.new_name)
                            for name, col in tables.pop(key, {}).items()}
     elif op.kind == "alter_column":
         _alter(op, file, tables.setdefault(key, {}))
@@ -133,7 +129,7 @@ def _alter(op: Operation, file: RevisionFile, columns: dict[str, ColumnState]) -
         default = col.default  # a literal was cast (frozen) under the old type; a type change keeps the value
     name = changes.get("new_column_name", op.column)
     columns.pop(op.column, None)
-    columns[name] = replace(col, column=name, data_type=data_type, nullable=nullable, default=default,
+    columns[name] = col._replace(column=name, data_type=data_type, nullable=nullable, default=default,
                             server_default=server_default, note=note, path=str(file.path), line=op.line,
                             revision=file.revision,
                             literal_default=server_default.literal if server_default else None)

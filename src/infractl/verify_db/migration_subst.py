@@ -12,7 +12,10 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs ~2 ms of start-up (infractl check); only type checkers need Any
+if TYPE_CHECKING:
+    from typing import Any
 
 _AT = "_infractl_at"  # (line, column, end line, end column) of the source node a copy stands for
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ast counts as a line break (not \f or \v)

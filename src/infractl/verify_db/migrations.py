@@ -10,30 +10,28 @@ or a cycle. Without every file the chain, and so the final state, cannot be know
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
 
 from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
 from infractl.verify_db.migration_exprs import UNKNOWN_TYPE
-from infractl.verify_db.migration_state import ColumnState, NotFollowed
 from infractl.verify_db.rules import MULTIPLE_HEADS, NOT_FOLLOWED, RuleSettings, check_column
 
 
-@dataclass(frozen=True)
-class RevisionInfo:
-    revision: str
-    path: Path
-    down_revision: tuple[str, ...]  # () for a base, two or more for a merge
+class RevisionInfo(namedtuple("RevisionInfo", "revision path down_revision")):
+    """A revision id, its file, and ``down_revision``: a tuple, () for a base, two or more for a merge.
+    Records here are named tuples, not dataclasses (migration_ops.py says why)."""
+
+    __slots__ = ()
 
 
-@dataclass
-class MigrationState:
-    heads: list[str]
-    revisions: dict[str, RevisionInfo]
-    tables: dict[str, dict[str, ColumnState]]  # table -> column -> final state (a ColumnInfo)
-    order: list[str] = field(default_factory=list)  # upgrade order, base first
-    not_followed: list[NotFollowed] = field(default_factory=list)  # what the static reader could not follow
+class MigrationState(namedtuple("MigrationState", "heads revisions tables order not_followed")):
+    """``heads``: revision ids; ``revisions``: id -> RevisionInfo; ``tables``: table -> column -> final
+    state (a ColumnState, so a ColumnInfo); ``order``: upgrade order, base first; ``not_followed``: what
+    the static reader could not follow (NotFollowed)."""
+
+    __slots__ = ()
 
 
 def check_migrations(path: Path, settings: RuleSettings) -> tuple[list[Finding], MigrationState]:

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from enum import Enum
 
 from infractl.findings import Finding, Severity
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    title: str
-    fix: str
+class Rule(namedtuple("Rule", "id severity title fix")):
+    """A rule's id, Severity, title and fix hint. Records here are named tuples, not dataclasses:
+    ``infractl check`` imports them on every repository with migrations (findings.py says why)."""
+
+    __slots__ = ()
 
 
 # Fix hints are templates: {table} and {column} name the column the finding is about.
@@ -103,35 +102,46 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-@dataclass(frozen=True)
-class ColumnInfo:
-    """One timestamp-candidate column, from the catalog or from the migrations' final state."""
-
-    table: str  # schema-qualified for the live check, as written in the migration for the static one
-    column: str
-    data_type: str  # "timestamp with time zone", "timestamp without time zone", "date", ...
-    nullable: bool
-    default: str | None  # SQL text as pg_get_expr prints it; None when there is none
-    has_update_hook: bool | None = None  # trigger or onupdate; None when unknown
-    path: str = ""  # where to point the user: "schema.table" live, a migration file statically
-    line: int | None = None
-    note: str = ""  # extra context, e.g. "default dropped in revision abc123"
-    literal_default: str | None = None  # static only: server_default given as a plain string, as written
+COLUMN_INFO_FIELDS = ("table", "column", "data_type", "nullable", "default", "has_update_hook", "path", "line",
+                      "note", "literal_default")
+COLUMN_INFO_DEFAULTS = (None, "", None, "", None)
 
 
-@dataclass(frozen=True)
-class RuleSettings:
-    patterns: tuple[str, ...] = ("created_at", "updated_at", "*_at")
-    columns: tuple[str, ...] = ()  # explicit "table.column" names, checked whatever their name
-    update_patterns: tuple[str, ...] = ("updated_at", "modified_at")
-    naive_severity: Severity = NAIVE_TIMESTAMP.severity
-    nullable_severity: Severity = NULLABLE.severity
-    ignore: tuple[str, ...] = field(default_factory=tuple)  # rule ids to skip
-    # A nullable timestamp without a default that only a wildcard caught (deleted_at, expires_at,
-    # last_login_at) records an event that may never happen: optional by design, not a forgotten now().
-    optional_when_nullable: bool = True
-    # Static only: a project's own column types -> the PostgreSQL type they create ("timestamp with time zone")
-    timestamp_types: tuple[tuple[str, str], ...] = ()
+class ColumnInfo(namedtuple("ColumnInfo", COLUMN_INFO_FIELDS, defaults=COLUMN_INFO_DEFAULTS)):
+    """One timestamp-candidate column, from the catalog or from the migrations' final state.
+
+    - ``table``: schema-qualified for the live check, as written in the migration for the static one
+    - ``data_type``: "timestamp with time zone", "timestamp without time zone", "date", ...
+    - ``nullable``: a bool; ``default``: SQL text as pg_get_expr prints it, None when there is none
+    - ``has_update_hook``: trigger or onupdate; None when unknown
+    - ``path``: where to point the user: "schema.table" live, a migration file statically; ``line``
+    - ``note``: extra context, e.g. "default dropped in revision abc123"
+    - ``literal_default``: static only: server_default given as a plain string, as written
+    """
+
+    __slots__ = ()
+
+
+_RULE_SETTINGS_FIELDS = ("patterns", "columns", "update_patterns", "naive_severity", "nullable_severity", "ignore",
+                         "optional_when_nullable", "timestamp_types")
+
+
+class RuleSettings(namedtuple("RuleSettings", _RULE_SETTINGS_FIELDS, defaults=(
+        ("created_at", "updated_at", "*_at"), (), ("updated_at", "modified_at"), NAIVE_TIMESTAMP.severity,
+        NULLABLE.severity, (), True, ()))):
+    """What the rules look at, and how hard they judge it.
+
+    - ``patterns``: column name globs; ``columns``: explicit "table.column" names, checked whatever
+      their name; ``update_patterns``: columns that want an update hook
+    - ``naive_severity``, ``nullable_severity``: Severity of those rules; ``ignore``: rule ids to skip
+    - ``optional_when_nullable``: a nullable timestamp without a default that only a wildcard caught
+      (deleted_at, expires_at, last_login_at) records an event that may never happen: optional by design,
+      not a forgotten now()
+    - ``timestamp_types``: static only: a project's own column types -> the PostgreSQL type they create
+      ("timestamp with time zone"), as pairs
+    """
+
+    __slots__ = ()
 
     def wants(self, table: str, column: str) -> bool:
         return self.named(table, column) or any(fnmatch.fnmatchcase(column, p) for p in self.patterns)
@@ -244,10 +254,10 @@ def literal_is_rejected(text: str) -> bool:
 # Fixit-style examples, picked up by the tests: DDL creating one table ``{table}`` (in the current
 # schema) that must (invalid) or must not (valid) raise the rule when checked live. The defaults are
 # written the way people write them; the tests prove what PostgreSQL turns them into.
-@dataclass(frozen=True)
-class RuleExamples:
-    valid: tuple[str, ...]
-    invalid: tuple[str, ...]
+class RuleExamples(namedtuple("RuleExamples", "valid invalid")):
+    """Two tuples of DDL statements."""
+
+    __slots__ = ()
 
 
 _TOUCH_TRIGGER = (
