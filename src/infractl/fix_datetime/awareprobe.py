@@ -10,10 +10,14 @@ the local forms of DT101 and DT108. Only such files go on to libcst.
 
 from __future__ import annotations
 
-import ast
 import re
 from functools import lru_cache
 from itertools import pairwise
+
+# ``ast`` is imported by the functions that parse, not here (prefilter.py says why)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ast
 
 UTC_NAMES = ("utc", "UTC")
 _AWARE_CALLS = re.compile(rb"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)").search
@@ -33,6 +37,8 @@ NAIVE_CALLS = frozenset({"strptime", "fromisoformat", "utcnow", "utcfromtimestam
 
 def _aware(node: ast.AST) -> bool:
     """``now(<utc>)``, ``fromtimestamp(t, tz=<utc>)``, ``x.replace(tzinfo=<utc>)``, and those ± a timedelta."""
+    import ast
+
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         return _aware(node.left)
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
@@ -44,6 +50,8 @@ def _aware(node: ast.AST) -> bool:
 
 
 def _naive(node: ast.AST) -> bool:
+    import ast
+
     if isinstance(node, ast.Attribute):
         return node.attr in ("min", "max")
     if not isinstance(node, ast.Call):
@@ -73,6 +81,8 @@ def aware_meets_naive_text(data: bytes) -> bool:
 
 @lru_cache(maxsize=16)  # the prescan judges a file, then read_candidates judges it again (same bytes)
 def aware_meets_naive(source: bytes) -> bool:
+    import ast
+
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
@@ -82,6 +92,8 @@ def aware_meets_naive(source: bytes) -> bool:
 
 def _meets_in(tree: ast.AST) -> bool:
     """One walk; names are taken module-wide (a superset of the per-function truth is enough here)."""
+    import ast
+
     nodes = list(ast.walk(tree))
     aware_names, naive_names = set(), set()
     for node in nodes:
