@@ -130,6 +130,6 @@ def _alter(op: Operation, file: RevisionFile, columns: dict[str, ColumnState]) -
     name = changes.get("new_column_name", op.column)
     columns.pop(op.column, None)
     columns[name] = col._replace(column=name, data_type=data_type, nullable=nullable, default=default,
-                            server_default=server_default, note=note, path=str(file.path), line=op.line,
-                            revision=file.revision,
-                            literal_default=server_default.literal if server_default else None)
+                                 server_default=server_default, note=note, path=str(file.path), line=op.line,
+                                 revision=file.revision,
+                                 literal_default=server_default.literal if server_default else None)
