@@ -55,6 +55,19 @@ class Config(namedtuple("Config", ["data", "source"])):
         return f"[tool.infractl.{self.spelled(name)}]"
 
 
+# The configuration file the running command loaded (None: none was found). Errors about its contents
+# name a table ("[tool.infractl.db] url must be a string") wherever they are raised; ``in_config_file``
+# puts the file in front, so that a user with several configuration files knows which one to open.
+_loaded_from: Path | None = None
+
+
+def in_config_file(message: str) -> str:
+    """``message`` with the loaded configuration file in front, when it is about one of its tables."""
+    if _loaded_from is None or not message.startswith("[tool.infractl"):
+        return message
+    return f"{_loaded_from}: {message}"
+
+
 def find_config_file(start: Path | None = None) -> Path | None:
     """The nearest ``infractl.toml`` or ``pyproject.toml`` with a ``[tool.infractl]`` table."""
     here = (start or Path.cwd()).resolve()
@@ -71,7 +84,9 @@ def find_config_file(start: Path | None = None) -> Path | None:
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    global _loaded_from
     path = explicit or find_config_file(start)
+    _loaded_from = path
     if path is None:
         return Config()
     import tomllib  # here: a repository without configuration does not pay for the TOML parser

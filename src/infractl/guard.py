@@ -16,7 +16,7 @@ from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
 def guarded(action: Callable[[], int]) -> int:
     """Run a command body and return its exit code.
 
-    InfractlError -> one red line, exit 2. Ctrl-C -> exit 130. Output closed by its reader
+    InfractlError -> one red line (naming the configuration file when it is about one), exit 2. Ctrl-C -> exit 130. Output closed by its reader
     (``| head``) -> silent exit 1, as click does for --help. Anything unexpected -> one line,
     exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
     """
@@ -24,11 +24,12 @@ def guarded(action: Callable[[], int]) -> int:
     try:
         return action()
     except InfractlError as exc:
+        from infractl.config import in_config_file
         from infractl.masking import mask_text
 
         if debug:
             masked_traceback()
-        error_line(mask_text(str(exc)))
+        error_line(mask_text(in_config_file(str(exc))))
         return EXIT_ERROR
     except KeyboardInterrupt:
         error_line("interrupted")

@@ -96,6 +96,27 @@ def test_an_unknown_key_names_the_table_as_written(tmp_path, table, spelled):
         assert result.exit_code == 2, (command, result.output)
         assert f"[tool.infractl.{spelled}]: unknown key 'no_such_key'" in result.output, (command, result.output)
         assert f"[tool.infractl.{_other_spelling(spelled)}]" not in result.output, command
+        assert f"error: {tmp_path / 'pyproject.toml'}: [tool.infractl.{spelled}]" in result.output, command
+
+
+# Each area's table, and the command that reads it: (table, command line, a key that table does not know)
+READERS = [("db", ["verify-db", "--migrations", "."]), ("monitoring", ["check"]), ("manifests", ["manifests", "lint"]),
+           ("wiremock", ["wiremock", "validate"]), ("check", ["check"]), ("deploy", ["deploy", "staging", "--dry-run=client"])]
+
+
+@pytest.mark.parametrize(("table", "command"), READERS, ids=[table for table, _ in READERS])
+def test_a_configuration_error_names_its_file(tmp_path, monkeypatch, table, command):
+    """Messages about a table's contents name the file too: a user may have an infractl.toml here and a
+    pyproject.toml above, and must know which one to open."""
+    config = tmp_path / "infractl.toml"
+    config.write_text(f"[{table}]\nno_such_key = 1\n" if table != "deploy"
+                      else '[deploy.staging]\nkind = "compose"\nno_such_key = 1\n')
+    monkeypatch.chdir(tmp_path)
+    result = _run(*command)
+    assert result.exit_code == 2, (command, result.output)
+    [line] = result.output.splitlines()
+    assert line.startswith(f"error: {config}: [tool.infractl.{table}"), line
+    assert "no_such_key" in line, line
 
 
 @pytest.mark.parametrize("spelled", ["lint_ci", "lint-ci"])

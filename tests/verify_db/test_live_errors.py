@@ -122,8 +122,8 @@ def test_bad_config_values_are_one_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli.app, ["verify-db"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: [tool.infractl.db] naive_severity must be one of error, warning, "
-                                     "info; got 'fatal'")
+    assert result.stderr.strip() == (f"error: {tmp_path.resolve() / 'infractl.toml'}: [tool.infractl.db] "
+                                     "naive_severity must be one of error, warning, info; got 'fatal'")
 
 
 def test_password_with_url_special_characters_is_masked_in_both_spellings(pg_cluster, tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from infractl.check.areas import AREA_TABLES, AREAS, AreaResult, table_keys
-from infractl.config import load_config, reject_unknown_keys, string_list
+from infractl.config import in_config_file, load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import shared_walk
 from infractl.findings import Finding, Severity, fails
@@ -79,7 +79,7 @@ def _run_area(name: str, root: Path, config) -> AreaResult | None:
     try:
         return AREAS[name](root, config)
     except InfractlError as exc:
-        return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, f"{name}: {exc}",
+        return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, f"{name}: {in_config_file(str(exc))}",
                                    "run the area's own command for details")], "failed")
 
 
