@@ -55,14 +55,28 @@ def _is_skip_mark(node: ast.AST, names: set[str]) -> bool:
     return dotted in ("pytest.mark.skip", "mark.skip", "unittest.skip") or (dotted == "skip" and "skip" in names)
 
 
+def _statements(tree: ast.Module):
+    """Every statement at any depth, and no expression: decorated definitions and imports are statements,
+    and a big test module has ~10x more expression nodes than statements for ``ast.walk`` to visit."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):  # handlers, cases: their bodies
+            children = getattr(node, name, None)
+            if isinstance(children, list):
+                stack.extend(children)
+
+
 def find_skips(source: str) -> list[Skip]:
     """Every unconditional skip in a module's source (a SyntaxError propagates)."""
     tree = ast.parse(source)
+    statements = list(_statements(tree))
     # ``skip`` alone only counts when it was imported from unittest (``from unittest import skip``)
-    names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    names = {alias.asname or alias.name for node in statements if isinstance(node, ast.ImportFrom)
              and node.module == "unittest" for alias in node.names if alias.name == "skip"}
     skips: list[Skip] = []
-    for node in ast.walk(tree):
+    for node in statements:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 if _is_skip_mark(decorator, names):

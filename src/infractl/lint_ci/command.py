@@ -106,12 +106,13 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
 
 def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
     from infractl.files import read_bytes
+    from infractl.fix_skips.prefilter import may_skip
 
     findings = []
     for file in files:
         try:
             data = read_bytes(str(file))
-            if b"skip" not in data:
+            if not may_skip(data):
                 continue
             from infractl.fix_skips.detect import find_skips
 
