@@ -5,9 +5,11 @@ a temporary directory outside this repository, so no .gitignore hides it) a repo
 files with no findings: a package of plain modules (each makes an aware ``datetime.now(timezone.utc)``,
 so every file gets the datetime hazard scan, not only the utcnow one), a tests/ tree and an Alembic
 revision with correct defaults. That is the issue's tree: Python files only, the target (1.5x) applies
-to it, and the exit code says whether it holds. Two more rows are printed for information: without the
-Alembic revision, and with a GitHub workflow added (PyYAML is then imported, ~13 ms, and the real
-actionlint runs, ~5 ms).
+to it, and the exit code says whether it holds. Three more rows are printed for information: without the
+Alembic revision, with a GitHub workflow added (PyYAML is then imported, ~13 ms, and the real
+actionlint runs, ~5 ms), and a real tree: the Django 5.1 sdist that benchmarks/fix_datetime.py uses (fetched
+once into .bench-cache/; 2,788 Python files, 584 test files; infractl finds one warning and exits 0,
+ruff reports the test file that is deliberately not Python and exits 1).
 Prints the median wall time of each command over ``--runs`` runs (after one warm-up, runs
 interleaved so both tools see the same machine load), and their ratio.
 
@@ -144,20 +146,25 @@ def main() -> int:
         infractl = [tool("infractl"), "check", "."]
         ruff = [tool("ruff"), "check", "--no-cache", "--select", "DTZ003,DTZ004", "--quiet", "."]
         results = {}
-        for variant in (PRIMARY, "Python files, no migration", "+ a GitHub workflow"):
+        for variant in (PRIMARY, "Python files, no migration", "+ a GitHub workflow", "Django 5.1 sdist"):
             if variant == "Python files, no migration":
                 shutil.rmtree(root / "migrations")
             if variant == "+ a GitHub workflow":
                 (root / ".github" / "workflows").mkdir(parents=True)
                 (root / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW)
+            if variant == "Django 5.1 sdist":
+                from fix_datetime import DJANGO_SPEC, django_sdist, unpack  # this directory's other benchmark
+
+                root = unpack(django_sdist(DJANGO_SPEC), Path(tmp) / "django")
+            ruff_exit = 1 if variant == "Django 5.1 sdist" else 0
             timed(infractl, root, 0)
-            timed(ruff, root, 0)
+            timed(ruff, root, ruff_exit)
             ours, theirs = [], []
             for _ in range(args.runs):  # interleaved, so both see the same machine load
                 ours.append(timed(infractl, root, 0))
-                theirs.append(timed(ruff, root, 0))
+                theirs.append(timed(ruff, root, ruff_exit))
             results[variant] = (statistics.median(ours), statistics.median(theirs))
-    print(f"{args.files} files, no findings, median of {args.runs} (load average {os.getloadavg()[0]:.1f}):")
+    print(f"{args.files} generated files with no findings, and a real tree; median of {args.runs} (load average {os.getloadavg()[0]:.1f}):")
     for variant, (a, b) in results.items():
         target = f" (target <= {TARGET}x)" if variant == PRIMARY else ""
         print(f"  {variant:30} infractl check {a * 1000:6.1f} ms   ruff DTZ003/DTZ004 {b * 1000:6.1f} ms"

@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache"
 BIN = Path(sys.executable).parent
 DJANGO_TARGET = 1.2
+DJANGO_SPEC = "5.1.*"  # the newest 5.1 release; benchmarks/check.py uses the same sdist
 HELPER_TARGET = 2.0
 HELP_TARGET = 3.0
 
@@ -252,7 +253,7 @@ def compare(name: str, tree: Path, runs: int) -> tuple[float, float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per command (median is reported)")
-    parser.add_argument("--django", default="5.1.*", help="Django version spec for the sdist")
+    parser.add_argument("--django", default=DJANGO_SPEC, help="Django version spec for the sdist")
     parser.add_argument("--modules", type=int, default=100, help="generated modules in the many-hits tree")
     args = parser.parse_args()
 
