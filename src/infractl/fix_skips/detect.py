@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 
 from infractl.pyast import dotted_name
 
@@ -22,13 +22,12 @@ SERVICE_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Skip:
-    line: int
-    column: int
-    form: str  # "decorator", "pytestmark", "module-call"
-    reason: str
-    target: str  # the test it skips ("module" for module-wide skips)
+class Skip(namedtuple("Skip", "line column form reason target")):
+    """One unconditional skip: where, its ``form`` ("decorator", "pytestmark", "module-call"), its reason,
+    and the test it skips (``target``: "module" for module-wide skips). A named tuple: ``check`` finds
+    these in every repository's tests (findings.py says why not a dataclass)."""
+
+    __slots__ = ()
 
     @property
     def needs_service(self) -> bool:
