@@ -16,9 +16,10 @@ from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
 def guarded(action: Callable[[], int]) -> int:
     """Run a command body and return its exit code.
 
-    InfractlError -> one red line (naming the configuration file when it is about one), exit 2. Ctrl-C -> exit 130. Output closed by its reader
-    (``| head``) -> silent exit 1, as click does for --help. Anything unexpected -> one line,
-    exit 2, and the traceback only with ``INFRACTL_DEBUG=1``. Messages are masked for passwords.
+    InfractlError -> one red line (naming the configuration file when it is about one), exit 2.
+    Ctrl-C -> exit 130. Output closed by its reader (``| head``) -> silent exit 1, as click does for
+    --help. Anything unexpected -> one line, exit 2, and the traceback only with ``INFRACTL_DEBUG=1``.
+    Messages are masked for passwords.
     """
     debug = os.environ.get("INFRACTL_DEBUG") == "1"
     try:

@@ -79,7 +79,8 @@ def _run_area(name: str, root: Path, config) -> AreaResult | None:
     try:
         return AREAS[name](root, config)
     except InfractlError as exc:
-        return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, f"{name}: {in_config_file(str(exc))}",
+        message = f"{name}: {in_config_file(str(exc))}"
+        return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, message,
                                    "run the area's own command for details")], "failed")
 
 
