@@ -150,7 +150,7 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
     """Flags win over ``[tool.infractl.fix_datetime]``; exclude globs from both apply."""
     config = load_config(paths[0] if paths else None, config_path)
     section = config.section("fix_datetime")
-    where = f"{config.source}: {config.where('fix_datetime')}"
+    where = config.where('fix_datetime')  # guard.guarded puts the file in front (config.in_config_file)
     reject_unknown_keys(section, CONFIG_KEYS, where)
     configured_exclude = string_list(section, "exclude", where)
     mode = mode or section.get("mode", "auto")
