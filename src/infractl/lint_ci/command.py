@@ -83,12 +83,12 @@ def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (
 
 def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding]:
     """infractl's workflow rules, then actionlint's findings, for each workflow file that is valid YAML."""
-    from infractl.lint_ci.actionlint import UNAVAILABLE, actionlint_started
+    from infractl.lint_ci.actionlint import UNAVAILABLE, ActionlintRun
 
     # actionlint starts first and runs in its own process while PyYAML is imported and the files parsed
     # here (~20 ms on a small repository); what it says of a file that is not YAML is dropped (CI009 says
     # it), but not that actionlint itself is missing or failed
-    with actionlint_started([str(file) for file in files], actionlint) as run:
+    with ActionlintRun([str(file) for file in files], actionlint) as run:
         from infractl.lint_ci.workflow_rules import CHECKS
         from infractl.yamlpos import YamlError, load_file_documents
 
