@@ -1,4 +1,6 @@
-"""Shared fixtures: a real PostgreSQL server for the tests marked ``postgres``."""
+"""Shared fixtures: a real PostgreSQL server for the tests marked ``postgres``; and, under CI=true, a
+skipped test is a failed one (a real part that is missing must not turn a run green), except the tests
+marked ``gated`` (they need what no CI machine can have, such as a real Kubernetes API server)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import os
 import uuid
 
 import pytest
+from support.cireal import pytest_runtest_makereport  # noqa: F401 (a hook: CI=true fails on a skip)
 from support.pgcluster import Cluster, cluster_from_url, start_cluster
 
 

@@ -21,6 +21,7 @@ REGISTRY = os.environ.get("INFRACTL_E2E_REGISTRY")
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.gated,
     pytest.mark.skipif(not (KUBECONFIG and REGISTRY), reason="real-cluster deploy: set INFRACTL_E2E_KUBECONFIG "
                        "and INFRACTL_E2E_REGISTRY to run it (no Kubernetes API server can run here)"),
 ]
