@@ -8,8 +8,26 @@ import os
 import uuid
 
 import pytest
+from support import emitted
 from support.cireal import pytest_runtest_makereport  # noqa: F401 (a hook: CI=true fails on a skip)
 from support.pgcluster import Cluster, cluster_from_url, start_cluster
+
+
+emitted.install()
+
+
+def pytest_runtest_setup(item):
+    emitted.set_current(item.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when a test made a finding whose id or severity the rule catalogue does not declare."""
+    problems = emitted.undeclared()
+    if problems:
+        session.config.get_terminal_writer().line("\n".join(["", "findings the rule catalogue does not declare:",
+                                                             *problems]), red=True)
+        if exitstatus == 0:
+            session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,7 @@ class RuleDoc:
     aliases: tuple[str, ...] = ()  # other tools' codes for the same defect, honoured by noqa comments (ruff's DTZ003)
     overlap: str = ""  # what other tools cover of this (actionlint, ruff ...), or that none does
     tags: tuple[str, ...] = field(default=())
+    varies: str = ""  # why findings may carry another severity than the declared one ("" = they never do)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "severity": self.severity.value, "command": self.command,

@@ -8,9 +8,13 @@ from infractl.rulebook import RuleDoc
 COMMAND = "fix-datetime"
 
 
-def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap=""):
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap="", varies=""):
     return RuleDoc(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                   fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap)
+                   fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap, varies=varies)
+
+
+# A rewrite rule is an error while the call is still there (--check, check) and info once it was rewritten.
+_REWRITTEN_IS_INFO = "info once the call was rewritten (a write run reports what it did)"
 
 
 RULES = (
@@ -38,7 +42,8 @@ RULES = (
           "run infractl fix-datetime, or add `# noqa: DT010` to keep the call",
           bad="from datetime import datetime\n\nstarted = datetime.utcnow()\n",
           good="from datetime import datetime, timezone\n\nstarted = datetime.now(timezone.utc)\n",
-          aliases=("DTZ003",), overlap="ruff DTZ003 reports the call but cannot fix it, and misses references"),
+          aliases=("DTZ003",), overlap="ruff DTZ003 reports the call but cannot fix it, and misses references",
+          varies=_REWRITTEN_IS_INFO),
     _rule("DT011", "utcfromtimestamp-call", Severity.ERROR,
           "deprecated datetime.utcfromtimestamp() (or a reference to it) that fix-datetime rewrites",
           "datetime.utcfromtimestamp(t) is deprecated since Python 3.12; it becomes "
@@ -47,7 +52,7 @@ RULES = (
           "run infractl fix-datetime, or add `# noqa: DT011` to keep the call",
           bad="from datetime import datetime\n\nwhen = datetime.utcfromtimestamp(0)\n",
           good="from datetime import datetime, timezone\n\nwhen = datetime.fromtimestamp(0, tz=timezone.utc)\n",
-          aliases=("DTZ004",), overlap="ruff DTZ004 reports the call but cannot fix it"),
+          aliases=("DTZ004",), overlap="ruff DTZ004 reports the call but cannot fix it", varies=_REWRITTEN_IS_INFO),
     _rule("DT012", "kept-naive", Severity.INFO,
           "rewritten in the naive-preserving form: the value meets something that needs it naive",
           "In --mode auto a value becomes aware only when the flow analysis shows it never meets a naive "
