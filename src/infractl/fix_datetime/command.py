@@ -228,7 +228,10 @@ def _after_write(result: FileResult, outcome) -> FileResult:
     message = outcome.reason if outcome.kind == "error" else f"not written: {outcome.reason}"
     finding = Finding(result.path, None, None, rule, severity, f"{message}; file left unchanged",
                       ADVICE.get(outcome.kind, ""))
-    return FileResult(result.path, None, findings=(*result.findings_before, finding), failed=True)
+    if outcome.kind == "error":  # as any failure to process the file (exit 2 when every file fails)
+        return FileResult(result.path, None, findings=(*result.findings_before, finding), failed=True)
+    # refused on purpose: a finding (exit 1), never the "nothing could be done" of exit 2
+    return FileResult(result.path, None, findings=(*result.findings_before, finding), skipped="not written")
 
 
 def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:
@@ -258,7 +261,8 @@ def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
     """The JSON document adds to render's keys: ``files`` (one entry per candidate file: path,
     calls_fixed, refs_fixed, hazards, changed, error, skipped (why it was not processed: "too large",
-    "link to PATH", "loop", "broken", "unreadable", "excluded"; "" when it was), and ``diff`` with --diff), ``mode``,
+    "link to PATH", "loop", "broken", "unreadable", "excluded", "not written" (rewritten, but the write was
+    refused: DT008/DT009); "" when it was), and ``diff`` with --diff), ``mode``,
     ``target_version``; ``summary`` has files_scanned, files_candidate, files_changed, calls_fixed,
     refs_fixed, rewrites, hazards and written (False with --check/--diff)."""
     from infractl.render import Report
