@@ -129,7 +129,7 @@ def test_a_rewrite_that_would_change_the_owner_is_refused(project):
     clock.chmod(0o666)  # writable by anyone: the refusal is about the owner alone
     command = ["setpriv", "--bounding-set", "-chown", sys.executable, "-m", "infractl", "fix-datetime", "--json",
                str(project)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=_env())
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=_env(), check=False)
     assert result.returncode == 1, result.stderr
     assert (clock.stat().st_uid, clock.stat().st_gid) == (4321, 8765)
     assert clock.read_bytes() == SOURCE
@@ -143,14 +143,14 @@ def test_the_temp_file_of_a_run_killed_while_writing_is_removed_by_the_next_run(
                        "sys.argv = ['infractl', 'fix-datetime', sys.argv[1]]; runpy.run_module('infractl', "
                        "run_name='__main__')")
     killed = subprocess.run([sys.executable, "-c", kill_at_replace, str(project)], capture_output=True,
-                            timeout=120, env=_env())
+                            timeout=120, env=_env(), check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     [temp] = [p for p in project.iterdir() if p.name.endswith(".infractl-tmp")]
     assert temp.name.startswith(".clock.py.")
     assert (project / "clock.py").read_bytes() == SOURCE  # the kill came before the replace
     os.utime(temp, (1_000_000, 1_000_000))  # past the grace (fsio.STALE_AFTER), as after a minute
     again = subprocess.run([sys.executable, "-m", "infractl", "fix-datetime", str(project)], capture_output=True,
-                           text=True, timeout=120, env=_env())
+                           text=True, timeout=120, env=_env(), check=False)
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in project.iterdir()) == ["clock.py"]
     assert b"utcnow" not in (project / "clock.py").read_bytes()
