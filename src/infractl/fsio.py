@@ -1,65 +1,317 @@
-"""Atomic, mode- and owner-preserving file writes: a crash never leaves a half-written file."""
+"""The one writer for files the user gave us: compare-and-swap, atomic, owner/mode/links kept, or refused.
+
+``write_if_unchanged(path, before, data, within)`` replaces a file with ``data`` only if, just before the
+``os.replace``, it still is the file that was read (``before``: its bytes and its (dev, inode, size,
+mtime_ns) identity then). Everything that would make the write unsafe or lossy is a *skipped* outcome
+with a reason the command turns into a finding; nothing is overwritten, recreated or given away:
+
+- changed, deleted or renamed since it was read: not overwritten, not recreated;
+- its owner or group cannot be kept (a non-root user cannot chown back): refused, not silently the user's;
+- read-only (see ``_read_only``) or in a read-only directory: left alone;
+- hard-linked (st_nlink > 1): refused. An atomic write replaces the name with a new inode, which splits
+  the link (the other names keep the old text, silently); writing in place would keep the link but a crash
+  or a full disk would leave a half-written file behind every name. Neither is safe, so we say so and the
+  user decides (break the link, or edit by hand);
+- reached through a symlink that leads outside ``within`` (the paths the user gave): never written.
+
+The remaining race, between the final check and ``os.replace``, is microseconds; no rename-based editor
+(nor sed -i) can close it without locks other programs do not take.
+
+Temp files are ``.NAME.PID-XXXXXXXX.infractl-tmp`` beside the file. A ``kill -9`` in the write phase leaves
+one; ``remove_stale_temps`` (run by each write) deletes those of the same NAME whose writer pid is no
+longer alive *and* that are older than ``STALE_AFTER`` seconds: the pid guards a slow writer on this
+machine, the age one in another pid namespace (a container sharing the directory), whose pid we cannot see.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import re
 import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+TEMP_SUFFIX = ".infractl-tmp"
+STALE_AFTER = 60.0  # seconds; a write takes milliseconds, even with fsync
+
+
+class Snapshot(namedtuple("Snapshot", "data identity")):
+    """A file as it was read: its bytes and ``(st_dev, st_ino, st_size, st_mtime_ns)`` (None: not known)."""
+
+    __slots__ = ()
+
+
+class WriteOutcome(namedtuple("WriteOutcome", "status reason kind", defaults=("", ""))):
+    """``status``: "written", "unchanged" or "skipped"; for skipped, ``reason`` (a phrase for the finding)
+    and ``kind``: "changed", "gone", "owner", "read-only", "hard-link", "outside", "error"."""
+
+    __slots__ = ()
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+
+# What to do about each kind of skipped write: the finding's fix, the same for every command.
+ADVICE = {
+    "changed": "run again once nothing else is editing the file",
+    "gone": "nothing to do, or run again on the file where it is now",
+    "owner": "run as the file's owner (or root), or give the file to this user",
+    "read-only": "make the file (and its directory) writable if it should be rewritten",
+    "hard-link": "edit it by hand, or give this name its own copy (cp F F.new && mv F.new F) and run again",
+    "outside": "run on the target's own path, or replace the link with a copy",
+}
+
+
+def identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_snapshot(path: Path | str) -> Snapshot:
+    """Read a file and its identity from one open file (OSError as open/read raise it)."""
+    with open(path, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        return Snapshot(handle.read(), identity(st))
+
+
+def snapshot_after_read(path: Path | str, data: bytes) -> Snapshot:
+    """The identity of a file whose bytes were read elsewhere (a shared walk): a change in between is
+    still caught, by the content comparison of ``write_if_unchanged``."""
+    try:
+        return Snapshot(data, identity(os.stat(path)))
+    except OSError:
+        return Snapshot(data, None)
+
+
+def inside(path: Path | str, within: Sequence[Path | str]) -> bool:
+    """Whether ``path``'s real location is one of ``within`` (real paths) or below one of them."""
+    real = os.path.realpath(path)
+    for root in within:
+        top = os.path.realpath(root)
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def write_if_unchanged(path: Path | str, before: Snapshot, data: bytes,
+                       within: Sequence[Path | str] | None = None) -> WriteOutcome:
+    """Replace ``path`` (through a symlink: its target) with ``data`` if it is still as ``before``."""
+    if within is not None and not inside(path, within):
+        return WriteOutcome("skipped", f"it leads to {os.path.realpath(path)}, outside the given paths",
+                            "outside")
+    target = Path(os.path.realpath(path))  # replacing a link itself would turn it into a copy
+    remove_stale_temps(target)
+    try:
+        st, current = _stat_and_read(target)
+    except FileNotFoundError:
+        return WriteOutcome("skipped", "it was deleted or renamed since it was read (not recreated)", "gone")
+    except OSError as exc:
+        return WriteOutcome("skipped", f"cannot read it again: {exc.strerror or exc}", "error")
+    if current == data:
+        return WriteOutcome("unchanged")  # nothing to write, the mtime stays
+    refused = _refusal(target, st, current, before)
+    if refused is not None:
+        return refused
+    try:
+        tmp = _temp_copy(target, data, st)
+    except _OwnerNotKept:
+        return WriteOutcome("skipped", f"its owner or group ({st.st_uid}:{st.st_gid}) cannot be kept by this "
+                            "user, and a rewrite would give it away", "owner")
+    except OSError as exc:
+        return WriteOutcome("skipped", f"cannot write: {exc.strerror or exc}", "error")
+    try:
+        try:
+            st, current = _stat_and_read(target)  # the compare of compare-and-swap, right before the swap
+        except FileNotFoundError:
+            return WriteOutcome("skipped", "it was deleted or renamed since it was read (not recreated)", "gone")
+        changed = _refusal(target, st, current, before)
+        if changed is not None:
+            return changed
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        return WriteOutcome("skipped", f"cannot write: {exc.strerror or exc}", "error")
+    finally:
+        if tmp is not None:
+            _unlink_quietly(tmp)
+    return WriteOutcome("written")
+
+
+def create_new(path: Path | str, data: bytes, stale_names: str | None = None) -> WriteOutcome:
+    """Create ``path`` with ``data``, complete or not at all; an existing file is never replaced
+    (``os.link`` of the finished temp file fails with EEXIST instead of overwriting, atomically).
+    ``stale_names``: a regex of the names earlier runs may have been creating here (for their temp files)."""
+    target = Path(path)
+    remove_stale_temps(target, stale_names)
+    tmp = _temp_copy(target, data, None)
+    try:
+        try:
+            os.link(tmp, target)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP):
+                raise
+            # a file system without hard links: the check and the rename are two steps (callers lock)
+            if os.path.lexists(target):
+                raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+            os.replace(tmp, target)
+    except FileExistsError:
+        return WriteOutcome("skipped", "a file of that name exists (not overwritten)", "changed")
+    finally:
+        _unlink_quietly(tmp)
+    return WriteOutcome("written")
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory and ``os.replace``.
-
-    Keeps the permission bits, and the owner and group (when allowed: as root, or a group the user is
-    in), of an existing file. A symlink is written through to its target and stays a link. A no-op
-    when the content is unchanged, so a second run does not even touch the file's mtime.
-    """
-    path = Path(path)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))  # replacing the link itself would turn it into a copy
-    st = None
+    """Create or replace one of infractl's own files (wiremock's state), atomically, keeping mode and
+    owner where it can. Files the user gave us go through ``write_if_unchanged`` instead."""
+    target = Path(os.path.realpath(path))
     try:
-        st = path.stat()
-        mode = stat.S_IMODE(st.st_mode)
-        if path.read_bytes() == data:
+        st = target.stat()
+        if target.read_bytes() == data:
             return
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".infractl-tmp", dir=path.parent)
+        st = None
+    tmp = _temp_copy(target, data, st, strict_owner=False)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+@contextmanager
+def locked_directory(directory: Path | str) -> Iterator[None]:
+    """An exclusive ``flock`` on the directory itself (no lock file is left behind), held for the block:
+    two runs that both lock it take turns."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the lock
+
+
+def remove_stale_temps(path: Path, names: str | None = None) -> list[str]:
+    """Delete the temp files an earlier, killed run left beside ``path`` (module docstring: which), of
+    ``path``'s name or, given ``names`` (a regex), of any name it matches."""
+    name = names or re.escape(path.name)
+    pattern = re.compile(rf"\.(?:{name})\.(?:(?P<pid>\d+)-)?[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        pid = int(match["pid"]) if match["pid"] else None
+        if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_AFTER and not _alive(pid):
+            _unlink_quietly(entry.path)
+            removed.append(entry.path)
+    return removed
+
+
+class _OwnerNotKept(Exception):
+    """The temp file cannot be given the original's owner and group."""
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False  # a temp of an older infractl, which did not name its pid: the age alone decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # EPERM: it exists, as another user's process
+    return True
+
+
+def _stat_and_read(path: Path) -> tuple[os.stat_result, bytes]:
+    with open(path, "rb") as handle:
+        return os.fstat(handle.fileno()), handle.read()
+
+
+def _refusal(target: Path, st: os.stat_result, current: bytes, before: Snapshot) -> WriteOutcome | None:
+    if current != before.data or (before.identity is not None and identity(st) != before.identity):
+        return WriteOutcome("skipped", "it changed since it was read (not overwritten)", "changed")
+    if st.st_nlink > 1:
+        return WriteOutcome("skipped", f"it has {st.st_nlink} hard links, and a rewrite would split them "
+                            "(the other names would keep the old text)", "hard-link")
+    why = _read_only(target, st)
+    if why:
+        return WriteOutcome("skipped", why, "read-only")
+    return None
+
+
+def _read_only(target: Path, st: os.stat_result) -> str:
+    """Why this user may not write the file, or "". For a user, what ``access(W_OK)`` says of the file and
+    of its directory (replacing needs both). Root may write anything, so for root a file (or directory)
+    without any write bit counts as read-only: someone made it so on purpose, and an override in our
+    name is what they wanted to prevent."""
+    for place, place_st, label in ((target, st, "it is"), (target.parent, None, "its directory is")):
+        if not os.access(place, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+            return f"{label} read-only for this user"
+        if os.geteuid() == 0:
+            mode = (place_st or os.stat(place)).st_mode
+            if not mode & 0o222:
+                return f"{label} read-only (mode {stat.S_IMODE(mode):04o}), even for root"
+    return ""
+
+
+def _temp_copy(target: Path, data: bytes, st: os.stat_result | None, strict_owner: bool = True) -> str:
+    """``data`` in a new temp file beside ``target``, synced, with ``st``'s owner, group and mode (a new
+    file's mode from the umask). _OwnerNotKept when the owner cannot be kept and ``strict_owner``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if st is not None:
-                _keep_owner(handle.fileno(), st)
+                _keep_owner(handle.fileno(), st, strict_owner)
+            # after chown, which clears set-id bits
+            os.fchmod(handle.fileno(), stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # after chown, which clears set-id bits
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink_quietly(tmp)
         raise
+    return tmp
 
 
-def _keep_owner(fd: int, st: os.stat_result) -> None:
-    """Give the new file the old one's owner and group, as far as this user may."""
+def _keep_owner(fd: int, st: os.stat_result, strict: bool) -> None:
     new = os.fstat(fd)
     if (new.st_uid, new.st_gid) == (st.st_uid, st.st_gid):
         return
     try:
-        os.fchown(fd, st.st_uid, st.st_gid)  # root (or CAP_CHOWN)
+        os.fchown(fd, st.st_uid, st.st_gid)  # root, CAP_CHOWN, or our own uid and a group we are in
     except PermissionError:
+        if strict:
+            raise _OwnerNotKept from None
         try:
-            os.fchown(fd, -1, st.st_gid)  # a group the user belongs to
+            os.fchown(fd, -1, st.st_gid)
         except PermissionError:
-            pass  # the file becomes the user's own, as with any editor that saves by rename
+            pass
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _umask() -> int:
@@ -76,9 +328,9 @@ def interrupt_between_files() -> Iterator[Callable[[], None]]:
     would leave a temp file behind. Used as::
 
         with interrupt_between_files() as check:
-            for path, data in changes:
+            for path, before, data in changes:
                 check()
-                atomic_write_bytes(path, data)
+                write_if_unchanged(path, before, data)
 
     A write takes milliseconds, so the run still ends well within a second. Outside the main thread
     (where signal handlers cannot be set) it does nothing.

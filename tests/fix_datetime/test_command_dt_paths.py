@@ -56,7 +56,8 @@ def test_symlinked_file_stays_a_link_and_its_target_is_rewritten_once(tmp_path, 
     assert report["summary"]["files_candidate"] == 1
 
 
-def test_link_to_a_file_outside_the_tree_is_rewritten_through_the_target(tmp_path, monkeypatch, capsys):
+def test_link_to_a_file_outside_the_tree_is_reported_not_rewritten(tmp_path, monkeypatch, capsys):
+    """Issue 15: nothing outside the paths given is written; the link is a DT009 warning instead."""
     (tmp_path / "shared").mkdir()
     (tmp_path / "proj").mkdir()
     (tmp_path / "shared" / "clock.py").write_bytes(CALL)
@@ -64,8 +65,8 @@ def test_link_to_a_file_outside_the_tree_is_rewritten_through_the_target(tmp_pat
     monkeypatch.chdir(tmp_path / "proj")
     code, report, _ = run_fix(capsys)
     assert code == 0 and (tmp_path / "proj" / "clock.py").is_symlink()
-    assert (tmp_path / "shared" / "clock.py").read_bytes() == FIXED
-    assert findings(report) == [("clock.py", "DT005", "info")]
+    assert (tmp_path / "shared" / "clock.py").read_bytes() == CALL
+    assert findings(report) == [("clock.py", "DT009", "warning")]
 
 
 def test_link_to_an_excluded_file_is_not_followed(tmp_path, monkeypatch, capsys):

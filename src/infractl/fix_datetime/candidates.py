@@ -5,7 +5,8 @@ whether libcst ever sees it. A file over ``max_file_size`` that mentions the nam
 (libcst needs minutes and gigabytes on a multi-megabyte generated module) and gets a DT004 warning.
 
 A symlinked ``.py`` is read and written through its real path, once however many links lead to it, so
-a link is never replaced by a regular file; each link to a candidate is reported (DT005, info).
+a link is never replaced by a regular file; each link to a candidate is reported (DT005, info). A link
+that leads outside the paths given (``within``) is reported (DT009) and its target is left alone.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ RULE_TOO_LARGE = "DT004"
 RULE_SYMLINK = "DT005"
 RULE_NOT_WALKED = "DT006"  # a symlink loop, a broken link or an unreadable directory
 RULE_EXCLUDED = "DT007"  # named on the command line, but excluded by configuration or --exclude
+RULE_NOT_WRITTEN = "DT008"  # the write was refused: changed since read, gone, owner, read-only, hard links
+RULE_LINK_OUTSIDE = "DT009"  # a symlink to a file outside the paths given
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
@@ -55,12 +58,17 @@ class Candidates:
         # a test or conftest that puts in a fake defined elsewhere need not name utcnow (stubgroups.py)
         self.others: list[tuple[str, bytes]] = []
         self.skipped: list[FileResult] = []  # unreadable, too large, links: findings only
+        self.identities: dict[str, tuple] = {}  # item path -> (dev, inode, size, mtime_ns) when it was read
 
 
-def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset()) -> Candidates:
+def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset(),
+                    within=None) -> Candidates:
     """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
     ``on_candidate()`` is called as each one is found (to start a worker early). ``stub_only``: files the
-    prescan flagged only as clock-stub installers: kept as such, not judged again."""
+    prescan flagged only as clock-stub installers: kept as such, not judged again. ``within``: the paths
+    given; a candidate a symlink leads to outside them is reported, not rewritten."""
+    from infractl.fsio import inside, snapshot_after_read
+
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
@@ -85,6 +93,9 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
         # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
             real = os.path.realpath(shown)
+            if within is not None and not inside(real, within):
+                found.skipped.append(_outside(shown, real))
+                continue
             links.append((shown, real))
             name = _relative(real)
         else:
@@ -99,6 +110,7 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
             found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
         elif aware_only or calls_stdlib_utc(data):
             found.items.append((name, data))
+            found.identities[name] = snapshot_after_read(name, data).identity
             if on_candidate is not None:
                 on_candidate()
         elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
@@ -111,6 +123,14 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
             finding = Finding(link, None, None, RULE_SYMLINK, Severity.INFO, message)
             found.skipped.append(FileResult(link, None, findings=(finding,), skipped=f"link to {target}"))
     return found
+
+
+def _outside(link: str, real: str) -> FileResult:
+    message = f"symlink to {real}, outside the paths given: not rewritten"
+    from infractl.fsio import ADVICE
+
+    finding = Finding(link, None, None, RULE_LINK_OUTSIDE, Severity.WARNING, message, ADVICE["outside"])
+    return FileResult(link, None, findings=(finding,), skipped=f"link to {real}, outside")
 
 
 class _RealDirs:

@@ -3,7 +3,8 @@
 The pipeline is built for big trees: walk (``infractl.files``), read bytes, keep only files whose
 bytes mention ``.utcnow``/``.utcfromtimestamp`` and whose ``ast`` confirms a use of the standard
 library's (``candidates``, ``prefilter``: no libcst import until then), rewrite those in-process or in
-worker processes (``workers``), then write (``fsio``; Ctrl-C stops between two files), diff or report.
+worker processes (``workers``), then write (``fsio``: only a file still as it was read, never outside the
+paths given; Ctrl-C stops between two files), diff or report.
 
 Exit codes: 0 when every rewrite was written (or, with --check, nothing would change); 1 with
 --check and changes pending, or when a file could not be processed (an error finding: it is left
@@ -27,7 +28,9 @@ from infractl.fix_datetime import headstart
 from infractl.fix_datetime.candidates import (
     DEFAULT_MAX_FILE_SIZE,
     RULE_EXCLUDED,
+    RULE_LINK_OUTSIDE,
     RULE_NOT_WALKED,
+    RULE_NOT_WRITTEN,
     parse_size,
     read_candidates,
 )
@@ -104,7 +107,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         worth_reading = flagged(files, parallel=settings.jobs != 1)
     with EarlyWorker(settings.jobs) as early:
         found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start,
-                                stub_only=worth_reading.stub_only)
+                                stub_only=worth_reading.stub_only, within=paths)
         items = found.items
         workers = worker_count(settings.jobs, items)
         stubbed = _stubbed(items, found.others, files)
@@ -122,7 +125,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         # Nothing was written: report every finding where it is in the file on disk.
         results = findings_before(results, pending_is_error=check)
     else:
-        results = write_changes(results)
+        results = write_changes(results, {name: (data, found.identities.get(name)) for name, data in items}, paths)
     results = wanted_findings(results, settings.selection)
     return Outcome(results, settings, len(files), texts)
 
@@ -194,28 +197,41 @@ def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list
             for r in results]
 
 
-def write_changes(results: list[FileResult]) -> list[FileResult]:
-    """Write every rewritten file atomically; a failed write becomes an error finding."""
-    from infractl.fsio import atomic_write_bytes, interrupt_between_files
+def write_changes(results: list[FileResult], read: dict[str, tuple[bytes, tuple | None]],
+                  within: list[Path]) -> list[FileResult]:
+    """Write every rewritten file that is still as it was read (``read``: path -> (bytes, identity)), inside
+    ``within``, atomically; a refused or failed write leaves the file as it is and says why."""
+    from infractl.fsio import Snapshot, interrupt_between_files, write_if_unchanged
 
     written = []
     with interrupt_between_files() as stop_if_interrupted:
         for result in results:
             stop_if_interrupted()  # Ctrl-C: every file is either as it was or fully rewritten
-            written.append(_write_one(result, atomic_write_bytes))
+            if result.new_data is None:
+                written.append(result)
+                continue
+            outcome = write_if_unchanged(Path(result.path), Snapshot(*read[result.path]), result.new_data, within)
+            written.append(_after_write(result, outcome))
     return written
 
 
-def _write_one(result: FileResult, atomic_write_bytes) -> FileResult:
-    if result.new_data is None:
+def _after_write(result: FileResult, outcome) -> FileResult:
+    """A written file keeps its findings ("rewritten ..."); one left as it was gets the findings of the
+    file on disk (its DT010/DT011 still errors, as with --check) and the reason it was not written."""
+    if not outcome.skipped:
         return result
-    try:
-        atomic_write_bytes(Path(result.path), result.new_data)
-    except OSError as exc:
-        finding = Finding(result.path, None, None, RULE_DECODE, Severity.ERROR,
-                          f"cannot write: {exc.strerror}; file left unchanged")
-        return FileResult(result.path, None, findings=(*result.findings, finding), failed=True)
-    return result
+    from infractl.fsio import ADVICE
+
+    rule = RULE_LINK_OUTSIDE if outcome.kind == "outside" else RULE_NOT_WRITTEN
+    rule = RULE_DECODE if outcome.kind == "error" else rule  # an OSError on write, as before
+    severity = Severity.WARNING if rule == RULE_LINK_OUTSIDE else Severity.ERROR
+    message = outcome.reason if outcome.kind == "error" else f"not written: {outcome.reason}"
+    finding = Finding(result.path, None, None, rule, severity, f"{message}; file left unchanged",
+                      ADVICE.get(outcome.kind, ""))
+    if outcome.kind == "error":  # as any failure to process the file (exit 2 when every file fails)
+        return FileResult(result.path, None, findings=(*result.findings_before, finding), failed=True)
+    # refused on purpose: a finding (exit 1), never the "nothing could be done" of exit 2
+    return FileResult(result.path, None, findings=(*result.findings_before, finding), skipped="not written")
 
 
 def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:
@@ -245,7 +261,8 @@ def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
 def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
     """The JSON document adds to render's keys: ``files`` (one entry per candidate file: path,
     calls_fixed, refs_fixed, hazards, changed, error, skipped (why it was not processed: "too large",
-    "link to PATH", "loop", "broken", "unreadable", "excluded"; "" when it was), and ``diff`` with --diff), ``mode``,
+    "link to PATH", "loop", "broken", "unreadable", "excluded", "not written" (rewritten, but the write was
+    refused: DT008/DT009); "" when it was), and ``diff`` with --diff), ``mode``,
     ``target_version``; ``summary`` has files_scanned, files_candidate, files_changed, calls_fixed,
     refs_fixed, rewrites, hazards and written (False with --check/--diff)."""
     from infractl.render import Report

@@ -169,4 +169,19 @@ RULES += (
           "Exclude globs apply to files named explicitly too (pre-commit passes every file); the run says so "
           "instead of doing nothing in silence.",
           "drop the file from exclude to rewrite it"),
+    _rule("DT008", "not-written", Severity.ERROR,
+          "the rewrite was not written: the file changed, went away, is read-only, is hard-linked, or would "
+          "change owner",
+          "Just before replacing a file, fix-datetime checks it is still the file it read (same inode, size, "
+          "mtime and bytes): a file edited, deleted or renamed meanwhile is not overwritten or recreated. A "
+          "rewrite that would give the file to another owner, override a read-only file (root included: "
+          "no write bit at all means read-only), or split a hard link is refused too. The file stays as it "
+          "was; its DT010/DT011 findings stand.",
+          "see the message: run again once nothing else edits the file, fix its permissions or owner, or "
+          "give a hard-linked name its own copy"),
+    _rule("DT009", "link-outside-paths", Severity.WARNING,
+          "a symlink inside the given paths leads to a file outside them; that file is not rewritten",
+          "fix-datetime writes only below the paths it was given. A link to another project, a shared "
+          "checkout or a system file would otherwise get that file rewritten behind the user's back.",
+          "run fix-datetime on the target's own path, or replace the link with a copy"),
 )

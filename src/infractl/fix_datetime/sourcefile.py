@@ -4,7 +4,7 @@ A codemod must give back the same bytes for every line it leaves alone: the enco
 PEP 263 coding cookie (decode with it, encode with it), a UTF-8 byte-order mark, CRLF or mixed
 newlines, and a missing final newline. So we never open files in text mode: the bytes are decoded
 as they are (``bytes.decode`` translates no newlines) and the rewritten text is encoded back the
-same way. Writing goes through ``infractl.fsio.atomic_write_bytes``, which keeps the file's mode.
+same way. Writing goes through ``infractl.fsio.write_if_unchanged``, which keeps mode and owner.
 """
 
 from __future__ import annotations

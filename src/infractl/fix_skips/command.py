@@ -1,7 +1,9 @@
 """``infractl fix-skips [PATHS]``: gate unconditionally skipped service tests on an environment variable.
 
 Exit codes as fix-datetime: 0 when every rewrite was written (or nothing to do); 1 with --check and
-changes pending, a file left untouched, or warnings with --strict; 2 on bad input.
+changes pending, a file left untouched, or warnings with --strict; 2 on bad input. Writes go through
+``infractl.fsio.write_if_unchanged``: a file that changed since it was read, went away, is read-only, is
+hard-linked, would change owner (FS004) or lies outside the paths given (FS005) is left as it is.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class FileOutcome:
     new: str | None  # None when unchanged or not processed
     findings: tuple[Finding, ...]
     new_data: bytes | None = None  # ``new`` encoded as the file was
+    before: object = None  # fsio.Snapshot of the file as read, for the compare-and-swap write
+    pending: tuple[Finding, ...] = ()  # the findings if the rewrite is not written (FS001: "would be gated")
 
 
 def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, strict: bool, select, ignore,
@@ -49,7 +53,7 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
     dry_run = check or diff
     outcomes = [fix_file(f, env, dry_run, selection) for f in files]
     if not dry_run:
-        outcomes = [write(o) for o in outcomes]
+        outcomes = [write(o, within=paths) for o in outcomes]
     # suppression comments are read from the text the findings were made on, not the rewritten file
     before = {o.path: o.old.splitlines() for o in outcomes if o.old}
     findings = keep_wanted([f for o in outcomes for f in o.findings], selection, before.get)
@@ -70,10 +74,12 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
 
 def fix_file(path: Path, env: str, dry_run: bool, selection: RuleSelection | None = None) -> FileOutcome:
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
+    from infractl.fsio import read_snapshot
 
     name = str(path)
     try:
-        data = path.read_bytes()
+        before = read_snapshot(path)
+        data = before.data
         if not may_skip(data):  # the parse is the cost; most test files cannot hold a skip
             return FileOutcome(name, "", None, ())
         source = decode_source(data)
@@ -93,25 +99,41 @@ def fix_file(path: Path, env: str, dry_run: bool, selection: RuleSelection | Non
     except (OSError, SourceDecodeError) as exc:
         return FileOutcome(name, "", None, (Finding(name, None, None, "FS003", Severity.ERROR,
                                                     f"cannot read or decode: {exc}; left untouched", ""),))
-    severity = Severity.ERROR if dry_run else Severity.INFO
-    verb = "would be gated" if dry_run else "gated"
+    findings = _skip_findings(name, result, env, written=not dry_run)
+    pending = _skip_findings(name, result, env, written=False) if not dry_run and new_data is not None else ()
+    return FileOutcome(name, source.text, result.code if new_data is not None else None, tuple(findings), new_data,
+                       before, tuple(pending))
+
+
+def _skip_findings(name: str, result, env: str, written: bool) -> list[Finding]:
+    """FS001 for each skip gated (``written``: info, "gated") or still to gate (error, "would be gated"),
+    FS002 for each left alone."""
+    severity = Severity.INFO if written else Severity.ERROR
+    verb = "gated" if written else "would be gated"
     findings = [Finding(name, s.line, s.column, "FS001", severity,
                         f"{s.target} is skipped everywhere ({s.reason}): {verb} on {env}",
                         f"run it with {env}=1 where the service exists") for s in result.fixed]
     findings += [Finding(name, s.line, s.column, "FS002", Severity.WARNING,
                          f"{s.target} is skipped unconditionally ({s.reason or 'no reason'}); left alone",
                          "fix the test and remove the skip") for s in result.kept]
-    return FileOutcome(name, source.text, result.code if new_data is not None else None, tuple(findings), new_data)
+    return findings
 
 
-def write(outcome: FileOutcome) -> FileOutcome:
+def write(outcome: FileOutcome, within: list[Path] | None = None) -> FileOutcome:
+    """Write the rewrite if the file is still as it was read; else its findings are those of the file left
+    as it is ("would be gated"), with the reason (FS004, or FS005 for a link outside ``within``)."""
     if outcome.new is None:
         return outcome
-    from infractl.fsio import atomic_write_bytes
+    from infractl.fsio import ADVICE, write_if_unchanged
 
-    try:
-        atomic_write_bytes(Path(outcome.path), outcome.new_data)
-    except OSError as exc:
-        failure = Finding(outcome.path, None, None, "FS003", Severity.ERROR, f"cannot write: {exc.strerror}", "")
-        return FileOutcome(outcome.path, outcome.old, None, (*outcome.findings, failure))
-    return outcome
+    result = write_if_unchanged(Path(outcome.path), outcome.before, outcome.new_data, within)
+    if not result.skipped:
+        return outcome
+    if result.kind == "outside":
+        rule, severity = "FS005", Severity.WARNING
+    else:
+        rule, severity = ("FS003" if result.kind == "error" else "FS004"), Severity.ERROR
+    message = result.reason if result.kind == "error" else f"not written: {result.reason}"
+    failure = Finding(outcome.path, None, None, rule, severity, f"{message}; left untouched",
+                      ADVICE.get(result.kind, ""))
+    return FileOutcome(outcome.path, outcome.old, None, (*outcome.pending, failure))

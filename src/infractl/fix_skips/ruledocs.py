@@ -30,4 +30,19 @@ RULES = (
             summary="the test file is not valid Python; it was left untouched",
             rationale="A file that does not parse cannot be rewritten safely.",
             fix="fix the syntax error"),
+    RuleDoc(id="FS004", name="not-written", severity=Severity.ERROR, command=COMMAND,
+            summary="the rewrite was not written: the file changed, went away, is read-only, is hard-linked, "
+                    "or would change owner",
+            rationale="Just before replacing a file, fix-skips checks it is still the file it read (same inode, "
+                      "size, mtime and bytes): an edit made meanwhile is not overwritten, a deleted file is not "
+                      "recreated. A rewrite that would give the file to another owner, override a read-only "
+                      "file (root included: no write bit at all means read-only) or split a hard link is "
+                      "refused too. The file stays as it was and its FS001 findings stand.",
+            fix="see the message: run again once nothing else edits the file, fix its permissions or owner, "
+                "or give a hard-linked name its own copy"),
+    RuleDoc(id="FS005", name="link-outside-paths", severity=Severity.WARNING, command=COMMAND,
+            summary="a symlink inside the given paths leads to a file outside them; that file is not rewritten",
+            rationale="fix-skips writes only below the paths it was given: a link to another checkout or a "
+                      "shared file would otherwise get that file rewritten behind the user's back.",
+            fix="run fix-skips on the target's own path, or replace the link with a copy"),
 )

@@ -169,7 +169,7 @@ def unchecked_note(unchecked: list[str]) -> str:
 
 def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSettings, fmt: str) -> dict | None:
     """Render the fixing revision; write it into ``fix_dir`` (atomically) unless this is a dry run."""
-    from infractl.verify_db.fix_migration import render_fix_migration, write_revision
+    from infractl.verify_db.fix_migration import FILE_SUFFIX, render_fix_migration, write_fix_migration
 
     rendered = render_fix_migration(source, settings)
     if rendered is None:
@@ -183,8 +183,9 @@ def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSetti
         if fmt == "table":  # machine formats carry the content in the document instead
             sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return {"path": str(target), "written": False, "content": content}
-    try:
-        write_revision(target, content)
+    try:  # under a lock, from the head as it is then: another run may have fixed it meanwhile
+        written = write_fix_migration(source, settings, revision_id=target.name.removesuffix(FILE_SUFFIX),
+                                      into=fix_dir)
     except OSError as exc:
         raise InfractlError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return {"path": str(target), "written": True}
+    return None if written is None else {"path": str(written), "written": True}

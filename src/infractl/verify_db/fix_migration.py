@@ -3,16 +3,24 @@
 It only renders a file from the static final state (no database access) and only touches the
 columns that DB001 (missing), DB002 (constant) or DB003 (not transaction time) report.
 ``downgrade()`` restores each previous default exactly as the migrations had it.
+
+Writing holds an exclusive lock (``fsio.locked_directory``, an flock on the directories themselves, so no
+lock file is left) and reads the head again under it: two runs at once take turns, and the second finds
+the first one's revision as the head with nothing left to fix. One head, always.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
 from infractl.errors import InfractlError
+from infractl.fsio import create_new, locked_directory
 from infractl.verify_db.migration_state import ColumnState
 from infractl.verify_db.migrations import MigrationState, load_state
 from infractl.verify_db.rules import RuleSettings, check_column, is_timestamp_type
@@ -97,19 +105,30 @@ def downgrade() -> None:
     return Path(path) / f"{revision}{FILE_SUFFIX}", content
 
 
-def write_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None) -> Path | None:
-    """Write the fix revision next to the others; None when nothing needs fixing. Never overwrites."""
-    rendered = render_fix_migration(path, settings, revision_id=revision_id)
-    return None if rendered is None else write_revision(*rendered)
+def write_fix_migration(path: Path, settings: RuleSettings, *, revision_id: str | None = None,
+                        into: Path | None = None) -> Path | None:
+    """Write the fix revision next to the others (or ``into`` that directory); None when nothing needs
+    fixing. Never overwrites. Rendered and written under the lock, from the head as it is then."""
+    into = Path(into) if into is not None else Path(path)
+    with ExitStack() as locks:
+        for directory in sorted({os.path.realpath(path), os.path.realpath(into)}):  # one order: no deadlock
+            locks.enter_context(locked_directory(directory))
+        rendered = render_fix_migration(path, settings, revision_id=revision_id)
+        if rendered is None:
+            return None
+        target, content = rendered
+        if into.resolve() != target.parent.resolve():
+            target = into / target.name
+        return write_revision(target, content)
 
 
 def write_revision(target: Path, content: str) -> Path:
     """Write a rendered revision atomically; an existing file is never overwritten."""
-    from infractl.fsio import atomic_write_bytes
-
     if target.exists():
         raise InfractlError(f"refusing to overwrite existing file {target}")
-    atomic_write_bytes(target, content.encode("utf-8"))
+    outcome = create_new(target, content.encode("utf-8"), stale_names=r".+" + re.escape(FILE_SUFFIX))
+    if outcome.skipped:
+        raise InfractlError(f"refusing to overwrite existing file {target}")
     return target
 
 
