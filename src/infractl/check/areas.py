@@ -31,10 +31,11 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     # jobs as the project configures them for fix-datetime: the byte scan of a big tree on two cores,
     # and a worker process only when there are files to parse
     outcome = collect([root], check=True, config_path=config.source)
-    if not outcome.scanned:
-        return None
+    if not outcome.scanned and not outcome.results:
+        return None  # no Python file, and nothing the walk could not read (an unreadable directory is a finding)
     findings = [finding for result in outcome.results for finding in result.findings]
-    candidates = sum(1 for result in outcome.results if result.findings or result.new_data is not None)
+    candidates = sum(1 for result in outcome.results
+                     if not result.skipped and (result.findings or result.new_data is not None))
     return AreaResult(findings, f"{outcome.scanned} Python files, {candidates} with deprecated datetime calls")
 
 
