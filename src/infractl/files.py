@@ -6,6 +6,7 @@ VCS and cache directories, and any ``--exclude`` glob (matched like a ``.gitigno
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -84,6 +85,25 @@ def _target_excluded(link: str, is_excluded) -> bool:
     """A link is followed to its target: an excluded target stays excluded, whatever the link's path."""
     target = os.path.realpath(link)
     return is_excluded(target, target, False)
+
+
+def named_directory(path: Path) -> Path:
+    """``path``, a directory named on the command line or in the configuration; else an InfractlError (exit 2,
+    one line) that says what it is instead: missing, a symlink loop, unreadable, a file."""
+    import stat
+
+    from infractl.errors import InfractlError
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InfractlError(f"path does not exist: {path}") from None
+    except OSError as exc:
+        reason = "a symlink loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc)).lower()
+        raise InfractlError(f"cannot read {path}: {reason}") from None
+    if not stat.S_ISDIR(mode):
+        raise InfractlError(f"not a directory: {path}")
+    return path
 
 
 def iter_files(

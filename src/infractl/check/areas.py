@@ -31,10 +31,11 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     # jobs as the project configures them for fix-datetime: the byte scan of a big tree on two cores,
     # and a worker process only when there are files to parse
     outcome = collect([root], check=True, config_path=config.source)
-    if not outcome.scanned:
-        return None
+    if not outcome.scanned and not outcome.results:
+        return None  # no Python file, and nothing the walk could not read (an unreadable directory is a finding)
     findings = [finding for result in outcome.results for finding in result.findings]
-    candidates = sum(1 for result in outcome.results if result.findings or result.new_data is not None)
+    candidates = sum(1 for result in outcome.results
+                     if not result.skipped and (result.findings or result.new_data is not None))
     return AreaResult(findings, f"{outcome.scanned} Python files, {candidates} with deprecated datetime calls")
 
 
@@ -107,25 +108,17 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
     dockerfiles += find_dockerfiles(root, exclude, config.root)
     if not directories and not composes and not dockerfiles:
         return None
-    from infractl.manifests.dockerfile import lint_dockerfile
-    from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_compose, lint_directory
+    from infractl.check.isolation import isolated
+    from infractl.manifests.command import collect
+    from infractl.manifests.lint import DEFAULT_KUBE_VERSION
+    from infractl.selection import RuleSelection
 
     version = section.get("kube_version") or DEFAULT_KUBE_VERSION
     stats: dict = {}
-    findings: list[Finding] = []
-    for directory in directories:
-        findings += lint_directory(shown(directory), version, stats=stats, exclude=exclude,
-                                   project_root=config.root)
-    linted = {p.resolve() for d in directories for p in d.iterdir() if p.is_file()}
-    for compose in composes:
-        if compose.resolve() not in linted:
-            findings += lint_compose(shown(compose))
-            stats["compose_files"] = stats.get("compose_files", 0) + 1
-    linted = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, config.root)}
-    for dockerfile in dict.fromkeys(p.resolve() for p in dockerfiles):
-        if dockerfile not in linted:
-            findings += lint_dockerfile(dockerfile, str(shown(dockerfile)))
-            stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
+    # check applies the table's select/ignore and its own (flags first) to every area's findings
+    findings = collect([shown(d) for d in directories], [shown(c) for c in composes], dockerfiles, version,
+                       RuleSelection(), exclude=exclude, project_root=config.root, stats=stats,
+                       each_input=lambda path, lint: isolated("manifests", shown(path), lint))
     return AreaResult(findings, f"{stats.get('objects', 0)} Kubernetes objects in {len(directories)} "
                                 f"kustomizations, {stats.get('compose_files', 0)} compose files, "
                                 f"{stats.get('dockerfiles', 0)} Dockerfiles")
@@ -153,17 +146,24 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
         roots = sorted(found)
     if not roots:
         return None
+    from functools import partial
+
+    from infractl.check.isolation import isolated
     from infractl.wiremock.validate import validate
 
     templating = chosen.global_response_templating if chosen is not None else False
+    stubs: list[int] = []
+
+    def validated(directory: Path) -> list[Finding]:
+        result = validate(directory, templating)
+        stubs.append(result.stubs)
+        return result.findings
+
     findings: list[Finding] = []
-    stubs = 0
-    for directory in roots:
-        result = validate(shown(directory), templating)
-        findings += result.findings
-        stubs += result.stubs
+    for directory in map(shown, roots):  # one mappings directory that fails is a finding on it
+        findings += isolated("wiremock", directory, partial(validated, directory))
     label = "directory" if len(roots) == 1 else "directories"
-    return AreaResult(findings, f"{stubs} WireMock stubs in {len(roots)} mappings {label}")
+    return AreaResult(findings, f"{sum(stubs)} WireMock stubs in {len(roots)} mappings {label}")
 
 
 # Each area's own config table, as its command reads it: (section, "module:KEYS" of the keys it knows);

@@ -4,7 +4,8 @@ Areas run one after the other in this thread. Threads would overlap the subproce
 promtool, kubectl) with Python work, but CPython 3.11's ast module is not safe to use from two threads
 at once ("SystemError: AST constructor recursion depth mismatch", seen with Debian 12's 3.11.2), and
 several areas parse Python with it. An area that fails on bad input becomes an error finding (CHK001)
-rather than hiding the other areas' results.
+rather than hiding the other areas' results, and so does an unexpected exception (CHK002, an infractl
+bug): per input where the area loops over its inputs, per area around it (check/isolation.py).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import time
 from pathlib import Path
 
 from infractl.check.areas import AREA_TABLES, AREAS, AreaResult, table_keys
-from infractl.config import in_config_file, load_config, reject_unknown_keys, string_list
+from infractl.check.isolation import failure
+from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.files import shared_walk
-from infractl.findings import Finding, Severity, fails
+from infractl.files import named_directory, shared_walk
+from infractl.findings import fails
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
@@ -33,8 +35,7 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
 
 
 def collect(path: Path, select=None, ignore=None, config_path: Path | None = None) -> Report:
-    if not path.is_dir():
-        raise InfractlError(f"not a directory: {path}")
+    named_directory(path)
     config = load_config(path, config_path)
     section = config.section("check")
     reject_unknown_keys(section, CONFIG_KEYS, WHERE)
@@ -76,12 +77,12 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
 
 
 def _run_area(name: str, root: Path, config) -> AreaResult | None:
+    """The area's result; when the area as a whole fails (its configuration, or a defect outside its
+    per-input net), one finding on the repository says so and the other areas still run."""
     try:
         return AREAS[name](root, config)
-    except InfractlError as exc:
-        message = f"{name}: {in_config_file(str(exc))}"
-        return AreaResult([Finding(str(root), None, None, "CHK001", Severity.ERROR, message,
-                                   "run the area's own command for details")], "failed")
+    except Exception as exc:  # noqa: BLE001 - see check/isolation.py
+        return AreaResult([failure(name, root, exc)], "failed")
 
 
 def _progress():

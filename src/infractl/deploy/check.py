@@ -1,5 +1,6 @@
-"""Check: the Dockerfile before it is built, then the manifests linter over the rendered objects (or the
-compose file); errors stop the deploy."""
+"""Check: the Dockerfile before it is built, then the manifests pipeline (manifests/command.py's collect,
+as `manifests lint` and `check` run it) over the rendered objects or the compose file; the project's
+select/ignore and `# noqa` count here as there; errors stop the deploy."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ def check_dockerfile(plan: Plan) -> None:
     findings stay in the report."""
     from infractl.manifests.dockerfile import lint_dockerfile, noqa_lines
     from infractl.manifests.sourcemap import display_path
-    from infractl.selection import RuleSelection, keep_wanted
+    from infractl.selection import keep_wanted
 
     build = plan.settings.build
     path = Path(build.context) / build.dockerfile
     shown = display_path(path, Path.cwd())
-    plan.findings = keep_wanted(lint_dockerfile(path, shown, build.args, build.target), RuleSelection(),
-                                noqa_lines)
+    plan.findings = keep_wanted(lint_dockerfile(path, shown, build.args, build.target),
+                                plan.settings.lint_selection, noqa_lines)
     errors = [f for f in plan.findings if f.severity == Severity.ERROR]
     if errors:
         raise StepFailed(f"{len(errors)} error finding(s) in {shown} stop the deploy before the build",
@@ -29,17 +30,20 @@ def check_dockerfile(plan: Plan) -> None:
 
 
 def check_manifests(plan: Plan) -> str:
-    from infractl.manifests.lint import lint_objects
+    """The rendered objects (image pinned, Secret values filled in), traced to their source lines."""
+    from infractl.manifests.command import collect
 
-    plan.findings += lint_objects(plan.objects, str(plan.settings.manifests),
-                                  kube_version=plan.settings.kube_version, secrets_filled=True)
+    settings = plan.settings
+    plan.findings += collect([], [], [], settings.kube_version, settings.lint_selection,
+                             rendered=(settings.manifests, plan.objects))
     return _judge(plan)
 
 
 def check_compose(plan: Plan) -> str:
-    from infractl.manifests.lint import lint_compose
+    from infractl.manifests.command import collect
 
-    plan.findings += lint_compose(plan.settings.compose_file)
+    settings = plan.settings
+    plan.findings += collect([], [settings.compose_file], [], settings.kube_version, settings.lint_selection)
     return _judge(plan)
 
 

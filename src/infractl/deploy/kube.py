@@ -46,14 +46,10 @@ class KubernetesTarget:
         if plan.options.dry_run == "client":
             return ["no cluster needed (--dry-run=client)"]
         from kubernetes import client, config
-        from kubernetes.config.config_exception import ConfigException
 
         wanted = plan.settings.context
         path = kubeconfig_path()
-        try:
-            _, active = config.list_kube_config_contexts(config_file=path)
-        except (ConfigException, OSError) as exc:
-            raise InfractlError(f"cannot read the kubeconfig {path}: {exc}") from None
+        active = active_context(path)
         selected = (active or {}).get("name")
         if selected != wanted:
             raise InfractlError(f"the selected kube context is {selected!r}, but {plan.settings.env} deploys to "
@@ -185,6 +181,28 @@ class KubernetesTarget:
 
     def execute(self, plan: Plan, service: str, argv: list[str], timeout: float) -> tuple[int, str]:
         raise InfractlError("exec smoke checks are for kind = \"compose\"")
+
+
+def active_context(path: str) -> dict | None:
+    """The kubeconfig's current context; any file that is not a readable kubeconfig is one line naming it
+    (never the file's contents: it holds credentials)."""
+    import yaml
+    from kubernetes import config
+    from kubernetes.config.config_exception import ConfigException
+
+    try:
+        return config.list_kube_config_contexts(config_file=path)[1]
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = "not valid YAML" + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+    except ConfigException as exc:
+        # its message may quote a whole entry of the file ("... in <path>/{'name': ..., 'user': {...}}")
+        reason = str(exc).split(" in ", 1)[0].rstrip(".")
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError):  # YAML, but not shaped like one
+        reason = "not a kubeconfig (a mapping with clusters, contexts, users and current-context)"
+    raise InfractlError(f"cannot read the kubeconfig {path}: {reason}")
 
 
 def pod_ready(pod: dict[str, Any]) -> bool:

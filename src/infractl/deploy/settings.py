@@ -8,6 +8,8 @@ from typing import Any
 
 from infractl.config import Config, reject_unknown_keys
 from infractl.errors import InfractlError
+from infractl.manifests.command import lint_selection
+from infractl.selection import RuleSelection
 
 KINDS = ("kubernetes", "compose")
 COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push")
@@ -81,6 +83,9 @@ class DeploySettings:
     compose_file: Path | None = None
     project: str | None = None
     image_variable: str | None = None  # compose: the variable the compose file reads the image from
+    # the project's select/ignore for the manifests rules ([tool.infractl.manifests], else [tool.infractl]),
+    # which the check step honours as `manifests lint` and `check` do
+    lint_selection: RuleSelection = field(default_factory=RuleSelection)
 
     @property
     def repository(self) -> str:
@@ -114,6 +119,7 @@ def load_settings(config: Config, env: str) -> DeploySettings:
                     for index, entry in enumerate(_list(table, "smoke", where))),
         "registry": _string(table, "registry", where),
         "push": _bool(table, "push", where, default=kind == "kubernetes"),
+        "lint_selection": lint_selection(config),
     }
     if kind == "kubernetes":
         if any(check.service or check.exec for check in common["smoke"]):

@@ -112,7 +112,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         workers = worker_count(settings.jobs, items)
         stubbed = _stubbed(items, found.others, files)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
-                          line_length=_line_length(paths[0], items), project_helpers=settings.project_helpers,
+                          line_length=_line_length(paths[0] if paths else Path("."), items), project_helpers=settings.project_helpers,
                           early=early, stubbed=stubbed, held=held_rewrites(settings.selection))
     if stubbed:
         from infractl.fix_datetime.stubrun import stub_notes

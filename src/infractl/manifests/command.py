@@ -8,13 +8,14 @@ Exit: 0 clean (warnings alone do not fail), 1 error findings (warnings too with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from infractl.config import load_config, reject_unknown_keys, string_list
+from infractl.config import Config, load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.findings import fails
+from infractl.findings import Finding, fails
 from infractl.render import Report, print_report
-from infractl.selection import keep_wanted, resolve_selection
+from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 COMMAND = "manifests lint"
 SECTION = "manifests"
@@ -24,12 +25,14 @@ KEYS = ("dirs", "compose_files", "dockerfiles", "exclude", "kube_version", "sele
 
 def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool, config_path: Path | None,
         select=None, ignore=None) -> int:
-    from infractl.manifests.lint import DEFAULT_KUBE_VERSION, lint_directory
+    from infractl.files import named_directory
+    from infractl.manifests.lint import DEFAULT_KUBE_VERSION
 
+    if directory is not None:
+        named_directory(directory)  # before the config search climbs from it (a symlink loop ends it there)
     config = load_config(start=directory, explicit=config_path)
     section = config.section(SECTION)
-    reject_unknown_keys(section, KEYS, WHERE)
-    selection = resolve_selection(section, config.data, select, ignore, WHERE)
+    selection = lint_selection(config, select, ignore)
     version = kube_version or section.get("kube_version") or DEFAULT_KUBE_VERSION
     if not isinstance(version, str):
         raise InfractlError(f"{WHERE}: kube_version must be a string such as \"1.33.0\"")
@@ -46,26 +49,12 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
         if not dockerfile.is_file():
             raise InfractlError(f"{WHERE}: Dockerfile not found: {dockerfile}")
     exclude = tuple(string_list(section, "exclude", WHERE))
-    stats: dict = {}
-    findings = []
     for each in directories:
-        if not each.is_dir():
-            raise InfractlError(f"not a directory: {each}")
-        findings += lint_directory(each, version, stats=stats, compose_files=None, exclude=exclude,
-                                   project_root=config.root)
-    if directory is None:
-        from infractl.manifests.lint import lint_compose
-        from infractl.manifests.sourcemap import display_path
-
-        already = {p.resolve() for d in directories for p in d.iterdir() if p.is_file()}
-        for compose_file in compose_files:
-            if compose_file.resolve() not in already:
-                findings += lint_compose(compose_file, display_path(compose_file, Path.cwd()))
-                stats["compose_files"] = stats.get("compose_files", 0) + 1
-        findings += _configured_dockerfiles(dockerfiles, directories, exclude, config.root, stats)
-    from infractl.manifests.dockerfile import noqa_lines
-
-    findings = keep_wanted(findings, selection, noqa_lines)
+        named_directory(each)
+    stats: dict = {}
+    named = directory is not None  # a DIR argument: the configured compose files and Dockerfiles are not asked for
+    findings = collect(directories, [] if named else compose_files, [] if named else dockerfiles, version,
+                       selection, exclude=exclude, project_root=config.root, stats=stats)
     shown = ", ".join(str(d) for d in directories)
     report = Report(
         command=COMMAND,
@@ -82,20 +71,52 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
     return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK
 
 
-def _configured_dockerfiles(dockerfiles: list[Path], directories: list[Path], exclude: tuple[str, ...],
-                            project_root: Path, stats: dict) -> list:
-    """The configured ``dockerfiles`` that the directories' walk did not already lint."""
+def collect(directories: list[Path], compose_files: list[Path], dockerfiles: list[Path], kube_version: str,
+            selection: RuleSelection, *, exclude: tuple[str, ...] = (), project_root: Path | None = None,
+            stats: dict | None = None, rendered: tuple[Path, list[dict]] | None = None,
+            each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None) -> list[Finding]:
+    """The manifests pipeline, for ``manifests lint``, ``check``'s manifests area and ``deploy``'s check step:
+    each kustomization directory rendered and linted (with its compose files and Dockerfiles), then the
+    compose files and Dockerfiles the directories did not hold; the findings ``selection`` and ``# noqa``
+    leave. ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values
+    filled in). ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns one input's failure
+    into a finding on it); by default an input that cannot be read or rendered stops the run."""
+    from functools import partial
+
     from infractl.manifests.discover import find_dockerfiles
-    from infractl.manifests.dockerfile import lint_dockerfile
+    from infractl.manifests.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.lint import lint_compose, lint_directory, lint_rendered
     from infractl.manifests.sourcemap import display_path
 
+    run = each_input or (lambda path, lint: lint())
+    stats = {} if stats is None else stats
+    cwd = Path.cwd()
+    findings: list[Finding] = []
+    if rendered is not None:
+        directory, objects = rendered
+        findings += run(directory, partial(lint_rendered, directory, objects, kube_version, secrets_filled=True))
+        stats["objects"] = stats.get("objects", 0) + len(objects)
+    for directory in directories:
+        findings += run(directory, partial(lint_directory, directory, kube_version, stats=stats, exclude=exclude,
+                                           project_root=project_root))
+    already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
+    for compose_file in dict.fromkeys(compose_files):
+        if compose_file.resolve() not in already:
+            findings += run(compose_file, partial(lint_compose, compose_file, display_path(compose_file, cwd)))
+            stats["compose_files"] = stats.get("compose_files", 0) + 1
     already = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, project_root)}
-    findings = []
-    for dockerfile in dockerfiles:
-        if dockerfile.resolve() not in already:
-            findings += lint_dockerfile(dockerfile, display_path(dockerfile, Path.cwd()))
+    for dockerfile in dict.fromkeys(p.resolve() for p in dockerfiles):
+        if dockerfile not in already:
+            findings += run(dockerfile, partial(lint_dockerfile, dockerfile, display_path(dockerfile, cwd)))
             stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
-    return findings
+    return keep_wanted(findings, selection, noqa_lines)
+
+
+def lint_selection(config: Config, select=None, ignore=None) -> RuleSelection:
+    """What the project wants of the manifests rules: ``select``/``ignore`` of [tool.infractl.manifests], else
+    of [tool.infractl] (flags first). The table's keys are checked here, for every command that reads it."""
+    reject_unknown_keys(config.section(SECTION), KEYS, WHERE)
+    return resolve_selection(config.section(SECTION), config.data, select, ignore, WHERE)
 
 
 def _dockerfiles(stats: dict) -> str:
