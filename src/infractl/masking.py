@@ -50,12 +50,16 @@ def mask_text(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     text = _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
     if SECRET_NAME.search(text) is None:  # the common case: one cheap scan instead of the long pattern
         return text
-    return _SECRET_PAIR.sub(lambda m: m.group("head") + _quoted_mask(m.group("value")), text)
+    return _SECRET_PAIR.sub(_masked_pair, text)
 
 
-def _quoted_mask(value: str) -> str:
-    """``***`` in the quotes the value had, so masked JSON or YAML still reads as JSON or YAML."""
-    return value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK
+def _masked_pair(match: re.Match) -> str:
+    """``***`` in the quotes the value had, so masked JSON or YAML still reads as JSON or YAML; a value
+    already masked (``password: postgresql://u:***@h/d``) is left readable."""
+    value = match.group("value")
+    if MASK in value:
+        return match.group(0)
+    return match.group("head") + (value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK)
 
 
 def remember_secrets(secrets: tuple[str, ...] | list[str]) -> None:
