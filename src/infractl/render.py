@@ -140,9 +140,9 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
 
     console = Console(stderr=to_stderr, highlight=False, markup=False, emoji=False)
     if report.rows:
-        table = Table(*(Text(name) for name in report.columns), show_edge=False, header_style="bold")
-        for column in table.columns:
-            column.overflow = "fold"
+        table = Table(show_edge=False, header_style="bold")
+        for name in report.columns:
+            table.add_column(Text(name), overflow="fold")
         _keep_whole(table, [str(row[0]) for row in report.rows], console.width)
         for row in report.rows:
             table.add_row(*(Text(str(cell)) for cell in row))
@@ -171,14 +171,11 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
 
 def _prose_lines(text: str, width: int) -> list[str]:
     """Wrapped at words under a 4-column indent; a word longer than the line (a URL, a path) stays whole
-    on its own line, which the terminal soft-wraps: a hard break inside it would break copy and click."""
+    on its own line, which the terminal soft-wraps: a hard break inside it would break copy and click.
+    The text is sanitised: a line break in it is already the two characters ``\\n``."""
     import textwrap
 
-    lines: list[str] = []
-    for paragraph in text.split("\n"):  # a message's own line breaks stay
-        lines += textwrap.wrap(paragraph, width=max(20, width - 4), break_long_words=False,
-                               break_on_hyphens=False) or [""]
-    return lines
+    return textwrap.wrap(text, width=max(20, width - 4), break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _keep_whole(table, cells: list[str], width: int) -> None:
