@@ -8,9 +8,9 @@ One rule for every format (table, plain, JSON, SARIF, GitHub annotations), appli
   nothing raw reaches a terminal or a log, and no field can start a new line. JSON gets the escaped text
   too: a consumer that prints ``.message`` (``jq -r``) must be as safe as our own output, and a file
   name holding an escape sequence is an attack or an accident, not something to hand on intact;
-- secrets are masked (``masking.mask_text``: URL passwords, ``password=``, values of secret-looking names,
-  literals remembered from the command line), after escaping, so a secret split by a control character
-  is still one token;
+- secrets are masked (``masking.mask_text``: URL passwords, ``password=``, literals remembered from the
+  command line; ``masking.mask_secret_pairs``: values of secret-looking names), after escaping, so a
+  secret split by a control character is still one token;
 - ``::`` that starts a word is written ``\\::``: GitHub runs a log line that starts with ``::`` (after
   any whitespace) as a workflow command, and a word can land at a line's start wherever text is
   wrapped. Backslashes themselves are left alone (Windows paths, regexes), so the escaping is for
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from infractl.findings import Finding
-from infractl.masking import mask_text
+from infractl.masking import mask_secret_pairs, mask_text
 
 # C0 (with TAB, LF, CR, ESC, BEL, NUL), DEL, C1 (0x9b is a one-byte CSI), the Unicode line and paragraph
 # separators, and the bidirectional overrides that make a terminal show text in another order.
@@ -56,7 +56,7 @@ def escape_controls(text: str, keep_lines: bool = False) -> str:
 
 def sanitise_text(text: str) -> str:
     """Escaped, masked, and unable to start a GitHub workflow command."""
-    text = mask_text(escape_controls(text))
+    text = mask_secret_pairs(mask_text(escape_controls(text)))
     return _WORKFLOW_COMMAND.sub(r"\\::", text) if "::" in text else text
 
 
@@ -73,7 +73,7 @@ def sanitise_value(value):
     carries (a unified diff must stay a diff), and JSON escapes those itself. Numbers, booleans and None
     as they are; anything else (a Path) as its ``str``, which is what JSON would have printed."""
     if isinstance(value, str):
-        return mask_text(escape_controls(value, keep_lines=True))
+        return mask_secret_pairs(mask_text(escape_controls(value, keep_lines=True)))
     if isinstance(value, dict):
         return {sanitise_value(key): sanitise_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
