@@ -5,8 +5,8 @@ One rule for every format (table, plain, JSON, SARIF, GitHub annotations), appli
 ``render.print_report``, so no command can forget it:
 
 - control characters in finding text are written as escapes (``\\x1b``, ``\\n``, ``\\x00``, ``\\x9b``,
-  ``\\u202e``), so nothing raw reaches a terminal or a log, and no field can start a new line. JSON gets the escaped text
-  too: a consumer that prints ``.message`` (``jq -r``) must be as safe as our own output, and a file
+  ``\\u202e``), so nothing raw reaches a terminal or a log, and no field can start a new line. JSON gets
+  the escaped text too: a consumer that prints ``.message`` (``jq -r``) must be as safe as our own output, and a file
   name holding an escape sequence is an attack or an accident, not something to hand on intact;
 - secrets are masked (``masking.mask_text``: URL passwords, ``password=``, literals remembered from the
   command line; ``masking.mask_secret_pairs``: values of secret-looking names), after escaping, so a
