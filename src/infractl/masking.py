@@ -1,7 +1,7 @@
 """Keep credentials out of everything infractl prints.
 
-Two layers: patterns (``scheme://user:***@host``, ``password=***``) for text we know nothing about, and
-literal secrets. A URL given to infractl is split by :func:`url_secrets` into every spelling its password
+Two layers: patterns (``scheme://user:***@host``, ``password=***``, ``DB_PASSWORD: ***``) for text we know
+nothing about, and literal secrets. A URL given to infractl is split by :func:`url_secrets` into every spelling its password
 can take (as typed, percent-decoded, percent-encoded, and as a URL parser that mis-splits it would see
 it); :func:`remember_secrets` adds them to a process-wide list that every later ``mask_text`` call
 masks, including the error path and the ``INFRACTL_DEBUG=1`` traceback.
@@ -18,6 +18,14 @@ _URL_PASSWORD = re.compile(
     r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^\s]*?)(?P<tail>@(?=[^@\s]*(?:[/?#\s]|$)))")
 # libpq keyword style: password=secret  /  PGPASSWORD=secret  / ?password=secret&...
 _KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\*)(?P<pw>'[^']*'|[^\s&]+)")
+# NAME=value, NAME: value, "NAME": "value" where NAME looks like it holds a credential (DB_PASSWORD,
+# api-key, GITHUB_TOKEN, "client_secret"). The value is masked whatever it looks like, except when it is
+# a reference to another variable (${{ secrets.X }}, ${X}, $X): that names a secret, it is not one.
+SECRET_NAME = re.compile(r"(?i)PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIAL")
+_SECRET_PAIR = re.compile(
+    r"""(?i)(?P<head>(?P<q>["']?)\b[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
+    r"""|access[_\-]?key|credential)[\w.\-]*(?P=q)[ \t]*(?:=|:(?!:))[ \t]*)"""
+    r"""(?!\*\*\*)(?!\$\{\{[^}]*\}\}|\$\{?[A-Za-z_])(?P<value>"[^"]*"|'[^']*'|[^\s&,;'"]+)""")
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
 _HOST_PART = re.compile(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
 
@@ -39,6 +47,24 @@ def mask_text(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
             text = text.replace(secret, MASK)
     text = mask_url(text)
     return _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+
+
+def mask_secret_pairs(text: str) -> str:
+    """Mask the values of secret-looking names (``DB_PASSWORD=...``, ``api_key: ...``, ``"TOKEN": "..."``)
+    in text quoted from elsewhere (findings). Not part of ``mask_text``: infractl's own error messages
+    say ``secret WEBHOOK_SECRET: environment variable ... is not set``, which this would mangle."""
+    if SECRET_NAME.search(text) is None:  # the common case: one cheap scan instead of the long pattern
+        return text
+    return _SECRET_PAIR.sub(_masked_pair, text)
+
+
+def _masked_pair(match: re.Match) -> str:
+    """``***`` in the quotes the value had, so masked JSON or YAML still reads as JSON or YAML; a value
+    already masked (``password: postgresql://u:***@h/d``) is left readable."""
+    value = match.group("value")
+    if MASK in value:
+        return match.group(0)
+    return match.group("head") + (value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK)
 
 
 def remember_secrets(secrets: tuple[str, ...] | list[str]) -> None:

@@ -37,6 +37,17 @@ class Report:
     def __repr__(self) -> str:
         return f"Report({self.command!r}, {len(self.findings)} findings, {self.headline!r})"
 
+    def sanitised(self) -> Report:
+        """This report as it may be printed: every text in it escaped and masked (sanitise.py says how).
+        ``print_report`` renders nothing else, so no command can forget it."""
+        from infractl.sanitise import sanitise_finding, sanitise_text, sanitise_value
+
+        return Report(sanitise_text(self.command), [sanitise_finding(f) for f in self.findings],
+                      sanitise_value(self.summary), sanitise_text(self.headline),
+                      [sanitise_text(str(name)) for name in self.columns],
+                      [[sanitise_text(str(cell)) for cell in row] for row in self.rows],
+                      sanitise_value(self.extra), self.group_by_path)
+
     def to_json(self) -> dict[str, Any]:
         summary = {**count_by_severity(self.findings), **self.summary}
         return {
@@ -54,7 +65,9 @@ RICH_TABLE_LIMIT = 300
 
 
 def print_report(report: Report, fmt: str = "table", to_stderr: bool = False) -> None:
-    """Render ``report``; machine formats always go to stdout, the human view to stdout or stderr."""
+    """Render ``report``, sanitised; machine formats always go to stdout, the human view to stdout or
+    stderr."""
+    report = report.sanitised()
     if fmt == "json":
         sys.stdout.write(json.dumps(report.to_json(), indent=2, default=str) + "\n")
     elif fmt == "sarif":
@@ -66,8 +79,8 @@ def print_report(report: Report, fmt: str = "table", to_stderr: bool = False) ->
         if stream.isatty() and len(report.findings) <= RICH_TABLE_LIMIT:
             print_rich_table(report, to_stderr)
         else:
-            # CI logs and pipes: aligned columns that are never cut at 80 characters, no colour codes,
-            # and no rich import at all.
+            # CI logs and pipes: one line per finding, never cut or padded, no colour codes, and no rich
+            # import at all.
             stream.write(plain_text(report))
 
 
@@ -79,58 +92,60 @@ def summary_line(report: Report) -> tuple[str, str]:
     return line, "red" if counts["error"] else ("yellow" if counts["warning"] else "green")
 
 
-def _finding_cells(finding: Finding) -> list[str]:
-    return [location(finding), finding.severity.value, finding.rule, finding.message, finding.fix]
-
-
 def plain_text(report: Report) -> str:
-    """The human view as aligned plain text: the per-item table, the findings, the summary line."""
+    """The human view for logs and pipes, as ruff and flake8 print it: the per-item table, then one line
+    per finding (``path:line:col: RULE severity message``) with its fix indented under it, then the
+    summary line. No padding: a long message makes its own line long, not every line."""
     out: list[str] = []
     if report.rows:
-        out.extend(_aligned([report.columns, *([str(c) for c in row] for row in report.rows)], header=True))
+        out.extend(_aligned([report.columns, *([str(c) for c in row] for row in report.rows)]))
         out.append("")
-    previous = None
     findings = in_order(report.findings)
-    rows = [_finding_cells(f) for f in findings]
-    for finding, line in zip(findings, _aligned(rows, header=False)):
-        if report.group_by_path and previous is not None and finding.path != previous:
-            out.append("")
-        previous = finding.path
-        out.append(line)
+    for finding in findings:
+        out.append(f"{location(finding)}: {finding.rule} {finding.severity.value} {finding.message}".rstrip())
+        if finding.fix:
+            out.append(f"    fix: {finding.fix}")
     if findings:
         out.append("")
     out.append(summary_line(report)[0])
     return "\n".join(out) + "\n"
 
 
-def _aligned(rows: list[list[str]], header: bool) -> list[str]:
-    """Pad every column but the last to its widest cell; an empty last cell leaves no trailing space."""
+# The per-item table's cells are short (file names, counts); one long cell must not pad every row.
+MAX_PADDED_WIDTH = 40
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """A header row, a rule, then the rows: every column but the last padded to its widest cell, up to
+    MAX_PADDED_WIDTH (a longer cell only shifts its own row); no trailing spaces."""
     if not rows:
         return []
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    widths = [min(MAX_PADDED_WIDTH, max(len(row[i]) for row in rows)) for i in range(len(rows[0]) - 1)]
     lines = []
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
         lines.append("  ".join(cells).rstrip())
-    if header:
-        lines.insert(1, "  ".join("-" * w for w in [*widths, len(rows[0][-1])]))
+    lines.insert(1, "  ".join("-" * w for w in [*widths, len(rows[0][-1])]))
     return lines
 
 
 def print_rich_table(report: Report, to_stderr: bool) -> None:
     """Nothing is ever cut: paths stay whole (folded only when wider than the screen), prose wraps at
-    words, and each finding's message and fix get lines of their own under its location."""
+    words, and each finding's message and fix get lines of their own under its location. Finding text
+    is never read as markup or emoji codes (shellcheck's ``SC2046:warning:`` printed as ``SC2046⚠``):
+    the console has both off, and styles come from Text spans."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(stderr=to_stderr, highlight=False)
+    console = Console(stderr=to_stderr, highlight=False, markup=False, emoji=False)
     if report.rows:
-        table = Table(*report.columns, show_edge=False, header_style="bold")
-        for column in table.columns:
-            column.overflow = "fold"
+        table = Table(show_edge=False, header_style="bold")
+        for name in report.columns:
+            table.add_column(Text(name), overflow="fold")
         _keep_whole(table, [str(row[0]) for row in report.rows], console.width)
         for row in report.rows:
-            table.add_row(*(_escape(str(cell)) for cell in row))
+            table.add_row(*(Text(str(cell)) for cell in row))
         console.print(table)
     previous = None
     for finding in in_order(report.findings):
@@ -139,30 +154,28 @@ def print_rich_table(report: Report, to_stderr: bool) -> None:
         previous = finding.path
         # The location line is printed whole (soft wrap: the terminal folds it, nothing is cut); the
         # message and the fix wrap at words under it, like ruff's full output.
-        console.print(f"[bold]{_escape(location(finding))}[/]  [{_STYLE[finding.severity]}]"
-                      f"{finding.severity.value}[/]  {finding.rule}", soft_wrap=True)
+        console.print(Text.assemble((location(finding), "bold"), "  ",
+                                    (finding.severity.value, _STYLE[finding.severity]), "  ", finding.rule),
+                      soft_wrap=True)
         for line in _prose_lines(finding.message, console.width):
-            console.print(f"    {_escape(line)}", soft_wrap=True)
+            console.print(Text(f"    {line}"), soft_wrap=True)
         if finding.fix:
             for index, line in enumerate(_prose_lines(f"fix: {finding.fix}", console.width)):
-                text = f"[dim]fix:[/]{_escape(line[4:])}" if index == 0 else _escape(line)
-                console.print(f"    {text}", soft_wrap=True)
+                text = Text.assemble(("fix:", "dim"), line[4:]) if index == 0 else Text(line)
+                console.print(Text.assemble("    ", text), soft_wrap=True)
     if report.findings:
         console.print()
     line, style = summary_line(report)
-    console.print(f"[{style}]{_escape(line)}[/]")
+    console.print(Text(line, style=style))
 
 
 def _prose_lines(text: str, width: int) -> list[str]:
     """Wrapped at words under a 4-column indent; a word longer than the line (a URL, a path) stays whole
-    on its own line, which the terminal soft-wraps: a hard break inside it would break copy and click."""
+    on its own line, which the terminal soft-wraps: a hard break inside it would break copy and click.
+    The text is sanitised: a line break in it is already the two characters ``\\n``."""
     import textwrap
 
-    lines: list[str] = []
-    for paragraph in text.split("\n"):  # a message's own line breaks stay
-        lines += textwrap.wrap(paragraph, width=max(20, width - 4), break_long_words=False,
-                               break_on_hyphens=False) or [""]
-    return lines
+    return textwrap.wrap(text, width=max(20, width - 4), break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _keep_whole(table, cells: list[str], width: int) -> None:
@@ -285,8 +298,3 @@ def sarif_rule(rule_id: str) -> dict[str, Any]:
         "properties": {"command": rule.command, "tags": [rule.command, *rule.tags]},
     }
 
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)

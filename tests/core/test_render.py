@@ -1,4 +1,5 @@
 import json
+import sys
 
 from infractl.findings import Finding, Severity, count_by_severity, fails
 from infractl.render import Report, github_annotation, print_report, to_sarif
@@ -102,3 +103,54 @@ def test_a_url_in_a_message_is_never_split_by_a_hard_line_break(monkeypatch, cap
     assert "    fix: read" in out
     prose = [line for line in out.splitlines() if url not in line]
     assert all(len(line) <= 80 for line in prose)
+
+
+def test_the_terminal_view_reads_no_markup_or_emoji_codes(monkeypatch, capsys):
+    """shellcheck's 'SC2046:warning:' printed as 'SC2046⚠': rich read ':warning:' as an emoji code."""
+    from rich.console import Console
+
+    consoles = []
+    monkeypatch.setattr("rich.console.Console",
+                        lambda **kw: consoles.append(Console(force_terminal=True, record=True, width=200, **kw))
+                        or consoles[-1])
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    message = "shellcheck reported issue in this script: SC2046:warning:1:5: Quote this [bold]$(ls)[/bold] :smile:"
+    finding = Finding("a[red].yml", 6, 9, "AL005", Severity.ERROR, message, "see [link=x]docs[/link] :+1:")
+    print_report(Report("lint-ci", [finding], headline="[b]1[/b] workflow file :rocket:",
+                        columns=["file [x]"], rows=[[":warning: [i]x[/i]"]]))
+    text = consoles[0].export_text()
+    for literal in (message, "a[red].yml:6:9", "see [link=x]docs[/link] :+1:", "[b]1[/b] workflow file :rocket:",
+                    "file [x]", ":warning: [i]x[/i]"):
+        assert literal in text, literal
+    assert "⚠" not in text and "😄" not in text and "🚀" not in text
+
+
+SHORT = Finding("a.py", 2, None, "X001", Severity.WARNING, "short", "")
+LONG = Finding("app/very/deep/module.py", 10, 4, "X002", Severity.ERROR, "m" * 600, "do this")
+WHOLE_FILE = Finding("setup.cfg", None, None, "X003", Severity.INFO, "no section", "")
+
+
+def test_plain_output_is_one_unpadded_line_per_finding(capsys):
+    """Off a terminal every line used to be padded to the longest message: 600-character lines in CI logs.
+    Now, as ruff and flake8 print it: path:line:col: RULE severity message, the fix indented under it."""
+    print_report(Report("x", [LONG, SHORT, WHOLE_FILE], headline="checked 3 files"))
+    assert capsys.readouterr().out == (
+        "a.py:2: X001 warning short\n"
+        f"app/very/deep/module.py:10:4: X002 error {'m' * 600}\n"
+        "    fix: do this\n"
+        "setup.cfg: X003 info no section\n"
+        "\n"
+        "checked 3 files: 1 error, 1 warning, 1 info\n")
+
+
+def test_plain_per_item_table_pads_short_columns_only(capsys):
+    long_name = "d/" * 40 + "f.py"
+    print_report(Report("x", [], columns=["file", "changes"], rows=[["a.py", 3], [long_name, 12]]))
+    assert capsys.readouterr().out.splitlines() == [
+        "file" + " " * 36 + "  changes",
+        "-" * 40 + "  -------",
+        "a.py" + " " * 36 + "  3",
+        f"{long_name}  12",
+        "",
+        "0 errors, 0 warnings, 0 info",
+    ]

@@ -118,7 +118,7 @@ def test_schema_errors_name_the_field_and_line(staging):
     findings = [f for f in lint_directory(staging) if f.rule == "K8S001"]
     deployment = staging / "deployment.yaml"
     assert [(f.line, f.message.split(": ", 1)[1]) for f in findings] == [
-        (line_of(deployment, 'replicas: "2"'), "spec.replicas: '2' is not of type 'integer', 'null'"),
+        (line_of(deployment, 'replicas: "2"'), "spec.replicas: a string is not of type 'integer', 'null'"),
         (line_of(deployment, "- name: receiver"),
          "spec.template.spec.containers.0: Additional properties are not allowed ('portz' was unexpected)"),
     ]

@@ -146,7 +146,7 @@ def test_the_summary_counts_what_is_reported_after_noqa_and_ignore(in_empty_dir)
     (in_empty_dir / "versions" / "a1_runs.py").write_text(text)
     result = runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--ignore", "DB005"])
     assert result.exit_code == 1
-    assert [line.split()[2] for line in result.output.splitlines() if line.startswith("versions/")] == ["DB001"]
+    assert [line.split()[1] for line in result.output.splitlines() if line.startswith("versions/")] == ["DB001"]
     assert "2 timestamp columns, 1 findings (" in result.output and result.output.endswith("1 error, 0 warnings, 0 info\n")
     doc = json.loads(runner.invoke(cli.app, ["verify-db", "--migrations", "versions", "--ignore", "DB005",
                                              "--json"]).output)

@@ -50,8 +50,8 @@ def test_webhook_receiver_example_exact_findings():
 def test_plain_output_names_file_line_column_and_never_cuts():
     done = invoke("validate", EXAMPLE)
     assert done.returncode == 1
-    assert f"{EXAMPLE}/mappings/create-refund.json:2:3  error  WM007  id 'refund-created' is not a UUID" in done.stdout
-    assert f"create {EXAMPLE}/__files/charge_ch_3MxT9a.json or fix the name" in done.stdout
+    assert f"{EXAMPLE}/mappings/create-refund.json:2:3: WM007 error id 'refund-created' is not a UUID: " in done.stdout
+    assert f"create {EXAMPLE}/__files/charge_ch_3MxT9a.json or fix the name\n" in done.stdout
     assert "3 mapping files, 3 stubs, 2 findings: 2 errors, 0 warnings, 0 info" in done.stdout
 
 

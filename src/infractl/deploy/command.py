@@ -71,6 +71,9 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
 def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) -> None:
     details = [steps.mask(line) for line in getattr(error, "details", [])]
     message = steps.mask(str(error)) if error else ""
+    from infractl.sanitise import sanitise_finding  # deploy prints its findings itself: same sanitiser
+
+    findings = [sanitise_finding(finding) for finding in plan.findings]
     if plan.options.json:
         document = {
             "tool": "infractl", "version": __version__, "command": "deploy", "environment": plan.settings.env,
@@ -78,12 +81,12 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
             "error": message or None, "details": details,
             "image": {"tag": plan.tag, "id": plan.image_id, "digest": plan.digest, "reference": plan.image_ref},
             "steps": [record.to_dict() for record in steps.records],
-            "findings": [finding.to_dict() for finding in plan.findings],
+            "findings": [finding.to_dict() for finding in findings],
             "applied": plan.applied, "rolled_out": plan.waited, "smoke": plan.smoke,
         }
         sys.stdout.write(steps.mask(json.dumps(document, indent=2)) + "\n")
         return
-    for finding in plan.findings:
+    for finding in findings:
         sys.stderr.write(steps.mask(f"  {finding.severity.value:<7} {finding.rule}  {finding.path}:"
                                     f"{finding.line or '-'}  {finding.message}") + "\n")
     for line in details:

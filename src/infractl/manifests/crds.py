@@ -79,6 +79,9 @@ class CrdValidators:
             import jsonschema
 
             self.validators[key] = jsonschema.Draft4Validator(schema)
+        from infractl.manifests.schema import message_without_value  # schema.py says why
+
         errors = sorted(self.validators[key].iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path])
-        return [(tuple(e.absolute_path), f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}")
+        return [(tuple(e.absolute_path),
+                 f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {message_without_value(e)}")
                 for e in errors[:limit]]

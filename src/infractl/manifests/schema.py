@@ -131,13 +131,13 @@ class Compiler:
 
         def check(value, path, errors):
             if not any(test(value) for test in tests):
-                errors.append((path, f"{value!r} is not of type {shown}"))
+                errors.append((path, f"{_described(value)} is not of type {shown}"))
         return check
 
     def _enum(self, allowed: list) -> Check:
         def check(value, path, errors):
             if value not in allowed:
-                errors.append((path, f"{value!r} is not one of {allowed!r}"))
+                errors.append((path, f"{_described(value)} is not one of {allowed!r}"))
         return check
 
     def _required(self, names: list) -> Check:
@@ -163,9 +163,10 @@ class Compiler:
         def check(value, path, errors):
             matched = sum(1 for option in options if not _failures(option, value))
             if matched == 0:
-                errors.append((path, f"{value!r} is not valid under any of the given schemas"))
+                errors.append((path, f"{_described(value)} is not valid under any of the given schemas"))
             elif matched > 1:
-                errors.append((path, f"{value!r} is valid under each of more than one of the given schemas"))
+                errors.append((path, f"{_described(value)} is valid under each of more than one of the given "
+                                     "schemas"))
         return check
 
     def _object(self, properties: dict, additional) -> Check:
@@ -227,8 +228,37 @@ def _jsonschema_check(directory: Path, schema: dict) -> Check:
 
     def check(value, path, errors):
         for error in validator.iter_errors(value):
-            errors.append(((*path, *error.absolute_path), error.message))
+            errors.append(((*path, *error.absolute_path), message_without_value(error)))
     return check
+
+
+# Schema errors never quote the value they are about: it may be an env var's value, a Secret's data, a
+# token under any key, and no rule on the path can know every place a secret hides (an env var named
+# DB_PASS, a ConfigMap holding a DSN). The finding points at the file and line, where the value is; the
+# message names the field and what kind of value it found ("a string", "an integer"). Keys (an
+# unexpected field) and names from the schema (a required property) are still quoted.
+_KINDS = ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"), (dict, "an object"),
+          (list, "an array"))
+
+
+def _described(value: Any) -> str:
+    if value is None:
+        return "null"
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), "a value")
+
+
+def message_without_value(error) -> str:
+    """jsonschema's message, rebuilt where it would quote the instance."""
+    if error.validator in ("required", "additionalProperties"):
+        return error.message
+    if error.validator == "type":
+        types = [error.validator_value] if isinstance(error.validator_value, str) else error.validator_value
+        return f"{_described(error.instance)} is not of type {', '.join(map(repr, types))}"
+    if error.validator == "enum":
+        return f"{_described(error.instance)} is not one of {error.validator_value!r}"
+    if error.validator in ("oneOf", "anyOf"):  # its value is a list of whole schemas
+        return f"{_described(error.instance)} is not valid under the given schemas ({error.validator})"
+    return f"{_described(error.instance)} does not satisfy {error.validator} {error.validator_value!r}"
 
 
 def schema_errors(obj: dict[str, Any], kube_version: str) -> Errors | None:
