@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from infractl.findings import Finding, Severity
-from infractl.monitoring.metrics import is_known, metrics_in_expression
 from infractl.load import LoadError
 from infractl.load.yamldocs import PosDict, PosList, YamlError, load_file_documents
+from infractl.monitoring.metrics import is_known, metrics_in_expression
 
 PROMTOOL_TIMEOUT = 60
 
