@@ -6,6 +6,7 @@ command-line flags always win over what is configured here.
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 from collections.abc import Iterable
 from pathlib import Path
@@ -78,9 +79,31 @@ def find_config_file(start: Path | None = None) -> Path | None:
         if own.is_file():
             return own
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "[tool.infractl" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        if pyproject.is_file() and _configures_infractl(pyproject):
             return pyproject
     return None
+
+
+# Other spellings of a [tool.infractl] table than the header itself: [tool] with an infractl key,
+# tool.infractl dotted keys, quoted names. Only then is the file parsed to know (a pyproject.toml
+# without them does not pay for the TOML parser).
+_OTHER_SPELLINGS = re.compile(rb'(?m)^[ \t]*(\[[ \t]*"?tool"?[ \t]*[.\]]|"?tool"?[ \t]*\.)')
+
+
+def _configures_infractl(pyproject: Path) -> bool:
+    from infractl.load import LoadError, read_bytes
+    from infractl.load.data import MAX_CONFIG_BYTES
+
+    try:
+        data = read_bytes(pyproject, MAX_CONFIG_BYTES)
+    except LoadError as exc:
+        raise InfractlError(f"{pyproject}: {exc}") from None
+    if b"[tool.infractl" in data:
+        return True
+    if b"infractl" not in data or not _OTHER_SPELLINGS.search(data):
+        return False
+    tool = _load_toml(pyproject).get("tool")
+    return isinstance(tool, dict) and "infractl" in tool
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
@@ -89,24 +112,38 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     _loaded_from = path
     if path is None:
         return Config()
-    import tomllib  # here: a repository without configuration does not pay for the TOML parser
-
-    try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        raise InfractlError(f"config file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InfractlError(f"{path}: invalid TOML: {exc}") from None
+    document = _load_toml(path)
+    tool = document.get("tool", {})
     if path.name == "pyproject.toml":
-        document = document.get("tool", {}).get("infractl", {})
-    elif isinstance(document.get("tool"), dict) and "infractl" in document["tool"]:
+        if not isinstance(tool, dict):
+            raise InfractlError(f"{path}: [tool] must be a table")
+        document = tool.get("infractl", {})
+    elif isinstance(tool, dict) and "infractl" in tool:
+        tables = tool["infractl"]
+        name = next(iter(tables), "fix_datetime") if isinstance(tables, dict) else "fix_datetime"
         raise InfractlError(f"{path}: the top level of this file is already [tool.infractl]: write "
-                            "[fix_datetime], not [tool.infractl.fix_datetime]")
+                            f"[{name}], not [tool.infractl.{name}]")
     if not isinstance(document, dict):
         raise InfractlError(f"{path}: [tool.infractl] must be a table")
     check_top_level(document, path)
     return Config(data=document, source=path)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    """The TOML document of a configuration file: a one-line error for one that is missing, not a regular
+    file (``--config /dev/zero`` would never end), too big, or not TOML."""
+    from infractl.load import LoadError
+    from infractl.load.data import load_toml
+
+    try:
+        return load_toml(path)
+    except FileNotFoundError:
+        raise InfractlError(f"config file not found: {path}") from None
+    except OSError as exc:
+        raise InfractlError(f"{path}: cannot be read: {exc.strerror}") from None
+    except LoadError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        raise InfractlError(f"{path}: {exc}{where}") from None
 
 
 def check_top_level(document: dict[str, Any], path: Path) -> None:

@@ -14,7 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from infractl.manifests.fastyaml import load_documents
+from infractl.load.fastyaml import load_documents
 from infractl.manifests.render import render_kustomize
 from infractl.manifests.ruledocs import RULES
 from infractl.manifests.schema import schema_errors

@@ -10,8 +10,6 @@ same way. Writing goes through ``infractl.fsio.write_if_unchanged``, which keeps
 from __future__ import annotations
 
 import codecs
-import io
-import tokenize
 from dataclasses import dataclass
 
 
@@ -32,20 +30,13 @@ class SourceText:
 
 def decode_source(data: bytes) -> SourceText:
     """Decode like the Python interpreter would (BOM, coding cookie, UTF-8 default), keeping newlines."""
+    from infractl.load import LoadError
+    from infractl.load.pysource import decode_python
+
     try:
-        # The interpreter's own rules for the cookie on line 1 or 2, and for BOM/cookie conflicts.
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        raise SourceDecodeError(str(exc), getattr(exc, "lineno", None) or 1) from None
-    bom = encoding == "utf-8-sig"
-    body = data[len(codecs.BOM_UTF8):] if bom else data
-    if bom:
-        encoding = "utf-8"
-    try:
-        text = body.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = body[: exc.start].count(b"\n") + 1
-        raise SourceDecodeError(f"cannot decode as {encoding}: {exc.reason}", line) from None
+        text, encoding, bom = decode_python(data)
+    except LoadError as exc:
+        raise SourceDecodeError(str(exc), exc.line) from None
     return SourceText(text=text, encoding=encoding, bom=bom)
 
 

@@ -65,6 +65,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     from infractl.fix_datetime.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.fix_datetime.transform import transform_source
+    from infractl.load import LoadError
+    from infractl.load.pysource import check_python_bounds
 
     def failure(rule: str, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
         finding = Finding(path, line, column, rule, Severity.ERROR, message, fix)
@@ -72,6 +74,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
 
     try:
         source = decode_source(data)
+        check_python_bounds(source.text)  # libcst's time grows with the square of an operator chain
         result = transform_source(source.text, mode=mode, target_version=target_version,
                                   project_helpers=project_helpers, stubbed=stubbed, held=held)
         changed = result.code != source.text
@@ -84,6 +87,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         new_data = encode_source(source, wrapped.text)
     except SourceDecodeError as exc:
         return failure(RULE_DECODE, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
+    except LoadError as exc:
+        return failure(RULE_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
     except libcst.ParserSyntaxError as exc:
         message = f"cannot parse: {exc.message}; file left unchanged"
         return failure(RULE_PARSE, exc.editor_line, exc.editor_column, message, "fix the syntax error")

@@ -90,16 +90,17 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
     # it), but not that actionlint itself is missing or failed
     with ActionlintRun([str(file) for file in files], actionlint) as run:
         from infractl.lint_ci.workflow_rules import CHECKS
-        from infractl.yamlpos import YamlError, load_file_documents
+        from infractl.load import LoadError
+        from infractl.load.yamldocs import load_file_documents
 
         findings: list[Finding] = []
         invalid = set()
         for file in files:
             try:
                 documents = load_file_documents(file)
-            except YamlError as exc:
-                findings.append(Finding(str(file), exc.line, exc.column, "CI009", Severity.ERROR,
-                                        f"not valid YAML: {exc}", "fix the YAML"))
+            except LoadError as exc:  # not YAML, not UTF-8, an alias bomb, a duplicate key: GitHub rejects it
+                findings.append(Finding(str(file), exc.line, exc.column, "CI009", Severity.ERROR, str(exc),
+                                        "fix the YAML"))
                 invalid.add(str(file))
                 continue
             for document in documents:

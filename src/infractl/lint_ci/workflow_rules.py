@@ -1,6 +1,6 @@
 """infractl's own GitHub Actions rules: the pitfalls that silently turn checks off.
 
-Each function takes one parsed workflow (``yamlpos`` structures, so every key knows its line) and
+Each function takes one parsed workflow (``load.yamldocs`` structures, so every key knows its line) and
 yields findings. What actionlint already checks (syntax, expressions, untrusted input) is not
 repeated here; see ``ruledocs`` for what each rule covers that actionlint and zizmor do not.
 """
@@ -12,7 +12,7 @@ from collections import namedtuple
 from collections.abc import Iterator
 
 from infractl.findings import Finding, Severity
-from infractl.yamlpos import PosDict, PosList, SourceFloat
+from infractl.load.yamldocs import PosDict, PosList, SourceFloat
 
 # Commands whose exit status is the point of the step: tests, linters, type checkers, migrations checks.
 TEST_COMMAND = re.compile(

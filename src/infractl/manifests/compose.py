@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from infractl.manifests.checks import image_unpinned
-from infractl.manifests.sourcemap import compose_documents, deepest_line
 
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
                        r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
@@ -34,13 +32,9 @@ def interpolate(value: str) -> str:
     return _VARIABLE.sub(replace, value.replace("$$", ""))
 
 
-def compose_hits(path: Path) -> Iterator[tuple[tuple, str, str, str]]:
-    """(key path, rule, message, fix) for every problem in the compose file."""
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    services = (document or {}).get("services") if isinstance(document, dict) else None
+def compose_hits(document) -> Iterator[tuple[tuple, str, str, str]]:
+    """(key path, rule, message, fix) for every problem in the compose file's (first) document."""
+    services = document.get("services") if isinstance(document, dict) else None
     if not isinstance(services, dict):
         return
     for name, service in services.items():
@@ -129,10 +123,3 @@ def _int(value) -> int | None:
         return int(str(value))
     except ValueError:
         return None
-
-
-def compose_lines(path: Path):
-    """A resolver of key paths to lines for ``path``."""
-    documents = compose_documents(path)
-    root = documents[0] if documents else None
-    return lambda keys: deepest_line(root, keys) if root is not None else None

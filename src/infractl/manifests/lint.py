@@ -78,40 +78,32 @@ def lint_rendered(directory: Path, objects: list[dict], kube_version: str = DEFA
 
 def lint_kustomizations(kustomizations: list[tuple[str, object]]) -> list[Finding]:
     """Rules over the kustomization files themselves (K8S116 commonLabels)."""
-    from infractl.manifests.sourcemap import key_and_value
-
     findings = []
-    for path, node in kustomizations:
-        found = key_and_value(node, "commonLabels")
-        if found is not None:
-            findings.append(Finding(path, found[0].start_mark.line + 1, None, "K8S116", SEVERITY["K8S116"],
+    for path, document in kustomizations:
+        if isinstance(document, dict) and "commonLabels" in document:
+            findings.append(Finding(path, document.key_lines["commonLabels"], None, "K8S116", SEVERITY["K8S116"],
                                     "commonLabels also rewrites selectors, which are immutable",
                                     "use labels: [{pairs: {...}, includeSelectors: false}]"))
     return findings
 
 
 def lint_compose(path: Path, display: str | None = None) -> list[Finding]:
-    from infractl.manifests.compose import compose_hits, compose_lines
+    """The compose rules; COMPOSE000 for a file docker compose would refuse (not YAML, a duplicate key,
+    an alias bomb, not UTF-8, unreadable)."""
+    from infractl.load import LoadError
+    from infractl.load.yamldocs import load_file_documents
+    from infractl.manifests.compose import compose_hits
+    from infractl.manifests.sourcemap import deepest_line
 
-    path = Path(path)
     shown = display or str(path)
-    hits = list(_parsed(path, compose_hits))
-    line_of = compose_lines(path) if hits else None
-    return [Finding(shown, line_of(keys), None, rule, SEVERITY[rule], message, fix)
-            for keys, rule, message, fix in hits]
-
-
-def _parsed(path: Path, parse):
-    import yaml
-
-    from infractl.errors import InfractlError
-
     try:
-        yield from parse(path)
-    except yaml.YAMLError as exc:
-        raise InfractlError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    except OSError as exc:
-        raise InfractlError(f"cannot read {path}: {exc.strerror}") from None
+        documents = load_file_documents(path)
+    except LoadError as exc:
+        return [Finding(shown, exc.line, exc.column, "COMPOSE000", SEVERITY["COMPOSE000"], str(exc),
+                        "fix the file: docker compose refuses it")]
+    document = documents[0] if documents else None
+    return [Finding(shown, deepest_line(document, keys), None, rule, SEVERITY[rule], message, fix)
+            for keys, rule, message, fix in compose_hits(document)]
 
 
 def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images: dict[str, str] | None = None,

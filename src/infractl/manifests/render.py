@@ -78,7 +78,7 @@ def _without_log_prefix(line: str) -> str:
 
 def parse_rendered(text: str) -> list[dict]:
     """kustomize's output as objects (timestamps stay strings, as the API reads them)."""
-    from infractl.manifests.fastyaml import load_documents
+    from infractl.load.fastyaml import load_documents
 
     return [doc for doc in load_documents(text) if isinstance(doc, dict)]
 

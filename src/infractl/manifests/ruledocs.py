@@ -279,6 +279,12 @@ RULES = (
           "use labels: [{pairs: {...}, includeSelectors: false}]",
           "resources: [deployment.yaml]\ncommonLabels: {app: web}\n",
           "resources: [deployment.yaml]\nlabels:\n- pairs: {app: web}\n  includeSelectors: false\n"),
+    _rule("COMPOSE000", "compose-file-not-loaded", E,
+          "the compose file is YAML infractl will not load: a duplicate key, an alias bomb, not UTF-8, a syntax error",
+          "docker compose refuses a duplicate key; a billion-laughs document expands without bound. Neither is "
+          "expanded or guessed at: the file is reported and its services are not checked.",
+          "fix the line shown", _compose().replace("    image: postgres:15.8\n", "    image: postgres:15.8\n" * 2),
+          _compose()),
     _rule("COMPOSE001", "compose-image-not-pinned", E, "a compose service's image uses :latest or no tag",
           "The staging host runs whatever was last pulled or built under that name.",
           "pin a tag or digest; or take it from a variable the deploy sets (${RECEIVER_IMAGE:?...})",

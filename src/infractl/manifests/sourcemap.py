@@ -1,8 +1,8 @@
 """Map rendered objects back to the YAML they came from, with line numbers.
 
 kustomize's output loses file names. Here the kustomization's local resources (files, and directories
-with their own kustomization, followed recursively) are parsed as YAML node trees (which keep line
-numbers) and indexed by kind and name; generated objects (configMapGenerator, secretGenerator) point
+with their own kustomization, followed recursively) are loaded with ``load.yamldocs`` (which keeps line
+numbers, and bounds what a hostile file costs) and indexed by kind and name; generated objects (configMapGenerator, secretGenerator) point
 at their generator entry in the kustomization file. A finding's key path inside the object
 (``spec.template.spec.containers[0]``) is resolved to the deepest node that exists in the source.
 """
@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infractl.load import LoadError, read_text
+from infractl.load.yamldocs import PosDict, PosList, load_documents, load_file_documents
 from infractl.manifests.render import find_kustomization
 
 
@@ -43,8 +45,8 @@ class SourceMap:
     def _index(self, wanted) -> None:
         for path, shown in list(self.pending.items()):
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = read_text(path)
+            except (OSError, LoadError):  # kustomize reports a file it cannot read
                 del self.pending[path]
                 continue
             if wanted(text):
@@ -61,68 +63,30 @@ class SourceMap:
         return best[1] if best else None
 
 
-def _yaml_error() -> type[Exception]:
-    import yaml
-
-    return yaml.YAMLError
-
-
-def safe_loader():
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def compose_documents(path: Path) -> list:
-    with open(path, encoding="utf-8") as handle:
-        return compose_text(handle.read())
-
-
-def compose_text(text: str) -> list:
-    import yaml
-
-    return [node for node in yaml.compose_all(text, Loader=safe_loader()) if node is not None]
-
-
 def mapping_get(node, key: str):
-    """The value node of ``key`` in a mapping node, or None."""
-    if getattr(node, "id", None) != "mapping":
-        return None
-    for key_node, value_node in node.value:
-        if getattr(key_node, "value", None) == key:
-            return value_node
-    return None
+    """The value of ``key`` in a mapping, or None."""
+    return node.get(key) if isinstance(node, PosDict) else None
 
 
 def scalar(node) -> str | None:
-    return node.value if getattr(node, "id", None) == "scalar" else None
+    """A scalar as the text it was (``name: 123`` is a name too); None for a mapping, a list, null."""
+    return str(node) if isinstance(node, (str, int, float)) and not isinstance(node, bool) else None
 
 
-def deepest_line(node, keys: tuple) -> int:
-    line = node.start_mark.line + 1
+def deepest_line(node, keys: tuple) -> int | None:
+    """The line of ``keys`` (a key path) inside ``node``, or of the deepest part of it that exists."""
+    line = getattr(node, "line", None)
     for key in keys:
         if isinstance(key, int):
-            if getattr(node, "id", None) != "sequence" or key >= len(node.value):
+            if not isinstance(node, PosList) or key >= len(node):
                 break
-            node = node.value[key]
+            line = node.item_lines[key]
         else:
-            child = key_and_value(node, key)
-            if child is None:
+            if not isinstance(node, PosDict) or key not in node:
                 break
-            key_node, node = child
-            line = key_node.start_mark.line + 1
-            continue
-        line = node.start_mark.line + 1
+            line = node.key_lines[key]
+        node = node[key]
     return line
-
-
-def key_and_value(node, key: str):
-    if getattr(node, "id", None) != "mapping":
-        return None
-    for key_node, value_node in node.value:
-        if getattr(key_node, "value", None) == key:
-            return key_node, value_node
-    return None
 
 
 def build_source_map(directory: Path, display_root: Path | None = None) -> SourceMap:
@@ -151,8 +115,8 @@ def _walk(directory: Path, source_map: SourceMap, seen: set[Path], root: Path | 
     if kustomization is None:
         return
     try:
-        documents = compose_documents(kustomization)
-    except (OSError, UnicodeDecodeError, _yaml_error()):  # kustomize itself reports a broken kustomization
+        documents = load_file_documents(kustomization)
+    except LoadError:  # kustomize itself reports a broken kustomization
         return
     if not documents:
         return
@@ -161,13 +125,13 @@ def _walk(directory: Path, source_map: SourceMap, seen: set[Path], root: Path | 
     source_map.kustomizations.append((shown, document))
     for generator_key, kind in (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")):
         entries = mapping_get(document, generator_key)
-        for entry in getattr(entries, "value", None) or []:
+        for entry in entries if isinstance(entries, PosList) else []:
             name = scalar(mapping_get(entry, "name"))
             if name:
                 source_map.objects.setdefault((kind, name), (shown, entry))
     for key in ("resources", "bases", "components"):
         entries = mapping_get(document, key)
-        for entry in getattr(entries, "value", None) or []:
+        for entry in entries if isinstance(entries, PosList) else []:
             reference = scalar(entry)
             if not reference or "://" in reference or reference.startswith("git@"):
                 continue
@@ -180,8 +144,8 @@ def _walk(directory: Path, source_map: SourceMap, seen: set[Path], root: Path | 
 
 def _index_text(text: str, shown: str, source_map: SourceMap) -> None:
     try:
-        documents = compose_text(text)
-    except _yaml_error():  # not a manifest we can read: kustomize reports it
+        documents = load_documents(text)
+    except LoadError:  # not a manifest we can read: kustomize reports it
         return
     for node in documents:
         kind = scalar(mapping_get(node, "kind"))
@@ -189,7 +153,8 @@ def _index_text(text: str, shown: str, source_map: SourceMap) -> None:
         if kind and name:
             source_map.objects.setdefault((kind, name), (shown, node))
         elif kind == "List":
-            for item in getattr(mapping_get(node, "items"), "value", None) or []:
+            items = mapping_get(node, "items")
+            for item in items if isinstance(items, PosList) else []:
                 item_kind = scalar(mapping_get(item, "kind"))
                 item_name = scalar(mapping_get(mapping_get(item, "metadata"), "name"))
                 if item_kind and item_name:

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from infractl.findings import Finding, Severity
+from infractl.load import LoadError
+from infractl.load.yamldocs import PosDict, PosList, YamlError, load_file_documents
 from infractl.monitoring.metrics import is_known, metrics_in_expression
-from infractl.yamlpos import PosDict, PosList, YamlError, load_file_documents
 
 PROMTOOL_TIMEOUT = 60
 
@@ -50,10 +51,12 @@ def _promtool_errors(output: str) -> list[tuple[int | None, str]]:
 
 
 def rule_groups(file: Path) -> Iterator[PosDict]:
+    """The groups of a rule file; none for a syntax error (promtool reports it, with its position).
+    LoadError for what promtool may not report (an alias bomb, a duplicate key, not UTF-8)."""
     try:
         documents = load_file_documents(file)
     except YamlError:
-        return  # promtool reports it, with its position
+        return
     for document in documents:
         groups = document.get("groups") if isinstance(document, PosDict) else None
         for group in groups if isinstance(groups, PosList) else []:
@@ -62,15 +65,27 @@ def rule_groups(file: Path) -> Iterator[PosDict]:
 
 
 def recorded_metrics(files: list[Path]) -> set[str]:
-    return {rule["record"] for file in files for group in rule_groups(file)
-            for rule in group.get("rules") or [] if isinstance(rule, PosDict) and isinstance(rule.get("record"), str)}
+    recorded = set()
+    for file in files:
+        try:
+            groups = list(rule_groups(file))
+        except LoadError:
+            continue  # alert_findings reports it
+        recorded.update(rule["record"] for group in groups for rule in group.get("rules") or []
+                        if isinstance(rule, PosDict) and isinstance(rule.get("record"), str))
+    return recorded
 
 
 def alert_findings(file: Path, exported: set[str] | None) -> list[Finding]:
     """MON002-MON005 for every alerting rule in ``file``; MON005 only when ``exported`` is known."""
     findings = []
     path = str(file)
-    for group in rule_groups(file):
+    try:
+        groups = list(rule_groups(file))
+    except LoadError as exc:
+        return [Finding(path, exc.line, exc.column, "MON011", Severity.ERROR, f"not loaded: {exc}",
+                        "fix the file: Prometheus refuses to load it")]
+    for group in groups:
         rules = group.get("rules")
         for rule in rules if isinstance(rules, PosList) else []:
             if not isinstance(rule, PosDict) or not isinstance(rule.get("alert"), str):

@@ -41,12 +41,16 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: set[str]) -> list[Finding]:
     path = str(file)
-    text = file.read_text(encoding="utf-8", errors="replace")
+    from infractl.load import LoadError, read_text
+    from infractl.load.data import load_json
+
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [Finding(path, exc.lineno, exc.colno, "MON006", Severity.ERROR, f"not valid JSON: {exc.msg}",
-                        "fix the JSON")]
+        text = read_text(file)
+        document = load_json(text)
+    except (OSError, LoadError) as exc:  # Grafana skips a file it cannot load: the dashboard disappears
+        message = f"cannot be read: {exc.strerror}" if isinstance(exc, OSError) else str(exc)
+        return [Finding(path, getattr(exc, "line", None), getattr(exc, "column", None), "MON006", Severity.ERROR,
+                        f"not valid JSON: {message}", "fix the JSON")]
     if not is_dashboard(document):
         return []
     findings: list[Finding] = []

@@ -73,14 +73,15 @@ def metric_modules(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
 
 
 def provisioned_uids(files: list[Path]) -> set[str]:
-    from infractl.yamlpos import YamlError, load_file_documents
+    from infractl.load import LoadError
+    from infractl.load.yamldocs import load_file_documents
 
     uids = set()
     for file in files:
         try:
             documents = load_file_documents(file)
-        except YamlError:
-            continue
+        except LoadError:
+            continue  # not a provisioning file Grafana loads: its datasources are not defined
         for document in documents:
             for source in (document or {}).get("datasources") or [] if isinstance(document, dict) else []:
                 if isinstance(source, dict) and isinstance(source.get("uid"), str):

@@ -66,4 +66,10 @@ RULES = (
           "infractl reads prometheus_client definitions in the repository; a service in another language, or "
           "one whose metrics come from a library, needs the list in configuration.",
           "list the metrics in [tool.infractl.monitoring] metrics"),
+    _rule("MON011", "rule-file-not-loaded", Severity.ERROR,
+          "a rule file is YAML infractl will not load: a duplicate key, an alias bomb, not UTF-8, too deep",
+          "Prometheus refuses a duplicate key; of two `for:` a reader keeps one, so what the alert does depends "
+          "on the reader. A billion-laughs document expands without bound; it is reported, never expanded.",
+          "fix the line shown", bad=_ALERT_GOOD + "        for: 10m\n", good=_ALERT_GOOD,
+          overlap="promtool rejects most of these too (MON001); infractl's own rules need the file loaded."),
 )

@@ -37,10 +37,16 @@ class RevisionFile(namedtuple("RevisionFile", "path revision down_revisions oper
 
 def parse_revision_file(path: Path, types=None) -> RevisionFile:
     """``types``: a ``migration_types.TypeResolver`` for a project's own column types (optional)."""
+    from infractl.load import LoadError
+    from infractl.load.pysource import read_python
+
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InfractlError(f"cannot read migration {path}: {exc}") from None
+        source = read_python(path)  # as Python reads it: a latin-1 file with its coding line is latin-1
+    except OSError as exc:
+        raise InfractlError(f"cannot read migration {path}: {exc.strerror}") from None
+    except LoadError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        raise InfractlError(f"cannot read migration {path}{line}: {exc}") from None
     try:
         module, source = parse_module(source, path)
     except (SyntaxError, ValueError) as exc:  # ValueError: a null byte, before Python 3.11.4

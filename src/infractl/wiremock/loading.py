@@ -7,13 +7,14 @@ module reports alongside what it loads.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.errors import InfractlError
+from infractl.load import LoadError, read_bytes
+from infractl.load.data import load_json
 
 
 @dataclass
@@ -113,26 +114,13 @@ def _walk(directory: str, modes: dict[str, int], symlinks: set[str]):
             yield entry.path, entry.name
 
 
-def parse_json(text: str):
-    """orjson (several times faster on thousands of files) when installed; the standard library's error,
-    with its line and column, for text that does not parse. What only orjson rejects (NaN, Infinity,
-    which WireMock's parser rejects too) keeps orjson's error."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency; the standard library still works
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as fast_error:
-        json.loads(text)  # raises the standard library's error for the same text
-        raise fast_error from None
-
-
 def load(mapping: MappingFile) -> None:
     """Parse one file into its stubs, or record why WireMock would refuse it."""
     try:
-        with open(mapping.path, "rb") as handle:
-            raw = handle.read()
+        raw = read_bytes(mapping.path)
+    except LoadError as exc:  # larger than any mapping file: not read whole
+        mapping.problem = ("WM012", 1, 1, f"cannot be read: {exc}")
+        return
     except OSError as exc:
         if os.path.islink(mapping.path) and not os.path.exists(mapping.path):
             target = os.readlink(mapping.path)
@@ -149,9 +137,9 @@ def load(mapping: MappingFile) -> None:
         mapping.problem = ("WM002", 1, 1, "empty file: WireMock refuses to start on it")
         return
     try:
-        document = parse_json(mapping.text)
-    except json.JSONDecodeError as exc:
-        mapping.problem = ("WM001", exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
+        document = load_json(mapping.text)
+    except LoadError as exc:  # not JSON, or nested deeper than the parsers go
+        mapping.problem = ("WM001", exc.line or 1, exc.column or 1, f"invalid JSON: {exc}")
         return
     if isinstance(document, dict) and "mappings" in document:
         items = document["mappings"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from infractl.load import MAX_DEPTH, LoadError
+
 
 class _Unusual(Exception):
     pass
@@ -33,17 +35,6 @@ def _machinery():
     return yaml, resolvers, construct
 
 
-@cache
-def _text_timestamps_loader():
-    """SafeLoader (the C one where built) with timestamps kept as text, for the unusual documents."""
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = type("TextTimestampsLoader", (base,), {})
-    loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
-    return loader
-
-
 def _plain(value: str, resolvers, construct, yaml) -> Any:
     for tag, regexp in resolvers.get(value[:1] if value else "", ()):
         if regexp.match(value):
@@ -55,13 +46,19 @@ def _plain(value: str, resolvers, construct, yaml) -> Any:
 
 
 def load_documents(text: str) -> list[Any]:
-    """Every document of ``text``, as ``yaml.load_all(text, CSafeLoader)`` gives them (timestamps as str)."""
+    """Every document of ``text``, as ``yaml.load_all(text, CSafeLoader)`` gives them (timestamps as str).
+    LoadError for text that is not YAML, nests too deeply or expands too far."""
     yaml, resolvers, construct = _machinery()
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
         return _build(yaml.parse(text, Loader=loader), yaml, resolvers, construct)
     except _Unusual:
-        return list(yaml.load_all(text, Loader=_text_timestamps_loader()))
+        pass
+    except yaml.YAMLError:
+        pass  # yamldocs says where, in the same words as for every other YAML file
+    from infractl.load.yamldocs import load_documents as load_with_positions
+
+    return load_with_positions(text, text_timestamps=True)
 
 
 def _build(events, yaml, resolvers, construct) -> list[Any]:
@@ -94,6 +91,8 @@ def _build(events, yaml, resolvers, construct) -> list[Any]:
         elif kind is MappingStart or kind is SequenceStart:
             if event.anchor is not None or event.tag not in (None, "!"):
                 raise _Unusual
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1)
             container: Any = {} if kind is MappingStart else []
             add(container)
             stack.append(container)
