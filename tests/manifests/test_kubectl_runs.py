@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from support.processes import alive, gone, kill_leftovers, start_infractl, wait_until
+from support.processes import alive, gone, kill_leftovers, start_infractl, wait_until, waiting
 from typer.testing import CliRunner
 
 from infractl import cli
@@ -61,10 +61,3 @@ def test_sigint_to_infractl_alone_leaves_no_kubectl_behind(tmp_path: Path):
             run.wait()
         kill_leftovers(pids)
 
-
-def waiting(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/wchan") as handle:
-            return any(word in handle.read() for word in ("poll", "select", "wait"))
-    except OSError:
-        return False

@@ -68,3 +68,13 @@ def kill_leftovers(pids: list[int]) -> None:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def waiting(pid: int) -> bool:
+    """``pid`` sleeps in poll/select/wait (infractl waiting on a tool's pipes), past its imports: a signal
+    during an import tests something else."""
+    try:
+        with open(f"/proc/{pid}/wchan") as handle:
+            return any(word in handle.read() for word in ("poll", "select", "wait"))
+    except OSError:
+        return False
