@@ -158,7 +158,11 @@ def die_with_parent(parent: int | None = None) -> None:
 
 
 def _child_setup() -> Callable[[], None] | None:
-    if _prctl() is None:
+    """The PDEATHSIG set-up run in the child between fork and exec; None where it cannot be had safely:
+    off Linux, or while other threads run (a forked child of a threaded process that runs Python code
+    may deadlock on a lock another thread held; such a tool is still ended by ``stop``/``stop_all``)."""
+    threading = sys.modules.get("threading")
+    if _prctl() is None or (threading is not None and threading.active_count() > 1):
         return None
     parent = os.getpid()
     return lambda: die_with_parent(parent)
