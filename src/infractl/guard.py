@@ -1,4 +1,5 @@
-"""How every command body ends: its exit code, or one masked line and exit 2 (130 on Ctrl-C).
+"""How every command body ends: its exit code, or one masked line and exit 2 (130 on Ctrl-C, 143 on
+SIGTERM).
 
 Free of Typer so that the fast road of ``infractl check`` (``entry.py``) and the full CLI (``cli.py``)
 end a run the same way.
@@ -7,20 +8,32 @@ end a run the same way.
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, InfractlError
+from infractl.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED, InfractlError, Terminated
 
 
 def guarded(action: Callable[[], int]) -> int:
     """Run a command body and return its exit code.
 
     InfractlError -> one red line (naming the configuration file when it is about one), exit 2.
-    Ctrl-C -> exit 130. Output closed by its reader (``| head``) -> silent exit 1, as click does for
+    Ctrl-C -> exit 130; SIGTERM -> the same orderly way out (``Terminated``, a KeyboardInterrupt: every
+    clean-up that Ctrl-C runs runs), one line, exit 143. External tools still running when the body ends
+    are ended (``tools.stop_all``). Output closed by its reader (``| head``) -> silent exit 1, as click does for
     --help. Anything unexpected -> one line, exit 2, and the traceback only with ``INFRACTL_DEBUG=1``.
     Messages are masked for passwords.
     """
+    with _sigterm_raises():
+        try:
+            return _guarded(action)
+        finally:
+            _stop_tools()
+
+
+def _guarded(action: Callable[[], int]) -> int:
     debug = os.environ.get("INFRACTL_DEBUG") == "1"
     try:
         return action()
@@ -32,6 +45,9 @@ def guarded(action: Callable[[], int]) -> int:
             masked_traceback()
         error_line(mask_text(in_config_file(str(exc))))
         return EXIT_ERROR
+    except Terminated:
+        error_line("terminated")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         error_line("interrupted")
         return EXIT_INTERRUPTED
@@ -45,6 +61,56 @@ def guarded(action: Callable[[], int]) -> int:
             return EXIT_ERROR
         error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
         return EXIT_ERROR
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While a command runs, SIGTERM raises ``Terminated`` in the main thread (Python's default would end
+    the process at once, leaving tools, scratch servers and temporary files behind)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread (a test's runner): signals are not ours to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_tools() -> None:
+    tools = sys.modules.get("infractl.tools")  # never imported: no tool was started
+    if tools is None:
+        return
+    try:
+        with uninterrupted():
+            tools.stop_all()
+    except KeyboardInterrupt:  # a signal held off meanwhile: the run is ending already
+        pass
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Clean-up that must finish: Ctrl-C and SIGTERM are held off meanwhile (a second Ctrl-C would leave
+    a server running and its directory behind) and raised at the end if one came."""
+    pending: list[int] = []
+    try:
+        previous = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum))
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: nothing to hold off
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if pending:
+        raise Terminated if signal.SIGTERM in pending else KeyboardInterrupt
 
 
 # click's code for a write to a pipe whose reader has gone (its standalone mode exits 1 on --help | true)

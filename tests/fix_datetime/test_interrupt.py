@@ -135,3 +135,58 @@ def test_ctrl_c_while_writing_leaves_every_file_old_or_fully_new(tmp_path):
     assert seconds < 1.0, f"took {seconds:.2f} s to stop"
     old, rewritten = assert_each_file_old_or_new(package)
     assert rewritten >= 1 and old >= 1, (old, rewritten)  # it really stopped half-way through the tree
+
+
+def _busy_pool(tmp_path: Path) -> tuple[subprocess.Popen, list[int], Path]:
+    package = tree(tmp_path)
+    process = start(tmp_path, "-j", "2")
+    assert wait_until(lambda: len(children(process.pid)) >= 2, 20), "no worker processes started"
+    workers = children(process.pid)
+    time.sleep(0.5)  # the workers are busy with libcst now
+    assert process.poll() is None, "finished before it could be signalled: make the tree bigger"
+    return process, workers, package
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc")
+def test_sigterm_while_workers_rewrite_is_an_orderly_exit_143(tmp_path):
+    """SIGTERM to the parent killed it at once: its workers rewrote on, then printed a BrokenPipeError
+    traceback each (~68 lines). Now: the same way out as Ctrl-C, exit 143 (128 + SIGTERM; 130 is
+    Ctrl-C's), one line, no worker left, nothing written."""
+    process, workers, package = _busy_pool(tmp_path)
+    try:
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=10)
+        seconds = time.monotonic() - sent
+        assert wait_until(lambda: not any(alive(pid) for pid in workers), 2.0), "a worker outlived the run"
+        stderr = process.stderr.read().decode()
+        assert code == 143, stderr
+        assert seconds < 1.0, f"took {seconds:.2f} s to stop"
+        assert stderr.strip().splitlines() == ["error: terminated"]
+        assert assert_each_file_old_or_new(package) == (FILES, 0)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        _kill(workers)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc")
+def test_sigkill_of_the_parent_takes_its_workers_quietly(tmp_path):
+    """SIGKILL cannot be handled: the workers die with the parent (PR_SET_PDEATHSIG), print nothing."""
+    process, workers, _ = _busy_pool(tmp_path)
+    try:
+        process.kill()
+        process.wait(timeout=10)
+        assert wait_until(lambda: not any(alive(pid) for pid in workers), 2.0), "workers outlived a SIGKILLed parent"
+        stderr = process.stderr.read().decode()  # every writer is gone: read() ends
+        assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    finally:
+        _kill(workers)

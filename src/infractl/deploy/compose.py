@@ -6,12 +6,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 from typing import Any
 
 from infractl.deploy.plan import Plan, StepFailed
 from infractl.deploy.render import repository_of
+from infractl import tools
 from infractl.errors import InfractlError
 
 POLL_SECONDS = 1.0
@@ -28,7 +28,10 @@ def find_compose() -> list[str]:
     if shutil.which("docker-compose"):
         candidates.append(["docker-compose"])
     for argv in candidates:
-        done = subprocess.run([*argv, "version", "--short"], capture_output=True, text=True, check=False)
+        try:
+            done = tools.run([*argv, "version", "--short"])
+        except OSError:
+            continue
         if done.returncode == 0 and re.match(r"v?2\.", done.stdout.strip()):
             return argv
     raise InfractlError(NOT_FOUND)
@@ -51,14 +54,13 @@ class ComposeTarget:
         """The file's ``name:``, else compose's default (its directory's name), as compose itself says."""
         command = [*self.argv, "-f", str(plan.settings.compose_file), "config", "--no-interpolate", "--format",
                    "json"]
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              cwd=plan.settings.compose_file.parent)
+        done = tools.run(command, cwd=plan.settings.compose_file.parent)
         if done.returncode != 0:
             raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
         return json.loads(done.stdout)["name"]
 
     def run(self, plan: Plan, *args: str, stdin: str | None = None, files: bool = True,
-            timeout: float | None = None) -> subprocess.CompletedProcess:
+            timeout: float | None = None) -> tools.Finished:
         """Run compose with the secrets in its environment only (never on its command line or on disk)."""
         env = {**os.environ, **self.image_env, **plan.secrets}
         command = [*self.argv, "-p", self.project]
@@ -67,9 +69,9 @@ class ComposeTarget:
             if stdin is not None:
                 command += ["-f", "-"]
         try:
-            return subprocess.run([*command, *args], input=stdin, capture_output=True, text=True, env=env,
-                                  cwd=plan.settings.compose_file.parent, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
+            return tools.run([*command, *args], input=stdin, env=env, cwd=plan.settings.compose_file.parent,
+                             timeout=timeout)
+        except tools.ToolTimeout:
             raise StepFailed(f"compose {args[0]} did not finish within {timeout:g}s") from None
 
     def config(self, plan: Plan) -> dict[str, Any]:

@@ -155,7 +155,7 @@ class EarlyWorker:
         if self.pool is None and self.enabled:
             import multiprocessing
 
-            self.pool = multiprocessing.get_context().Pool(1, initializer=_warm_worker)
+            self.pool = multiprocessing.get_context().Pool(1, initializer=_warm_worker, initargs=(os.getpid(),))
 
     def stop(self) -> None:
         if self.pool is not None:
@@ -170,8 +170,8 @@ class EarlyWorker:
         self.stop()
 
 
-def _warm_worker() -> None:
-    _ignore_sigint()
+def _warm_worker(parent: int) -> None:
+    _worker_signals(parent)
     import infractl.fix_datetime.transform  # noqa: F401 - libcst comes with it: the point of the warm-up
 
 
@@ -203,15 +203,16 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length, pr
                  stubbed=None, held: frozenset[str] = frozenset()) -> list[FileResult]:
     """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
     SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
-    tracebacks) and the parent terminates them at once on KeyboardInterrupt. concurrent.futures'
-    executor would wait for the running batches, which took ~20 s on a big tree."""
+    tracebacks) and the parent terminates them at once on KeyboardInterrupt, SIGTERM's ``Terminated``
+    included. concurrent.futures' executor would wait for the running batches, which took ~20 s on a
+    big tree."""
     import multiprocessing
 
     batches = _batches(items, workers * BATCHES_PER_WORKER)
     by_path: dict[str, FileResult] = {}
     # Start the workers before the progress bar starts its refresh thread: forking a process that
     # runs threads is unsafe.
-    pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
+    pool = multiprocessing.get_context().Pool(workers, initializer=_worker_signals, initargs=(os.getpid(),))
     try:
         jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed, held) for batch in batches]
         done = pool.imap_unordered(_fix_packed, jobs)
@@ -229,10 +230,18 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length, pr
     return [by_path[path] for path, _ in items]
 
 
-def _ignore_sigint() -> None:
+def _worker_signals(parent: int) -> None:
+    """In a worker: ignore Ctrl-C (the parent ends the pool); die quietly on SIGTERM (the parent's
+    ``pool.terminate()``; the handler it inherits from ``guard`` would raise in the worker and print a
+    traceback); and die with the parent (PDEATHSIG): a SIGKILLed parent must not leave workers that
+    rewrite on, then fail on its closed pipes with a BrokenPipeError traceback each."""
     import signal
 
+    from infractl.tools import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
 
 
 def _fix_packed(job: tuple) -> list[FileResult]:

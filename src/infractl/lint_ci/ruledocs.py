@@ -103,4 +103,9 @@ RULES += tuple(
             rationale="Workflow syntax and expression errors are actionlint's job; without it only "
                       "infractl's own CI rules ran.",
             fix="pip install 'infractl[actionlint]', or put actionlint on PATH"),
+    RuleDoc(id="AL098", name="actionlint-failed", severity=Severity.ERROR, command=COMMAND,
+            summary="actionlint crashed, was killed, timed out or gave no valid answer",
+            rationale="A workflow checker that fails must not read as 'no problems': the run fails closed "
+                      "with actionlint's whole message.",
+            fix="run actionlint on the files to see it fail; reinstall or fix it"),
 )

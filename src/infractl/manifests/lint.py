@@ -123,6 +123,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
         parse_rendered,
         render_text,
         start_render,
+        stop_render,
     )
     from infractl.manifests.sourcemap import build_source_map, display_path
 
@@ -137,8 +138,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
             _warm_schemas(kube_version)
         except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
             if process is not None:
-                process.kill()
-                process.wait()
+                stop_render(process)
             raise
         text = finish_render(process, path) if process else render_text(path, images)
         objects = parse_rendered(text)

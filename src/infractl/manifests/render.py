@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from infractl import tools
 from infractl.errors import InfractlError
 from infractl.manifests.kubectl import kustomize_command
 
@@ -44,27 +45,43 @@ def image_override(name: str, reference: str) -> dict[str, str]:
 
 
 def start_render(directory: Path, overlay: Path | None = None) -> subprocess.Popen:
-    """Start kustomize on ``directory`` (or ``overlay``) without waiting: callers do other work meanwhile."""
+    """Start kustomize on ``directory`` (or ``overlay``) without waiting: callers do other work meanwhile,
+    and end it with ``finish_render`` or, leaving early, ``stop_render``."""
     target = overlay or directory
     try:
-        return subprocess.Popen([*kustomize_command(), str(target)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        return tools.start([*kustomize_command(), str(target)])
     except OSError as exc:
         raise InfractlError(f"cannot run {kustomize_command()[0]}: {exc}") from None
 
 
+def stop_render(process: subprocess.Popen) -> None:
+    tools.stop(process)
+
+
 def finish_render(process: subprocess.Popen, directory: Path) -> str:
-    out, err = process.communicate()
-    if process.returncode != 0:
-        message = err.decode("utf-8", "replace").strip().splitlines()
-        detail = _without_log_prefix(message[-1]) if message else f"exit {process.returncode}"
+    finished = tools.finish(process)
+    failure = finished.failure()
+    if failure is not None:
+        detail = kubectl_message(finished.message()) if finished.returncode > 0 else failure
         raise InfractlError(f"{' '.join(kustomize_command())} {directory} failed: {detail}")
-    return out.decode("utf-8")
+    return finished.stdout.decode("utf-8")
+
+
+def kubectl_message(stderr: str) -> str:
+    """kubectl's whole error on one line, without klog's headers. klog writes a one-line value as
+    ``E1127 11:48:19.16 10488 run.go:72] "command failed" err="X"`` and a multi-line one as ``err=<``,
+    the lines indented by a tab, then `` >``: the cause is in those lines, not in the last one."""
+    parts = []
+    for line in stderr.splitlines():
+        text = _without_log_prefix(line).strip()
+        if text and text not in ("<", ">"):
+            parts.append(text)
+    return " ".join(parts) or "no output"
 
 
 def _without_log_prefix(line: str) -> str:
-    """kubectl's error without its klog header: ``E1127 11:48:19.16 10488 run.go:72] "command failed" err="X"``
-    -> ``X``."""
+    """One line of kubectl's stderr without its klog header: ``E1127 ... run.go:72] "command failed"
+    err="X"`` -> ``X``; ``... err=<`` -> ``<``."""
     import re
 
     match = re.match(r'^[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] (?:"[^"]*" )?(?:err=)?(?P<rest>.*)$', line)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from infractl import tools
 from infractl.findings import Finding, Severity
 from infractl.load import LoadError
 from infractl.load.yamldocs import PosDict, PosList, YamlError, load_file_documents
 from infractl.monitoring.metrics import is_known, metrics_in_expression
 
 PROMTOOL_TIMEOUT = 60
+PROMTOOL_ANSWERS = (0, 1, 3)  # clean, rejected, lint problems made fatal (--lint-fatal)
 
 
 def promtool_findings(files: list[Path], configs: list[Path] = ()) -> list[Finding]:
@@ -30,9 +31,15 @@ def promtool_findings(files: list[Path], configs: list[Path] = ()) -> list[Findi
     findings = []
     for file in files:
         kind = "config" if file in configs else "rules"
-        done = subprocess.run([promtool, "check", kind, str(file)], capture_output=True, text=True,
-                              timeout=PROMTOOL_TIMEOUT, check=False)
-        if done.returncode != 0:
+        try:
+            done = tools.run([promtool, "check", kind, str(file)], timeout=PROMTOOL_TIMEOUT)
+        except tools.ToolTimeout as exc:
+            findings.append(Finding(str(file), None, None, "MON001", Severity.ERROR, f"promtool failed: {exc}", ""))
+            continue
+        if done.failure(PROMTOOL_ANSWERS) is not None:  # killed, or a status that is no answer on the file
+            findings.append(Finding(str(file), None, None, "MON001", Severity.ERROR,
+                                    f"promtool failed: {done.failure(PROMTOOL_ANSWERS)}", "run promtool on the file"))
+        elif done.returncode != 0:
             for line, message in _promtool_errors(done.stdout + done.stderr):
                 findings.append(Finding(str(file), line, None, "MON001", Severity.ERROR, message,
                                         "fix the rule file; 'promtool check rules FILE' shows the same"))

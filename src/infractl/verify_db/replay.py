@@ -20,6 +20,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infractl import tools
 from infractl.errors import InfractlError
 from infractl.masking import mask_text
 from infractl.render import Report
@@ -184,11 +185,10 @@ class AlembicWorker:
         self.ini = ini.resolve()
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed in close()
         read_end, write_end = os.pipe()
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "infractl.verify_db.alembic_worker", str(write_end)],
-                cwd=self.ini.parent, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT,
-                pass_fds=(write_end,), text=True)
+        try:  # through tools: its own process group, ended with infractl (SIGKILL included)
+            self.process = tools.start([sys.executable, "-m", "infractl.verify_db.alembic_worker", str(write_end)],
+                                       cwd=self.ini.parent, stdin=tools.PIPE, stdout=self._log, stderr=tools.STDOUT,
+                                       pass_fds=(write_end,), text=True)
         finally:
             os.close(write_end)
         self._answers = os.fdopen(read_end, encoding="utf-8")
@@ -204,9 +204,9 @@ class AlembicWorker:
         if not answer:
             self.process.wait()
             self._log.seek(0)
-            last = [line for line in self._log.read().splitlines() if line.strip()][-1:] or ["no output"]
-            raise InfractlError(mask_text(f"alembic {steps[0][0]} did not finish (exit {self.process.returncode}): "
-                                          f"{last[0]}", secrets))
+            output = " ".join(line.strip() for line in self._log.read().splitlines() if line.strip()) or "no output"
+            status = tools.status_text(self.process.returncode)
+            raise InfractlError(mask_text(f"alembic {steps[0][0]} did not finish ({status}): {output}", secrets))
         result = json.loads(answer)
         if result.get("error_type") == "KeyboardInterrupt":
             raise KeyboardInterrupt
@@ -218,22 +218,19 @@ class AlembicWorker:
         return result
 
     def close(self) -> None:
+        """End of input: the worker leaves on its own (at most 5 s), else it is ended."""
         if self.process.poll() is None:
             try:
                 self.process.stdin.close()
                 self.process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 pass
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
+        tools.stop(self.process)
         self._answers.close()
         self._log.close()
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        tools.stop(self.process, grace=0.5)  # a migration in progress is not waited for
 
 
 @contextmanager

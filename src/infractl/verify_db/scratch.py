@@ -5,6 +5,11 @@ directory, listening on 127.0.0.1 and a free port with password (scram) authenti
 socket in the same directory with trust for its owner. initdb refuses root, so as root the server runs
 as the ``postgres`` user (else ``nobody``) through setpriv. ``stop()`` stops it and deletes the directory.
 
+The directory holds an ``owner`` file with the pid of the infractl that made it: a run that was
+SIGKILLed (nothing of its own can clean up) leaves a server and its directory, which the next
+``start_cluster`` removes when that pid is dead (``remove_abandoned``). A kept cluster (--keep) has no
+such file: it is the user's.
+
 The tests and benchmarks use the same code (tests/support/pgcluster.py wraps it).
 """
 
@@ -15,20 +20,22 @@ import os
 import pwd
 import secrets
 import shutil
-import signal
 import socket
 import stat
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from infractl import tools
 from infractl.errors import InfractlError
+from infractl.guard import uninterrupted
 from infractl.masking import mask_text, remember_secrets
 
 SCRATCH_PREFIX = "infractl_scratch_"
+CLUSTER_PREFIX = "infractl-scratch-"  # the temporary directory of a throwaway cluster
+OWNER_FILE = "owner"  # in that directory: the pid of the infractl run that owns the cluster
 NO_SERVER = ("--replay needs a scratch PostgreSQL: install the server binaries (initdb, pg_ctl: Debian's "
              "'postgresql'), or pass --scratch-url URL naming a server where this role may CREATE DATABASE")
 
@@ -102,11 +109,45 @@ class Cluster:
         shutil.rmtree(base, ignore_errors=True)
         self.datadir = None
 
+    def keep(self) -> None:
+        """The user keeps it (--keep): no later run may take it for an abandoned one."""
+        if self.base is not None:
+            (self.base / OWNER_FILE).unlink(missing_ok=True)
 
-def _run(cmd: list[str], run_as: str | None, check: bool = True) -> subprocess.CompletedProcess:
+
+def _run(cmd: list[str], run_as: str | None, check: bool = True) -> tools.Finished:
     if run_as:
         cmd = ["setpriv", f"--reuid={run_as}", f"--regid={_gid(run_as)}", "--clear-groups", *cmd]
-    return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
+    try:
+        return tools.run(cmd, timeout=120)
+    except tools.ToolTimeout as exc:
+        raise ScratchError(str(exc)) from None
+
+
+def remove_abandoned(parent: str, pg_bin: Path, run_as: str | None) -> None:
+    """Stop and delete the clusters under ``parent`` that a run which is dead now left behind (it was
+    SIGKILLed): only directories named like ours whose owner file names a pid that no longer runs."""
+    for base in Path(parent).glob(f"{CLUSTER_PREFIX}*"):
+        try:
+            owner = int((base / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):  # not ours, a kept cluster, or one another user's run owns
+            continue
+        if owner == os.getpid() or _pid_alive(owner):
+            continue
+        if (base / "data" / "postmaster.pid").exists():
+            _run([str(pg_bin / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w", "stop"], run_as,
+                 check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def _gid(uid: str) -> int:
@@ -143,11 +184,14 @@ def start_cluster(pg_bin: Path | None = None) -> Cluster:
     if pg_bin is None:
         raise ScratchError(NO_SERVER)
     run_as = _server_user()
-    base = Path(tempfile.mkdtemp(prefix="infractl-scratch-", dir=_reachable_parent(run_as)))
+    parent = _reachable_parent(run_as)
+    remove_abandoned(parent, pg_bin, run_as)
+    base = Path(tempfile.mkdtemp(prefix=CLUSTER_PREFIX, dir=parent))
     password = secrets.token_urlsafe(18)
     remember_secrets([password])
     cluster = Cluster("127.0.0.1", 0, "postgres", password, base / "data", pg_bin, run_as)
     try:
+        (base / OWNER_FILE).write_text(f"{os.getpid()}\n")
         if run_as:
             os.chown(base, int(run_as), _gid(run_as))
         pwfile = base / "pwfile"
@@ -166,37 +210,22 @@ def start_cluster(pg_bin: Path | None = None) -> Cluster:
                             str(base / "log"), "-w", "-t", "60", "start"], run_as, check=False)
             if started.returncode == 0:
                 return cluster
-        raise ScratchError(f"pg_ctl start failed: {_last_line(started.stderr or started.stdout)} "
-                           f"(log: {base / 'log'})")
+        raise ScratchError(f"pg_ctl start failed: {_whole(started)} (log: {base / 'log'})")
     except BaseException:
-        with _no_interrupts():
+        with uninterrupted():  # a second Ctrl-C (or a SIGTERM) would leave the server and its directory
             cluster.stop()
         raise
 
 
 def _checked(cmd: list[str], run_as: str | None, what: str) -> None:
     done = _run(cmd, run_as, check=False)
-    if done.returncode != 0:
-        raise ScratchError(f"{what} failed: {_last_line(done.stderr or done.stdout)}")
+    if done.failure() is not None:
+        raise ScratchError(f"{what} failed: {_whole(done)}")
 
 
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return mask_text(lines[-1]) if lines else "no output"
-
-
-@contextmanager
-def _no_interrupts() -> Iterator[None]:
-    """Clean-up must finish: a second Ctrl-C would leave a server running and its directory behind."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: nothing to hold off
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _whole(done: tools.Finished) -> str:
+    """The tool's whole message on one line (initdb's cause often precedes its last line), masked."""
+    return mask_text(" ".join(line.strip() for line in done.failure().splitlines() if line.strip()))
 
 
 @contextmanager
@@ -206,8 +235,10 @@ def throwaway_cluster(keep: bool = False) -> Iterator[Cluster]:
     try:
         yield cluster
     finally:
-        if not keep:
-            with _no_interrupts():
+        if keep:
+            cluster.keep()
+        else:
+            with uninterrupted():
                 cluster.stop()
 
 
@@ -262,6 +293,6 @@ def scratch_database(raw_url: str, keep: bool = False) -> Iterator[object]:
                      admin.secrets)
     finally:
         if created and not keep:
-            with _no_interrupts(), translated_errors(admin, 30, connecting=True), engine.connect() as conn:
+            with uninterrupted(), translated_errors(admin, 30, connecting=True), engine.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()

@@ -7,12 +7,12 @@ the benchmark use ``cached_jar``. ``infractl wiremock up`` itself never download
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
+from infractl import tools
 from infractl.errors import InfractlError
 
 VERSION = "3.13.2"
@@ -34,10 +34,13 @@ def cached_jar(cache_dir: Path = DEFAULT_CACHE, version: str = VERSION) -> Path:
                             "(Debian: apt-get install npm)")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
-        done = subprocess.run([npm, "pack", f"wiremock@{version}", "--pack-destination", work, "--silent"],
-                              check=False, capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            raise InfractlError(f"npm pack wiremock@{version} failed: {done.stderr.strip()[-300:]}")
+        try:
+            done = tools.run([npm, "pack", f"wiremock@{version}", "--pack-destination", work, "--silent"],
+                             timeout=300)
+        except tools.ToolTimeout as exc:
+            raise InfractlError(f"npm pack wiremock@{version}: {exc}") from None
+        if done.failure() is not None:
+            raise InfractlError(f"npm pack wiremock@{version} failed: {done.failure()}")
         tgz = next(Path(work).glob("wiremock-*.tgz"))
         member = f"package/build/{jar_name(version)}"
         with tarfile.open(tgz) as archive:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import time
@@ -89,16 +90,27 @@ def choose_runtime(chosen: Settings):
     return runtime_java.NAME, None
 
 
+# a pathological log (thousands of stubs, each failing) must not become a screenful of one line
+MESSAGE_LIMIT = 4000
+
+
 def tail(text: str, lines: int = 40) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
 def failure_cause(log: str) -> str:
-    """The line of a WireMock log that says why it stopped (its exception message)."""
-    for line in log.splitlines():
+    """Why WireMock stopped, on one line: its exception's whole message (Java puts the cause on the lines
+    after the exception's name: the file's parse error, each ``Caused by:``), less the stack frames."""
+    lines = log.splitlines()
+    for index, line in enumerate(lines):
         if "Exception" in line or "Error" in line or "rror loading" in line:
-            return line.strip()[:300]
-    return (log.strip().splitlines() or ["(no output)"])[-1][:300]
+            message = [line.strip()]
+            for more in lines[index + 1:]:
+                text = more.strip()
+                if text and not text.startswith("at ") and not re.match(r"\.\.\. \d+ more$", text):
+                    message.append(text)
+            return " ".join(message)[:MESSAGE_LIMIT]
+    return (log.strip().splitlines() or ["(no output)"])[-1][:MESSAGE_LIMIT]
 
 
 def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str | None, jar: Path | None,

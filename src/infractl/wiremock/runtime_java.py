@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from infractl import tools
 from infractl.errors import InfractlError
 from infractl.wiremock import state
 from infractl.wiremock.state import Instance
@@ -49,8 +50,9 @@ def start(name: str, jar: Path, root: Path, port: int, templating: bool, verbose
         Instance, subprocess.Popen]:
     log = state.log_path(name)
     with open(log, "wb") as handle:  # a fresh log per start; the previous run's is replaced
-        process = subprocess.Popen(command_line(jar, root, port, templating, verbose), stdout=handle,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        # detached: the server outlives this run by design (`wiremock down` stops it by its pid file)
+        process = tools.start(command_line(jar, root, port, templating, verbose), stdout=handle,
+                              stderr=tools.STDOUT, detached=True)
     instance = Instance(name=name, runtime=NAME, port=port, dir=str(root), started_at=time.time(), stubs=stubs,
                         pid=process.pid, jar=str(Path(jar).resolve()))
     return instance, process

@@ -1,0 +1,99 @@
+"""infractl.tools, the one runner for external tools, and guard's SIGTERM: children end with the run."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from support.processes import alive, gone, kill_leftovers, start_infractl, wait_until, waiting
+
+
+def test_the_whole_stderr_is_kept_and_a_status_not_declared_is_a_failure():
+    from infractl import tools
+
+    finished = tools.run(["sh", "-c", "echo first >&2; echo 'Caused by: the root' >&2; exit 3"])
+    assert finished.returncode == 3
+    assert finished.failure() == "exit 3: first\nCaused by: the root"
+    assert finished.failure((0, 3)) is None  # declared meaningful by the caller
+
+
+def test_a_tool_killed_by_a_signal_is_a_failure_even_when_0_is_meaningful():
+    from infractl import tools
+
+    finished = tools.run(["sh", "-c", "echo dying >&2; kill -SEGV $$"])
+    assert finished.failure((0, 1)) == "killed by SIGSEGV: dying"
+
+
+def test_a_timeout_ends_the_tools_whole_group(tmp_path):
+    from infractl import tools
+
+    pidfile = tmp_path / "pids"
+    with pytest.raises(tools.ToolTimeout, match="did not finish within 0.5 s"):
+        tools.run(["sh", "-c", f"sleep 60 & echo $$ $! > {pidfile}; wait"], timeout=0.5)
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert gone(pids), "the tool or its child outlived the timeout"
+    assert not tools._running
+
+
+def test_a_tool_runs_in_its_own_process_group_and_dies_with_its_parent(tmp_path):
+    """PR_SET_PDEATHSIG: a parent SIGKILLed (no clean-up can run) still takes its tools with it."""
+    pidfile = tmp_path / "pid"
+    parent_code = (f"from infractl import tools; import os, time; p = tools.start(['sleep', '60']);"
+                   f"open({str(pidfile)!r}, 'w').write(str(p.pid)); time.sleep(60)")
+    import subprocess
+
+    from support.processes import SRC
+
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], env={"PYTHONPATH": str(SRC)})
+    child = 0
+    try:
+        assert wait_until(lambda: pidfile.exists() and pidfile.read_text() != "")
+        child = int(pidfile.read_text())
+        import os
+
+        assert os.getpgid(child) == child  # its own group: a terminal's Ctrl-C reaches infractl only
+        parent.kill()
+        parent.wait()
+        assert gone([child]), "the tool outlived its SIGKILLed parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        kill_leftovers([child] if child else [])
+
+
+FAKE_KUBECTL = """#!/bin/sh
+# a FAKE kubectl: records its pid and its child's, then never answers
+sleep 60 &
+echo $$ $! > "{pidfile}"
+wait
+"""
+
+
+def test_sigterm_is_an_orderly_exit_143_that_ends_the_tools(tmp_path: Path):
+    """SIGTERM killed infractl on the spot, leaving its tools running. Now it is Ctrl-C's way out (tools
+    ended, clean-ups run), one line, exit 143 (128 + SIGTERM; 130 stays Ctrl-C's)."""
+    pidfile = tmp_path / "kubectl.pids"
+    fake = tmp_path / "kubectl"
+    fake.write_text(FAKE_KUBECTL.format(pidfile=pidfile))
+    fake.chmod(0o755)
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "kustomization.yaml").write_text("resources: []\n")
+    run = start_infractl(["manifests", "lint", "stack"], tmp_path, {"INFRACTL_KUBECTL": str(fake)})
+    pids: list[int] = []
+    try:
+        assert wait_until(lambda: pidfile.exists() and len(pidfile.read_text().split()) == 2)
+        pids = [int(pid) for pid in pidfile.read_text().split()]
+        assert all(alive(pid) for pid in pids)
+        assert wait_until(lambda: waiting(run.pid))
+        run.send_signal(signal.SIGTERM)
+        _, stderr = run.communicate(timeout=20)
+        assert run.returncode == 143, stderr
+        assert stderr.strip().splitlines() == ["error: terminated"]
+        assert gone(pids), "kubectl outlived infractl"
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        kill_leftovers(pids)
