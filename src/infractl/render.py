@@ -101,7 +101,11 @@ def plain_text(report: Report) -> str:
         out.extend(_aligned([report.columns, *([str(c) for c in row] for row in report.rows)]))
         out.append("")
     findings = in_order(report.findings)
+    previous = None
     for finding in findings:
+        if report.group_by_path and previous is not None and finding.path != previous:
+            out.append("")  # a blank line between groups (verify-db: one group per table)
+        previous = finding.path
         out.append(f"{location(finding)}: {finding.rule} {finding.severity.value} {finding.message}".rstrip())
         if finding.fix:
             out.append(f"    fix: {finding.fix}")

@@ -144,7 +144,9 @@ def test_table_output_is_grouped_by_table_with_a_summary_line(pg_cluster, pg_dat
     assert any("public.payments" in line and "DB002" in line for line in lines)
     notes = next(i for i, line in enumerate(lines) if "public.notes" in line)
     payments = next(i for i, line in enumerate(lines) if "public.payments" in line)
-    assert payments == notes + 2 and lines[notes + 1] == ""  # a blank line between the tables' groups
+    # the fix under its finding, then a blank line between the tables' groups
+    assert lines[notes + 1].startswith("    fix: ALTER TABLE public.notes ALTER COLUMN created_at TYPE timestamptz")
+    assert payments == notes + 3 and lines[notes + 2] == ""
     database = pg_database.rsplit("/", 1)[1]
     assert lines[-1] == f"{database} (public): checked 3 tables, 3 timestamp columns, 2 findings: 1 error, 1 warning, 0 info"
 

@@ -59,13 +59,19 @@ STATIC_EXAMPLES = {
 }
 
 
+# [tool.infractl.db] may raise or lower these two (settings.py): their default severity is the declared one.
+_CONFIGURABLE = {"DB004": "set by [tool.infractl.db] naive_severity; the default is declared",
+                 "DB005": "set by [tool.infractl.db] nullable_severity; the default is declared"}
+
+
 def _doc(rule: db.Rule) -> RuleDoc:
     rationale, name = _RATIONALE[rule.id]
     examples = db.SQL_EXAMPLES.get(rule.id)
     bad = examples.invalid[0].format(table="orders") if examples else STATIC_EXAMPLES.get(rule.id, ("", ""))[0]
     good = examples.valid[0].format(table="orders") if examples else STATIC_EXAMPLES.get(rule.id, ("", ""))[1]
     return RuleDoc(id=rule.id, name=name, severity=rule.severity, command=COMMAND, summary=rule.title,
-                   rationale=rationale, fix=db.fix_hint(rule, "orders", "created_at"), bad=bad, good=good)
+                   rationale=rationale, fix=db.fix_hint(rule, "orders", "created_at"), bad=bad, good=good,
+                   varies=_CONFIGURABLE.get(rule.id, ""))
 
 
 RULES = tuple(_doc(rule) for rule in (*db.RULES, *db.MIGRATION_RULES, *REPLAY_RULES))
