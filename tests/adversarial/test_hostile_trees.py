@@ -13,37 +13,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import subprocess
-import sys
-import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 from support import hostile_tree
-from support.unprivileged import without_dac_override
+from support.hostile_tree import run_bounded
 
 COMMANDS = {"check": ["check"], "fix-datetime": ["fix-datetime", "--check"], "lint-ci": ["lint-ci"],
             "fix-skips": ["fix-skips", "--check"]}
 FORMATS = {"plain": [], "github": ["--format", "github"], "json": ["--json"]}
-TIME_LIMIT = 30  # seconds per run; each takes about one on an idle machine
-ADDRESS_SPACE = 2 << 30  # RLIMIT_AS of each run: a runaway read or recursion fails, not the machine
 BIDI_CONTROLS = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
 
 
 def run(root: Path, command: str, fmt: str) -> subprocess.CompletedProcess:
-    import infractl
-
-    src = str(Path(infractl.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": src, "PYTHONIOENCODING": "utf-8", "COLUMNS": "120"}
-    env.pop("INFRACTL_DEBUG", None)
-    argv = without_dac_override([sys.executable, "-m", "infractl", *COMMANDS[command], *FORMATS[fmt], "."])
-    started = time.monotonic()
-    result = subprocess.run(argv, cwd=root, env=env, capture_output=True, timeout=TIME_LIMIT, check=False,
-                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE,) * 2))
-    assert time.monotonic() - started < TIME_LIMIT
-    return result
+    return run_bounded(root, [*COMMANDS[command], *FORMATS[fmt], "."])
 
 
 def printable(stream: bytes, name: str) -> str:

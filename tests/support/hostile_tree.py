@@ -9,7 +9,16 @@ findings of each rule the readable inputs give, so a run can be checked for noth
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+from support.unprivileged import without_dac_override
+
+TIME_LIMIT = 30  # seconds per run; each takes about one on an idle machine
+ADDRESS_SPACE = 2 << 30  # RLIMIT_AS of each run: a runaway read or recursion fails, not the machine
 
 UTCNOW = b"from datetime import datetime\n\nstarted = datetime.utcnow()\n"
 SKIPPED_TEST = b'import pytest\n\n\n@pytest.mark.skip(reason="needs postgres")\ndef test_db():\n    pass\n'
@@ -94,3 +103,20 @@ def make_removable(root: Path) -> None:
 def _write(path: bytes, data: bytes) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
+
+
+def run_bounded(cwd: Path, args: list[str]) -> subprocess.CompletedProcess:
+    """``python -m infractl ARGS`` in ``cwd``, as a user without root's DAC override, within TIME_LIMIT
+    and ADDRESS_SPACE, with a strict UTF-8 stdout (PYTHONIOENCODING=utf-8, as many CI images set it:
+    an unescaped non-UTF-8 name there is a UnicodeEncodeError, where a C locale would print the byte)."""
+    import infractl
+
+    src = str(Path(infractl.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src, "PYTHONIOENCODING": "utf-8", "COLUMNS": "120"}
+    env.pop("INFRACTL_DEBUG", None)
+    started = time.monotonic()
+    result = subprocess.run(without_dac_override([sys.executable, "-m", "infractl", *args]), cwd=cwd, env=env,
+                            capture_output=True, timeout=TIME_LIMIT, check=False,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE,) * 2))
+    assert time.monotonic() - started < TIME_LIMIT
+    return result
