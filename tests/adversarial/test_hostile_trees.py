@@ -59,9 +59,9 @@ def counts(out: str, fmt: str) -> dict[str, int]:
     if fmt == "json":
         rules = [finding["rule"] for finding in json.loads(out)["findings"]]
     elif fmt == "github":
-        rules = re.findall(r"^::\w+ .*?title=(\w+)::", out, re.M)
+        rules = re.findall(r"^::\w+ .*?title=(\w+)::", out, re.MULTILINE)
     else:
-        rules = re.findall(r"^\S.*?: ([A-Z]+\d+) (?:error|warning|info) ", out, re.M)
+        rules = re.findall(r"^\S.*?: ([A-Z]+\d+) (?:error|warning|info) ", out, re.MULTILINE)
     return {rule: rules.count(rule) for rule in set(rules)}
 
 
