@@ -29,8 +29,11 @@ from infractl.findings import Finding
 from infractl.masking import mask_secret_pairs, mask_text
 
 # C0 (with TAB, LF, CR, ESC, BEL, NUL), DEL, C1 (0x9b is a one-byte CSI), the Unicode line and paragraph
-# separators, and the bidirectional overrides that make a terminal show text in another order.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# separators, the bidirectional controls that make a terminal show text in another order (Unicode's
+# Bidi_Control set, U+061C included), and lone surrogates: a file name that is not UTF-8 arrives as one
+# (surrogateescape), and printing it raises UnicodeEncodeError wherever stdout is strict UTF-8.
+_BIDI_AND_SURROGATES = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_AND_SURROGATES}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # '::' at the start of the text or after whitespace (Unicode whitespace too: the runner trims it).
 _WORKFLOW_COMMAND = re.compile(r"(?<!\S)::")
@@ -39,11 +42,13 @@ _WORKFLOW_COMMAND = re.compile(r"(?<!\S)::")
 def _escape_one(match: re.Match) -> str:
     char = match.group()
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte that was not UTF-8
+        code -= 0xDC00
     return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 # In data (a diff in JSON) line breaks and tabs are content; every other control character is escaped.
-_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_LINES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_AND_SURROGATES}]")
 
 
 def escape_controls(text: str, keep_lines: bool = False) -> str:
@@ -60,8 +65,15 @@ def sanitise_text(text: str) -> str:
     return _WORKFLOW_COMMAND.sub(r"\\::", text) if "::" in text else text
 
 
+def sanitise_path(path: str) -> str:
+    """A path as ``sanitise_text`` makes it; and as a location starts ``path:``, a path that is only ':'
+    (a legal file name) is written ``\\:``, or the line would start with '::'."""
+    text = sanitise_text(path)
+    return text.replace(":", "\\:", 1) if text.lstrip() == ":" else text
+
+
 def sanitise_finding(finding: Finding) -> Finding:
-    return finding._replace(path=sanitise_text(finding.path), rule=sanitise_text(finding.rule),
+    return finding._replace(path=sanitise_path(finding.path), rule=sanitise_text(finding.rule),
                             message=sanitise_text(finding.message), fix=sanitise_text(finding.fix),
                             logical_name=sanitise_text(finding.logical_name),
                             logical_kind=sanitise_text(finding.logical_kind))
