@@ -8,7 +8,7 @@ with findings; then times, interleaved, the real console script `infractl manife
 `kubectl kustomize DIR` (the same kubectl binary for both: INFRACTL_KUBECTL is set to it) as subprocesses,
 and prints medians and the median of the per-round ratios (wall time, the issue's target: <= 2.0), and the
 same for CPU time (user + sys, kustomize's included), which a busy machine does not distort.
-`kubectl` is the static v1.33 in .cache/kubectl/ when `python -m infractl.manifests.install_kubectl --cache`
+`kubectl` is the static v1.33 in .cache/kubectl/ when `python -m infractl.manifests.kustomize.install_kubectl --cache`
 put it there, else the one on PATH.
 """
 
@@ -137,7 +137,7 @@ def kubectl_binary() -> str:
         return str(cached)
     found = shutil.which("kubectl")
     if not found:
-        sys.exit("no kubectl: run .venv/bin/python -m infractl.manifests.install_kubectl --cache")
+        sys.exit("no kubectl: run .venv/bin/python -m infractl.manifests.kustomize.install_kubectl --cache")
     return found
 
 

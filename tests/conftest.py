@@ -12,7 +12,6 @@ from support import emitted
 from support.cireal import pytest_runtest_makereport  # noqa: F401 (a hook: CI=true fails on a skip)
 from support.pgcluster import Cluster, cluster_from_url, start_cluster
 
-
 emitted.install()
 
 

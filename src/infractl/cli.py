@@ -247,7 +247,7 @@ def verify_db(
 
         replay_options = None
         if replay:
-            from infractl.verify_db.replay import ReplayOptions
+            from infractl.verify_db.replay.run import ReplayOptions
 
             replay_options = ReplayOptions(migrations=migrations or Path("."), alembic_config=alembic_config,
                                            scratch_url=scratch_url, keep=keep, roundtrip=roundtrip,
@@ -542,7 +542,7 @@ def wiremock_up(
     """
 
     def action() -> int:
-        from infractl.wiremock.lifecycle import run_up
+        from infractl.wiremock.server.lifecycle import run_up
 
         return run_up(dir=dir, runtime=runtime.value if runtime else None, port=port, image=image, jar=jar,
                       name=name, global_templating=global_templating, verbose=verbose, force=force,
@@ -559,7 +559,7 @@ def wiremock_down(name: WiremockNameOpt = None, config: ConfigOpt = None) -> Non
     """
 
     def action() -> int:
-        from infractl.wiremock.lifecycle import run_down
+        from infractl.wiremock.server.lifecycle import run_down
 
         return run_down(name, config)
 
@@ -575,7 +575,7 @@ def wiremock_status(name: WiremockNameOpt = None, json_flag: JsonOpt = False, co
     """
 
     def action() -> int:
-        from infractl.wiremock.lifecycle import run_status
+        from infractl.wiremock.server.lifecycle import run_status
 
         return run_status(name, json_flag, config)
 
@@ -595,7 +595,7 @@ def wiremock_verify(
     """
 
     def action() -> int:
-        from infractl.wiremock.verify import run_verify
+        from infractl.wiremock.server.verify import run_verify
 
         return run_verify(name, output_format(json_flag, fmt), config)
 

@@ -68,7 +68,7 @@ def check_args(args: list[str]) -> SimpleNamespace | None:
 
 
 def run_check(parsed: SimpleNamespace) -> int:
-    from infractl.fix_datetime import headstart
+    from infractl.fix_datetime.select import headstart
 
     # the datetime area's walk and scan, on the second core while this process imports the rest
     headstart.begin(parsed.path, parsed.config)

@@ -32,7 +32,7 @@ def check(root, monkeypatch):
 
 
 def test_a_bug_on_one_dockerfile_is_a_finding_on_it_and_the_rest_still_reports(tmp_path, monkeypatch):
-    from infractl.manifests import dockerfile
+    from infractl.manifests.checks import dockerfile
 
     real = dockerfile.lint_dockerfile
 

@@ -75,6 +75,6 @@ def test_a_shared_walk_yields_what_separate_walks_yield(tmp_path):
 def test_files_chosen_by_name(tmp_path):
     for name in ("Dockerfile", "Dockerfile.prod", "api.Dockerfile", "Dockerfile.dockerignore", "README"):
         (tmp_path / name).write_text("x\n")
-    from infractl.manifests.discover import find_dockerfiles
+    from infractl.manifests.kustomize.discover import find_dockerfiles
 
     assert sorted(p.name for p in find_dockerfiles(tmp_path)) == ["Dockerfile", "Dockerfile.prod", "api.Dockerfile"]

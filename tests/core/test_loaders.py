@@ -115,7 +115,7 @@ def test_non_utf8_workflow_is_a_finding_and_check_reports_its_other_areas(tmp_pa
 
 def test_deep_json_dashboard_and_mapping_are_findings(tmp_path):
     from infractl.monitoring.dashboards import dashboard_findings
-    from infractl.wiremock.loading import MappingFile, load
+    from infractl.wiremock.mappings.loading import MappingFile, load
 
     deep = "[" * 100_000 + "]" * 100_000
     dashboard = tmp_path / "dash.json"
@@ -156,7 +156,7 @@ def test_infractl_toml_hint_names_the_table_it_holds(tmp_path):
 
 
 def test_latin1_migration_is_read_by_its_coding_line(tmp_path):
-    from infractl.verify_db.migration_parse import parse_revision_file
+    from infractl.verify_db.static.parse import parse_revision_file
 
     path = tmp_path / "0001_init.py"
     path.write_bytes("# -*- coding: latin-1 -*-\n\"\"\"Créé\"\"\"\nrevision = \"0001\"\ndown_revision = None\n\n"

@@ -26,7 +26,7 @@ SECRETS = {"STAGING_POSTGRES_PASSWORD": "pg-Zq7-leak-canary-e2e", "STAGING_WEBHO
 
 
 def compose_available() -> bool:
-    from infractl.deploy.compose import find_compose
+    from infractl.deploy.targets.compose import find_compose
 
     try:
         find_compose()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infractl.deploy.kube import apply_order
-from infractl.deploy.rollout import rollout_status
+from infractl.deploy.targets.kube import apply_order
+from infractl.deploy.targets.rollout import rollout_status
 
 
 def deployment(generation=2, observed=2, wanted=3, **status):

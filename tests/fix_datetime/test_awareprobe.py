@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from infractl.fix_datetime.awareprobe import aware_meets_naive, aware_meets_naive_text
+from infractl.fix_datetime.select.awareprobe import aware_meets_naive, aware_meets_naive_text
 
 HEAD = "from datetime import datetime, timedelta, timezone, UTC\nimport pytz\n\n\ndef f(text, tz, other):\n"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from infractl.fix_datetime.transform import transform_source
+from infractl.fix_datetime.rewrite.transform import transform_source
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_DIR = ROOT / "src" / "infractl" / "fix_datetime" / "cases"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from infractl.fix_datetime.transform import transform_source
+from infractl.fix_datetime.rewrite.transform import transform_source
 
 BIN = Path(sys.executable).parent
 SOURCE = '''"""A generated module with calls and a reference."""

@@ -15,8 +15,8 @@ def run_fix(capsys, *paths, **options):
     """These tests are about files and layout, written for the aware rewrite (the default before auto)."""
     return run_fix_default(capsys, *paths, **{"mode": "aware", **options})
 
-from infractl.fix_datetime.linewrap import DEFAULT_LINE_LENGTH, project_line_length, wrap_long_lines
-from infractl.fix_datetime.transform import transform_source
+from infractl.fix_datetime.rewrite.linewrap import DEFAULT_LINE_LENGTH, project_line_length, wrap_long_lines
+from infractl.fix_datetime.rewrite.transform import transform_source
 
 RUFF = Path(sys.executable).parent / "ruff"
 SOURCE = '''from datetime import datetime

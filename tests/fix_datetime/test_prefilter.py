@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from support.fixdt import FIXTURE, run_fix
 
-from infractl.fix_datetime.prefilter import calls_stdlib_utc
-from infractl.fix_datetime.transform import transform_source
+from infractl.fix_datetime.rewrite.transform import transform_source
+from infractl.fix_datetime.select.prefilter import calls_stdlib_utc
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "src" / "infractl" / "fix_datetime" / "cases").glob("*.py"))

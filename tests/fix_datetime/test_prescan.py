@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from infractl.config import load_config
 from infractl.files import iter_file_names
-from infractl.fix_datetime import headstart, prescan
-from infractl.fix_datetime.awareprobe import PARTNER_WORDS
 from infractl.fix_datetime.command import collect
-from infractl.fix_datetime.prescan import worth_a_look
+from infractl.fix_datetime.select import headstart, prescan
+from infractl.fix_datetime.select.awareprobe import PARTNER_WORDS
+from infractl.fix_datetime.select.prescan import worth_a_look
 
 FRAGMENTS = [*PARTNER_WORDS, b"utcnow", b"utcfromtimestamp", b".utcnow()", b"datetime", b"utc)", b"UTC)",
              b"now(timezone.utc)", b"\0", b"x = 1\n", b"import datetime\n", b"from datetime import datetime\n",

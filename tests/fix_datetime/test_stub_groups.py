@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.fixdt import run_fix
 
-from infractl.fix_datetime.stubgroups import stub_verdicts
+from infractl.fix_datetime.stubs.groups import stub_verdicts
 
 MODULE = "from datetime import datetime\n\n\ndef stamp():\n    return datetime.utcnow()\n"
 FAKE = ("from datetime import datetime\n\n\nclass FakeDatetime(datetime):\n    @classmethod\n"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from infractl.fix_datetime.transform import Hazard, TransformResult, transform_source
+from infractl.fix_datetime.rewrite.transform import Hazard, TransformResult, transform_source
 
 
 def test_untouched_source_is_returned_as_is():
@@ -81,7 +81,7 @@ def test_helper_name_already_taken_uses_another_name_and_an_existing_helper_is_r
 
 
 def test_importing_transform_does_not_import_libcst():
-    probe = "import sys, infractl.fix_datetime.transform; print('libcst' in sys.modules)"
+    probe = "import sys, infractl.fix_datetime.rewrite.transform; print('libcst' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
@@ -127,7 +127,7 @@ def test_fast_positions_match_libcst_public_position_provider():
     # code_with_positions reads libcst's private codegen state; its public fallback must agree with it.
     import libcst as cst
 
-    from infractl.fix_datetime.rewrite import code_with_positions, code_with_positions_public
+    from infractl.fix_datetime.rewrite.cst import code_with_positions, code_with_positions_public
 
     source = "import datetime\r\n\r\nx = (\r\n    datetime.datetime.utcnow(),\r\n)\r\ny = 1; z = datetime.datetime.now()\r\n"
     module = cst.parse_module(source)

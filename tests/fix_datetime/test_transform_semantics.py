@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from infractl.fix_datetime.transform import transform_source
+from infractl.fix_datetime.rewrite.transform import transform_source
 
 SOURCE = '''
 import datetime as dt

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from infractl.errors import InfractlError
-from infractl.manifests.kubectl import kustomize_command
+from infractl.manifests.kustomize.kubectl import kustomize_command
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGING = ROOT / "manifests" / "staging"

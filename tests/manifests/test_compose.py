@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support.cache import CACHE_ROOT
 
-from infractl.manifests.compose import interpolate
+from infractl.manifests.checks.compose import interpolate
 from infractl.manifests.lint import lint_compose
 
 STAGING_COMPOSE = Path(__file__).resolve().parents[2] / "manifests" / "staging" / "docker-compose.staging.yml"

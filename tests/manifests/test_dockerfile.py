@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.manifests.dockerfile import dockerfile_hits, lint_dockerfile, noqa_lines, parse
+from infractl.manifests.checks.dockerfile import dockerfile_hits, lint_dockerfile, noqa_lines, parse
 from infractl.selection import RuleSelection, keep_wanted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -293,7 +293,7 @@ def test_a_gitignore_pattern_git_ignores_does_not_stop_the_walk(tmp_path):
     (tmp_path / ".gitignore").write_text("!\n*.log\n")
     (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER 1\n")
     (tmp_path / "x.Dockerfile.log").write_text("")
-    from infractl.manifests.discover import find_dockerfiles
+    from infractl.manifests.kustomize.discover import find_dockerfiles
 
     (tmp_path / ".git").mkdir()
     assert [p.name for p in find_dockerfiles(tmp_path)] == ["Dockerfile"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from support.sdists import sdist_tree
 
-from infractl.manifests.discover import find_dockerfiles
-from infractl.manifests.dockerfile import lint_dockerfile
+from infractl.manifests.checks.dockerfile import lint_dockerfile
+from infractl.manifests.kustomize.discover import find_dockerfiles
 
 # path in the sdist -> (line, rule) of every finding
 EXPECTED = {

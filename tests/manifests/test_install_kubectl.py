@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infractl.manifests import install_kubectl
+from infractl.manifests.kustomize import install_kubectl
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "thirdparty"

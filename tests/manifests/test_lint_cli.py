@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from infractl import cli
+from infractl.manifests.kustomize.render import render_kustomize
 from infractl.manifests.lint import lint_directory, lint_objects
-from infractl.manifests.render import render_kustomize
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

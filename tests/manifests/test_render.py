@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from infractl.errors import InfractlError
-from infractl.manifests import kubectl
-from infractl.manifests.render import render_kustomize
+from infractl.manifests.kustomize import kubectl
+from infractl.manifests.kustomize.render import render_kustomize
 
 DIGEST = "sha256:" + "ab" * 32
 

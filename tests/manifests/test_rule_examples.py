@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from infractl.manifests.kustomize.sourcemap import build_source_map
 from infractl.manifests.lint import lint_compose, lint_kustomizations, lint_objects
 from infractl.manifests.ruledocs import RULES
-from infractl.manifests.sourcemap import build_source_map
 
 
 def findings_for(rule, text: str, tmp_path):
     if rule.id.startswith("DOCKER"):
-        from infractl.manifests.dockerfile import lint_dockerfile
+        from infractl.manifests.checks.dockerfile import lint_dockerfile
 
         path = tmp_path / "Dockerfile"
         path.write_text(text, encoding="utf-8")
@@ -47,7 +47,7 @@ def test_rule_ids_are_unique_and_documented():
 
 
 def test_crd_schemas_are_made_strict_like_the_api_server():
-    from infractl.manifests.crds import strict_schema
+    from infractl.manifests.checks.crds import strict_schema
 
     schema = strict_schema({"type": "object", "properties": {
         "spec": {"type": "object", "properties": {

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from infractl.load.fastyaml import load_documents
-from infractl.manifests.render import render_kustomize
+from infractl.manifests.checks.schema import schema_errors
+from infractl.manifests.kustomize.render import render_kustomize
 from infractl.manifests.ruledocs import RULES
-from infractl.manifests.schema import schema_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def _validator(kind_file: str):
     import jsonschema
     from referencing import Registry, Resource
 
-    from infractl.manifests.schema import schema_dir
+    from infractl.manifests.checks.schema import schema_dir
 
     directory = schema_dir("1.33.0")
     path = directory / kind_file
@@ -158,7 +158,7 @@ def test_fast_loader_types_scalars_like_safe_loader_but_keeps_timestamps_as_text
 def test_a_kube_version_with_anything_after_it_is_refused_not_half_read(version):
     """`--kube-version '1.33.0;rm'` used to be read as 1.33 and echoed back in the summary as if valid."""
     from infractl.errors import InfractlError
-    from infractl.manifests.schema import schema_dir
+    from infractl.manifests.checks.schema import schema_dir
 
     with pytest.raises(InfractlError, match="expected a version such as 1.33 or 1.33.0"):
         schema_dir(version)

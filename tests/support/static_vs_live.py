@@ -65,15 +65,15 @@ class Comparison:
 
 
 def compare(versions: Path, url: str, settings, schemas: tuple[str, ...] = ("public",)) -> Comparison:
-    from infractl.verify_db.live import parse_url, read_catalog
-    from infractl.verify_db.migration_exprs import UNKNOWN_TYPE
-    from infractl.verify_db.migrations import check_migrations
+    from infractl.verify_db.live.catalog import parse_url, read_catalog
     from infractl.verify_db.rules import (
         classify_default,
         is_judged,
         is_naive_timestamp_type,
         is_timestamp_type,
     )
+    from infractl.verify_db.static.chain import check_migrations
+    from infractl.verify_db.static.exprs import UNKNOWN_TYPE
 
     snapshot = read_catalog(parse_url(url), schemas, settings, 5, 60)
     live = {(c.table, c.column): c for c in snapshot.columns if is_judged(c, settings)}

@@ -20,7 +20,7 @@ CACHE = cache_dir("wiremock")
 
 
 def wiremock_jar() -> Path:
-    from infractl.wiremock.jar import cached_jar
+    from infractl.wiremock.server.jar import cached_jar
 
     return cached_jar(CACHE)
 

@@ -34,7 +34,7 @@ def case_database(pg_cluster):
 
 @pytest.mark.parametrize("case", REPLAYED, ids=[c.name for c in REPLAYED])
 def test_static_agrees_with_the_database_alembic_builds(case, case_database):
-    from infractl.verify_db.migrations import load_state
+    from infractl.verify_db.static.chain import load_state
 
     expected, versions, settings = load_case(case)
     schemas = sorted({key.split(".")[0] for key in load_state(versions).tables if "." in key})

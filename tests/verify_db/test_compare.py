@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infractl.verify_db.compare import roundtrip_findings, static_findings
+from infractl.verify_db.live.compare import roundtrip_findings, static_findings
 from infractl.verify_db.rules import ColumnInfo, RuleSettings
 
 SETTINGS = RuleSettings()

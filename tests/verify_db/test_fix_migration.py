@@ -16,8 +16,8 @@ from test_migrations_cases import CASES, load_case
 
 from infractl.errors import InfractlError
 from infractl.verify_db.fix_migration import FIXED_RULES, held_back, render_fix_migration, write_fix_migration
-from infractl.verify_db.migrations import check_migrations
 from infractl.verify_db.rules import RuleSettings
+from infractl.verify_db.static.chain import check_migrations
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 FIXABLE = [c for c in CASES if "error" not in load_case(c)[0] and len(load_case(c)[0].get("heads", [1])) == 1]

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from infractl.verify_db import command, fix_migration
-from infractl.verify_db.migrations import load_state
 from infractl.verify_db.rules import RuleSettings
+from infractl.verify_db.static.chain import load_state
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 

@@ -3,7 +3,7 @@
 The fixture tree tests/fixtures/migrations/live_fix is a real Alembic project (alembic.ini, env.py,
 versions/ with a merge). It is copied, migrated with alembic's own command API, fixed with
 ``write_fix_migration`` and migrated again; the database is then read by the live checker
-(``infractl.verify_db.live``) and, independently, with ``pg_get_expr``.
+(``infractl.verify_db.live.catalog``) and, independently, with ``pg_get_expr``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from infractl.verify_db.fix_migration import FIXED_RULES, columns_to_fix, write_fix_migration
-from infractl.verify_db.live import parse_url, read_catalog
-from infractl.verify_db.migrations import check_migrations
+from infractl.verify_db.live.catalog import parse_url, read_catalog
 from infractl.verify_db.rules import DefaultKind, RuleSettings, check_column, classify_default
+from infractl.verify_db.static.chain import check_migrations
 
 pytestmark = pytest.mark.postgres
 

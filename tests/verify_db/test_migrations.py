@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from infractl.errors import InfractlError
-from infractl.verify_db.migrations import MigrationState, RevisionInfo, check_migrations
 from infractl.verify_db.rules import ColumnInfo, DefaultKind, RuleSettings, check_column, classify_default
+from infractl.verify_db.static.chain import MigrationState, RevisionInfo, check_migrations
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 
@@ -83,7 +83,7 @@ def test_multiple_heads_finding_can_be_ignored():
 
 
 def test_importing_the_checker_does_not_import_libcst():
-    code = ("import sys, infractl.verify_db.migrations, infractl.verify_db.fix_migration; "
+    code = ("import sys, infractl.verify_db.static.chain, infractl.verify_db.fix_migration; "
             "print('libcst' in sys.modules, 'sqlalchemy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

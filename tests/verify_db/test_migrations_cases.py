@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from infractl.errors import InfractlError
-from infractl.verify_db.migrations import check_migrations
 from infractl.verify_db.rules import RuleSettings
+from infractl.verify_db.static.chain import check_migrations
 
 CASES_ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 CASES = sorted(p.parent for p in CASES_ROOT.glob("*/expected.json"))

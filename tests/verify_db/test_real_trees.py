@@ -12,8 +12,8 @@ import pytest
 from support.alembic_trees import TREES, TreeUnavailable, prepare_tree
 from support.static_vs_live import compare, upgrade
 
-from infractl.verify_db.migrations import check_migrations
 from infractl.verify_db.rules import RuleSettings
+from infractl.verify_db.static.chain import check_migrations
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

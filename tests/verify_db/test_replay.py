@@ -130,7 +130,7 @@ def test_keep_leaves_the_cluster_running_with_working_instructions(scratch_paren
         assert not running(postmaster)
     finally:
         if base.exists():  # the printed command failed: stop it the way infractl does
-            from infractl.verify_db.scratch import Cluster, find_pg_bin
+            from infractl.verify_db.replay.scratch import Cluster, find_pg_bin
 
             owner = str(base.stat().st_uid) if os.geteuid() == 0 else None
             Cluster("127.0.0.1", 0, "postgres", "", base / "data", find_pg_bin(), owner).stop()
@@ -204,7 +204,7 @@ def test_scratch_url_refuses_an_existing_database(pg_cluster, tmp_path, monkeypa
 
 
 def test_no_server_binaries_and_no_url_is_one_line_naming_both_options(tmp_path, monkeypatch):
-    from infractl.verify_db import scratch
+    from infractl.verify_db.replay import scratch
 
     monkeypatch.setattr(scratch, "find_pg_bin", lambda: None)  # stands in for a machine without PostgreSQL
     result = invoke(monkeypatch, tmp_path, "--migrations", str(LIVE_FIX), "--replay")

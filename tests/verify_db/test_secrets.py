@@ -68,7 +68,7 @@ def role_database(pg_cluster):
 def test_password_never_appears_reachable_or_not(pg_cluster, role_database, monkeypatch, tmp_path, password):
     import psycopg.sql
 
-    from infractl.verify_db.live import _literal
+    from infractl.verify_db.live.catalog import _literal
 
     monkeypatch.chdir(tmp_path)
     role = f"pw_{uuid.uuid4().hex[:8]}"
@@ -130,7 +130,7 @@ def test_the_issue_url_connects_and_is_masked_everywhere(pg_cluster, role_databa
 
 
 def test_unexpected_error_carrying_the_url_is_masked_with_and_without_debug(monkeypatch, tmp_path):
-    from infractl.verify_db import live
+    from infractl.verify_db.live import catalog as live
 
     url = f"postgresql://user:{ISSUE_URL_PASSWORD}@nonexistent.invalid/db"
 

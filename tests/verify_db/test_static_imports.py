@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
-READER_MODULES = {"infractl.verify_db.migration_walk", "infractl.verify_db.migration_types"}
+READER_MODULES = {"infractl.verify_db.static.walk", "infractl.verify_db.static.coltypes"}
 
 
 def imported_modules(importtime_stderr: str) -> set[str]:
@@ -61,7 +61,7 @@ def test_check_of_a_repository_with_a_revision_never_imports_libcst(tmp_path):
              "from infractl.config import load_config; "
              f"root = Path({str(tmp_path)!r}); result = migrations(root, load_config(root)); "
              "print(sorted({f.message.split(' ')[0] for f in result.findings})); "
-             "print('libcst' in sys.modules, 'infractl.verify_db.migration_walk' in sys.modules)")
+             "print('libcst' in sys.modules, 'infractl.verify_db.static.walk' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                             check=False, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from infractl import cli
 from infractl.errors import InfractlError
 from infractl.verify_db.fix_migration import render_fix_migration
-from infractl.verify_db.migration_sql import passed_over, split_statements, sql_operations
-from infractl.verify_db.migrations import check_migrations
 from infractl.verify_db.rules import RuleSettings
 from infractl.verify_db.settings import rule_settings
+from infractl.verify_db.static.chain import check_migrations
+from infractl.verify_db.static.sql import passed_over, split_statements, sql_operations
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 

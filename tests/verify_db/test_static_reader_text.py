@@ -10,8 +10,8 @@ import pytest
 from test_static_reader import revision
 
 from infractl.errors import InfractlError
-from infractl.verify_db.migrations import check_migrations
 from infractl.verify_db.rules import RuleSettings
+from infractl.verify_db.static.chain import check_migrations
 
 
 def messages(versions) -> list[tuple[str, int, str]]:

@@ -111,8 +111,8 @@ def test_no_runtime_at_all(tmp_path):
 def test_served_count_mismatch_fails_loudly_and_stops(jar, tmp_path, monkeypatch, capsys):
     """WireMock serving a different number of stubs than validated (a wrong mount, files changed between
     validation and start) is simulated by raising the validated count by one; the server is the real one."""
-    from infractl.wiremock import lifecycle
-    from infractl.wiremock.validate import validate
+    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.server import lifecycle
 
     def validate_plus_one(root, templating=False):
         result = validate(root, templating)

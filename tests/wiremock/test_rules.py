@@ -7,8 +7,8 @@ import pytest
 from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
 from infractl.rulebook import rules_for
+from infractl.wiremock.mappings.validate import validate
 from infractl.wiremock.ruledocs import EXAMPLES, RULES
-from infractl.wiremock.validate import validate
 
 
 @pytest.fixture

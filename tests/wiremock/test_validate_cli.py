@@ -136,7 +136,7 @@ def test_rule_docs_through_infractl_rule():
 
 
 def test_more_variants_of_the_rules(root):
-    from infractl.wiremock.validate import validate
+    from infractl.wiremock.mappings.validate import validate
 
     same = '{"id": "8c5db8e4-4e7b-4cbd-9b1b-5f3d0f5e2a11", "request": {"url": "/%s"}, "response": {"status": 200}}'
     write_tree(root, {

@@ -65,8 +65,8 @@ def migrations(root: Path, config: Config) -> AreaResult | None:
         source = candidates[0] if candidates else None
     if source is None or not source.exists():
         return None
-    from infractl.verify_db.migrations import check_migrations
     from infractl.verify_db.settings import rule_settings
+    from infractl.verify_db.static.chain import check_migrations
 
     source = shown(source)
     findings, state = check_migrations(source, rule_settings(section))
@@ -95,7 +95,7 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
     Component) rendered with the real kustomize and linted, plus the compose files found beside them, and
     every Dockerfile in the repository (less the section's ``exclude`` globs) and the configured ones."""
     from infractl.config import string_list
-    from infractl.manifests.discover import find_dockerfiles, kustomizations_and_composes
+    from infractl.manifests.kustomize.discover import find_dockerfiles, kustomizations_and_composes
 
     section = config.section("manifests")
     where = "[tool.infractl.manifests]"
@@ -149,7 +149,7 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
     from functools import partial
 
     from infractl.check.isolation import isolated
-    from infractl.wiremock.validate import validate
+    from infractl.wiremock.mappings.validate import validate
 
     templating = chosen.global_response_templating if chosen is not None else False
     stubs: list[int] = []

@@ -65,7 +65,7 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     findings = [f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)]
     if findings:
         # read_lines, plus a noqa comment line directly above a Dockerfile instruction
-        from infractl.manifests.dockerfile import noqa_lines
+        from infractl.manifests.checks.dockerfile import noqa_lines
 
         findings = keep_wanted(findings, selection, noqa_lines)
     areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}

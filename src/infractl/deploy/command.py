@@ -12,7 +12,7 @@ from infractl.deploy import build, check, preflight, render, smoke
 from infractl.deploy.plan import DeployOptions, Plan, StepFailed
 from infractl.deploy.settings import load_settings
 from infractl.deploy.steps import StepRunner
-from infractl.deploy.targets import target_for
+from infractl.deploy.targets.interface import target_for
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 
 

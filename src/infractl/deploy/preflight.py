@@ -8,7 +8,7 @@ import urllib.request
 from infractl.deploy.build import docker_client
 from infractl.deploy.plan import Plan
 from infractl.deploy.secrets import resolve_secrets
-from infractl.deploy.targets import Target
+from infractl.deploy.targets.interface import Target
 from infractl.errors import InfractlError
 
 SAFE_ENVIRONMENT = "staging"

@@ -17,7 +17,7 @@ POD_SPEC_PATHS = {
 
 
 def render_manifests(plan: Plan) -> str:
-    from infractl.manifests.render import render_kustomize
+    from infractl.manifests.kustomize.render import render_kustomize
 
     reference = plan.image_ref if plan.digest else f"{plan.settings.repository}:{plan.tag}"
     # kustomize pins the image (an images: override in a temporary overlay); pin_image checks it took.

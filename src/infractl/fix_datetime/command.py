@@ -24,8 +24,9 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_file_names
 from infractl.findings import Finding, Severity, fails
-from infractl.fix_datetime import headstart
-from infractl.fix_datetime.candidates import (
+from infractl.fix_datetime.rewrite.helperconfig import parse_project_helpers
+from infractl.fix_datetime.select import headstart
+from infractl.fix_datetime.select.candidates import (
     DEFAULT_MAX_FILE_SIZE,
     RULE_EXCLUDED,
     RULE_LINK_OUTSIDE,
@@ -34,8 +35,7 @@ from infractl.fix_datetime.candidates import (
     parse_size,
     read_candidates,
 )
-from infractl.fix_datetime.helperconfig import parse_project_helpers
-from infractl.fix_datetime.prescan import flagged
+from infractl.fix_datetime.select.prescan import flagged
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     RULE_DECODE,
@@ -115,7 +115,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
                           line_length=_line_length(paths[0] if paths else Path("."), items), project_helpers=settings.project_helpers,
                           early=early, stubbed=stubbed, held=held_rewrites(settings.selection))
     if stubbed:
-        from infractl.fix_datetime.stubrun import stub_notes
+        from infractl.fix_datetime.stubs.steps import stub_notes
 
         results.extend(stub_notes(stubbed, items))
     results = [*walk_problems, *found.skipped, *results]
@@ -133,7 +133,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
 def _line_length(path: Path, items: list) -> int:
     if not items:  # nothing to rewrite: no need to read the project's formatter settings
         return DEFAULT_LINE_LENGTH
-    from infractl.fix_datetime.linewrap import project_line_length
+    from infractl.fix_datetime.rewrite.linewrap import project_line_length
 
     return project_line_length(path)
 
@@ -143,7 +143,7 @@ def _stubbed(items: list, installers: list, walked: list[str]) -> dict:
     to rewrite."""
     if not items:
         return {}
-    from infractl.fix_datetime.stubrun import stub_verdicts_for
+    from infractl.fix_datetime.stubs.steps import stub_verdicts_for
 
     return stub_verdicts_for(items, installers, walked)
 

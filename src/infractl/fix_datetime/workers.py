@@ -60,11 +60,11 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     ``held``: rewrite rules (DT010/DT011) not selected: their sites are left as they are."""
     import libcst
 
-    from infractl.fix_datetime.helperconfig import drop_imports_made_unused
-    from infractl.fix_datetime.linemap import line_mapper
-    from infractl.fix_datetime.linewrap import Wrapped, wrap_long_lines
+    from infractl.fix_datetime.rewrite.helperconfig import drop_imports_made_unused
+    from infractl.fix_datetime.rewrite.linemap import line_mapper
+    from infractl.fix_datetime.rewrite.linewrap import Wrapped, wrap_long_lines
+    from infractl.fix_datetime.rewrite.transform import transform_source
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
-    from infractl.fix_datetime.transform import transform_source
     from infractl.load import LoadError
     from infractl.load.pysource import check_python_bounds
 
@@ -172,7 +172,7 @@ class EarlyWorker:
 
 def _warm_worker(parent: int) -> None:
     _worker_signals(parent)
-    import infractl.fix_datetime.transform  # noqa: F401 - libcst comes with it: the point of the warm-up
+    import infractl.fix_datetime.rewrite.transform  # noqa: F401 - libcst comes with it: the point of the warm-up
 
 
 def fix_all(

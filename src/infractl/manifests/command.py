@@ -83,10 +83,10 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     into a finding on it); by default an input that cannot be read or rendered stops the run."""
     from functools import partial
 
-    from infractl.manifests.discover import find_dockerfiles
-    from infractl.manifests.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.kustomize.discover import find_dockerfiles
+    from infractl.manifests.kustomize.sourcemap import display_path
     from infractl.manifests.lint import lint_compose, lint_directory, lint_rendered
-    from infractl.manifests.sourcemap import display_path
 
     run = each_input or (lambda path, lint: lint())
     stats = {} if stats is None else stats

@@ -36,9 +36,9 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
     injected the Secret values) also reports keys of the ``infractl.dev/filled-at-deploy`` annotation
     that are still empty.
     """
-    from infractl.manifests.checks import hardening_hits, label
-    from infractl.manifests.crds import CrdValidators
-    from infractl.manifests.schema import MAX_ERRORS_PER_OBJECT, schema_errors
+    from infractl.manifests.checks.crds import CrdValidators
+    from infractl.manifests.checks.hardening import hardening_hits, label
+    from infractl.manifests.checks.schema import MAX_ERRORS_PER_OBJECT, schema_errors
 
     findings: list[Finding] = []
     crds = CrdValidators(objects)
@@ -67,7 +67,7 @@ def lint_rendered(directory: Path, objects: list[dict], kube_version: str = DEFA
     """``lint_objects`` for objects rendered from ``directory`` elsewhere (deploy pins the image and fills
     the Secret first), with findings traced to the directory's source files and lines, plus the
     kustomization files' own rules."""
-    from infractl.manifests.sourcemap import build_source_map, display_path
+    from infractl.manifests.kustomize.sourcemap import build_source_map, display_path
 
     root = display_root or Path.cwd()
     source_map = build_source_map(Path(directory), root)
@@ -92,8 +92,8 @@ def lint_compose(path: Path, display: str | None = None) -> list[Finding]:
     an alias bomb, not UTF-8, unreadable)."""
     from infractl.load import LoadError
     from infractl.load.yamldocs import load_file_documents
-    from infractl.manifests.compose import compose_hits
-    from infractl.manifests.sourcemap import deepest_line
+    from infractl.manifests.checks.compose import compose_hits
+    from infractl.manifests.kustomize.sourcemap import deepest_line
 
     shown = display or str(path)
     try:
@@ -117,7 +117,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     Paths in findings are relative to ``display_root`` (default: the current directory) where possible;
     ``stats`` (when given) receives the counts of objects and compose files checked.
     """
-    from infractl.manifests.render import (
+    from infractl.manifests.kustomize.render import (
         find_kustomization,
         finish_render,
         parse_rendered,
@@ -125,7 +125,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
         start_render,
         stop_render,
     )
-    from infractl.manifests.sourcemap import build_source_map, display_path
+    from infractl.manifests.kustomize.sourcemap import build_source_map, display_path
 
     path = Path(path)
     root = display_root or Path.cwd()
@@ -147,8 +147,8 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
         findings += lint_kustomizations(source_map.kustomizations)
         if stats is not None:
             stats["objects"] = stats.get("objects", 0) + len(objects)
-    from infractl.manifests.discover import find_dockerfiles
-    from infractl.manifests.dockerfile import lint_dockerfile
+    from infractl.manifests.checks.dockerfile import lint_dockerfile
+    from infractl.manifests.kustomize.discover import find_dockerfiles
 
     dockerfiles = find_dockerfiles(path, exclude, project_root)
     if (find_kustomization(path) is None and compose_files is None and not dockerfiles
@@ -170,7 +170,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
 
 
 def _warm_schemas(kube_version: str) -> None:
-    from infractl.manifests.schema import definitions, schema_dir
+    from infractl.manifests.checks.schema import definitions, schema_dir
 
     definitions(schema_dir(kube_version))
 

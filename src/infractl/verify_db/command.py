@@ -20,7 +20,7 @@ from infractl.findings import Finding, fails
 from infractl.masking import remember_secrets, url_secrets
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, read_lines, resolve_selection
-from infractl.verify_db.replay import ReplayOptions
+from infractl.verify_db.replay.run import ReplayOptions
 from infractl.verify_db.rules import RuleSettings, check_column
 from infractl.verify_db.settings import live_settings, migrations_path, rule_settings
 
@@ -72,7 +72,7 @@ def _recount(report: Report) -> None:
 
 
 def check_live(section: dict, url: str | None, schemas: list[str], settings: RuleSettings) -> Report:
-    from infractl.verify_db.live import parse_url, read_catalog
+    from infractl.verify_db.live.catalog import parse_url, read_catalog
 
     live = live_settings(section, url, schemas)
     if not live.url:
@@ -109,7 +109,7 @@ def live_findings(snapshot, settings: RuleSettings) -> list[Finding]:
 
 def check_replay(section: dict, url: str | None, schemas: list[str], migrations: Path | None,
                  fix_migration: Path | None, options: ReplayOptions, settings: RuleSettings) -> Report:
-    from infractl.verify_db.replay import run_replay
+    from infractl.verify_db.replay.run import run_replay
 
     if url is not None:
         raise InfractlError("--replay builds its own scratch database: use --scratch-url URL for a server "
@@ -125,7 +125,7 @@ def check_replay(section: dict, url: str | None, schemas: list[str], migrations:
 
 def check_static(source: Path, fix_dir: Path | None, dry_run: bool, settings: RuleSettings, fmt: str) -> Report:
     """Dispatch to the static checker (and the fix writer); they live in their own modules."""
-    from infractl.verify_db.migrations import check_migrations
+    from infractl.verify_db.static.chain import check_migrations
 
     if not source.exists():
         raise InfractlError(f"migrations path not found: {source}")

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from infractl.errors import InfractlError
 from infractl.fsio import create_new, locked_directory
-from infractl.verify_db.migration_state import ColumnState
-from infractl.verify_db.migrations import MigrationState, load_state
 from infractl.verify_db.rules import RuleSettings, check_column, is_timestamp_type
+from infractl.verify_db.static.chain import MigrationState, load_state
+from infractl.verify_db.static.state import ColumnState
 
 FIXED_RULES = frozenset({"DB001", "DB002", "DB003"})
 FILE_SUFFIX = "_infractl_fix_timestamp_defaults.py"

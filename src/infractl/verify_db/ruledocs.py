@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infractl.rulebook import RuleDoc
 from infractl.verify_db import rules as db
-from infractl.verify_db.compare import REPLAY_RULES
+from infractl.verify_db.live.compare import REPLAY_RULES
 
 COMMAND = "verify-db"
 

@@ -21,7 +21,7 @@ from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Severity
 from infractl.verify_db import rules
-from infractl.verify_db.compare import REPLAY_RULES
+from infractl.verify_db.live.compare import REPLAY_RULES
 from infractl.verify_db.rules import RULES, RuleSettings
 
 KNOWN_KEYS = {"url", "schemas", "patterns", "columns", "update_patterns", "naive_severity", "nullable_severity",
@@ -68,7 +68,7 @@ def _timestamp_types(section: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     if "timestamp_types" not in section:
         return ()
     value = section["timestamp_types"]
-    from infractl.verify_db.migration_sql import sql_type
+    from infractl.verify_db.static.sql import sql_type
 
     if isinstance(value, dict):
         pairs = list(value.items())

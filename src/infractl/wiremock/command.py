@@ -10,8 +10,8 @@ from infractl.errors import EXIT_FINDINGS, EXIT_OK
 from infractl.findings import fails
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
+from infractl.wiremock.mappings.validate import Validation, validate
 from infractl.wiremock.settings import SECTION, WHERE, settings
-from infractl.wiremock.validate import Validation, validate
 
 COMMAND = "wiremock validate"
 

@@ -1,0 +1,240 @@
+"""Kubernetes target: server-side apply with the official client, then kubectl's rollout-status wait."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from infractl.deploy.plan import Plan, StepFailed
+from infractl.deploy.targets.rollout import WORKLOADS, rollout_status
+from infractl.errors import InfractlError
+
+FIELD_MANAGER = "infractl"
+FIRST = ("Namespace", "CustomResourceDefinition")
+WORKLOAD_KINDS = (*WORKLOADS, "ReplicaSet", "Job", "CronJob", "Pod")
+
+
+def poll_seconds() -> float:
+    return float(os.environ.get("INFRACTL_ROLLOUT_POLL", "1.0"))
+
+
+def apply_order(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Namespaces and CRDs first, then configuration (and everything else), then workloads; stable."""
+    def tier(obj: dict[str, Any]) -> int:
+        kind = obj.get("kind")
+        return 0 if kind in FIRST else 2 if kind in WORKLOAD_KINDS else 1
+
+    return sorted(objects, key=tier)
+
+
+def kubeconfig_path() -> str:
+    value = os.environ.get("KUBECONFIG") or "~/.kube/config"
+    return os.path.expanduser(value.split(os.pathsep)[0])
+
+
+class KubernetesTarget:
+    def __init__(self) -> None:
+        self.api_client = None
+        self._dynamic = None
+        self._cache_dir = None
+
+    # -- preflight -------------------------------------------------------------------------------
+    def preflight(self, plan: Plan) -> list[str]:
+        if plan.options.dry_run == "client":
+            return ["no cluster needed (--dry-run=client)"]
+        from kubernetes import client, config
+
+        wanted = plan.settings.context
+        path = kubeconfig_path()
+        active = active_context(path)
+        selected = (active or {}).get("name")
+        if selected != wanted:
+            raise InfractlError(f"the selected kube context is {selected!r}, but {plan.settings.env} deploys to "
+                                f"{wanted!r}: run 'kubectl config use-context {wanted}' (nothing was changed)")
+        try:
+            self.api_client = config.new_client_from_config(config_file=path, context=wanted)
+            version = client.VersionApi(self.api_client).get_code(_request_timeout=10)
+        except Exception as exc:  # noqa: BLE001 (urllib3 errors, ApiException, bad credentials)
+            raise InfractlError(f"the cluster of context {wanted!r} is not reachable: {_first_line(exc)}") from None
+        return [f"context {wanted}", f"cluster {version.git_version} up"]
+
+    @property
+    def dynamic(self):
+        if self._dynamic is None:
+            from kubernetes.dynamic import DynamicClient
+
+            # Discovery is cached on disk by the client; keep that cache private to this run.
+            self._cache_dir = tempfile.TemporaryDirectory(prefix="infractl-discovery-")
+            self._dynamic = DynamicClient(self.api_client, cache_file=str(Path(self._cache_dir.name) / "d.json"))
+        return self._dynamic
+
+    def close(self) -> None:
+        if self._cache_dir is not None:
+            self._cache_dir.cleanup()
+        if self.api_client is not None:
+            self.api_client.close()
+
+    # -- apply -----------------------------------------------------------------------------------
+    def apply(self, plan: Plan) -> str:
+        from kubernetes.client.exceptions import ApiException
+        from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
+
+        dry_run = "All" if plan.options.dry_run == "server" else None
+        plan.applied = []
+        for obj in apply_order(plan.objects):
+            kind, name = obj.get("kind"), (obj.get("metadata") or {}).get("name")
+            try:
+                resource = self.dynamic.resources.get(api_version=obj["apiVersion"], kind=kind)
+                namespace = None
+                if resource.namespaced:
+                    namespace = (obj.get("metadata") or {}).get("namespace") or plan.settings.namespace
+                resource.server_side_apply(body=obj, namespace=namespace, field_manager=FIELD_MANAGER,
+                                           force_conflicts=True, dry_run=dry_run)
+            except ResourceNotFoundError:
+                raise StepFailed(f"the cluster does not serve {obj.get('apiVersion')} {kind} ({name})") from None
+            except (ApiException, DynamicApiError) as exc:
+                raise StepFailed(f"apply {kind}/{name} failed: {_api_message(exc)}",
+                                 [f"applied before it: {', '.join(plan.applied) or 'nothing'}"]) from None
+            plan.applied.append(f"{kind}/{name}")
+        mode = " (server dry run: nothing persisted)" if dry_run else ""
+        return f"{len(plan.applied)} objects applied by server-side apply as '{FIELD_MANAGER}'{mode}"
+
+    # -- wait ------------------------------------------------------------------------------------
+    def wait(self, plan: Plan) -> str:
+        pending = [o for o in plan.objects if o.get("kind") in WORKLOADS]
+        namespace = plan.settings.namespace
+        deadline = time.monotonic() + plan.timeout
+        messages: dict[str, str] = {}
+        while pending:
+            still = []
+            for obj in pending:
+                live = self._get(obj, namespace)
+                done, message, failed = rollout_status(live)
+                key = f"{obj['kind']}/{obj['metadata']['name']}"
+                messages[key] = message
+                if failed:
+                    raise StepFailed(message, self.diagnose(live, namespace))
+                if done:
+                    plan.waited.append(key)
+                else:
+                    still.append(obj)
+            pending = still
+            if pending and time.monotonic() >= deadline:
+                first = pending[0]
+                live = self._get(first, namespace)
+                raise StepFailed(f"rollout not finished after {plan.timeout:g}s: "
+                                 f"{messages[first['kind'] + '/' + first['metadata']['name']]}",
+                                 self.diagnose(live, namespace))
+            if pending:
+                time.sleep(min(poll_seconds(), max(0.0, deadline - time.monotonic())))
+        return f"{len(plan.waited)} workloads rolled out" if plan.waited else "no workloads to wait for"
+
+    def _get(self, obj: dict[str, Any], namespace: str | None) -> dict[str, Any]:
+        resource = self.dynamic.resources.get(api_version=obj["apiVersion"], kind=obj["kind"])
+        ns = (obj.get("metadata") or {}).get("namespace") or namespace
+        return resource.get(name=obj["metadata"]["name"], namespace=ns).to_dict()
+
+    def diagnose(self, workload: dict[str, Any], namespace: str | None) -> list[str]:
+        """The failing pods' status, recent events and the last log lines, for the error report."""
+        from kubernetes import client
+
+        lines: list[str] = []
+        ns = (workload.get("metadata") or {}).get("namespace") or namespace
+        selector = ((workload.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        label_selector = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+        try:
+            pods = self.dynamic.resources.get(api_version="v1", kind="Pod").get(
+                namespace=ns, label_selector=label_selector).to_dict().get("items", [])
+            events = self.dynamic.resources.get(api_version="v1", kind="Event").get(namespace=ns).to_dict()
+        except Exception as exc:  # noqa: BLE001 (diagnostics are best effort)
+            return [f"(could not read pods or events: {_first_line(exc)})"]
+        names = {workload["metadata"]["name"]} | {p["metadata"]["name"] for p in pods}
+        for pod in pods:
+            lines.append(f"pod {pod['metadata']['name']}: {pod_summary(pod)}")
+        recent = [e for e in events.get("items", []) if (e.get("involvedObject") or {}).get("name") in names]
+        recent.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "")
+        for event in recent[-10:]:
+            lines.append(f"event {event['involvedObject'].get('kind')}/{event['involvedObject'].get('name')}: "
+                         f"{event.get('reason')}: {event.get('message')}")
+        core = client.CoreV1Api(self.api_client)
+        for pod in pods[:3]:
+            if pod_ready(pod):
+                continue
+            try:
+                text = core.read_namespaced_pod_log(pod["metadata"]["name"], ns, tail_lines=20,
+                                                    _request_timeout=10)
+            except Exception as exc:  # noqa: BLE001 (diagnostics are best effort)
+                lines.append(f"logs of {pod['metadata']['name']}: unavailable ({_first_line(exc)})")
+                continue
+            lines.extend(f"log {pod['metadata']['name']}: {line}" for line in str(text).splitlines()[-20:])
+        return lines
+
+    def down(self, plan: Plan) -> str:
+        raise InfractlError("--down is for kind = \"compose\"; remove Kubernetes objects with kubectl delete -k")
+
+    def endpoint(self, plan: Plan, service: str, port: int) -> str:
+        # Never reached: settings require url for Kubernetes smoke checks (Service DNS is in-cluster only).
+        raise InfractlError("Kubernetes smoke checks need url")
+
+    def execute(self, plan: Plan, service: str, argv: list[str], timeout: float) -> tuple[int, str]:
+        raise InfractlError("exec smoke checks are for kind = \"compose\"")
+
+
+def active_context(path: str) -> dict | None:
+    """The kubeconfig's current context; any file that is not a readable kubeconfig is one line naming it
+    (never the file's contents: it holds credentials)."""
+    import yaml
+    from kubernetes import config
+    from kubernetes.config.config_exception import ConfigException
+
+    try:
+        return config.list_kube_config_contexts(config_file=path)[1]
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = "not valid YAML" + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+    except ConfigException as exc:
+        # its message may quote a whole entry of the file ("... in <path>/{'name': ..., 'user': {...}}")
+        reason = str(exc).split(" in ", 1)[0].rstrip(".")
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError):  # YAML, but not shaped like one
+        reason = "not a kubeconfig (a mapping with clusters, contexts, users and current-context)"
+    raise InfractlError(f"cannot read the kubeconfig {path}: {reason}")
+
+
+def pod_ready(pod: dict[str, Any]) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def pod_summary(pod: dict[str, Any]) -> str:
+    status = pod.get("status") or {}
+    parts = [status.get("phase") or "Unknown"]
+    for container in status.get("containerStatuses") or []:
+        state = container.get("state") or {}
+        for phase in ("waiting", "terminated"):
+            if state.get(phase):
+                detail = state[phase]
+                parts.append(f"{container.get('name')} {phase} {detail.get('reason', '')}"
+                             f"{': ' + detail['message'] if detail.get('message') else ''}")
+        if container.get("restartCount"):
+            parts.append(f"{container.get('name')} restarted {container['restartCount']}x")
+    return ", ".join(parts)
+
+
+def _api_message(exc: Exception) -> str:
+    import json
+
+    body = getattr(exc, "body", None)
+    try:
+        return json.loads(body).get("message") or _first_line(exc)
+    except (TypeError, ValueError, AttributeError):
+        return getattr(exc, "summary", lambda: None)() or _first_line(exc)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

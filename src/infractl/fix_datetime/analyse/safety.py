@@ -1,0 +1,159 @@
+"""Which sites become aware, which keep their naive value, and what is reported: the safety model.
+
+- ``auto`` (default): a group of values (flow.py) becomes aware only when nothing in its flow needs a
+  naive value; otherwise it gets the behaviour-preserving form and each of its sites an info finding
+  (DT012) with the reason and the line of the naive partner. References (``default=datetime.utcnow``)
+  always keep naive values here: what they produce leaves the module.
+- ``aware``: everything becomes aware; every reason auto had to keep a value naive is a hazard warning
+  where it happens (DT101-DT109, DT106 for naive columns).
+- ``naive``: everything keeps its naive value.
+In every mode: hazards of values already aware in the code (``now(timezone.utc)`` meeting a naive value),
+so a second run still shows them; and one finding per rewrite (DT010 utcnow, DT011 utcfromtimestamp) that
+``# noqa: DT010`` / ``# noqa: DTZ003`` (or a bare ``# noqa``) on the line turns off, with the rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from infractl.fix_datetime.analyse.analysis import FileFacts, Site
+from infractl.fix_datetime.analyse.flow import Flow, Problem
+from infractl.fix_datetime.analyse.hazards import RULES, column_call, column_hazards
+from infractl.fix_datetime.analyse.origins import AWARE, LOCAL_FACTORIES
+
+REWRITE_RULE = {"utcnow": "DT010", "utcfromtimestamp": "DT011"}
+KEPT_NAIVE = "DT012"
+# (rule, message template with {line} for the partner's line, fix, severity, partner node or None)
+Note = tuple[str, str, str, str, "cst.CSTNode | None"]  # becomes a transform.Hazard
+
+
+@dataclass(eq=False)
+class Plan:
+    calls: list[Site]
+    refs: list[Site]
+    ref_mode: str  # the helper references get: "aware" | "naive"
+    anchors: list[tuple[cst.CSTNode, Note]] = field(default_factory=list)
+    before: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)  # positions in the input
+    ref_findings: dict[Site, list[tuple[cst.CSTNode, Note]]] = field(default_factory=dict)
+
+    def ref_anchors(self, refs: list[Site]) -> list[tuple[cst.CSTNode, Note]]:
+        return [anchor for site in refs for anchor in self.ref_findings.get(site, [])]
+
+
+def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callable, scopes, calls: list[Site],
+               refs: list[Site], mode: str, stubbed: str = "", held: frozenset[str] = frozenset()) -> Plan:
+    """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines."""
+    lines = code.splitlines()
+    before = _positions(module, [site_node(s) for s in facts.sites])
+    calls = [s for s in calls if REWRITE_RULE[s.kind] not in held and not _noqa(s, before, lines)]
+    held: list[tuple[cst.CSTNode, Note]] = []
+    if stubbed.startswith("keep:") and mode != "aware":
+        # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
+        where = stubbed.removeprefix("keep:")
+        reason = f"left as it is: the clock stub at {where} cannot follow the rewrite"
+        held = [(site_node(s), ("DT107", f"{RULES['DT107'][0]} ({reason})", RULES["DT107"][1], "warning", None))
+                for s in calls]
+        calls = []
+    refs = [s for s in refs if REWRITE_RULE[s.kind] not in held and not _noqa(s, before, lines)]
+    flow = Flow(facts, names_of, scopes, calls)
+    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held)
+    for group in flow.site_groups():
+        if stubbed:  # tests patch this module's datetime: their rewritten stubs expect the naive form
+            group.problems.insert(0, Problem("DT107", "tests stub this module's datetime (patch('...datetime'))",
+                                             group.sites[0].call))
+        keep_naive = mode == "naive" or (mode == "auto" and bool(group.problems))
+        for site in group.sites:
+            site.naive = keep_naive
+            plan.anchors.append((site_node(site), _rewrite_finding(site)))
+            if keep_naive and mode == "auto":
+                plan.anchors.append((site_node(site), _kept_naive(group.problems[0])))
+        if mode == "aware":  # one hazard per place and rule: the first reason found
+            first = {(p.anchor, p.rule): p for p in reversed([*group.problems, *group.notes]) if p.anchor}
+            plan.anchors.extend((p.anchor, _hazard(p)) for p in reversed(first.values()))
+    sources = [c for c in facts.calls if _already_aware(c, names_of)]
+    plan.anchors.extend((p.anchor, _hazard(p)) for p in flow.existing_problems(sources) if p.anchor)
+    aware_refs = {s.attr for s in refs} if mode == "aware" else set()
+
+    def is_aware_default(value) -> bool:
+        if value in aware_refs:
+            return True
+        if not isinstance(value, cst.Lambda):
+            return False
+        kinds = [k.naive if isinstance(k, Site) else k for k, _ in flow.origins(value.body, 0)]
+        return bool(kinds) and all(k in (AWARE, False) for k in kinds)
+
+    columns = list(column_hazards(facts, names_of, is_aware_default))
+    plan.anchors.extend((anchor, _hazard(Problem("DT106", "", anchor))) for anchor in columns)
+    for site in refs:
+        found = [(site.attr, _rewrite_finding(site))]
+        if mode == "auto":
+            found.append((site.attr, _kept_naive(Problem("DT109", "a reference: the values it makes leave the "
+                                                                  "analysis", site.attr))))
+        elif mode == "aware" and not column_call(facts.parents.get(facts.parents.get(site.attr))):
+            found.append((site.attr, _hazard(Problem("DT109", "", site.attr))))
+        plan.ref_findings[site] = found
+    partners = [f[4] for _, f in plan.anchors if f[4] is not None]
+    plan.before = before | _positions(module, [a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
+    return plan
+
+
+def _noqa(site: Site, before, lines: list[str]) -> bool:
+    from infractl.selection import suppressed_by_noqa
+
+    line = before.get(site_node(site), (0, 0))[0]
+    return 0 < line <= len(lines) and "noqa" in lines[line - 1].lower() and suppressed_by_noqa(
+        REWRITE_RULE[site.kind], lines[line - 1])
+
+
+def site_node(site: Site) -> cst.CSTNode:
+    """What a site's findings point at: the call (with a redundant ``.replace(tzinfo=utc)``), or the reference."""
+    if site.call is None:
+        return site.attr
+    return site.outer if site.outer is not None and site.outer_kind == "utc" else site.call
+
+
+def _already_aware(call: cst.Call, names_of) -> bool:
+    """``datetime.now(tz)``, ``fromtimestamp(t, tz=...)``: aware in the code as it stands."""
+    if not isinstance(call.func, (cst.Name, cst.Attribute)):
+        return False
+    names = names_of(call.func)
+    if not names & LOCAL_FACTORIES:
+        return False
+    positional = [a for a in call.args if a.keyword is None]
+    limit = 0 if names & {"datetime.datetime.now"} else 1
+    return len(positional) > limit or any(a.keyword is not None and a.keyword.value == "tz" for a in call.args)
+
+
+def _rewrite_finding(site: Site) -> Note:
+    old = f"{site.kind}()" if site.call is not None else site.kind
+    if site.call is None:
+        new = "a module-level helper"
+    elif site.kind == "utcnow":
+        new = "now(timezone.utc)"
+    else:
+        new = "fromtimestamp(t, tz=timezone.utc)"
+    form = " with .replace(tzinfo=None), keeping its naive value" if site.naive and site.call is not None else ""
+    return (REWRITE_RULE[site.kind], f"deprecated datetime.{old}: becomes {new}{form}",
+            "run infractl fix-datetime (or add # noqa: " + REWRITE_RULE[site.kind] + ")", "error", None)
+
+
+def _kept_naive(problem: Problem) -> Note:
+    where = ", line {line}" if problem.partner is not None else ""
+    return (KEPT_NAIVE, f"kept naive: {problem.reason}{where}",
+            "make the other side aware, then run --mode aware on this file", "info", problem.partner)
+
+
+def _hazard(problem: Problem) -> Note:
+    message, fix = RULES[problem.rule]
+    if problem.reason:
+        message = f"{message} ({problem.reason}{', line {line}' if problem.partner is not None else ''})"
+    return problem.rule, message, fix, "warning", problem.partner
+
+
+def _positions(module: cst.Module, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
+    from infractl.fix_datetime.rewrite.cst import code_with_positions
+
+    return code_with_positions(module, {n for n in nodes if n is not None})[1]

@@ -1,0 +1,155 @@
+"""From the walked files to the (path, bytes) worth rewriting, and a finding for each file skipped.
+
+Cheap before expensive: a file's bytes are read once; the byte scan and ``ast`` (``prefilter``) decide
+whether libcst ever sees it. A file over ``max_file_size`` that mentions the names is not parsed at all
+(libcst needs minutes and gigabytes on a multi-megabyte generated module) and gets a DT004 warning.
+
+A symlinked ``.py`` is read and written through its real path, once however many links lead to it, so
+a link is never replaced by a regular file; each link to a candidate is reported (DT005, info). A link
+that leads outside the paths given (``within``) is reported (DT009) and its target is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from infractl.errors import InfractlError
+from infractl.files import read_bytes
+from infractl.findings import Finding, Severity
+from infractl.fix_datetime.select.awareprobe import aware_meets_naive_text
+from infractl.fix_datetime.select.prefilter import calls_stdlib_utc, may_install_stub, mentions_utc_attribute
+from infractl.fix_datetime.workers import RULE_DECODE, FileResult
+
+RULE_TOO_LARGE = "DT004"
+RULE_SYMLINK = "DT005"
+RULE_NOT_WALKED = "DT006"  # a symlink loop, a broken link or an unreadable directory
+RULE_EXCLUDED = "DT007"  # named on the command line, but excluded by configuration or --exclude
+RULE_NOT_WRITTEN = "DT008"  # the write was refused: changed since read, gone, owner, read-only, hard links
+RULE_LINK_OUTSIDE = "DT009"  # a symlink to a file outside the paths given
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+_SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
+          "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+
+def parse_size(value: object, where: str) -> int:
+    """Bytes from ``2097152``, ``"2MB"``, ``"500 KB"`` (K/M/G are powers of 1024); 0 means no limit."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise InfractlError(f"{where}: max_file_size must be a number of bytes or a size such as '2MB', "
+                            f"not {value!r}")
+    return int(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def show_size(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MB" if size >= 1 << 20 else f"{size / (1 << 10):.0f} KB"
+
+
+class Candidates:
+    """What ``read_candidates`` kept. A plain class, not a dataclass (findings.py says why)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []  # (path to read and write, bytes)
+        # the other files that may put something in place of a module's datetime (prefilter.may_install_stub):
+        # a test or conftest that puts in a fake defined elsewhere need not name utcnow (stubgroups.py)
+        self.others: list[tuple[str, bytes]] = []
+        self.skipped: list[FileResult] = []  # unreadable, too large, links: findings only
+        self.identities: dict[str, tuple] = {}  # item path -> (dev, inode, size, mtime_ns) when it was read
+
+
+def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset(),
+                    within=None) -> Candidates:
+    """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
+    ``on_candidate()`` is called as each one is found (to start a worker early). ``stub_only``: files the
+    prescan flagged only as clock-stub installers: kept as such, not judged again. ``within``: the paths
+    given; a candidate a symlink leads to outside them is reported, not rewritten."""
+    from infractl.fsio import inside, snapshot_after_read
+
+    found = Candidates()
+    by_real: dict[str, str] = {}  # real path -> the path it is processed as
+    links: list[tuple[str, str]] = []  # (link as shown, real path)
+    real_dirs = _RealDirs()
+    for shown in files:
+        try:
+            data = read_bytes(shown)
+        except OSError as exc:
+            finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
+            found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
+            continue
+        if shown in stub_only:
+            found.others.append((shown, data))
+            continue
+        aware_only = False
+        if not mentions_utc_attribute(data):
+            aware_only = aware_meets_naive_text(data)  # hazards of values already aware (a second run)
+            if not aware_only:
+                if may_install_stub(data):
+                    found.others.append((shown, data))
+                continue  # most files: no real path, no parse
+        # Only now the real path: a link is processed as its target, and each target once.
+        if os.path.islink(shown):
+            real = os.path.realpath(shown)
+            if within is not None and not inside(real, within):
+                found.skipped.append(_outside(shown, real))
+                continue
+            links.append((shown, real))
+            name = _relative(real)
+        else:
+            real, name = real_dirs.real_path(shown), shown
+        if real in by_real:
+            continue
+        by_real[real] = name
+        if max_size and len(data) > max_size:
+            message = f"skipped: {show_size(len(data))} is over max_file_size ({show_size(max_size)}); not parsed"
+            fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
+            finding = Finding(name, None, None, RULE_TOO_LARGE, Severity.WARNING, message, fix)
+            found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
+        elif aware_only or calls_stdlib_utc(data):
+            found.items.append((name, data))
+            found.identities[name] = snapshot_after_read(name, data).identity
+            if on_candidate is not None:
+                on_candidate()
+        elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
+            found.others.append((name, data))
+    wanted = {name for name, _ in found.items}
+    for link, real in links:
+        target = by_real.get(real)
+        if target in wanted:
+            message = f"symlink to {target}: rewritten once, through the target; the link is kept"
+            finding = Finding(link, None, None, RULE_SYMLINK, Severity.INFO, message)
+            found.skipped.append(FileResult(link, None, findings=(finding,), skipped=f"link to {target}"))
+    return found
+
+
+def _outside(link: str, real: str) -> FileResult:
+    message = f"symlink to {real}, outside the paths given: not rewritten"
+    from infractl.fsio import ADVICE
+
+    finding = Finding(link, None, None, RULE_LINK_OUTSIDE, Severity.WARNING, message, ADVICE["outside"])
+    return FileResult(link, None, findings=(finding,), skipped=f"link to {real}, outside")
+
+
+class _RealDirs:
+    """Real paths of regular files, resolving each directory once (realpath per file costs ~20 us)."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[str, str] = {}
+
+    def real_path(self, path: str) -> str:
+        directory, name = os.path.split(path)
+        real = self._dirs.get(directory)
+        if real is None:
+            real = self._dirs[directory] = os.path.realpath(directory or ".")
+        return os.path.join(real, name)
+
+
+def _relative(real: str) -> str:
+    """``real`` relative to the working directory when it is below it (as paths are shown), else absolute."""
+    cwd = os.getcwd()
+    prefix = cwd.rstrip(os.sep) + os.sep
+    return real.removeprefix(prefix)
+

@@ -1,0 +1,1 @@
+"""manifests, check: schemas (built-in kinds and CRDs), hardening rules, compose files and Dockerfiles."""
