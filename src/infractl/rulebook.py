@@ -25,7 +25,7 @@ CATALOGS = (
     "infractl.fix_datetime.ruledocs",
     "infractl.verify_db.ruledocs",
     "infractl.lint_ci.ruledocs",
-    "infractl.fix_skips.ruledocs",
+    "infractl.fix_skips.rules",
     "infractl.monitoring.ruledocs",
     "infractl.check.isolation",
     "infractl.manifests.ruledocs",

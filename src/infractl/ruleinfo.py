@@ -78,8 +78,8 @@ def reference_markdown() -> str:
     by_command: dict[str, list] = {}
     for rule in sorted(all_rules().values(), key=lambda rule: rule.id):
         by_command.setdefault(rule.command, []).append(rule)
-    out = ["# Rule reference", "", "Every rule infractl reports, by the command that reports it. "
-           "`infractl rule ID` prints one of these sections; `infractl rules` lists them.", ""]
+    out = ["# Rule reference", "", ("Every rule infractl reports, by the command that reports it. "
+           "`infractl rule ID` prints one of these sections; `infractl rules` lists them."), ""]
     for command in sorted(by_command):
         out += [f"## {command}", ""]
         for rule in by_command[command]:
