@@ -26,7 +26,7 @@ CATALOGS = (
     "infractl.verify_db.ruledocs",
     "infractl.lint_ci.ruledocs",
     "infractl.fix_skips.rules",
-    "infractl.monitoring.ruledocs",
+    "infractl.monitoring.rules",
     "infractl.check.isolation",
     "infractl.manifests.ruledocs",
     "infractl.wiremock.ruledocs",
