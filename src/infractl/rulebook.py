@@ -24,7 +24,7 @@ from infractl.findings import Finding, Severity
 CATALOGS = (
     "infractl.fix_datetime.ruledocs",
     "infractl.verify_db.ruledocs",
-    "infractl.lint_ci.ruledocs",
+    "infractl.lint_ci.rules",
     "infractl.fix_skips.rules",
     "infractl.monitoring.rules",
     "infractl.check.isolation",
