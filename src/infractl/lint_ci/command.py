@@ -11,7 +11,8 @@ from pathlib import Path
 
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.findings import Finding, Severity, fails
+from infractl.findings import Finding, fails
+from infractl.lint_ci.rules import RULE
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
@@ -99,8 +100,8 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
             try:
                 documents = load_file_documents(file)
             except LoadError as exc:  # not YAML, not UTF-8, an alias bomb, a duplicate key: GitHub rejects it
-                findings.append(Finding(str(file), exc.line, exc.column, "CI009", Severity.ERROR, str(exc),
-                                        "fix the YAML"))
+                findings.append(RULE["CI009"].finding(str(file), exc.line, exc.column, str(exc),
+                                                      "fix the YAML"))
                 invalid.add(str(file))
                 continue
             for document in documents:
@@ -128,7 +129,7 @@ def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
         for skip in skips:
             hint = ("infractl fix-skips gates it on RUN_E2E_TESTS" if skip.needs_service
                     else "fix the test and remove the skip")
-            findings.append(Finding(str(file), skip.line, skip.column, "CI007", Severity.WARNING,
-                                    f"{skip.target} is skipped unconditionally ({skip.reason or 'no reason'})",
-                                    hint))
+            findings.append(RULE["CI007"].finding(str(file), skip.line, skip.column,
+                                                  f"{skip.target} is skipped unconditionally "
+                                                  f"({skip.reason or 'no reason'})", hint))
     return findings, len(files)

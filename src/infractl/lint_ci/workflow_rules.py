@@ -11,7 +11,8 @@ import re
 from collections import namedtuple
 from collections.abc import Iterator
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
+from infractl.lint_ci.rules import RULE
 from infractl.load.yamldocs import PosDict, PosList, SourceFloat
 
 # Commands whose exit status is the point of the step: tests, linters, type checkers, migrations checks.
@@ -35,8 +36,8 @@ class Step(namedtuple("Step", "job index data line")):
     __slots__ = ()
 
 
-def _finding(path: str, line: int | None, rule: str, severity: Severity, message: str, fix: str) -> Finding:
-    return Finding(path, line, None, rule, severity, message, fix)
+def _finding(path: str, line: int | None, rule: str, message: str, fix: str) -> Finding:
+    return RULE[rule].finding(path, line, None, message, fix)
 
 
 def jobs_of(workflow) -> dict:
@@ -76,7 +77,7 @@ def neutralised_commands(path: str, workflow) -> Iterator[Finding]:
             for number, text in lines:
                 command = text.split("#", 1)[0]
                 if TEST_COMMAND.search(command) and NEUTRALISED.search(command):
-                    yield _finding(path, number, "CI001", Severity.ERROR,
+                    yield _finding(path, number, "CI001",
                                    f"job '{name}': '{command.strip()}' can never fail the step",
                                    "remove the '|| true' (or '; true', '|| exit 0'); mark known failures in the "
                                    "test suite instead")
@@ -90,7 +91,7 @@ def _set_plus_e(path: str, job: str, lines: list[tuple[int, str]]) -> Iterator[F
             rest = lines[i + 1:]
             tests = [t for _, t in rest if TEST_COMMAND.search(t)]
             if tests and not any(STATUS_CHECK.search(t) for _, t in rest):
-                yield _finding(path, number, "CI001", Severity.ERROR,
+                yield _finding(path, number, "CI001",
                                f"job '{job}': 'set +e' before '{tests[0].strip()}' with no later status check",
                                "drop 'set +e', or save and check the status: 'pytest; status=$?; ...; exit $status'")
 
@@ -98,7 +99,7 @@ def _set_plus_e(path: str, job: str, lines: list[tuple[int, str]]) -> Iterator[F
 def _exit_zero_last(path: str, job: str, lines: list[tuple[int, str]]) -> Iterator[Finding]:
     code = [(n, t.strip()) for n, t in lines if t.strip() and not t.strip().startswith("#")]
     if len(code) >= 2 and re.fullmatch(r"exit\s+0", code[-1][1]) and any(TEST_COMMAND.search(t) for _, t in code):
-        yield _finding(path, code[-1][0], "CI001", Severity.ERROR,
+        yield _finding(path, code[-1][0], "CI001",
                        f"job '{job}': the script ends in 'exit 0' after a test command",
                        "remove the final 'exit 0'")
 
@@ -108,12 +109,12 @@ def continue_on_error(path: str, workflow) -> Iterator[Finding]:
     for name, job in jobs_of(workflow).items():
         steps = steps_of(name, job)
         if isinstance(job, PosDict) and _is_true(job.get("continue-on-error")) and any(map(runs_tests, steps)):
-            yield _finding(path, job.key_lines["continue-on-error"], "CI002", Severity.ERROR,
+            yield _finding(path, job.key_lines["continue-on-error"], "CI002",
                            f"job '{name}' runs tests with continue-on-error: true: a failure shows green",
                            "remove continue-on-error, or move the optional part into a job of its own")
         for step in steps:
             if _is_true(step.data.get("continue-on-error")) and runs_tests(step):
-                yield _finding(path, step.data.key_lines["continue-on-error"], "CI002", Severity.ERROR,
+                yield _finding(path, step.data.key_lines["continue-on-error"], "CI002",
                                f"job '{name}': a test step has continue-on-error: true: a failure shows green",
                                "remove continue-on-error from the test step")
 
@@ -128,14 +129,14 @@ def service_mounts(path: str, workflow) -> Iterator[Finding]:
             if not isinstance(spec, PosDict):
                 continue
             if isinstance(spec.get("volumes"), list) and spec["volumes"]:
-                yield _finding(path, spec.key_lines["volumes"], "CI003", Severity.ERROR,
+                yield _finding(path, spec.key_lines["volumes"], "CI003",
                                f"job '{name}': service '{service}' mounts volumes; service containers start "
                                "before actions/checkout, so files from the repository are not there",
                                "start the container in a step after checkout (docker run -v ...), or bake the "
                                "files into an image")
             options = spec.get("options")
             if isinstance(options, str) and SERVICE_MOUNT.search(options):
-                yield _finding(path, spec.key_lines["options"], "CI003", Severity.ERROR,
+                yield _finding(path, spec.key_lines["options"], "CI003",
                                f"job '{name}': service '{service}' mounts files through options; they are "
                                "not checked out yet when the service starts",
                                "start the container in a step after checkout instead")
@@ -154,7 +155,7 @@ def needed_jobs_that_cannot_fail(path: str, workflow) -> Iterator[Finding]:
             continue
         steps = steps_of(name, job)
         if _is_true(job.get("continue-on-error")) or (steps and all(_cannot_fail(step) for step in steps)):
-            yield _finding(path, jobs.key_lines.get(name), "CI004", Severity.WARNING,
+            yield _finding(path, jobs.key_lines.get(name), "CI004",
                            f"job '{name}' gates other jobs (needs:) but can never fail",
                            "let its checks fail the job, or drop it from needs:")
 
@@ -194,7 +195,7 @@ def _image(path: str, job: str, image: str, line: int) -> Iterator[Finding]:
     tag = last.split(":", 1)[1] if ":" in last else ""
     if not tag or tag == "latest":
         shown = f"'{image}'" + (" (no tag: latest)" if not tag else "")
-        yield _finding(path, line, "CI005", Severity.WARNING,
+        yield _finding(path, line, "CI005",
                        f"job '{job}': image {shown} is not pinned: every run may get a different image",
                        "pin a version tag (postgres:15.8) or a digest (@sha256:...)")
 
@@ -215,7 +216,7 @@ def pipes_without_pipefail(path: str, workflow) -> Iterator[Finding]:
                 command = text.split("#", 1)[0]
                 parts = PIPE.split(command)
                 if len(parts) > 1 and any(TEST_COMMAND.search(p) for p in parts[:-1]):
-                    yield _finding(path, number, "CI006", Severity.ERROR,
+                    yield _finding(path, number, "CI006",
                                    f"job '{name}': '{command.strip()}' pipes a test command without pipefail: "
                                    "the step's status is the last command's",
                                    "add 'set -o pipefail' first, or 'shell: bash' on the step")
@@ -240,7 +241,7 @@ def float_versions(path: str, workflow) -> Iterator[Finding]:
                 continue  # include:/exclude: tables and ${{ }} expressions
             for value, line in zip(values, values.item_lines):
                 if isinstance(value, SourceFloat) and value.text.rstrip("0") != value.text:
-                    yield _finding(path, line, "CI008", Severity.ERROR,
+                    yield _finding(path, line, "CI008",
                                    f"job '{name}': matrix {key} {value.text} is read as the number {value!r}",
                                    f"quote it: '{value.text}'")
 

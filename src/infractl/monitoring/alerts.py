@@ -8,10 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from infractl import tools
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.load import LoadError
 from infractl.load.yamldocs import PosDict, PosList, YamlError, load_file_documents
 from infractl.monitoring.metrics import is_known, metrics_in_expression
+from infractl.monitoring.rules import (
+    ALERT_READS_UNEXPORTED,
+    ALERT_WITHOUT_ANNOTATIONS,
+    ALERT_WITHOUT_FOR,
+    ALERT_WITHOUT_SEVERITY,
+    PROMTOOL_MISSING,
+    PROMTOOL_REJECTS,
+    RULE_FILE_NOT_LOADED,
+)
 
 PROMTOOL_TIMEOUT = 60
 PROMTOOL_ANSWERS = (0, 1, 3)  # clean, rejected, lint problems made fatal (--lint-fatal)
@@ -25,24 +34,27 @@ def promtool_findings(files: list[Path], configs: list[Path] = ()) -> list[Findi
         return []
     promtool = shutil.which("promtool")
     if promtool is None:
-        return [Finding(str(files[0]), None, None, "MON000", Severity.INFO,
-                        "promtool is not installed: rule files were not checked by Prometheus itself",
-                        "apt-get install prometheus (Debian) or put promtool on PATH")]
+        return [PROMTOOL_MISSING.finding(
+            str(files[0]), None, None,
+            "promtool is not installed: rule files were not checked by Prometheus itself",
+            "apt-get install prometheus (Debian) or put promtool on PATH")]
     findings = []
     for file in files:
         kind = "config" if file in configs else "rules"
         try:
             done = tools.run([promtool, "check", kind, str(file)], timeout=PROMTOOL_TIMEOUT)
         except tools.ToolTimeout as exc:
-            findings.append(Finding(str(file), None, None, "MON001", Severity.ERROR, f"promtool failed: {exc}", ""))
+            findings.append(PROMTOOL_REJECTS.finding(str(file), None, None, f"promtool failed: {exc}", ""))
             continue
         if done.failure(PROMTOOL_ANSWERS) is not None:  # killed, or a status that is no answer on the file
-            findings.append(Finding(str(file), None, None, "MON001", Severity.ERROR,
-                                    f"promtool failed: {done.failure(PROMTOOL_ANSWERS)}", "run promtool on the file"))
+            findings.append(PROMTOOL_REJECTS.finding(
+                str(file), None, None,
+                f"promtool failed: {done.failure(PROMTOOL_ANSWERS)}", "run promtool on the file"))
         elif done.returncode != 0:
             for line, message in _promtool_errors(done.stdout + done.stderr):
-                findings.append(Finding(str(file), line, None, "MON001", Severity.ERROR, message,
-                                        "fix the rule file; 'promtool check rules FILE' shows the same"))
+                findings.append(PROMTOOL_REJECTS.finding(
+                    str(file), line, None, message,
+                    "fix the rule file; 'promtool check rules FILE' shows the same"))
     return findings
 
 
@@ -90,8 +102,8 @@ def alert_findings(file: Path, exported: set[str] | None) -> list[Finding]:
     try:
         groups = list(rule_groups(file))
     except LoadError as exc:
-        return [Finding(path, exc.line, exc.column, "MON011", Severity.ERROR, f"not loaded: {exc}",
-                        "fix the file: Prometheus refuses to load it")]
+        return [RULE_FILE_NOT_LOADED.finding(path, exc.line, exc.column, f"not loaded: {exc}",
+                                             "fix the file: Prometheus refuses to load it")]
     for group in groups:
         rules = group.get("rules")
         for rule in rules if isinstance(rules, PosList) else []:
@@ -99,26 +111,30 @@ def alert_findings(file: Path, exported: set[str] | None) -> list[Finding]:
                 continue
             name, line = rule["alert"], rule.key_lines["alert"]
             if "for" not in rule:
-                findings.append(Finding(path, line, None, "MON002", Severity.WARNING,
-                                        f"alert {name} has no 'for:': one bad scrape pages someone",
-                                        "add for: 5m (or what the alert's signal needs)"))
+                findings.append(ALERT_WITHOUT_FOR.finding(
+                    path, line, None,
+                    f"alert {name} has no 'for:': one bad scrape pages someone",
+                    "add for: 5m (or what the alert's signal needs)"))
             labels = rule.get("labels") if isinstance(rule.get("labels"), dict) else {}
             if "severity" not in labels:
-                findings.append(Finding(path, line, None, "MON003", Severity.WARNING,
-                                        f"alert {name} has no severity label: routing cannot tell a page from a "
-                                        "ticket", "add labels: {severity: critical|warning|info}"))
+                findings.append(ALERT_WITHOUT_SEVERITY.finding(
+                    path, line, None,
+                    f"alert {name} has no severity label: routing cannot tell a page from a "
+                    "ticket", "add labels: {severity: critical|warning|info}"))
             annotations = rule.get("annotations") if isinstance(rule.get("annotations"), dict) else {}
             missing = [key for key in ("summary", "description") if key not in annotations]
             if missing:
-                findings.append(Finding(path, line, None, "MON004", Severity.WARNING,
-                                        f"alert {name} has no {' or '.join(missing)} annotation",
-                                        "add annotations: summary (one line) and description (what to do)"))
+                findings.append(ALERT_WITHOUT_ANNOTATIONS.finding(
+                    path, line, None,
+                    f"alert {name} has no {' or '.join(missing)} annotation",
+                    "add annotations: summary (one line) and description (what to do)"))
             expr = rule.get("expr")
             if exported is not None and isinstance(expr, str):
                 for metric in sorted(metrics_in_expression(expr)):
                     if not is_known(metric, exported):
-                        findings.append(Finding(path, rule.value_lines["expr"], None, "MON005", Severity.ERROR,
-                                                f"alert {name} reads {metric}, which the service does not export: "
-                                                "the alert can never fire", "use an exported metric (see /metrics), "
-                                                "or list it in [tool.infractl.monitoring] metrics"))
+                        findings.append(ALERT_READS_UNEXPORTED.finding(
+                            path, rule.value_lines["expr"], None,
+                            f"alert {name} reads {metric}, which the service does not export: "
+                            "the alert can never fire", "use an exported metric (see /metrics), "
+                            "or list it in [tool.infractl.monitoring] metrics"))
     return findings

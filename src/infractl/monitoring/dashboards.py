@@ -6,8 +6,14 @@ import json
 import re
 from pathlib import Path
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.monitoring.metrics import is_known, metrics_in_expression
+from infractl.monitoring.rules import (
+    DASHBOARD_NOT_JSON,
+    DASHBOARD_READS_UNEXPORTED,
+    DUPLICATE_PANEL_ID,
+    UNDEFINED_DATASOURCE,
+)
 
 
 def is_dashboard(document) -> bool:
@@ -49,8 +55,8 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
         document = load_json(text)
     except (OSError, LoadError) as exc:  # Grafana skips a file it cannot load: the dashboard disappears
         message = f"cannot be read: {exc.strerror}" if isinstance(exc, OSError) else str(exc)
-        return [Finding(path, getattr(exc, "line", None), getattr(exc, "column", None), "MON006", Severity.ERROR,
-                        f"not valid JSON: {message}", "fix the JSON")]
+        return [DASHBOARD_NOT_JSON.finding(path, getattr(exc, "line", None), getattr(exc, "column", None),
+                                           f"not valid JSON: {message}", "fix the JSON")]
     if not is_dashboard(document):
         return []
     findings: list[Finding] = []
@@ -62,9 +68,10 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
         panel_id = panel.get("id")
         if isinstance(panel_id, int):
             if panel_id in seen:
-                findings.append(Finding(path, line, None, "MON007", Severity.ERROR,
-                                        f"panel '{title}' reuses id {panel_id} of panel '{seen[panel_id]}'",
-                                        "give every panel a unique id"))
+                findings.append(DUPLICATE_PANEL_ID.finding(
+                    path, line, None,
+                    f"panel '{title}' reuses id {panel_id} of panel '{seen[panel_id]}'",
+                    "give every panel a unique id"))
             seen.setdefault(panel_id, title)
         if panel.get("type") == "row":
             continue
@@ -73,9 +80,10 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
             uid = source.get("uid") if isinstance(source, dict) else source
             if isinstance(uid, str) and uid not in defined and uid not in ("-- Grafana --", "-- Mixed --",
                                                                             "-- Dashboard --", "grafana"):
-                findings.append(Finding(path, line, None, "MON008", Severity.ERROR,
-                                        f"panel '{title}' uses datasource '{uid}', which is not defined",
-                                        "use a datasource variable (${datasource}) or a provisioned uid"))
+                findings.append(UNDEFINED_DATASOURCE.finding(
+                    path, line, None,
+                    f"panel '{title}' uses datasource '{uid}', which is not defined",
+                    "use a datasource variable (${datasource}) or a provisioned uid"))
                 break
         if exported is None:
             continue
@@ -83,7 +91,8 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
             expr = target.get("expr") if isinstance(target, dict) else None
             for metric in sorted(metrics_in_expression(expr)) if isinstance(expr, str) else []:
                 if not is_known(metric, exported) and not re.match(r"^\$", metric):
-                    findings.append(Finding(path, line, None, "MON009", Severity.ERROR,
-                                            f"panel '{title}' queries {metric}, which the service does not "
-                                            "export: the panel stays empty", "query an exported metric"))
+                    findings.append(DASHBOARD_READS_UNEXPORTED.finding(
+                        path, line, None,
+                        f"panel '{title}' queries {metric}, which the service does not "
+                        "export: the panel stays empty", "query an exported metric"))
     return findings

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
+from infractl.monitoring.rules import EXPORTS_UNKNOWN
 
 CONFIG_KEYS = ("metrics", "sources", "datasources", "exclude", "select", "ignore")
 WHERE = "[tool.infractl.monitoring]"
@@ -120,10 +121,11 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None)
         findings.extend(dashboard_findings(file, known, uids))
     if known is None and (inputs.rule_files or inputs.dashboards):
         first = (inputs.rule_files or inputs.dashboards)[0]
-        findings.append(Finding(str(first), None, None, "MON010", Severity.INFO,
-                                "which metrics the service exports is unknown: metric names were not checked",
-                                "define the metrics with prometheus_client in the service, or list them in "
-                                f"{WHERE} metrics"))
+        findings.append(EXPORTS_UNKNOWN.finding(
+            str(first), None, None,
+            "which metrics the service exports is unknown: metric names were not checked",
+            "define the metrics with prometheus_client in the service, or list them in "
+            f"{WHERE} metrics"))
     summary = {"rule_files": len(inputs.rule_files), "dashboards": len(inputs.dashboards),
                "prometheus_configs": len(inputs.prometheus_configs),
                "exported_metrics": len(exported) if known is not None else None}

@@ -1,18 +1,25 @@
-"""lint-ci's rules: infractl's own (CI0xx) and actionlint's, folded in under AL ids."""
+"""lint-ci's rules: infractl's own (CI0xx) and actionlint's, folded in under AL ids; one object each, beside
+workflow_rules.py, actionlint.py and command.py, which make their findings through ``RULE[id]`` (light:
+nothing but the rule objects)."""
 
 from __future__ import annotations
 
 from infractl.findings import Severity
-from infractl.rulebook import RuleDoc
+from infractl.rulebook import Rule
 
 COMMAND = "lint-ci"
 _NOT_ACTIONLINT = "Not checked by actionlint (it validates syntax and expressions, not what a command's exit " \
                   "status means) nor by zizmor (security only)."
 
 
-def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT):
-    return RuleDoc(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                   fix=fix, bad=bad, good=good, overlap=overlap)
+_ACTIONLINT_RUNS = "needs the actionlint binary to run (or to be missing, or to crash): " \
+                   "tests/lint_ci/test_lint_ci.py and test_actionlint*.py run the real one"
+
+
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT, invalid=(),
+          no_cases=""):
+    return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+                fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases)
 
 
 _JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -70,7 +77,8 @@ RULES = (
           "everywhere, including the CI job that has the service it needs.",
           "gate it on the environment (`infractl fix-skips` does that for service-needing tests), or fix "
           "and re-enable it",
-          overlap="Neither actionlint nor zizmor look at the test tree."),
+          overlap="Neither actionlint nor zizmor look at the test tree.",
+          no_cases="about a test file, not a workflow: tests/lint_ci/test_lint_ci.py runs it on the seed's tests"),
     _rule("CI008", "float-version", Severity.ERROR,
           "a matrix version written as a bare number that YAML reads differently (3.10 is 3.1)",
           "`python-version: [3.10]` asks for Python 3.1: YAML reads 3.10 as a float.",
@@ -83,14 +91,15 @@ RULES = (
     _rule("CI009", "workflow-not-yaml", Severity.ERROR,
           "the workflow file is not valid YAML",
           "GitHub rejects the whole workflow: none of its jobs run.",
-          "fix the YAML at the line shown"),
+          "fix the YAML at the line shown", invalid=("on: push\njobs:\n  test: [runs-on: ubuntu-latest\n",)),
 )
 
 _ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."
 RULES += tuple(
-    RuleDoc(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
+    Rule(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
             summary=f"actionlint: {kind}", rationale=_ACTIONLINT, fix="as actionlint's message says",
-            overlap="This is actionlint's own check; infractl only folds it into one report.")
+            overlap="This is actionlint's own check; infractl only folds it into one report.",
+            no_cases=_ACTIONLINT_RUNS)
     for kind, rule_id in (("syntax-check", "AL001"), ("expression", "AL002"), ("action", "AL003"),
                           ("runner-label", "AL004"), ("shellcheck", "AL005"), ("events", "AL006"),
                           ("job-needs", "AL007"), ("matrix", "AL008"), ("credentials", "AL009"),
@@ -98,14 +107,15 @@ RULES += tuple(
                           ("workflow-call", "AL014"), ("deprecated-commands", "AL015"), ("if-cond", "AL016"),
                           ("pyflakes", "AL017"), ("other", "AL099"))
 ) + (
-    RuleDoc(id="AL000", name="actionlint-unavailable", severity=Severity.INFO, command=COMMAND,
+    Rule(id="AL000", name="actionlint-unavailable", severity=Severity.INFO, command=COMMAND,
             summary="actionlint is not installed or could not run: its checks were skipped",
             rationale="Workflow syntax and expression errors are actionlint's job; without it only "
                       "infractl's own CI rules ran.",
-            fix="pip install 'infractl[actionlint]', or put actionlint on PATH"),
-    RuleDoc(id="AL098", name="actionlint-failed", severity=Severity.ERROR, command=COMMAND,
+            fix="pip install 'infractl[actionlint]', or put actionlint on PATH", no_cases=_ACTIONLINT_RUNS),
+    Rule(id="AL098", name="actionlint-failed", severity=Severity.ERROR, command=COMMAND,
             summary="actionlint crashed, was killed, timed out or gave no valid answer",
             rationale="A workflow checker that fails must not read as 'no problems': the run fails closed "
                       "with actionlint's whole message.",
-            fix="run actionlint on the files to see it fail; reinstall or fix it"),
+            fix="run actionlint on the files to see it fail; reinstall or fix it", no_cases=_ACTIONLINT_RUNS),
 )
+RULE = {rule.id: rule for rule in RULES}

@@ -1,0 +1,99 @@
+"""Monitoring rules: Prometheus alert rules and Grafana dashboards (run by ``infractl check``), one object
+each, beside alerts.py, dashboards.py and lint.py that make their findings through them."""
+
+from __future__ import annotations
+
+from infractl.findings import Severity
+from infractl.rulebook import Rule
+
+COMMAND = "check"
+
+_ALERT = ("groups:\n  - name: receiver\n    rules:\n      - alert: ReceiverDown\n"
+          "        expr: up{job=\"webhook-receiver\"} == 0\n")
+_ALERT_GOOD = _ALERT + ("        for: 2m\n        labels:\n          severity: critical\n        annotations:\n"
+                        "          summary: The receiver is down\n"
+                        "          description: No target of job webhook-receiver answered a scrape for 2m.\n")
+
+
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap="", no_cases=""):
+    return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+                fix=fix, bad=bad, good=good, overlap=overlap, tags=("monitoring",), no_cases=no_cases)
+
+
+_DASHBOARD = "a dashboard file, not a rule file: tests/monitoring/test_monitoring.py and tests/core/test_loaders.py " \
+           "run it on dashboards"
+
+PROMTOOL_MISSING = _rule(
+    "MON000", "promtool-missing", Severity.INFO, "promtool is not installed: rule files were not checked",
+    "Syntax and PromQL errors are promtool's job; without it only infractl's own rules ran.",
+    "apt-get install prometheus (Debian), or put promtool on PATH",
+    no_cases="needs a machine without promtool (tests/monitoring/test_monitoring.py hides it from PATH)")
+PROMTOOL_REJECTS = _rule(
+    "MON001", "promtool-rejects", Severity.ERROR, "promtool check rules rejects the rule file",
+    "Prometheus refuses to load a rule file promtool rejects: none of its alerts run.",
+    "fix what promtool says", bad="groups:\n  - name: x\n    rules:\n      - alert: Broken\n"
+                                  "        expr: rate(foo[5m]\n",
+    overlap="This is promtool's own check, folded into the report.")
+ALERT_WITHOUT_FOR = _rule(
+    "MON002", "alert-without-for", Severity.WARNING, "an alert without 'for:'",
+    "Without a pending period one failed scrape or one slow request fires the alert and pages someone.",
+    "add for: 5m (or what the signal needs)", bad=_ALERT, good=_ALERT_GOOD,
+    overlap="promtool accepts it; pint's rule/for covers it if you use pint.")
+ALERT_WITHOUT_SEVERITY = _rule(
+    "MON003", "alert-without-severity", Severity.WARNING, "an alert without a severity label",
+    "Alertmanager routes on labels: without severity a page and a ticket look the same.",
+    "add labels: {severity: critical|warning|info}", bad=_ALERT, good=_ALERT_GOOD)
+ALERT_WITHOUT_ANNOTATIONS = _rule(
+    "MON004", "alert-without-annotations", Severity.WARNING, "an alert without summary and description",
+    "The person paged at night reads the annotations first; without them they start from the expression.",
+    "add annotations: summary and description", bad=_ALERT, good=_ALERT_GOOD)
+ALERT_READS_UNEXPORTED = _rule(
+    "MON005", "alert-reads-unexported-metric", Severity.ERROR,
+    "an alert reads a metric the service does not export: it can never fire",
+    "A renamed or never-created metric makes `rate(x[5m]) > 1` an empty vector: the alert is silently "
+    "dead. promtool cannot know what the service exports.",
+    "use an exported metric, or list it in [tool.infractl.monitoring] metrics",
+    bad="groups:\n  - name: receiver\n    rules:\n      - alert: TooMany429\n"
+        "        expr: rate(webhook_ratelimited_total[5m]) > 1\n        for: 5m\n"
+        "        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n",
+    good="groups:\n  - name: receiver\n    rules:\n      - alert: TooMany429\n"
+         "        expr: rate(webhook_rate_limit_exceeded_total[5m]) > 1\n        for: 5m\n"
+         "        labels: {severity: warning}\n        annotations: {summary: s, description: d}\n")
+DASHBOARD_NOT_JSON = _rule(
+    "MON006", "dashboard-not-json", Severity.ERROR, "a Grafana dashboard file is not valid JSON",
+    "Grafana's provisioning skips a file it cannot parse: the dashboard disappears.", "fix the JSON",
+    no_cases=_DASHBOARD)
+DUPLICATE_PANEL_ID = _rule(
+    "MON007", "dashboard-duplicate-panel-id", Severity.ERROR, "two panels of a dashboard share an id",
+    "Grafana links, alerts and panel JSON address panels by id: duplicates make one of them unreachable.",
+    "give every panel a unique id",
+    no_cases=_DASHBOARD)
+UNDEFINED_DATASOURCE = _rule(
+    "MON008", "dashboard-undefined-datasource", Severity.ERROR,
+    "a panel uses a datasource that is neither a dashboard variable nor provisioned",
+    "The panel shows 'datasource not found' on every Grafana that lacks that exact uid.",
+    "use a datasource variable (${datasource}) or a provisioned uid",
+    no_cases=_DASHBOARD)
+DASHBOARD_READS_UNEXPORTED = _rule(
+    "MON009", "dashboard-queries-unexported-metric", Severity.ERROR,
+    "a panel queries a metric the service does not export", "The panel stays empty and nobody notices.",
+    "query an exported metric",
+    no_cases=_DASHBOARD)
+EXPORTS_UNKNOWN = _rule(
+    "MON010", "exported-metrics-unknown", Severity.INFO,
+    "what the service exports is unknown, so metric names were not checked",
+    "infractl reads prometheus_client definitions in the repository; a service in another language, or "
+    "one whose metrics come from a library, needs the list in configuration.",
+    "list the metrics in [tool.infractl.monitoring] metrics",
+    no_cases="needs a repository that defines no metric (test_unknown_exports_are_said_not_guessed)")
+RULE_FILE_NOT_LOADED = _rule(
+    "MON011", "rule-file-not-loaded", Severity.ERROR,
+    "a rule file is YAML infractl will not load: a duplicate key, an alias bomb, not UTF-8, too deep",
+    "Prometheus refuses a duplicate key; of two `for:` a reader keeps one, so what the alert does depends "
+    "on the reader. A billion-laughs document expands without bound; it is reported, never expanded.",
+    "fix the line shown", bad=_ALERT_GOOD + "        for: 10m\n", good=_ALERT_GOOD,
+    overlap="promtool rejects most of these too (MON001); infractl's own rules need the file loaded.")
+
+RULES = (PROMTOOL_MISSING, PROMTOOL_REJECTS, ALERT_WITHOUT_FOR, ALERT_WITHOUT_SEVERITY, ALERT_WITHOUT_ANNOTATIONS,
+         ALERT_READS_UNEXPORTED, DASHBOARD_NOT_JSON, DUPLICATE_PANEL_ID, UNDEFINED_DATASOURCE,
+         DASHBOARD_READS_UNEXPORTED, EXPORTS_UNKNOWN, RULE_FILE_NOT_LOADED)

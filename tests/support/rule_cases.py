@@ -1,0 +1,139 @@
+"""One runner per rule family: run one of a rule's cases (a text: source, YAML, SQL, a WireMock tree as
+``infractl rule ID`` renders it) the way that family's command meets it, and return the rule ids found.
+tests/core/test_rule_cases.py runs every rule's cases through these; each family's own example tests
+use the same runner."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# A service that exports the metrics the monitoring rules' examples use (MON004 needs to know them).
+MONITORED_SERVICE = '''from prometheus_client import Counter, Histogram
+LIMITED = Counter("webhook_rate_limit_exceeded", "429s", ["path"])
+RESPONSES = Counter("webhook_http_responses_total", "responses", ["code"])
+LATENCY = Histogram("webhook_request_seconds", "latency")
+'''
+
+
+def fix_datetime_rules(rule_id: str, code: str) -> set[str]:
+    from infractl.fix_datetime.workers import fix_source
+
+    mode = "aware" if rule_id.startswith("DT10") and rule_id not in ("DT107",) else "auto"
+    path = "tests/test_example.py" if rule_id == "DT107" else "example.py"
+    result = fix_source(path, code.encode(), mode, None)
+    return {finding.rule for finding in result.findings_before or result.findings}
+
+
+def verify_db_rules(rule_id: str, example: str, tmp_path: Path) -> set[str]:
+    """Through the static reader: a column definition or a statement in a migration's upgrade(); SQL
+    (the live rules' DDL) goes through op.execute, which the static reader parses as PostgreSQL would."""
+    from infractl.verify_db.rules import RuleSettings
+    from infractl.verify_db.static.chain import check_migrations
+
+    if example.startswith("sa.Column"):
+        body = f'op.create_table("orders", {example})\n'
+    elif example.startswith("op."):
+        body = ('op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), '
+                f'server_default=sa.func.now(), nullable=False))\n{example}\n')
+    else:
+        body = f"op.execute({example.format(table='orders')!r})\n"
+    versions = tmp_path / "versions"
+    versions.mkdir(parents=True)
+    (versions / "r1_create.py").write_text(
+        "from alembic import op\nimport sqlalchemy as sa\n\nrevision = \"r1\"\ndown_revision = None\n\n\n"
+        "def upgrade():\n" + textwrap.indent(body, "    "))
+    return {f.rule for f in check_migrations(versions, RuleSettings())[0]}
+
+
+def lint_ci_rules(workflow: str, tmp_path: Path) -> set[str]:
+    from infractl.lint_ci.command import lint
+
+    path = tmp_path / ".github" / "workflows" / "ci.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(workflow)
+    return {f.rule for f in lint(tmp_path).findings}
+
+
+def fix_skips_rules(code: str, tmp_path: Path) -> set[str]:
+    from infractl.fix_skips.command import fix_file
+
+    path = tmp_path / "tests" / "test_example.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)
+    return {f.rule for f in fix_file(path, "RUN_SERVICE_TESTS", dry_run=True).findings}
+
+
+def monitoring_rules(rules_yaml: str, tmp_path: Path, service: str | None = MONITORED_SERVICE) -> set[str]:
+    from infractl.monitoring.lint import lint_monitoring
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "alerts.yml").write_text(rules_yaml)
+    if service is not None:
+        (tmp_path / "metrics.py").write_text(service)
+    findings, _ = lint_monitoring(tmp_path, {})
+    return {f.rule for f in findings}
+
+
+def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
+    import yaml
+
+    from infractl.manifests.lint import lint_compose, lint_kustomizations, lint_objects
+
+    if rule_id.startswith("DOCKER"):
+        from infractl.manifests.checks.dockerfile import lint_dockerfile
+
+        path = tmp_path / "Dockerfile"
+        path.write_text(text, encoding="utf-8")
+        return lint_dockerfile(path)
+    if rule_id.startswith("COMPOSE"):
+        path = tmp_path / "docker-compose.staging.yml"
+        path.write_text(text, encoding="utf-8")
+        return lint_compose(path)
+    if rule_id == "K8S116":
+        from infractl.manifests.kustomize.sourcemap import build_source_map
+
+        (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
+        return lint_kustomizations(build_source_map(tmp_path).kustomizations)
+    return lint_objects([doc for doc in yaml.safe_load_all(text) if doc], "example.yaml")
+
+
+def wiremock_rules(rule, case: str) -> set[str]:
+    """A WireMock rule's bad and good cases are trees; ``infractl rule ID`` shows them rendered."""
+    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.ruledocs import EXAMPLES
+    from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
+
+    example = EXAMPLES[rule.id]
+    tree, modes = (example.bad, example.bad_modes) if case == rule.bad else (example.good, None)
+    assert case in (rule.bad, rule.good), f"{rule.id}: a WireMock case must be its bad or good tree"
+    base = world_readable_tmpdir()
+    try:
+        write_tree(base / "wm", tree, modes)
+        return {f.rule for f in validate(base / "wm").findings}
+    finally:
+        remove_tree(base)
+
+
+def rules_found(rule, case: str, tmp_path: Path) -> set[str]:
+    """The ids the family of ``rule`` reports on ``case``."""
+    if rule.command == "fix-datetime":
+        return fix_datetime_rules(rule.id, case)
+    if rule.command == "verify-db":
+        return verify_db_rules(rule.id, case, tmp_path)
+    if rule.command == "lint-ci":
+        return lint_ci_rules(case, tmp_path)
+    if rule.command == "fix-skips":
+        return fix_skips_rules(case, tmp_path)
+    if rule.id.startswith("MON"):
+        if rule.id == "MON001" and shutil.which("promtool") is None:
+            pytest.skip("promtool is not installed")
+        return monitoring_rules(case, tmp_path)
+    if rule.command == "manifests lint":
+        return {f.rule for f in manifests_findings(rule.id, case, tmp_path)}
+    if rule.command == "wiremock validate":
+        return wiremock_rules(rule, case)
+    raise AssertionError(f"{rule.id}: no runner for {rule.command!r} (add one in tests/support/rule_cases.py)")
