@@ -151,7 +151,11 @@ def masked_traceback() -> None:
 
 
 def error_line(message: str) -> None:
-    """``error: message`` on stderr, red on a terminal; plain (no rich import) when stderr is not one."""
+    """``error: message`` on stderr, red on a terminal; plain (no rich import) when stderr is not one.
+    One line whatever the message holds: control characters (a file name's ESC or newline) are escaped."""
+    from infractl.sanitise import error_text
+
+    message = error_text(message)
     if not sys.stderr.isatty():
         sys.stderr.write(f"error: {message}\n")
         return

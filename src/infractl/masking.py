@@ -29,6 +29,9 @@ _SECRET_PAIR = re.compile(
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
 _HOST_PART = re.compile(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
 
+# A workflow's `permissions: id-token: write` names a token scope, not a token: its levels are no secret.
+_PERMISSION = re.compile(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|write|none)["']?$""")
+
 MASK = "***"
 MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
 _remembered: set[str] = set()
@@ -62,7 +65,7 @@ def _masked_pair(match: re.Match) -> str:
     """``***`` in the quotes the value had, so masked JSON or YAML still reads as JSON or YAML; a value
     already masked (``password: postgresql://u:***@h/d``) is left readable."""
     value = match.group("value")
-    if MASK in value:
+    if MASK in value or _PERMISSION.match(match.group(0)):
         return match.group(0)
     return match.group("head") + (value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK)
 

@@ -59,6 +59,14 @@ def escape_controls(text: str, keep_lines: bool = False) -> str:
     return (_CONTROL_BUT_LINES if keep_lines else _CONTROL).sub(_escape_one, text)
 
 
+def error_text(text: str) -> str:
+    """infractl's own one-line error (guard.error_line): escaped, URL and ``password=`` secrets masked,
+    unable to start a workflow command. Names such as ``WEBHOOK_SECRET: ...`` are infractl's own words
+    there, not values, so the name-based masking of findings is not applied."""
+    text = mask_text(escape_controls(text))
+    return _WORKFLOW_COMMAND.sub(r"\\::", text) if "::" in text else text
+
+
 def sanitise_text(text: str) -> str:
     """Escaped, masked, and unable to start a GitHub workflow command."""
     text = mask_secret_pairs(mask_text(escape_controls(text)))

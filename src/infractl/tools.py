@@ -84,7 +84,8 @@ def start(argv: Sequence[str], *, stdin=DEVNULL, stdout=PIPE, stderr=PIPE, text:
     if detached:
         process = subprocess.Popen(list(argv), start_new_session=True, **options)
         return process
-    process = subprocess.Popen(list(argv), process_group=0, preexec_fn=_child_setup(), **options)
+    # _child_setup returns None while other threads run (PDEATHSIG then comes from the group kill only)
+    process = subprocess.Popen(list(argv), process_group=0, preexec_fn=_child_setup(), **options)  # noqa: PLW1509
     _running.add(process)
     return process
 

@@ -176,3 +176,22 @@ def test_every_text_of_a_report_is_sanitised(capsys):
     # JSON-only data keeps its line breaks and tabs (a diff stays a diff), nothing else raw
     assert doc["dsn"] == "PGPASSWORD=***" and doc["diff"] == "-a\n+b\tc\\x1b\n"
     assert "pw9" not in rendered(capsys, "table", report)
+
+
+def test_a_workflow_permission_level_is_not_masked_but_a_token_is():
+    from infractl.masking import mask_secret_pairs
+
+    assert mask_secret_pairs("permissions: id-token: write") == "permissions: id-token: write"
+    assert mask_secret_pairs('"id-token": "none"') == '"id-token": "none"'
+    assert mask_secret_pairs("id-token: ghs_abc123") == "id-token: ***"
+
+
+def test_infractl_own_error_line_is_one_escaped_line(tmp_path):
+    import subprocess
+    import sys
+
+    name = "no\x1b[31mpe\n::warning file=x::pwned"
+    done = subprocess.run([sys.executable, "-m", "infractl", "check", name], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr == "error: path does not exist: no\\x1b[31mpe\\n::warning file=x::pwned\n"

@@ -40,7 +40,7 @@ def undeclared() -> list[str]:
     problems = []
     for (rule_id, severity), tests in sorted(EMITTED.items()):
         declared = rules.get(rule_id)
-        where = sorted(tests)[0]
+        where = min(tests)
         if declared is None:
             problems.append(f"{rule_id} ({severity}) is emitted (first by {where}) but no catalogue declares it")
         elif declared.severity.value != severity and not declared.varies:

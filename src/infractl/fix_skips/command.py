@@ -20,6 +20,7 @@ from infractl.fix_skips.prefilter import may_skip
 from infractl.fix_skips.rules import (
     DOES_NOT_PARSE,
     LINK_OUTSIDE,
+    NOT_READ,
     NOT_WRITTEN,
     SKIP_WITHOUT_SERVICE,
     SKIPPED_EVERYWHERE,
@@ -56,14 +57,21 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
     selection = resolve_selection(section, config.data, select, ignore, where)
     from infractl.files import iter_files
 
-    files = list(iter_files(paths, (".py",), string_list(section, "exclude", where), config.root))
+    not_read: list[Finding] = []
+
+    def skipped(where_: Path, kind: str, reason: str) -> None:  # never silent: FS006 says what was missed
+        if kind != "excluded":
+            not_read.append(NOT_READ.finding(str(where_), None, None, f"not read: {reason}"))
+
+    files = list(iter_files(paths, (".py",), string_list(section, "exclude", where), config.root,
+                            on_skip=skipped))
     dry_run = check or diff
     outcomes = [fix_file(f, env, dry_run, selection) for f in files]
     if not dry_run:
         outcomes = [write(o, within=paths) for o in outcomes]
     # suppression comments are read from the text the findings were made on, not the rewritten file
     before = {o.path: o.old.splitlines() for o in outcomes if o.old}
-    findings = keep_wanted([f for o in outcomes for f in o.findings], selection, before.get)
+    findings = keep_wanted([*not_read, *(f for o in outcomes for f in o.findings)], selection, before.get)
     changed = [o for o in outcomes if o.new is not None]
     if diff and fmt == "table":
         from infractl.codemod_diff import unified_diffs

@@ -53,4 +53,13 @@ LINK_OUTSIDE = Rule(
     rationale="fix-skips writes only below the paths it was given: a link to another checkout or a "
               "shared file would otherwise get that file rewritten behind the user's back.",
     fix="run fix-skips on the target's own path, or replace the link with a copy", no_cases=_ABOUT_WRITING)
-RULES = (SKIPPED_EVERYWHERE, SKIP_WITHOUT_SERVICE, DOES_NOT_PARSE, NOT_WRITTEN, LINK_OUTSIDE)
+NOT_READ = Rule(
+    id="FS006", name="path-not-read", severity=Severity.WARNING, command=COMMAND,
+    summary="a directory or link could not be walked (permissions, a symlink loop, a broken link); its "
+            "tests were not looked at",
+    rationale="What cannot be read cannot be checked or fixed: the run goes on with the rest and says what "
+              "it missed, instead of reporting a clean tree.",
+    fix="fix the directory's permissions, or the link",
+    no_cases="about the file system, not a file's text: tests/adversarial/test_hostile_trees.py makes a "
+             "directory unreadable")
+RULES = (SKIPPED_EVERYWHERE, SKIP_WITHOUT_SERVICE, DOES_NOT_PARSE, NOT_WRITTEN, LINK_OUTSIDE, NOT_READ)

@@ -60,13 +60,21 @@ def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
     return sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[Path]:
+def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
+               not_read: list[Finding] | None = None) -> list[Path]:
+    """The test files under ``path``; what cannot be walked (an unreadable directory, a loop, a broken
+    link) goes to ``not_read`` as CI010, never silently."""
     from infractl.files import iter_files
 
     if path.is_file():
         return []
+
+    def skipped(where: Path, kind: str, reason: str) -> None:
+        if not_read is not None and kind != "excluded":
+            not_read.append(RULE["CI010"].finding(str(where), None, None, f"not read: {reason}"))
+
     roots = [path / d for d in (configured or TEST_DIRS) if (path / d).is_dir()]
-    return [f for f in iter_files(roots, (".py",), exclude, path)
+    return [f for f in iter_files(roots, (".py",), exclude, path, on_skip=skipped)
             if f.name.startswith("test_") or f.name.endswith("_test.py") or f.name == "conftest.py"]
 
 
@@ -75,7 +83,9 @@ def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (
     """Every lint-ci finding for the repository (or workflow file) at ``path``."""
     files = workflow_files(path, workflows)
     findings = workflow_findings(files, actionlint) if files else []
-    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
+    not_read: list[Finding] = []
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, not_read))
+    findings.extend(not_read)
     findings.extend(skip_findings)
     summary = {"workflows": len(files), "test_files": test_count}
     headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
@@ -119,12 +129,17 @@ def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
     for file in files:
         try:
             data = read_bytes(str(file))
+        except OSError as exc:  # unreadable: its skips would go unseen, so say so
+            findings.append(RULE["CI010"].finding(str(file), None, None,
+                                                  f"not read: {(exc.strerror or str(exc)).lower()}"))
+            continue
+        try:
             if not may_skip(data):
                 continue
             from infractl.fix_skips.detect import find_skips
 
             skips = find_skips(data.decode("utf-8", errors="replace"))
-        except (SyntaxError, ValueError, OSError):
+        except (SyntaxError, ValueError):
             continue  # not this command's business: ruff and pytest report broken test files
         for skip in skips:
             hint = ("infractl fix-skips gates it on RUN_E2E_TESTS" if skip.needs_service

@@ -92,6 +92,14 @@ RULES = (
           "the workflow file is not valid YAML",
           "GitHub rejects the whole workflow: none of its jobs run.",
           "fix the YAML at the line shown", invalid=("on: push\njobs:\n  test: [runs-on: ubuntu-latest\n",)),
+    _rule("CI010", "test-input-not-read", Severity.WARNING,
+          "a test file or directory could not be read (permissions, a symlink loop, a broken link), so its "
+          "skips were not checked",
+          "What cannot be read cannot be checked: an unconditional skip in it would go unseen. The run goes "
+          "on with the rest and says what it missed.",
+          "fix the permissions, or the link",
+          no_cases="about the file system, not a file's text: tests/adversarial/test_hostile_trees.py makes "
+                   "test files and directories unreadable"),
 )
 
 _ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."

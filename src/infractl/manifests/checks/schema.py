@@ -165,8 +165,8 @@ class Compiler:
             if matched == 0:
                 errors.append((path, f"{_described(value)} is not valid under any of the given schemas"))
             elif matched > 1:
-                errors.append((path, f"{_described(value)} is valid under each of more than one of the given "
-                                     "schemas"))
+                errors.append((path, (f"{_described(value)} is valid under each of more than one of the "
+                                      "given schemas")))
         return check
 
     def _object(self, properties: dict, additional) -> Check:
