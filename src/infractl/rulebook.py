@@ -22,7 +22,8 @@ from infractl.findings import Finding, Severity
 
 # The modules that define RULES, one or more per command. Add a line here when a stage gains rules.
 CATALOGS = (
-    "infractl.fix_datetime.ruledocs",
+    "infractl.fix_datetime.rules",
+    "infractl.fix_datetime.analyse.rules",
     "infractl.verify_db.ruledocs",
     "infractl.lint_ci.rules",
     "infractl.fix_skips.rules",
