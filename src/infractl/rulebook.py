@@ -29,7 +29,8 @@ CATALOGS = (
     "infractl.fix_skips.rules",
     "infractl.monitoring.rules",
     "infractl.check.isolation",
-    "infractl.manifests.ruledocs",
+    "infractl.manifests.checks.rules",
+    "infractl.manifests.checks.dockerfile_rules",
     "infractl.wiremock.ruledocs",
 )
 
