@@ -31,7 +31,8 @@ CATALOGS = (
     "infractl.check.isolation",
     "infractl.manifests.checks.rules",
     "infractl.manifests.checks.dockerfile_rules",
-    "infractl.wiremock.ruledocs",
+    "infractl.wiremock.mappings.rules",
+    "infractl.wiremock.server.rules",
 )
 
 _FIELDS = ("id", "name", "severity", "command", "summary", "rationale", "fix", "bad", "good", "aliases",
