@@ -22,14 +22,17 @@ from infractl.findings import Finding, Severity
 
 # The modules that define RULES, one or more per command. Add a line here when a stage gains rules.
 CATALOGS = (
-    "infractl.fix_datetime.ruledocs",
+    "infractl.fix_datetime.rules",
+    "infractl.fix_datetime.analyse.rules",
     "infractl.verify_db.ruledocs",
     "infractl.lint_ci.rules",
     "infractl.fix_skips.rules",
     "infractl.monitoring.rules",
     "infractl.check.isolation",
-    "infractl.manifests.ruledocs",
-    "infractl.wiremock.ruledocs",
+    "infractl.manifests.checks.rules",
+    "infractl.manifests.checks.dockerfile_rules",
+    "infractl.wiremock.mappings.rules",
+    "infractl.wiremock.server.rules",
 )
 
 _FIELDS = ("id", "name", "severity", "command", "summary", "rationale", "fix", "bad", "good", "aliases",

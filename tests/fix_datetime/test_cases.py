@@ -84,7 +84,7 @@ def test_cases_were_found_and_every_expected_file_has_an_input():
 
 
 def test_every_hazard_rule_has_a_positive_and_a_negative_case():
-    from infractl.fix_datetime.ruledocs import RULES
+    from infractl.fix_datetime.analyse.rules import RULES
 
     names = {c.name for c in CASES}
     for rule in (r.id for r in RULES if r.id.startswith("DT1")):

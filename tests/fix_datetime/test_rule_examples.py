@@ -1,13 +1,14 @@
-"""Every fix-datetime rule's own examples (ruledocs, shown by `infractl rule ID`) are run, Fixit-style:
-the bad one must fire the rule, the good one must not."""
+"""Every fix-datetime rule's own examples (its rule object's, shown by `infractl rule ID`) are run,
+Fixit-style: the bad one must fire the rule, the good one must not."""
 
 from __future__ import annotations
 
 import pytest
 
-from infractl.fix_datetime.ruledocs import RULES
 from infractl.fix_datetime.workers import fix_source
+from infractl.rulebook import rules_for
 
+RULES = rules_for("fix-datetime")
 WITH_EXAMPLES = [rule for rule in RULES if rule.bad]
 
 

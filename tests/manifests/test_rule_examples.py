@@ -7,7 +7,9 @@ import yaml
 
 from infractl.manifests.kustomize.sourcemap import build_source_map
 from infractl.manifests.lint import lint_compose, lint_kustomizations, lint_objects
-from infractl.manifests.ruledocs import RULES
+from infractl.rulebook import rules_for
+
+RULES = rules_for("manifests lint")
 
 
 def findings_for(rule, text: str, tmp_path):

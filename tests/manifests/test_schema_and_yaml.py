@@ -17,7 +17,9 @@ import yaml
 from infractl.load.fastyaml import load_documents
 from infractl.manifests.checks.schema import schema_errors
 from infractl.manifests.kustomize.render import render_kustomize
-from infractl.manifests.ruledocs import RULES
+from infractl.rulebook import rules_for
+
+RULES = rules_for("manifests lint")
 
 ROOT = Path(__file__).resolve().parents[2]
 

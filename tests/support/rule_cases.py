@@ -103,8 +103,8 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
 
 def wiremock_rules(rule, case: str) -> set[str]:
     """A WireMock rule's bad and good cases are trees; ``infractl rule ID`` shows them rendered."""
+    from infractl.wiremock.mappings.rules import EXAMPLES
     from infractl.wiremock.mappings.validate import validate
-    from infractl.wiremock.ruledocs import EXAMPLES
     from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
     example = EXAMPLES[rule.id]

@@ -7,8 +7,9 @@ import uuid
 import pytest
 
 from infractl.errors import InfractlError
+from infractl.verify_db.examples import SQL_EXAMPLES
 from infractl.verify_db.live.catalog import open_connection, parse_url, read_catalog
-from infractl.verify_db.rules import SQL_EXAMPLES, RuleSettings, check_column, is_judged
+from infractl.verify_db.rules import RuleSettings, check_column, is_judged
 
 pytestmark = pytest.mark.postgres
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 from verify_db.test_live import execute
 
-from infractl.verify_db.rules import (
-    REJECTED_LITERAL_EXAMPLES,
-    RuleSettings,
-    check_column,
-    literal_is_rejected,
-)
+from infractl.verify_db.examples import REJECTED_LITERAL_EXAMPLES
+from infractl.verify_db.rules import RuleSettings, check_column, literal_is_rejected
 
 pytestmark = pytest.mark.postgres
 

@@ -7,7 +7,7 @@ import pytest
 from support.wiremock_cli import WiremockCli, free_port
 from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
-from infractl.wiremock.ruledocs import EXAMPLES
+from infractl.wiremock.mappings.rules import EXAMPLES
 from infractl.wiremock.server.lifecycle import failure_cause
 
 LOG = """Exception in thread "main" com.github.tomakehurst.wiremock.common.FatalStartupException: startup failed

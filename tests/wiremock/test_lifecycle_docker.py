@@ -14,7 +14,7 @@ from support.wiremock_cli import WiremockCli, free_port
 from support.wiremock_image import build_image
 from support.wiremock_real import REPO, remove_tree, world_readable_tmpdir, write_tree
 
-from infractl.wiremock.ruledocs import EXAMPLES
+from infractl.wiremock.mappings.rules import EXAMPLES
 
 pytestmark = pytest.mark.slow
 BUNDLED = str(REPO / "wiremock")

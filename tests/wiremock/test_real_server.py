@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from support.wiremock_real import REPO, remove_tree, start_once, world_readable_tmpdir, write_tree
 
+from infractl.wiremock.mappings.rules import EXAMPLES
 from infractl.wiremock.mappings.schema import SCHEMA_PATH
 from infractl.wiremock.mappings.validate import validate
-from infractl.wiremock.ruledocs import EXAMPLES
 
 pytestmark = pytest.mark.slow
 

@@ -1,5 +1,5 @@
-"""Every wiremock rule's own examples (ruledocs.EXAMPLES): the bad tree triggers exactly that rule, the
-good tree is clean; and each rule's documentation is complete."""
+"""Every wiremock rule's own examples (mappings/rules.py's EXAMPLES): the bad tree triggers exactly that
+rule, the good tree is clean; and each rule's documentation is complete."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pytest
 from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
 from infractl.rulebook import rules_for
+from infractl.wiremock.mappings.rules import EXAMPLES, RULES
 from infractl.wiremock.mappings.validate import validate
-from infractl.wiremock.ruledocs import EXAMPLES, RULES
+from infractl.wiremock.server.rules import RULES as VERIFY_RULES
 
 
 @pytest.fixture
@@ -38,5 +39,5 @@ def test_good_example_is_clean(rule_id, root):
 def test_every_rule_is_documented_with_examples():
     assert [r.id for r in RULES if r.command == "wiremock validate"] == sorted(EXAMPLES)
     assert {r.id for r in rules_for("wiremock validate")} == set(EXAMPLES)
-    for rule in RULES:
+    for rule in (*RULES, *VERIFY_RULES):
         assert rule.bad and rule.good and rule.fix and rule.rationale, rule.id

@@ -12,7 +12,7 @@ from support.wiremock_real import REPO, remove_tree, world_readable_tmpdir, writ
 from typer.testing import CliRunner
 
 from infractl.cli import app
-from infractl.wiremock.ruledocs import EXAMPLES
+from infractl.wiremock.mappings.rules import EXAMPLES
 
 EXAMPLE = "examples/webhook-receiver/wiremock"
 

@@ -24,21 +24,24 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.files import iter_file_names
 from infractl.findings import Finding, Severity, fails
+from infractl.fix_datetime.analyse.rules import REWRITE_RULE
 from infractl.fix_datetime.rewrite.helperconfig import parse_project_helpers
+from infractl.fix_datetime.rules import (
+    EXPLICIT_FILE_EXCLUDED,
+    FILE_CANNOT_BE_READ,
+    LINK_OUTSIDE_PATHS,
+    NOT_WRITTEN,
+    PATH_NOT_WALKED,
+)
 from infractl.fix_datetime.select import headstart
 from infractl.fix_datetime.select.candidates import (
     DEFAULT_MAX_FILE_SIZE,
-    RULE_EXCLUDED,
-    RULE_LINK_OUTSIDE,
-    RULE_NOT_WALKED,
-    RULE_NOT_WRITTEN,
     parse_size,
     read_candidates,
 )
 from infractl.fix_datetime.select.prescan import flagged
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
-    RULE_DECODE,
     EarlyWorker,
     FileResult,
     fix_all,
@@ -178,17 +181,17 @@ def resolve_settings(paths, mode, target_version, exclude, jobs, config_path, se
 def skipped_path(path: Path, kind: str, reason: str) -> FileResult:
     """What the walk could not or would not look at, as a finding: never silence."""
     if kind == "excluded":
-        finding = Finding(str(path), None, None, RULE_EXCLUDED, Severity.INFO, f"skipped: {reason}",
-                          "drop it from exclude (config or --exclude) to rewrite it")
+        finding = EXPLICIT_FILE_EXCLUDED.finding(str(path), None, None, f"skipped: {reason}",
+                                                 "drop it from exclude (config or --exclude) to rewrite it")
     else:
-        finding = Finding(str(path), None, None, RULE_NOT_WALKED, Severity.WARNING, f"skipped: {reason}",
-                          "fix or remove the link, or the directory's permissions")
+        finding = PATH_NOT_WALKED.finding(str(path), None, None, f"skipped: {reason}",
+                                          "fix or remove the link, or the directory's permissions")
     return FileResult(str(path), None, findings=(finding,), skipped=kind)
 
 
 def held_rewrites(selection: RuleSelection) -> frozenset[str]:
     """The rewrite rules not selected: as with ruff's ``--ignore`` of a fixable rule, not fixed either."""
-    return frozenset(rule for rule in ("DT010", "DT011") if not selection.enabled(rule))
+    return frozenset(rule.id for rule in REWRITE_RULE.values() if not selection.enabled(rule.id))
 
 
 def wanted_findings(results: list[FileResult], selection: RuleSelection) -> list[FileResult]:
@@ -222,25 +225,26 @@ def _after_write(result: FileResult, outcome) -> FileResult:
         return result
     from infractl.fsio import ADVICE
 
-    rule = RULE_LINK_OUTSIDE if outcome.kind == "outside" else RULE_NOT_WRITTEN
-    rule = RULE_DECODE if outcome.kind == "error" else rule  # an OSError on write, as before
-    severity = Severity.WARNING if rule == RULE_LINK_OUTSIDE else Severity.ERROR
+    rule = LINK_OUTSIDE_PATHS if outcome.kind == "outside" else NOT_WRITTEN
+    rule = FILE_CANNOT_BE_READ if outcome.kind == "error" else rule  # an OSError on write, as before
     message = outcome.reason if outcome.kind == "error" else f"not written: {outcome.reason}"
-    finding = Finding(result.path, None, None, rule, severity, f"{message}; file left unchanged",
-                      ADVICE.get(outcome.kind, ""))
+    finding = rule.finding(result.path, None, None, f"{message}; file left unchanged", ADVICE.get(outcome.kind, ""))
     if outcome.kind == "error":  # as any failure to process the file (exit 2 when every file fails)
         return FileResult(result.path, None, findings=(*result.findings_before, finding), failed=True)
     # refused on purpose: a finding (exit 1), never the "nothing could be done" of exit 2
     return FileResult(result.path, None, findings=(*result.findings_before, finding), skipped="not written")
 
 
+_REWRITES = frozenset(rule.id for rule in REWRITE_RULE.values())
+
+
 def findings_before(results: list[FileResult], pending_is_error: bool) -> list[FileResult]:
     """The findings at their places in the input; a pending rewrite (DT010/DT011) is an error with
     --check, and info with --diff alone (which shows the change rather than failing on it)."""
     def pending(finding: Finding) -> Finding:
-        if pending_is_error or finding.rule not in ("DT010", "DT011"):
+        if pending_is_error or finding.rule not in _REWRITES:
             return finding
-        return finding._replace(severity=Severity.INFO)
+        return finding._replace(severity=Severity.INFO)  # the rewrite rules' declared ``varies``
 
     return [r._replace(findings=tuple(pending(f) for f in r.findings_before)) if r.findings_before
             else r for r in results]

@@ -11,14 +11,11 @@ import os
 import sys
 from collections import namedtuple
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Severity
+from infractl.fix_datetime.analyse.rules import RULE
+from infractl.fix_datetime.rules import FILE_CANNOT_BE_READ, FILE_DOES_NOT_PARSE, REWRITE_FAILED
 
 DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
-
-# Rules for files the command could not process (the transform's hazards carry their own rules).
-RULE_PARSE = "DT001"  # not valid Python: left untouched
-RULE_DECODE = "DT002"  # cannot be read, decoded or encoded back: left untouched
-RULE_INTERNAL = "DT003"  # the rewrite itself failed on this file: left untouched
 
 # When a process pool pays: it costs ~30-100 ms to start and each worker imports libcst (~125 ms,
 # in parallel), so it needs a few hundred ms of rewriting to win. Measured cost of the transform on
@@ -68,8 +65,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     from infractl.load import LoadError
     from infractl.load.pysource import check_python_bounds
 
-    def failure(rule: str, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
-        finding = Finding(path, line, column, rule, Severity.ERROR, message, fix)
+    def failure(rule, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
+        finding = rule.finding(path, line, column, message, fix)
         return FileResult(path, None, findings=(finding,), failed=True)
 
     try:
@@ -86,26 +83,27 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         wrapped = wrap_long_lines(source.text, code, line_length) if changed else Wrapped(code, [])
         new_data = encode_source(source, wrapped.text)
     except SourceDecodeError as exc:
-        return failure(RULE_DECODE, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
+        return failure(FILE_CANNOT_BE_READ, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
     except LoadError as exc:
-        return failure(RULE_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
+        return failure(FILE_DOES_NOT_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
     except libcst.ParserSyntaxError as exc:
         message = f"cannot parse: {exc.message}; file left unchanged"
-        return failure(RULE_PARSE, exc.editor_line, exc.editor_column, message, "fix the syntax error")
+        return failure(FILE_DOES_NOT_PARSE, exc.editor_line, exc.editor_column, message, "fix the syntax error")
     except RecursionError:
-        return failure(RULE_PARSE, None, None, "too deeply nested to parse; file left unchanged", "")
+        return failure(FILE_DOES_NOT_PARSE, None, None, "too deeply nested to parse; file left unchanged", "")
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
         message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
-        return failure(RULE_INTERNAL, None, None, message, "report this as an infractl bug")
+        return failure(REWRITE_FAILED, None, None, message, "report this as an infractl bug")
     after, before = [], []
     for h in result.hazards:
         line, same_line = wrapped.line(after_drop(h.line))  # a wrapped statement moved what follows it
         severity = Severity(h.severity)
         written = Severity.INFO if severity is Severity.ERROR else severity  # a done rewrite is news, not an error
         message = h.message.replace("deprecated", "rewritten", 1) if written is not severity else h.message
-        after.append(Finding(path, line, h.column if same_line else None, h.rule, written, message, h.fix))
+        rule = RULE[h.rule]  # its declared severity, or one its ``varies`` allows
+        after.append(rule.finding(path, line, h.column if same_line else None, message, h.fix, written))
         old_line, old_column = h.before or (h.line, h.column)
-        before.append(Finding(path, old_line, old_column, h.rule, severity, h.before_message or h.message, h.fix))
+        before.append(rule.finding(path, old_line, old_column, h.before_message or h.message, h.fix, severity))
     return FileResult(
         path=path,
         new_data=new_data if new_data != data else None,

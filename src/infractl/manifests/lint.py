@@ -10,9 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from infractl.findings import Finding
-from infractl.manifests.ruledocs import RULES
+from infractl.manifests.checks.rules import RULE
 
-SEVERITY = {rule.id: rule.severity for rule in RULES}
 COMPOSE_NAMES = ("docker-compose.staging.yml", "docker-compose.staging.yaml", "docker-compose.yml",
                  "docker-compose.yaml", "compose.yml", "compose.yaml")
 DEFAULT_KUBE_VERSION = "1.33.0"
@@ -24,7 +23,7 @@ Locator = Callable[[dict, tuple], tuple[str | None, int | None]]
 def _finding(source: str, locate: Locator | None, obj: dict, keys: tuple, rule: str, message: str,
              fix: str = "") -> Finding:
     path, line = locate(obj, keys) if locate else (None, None)
-    return Finding(path or source, line, None, rule, SEVERITY[rule], message, fix)
+    return RULE[rule].finding(path or source, line, None, message, fix)
 
 
 def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_KUBE_VERSION,
@@ -81,9 +80,9 @@ def lint_kustomizations(kustomizations: list[tuple[str, object]]) -> list[Findin
     findings = []
     for path, document in kustomizations:
         if isinstance(document, dict) and "commonLabels" in document:
-            findings.append(Finding(path, document.key_lines["commonLabels"], None, "K8S116", SEVERITY["K8S116"],
-                                    "commonLabels also rewrites selectors, which are immutable",
-                                    "use labels: [{pairs: {...}, includeSelectors: false}]"))
+            findings.append(RULE["K8S116"].finding(path, document.key_lines["commonLabels"], None,
+                                                   "commonLabels also rewrites selectors, which are immutable",
+                                                   "use labels: [{pairs: {...}, includeSelectors: false}]"))
     return findings
 
 
@@ -99,10 +98,10 @@ def lint_compose(path: Path, display: str | None = None) -> list[Finding]:
     try:
         documents = load_file_documents(path)
     except LoadError as exc:
-        return [Finding(shown, exc.line, exc.column, "COMPOSE000", SEVERITY["COMPOSE000"], str(exc),
-                        "fix the file: docker compose refuses it")]
+        return [RULE["COMPOSE000"].finding(shown, exc.line, exc.column, str(exc),
+                                           "fix the file: docker compose refuses it")]
     document = documents[0] if documents else None
-    return [Finding(shown, deepest_line(document, keys), None, rule, SEVERITY[rule], message, fix)
+    return [RULE[rule].finding(shown, deepest_line(document, keys), None, message, fix)
             for keys, rule, message, fix in compose_hits(document)]
 
 

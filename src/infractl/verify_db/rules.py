@@ -12,40 +12,80 @@ from collections import namedtuple
 from enum import Enum
 
 from infractl.findings import Finding, Severity
+from infractl.rulebook import Rule
+from infractl.verify_db.examples import SQL_EXAMPLES
+
+COMMAND = "verify-db"
+
+# Fix hints are templates: {table} and {column} name the column the finding is about (fix_hint fills them);
+# the rule's own ``fix``, which ``infractl rule ID`` shows, is the template filled for orders.created_at.
+_FIX_TEMPLATES: dict[str, str] = {}
+# DB004 and DB005 take their severity from the configuration.
+_SEVERITY_SETTING = "its severity is {key} in [tool.infractl.db] (warning unless configured)"
 
 
-class Rule(namedtuple("Rule", "id severity title fix")):
-    """A rule's id, Severity, title and fix hint. Records here are named tuples, not dataclasses:
-    ``infractl check`` imports them on every repository with migrations (findings.py says why)."""
+def _rule(id, name, severity, summary, rationale, fix, varies="", bad="", good="", no_cases="") -> Rule:
+    _FIX_TEMPLATES[id] = fix
+    examples = SQL_EXAMPLES.get(id)
+    if examples is not None:
+        bad, good = examples.invalid[0].format(table="orders"), examples.valid[0].format(table="orders")
+    return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+                fix=_filled(fix, "orders", "created_at"), bad=bad, good=good, varies=varies, no_cases=no_cases)
 
-    __slots__ = ()
+
+def _filled(template: str, table: str, column: str) -> str:
+    return template.replace("{table}", table).replace("{column}", column)
 
 
-# Fix hints are templates: {table} and {column} name the column the finding is about.
 _BY_FIX_MIGRATION = " (`infractl verify-db --migrations DIR --fix-migration DIR` writes this as a revision)"
-MISSING_DEFAULT = Rule("DB001", Severity.ERROR, "timestamp column has no server default",
-                       "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now()" + _BY_FIX_MIGRATION)
-CONSTANT_DEFAULT = Rule("DB002", Severity.ERROR, "server default is a constant timestamp frozen at migration time",
-                        'ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(); in a migration: '
-                        'server_default=sa.text("now()") (or sa.func.now()), not the string "now()"'
-                        + _BY_FIX_MIGRATION)
-NOT_TRANSACTION_TIME = Rule("DB003", Severity.WARNING, "server default is not transaction time",
-                            "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(), so every row of a "
-                            "transaction gets the same time" + _BY_FIX_MIGRATION)
-NAIVE_TIMESTAMP = Rule("DB004", Severity.WARNING, "timestamp without time zone",
-                       "ALTER TABLE {table} ALTER COLUMN {column} TYPE timestamptz (aware datetimes are shifted by "
-                       "the session time zone)")
-NULLABLE = Rule("DB005", Severity.WARNING, "timestamp column is nullable",
-                "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL")
-NO_UPDATE_HOOK = Rule("DB006", Severity.INFO, "updated_at has no trigger and no application-side onupdate",
-                      "add a BEFORE UPDATE trigger on {table} that sets {column}, or onupdate=func.now() on the model")
-UNRECOGNISED_DEFAULT = Rule("DB007", Severity.WARNING, "server default is not a recognised timestamp expression",
-                            "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(), unless the expression "
-                            "is deliberate")
-LOCAL_TIME_DEFAULT = Rule("DB008", Severity.WARNING,
-                          "LOCALTIMESTAMP default on a timestamptz column goes through the session TimeZone",
-                          "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now() (same instant, without the "
-                          "round trip through local wall-clock time)")
+MISSING_DEFAULT = _rule(
+    "DB001", "missing-server-default", Severity.ERROR, "timestamp column has no server default",
+    "created_at / updated_at filled in by application code alone are wrong or empty for every row written by "
+    "another path (psql, a data migration, another service). A server default makes the database the one clock.",
+    "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now()" + _BY_FIX_MIGRATION)
+CONSTANT_DEFAULT = _rule(
+    "DB002", "frozen-constant-default", Severity.ERROR,
+    "server default is a constant timestamp frozen at migration time",
+    "server_default=\"now()\" (a plain string) is a literal: PostgreSQL evaluates it once, at CREATE/ALTER "
+    "time, and every row gets that frozen timestamp.",
+    'ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(); in a migration: '
+    'server_default=sa.text("now()") (or sa.func.now()), not the string "now()"' + _BY_FIX_MIGRATION)
+NOT_TRANSACTION_TIME = _rule(
+    "DB003", "not-transaction-time", Severity.WARNING, "server default is not transaction time",
+    "clock_timestamp() and statement_timestamp() differ between rows of one transaction; now() (transaction "
+    "start) gives all of them the same time, which ordering and auditing expect.",
+    "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(), so every row of a transaction gets the same "
+    "time" + _BY_FIX_MIGRATION)
+NAIVE_TIMESTAMP = _rule(
+    "DB004", "timestamp-without-time-zone", Severity.WARNING, "timestamp without time zone",
+    "timestamp without time zone stores wall-clock text: aware datetimes written to it are converted with the "
+    "session TimeZone and read back naive.",
+    "ALTER TABLE {table} ALTER COLUMN {column} TYPE timestamptz (aware datetimes are shifted by the session "
+    "time zone)", varies=_SEVERITY_SETTING.format(key="naive_severity"))
+NULLABLE = _rule(
+    "DB005", "nullable-timestamp", Severity.WARNING, "timestamp column is nullable",
+    "A creation or update time that may be NULL is one that someone forgot to set.",
+    "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL", varies=_SEVERITY_SETTING.format(key="nullable_severity"))
+NO_UPDATE_HOOK = _rule(
+    "DB006", "updated-at-without-hook", Severity.INFO, "updated_at has no trigger and no application-side onupdate",
+    "updated_at only means something if every UPDATE sets it: a BEFORE UPDATE trigger, or an application-side "
+    "onupdate.",
+    "add a BEFORE UPDATE trigger on {table} that sets {column}, or onupdate=func.now() on the model")
+UNRECOGNISED_DEFAULT = _rule(
+    "DB007", "unrecognised-default", Severity.WARNING, "server default is not a recognised timestamp expression",
+    "A default that is not a plain timestamp expression (an interval added, a truncation) is probably deliberate "
+    "but deserves a look.",
+    "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now(), unless the expression is deliberate")
+LOCAL_TIME_DEFAULT = _rule(
+    "DB008", "localtimestamp-on-timestamptz", Severity.WARNING,
+    "LOCALTIMESTAMP default on a timestamptz column goes through the session TimeZone",
+    "LOCALTIMESTAMP is transaction start time, like now(), but as timestamp without time zone: the session's "
+    "local wall-clock time. Stored into timestamptz it is converted back with the session TimeZone, which gives "
+    "the same instant except in the hour a DST change repeats, where it can be an hour off. now() says the same "
+    "without the round trip. (On a timestamp column it is exactly now(); DB004 is the problem there.) "
+    "--fix-migration leaves it alone: it is not wrong often enough to rewrite without asking.",
+    "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT now() (same instant, without the round trip through "
+    "local wall-clock time)")
 
 RULES = (MISSING_DEFAULT, CONSTANT_DEFAULT, NOT_TRANSACTION_TIME, NAIVE_TIMESTAMP, NULLABLE, NO_UPDATE_HOOK,
          UNRECOGNISED_DEFAULT, LOCAL_TIME_DEFAULT)
@@ -211,30 +251,44 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
         found.append((NULLABLE, f"{where} is nullable", settings.nullable_severity))
     if col.has_update_hook is False and any(fnmatch.fnmatchcase(col.column, p) for p in settings.update_patterns):
         found.append((NO_UPDATE_HOOK, f"{where} has no update trigger or onupdate", None))
-    return [
-        Finding(path=col.path or col.table, line=col.line, column=None, rule=rule.id,
-                severity=severity or rule.severity, message=message, fix=fix_hint(rule, col.table, col.column))
-        for rule, message, severity in found
-        if rule.id not in settings.ignore
-    ]
+    return [rule.finding(col.path or col.table, col.line, None, message, fix_hint(rule, col.table, col.column),
+                         severity)
+            for rule, message, severity in found if rule.id not in settings.ignore]
 
 
 def fix_hint(rule: Rule, table: str, column: str) -> str:
-    return rule.fix.replace("{table}", table).replace("{column}", column)
+    return _filled(_FIX_TEMPLATES.get(rule.id, rule.fix), table, column)
 
 
 # Rules of the static check only: the migration chain itself, and what the revision files say that no
-# database can show. Not column rules of the live check, so not in RULES.
-MULTIPLE_HEADS = Rule("DB101", Severity.ERROR, "the migration tree has more than one head",
-                      "alembic merge heads -m 'merge heads'")
-REJECTED_LITERAL = Rule("DB009", Severity.ERROR,
-                        "server default is a string PostgreSQL rejects as a timestamp: the migration fails",
-                        'server_default=sa.text("now()") (or sa.func.now()): a plain string is quoted, and '
-                        "'CURRENT_TIMESTAMP' is not timestamp input (invalid input syntax)")
-NOT_FOLLOWED = Rule("DB010", Severity.INFO, "not followed statically: the final state of these tables is unknown",
-                    "run `infractl verify-db --migrations DIR --replay` (the migrations on a scratch database), "
-                    "or write the change as op.* calls / literal SQL; for a project's own column type, list it "
-                    "in timestamp_types")
+# database can show. Not column rules of the live check, so not in RULES. Their cases are migration code.
+MULTIPLE_HEADS = _rule(
+    "DB101", "multiple-heads", Severity.ERROR, "the migration tree has more than one head",
+    "Two heads mean `alembic upgrade head` refuses to run and the final schema is ambiguous.",
+    "alembic merge heads -m 'merge heads'",
+    no_cases="about the revision graph (two heads): tests/verify_db/test_migrations.py builds such trees")
+REJECTED_LITERAL = _rule(
+    "DB009", "rejected-string-default", Severity.ERROR,
+    "server default is a string PostgreSQL rejects as a timestamp: the migration fails",
+    "A plain-string server_default is quoted: DEFAULT 'CURRENT_TIMESTAMP'. PostgreSQL casts it to the column "
+    "type at DDL time, and 'CURRENT_TIMESTAMP' (or 'clock_timestamp()', 'localtimestamp') is not timestamp "
+    "input: `invalid input syntax for type timestamp`, and the migration fails. Static check only: no "
+    "database can hold it.",
+    'server_default=sa.text("now()") (or sa.func.now()): a plain string is quoted, and '
+    "'CURRENT_TIMESTAMP' is not timestamp input (invalid input syntax)",
+    bad='sa.Column("created_at", sa.DateTime(timezone=True), server_default="CURRENT_TIMESTAMP")',
+    good='sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("CURRENT_TIMESTAMP"))')
+NOT_FOLLOWED = _rule(
+    "DB010", "not-followed-statically", Severity.INFO,
+    "not followed statically: the final state of these tables is unknown",
+    "The static reader follows op.* calls, helpers in the revision file, loops over literal sequences, literal "
+    "SQL and the PostgreSQL branch of dialect checks. SQL built at run time, helpers from other modules, CREATE "
+    "TABLE ... AS and types it cannot resolve are reported here, with the tables they may touch, instead of "
+    "being silently skipped.",
+    "run `infractl verify-db --migrations DIR --replay` (the migrations on a scratch database), or write the "
+    "change as op.* calls / literal SQL; for a project's own column type, list it in timestamp_types",
+    bad='op.execute(build_sql("orders"))',
+    good='op.execute("ALTER TABLE orders ALTER COLUMN created_at SET DEFAULT now()")')
 MIGRATION_RULES = (MULTIPLE_HEADS, REJECTED_LITERAL, NOT_FOLLOWED)
 
 # String defaults PostgreSQL accepts as timestamp input (and freezes: DB002); an SQL expression written as
@@ -249,93 +303,3 @@ def literal_is_rejected(text: str) -> bool:
     if word in _TIMESTAMP_WORDS or (word.endswith("()") and word[:-2].strip() in _TIMESTAMP_WORDS):
         return False
     return bool(_SQL_EXPRESSION.search(word))
-
-
-# Fixit-style examples, picked up by the tests: DDL creating one table ``{table}`` (in the current
-# schema) that must (invalid) or must not (valid) raise the rule when checked live. The defaults are
-# written the way people write them; the tests prove what PostgreSQL turns them into.
-class RuleExamples(namedtuple("RuleExamples", "valid invalid")):
-    """Two tuples of DDL statements."""
-
-    __slots__ = ()
-
-
-_TOUCH_TRIGGER = (
-    "CREATE FUNCTION {table}_touch() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$; "
-    "CREATE TRIGGER {table}_touch BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_touch()"
-)
-
-SQL_EXAMPLES: dict[str, RuleExamples] = {
-    "DB001": RuleExamples(
-        valid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL DEFAULT now())",
-               # optional event time: nullable, no default, caught only by the *_at wildcard
-               "CREATE TABLE {table} (id int, deleted_at timestamptz)"),
-        invalid=("CREATE TABLE {table} (id int, created_at timestamptz NOT NULL)",
-                 "CREATE TABLE {table} (id int, updated_at timestamptz)",
-                 "CREATE TABLE {table} (id int, received_at timestamptz NOT NULL)"),
-    ),
-    "DB002": RuleExamples(
-        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
-               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)"),
-        invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT 'now()')",  # frozen at CREATE
-                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT 'now')",
-                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT '2026-01-01 00:00:00+00')",
-                 "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT '2026-01-01')"),
-    ),
-    "DB003": RuleExamples(
-        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
-               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)",
-               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT transaction_timestamp())",
-               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT timezone('utc', now()))",
-               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'utc'))",
-               # transaction start time, as local wall-clock time (DB008 on timestamptz, DB004 on timestamp)
-               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT LOCALTIMESTAMP)",
-               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT LOCALTIMESTAMP)"),
-        invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT clock_timestamp())",
-                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT statement_timestamp())"),
-    ),
-    "DB004": RuleExamples(
-        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
-               "CREATE TABLE {table} (created_at timestamp with time zone NOT NULL DEFAULT now())"),
-        invalid=("CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT now())",
-                 "CREATE TABLE {table} (created_at timestamp(3) without time zone NOT NULL DEFAULT now())"),
-    ),
-    "DB005": RuleExamples(
-        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",),
-        invalid=("CREATE TABLE {table} (created_at timestamptz DEFAULT now())",
-                 "CREATE TABLE {table} (deleted_at timestamptz DEFAULT now())",
-                 "CREATE TABLE {table} (updated_at timestamptz)"),
-    ),
-    "DB006": RuleExamples(
-        valid=("CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "
-               + _TOUCH_TRIGGER.replace("{event}", "UPDATE"),
-               "CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "
-               + _TOUCH_TRIGGER.replace("{event}", "INSERT OR UPDATE"),
-               "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())"),
-        invalid=("CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now())",
-                 "CREATE TABLE {table} (updated_at timestamptz NOT NULL DEFAULT now()); "
-                 + _TOUCH_TRIGGER.replace("{event}", "INSERT")),
-    ),
-    "DB007": RuleExamples(
-        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",),
-        invalid=("CREATE TABLE {table} (expires_at timestamptz NOT NULL DEFAULT now() + interval '1 day')",
-                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT date_trunc('day', now()))"),
-    ),
-    "DB008": RuleExamples(
-        valid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT now())",
-               # on a naive column LOCALTIMESTAMP is exactly now()'s wall-clock value (DB004 is the problem)
-               "CREATE TABLE {table} (created_at timestamp NOT NULL DEFAULT LOCALTIMESTAMP)"),
-        invalid=("CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT LOCALTIMESTAMP)",
-                 "CREATE TABLE {table} (created_at timestamptz NOT NULL DEFAULT LOCALTIMESTAMP(3))"),
-    ),
-}
-
-# DB009 cannot be shown live (the DDL fails): plain-string server defaults, each with whether PostgreSQL
-# rejects it for a timestamptz column. The tests run every one against a real server.
-REJECTED_LITERAL_EXAMPLES: dict[str, bool] = {
-    "CURRENT_TIMESTAMP": True, "current_timestamp()": True, "clock_timestamp()": True, "localtimestamp": True,
-    "transaction_timestamp()": True, "timezone('utc', now())": True, "now() at time zone 'utc'": True,
-    "getdate()": True, "now()": False, "now": False, "NOW()": False, "today": False, "epoch": False,
-    "2026-01-01 00:00:00+00": False,
-}

@@ -14,10 +14,6 @@ from collections.abc import Callable, Iterator
 import libcst as cst
 
 from infractl.fix_datetime.analyse.analysis import FileFacts
-from infractl.fix_datetime.ruledocs import RULES as _DOCS
-
-# (message, fix) per hazard rule; the text and the rule docs live in ruledocs.
-RULES: dict[str, tuple[str, str]] = {rule.id: (rule.summary, rule.fix) for rule in _DOCS}
 
 COLUMN_FUNCS = {"Column", "mapped_column"}
 DATETIME_TYPES = {"DateTime", "TIMESTAMP"}

@@ -21,13 +21,24 @@ import libcst as cst
 
 from infractl.fix_datetime.analyse.analysis import FileFacts, Site
 from infractl.fix_datetime.analyse.flow import Flow, Problem
-from infractl.fix_datetime.analyse.hazards import RULES, column_call, column_hazards
+from infractl.fix_datetime.analyse.hazards import column_call, column_hazards
 from infractl.fix_datetime.analyse.origins import AWARE, LOCAL_FACTORIES
+from infractl.fix_datetime.analyse.rules import (
+    AWARE_DEFAULT_NAIVE_COLUMN,
+    CLOCK_STUB_NOT_REWRITTEN,
+    KEPT_NAIVE,
+    REWRITE_RULE,
+    RULE,
+    VALUE_LEAVES_ANALYSIS,
+)
 
-REWRITE_RULE = {"utcnow": "DT010", "utcfromtimestamp": "DT011"}
-KEPT_NAIVE = "DT012"
 # (rule, message template with {line} for the partner's line, fix, severity, partner node or None)
 Note = tuple[str, str, str, str, "cst.CSTNode | None"]  # becomes a transform.Hazard
+
+
+def note(rule, message: str, fix: str | None = None, partner: cst.CSTNode | None = None) -> Note:
+    """A finding to be, of ``rule`` (an analyse.rules object) and at its declared severity."""
+    return rule.id, message, rule.fix if fix is None else fix, rule.severity.value, partner
 
 
 @dataclass(eq=False)
@@ -48,21 +59,21 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines."""
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
-    calls = [s for s in calls if REWRITE_RULE[s.kind] not in held and not _noqa(s, before, lines)]
+    calls = [s for s in calls if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
     held: list[tuple[cst.CSTNode, Note]] = []
     if stubbed.startswith("keep:") and mode != "aware":
         # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
         where = stubbed.removeprefix("keep:")
         reason = f"left as it is: the clock stub at {where} cannot follow the rewrite"
-        held = [(site_node(s), ("DT107", f"{RULES['DT107'][0]} ({reason})", RULES["DT107"][1], "warning", None))
-                for s in calls]
+        stub = CLOCK_STUB_NOT_REWRITTEN
+        held = [(site_node(s), note(stub, f"{stub.summary} ({reason})")) for s in calls]
         calls = []
-    refs = [s for s in refs if REWRITE_RULE[s.kind] not in held and not _noqa(s, before, lines)]
+    refs = [s for s in refs if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
     flow = Flow(facts, names_of, scopes, calls)
     plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held)
     for group in flow.site_groups():
         if stubbed:  # tests patch this module's datetime: their rewritten stubs expect the naive form
-            group.problems.insert(0, Problem("DT107", "tests stub this module's datetime (patch('...datetime'))",
+            group.problems.insert(0, Problem(CLOCK_STUB_NOT_REWRITTEN.id, "tests stub this module's datetime (patch('...datetime'))",
                                              group.sites[0].call))
         keep_naive = mode == "naive" or (mode == "auto" and bool(group.problems))
         for site in group.sites:
@@ -86,14 +97,14 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
         return bool(kinds) and all(k in (AWARE, False) for k in kinds)
 
     columns = list(column_hazards(facts, names_of, is_aware_default))
-    plan.anchors.extend((anchor, _hazard(Problem("DT106", "", anchor))) for anchor in columns)
+    plan.anchors.extend((anchor, _hazard(Problem(AWARE_DEFAULT_NAIVE_COLUMN.id, "", anchor))) for anchor in columns)
     for site in refs:
         found = [(site.attr, _rewrite_finding(site))]
         if mode == "auto":
-            found.append((site.attr, _kept_naive(Problem("DT109", "a reference: the values it makes leave the "
-                                                                  "analysis", site.attr))))
+            leaves = "a reference: the values it makes leave the analysis"
+            found.append((site.attr, _kept_naive(Problem(VALUE_LEAVES_ANALYSIS.id, leaves, site.attr))))
         elif mode == "aware" and not column_call(facts.parents.get(facts.parents.get(site.attr))):
-            found.append((site.attr, _hazard(Problem("DT109", "", site.attr))))
+            found.append((site.attr, _hazard(Problem(VALUE_LEAVES_ANALYSIS.id, "", site.attr))))
         plan.ref_findings[site] = found
     partners = [f[4] for _, f in plan.anchors if f[4] is not None]
     plan.before = before | _positions(module, [a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
@@ -105,7 +116,7 @@ def _noqa(site: Site, before, lines: list[str]) -> bool:
 
     line = before.get(site_node(site), (0, 0))[0]
     return 0 < line <= len(lines) and "noqa" in lines[line - 1].lower() and suppressed_by_noqa(
-        REWRITE_RULE[site.kind], lines[line - 1])
+        REWRITE_RULE[site.kind].id, lines[line - 1])
 
 
 def site_node(site: Site) -> cst.CSTNode:
@@ -136,21 +147,23 @@ def _rewrite_finding(site: Site) -> Note:
     else:
         new = "fromtimestamp(t, tz=timezone.utc)"
     form = " with .replace(tzinfo=None), keeping its naive value" if site.naive and site.call is not None else ""
-    return (REWRITE_RULE[site.kind], f"deprecated datetime.{old}: becomes {new}{form}",
-            "run infractl fix-datetime (or add # noqa: " + REWRITE_RULE[site.kind] + ")", "error", None)
+    rule = REWRITE_RULE[site.kind]
+    return note(rule, f"deprecated datetime.{old}: becomes {new}{form}",
+                f"run infractl fix-datetime (or add # noqa: {rule.id})")
 
 
 def _kept_naive(problem: Problem) -> Note:
     where = ", line {line}" if problem.partner is not None else ""
-    return (KEPT_NAIVE, f"kept naive: {problem.reason}{where}",
-            "make the other side aware, then run --mode aware on this file", "info", problem.partner)
+    return note(KEPT_NAIVE, f"kept naive: {problem.reason}{where}",
+                "make the other side aware, then run --mode aware on this file", problem.partner)
 
 
 def _hazard(problem: Problem) -> Note:
-    message, fix = RULES[problem.rule]
+    rule = RULE[problem.rule]
+    message = rule.summary
     if problem.reason:
         message = f"{message} ({problem.reason}{', line {line}' if problem.partner is not None else ''})"
-    return problem.rule, message, fix, "warning", problem.partner
+    return note(rule, message, partner=problem.partner)
 
 
 def _positions(module: cst.Module, nodes) -> dict[cst.CSTNode, tuple[int, int]]:

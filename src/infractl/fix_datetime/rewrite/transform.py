@@ -119,8 +119,9 @@ def _rename_stubs(code: str, mode: str, held: frozenset[str], verdict=None) -> t
     group holds a stub elsewhere that cannot follow (``verdict.hold``): DT107 at each stub kept."""
     import libcst as cst
 
+    from infractl.fix_datetime.analyse.rules import CLOCK_STUB_NOT_REWRITTEN as STUB
+    from infractl.fix_datetime.analyse.rules import REWRITE_RULE
     from infractl.fix_datetime.rewrite.cst import code_with_positions
-    from infractl.fix_datetime.ruledocs import RULES
     from infractl.fix_datetime.stubs.renames import RENAMED, find_stubs, rename_stubs
     from infractl.selection import suppressed_by_noqa
 
@@ -134,29 +135,32 @@ def _rename_stubs(code: str, mode: str, held: frozenset[str], verdict=None) -> t
         kept = plan.renames if not plan.problems else set()  # held by another file's stub: said at each
         plan.renames, plan.calls = set(), set()
     positions = code_with_positions(module, plan.renames | kept | {a for a, _ in plan.problems})[1]
-    docs = {rule.id: rule for rule in RULES}
     findings, lines = [], code.splitlines()
     reported = {positions[a][0] for a, _ in plan.problems}
     why = [(*positions[n], f"left as it is: the clock stub at {verdict.hold} cannot follow the rewrite")
            for n in kept]
     for line, column, reason in sorted({*why, *((line, column, r) for line, column, r in notes
                                                 if line not in reported)}):
-        message = f"{docs['DT107'].summary} ({reason})"
-        findings.append(Hazard(line, column, "DT107", message, docs["DT107"].fix, "warning", (line, column), message))
+        message = f"{STUB.summary} ({reason})"
+        findings.append(_hazard_of(STUB, line, column, message))
     for node in list(plan.renames):
         old = node.attr.value if isinstance(node, cst.Attribute) else node.value[1:-1].rsplit(".", 1)[-1]
-        rule = "DT010" if old == "utcnow" else "DT011"
-        if rule in held or suppressed_by_noqa(rule, lines[positions[node][0] - 1]):
+        rule = REWRITE_RULE["utcnow" if old == "utcnow" else "utcfromtimestamp"]
+        if rule.id in held or suppressed_by_noqa(rule.id, lines[positions[node][0] - 1]):
             plan.renames.discard(node)
             continue
         message = f"deprecated datetime.{old}: a clock stub of {old}() becomes a stub of {RENAMED[old]}()"
-        findings.append(Hazard(*positions[node], rule, message, docs[rule].fix, "error", positions[node], message))
+        findings.append(_hazard_of(rule, *positions[node], message))
     for anchor, reason in plan.problems:
-        message = f"{docs['DT107'].summary} ({reason})"
-        findings.append(Hazard(*positions[anchor], "DT107", message, docs["DT107"].fix, "warning",
-                               positions[anchor], message))
+        message = f"{STUB.summary} ({reason})"
+        findings.append(_hazard_of(STUB, *positions[anchor], message))
     new_code = rename_stubs(module, plan, mode != "aware").code
     return new_code, len(plan.renames), findings
+
+
+def _hazard_of(rule, line: int, column: int, message: str) -> Hazard:
+    """A hazard of ``rule`` (an analyse.rules object) at its declared severity, where the input has it too."""
+    return Hazard(line, column, rule.id, message, rule.fix, rule.severity.value, (line, column), message)
 
 
 def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict,

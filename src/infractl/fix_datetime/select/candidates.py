@@ -16,17 +16,15 @@ import re
 
 from infractl.errors import InfractlError
 from infractl.files import read_bytes
-from infractl.findings import Finding, Severity
+from infractl.fix_datetime.rules import (
+    FILE_CANNOT_BE_READ,
+    FILE_TOO_LARGE,
+    LINK_OUTSIDE_PATHS,
+    SYMLINKED_FILE,
+)
 from infractl.fix_datetime.select.awareprobe import aware_meets_naive_text
 from infractl.fix_datetime.select.prefilter import calls_stdlib_utc, may_install_stub, mentions_utc_attribute
-from infractl.fix_datetime.workers import RULE_DECODE, FileResult
-
-RULE_TOO_LARGE = "DT004"
-RULE_SYMLINK = "DT005"
-RULE_NOT_WALKED = "DT006"  # a symlink loop, a broken link or an unreadable directory
-RULE_EXCLUDED = "DT007"  # named on the command line, but excluded by configuration or --exclude
-RULE_NOT_WRITTEN = "DT008"  # the write was refused: changed since read, gone, owner, read-only, hard links
-RULE_LINK_OUTSIDE = "DT009"  # a symlink to a file outside the paths given
+from infractl.fix_datetime.workers import FileResult
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
@@ -77,7 +75,7 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
         try:
             data = read_bytes(shown)
         except OSError as exc:
-            finding = Finding(shown, None, None, RULE_DECODE, Severity.ERROR, f"cannot read: {exc.strerror}")
+            finding = FILE_CANNOT_BE_READ.finding(shown, None, None, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
             continue
         if shown in stub_only:
@@ -106,7 +104,7 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
         if max_size and len(data) > max_size:
             message = f"skipped: {show_size(len(data))} is over max_file_size ({show_size(max_size)}); not parsed"
             fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
-            finding = Finding(name, None, None, RULE_TOO_LARGE, Severity.WARNING, message, fix)
+            finding = FILE_TOO_LARGE.finding(name, None, None, message, fix)
             found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
         elif aware_only or calls_stdlib_utc(data):
             found.items.append((name, data))
@@ -120,7 +118,7 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
         target = by_real.get(real)
         if target in wanted:
             message = f"symlink to {target}: rewritten once, through the target; the link is kept"
-            finding = Finding(link, None, None, RULE_SYMLINK, Severity.INFO, message)
+            finding = SYMLINKED_FILE.finding(link, None, None, message)
             found.skipped.append(FileResult(link, None, findings=(finding,), skipped=f"link to {target}"))
     return found
 
@@ -129,7 +127,7 @@ def _outside(link: str, real: str) -> FileResult:
     message = f"symlink to {real}, outside the paths given: not rewritten"
     from infractl.fsio import ADVICE
 
-    finding = Finding(link, None, None, RULE_LINK_OUTSIDE, Severity.WARNING, message, ADVICE["outside"])
+    finding = LINK_OUTSIDE_PATHS.finding(link, None, None, message, ADVICE["outside"])
     return FileResult(link, None, findings=(finding,), skipped=f"link to {real}, outside")
 
 

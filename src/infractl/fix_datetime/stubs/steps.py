@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from infractl.findings import Finding, Severity
+from infractl.fix_datetime.analyse.rules import CLOCK_STUB_NOT_REWRITTEN
 from infractl.fix_datetime.workers import FileResult
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini", ".git")
@@ -60,12 +60,10 @@ def stub_notes(verdicts: dict, items: list[tuple[str, bytes]]) -> list[FileResul
     noted = [(path, v) for path, v in verdicts.items() if v.notes and path not in rewritten]
     if not noted:
         return []
-    from infractl.fix_datetime.ruledocs import RULES
-
-    doc = next(rule for rule in RULES if rule.id == "DT107")
+    rule = CLOCK_STUB_NOT_REWRITTEN
     results = []
     for path, verdict in noted:
-        findings = tuple(Finding(path, line, column, "DT107", Severity.WARNING, f"{doc.summary} ({why})", doc.fix)
+        findings = tuple(rule.finding(path, line, column, f"{rule.summary} ({why})", rule.fix)
                          for line, column, why in sorted(verdict.notes))
         results.append(FileResult(path, None, findings=findings, findings_before=findings))
     return results

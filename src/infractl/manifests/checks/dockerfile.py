@@ -276,12 +276,12 @@ def noqa_lines(path: str) -> list[str] | None:
 def lint_dockerfile(path: Path, display: str | None = None, build_args: dict[str, str] | None = None,
                     target: str | None = None) -> list[Finding]:
     from infractl.errors import InfractlError
-    from infractl.manifests.lint import SEVERITY
+    from infractl.manifests.checks.dockerfile_rules import RULE
 
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InfractlError(f"cannot read {path}: {exc.strerror}") from None
     shown = display or str(path)
-    return [Finding(shown, line, None, rule, SEVERITY[rule], message, fix)
+    return [RULE[rule].finding(shown, line, None, message, fix)
             for line, rule, message, fix in sorted(dockerfile_hits(text, build_args, target))]

@@ -1,6 +1,6 @@
 """The hardening rules over rendered Kubernetes objects. Each yields ``Hit``s; lint.py makes them findings.
 
-Rule ids and texts live in ruledocs.py; the examples there are what the tests run.
+Rule ids and texts live in rules.py; the examples there are what the tests run.
 """
 
 from __future__ import annotations

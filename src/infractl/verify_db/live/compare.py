@@ -12,22 +12,36 @@ from pathlib import Path
 
 from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
+from infractl.rulebook import Rule
 from infractl.verify_db.rules import (
+    COMMAND,
     ColumnInfo,
     DefaultKind,
-    Rule,
     RuleSettings,
     check_column,
     classify_default,
     is_judged,
 )
 
-ROUNDTRIP_MISMATCH = Rule("DB201", Severity.ERROR, "a column differs after downgrade to base and upgrade again",
-                          "make each downgrade() undo exactly what its upgrade() does (drop what it created, "
-                          "restore the previous default), so the upgrade can be replayed")
-STATIC_DISAGREES = Rule("DB202", Severity.WARNING, "the static reader and the replayed database disagree on a "
-                        "column", "trust --replay for this column; simplify the revision so it can be read "
-                        "statically, or keep checking this tree with --replay")
+ROUNDTRIP_MISMATCH = Rule(
+    id="DB201", name="roundtrip-mismatch", severity=Severity.ERROR, command=COMMAND,
+    summary="a column differs after downgrade to base and upgrade again",
+    rationale="verify-db --replay --roundtrip ran downgrade base and upgrade head again, and a checked column "
+              "came out different: a downgrade() leaves something behind that the next upgrade() does not "
+              "redo (an idempotent CREATE ... IF NOT EXISTS, a default it drops), so rolling back and forward "
+              "changes the schema.",
+    fix="make each downgrade() undo exactly what its upgrade() does (drop what it created, restore the previous "
+        "default), so the upgrade can be replayed",
+    no_cases="needs a live replay (--replay --roundtrip against PostgreSQL): tests/verify_db/test_replay.py")
+STATIC_DISAGREES = Rule(
+    id="DB202", name="static-replay-disagree", severity=Severity.WARNING, command=COMMAND,
+    summary="the static reader and the replayed database disagree on a column",
+    rationale="verify-db --replay --compare-static: the static reading of the revision files and the database "
+              "that `alembic upgrade head` built disagree on this column, so static checks of this tree cannot "
+              "be trusted for it.",
+    fix="trust --replay for this column; simplify the revision so it can be read statically, or keep checking "
+        "this tree with --replay",
+    no_cases="needs a live replay (--replay --compare-static against PostgreSQL): tests/verify_db/test_compare.py")
 REPLAY_RULES = (ROUNDTRIP_MISMATCH, STATIC_DISAGREES)
 
 
@@ -57,11 +71,10 @@ def roundtrip_findings(first: list[ColumnInfo], second: list[ColumnInfo], settin
         if old is not None and new is not None and _shape(old) == _shape(new):
             continue
         name = f"{key[0]}.{key[1]}"
-        findings.append(Finding(
-            path=key[0], line=None, column=None, rule=ROUNDTRIP_MISMATCH.id, severity=ROUNDTRIP_MISMATCH.severity,
-            message=(f"{name} differs after downgrade base + upgrade head: first upgrade {_describe(old)}; "
-                     f"after the round trip {_describe(new)}"),
-            fix=ROUNDTRIP_MISMATCH.fix, logical_name=name, logical_kind="column"))
+        findings.append(ROUNDTRIP_MISMATCH.finding(
+            key[0], None, None, (f"{name} differs after downgrade base + upgrade head: first upgrade "
+                                 f"{_describe(old)}; after the round trip {_describe(new)}"),
+            ROUNDTRIP_MISMATCH.fix, logical_name=name, logical_kind="column"))
     return findings
 
 
@@ -69,9 +82,8 @@ def roundtrip_failure(message: str, path: str | None, settings: RuleSettings) ->
     """A downgrade base (or the upgrade after it) that fails is the strongest round-trip finding."""
     if ROUNDTRIP_MISMATCH.id in settings.ignore:
         return []
-    return [Finding(path=path or ".", line=None, column=None, rule=ROUNDTRIP_MISMATCH.id,
-                    severity=ROUNDTRIP_MISMATCH.severity, message=f"the round trip fails: {message}",
-                    fix=ROUNDTRIP_MISMATCH.fix)]
+    return [ROUNDTRIP_MISMATCH.finding(path or ".", None, None, f"the round trip fails: {message}",
+                                       ROUNDTRIP_MISMATCH.fix)]
 
 
 def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
@@ -88,9 +100,8 @@ def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
     try:
         _, state = check_migrations(versions, settings)
     except InfractlError as exc:  # the replay's findings still stand; say that static reading fails here
-        return [Finding(path=str(versions), line=None, column=None, rule=STATIC_DISAGREES.id,
-                        severity=STATIC_DISAGREES.severity, message=f"the static reader cannot read this tree: {exc}",
-                        fix=STATIC_DISAGREES.fix)]
+        return [STATIC_DISAGREES.finding(str(versions), None, None, f"the static reader cannot read this tree: {exc}",
+                                         STATIC_DISAGREES.fix)]
     from infractl.verify_db.static.exprs import UNKNOWN_TYPE
 
     # Tables the static reader said it could not follow (DB010): a disagreement there was announced.
@@ -124,10 +135,11 @@ def static_findings(version_locations: list[str], replayed: list[ColumnInfo],
                    + (f" (static state from {Path(mine.path).name}, revision {mine.revision})"
                       if mine is not None and getattr(mine, "revision", "") else "")
                    + _coverage(said_so, unnamed))
-        place = ({"path": mine.path, "line": mine.line} if mine is not None and mine.path
-                 else {"path": key[0], "line": None, "logical_name": name, "logical_kind": "column"})
-        findings.append(Finding(column=None, rule=STATIC_DISAGREES.id, severity=STATIC_DISAGREES.severity,
-                                message=message, fix=STATIC_DISAGREES.fix, **place))
+        if mine is not None and mine.path:
+            findings.append(STATIC_DISAGREES.finding(mine.path, mine.line, None, message, STATIC_DISAGREES.fix))
+        else:
+            findings.append(STATIC_DISAGREES.finding(key[0], None, None, message, STATIC_DISAGREES.fix,
+                                                     logical_name=name, logical_kind="column"))
     return findings
 
 

@@ -38,9 +38,8 @@ def check_migrations(path: Path, settings: RuleSettings) -> tuple[list[Finding],
     state = load_state(path, settings.timestamp_types)
     findings: list[Finding] = []
     if len(state.heads) > 1 and MULTIPLE_HEADS.id not in settings.ignore:
-        findings.append(Finding(
-            path=str(path), line=None, column=None, rule=MULTIPLE_HEADS.id, severity=MULTIPLE_HEADS.severity,
-            message=f"multiple heads: {', '.join(state.heads)}", fix=MULTIPLE_HEADS.fix))
+        findings.append(MULTIPLE_HEADS.finding(str(path), None, None, f"multiple heads: {', '.join(state.heads)}",
+                                               MULTIPLE_HEADS.fix))
     for columns in state.tables.values():
         for col in columns.values():
             findings.extend(check_column(col, settings))
@@ -54,20 +53,19 @@ def not_followed_findings(state: MigrationState, settings: RuleSettings) -> list
     findings = []
     for item in state.not_followed:
         touched = f"it may touch {', '.join(item.tables)}" if item.tables else "the tables it touches are unknown"
-        findings.append(Finding(path=item.path, line=item.line, column=None, rule=NOT_FOLLOWED.id,
-                                severity=NOT_FOLLOWED.severity,
-                                message=f"not followed statically: {item.reason}; {touched}; run with --replay",
-                                fix=NOT_FOLLOWED.fix))
+        findings.append(NOT_FOLLOWED.finding(
+            item.path, item.line, None, f"not followed statically: {item.reason}; {touched}; run with --replay",
+            NOT_FOLLOWED.fix))
     for columns in state.tables.values():
         for col in columns.values():
             if col.data_type.startswith(UNKNOWN_TYPE) and settings.wants(col.table, col.column):
                 type_name = col.data_type[len(UNKNOWN_TYPE):]
-                findings.append(Finding(
-                    path=col.path, line=col.line, column=None, rule=NOT_FOLLOWED.id, severity=NOT_FOLLOWED.severity,
-                    message=(f"not followed statically: {col.table}.{col.column} has type {type_name}, which "
-                             "resolves to no known type; run with --replay"),
-                    fix="add the type's qualified name to timestamp_types in [tool.infractl.db] if it is a "
-                        "timestamp, or run with --replay"))
+                findings.append(NOT_FOLLOWED.finding(
+                    col.path, col.line, None,
+                    (f"not followed statically: {col.table}.{col.column} has type {type_name}, which "
+                     "resolves to no known type; run with --replay"),
+                    "add the type's qualified name to timestamp_types in [tool.infractl.db] if it is a "
+                    "timestamp, or run with --replay"))
     return findings
 
 

@@ -6,9 +6,10 @@ import os
 import stat
 from pathlib import Path
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.wiremock.mappings.checks_stub import finding
 from infractl.wiremock.mappings.loading import Stub, Tree, display
+from infractl.wiremock.mappings.rules import RULE
 
 
 def check_permissions(tree: Tree) -> list[Finding]:
@@ -17,17 +18,17 @@ def check_permissions(tree: Tree) -> list[Finding]:
     for path, mode in tree.modes.items():
         if stat.S_ISDIR(mode):
             if mode & (stat.S_IROTH | stat.S_IXOTH) != (stat.S_IROTH | stat.S_IXOTH):
-                out.append(Finding(display(path), None, None, "WM013", Severity.ERROR,
-                                   f"directory mode {stat.S_IMODE(mode):o} lacks r-x for others: WireMock in a "
-                                   "container (another user) cannot list or enter it",
-                                   f"chmod o+rx {display(path)}"))
+                out.append(RULE["WM013"].finding(display(path), None, None,
+                                                 f"directory mode {stat.S_IMODE(mode):o} lacks r-x for others: WireMock in a "
+                                                 "container (another user) cannot list or enter it",
+                                                 f"chmod o+rx {display(path)}"))
         elif stat.S_ISREG(mode) and not mode & stat.S_IROTH:
             under_mappings = path.startswith(str(tree.mappings_dir) + os.sep)
             consequence = ("WireMock refuses to start" if under_mappings and path.endswith(".json")
                            else "serving it fails with HTTP 500")
-            out.append(Finding(display(path), None, None, "WM012", Severity.ERROR,
-                               f"file mode {stat.S_IMODE(mode):o} has no read bit for others: as the container "
-                               f"user {consequence}", f"chmod o+r {display(path)}"))
+            out.append(RULE["WM012"].finding(display(path), None, None,
+                                             f"file mode {stat.S_IMODE(mode):o} has no read bit for others: as the container "
+                                             f"user {consequence}", f"chmod o+r {display(path)}"))
     return out
 
 
@@ -37,9 +38,9 @@ def check_ignored(tree: Tree) -> list[Finding]:
         suffix = path.suffix
         hint = (f"rename it to {path.stem}.json" if suffix.lower() in (".json", ".json5")
                 else "move it out of mappings/ (or rename it to .json if it is a mapping)")
-        out.append(Finding(display(path), None, None, "WM014", Severity.WARNING,
-                           f"WireMock only loads files ending in lowercase .json: {path.name} is silently ignored",
-                           hint))
+        out.append(RULE["WM014"].finding(display(path), None, None,
+                                         f"WireMock only loads files ending in lowercase .json: {path.name} is silently ignored",
+                                         hint))
     return out
 
 
@@ -65,12 +66,12 @@ def check_body_file(tree: Tree, stub: Stub, response: dict) -> tuple[list[Findin
         return [], None
     path, reason = resolve_body_file(tree, name)
     if reason:
-        return [finding(stub, ("response", "bodyFileName"), "WM011", Severity.ERROR,
+        return [finding(stub, ("response", "bodyFileName"), "WM011",
                         f"bodyFileName {name!r} {reason}: WireMock serves only files under __files/",
                         "put the file under __files/ and name it relative to __files/")], None
     # The walk already saw every file under __files/: a dictionary lookup instead of a stat() per stub.
     if not stat.S_ISREG(tree.modes.get(str(path), 0)) and not path.is_file():
-        return [finding(stub, ("response", "bodyFileName"), "WM010", Severity.ERROR,
+        return [finding(stub, ("response", "bodyFileName"), "WM010",
                         f"bodyFileName {name!r} does not exist under {display(tree.files_dir)}/: WireMock "
                         "starts, then answers HTTP 500 when the stub is hit",
                         f"create {display(path)} or fix the name")], None

@@ -7,8 +7,9 @@ import json
 import re
 from functools import cache
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.wiremock.mappings.loading import Stub
+from infractl.wiremock.mappings.rules import RULE
 from infractl.wiremock.mappings.schema import content_pattern_problem, known_types
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -18,9 +19,10 @@ _PATTERN_MAPS = ("headers", "queryParameters", "cookies", "pathParameters", "for
 TEMPLATE_TRANSFORMER = "response-template"
 
 
-def finding(stub: Stub, keys: tuple, rule: str, severity: Severity, message: str, fix: str = "") -> Finding:
+def finding(stub: Stub, keys: tuple, rule: str, message: str, fix: str = "") -> Finding:
+    """A finding of the rule with id ``rule`` (at its declared severity) at ``keys`` inside the stub."""
     line, column = stub.file.locate(*stub.json_path, *keys)
-    return Finding(stub.file.shown, line, column, rule, severity, message, fix)
+    return RULE[rule].finding(stub.file.shown, line, column, message, fix)
 
 
 def _type_name(value: object) -> str:
@@ -61,7 +63,7 @@ def check_keys_and_types(stub: Stub, where: str, obj: dict, prefix: tuple) -> li
         if key not in types:
             close = difflib.get_close_matches(key, list(types), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(types))}"
-            out.append(finding(stub, (*prefix, key), "WM004", Severity.ERROR,
+            out.append(finding(stub, (*prefix, key), "WM004",
                                f"unknown key {key!r} in {label}: WireMock refuses to start", hint))
             continue
         expected = types[key]
@@ -72,12 +74,12 @@ def check_keys_and_types(stub: Stub, where: str, obj: dict, prefix: tuple) -> li
             continue
         where_text = f"{label}.{key}" if where != "mapping" else key
         if _coercible(value, expected):
-            out.append(finding(stub, (*prefix, key), "WM006", Severity.WARNING,
+            out.append(finding(stub, (*prefix, key), "WM006",
                                f"{where_text} is the string {value!r}, not {'an' if expected[0] in 'ai' else 'a'} "
                                f"{expected}: WireMock converts it, other tools and readers may not",
                                f"write {value.strip()} without quotes"))
         else:
-            out.append(finding(stub, (*prefix, key), "WM005", Severity.ERROR,
+            out.append(finding(stub, (*prefix, key), "WM005",
                                f"{where_text} must be {'an' if expected[0] in 'ai' else 'a'} {expected}, not "
                                f"{_type_name(value)} {value!r}"[:200] + ": WireMock refuses to start",
                                f"give {key} a {expected} value"))
@@ -90,12 +92,12 @@ def check_ids(stub: Stub) -> list[Finding]:
     for key in ("id", "uuid"):
         value = data.get(key)
         if isinstance(value, str) and not UUID.match(value):
-            out.append(finding(stub, (key,), "WM007", Severity.ERROR,
+            out.append(finding(stub, (key,), "WM007",
                                f"{key} {value!r} is not a UUID: WireMock 3 refuses to start",
                                "use a UUID (python -c 'import uuid; print(uuid.uuid4())') and put the "
                                "readable text in 'name'"))
     if "id" in data and "uuid" in data and data["id"] != data["uuid"]:
-        out.append(finding(stub, ("uuid",), "WM008", Severity.WARNING,
+        out.append(finding(stub, ("uuid",), "WM008",
                            "both 'id' and 'uuid' are set: WireMock keeps only one of them",
                            "keep 'id' and remove 'uuid'"))
     return out
@@ -118,7 +120,7 @@ def check_matchers(stub: Stub, request: dict) -> list[Finding]:
         problem = content_pattern_problem(pattern)
         if problem:
             shown = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in keys).replace(".[", "[")
-            out.append(finding(stub, ("request", *keys), "WM017", Severity.ERROR,
+            out.append(finding(stub, ("request", *keys), "WM017",
                                f"request.{shown} is not a WireMock matcher ({problem}): WireMock refuses to start",
                                'use one matcher object such as {"equalTo": "..."} or {"matches": "..."}'))
     return out
@@ -140,7 +142,7 @@ def check_templating(stub: Stub, response: dict, global_templating: bool, body_p
         return []
     if not uses_templating(response, read_body(body_path)):
         return []
-    return [finding(stub, ("response",), "WM015", Severity.WARNING,
+    return [finding(stub, ("response",), "WM015",
                     "the response uses {{...}} templating but the stub has no "
                     "\"transformers\": [\"response-template\"]: it is served literally",
                     'add "transformers": ["response-template"] to the response (or start WireMock with '

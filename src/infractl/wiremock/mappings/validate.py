@@ -10,10 +10,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.wiremock.mappings.checks_files import check_body_file, check_ignored, check_permissions
 from infractl.wiremock.mappings.checks_stub import check_stub, check_templating, finding, stub_id
 from infractl.wiremock.mappings.loading import MappingFile, Stub, Tree, discover, load
+from infractl.wiremock.mappings.rules import RULE
 
 
 @dataclass
@@ -56,7 +57,7 @@ def check_file(tree: Tree, index: int, global_templating: bool) -> tuple[list[Fi
     load(mapping)
     if mapping.problem:
         rule, line, column, message = mapping.problem
-        return [Finding(mapping.shown, line, column, rule, Severity.ERROR, message, _PROBLEM_FIX.get(rule, ""))], []
+        return [RULE[rule].finding(mapping.shown, line, column, message, _PROBLEM_FIX.get(rule, ""))], []
     out: list[Finding] = []
     if mapping.stubs and mapping.stubs[0].json_path:
         out.extend(_check_list_file(mapping.stubs[0]))
@@ -96,9 +97,9 @@ def _check_list_file(first: Stub) -> list[Finding]:
     for key in document:
         if key not in ("mappings", "meta"):
             line, column = first.file.locate(key)
-            out.append(Finding(first.file.shown, line, column, "WM004", Severity.ERROR,
-                               f"unknown key {key!r} next to 'mappings': WireMock refuses to start",
-                               "a mappings file holds only 'mappings' (and 'meta')"))
+            out.append(RULE["WM004"].finding(first.file.shown, line, column,
+                                             f"unknown key {key!r} next to 'mappings': WireMock refuses to start",
+                                             "a mappings file holds only 'mappings' (and 'meta')"))
     return out
 
 
@@ -129,7 +130,7 @@ def _duplicate_ids(tree: Tree, keys: list[StubKey]) -> list[Finding]:
         if key.id_key in seen:
             first = _stub_at(tree, seen[key.id_key])
             line, _ = first.file.locate(*first.json_path, seen[key.id_key].id_field)
-            out.append(finding(_stub_at(tree, key), (key.id_field,), "WM009", Severity.ERROR,
+            out.append(finding(_stub_at(tree, key), (key.id_field,), "WM009",
                                f"id {key.id_key} is also used at {first.file.shown}:{line}: WireMock refuses "
                                "to start", "give each stub its own UUID"))
         else:
@@ -146,7 +147,7 @@ def _shadowed_requests(tree: Tree, keys: list[StubKey]) -> list[Finding]:
         if key.request_key in seen:
             first = _stub_at(tree, seen[key.request_key])
             line, _ = first.file.locate(*first.json_path, "request")
-            out.append(finding(_stub_at(tree, key), ("request",), "WM016", Severity.WARNING,
+            out.append(finding(_stub_at(tree, key), ("request",), "WM016",
                                f"same request pattern and priority as {first.file.shown}:{line}: one of the two "
                                "never matches", "change the request pattern, or give the stubs different priorities"))
         else:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.findings import Finding, Severity
+from infractl.findings import Finding
 from infractl.render import Report, print_report
 from infractl.wiremock.server import state
 from infractl.wiremock.server.admin import Admin
+from infractl.wiremock.server.rules import UNMATCHED_REQUEST
 from infractl.wiremock.settings import settings
 
 COMMAND = "wiremock verify"
@@ -35,9 +36,9 @@ def unmatched_findings(admin: Admin) -> list[Finding]:
         message = "no stub matched this request"
         message += f"; nearest stub: {near[1]!r} (distance {near[0]:.3f})" if near else "; no stub came close"
         # a request, not a file: a logical location, so GitHub and SARIF claim no file for it
-        findings.append(Finding(where, None, None, "WM101", Severity.ERROR, message,
-                                "add a stub for it, or fix the request or the nearest stub",
-                                logical_name=where, logical_kind="request"))
+        findings.append(UNMATCHED_REQUEST.finding(where, None, None, message,
+                                                  "add a stub for it, or fix the request or the nearest stub",
+                                                  logical_name=where, logical_kind="request"))
     return findings
 
 

@@ -1,4 +1,7 @@
-"""wiremock's rules, each with a bad and a good example tree that the tests run (light: no imports).
+"""``wiremock validate``'s rules, one object each, beside the checks that make their findings through
+``RULE[id]`` (checks_stub.py, checks_files.py, validate.py, and loading.py's problems), each with a bad and a
+good example tree that the tests run (light: nothing but rulebook here). The tree stays in ``EXAMPLES``
+(the rule shows it rendered as text; the tests write it to disk, with its file modes).
 
 An example is a small WireMock root: ``{relative path: file text}``, plus file modes where the rule is
 about permissions. ``refuses_start`` marks the rules whose bad example makes the real WireMock 3.13.2
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infractl.findings import Severity
-from infractl.rulebook import RuleDoc
+from infractl.rulebook import Rule
 
 COMMAND = "wiremock validate"
 
@@ -144,22 +147,9 @@ _DOCS = (
 )
 
 RULES = tuple(
-    RuleDoc(id=rule_id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-            fix=fix, bad=render_tree(EXAMPLES[rule_id].bad, EXAMPLES[rule_id].bad_modes),
-            good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock", "no-noqa"))
+    Rule(id=rule_id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
+         fix=fix, bad=render_tree(EXAMPLES[rule_id].bad, EXAMPLES[rule_id].bad_modes),
+         good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock", "no-noqa"))
     for rule_id, name, severity, summary, rationale, fix in _DOCS
 )
-
-VERIFY_RULES = (
-    RuleDoc(id="WM101", name="unmatched-request", severity=Severity.ERROR, command="wiremock verify",
-            summary="a request reached WireMock that no stub matched",
-            rationale=("WireMock answers an unmatched request with HTTP 404, which the code under test may treat "
-                       "as a normal answer: the test passes while talking to nothing. The admin API keeps every "
-                       "unmatched request and the nearest stub (near misses)."),
-            fix="add a stub for the request, or fix the request or the nearest stub",
-            bad="POST /api/v2/alert  (stub: POST /api/v2/alerts)",
-            good="POST /api/v2/alerts  (stub: POST /api/v2/alerts)", tags=("wiremock", "no-noqa"),
-            no_cases="its examples describe a running WireMock's request journal: tests/wiremock/test_lifecycle_java.py "
-                     "sends it real requests"),
-)
-RULES = RULES + VERIFY_RULES
+RULE = {rule.id: rule for rule in RULES}  # the checks name their rule by id
