@@ -42,7 +42,7 @@ def begin(path: str, config_path: str | None) -> None:
     import pathlib  # noqa: F401
 
     from infractl import config, files  # noqa: F401
-    from infractl.fix_datetime import prescan  # noqa: F401
+    from infractl.fix_datetime.select import prescan  # noqa: F401
 
     _claims = mmap.mmap(-1, 8)  # anonymous and shared with the child
     _set(0, 0)
