@@ -59,22 +59,23 @@ def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
     return sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[Path]:
+def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = (), scanner=None) -> list[Path]:
     from infractl.files import iter_files
 
     if path.is_file():
         return []
     roots = [path / d for d in (configured or TEST_DIRS) if (path / d).is_dir()]
-    return [f for f in iter_files(roots, (".py",), exclude, path)
+    return [f for f in iter_files(roots, (".py",), exclude, path, cache=scanner and scanner.walks)
             if f.name.startswith("test_") or f.name.endswith("_test.py") or f.name == "conftest.py"]
 
 
 def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
-         actionlint: str | None = None, exclude: tuple[str, ...] = ()) -> Report:
-    """Every lint-ci finding for the repository (or workflow file) at ``path``."""
+         actionlint: str | None = None, exclude: tuple[str, ...] = (), scanner=None) -> Report:
+    """Every lint-ci finding for the repository (or workflow file) at ``path``; ``scanner``: check's, which
+    walks and reads each file once for every area."""
     files = workflow_files(path, workflows)
     findings = workflow_findings(files, actionlint) if files else []
-    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude))
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, scanner), scanner)
     findings.extend(skip_findings)
     summary = {"workflows": len(files), "test_files": test_count}
     headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
@@ -110,14 +111,14 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
     return findings
 
 
-def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
+def unconditional_skips(files: list[Path], scanner=None) -> tuple[list[Finding], int]:
     from infractl.files import read_bytes
     from infractl.fix_skips.prefilter import may_skip
 
     findings = []
     for file in files:
         try:
-            data = read_bytes(str(file))
+            data = (scanner.read if scanner else read_bytes)(str(file))
             if not may_skip(data):
                 continue
             from infractl.fix_skips.detect import find_skips
