@@ -70,7 +70,7 @@ class Scanner:
         """Begin the datetime area's walk and scan of ``path`` in a child now, with the project's
         ``[tool.infractl.fix_datetime]`` excludes (what fix-datetime's ``collect`` will walk)."""
         if self._ends is None and self.parallel and can_fork():
-            self._ends = TwoEnds(lambda: _datetime_walk(self, path, config_path), self.read)
+            self._ends = TwoEnds(lambda: _datetime_walk(path, config_path), self.read)
 
     def worth_a_look(self, files: list[str], key: list, parallel: bool = True) -> list[tuple[str, int]]:
         """``(path, why)`` for each of ``files`` that ``prescan.worth_a_look`` accepts (``why``: its answer,
@@ -103,18 +103,21 @@ def walk_key(paths, exclude, root) -> list:
     return [[os.path.realpath(p) for p in paths], list(exclude), os.path.realpath(root)]
 
 
-def _datetime_walk(scanner: Scanner, path: str, config_path: str | None) -> tuple[list, list[str]]:
-    """In the early child: the walk fix-datetime's ``collect`` will make, and its key."""
+def _datetime_walk(path: str, config_path: str | None) -> tuple[list, list[str]]:
+    """In the early child: the walk fix-datetime's ``collect`` will make, and its key (nothing kept: the
+    child's memory ends with it)."""
     config = load_config(Path(path), Path(config_path) if config_path else None)
     exclude = string_list(config.section("fix_datetime"), "exclude", "[tool.infractl.fix_datetime]")
-    return walk_key([Path(path)], exclude, config.root), scanner.files([Path(path)], (".py",), exclude, config.root)
+    return walk_key([Path(path)], exclude, config.root), list(iter_file_names([Path(path)], (".py",), exclude,
+                                                                               config.root))
 
 
 class TwoEnds:
     """``scan`` of one file list by a forked child from the front and by this process from the back."""
 
     def __init__(self, walk, read) -> None:
-        """``walk()``: (key, files), run in the child; ``read(path)``: a file's bytes."""
+        """``walk()``: (key, files), run in the child; ``read(path)``: a file's bytes here (the child reads
+        without keeping them)."""
         self.read = read
         self.claims = mmap.mmap(-1, 8)  # anonymous and shared with the child: its next index, our lowest
         self._set(0, 0)
@@ -134,7 +137,7 @@ class TwoEnds:
         while start < (stop := min(self._get(1), len(files))):
             end = min(start + CHUNK, stop)
             self._set(0, end)  # claimed before it is scanned
-            found += scan(files, range(start, end), self.read)
+            found += scan(files, range(start, end), read_bytes)
             start = end
         return marshal.dumps([key, _digest(files), found])
 
