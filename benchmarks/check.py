@@ -10,8 +10,13 @@ Alembic revision, with a GitHub workflow added (PyYAML is then imported, ~13 ms,
 actionlint runs, ~5 ms), and a real tree: the Django 5.1 sdist that benchmarks/fix_datetime.py uses (fetched
 once into .bench-cache/; 2,788 Python files, 584 test files; infractl finds one warning and exits 0,
 ruff reports the test file that is deliberately not Python and exits 1).
+Two more rows, for the other speed targets: ``infractl fix-datetime --check`` on Django (no slower than
+ruff) and ``infractl --help`` against ``python -c "import typer"`` (within 2x).
 Prints the median wall time of each command over ``--runs`` runs (after one warm-up, runs
-interleaved so both tools see the same machine load), and their ratio.
+interleaved so both tools see the same machine load), and their ratio. ``--baseline SRC`` times a
+second infractl source tree (another checkout's ``src/``, e.g. ``git worktree add /tmp/base main``) in
+the same interleaved rounds, through the same console script with its own PYTHONPATH: before and after
+a change in one run, on one machine load.
 
 Byte-compiled modules are what an installed infractl runs, so PYTHONDONTWRITEBYTECODE is dropped for
 infractl's runs (the warm-up writes them for an editable install).
