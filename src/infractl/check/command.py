@@ -40,8 +40,8 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     """Every area over ``path``, walking and reading through one ``Scanner`` (the fast road's, which
     may have begun the datetime area's scan already, else one of its own)."""
     if scanner is None:
-        with Scanner() as scanner:
-            return collect(path, select, ignore, config_path, scanner)
+        with Scanner() as own:
+            return collect(path, select, ignore, config_path, own)
     named_directory(path)
     config = load_config(path, config_path)
     section = config.section("check")

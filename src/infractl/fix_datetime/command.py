@@ -90,10 +90,10 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     the user wants (select/ignore/noqa). ``infractl check`` calls this with ``check=True`` and its run's
     ``scanner`` (which may have begun the walk and scan in a child already)."""
     if scanner is None:  # its own run: nothing else reads the files again, so no bytes are kept
-        with Scanner(keep_bytes=0) as scanner:
+        with Scanner(keep_bytes=0) as own:
             return collect(paths, check=check, diff=diff, mode=mode, target_version=target_version,
                            exclude=exclude, jobs=jobs, config_path=config_path, select=select, ignore=ignore,
-                           max_file_size=max_file_size, progress=progress, scanner=scanner)
+                           max_file_size=max_file_size, progress=progress, scanner=own)
     paths = [Path(p) for p in paths]
     walk_problems: list[FileResult] = []
     for path in paths:
