@@ -10,8 +10,13 @@ Alembic revision, with a GitHub workflow added (PyYAML is then imported, ~13 ms,
 actionlint runs, ~5 ms), and a real tree: the Django 5.1 sdist that benchmarks/fix_datetime.py uses (fetched
 once into .bench-cache/; 2,788 Python files, 584 test files; infractl finds one warning and exits 0,
 ruff reports the test file that is deliberately not Python and exits 1).
+Two more rows, for the other speed targets: ``infractl fix-datetime --check`` on Django (no slower than
+ruff) and ``infractl --help`` against ``python -c "import typer"`` (within 2x).
 Prints the median wall time of each command over ``--runs`` runs (after one warm-up, runs
-interleaved so both tools see the same machine load), and their ratio.
+interleaved so both tools see the same machine load), and their ratio. ``--baseline SRC`` times a
+second infractl source tree (another checkout's ``src/``, e.g. ``git worktree add /tmp/base main``) in
+the same interleaved rounds, through the same console script with its own PYTHONPATH: before and after
+a change in one run, on one machine load.
 
 Byte-compiled modules are what an installed infractl runs, so PYTHONDONTWRITEBYTECODE is dropped for
 infractl's runs (the warm-up writes them for an editable install).
@@ -126,27 +131,52 @@ def tool(name: str) -> str:
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], cwd: Path, expect: int) -> float:
+def timed(command: list[str], cwd: Path, expect: int | None, env: dict | None = None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=ENV)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env or ENV)
     elapsed = time.perf_counter() - started
-    if done.returncode != expect:
+    if expect is not None and done.returncode != expect:
         sys.exit(f"error: {' '.join(command)} exited {done.returncode}, expected {expect}:\n{done.stdout}{done.stderr}")
     return elapsed
+
+
+def medians(commands: dict[str, tuple[list[str], dict | None, int | None]], cwd: Path, runs: int) -> dict[str, float]:
+    """Each command's median wall time: one warm-up each, then ``runs`` rounds, interleaved, so every
+    command sees the same machine load."""
+    for command, env, expect in commands.values():
+        timed(command, cwd, expect, env)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, env, expect) in commands.items():
+            samples[name].append(timed(command, cwd, expect, env))
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def sources(baseline: str | None) -> dict[str, dict | None]:
+    """The infractl trees to time: the installed one (or PYTHONPATH's), and ``--baseline SRC`` too, each
+    through the same console script with its own PYTHONPATH."""
+    if baseline is None:
+        return {"infractl": None}
+    return {"infractl": ENV, "baseline": {**ENV, "PYTHONPATH": str(Path(baseline).resolve())}}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument("--baseline", metavar="SRC", help="another infractl source tree (its src/ directory), timed "
+                        "in the same interleaved rounds: before and after in one run")
+    parser.add_argument("--no-django", action="store_true", help="skip the Django rows (they fetch the sdist once)")
     args = parser.parse_args()
+    trees = sources(args.baseline)
+    ruff = [tool("ruff"), "check", "--no-cache", "--select", "DTZ003,DTZ004", "--quiet", "."]
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="infractl-bench-check-") as tmp:
         root = Path(tmp) / "repo"
         build(root, args.files)
-        infractl = [tool("infractl"), "check", "."]
-        ruff = [tool("ruff"), "check", "--no-cache", "--select", "DTZ003,DTZ004", "--quiet", "."]
-        results = {}
-        for variant in (PRIMARY, "Python files, no migration", "+ a GitHub workflow", "Django 5.1 sdist"):
+        variants = [PRIMARY, "Python files, no migration", "+ a GitHub workflow"]
+        variants += [] if args.no_django else ["Django 5.1 sdist", "Django: fix-datetime --check"]
+        for variant in variants:
             if variant == "Python files, no migration":
                 shutil.rmtree(root / "migrations")
             if variant == "+ a GitHub workflow":
@@ -156,21 +186,22 @@ def main() -> int:
                 from fix_datetime import DJANGO_SPEC, django_sdist, unpack  # this directory's other benchmark
 
                 root = unpack(django_sdist(DJANGO_SPEC), Path(tmp) / "django")
-            ruff_exit = 1 if variant == "Django 5.1 sdist" else 0
-            timed(infractl, root, 0)
-            timed(ruff, root, ruff_exit)
-            ours, theirs = [], []
-            for _ in range(args.runs):  # interleaved, so both see the same machine load
-                ours.append(timed(infractl, root, 0))
-                theirs.append(timed(ruff, root, ruff_exit))
-            results[variant] = (statistics.median(ours), statistics.median(theirs))
-    print(f"{args.files} generated files with no findings, and a real tree; median of {args.runs} (load average {os.getloadavg()[0]:.1f}):")
-    for variant, (a, b) in results.items():
+            ours = ["fix-datetime", "--check", "."] if variant.endswith("--check") else ["check", "."]
+            commands = {name: ([tool("infractl"), *ours], env, 0) for name, env in trees.items()}
+            commands["ruff"] = (ruff, None, 1 if variant.startswith("Django") else 0)
+            results[variant] = medians(commands, root, args.runs)
+        commands = {name: ([tool("infractl"), "--help"], env, 0) for name, env in trees.items()}
+        commands["ruff"] = ([sys.executable, "-c", "import typer"], None, 0)  # the yardstick of --help
+        results["infractl --help / import typer"] = medians(commands, REPO, args.runs)
+    print(f"{args.files} generated files with no findings, and a real tree; median of {args.runs} interleaved "
+          f"(load average {os.getloadavg()[0]:.1f}):")
+    for variant, times in results.items():
         target = f" (target <= {TARGET}x)" if variant == PRIMARY else ""
-        print(f"  {variant:30} infractl check {a * 1000:6.1f} ms   ruff DTZ003/DTZ004 {b * 1000:6.1f} ms"
-              f"   ratio {a / b:.2f}x{target}")
-    ours, theirs = results[PRIMARY]
-    return 0 if ours / theirs <= TARGET else 1
+        line = f"  {variant:30} ruff/typer {times['ruff'] * 1000:6.1f} ms"
+        for name in trees:
+            line += f"   {name} {times[name] * 1000:6.1f} ms ({times[name] / times['ruff']:.2f}x)"
+        print(line + target)
+    return 0 if results[PRIMARY]["infractl"] / results[PRIMARY]["ruff"] <= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -68,10 +68,11 @@ def check_args(args: list[str]) -> SimpleNamespace | None:
 
 
 def run_check(parsed: SimpleNamespace) -> int:
-    from infractl.fix_datetime.select import headstart
+    from infractl.scanner import Scanner
 
     # the datetime area's walk and scan, on the second core while this process imports the rest
-    headstart.begin(parsed.path, parsed.config)
+    scanner = Scanner()
+    scanner.start_early(parsed.path, parsed.config)
     try:
         from pathlib import Path
 
@@ -80,13 +81,14 @@ def run_check(parsed: SimpleNamespace) -> int:
 
         def action() -> int:
             code = run(Path(parsed.path), "json" if parsed.json else parsed.fmt, parsed.strict,
-                       parsed.select or None, parsed.ignore or None, Path(parsed.config) if parsed.config else None)
+                       parsed.select or None, parsed.ignore or None, Path(parsed.config) if parsed.config else None,
+                       scanner)
             sys.stdout.flush()  # output still buffered meets a closed pipe here, inside the guard (as cli does)
             return code
 
         return guarded(action)
     finally:
-        headstart.end()
+        scanner.close()
 
 
 def main() -> None:

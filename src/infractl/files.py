@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 SKIP_DIRS = frozenset(
@@ -113,9 +112,10 @@ def iter_files(
     root: Path | None = None,
     on_skip: Callable[[Path, str, str], None] | None = None,
     match: Callable[[str], bool] | None = None,
+    cache: WalkCache | None = None,
 ) -> Iterator[Path]:
     """``iter_file_names``, as Path objects."""
-    return map(Path, iter_file_names(paths, suffixes, exclude, root, on_skip, match))
+    return map(Path, iter_file_names(paths, suffixes, exclude, root, on_skip, match, cache))
 
 
 def iter_file_names(
@@ -125,6 +125,7 @@ def iter_file_names(
     root: Path | None = None,
     on_skip: Callable[[Path, str, str], None] | None = None,
     match: Callable[[str], bool] | None = None,
+    cache: WalkCache | None = None,
 ) -> Iterator[str]:
     """Yield matching files under ``paths`` in a stable (sorted) order, as the paths to open (plain
     strings: a big tree's hot loop builds no Path objects).
@@ -134,7 +135,8 @@ def iter_file_names(
     ``on_skip(path, kind, reason)`` hears of what could have mattered but is not yielded, so a command
     can say so: kind "excluded" (a file named explicitly that an exclude glob matches), "loop" (a
     symlink loop), "broken" (a symlink to nothing), "unreadable" (a directory that cannot be listed).
-    ``match(name)``, when given, chooses the files by name instead of ``suffixes``.
+    ``match(name)``, when given, chooses the files by name instead of ``suffixes``. ``cache``: the run's
+    ``WalkCache`` (``scanner.Scanner`` holds one), so several walks of one tree list each directory once.
     """
     skip = on_skip or (lambda path, kind, reason: None)
     root_prefix = str((root or Path.cwd()).resolve()).rstrip(os.sep) + os.sep
@@ -169,18 +171,19 @@ def iter_file_names(
                 if directory.is_relative_to(git_root):
                     active = ignores.with_own(str(directory), active)
         wanted = match or (lambda name: name.endswith(suffixes))
-        yield from _walk(str(given), str(absolute), active, wanted, ignores, is_excluded, seen, skip)
+        yield from _walk(str(given), str(absolute), active, wanted, ignores, is_excluded, seen, skip,
+                         cache or _UNCACHED)
 
 
-def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> Iterator[str]:
+def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip, cache) -> Iterator[str]:
     # Hot loop on big trees: plain strings, and the directory listing from ``_list`` (one scandir, or
-    # the shared listing).
+    # the run's cached listing).
     sep = os.sep
-    shared = _shared
+    listed, ignored = cache.listing, cache.ignored
     stack = [(given, absolute, active, True)]
     while stack:
         shown, real, active, is_start = stack.pop()
-        listing = shared.listing(real) if shared is not None else _list(real)
+        listing = listed(real)
         if isinstance(listing, PermissionError):
             skip(Path(shown), "unreadable", f"directory not read: {(listing.strerror or str(listing)).lower()}")
             continue
@@ -204,7 +207,6 @@ def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip) -> 
             continue
         if ".gitignore" in markers:
             active = ignores.with_own(real, active)
-        ignored = shared.ignored if shared is not None else _ignored
         real_prefix = real if real.endswith(sep) else real + sep
         shown_prefix = "" if shown == "." else shown + sep  # as Path shows them: "app/x.py", not "./app/x.py"
         for name in reversed(dirs):
@@ -261,14 +263,14 @@ def _list(real: str):
     return dirs, entries, markers
 
 
-class _SharedWalk:
-    """Directory listings, ignore decisions and file bytes kept for the length of one ``shared_walk()``."""
+class WalkCache:
+    """Directory listings and ignore decisions kept for one run (``scanner.Scanner``): ``infractl check``
+    runs six areas over one tree, and each would otherwise list it again. The tree is assumed unchanged
+    meanwhile."""
 
-    def __init__(self, byte_budget: int) -> None:
+    def __init__(self) -> None:
         self._listings: dict[str, object] = {}
         self._ignored: dict[tuple[str, bool], bool] = {}
-        self._bytes: dict[str, bytes] = {}
-        self._budget = byte_budget
 
     def listing(self, real: str):
         try:
@@ -286,42 +288,24 @@ class _SharedWalk:
             found = self._ignored[key] = _ignored(real, is_dir, active)
             return found
 
-    def read(self, path: str) -> bytes:
-        try:
-            return self._bytes[path]
-        except KeyError:
-            data = _read_whole(path)
-            if len(data) <= self._budget:
-                self._budget -= len(data)
-                self._bytes[path] = data
-            return data
+
+class _Uncached:
+    """A walk on its own: every listing and decision made afresh."""
+
+    listing = staticmethod(_list)
+    ignored = staticmethod(_ignored)
 
 
-_shared: _SharedWalk | None = None
-
-
-@contextmanager
-def shared_walk(byte_budget: int = 256 << 20):
-    """Within this block every ``iter_files`` lists each directory once and ``read_bytes`` reads each
-    file once (up to ``byte_budget`` bytes kept): ``infractl check`` runs six areas over one tree, and
-    each would otherwise walk it and read its Python files again. Files are assumed unchanged meanwhile."""
-    global _shared
-    previous, _shared = _shared, _SharedWalk(byte_budget)
-    try:
-        yield
-    finally:
-        _shared = previous
+_UNCACHED = _Uncached()
 
 
 def read_bytes(path: str) -> bytes:
-    """The whole file (from the shared walk's memory when one is active)."""
-    return _shared.read(path) if _shared is not None else _read_whole(path)
+    """The whole file (``scanner.Scanner.read`` keeps it for the rest of the run)."""
+    return _read_whole(path)
 
 
 def read_head(path: str, size: int) -> bytes:
-    """At most the first ``size`` bytes: from the shared walk's memory when it holds the file."""
-    if _shared is not None and path in _shared._bytes:
-        return _shared._bytes[path][:size]
+    """At most the first ``size`` bytes."""
     with open(path, "rb") as handle:
         return handle.read(size)
 

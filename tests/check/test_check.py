@@ -146,3 +146,25 @@ def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path):
     assert b"checking" in shown
     quiet = subprocess.run(command, capture_output=True, timeout=120, check=False)
     assert quiet.returncode == 0 and quiet.stderr == b""
+
+
+def test_every_area_walks_and_reads_through_the_one_scanner(tmp_path, monkeypatch):
+    """The datetime area and the workflows area both read the tests; monitoring looks at the heads of the
+    Python files: each file is read from disk once, and each directory listed once, for the whole run."""
+    from infractl import files
+    from infractl.check.command import collect
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "clock.py").write_text("import datetime\nx = datetime.datetime.utcnow()\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_clock.py").write_text(
+        "import pytest\n\n\n@pytest.mark.skip(reason='later')\ndef test_it():\n    pass\n")
+    reads, listings = Counter(), Counter()
+    real_read, real_list = files._read_whole, files._list
+    monkeypatch.setattr(files, "_read_whole", lambda path: reads.update([path]) or real_read(path))
+    monkeypatch.setattr(files, "_list", lambda real: listings.update([real]) or real_list(real))
+    monkeypatch.chdir(tmp_path)
+    report = collect(Path("."))
+    assert {(f.path, f.rule) for f in report.findings} >= {("app/clock.py", "DT010"), ("tests/test_clock.py", "CI007")}
+    assert reads == {"app/clock.py": 1, "tests/test_clock.py": 1}
+    assert listings and set(listings.values()) == {1}

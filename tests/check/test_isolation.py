@@ -55,7 +55,7 @@ def test_a_bug_on_one_dockerfile_is_a_finding_on_it_and_the_rest_still_reports(t
 
 
 def test_a_bug_in_a_whole_area_is_a_finding_on_the_repository(tmp_path, monkeypatch):
-    def broken(root, config):
+    def broken(root, config, scanner):
         raise KeyError("dashboards")
 
     monkeypatch.setitem(areas.AREAS, "manifests", broken)

@@ -50,7 +50,7 @@ def test_no_duplicates_and_stable_order(tmp_path):
 
 
 def test_a_shared_walk_yields_what_separate_walks_yield(tmp_path):
-    from infractl.files import read_bytes, read_head, shared_walk
+    from infractl.scanner import Scanner
 
     make_tree(tmp_path)
     (tmp_path / "app" / "loop.py").symlink_to(tmp_path / "app" / "loop.py")
@@ -63,11 +63,17 @@ def test_a_shared_walk_yields_what_separate_walks_yield(tmp_path):
         found = list(iter_files([tmp_path], suffixes, exclude, tmp_path, lambda p, kind, _: skipped.append((p, kind))))
         return found, skipped
 
+    def scanned(suffixes, exclude):
+        skipped = []
+        found = scanner.files([tmp_path], suffixes, exclude, tmp_path, lambda p, kind, _: skipped.append((p, kind)))
+        return list(map(Path, found)), skipped
+
     separate = [walk(*query) for query in queries]
-    with shared_walk():
-        shared = [walk(*query) for query in queries]
-        assert read_bytes(str(tmp_path / "app" / "main.py")) == b"x = 1\n"
-        assert read_head(str(tmp_path / "app" / "main.py"), 3) == b"x ="  # from memory now
+    with Scanner() as scanner:
+        shared = [scanned(*query) for query in queries]
+        assert scanner.read(str(tmp_path / "app" / "main.py")) == b"x = 1\n"
+        (tmp_path / "app" / "main.py").write_text("changed")
+        assert scanner.head(str(tmp_path / "app" / "main.py"), 3) == b"x ="  # from memory now
     assert shared == separate
     assert any(kind == "loop" for _, kind in separate[0][1])
 

@@ -1,5 +1,6 @@
-"""The byte scan of a tree, fast: batches and two cores (``prescan``), and check's head start
-(``headstart``) must flag exactly the files the per-file test flags, and leave no process behind."""
+"""The byte scan of a tree, fast: batches (``prescan``) and two cores (``infractl.scanner``: a child from
+the front, this process from the back, begun early by check's fast road or after fix-datetime's walk) must
+flag exactly the files the per-file test flags, and leave no process behind."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infractl import scanner as scanning
 from infractl.config import load_config
-from infractl.files import iter_file_names
+from infractl.files import iter_file_names, read_bytes
 from infractl.fix_datetime.command import collect
-from infractl.fix_datetime.select import headstart, prescan
+from infractl.fix_datetime.select import prescan
 from infractl.fix_datetime.select.awareprobe import PARTNER_WORDS
 from infractl.fix_datetime.select.prescan import worth_a_look
+from infractl.scanner import Scanner, walk_key
 
 FRAGMENTS = [*PARTNER_WORDS, b"utcnow", b"utcfromtimestamp", b".utcnow()", b"datetime", b"utc)", b"UTC)",
              b"now(timezone.utc)", b"\0", b"x = 1\n", b"import datetime\n", b"from datetime import datetime\n",
@@ -29,7 +32,8 @@ file_bytes = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map(b"".join)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(file_bytes, max_size=12))
 def test_the_batch_flags_exactly_what_the_per_file_test_flags(datas):
-    assert prescan.worth_a_look_in_batch(datas) == [i for i, data in enumerate(datas) if worth_a_look(data)]
+    assert prescan.worth_a_look_in_batch(datas) == [(i, why) for i, data in enumerate(datas)
+                                                    if (why := worth_a_look(data))]
 
 
 def _tree(root: Path, files: int) -> list[str]:
@@ -53,15 +57,21 @@ def _children() -> list[int]:
     return found
 
 
+def _flagged(paths: list[str], parallel: bool) -> list[tuple[str, int]]:
+    with Scanner(parallel=parallel) as scanner:
+        return scanner.worth_a_look(paths, ["a walk"])
+
+
 def test_two_cores_flag_what_one_core_flags(tmp_path, monkeypatch):
     paths = _tree(tmp_path, 60)
     before = _children()
-    monkeypatch.setattr(prescan, "PARALLEL_MIN_FILES", 10)
-    monkeypatch.setattr(prescan, "BATCH_BYTES", 200)  # several batches per half
-    one = prescan.flagged(paths, parallel=False)
-    two = prescan.flagged(paths, parallel=True)
+    monkeypatch.setattr(scanning, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(scanning, "CHUNK", 7)
+    monkeypatch.setattr(prescan, "BATCH_BYTES", 200)  # several batches per chunk
+    one = _flagged(paths, parallel=False)
+    two = _flagged(paths, parallel=True)
     assert one == two
-    assert str(tmp_path / "dir.py") in one
+    assert (str(tmp_path / "dir.py"), prescan.UNREAD) in one
     assert len(one) == 1 + len([i for i in range(60) if i % 7 == 0 or i % 11 == 0])
     assert _children() == before
 
@@ -69,17 +79,18 @@ def test_two_cores_flag_what_one_core_flags(tmp_path, monkeypatch):
 def test_an_interrupted_scan_leaves_no_child(tmp_path, monkeypatch):
     paths = _tree(tmp_path, 40)
     before = _children()
-    monkeypatch.setattr(prescan, "PARALLEL_MIN_FILES", 10)
-    real = prescan.scan
+    monkeypatch.setattr(scanning, "PARALLEL_MIN_FILES", 10)
+    real = scanning.scan
+    parent = os.getpid()
 
-    def interrupted(paths, indices):
-        if indices.start == 0:  # this process's half; the child's runs the real scan
+    def interrupted(paths, indices, read):
+        if os.getpid() == parent:  # this process's end; the child runs the real scan
             raise KeyboardInterrupt
-        return real(paths, indices)
+        return real(paths, indices, read)
 
-    monkeypatch.setattr(prescan, "scan", interrupted)
+    monkeypatch.setattr(scanning, "scan", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        prescan.flagged(paths, parallel=True)
+        _flagged(paths, parallel=True)
     assert _children() == before
 
 
@@ -96,66 +107,79 @@ def test_the_head_start_gives_the_same_outcome_as_a_walk(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[tool.infractl.fix_datetime]\nexclude = ["m00*"]\n')
     (tmp_path / "gone.py").symlink_to(tmp_path / "missing.py")
     walked = _outcome(Path("."))
-    finished = []
-    real_finish = headstart.finish
-    monkeypatch.setattr(headstart, "finish", lambda *a: finished.append(real_finish(*a)) or finished[-1])
-    headstart.begin(".", None)
-    try:
-        assert _outcome(Path(".")) == walked
-    finally:
-        headstart.end()
-    assert finished and finished[0] is not None  # the head start's answer was the one used
+    met = []
+    real_meet = scanning.TwoEnds.meet
+    monkeypatch.setattr(scanning.TwoEnds, "meet", lambda self, key, files: met.append(
+        self.child.pid is not None and real_meet(self, key, files)) or met[-1])
+    with Scanner() as scanner:
+        scanner.start_early(".", None)
+        outcome = collect([Path(".")], check=True, scanner=scanner)
+    assert (outcome.scanned, sorted((r.path, tuple(f.rule for f in r.findings_before or r.findings))
+                                    for r in outcome.results)) == walked
+    assert met and met[0]  # the head start's child was met
 
 
 def _walked(root: Path, files: int) -> list[str]:
-    """The tree's files as the walk gives them (``collect`` hands ``finish`` the list of its own walk)."""
+    """The tree's files as the walk gives them (``collect`` hands the scanner the list of its own walk)."""
     _tree(root, files)
     (root / "dir.py").rmdir()
     return list(iter_file_names([root], (".py",), (), root))
 
 
+def _one_core(paths: list[str]) -> list[int]:
+    return prescan.scan(paths, range(len(paths)), read_bytes)
+
+
 @pytest.mark.parametrize("child_first", [True, False])
 def test_child_and_parent_split_the_scan_and_meet(tmp_path, monkeypatch, child_first):
     """Whoever comes first takes most; together they flag what one scan flags, nothing left out."""
-    monkeypatch.setattr(headstart, "CHUNK", 7)
+    monkeypatch.setattr(scanning, "CHUNK", 7)
     paths = _walked(tmp_path, 200)
-    expected = prescan.flagged(paths, parallel=False)
-    headstart.begin(str(tmp_path), None)
+    key = walk_key([tmp_path], (), load_config(tmp_path).root)
+    ends = scanning.TwoEnds(lambda: (key, paths), read_bytes)
     try:
         if child_first:
             import time
 
             deadline = time.monotonic() + 10
-            while headstart._get(0) < len(paths) and time.monotonic() < deadline:
+            while ends._get(0) < len(paths) and time.monotonic() < deadline:
                 time.sleep(0.01)
         else:
-            headstart._set(1, 0)  # as if this process had claimed everything before the child began
-        assert headstart.finish([tmp_path], (), load_config(tmp_path).root, paths) == expected
+            ends._set(1, 0)  # as if this process had claimed everything before the child began
+        assert ends.meet(key, paths) == _one_core(paths)
     finally:
-        headstart.end()
+        ends.stop()
 
 
-def test_a_head_start_on_another_walk_is_not_used(tmp_path):
-    paths = _walked(tmp_path, 5)
-    before = _children()
-    headstart.begin(str(tmp_path), None)
+@pytest.mark.parametrize("other", ["exclude", "files", "failed"])
+def test_a_child_on_another_walk_is_not_used_and_the_rest_is_scanned_here(tmp_path, monkeypatch, other):
+    monkeypatch.setattr(scanning, "CHUNK", 3)
+    paths = _walked(tmp_path, 50)
     root = load_config(tmp_path).root
-    assert headstart.finish([tmp_path], ("m00*",), root, paths) is None  # other exclude globs
-    assert headstart.finish([tmp_path], (), root, paths) is None  # finished once, gone
+    key = walk_key([tmp_path], (), root)
+    before = _children()
+
+    def walk():
+        if other == "failed":
+            raise OSError("gone")
+        return (walk_key([tmp_path], ("m00*",), root), paths) if other == "exclude" else (key, paths[1:])
+
+    ends = scanning.TwoEnds(walk, read_bytes)
+    try:
+        import time
+
+        time.sleep(0.2)  # the child claims what it can first
+        assert ends.meet(key, paths) == _one_core(paths)
+    finally:
+        ends.stop()
     assert _children() == before
-
-
-def test_a_head_start_on_a_changed_tree_is_not_used(tmp_path):
-    paths = _walked(tmp_path, 5)
-    headstart.begin(str(tmp_path), None)
-    assert headstart.finish([tmp_path], (), load_config(tmp_path).root, paths[1:]) is None  # a file gone meanwhile
 
 
 def test_a_head_start_nobody_takes_is_stopped(tmp_path):
     _tree(tmp_path, 5)
     before = _children()
-    headstart.begin(str(tmp_path), None)
-    headstart.end()
+    with Scanner() as scanner:
+        scanner.start_early(str(tmp_path), None)
     assert _children() == before
 
 
@@ -164,5 +188,5 @@ def test_a_test_that_puts_in_a_fake_from_another_file_is_flagged(tmp_path):
         "from app import clock\nfrom tests.helpers import Fake\n\n\ndef test_it(monkeypatch):\n"
         "    monkeypatch.setattr(clock, 'datetime', Fake)\n")
     (tmp_path / "test_other.py").write_text("import datetime\n\n\ndef test_it():\n    assert datetime\n")
-    assert prescan.flagged(sorted(str(p) for p in tmp_path.iterdir()), parallel=False) == [
-        str(tmp_path / "test_clock.py")]
+    assert _flagged(sorted(str(p) for p in tmp_path.iterdir()), parallel=False) == [
+        (str(tmp_path / "test_clock.py"), prescan.STUB)]

@@ -1,6 +1,7 @@
 """The areas ``infractl check`` covers: each finds its own inputs from config or conventional paths.
 
-An area is a function ``(root, config) -> AreaResult | None``; None means the repository has nothing
+An area is a function ``(root, config, scanner) -> AreaResult | None`` (``scanner``: the run's one walk,
+read and datetime prefilter, ``infractl.scanner``); None means the repository has nothing
 for it (no workflows, no migrations...), which the report says instead of pretending it passed.
 Each runs the same code as its own command, with no writes.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from infractl.config import Config
 from infractl.findings import Finding
+from infractl.scanner import Scanner
 
 
 class AreaResult:
@@ -23,14 +25,14 @@ class AreaResult:
         self.checked = checked
 
 
-def datetimes(root: Path, config: Config) -> AreaResult | None:
+def datetimes(root: Path, config: Config, scanner: Scanner) -> AreaResult | None:
     """fix-datetime --check: each pending rewrite (DT010/DT011) and every hazard, with the project's
     fix_datetime configuration; nothing is written."""
     from infractl.fix_datetime.command import collect
 
     # jobs as the project configures them for fix-datetime: the byte scan of a big tree on two cores,
     # and a worker process only when there are files to parse
-    outcome = collect([root], check=True, config_path=config.source)
+    outcome = collect([root], check=True, config_path=config.source, scanner=scanner)
     if not outcome.scanned and not outcome.results:
         return None  # no Python file, and nothing the walk could not read (an unreadable directory is a finding)
     findings = [finding for result in outcome.results for finding in result.findings]
@@ -39,7 +41,7 @@ def datetimes(root: Path, config: Config) -> AreaResult | None:
     return AreaResult(findings, f"{outcome.scanned} Python files, {candidates} with deprecated datetime calls")
 
 
-def workflows(root: Path, config: Config) -> AreaResult | None:
+def workflows(root: Path, config: Config, scanner: Scanner) -> AreaResult | None:
     from infractl.config import string_list
     from infractl.lint_ci.command import configured_actionlint, lint
 
@@ -47,13 +49,13 @@ def workflows(root: Path, config: Config) -> AreaResult | None:
     configured = string_list(section, "workflows", where)
     tests = string_list(section, "tests", where)
     exclude = string_list(section, "exclude", where)
-    report = lint(root, configured, tests, configured_actionlint(section, where), exclude)
+    report = lint(root, configured, tests, configured_actionlint(section, where), exclude, scanner)
     if not report.summary["workflows"] and not report.summary["test_files"]:
         return None
     return AreaResult(report.findings, report.headline)
 
 
-def migrations(root: Path, config: Config) -> AreaResult | None:
+def migrations(root: Path, config: Config, scanner: Scanner) -> AreaResult | None:
     section = config.section("db")
     source = None
     if section:
@@ -81,16 +83,16 @@ def shown(path: Path) -> Path:
         return path
 
 
-def monitoring(root: Path, config: Config) -> AreaResult | None:
+def monitoring(root: Path, config: Config, scanner: Scanner) -> AreaResult | None:
     from infractl.monitoring.lint import lint_monitoring
 
-    findings, summary = lint_monitoring(root, config.section("monitoring"), config.root)
+    findings, summary = lint_monitoring(root, config.section("monitoring"), config.root, scanner)
     if not summary["rule_files"] and not summary["dashboards"]:
         return None
     return AreaResult(findings, f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")
 
 
-def manifests(root: Path, config: Config) -> AreaResult | None:
+def manifests(root: Path, config: Config, scanner: Scanner) -> AreaResult | None:
     """Kustomize directories (``dirs`` in [tool.infractl.manifests], else every kustomization that is not a
     Component) rendered with the real kustomize and linted, plus the compose files found beside them, and
     every Dockerfile in the repository (less the section's ``exclude`` globs) and the configured ones."""
@@ -104,8 +106,8 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
     exclude = tuple(string_list(section, "exclude", where))
     dockerfiles = [config.root / f for f in string_list(section, "dockerfiles", where)]
     if not directories and not composes:
-        directories, composes = kustomizations_and_composes(root)
-    dockerfiles += find_dockerfiles(root, exclude, config.root)
+        directories, composes = kustomizations_and_composes(root, scanner)
+    dockerfiles += find_dockerfiles(root, exclude, config.root, scanner)
     if not directories and not composes and not dockerfiles:
         return None
     from infractl.check.isolation import isolated
@@ -124,11 +126,9 @@ def manifests(root: Path, config: Config) -> AreaResult | None:
                                 f"{stats.get('dockerfiles', 0)} Dockerfiles")
 
 
-def wiremock(root: Path, config: Config) -> AreaResult | None:
+def wiremock(root: Path, config: Config, scanner: Scanner) -> AreaResult | None:
     """Every WireMock root (a directory holding mappings/): ``dir`` in [tool.infractl.wiremock], else each
     one found below ``root``; validated like ``infractl wiremock validate``."""
-    from infractl.files import iter_files
-
     section = config.section("wiremock")
     chosen = None
     if section:  # validated whenever it is there; without it the defaults need no import
@@ -139,7 +139,7 @@ def wiremock(root: Path, config: Config) -> AreaResult | None:
         roots = [chosen.dir]
     else:
         found = set()
-        for path in iter_files([root], (".json",), (), root):
+        for path in map(Path, scanner.files([root], (".json",), (), root)):
             mappings = next((parent for parent in path.parents if parent.name == "mappings"), None)
             if mappings is not None:
                 found.add(mappings.parent)
@@ -189,7 +189,7 @@ def table_keys(area: str) -> tuple[str, ...]:
     return tuple(sorted(keys)) if isinstance(keys, (set, frozenset)) else tuple(keys)
 
 
-AREAS: dict[str, Callable[[Path, Config], AreaResult | None]] = {
+AREAS: dict[str, Callable[[Path, Config, Scanner], AreaResult | None]] = {
     "datetime": datetimes,
     "workflows": workflows,
     "migrations": migrations,

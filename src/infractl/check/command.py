@@ -19,22 +19,29 @@ from infractl.check.areas import AREA_TABLES, AREAS, AreaResult, table_keys
 from infractl.check.isolation import failure
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.files import named_directory, shared_walk
+from infractl.files import named_directory
 from infractl.findings import fails
 from infractl.render import Report, print_report
+from infractl.scanner import Scanner
 from infractl.selection import keep_wanted, resolve_selection
 
 CONFIG_KEYS = ("areas", "skip", "select", "ignore")
 WHERE = "[tool.infractl.check]"
 
 
-def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None) -> int:
-    report = collect(path, select, ignore, config_path)
+def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, scanner=None) -> int:
+    report = collect(path, select, ignore, config_path, scanner)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 
 
-def collect(path: Path, select=None, ignore=None, config_path: Path | None = None) -> Report:
+def collect(path: Path, select=None, ignore=None, config_path: Path | None = None,
+            scanner: Scanner | None = None) -> Report:
+    """Every area over ``path``, walking and reading through one ``Scanner`` (the fast road's, which
+    may have begun the datetime area's scan already, else one of its own)."""
+    if scanner is None:
+        with Scanner() as own:
+            return collect(path, select, ignore, config_path, own)
     named_directory(path)
     config = load_config(path, config_path)
     section = config.section("check")
@@ -54,13 +61,13 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
             area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
     started = time.perf_counter()
-    with _progress() as status, shared_walk():
+    with _progress() as status:
         results: dict[str, AreaResult | None] = {}
-        # datetime last: its walk and scan may still be running in headstart's child meanwhile
+        # datetime last: its walk and scan may still be running in the scanner's child meanwhile
         for name in sorted(names, key=lambda area: area == "datetime"):
             if status is not None:
                 status.update(f"checking {path}: {name} ({len(results)} of {len(names)} areas done) …")
-            results[name] = _run_area(name, path, config)
+            results[name] = _run_area(name, path, config, scanner)
         results = {name: results[name] for name in names}
     findings = [f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)]
     if findings:
@@ -76,11 +83,11 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
                   extra={"areas": areas}, group_by_path=True)
 
 
-def _run_area(name: str, root: Path, config) -> AreaResult | None:
+def _run_area(name: str, root: Path, config, scanner: Scanner) -> AreaResult | None:
     """The area's result; when the area as a whole fails (its configuration, or a defect outside its
     per-input net), one finding on the repository says so and the other areas still run."""
     try:
-        return AREAS[name](root, config)
+        return AREAS[name](root, config, scanner)
     except Exception as exc:  # noqa: BLE001 - see check/isolation.py
         return AreaResult([failure(name, root, exc)], "failed")
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from infractl.codemod_diff import unified_diffs
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.files import iter_file_names
 from infractl.findings import Finding, Severity, fails
 from infractl.fix_datetime.analyse.rules import REWRITE_RULE
 from infractl.fix_datetime.rewrite.helperconfig import parse_project_helpers
@@ -33,13 +32,11 @@ from infractl.fix_datetime.rules import (
     NOT_WRITTEN,
     PATH_NOT_WALKED,
 )
-from infractl.fix_datetime.select import headstart
 from infractl.fix_datetime.select.candidates import (
     DEFAULT_MAX_FILE_SIZE,
     parse_size,
     read_candidates,
 )
-from infractl.fix_datetime.select.prescan import flagged
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
     EarlyWorker,
@@ -47,6 +44,7 @@ from infractl.fix_datetime.workers import (
     fix_all,
     worker_count,
 )
+from infractl.scanner import Scanner, walk_key
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("auto", "aware", "naive")
@@ -89,9 +87,16 @@ class Outcome(namedtuple("Outcome", "results settings scanned texts")):
 
 
 def collect(paths, *, check=False, diff=False, mode=None, target_version=None, exclude=(), jobs=None,
-            config_path=None, select=None, ignore=None, max_file_size=None, progress=False) -> Outcome:
+            config_path=None, select=None, ignore=None, max_file_size=None, progress=False,
+            scanner: Scanner | None = None) -> Outcome:
     """Everything but the output: walk, filter, rewrite; write unless ``check``/``diff``; the findings
-    the user wants (select/ignore/noqa). ``infractl check`` calls this with ``check=True``."""
+    the user wants (select/ignore/noqa). ``infractl check`` calls this with ``check=True`` and its run's
+    ``scanner`` (which may have begun the walk and scan in a child already)."""
+    if scanner is None:  # its own run: nothing else reads the files again, so no bytes are kept
+        with Scanner(keep_bytes=0) as own:
+            return collect(paths, check=check, diff=diff, mode=mode, target_version=target_version,
+                           exclude=exclude, jobs=jobs, config_path=config_path, select=select, ignore=ignore,
+                           max_file_size=max_file_size, progress=progress, scanner=own)
     paths = [Path(p) for p in paths]
     walk_problems: list[FileResult] = []
     for path in paths:
@@ -102,15 +107,13 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     paths = [path for path in paths if path.exists()]
     settings = resolve_settings(paths, mode, target_version, list(exclude), jobs, config_path, select, ignore,
                                 max_file_size)
-    files = list(iter_file_names(paths, (".py",), settings.exclude, settings.root,
-                                 on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason))))
-    # `infractl check` may have begun the scan in a child already; else it happens here
-    worth_reading = headstart.finish(paths, settings.exclude, settings.root, files)
-    if worth_reading is None:
-        worth_reading = flagged(files, parallel=settings.jobs != 1)
+    files = scanner.files(paths, (".py",), settings.exclude, settings.root,
+                          on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason)))
+    worth_reading = scanner.worth_a_look(files, walk_key(paths, settings.exclude, settings.root),
+                                         parallel=settings.jobs != 1)
     with EarlyWorker(settings.jobs) as early:
-        found = read_candidates(worth_reading, settings.max_file_size, on_candidate=early.start,
-                                stub_only=worth_reading.stub_only, within=paths)
+        found = read_candidates(worth_reading, settings.max_file_size, scanner.read, on_candidate=early.start,
+                                within=paths)
         items = found.items
         workers = worker_count(settings.jobs, items)
         stubbed = _stubbed(items, found.others, files)

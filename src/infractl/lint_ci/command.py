@@ -60,7 +60,7 @@ def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
     return sorted(p for p in directory.glob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
+def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str, ...] = (), scanner=None,
                not_read: list[Finding] | None = None) -> list[Path]:
     """The test files under ``path``; what cannot be walked (an unreadable directory, a loop, a broken
     link) goes to ``not_read`` as CI010, never silently."""
@@ -74,17 +74,18 @@ def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str,
             not_read.append(RULE["CI010"].finding(str(where), None, None, f"not read: {reason}"))
 
     roots = [path / d for d in (configured or TEST_DIRS) if (path / d).is_dir()]
-    return [f for f in iter_files(roots, (".py",), exclude, path, on_skip=skipped)
+    return [f for f in iter_files(roots, (".py",), exclude, path, on_skip=skipped, cache=scanner and scanner.walks)
             if f.name.startswith("test_") or f.name.endswith("_test.py") or f.name == "conftest.py"]
 
 
 def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
-         actionlint: str | None = None, exclude: tuple[str, ...] = ()) -> Report:
-    """Every lint-ci finding for the repository (or workflow file) at ``path``."""
+         actionlint: str | None = None, exclude: tuple[str, ...] = (), scanner=None) -> Report:
+    """Every lint-ci finding for the repository (or workflow file) at ``path``; ``scanner``: check's, which
+    walks and reads each file once for every area."""
     files = workflow_files(path, workflows)
     findings = workflow_findings(files, actionlint) if files else []
     not_read: list[Finding] = []
-    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, not_read))
+    skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, scanner, not_read), scanner)
     findings.extend(not_read)
     findings.extend(skip_findings)
     summary = {"workflows": len(files), "test_files": test_count}
@@ -121,14 +122,14 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
     return findings
 
 
-def unconditional_skips(files: list[Path]) -> tuple[list[Finding], int]:
+def unconditional_skips(files: list[Path], scanner=None) -> tuple[list[Finding], int]:
     from infractl.files import read_bytes
     from infractl.fix_skips.prefilter import may_skip
 
     findings = []
     for file in files:
         try:
-            data = read_bytes(str(file))
+            data = (scanner.read if scanner else read_bytes)(str(file))
         except OSError as exc:  # unreadable: its skips would go unseen, so say so
             findings.append(RULE["CI010"].finding(str(file), None, None,
                                                   f"not read: {(exc.strerror or str(exc)).lower()}"))

@@ -31,16 +31,16 @@ class MonitoringInputs:
         self.python_files: list[Path] = []
 
 
-def discover(root: Path, exclude: tuple[str, ...] = ()) -> MonitoringInputs:
+def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> MonitoringInputs:
     """The monitoring files under ``root``, found by content (``python_files`` stays empty)."""
     from infractl.files import iter_files, read_head
 
     inputs = MonitoringInputs()
-    for path in iter_files([root], (".yml", ".yaml", ".json"), exclude, root):
+    for path in iter_files([root], (".yml", ".yaml", ".json"), exclude, root, cache=scanner and scanner.walks):
         if ".github" in path.parts:
             continue
         try:
-            head = read_head(str(path), 200_000)
+            head = (scanner.head if scanner else read_head)(str(path), 200_000)
         except OSError:
             continue
         if path.suffix == ".json":
@@ -55,18 +55,18 @@ def discover(root: Path, exclude: tuple[str, ...] = ()) -> MonitoringInputs:
     return inputs
 
 
-def metric_modules(root: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+def metric_modules(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> list[Path]:
     """The Python modules under ``root`` that use prometheus_client (where the service's metrics are)."""
     from infractl.files import iter_files, read_head
 
     found = []
-    for path in iter_files([root], (".py",), exclude, root):
+    for path in iter_files([root], (".py",), exclude, root, cache=scanner and scanner.walks):
         if ".github" in path.parts:
             continue
         try:
             # a module that defines metrics imports prometheus_client at its top: 8 KB is plenty,
             # and reading only that keeps a 3,000-file tree cheap
-            if b"prometheus_client" in read_head(str(path), 8192):
+            if b"prometheus_client" in (scanner.head if scanner else read_head)(str(path), 8192):
                 found.append(path)
         except OSError:
             continue
@@ -90,7 +90,8 @@ def provisioned_uids(files: list[Path]) -> set[str]:
     return uids
 
 
-def lint_monitoring(root: Path, section: dict, project_root: Path | None = None) -> tuple[list[Finding], dict]:
+def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
+                    scanner=None) -> tuple[list[Finding], dict]:
     """``sources`` (directories of the service's code, relative to the project root) add metric
     definitions from outside ``root``: checking manifests/staging alone still knows what the service exports."""
     reject_unknown_keys(section, CONFIG_KEYS, WHERE)
@@ -99,7 +100,7 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None)
     for directory in sources:
         if not directory.is_dir():
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
-    inputs = discover(root, exclude)
+    inputs = discover(root, exclude, scanner)
     if not inputs.rule_files and not inputs.dashboards:  # nothing to judge: the service's code is not read
         return [], {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
                     "exported_metrics": None}
@@ -107,7 +108,7 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None)
     from infractl.monitoring.dashboards import dashboard_findings
     from infractl.monitoring.metrics import exported_by_source
 
-    inputs.python_files.extend(metric_modules(root, exclude))
+    inputs.python_files.extend(metric_modules(root, exclude, scanner))
     for directory in sources:
         inputs.python_files.extend(metric_modules(directory))
     configured = set(string_list(section, "metrics", WHERE))

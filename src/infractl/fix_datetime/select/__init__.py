@@ -1,1 +1,1 @@
-"""fix-datetime, stage 1: which files are worth parsing (byte scan, prefilters, the head start for check)."""
+"""fix-datetime, stage 1: which files are worth parsing (worth_a_look and its batch scan, prefilters)."""

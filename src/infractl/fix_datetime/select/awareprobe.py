@@ -11,7 +11,6 @@ the local forms of DT101 and DT108. Only such files go on to libcst.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import pairwise
 
 # ``ast`` is imported by the functions that parse, not here (prefilter.py says why)
@@ -79,7 +78,6 @@ def aware_meets_naive_text(data: bytes) -> bool:
     return bool(_NAIVE_PARTNERS(data) and _AWARE_CALLS(data)) and aware_meets_naive(data)
 
 
-@lru_cache(maxsize=16)  # the prescan judges a file, then read_candidates judges it again (same bytes)
 def aware_meets_naive(source: bytes) -> bool:
     import ast
 

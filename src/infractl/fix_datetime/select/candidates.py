@@ -1,7 +1,7 @@
 """From the walked files to the (path, bytes) worth rewriting, and a finding for each file skipped.
 
-Cheap before expensive: a file's bytes are read once; the byte scan and ``ast`` (``prefilter``) decide
-whether libcst ever sees it. A file over ``max_file_size`` that mentions the names is not parsed at all
+Cheap before expensive: a file's bytes are read once; the byte scan (``prescan.worth_a_look``, whose
+answer comes with each file) and ``ast`` (``prefilter``) decide whether libcst ever sees it. A file over ``max_file_size`` that mentions the names is not parsed at all
 (libcst needs minutes and gigabytes on a multi-megabyte generated module) and gets a DT004 warning.
 
 A symlinked ``.py`` is read and written through its real path, once however many links lead to it, so
@@ -15,15 +15,14 @@ import os
 import re
 
 from infractl.errors import InfractlError
-from infractl.files import read_bytes
 from infractl.fix_datetime.rules import (
     FILE_CANNOT_BE_READ,
     FILE_TOO_LARGE,
     LINK_OUTSIDE_PATHS,
     SYMLINKED_FILE,
 )
-from infractl.fix_datetime.select.awareprobe import aware_meets_naive_text
-from infractl.fix_datetime.select.prefilter import calls_stdlib_utc, may_install_stub, mentions_utc_attribute
+from infractl.fix_datetime.select.prefilter import calls_stdlib_utc, may_install_stub
+from infractl.fix_datetime.select.prescan import AWARE, STUB, UNREAD, worth_a_look
 from infractl.fix_datetime.workers import FileResult
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
@@ -59,35 +58,31 @@ class Candidates:
         self.identities: dict[str, tuple] = {}  # item path -> (dev, inode, size, mtime_ns) when it was read
 
 
-def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_only=frozenset(),
+def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, on_candidate=None,
                     within=None) -> Candidates:
-    """Read every file once; keep those libcst must see; a finding for each one that cannot be read.
-    ``on_candidate()`` is called as each one is found (to start a worker early). ``stub_only``: files the
-    prescan flagged only as clock-stub installers: kept as such, not judged again. ``within``: the paths
-    given; a candidate a symlink leads to outside them is reported, not rewritten."""
+    """Keep the files libcst must see, of those ``prescan.worth_a_look`` flagged (``flagged``: (path, why),
+    from ``Scanner.worth_a_look``); a finding for each one that cannot be read. ``read(path)``: its bytes,
+    read once for the run. ``on_candidate()`` is called as each one is found (to start a worker early).
+    ``within``: the paths given; a candidate a symlink leads to outside them is reported, not rewritten."""
     from infractl.fsio import inside, snapshot_after_read
 
     found = Candidates()
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
     real_dirs = _RealDirs()
-    for shown in files:
+    for shown, why in flagged:
         try:
-            data = read_bytes(shown)
+            data = read(shown)
         except OSError as exc:
             finding = FILE_CANNOT_BE_READ.finding(shown, None, None, f"cannot read: {exc.strerror}")
             found.skipped.append(FileResult(shown, None, findings=(finding,), failed=True))
             continue
-        if shown in stub_only:
+        if why == UNREAD:  # unreadable when it was scanned, readable now
+            why = worth_a_look(data)
+        if why == STUB:
             found.others.append((shown, data))
-            continue
-        aware_only = False
-        if not mentions_utc_attribute(data):
-            aware_only = aware_meets_naive_text(data)  # hazards of values already aware (a second run)
-            if not aware_only:
-                if may_install_stub(data):
-                    found.others.append((shown, data))
-                continue  # most files: no real path, no parse
+        if why in (None, STUB):
+            continue  # most files: no real path, no parse
         # Only now the real path: a link is processed as its target, and each target once.
         if os.path.islink(shown):
             real = os.path.realpath(shown)
@@ -106,7 +101,7 @@ def read_candidates(files: list[str], max_size: int, on_candidate=None, stub_onl
             fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
             finding = FILE_TOO_LARGE.finding(name, None, None, message, fix)
             found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
-        elif aware_only or calls_stdlib_utc(data):
+        elif why == AWARE or calls_stdlib_utc(data):  # AWARE: hazards of values already aware (a second run)
             found.items.append((name, data))
             found.identities[name] = snapshot_after_read(name, data).identity
             if on_candidate is not None:
