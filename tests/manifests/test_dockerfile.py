@@ -192,6 +192,7 @@ def test_configured_dockerfiles_and_excludes(tmp_path):
 def test_the_check_area_finds_dockerfiles_but_not_excluded_fixtures(tmp_path):
     from infractl.check.areas import manifests
     from infractl.config import load_config
+    from infractl.scanner import Scanner
 
     (tmp_path / "pyproject.toml").write_text('[tool.infractl.manifests]\nexclude = ["tests/fixtures/**"]\n')
     for name in ("Dockerfile", "Dockerfile.web", "api.Dockerfile", "tests/fixtures/Dockerfile", "docs/readme.md"):
@@ -200,7 +201,7 @@ def test_the_check_area_finds_dockerfiles_but_not_excluded_fixtures(tmp_path):
     old = Path.cwd()
     os.chdir(tmp_path)
     try:
-        result = manifests(tmp_path, load_config(start=tmp_path))
+        result = manifests(tmp_path, load_config(start=tmp_path), Scanner())
     finally:
         os.chdir(old)
     assert sorted((f.path, f.rule) for f in result.findings) == [
