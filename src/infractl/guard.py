@@ -1,7 +1,7 @@
 """How every command body ends: its exit code, or one masked line and exit 2 (130 on Ctrl-C, 143 on
 SIGTERM).
 
-Free of Typer so that the fast road of ``infractl check`` (``entry.py``) and the full CLI (``cli.py``)
+Free of Typer so that the fast road of ``infractl check`` (``entry.py``) and the full CLI (``cli/``)
 end a run the same way.
 """
 

@@ -1,0 +1,165 @@
+"""The ``infractl`` application: the Typer app, the options every command shares, and how a run ends.
+
+The commands themselves are declared in ``code.py``, ``infra.py`` and ``deploy.py`` (wiring only: each
+imports its capability lazily); ``infractl/cli/__init__.py`` registers them in the order ``--help`` lists.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from infractl import __version__
+from infractl.errors import EXIT_ERROR, EXIT_OK, InfractlError
+
+app = typer.Typer(
+    name="infractl",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # rich tracebacks print locals, and locals can hold secrets
+    rich_markup_mode=None,  # click's plain help wraps cleanly at 80 columns; rich boxes cut option help
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document (same as --format json).")]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Output: rich table, JSON, SARIF 2.1.0 or GitHub annotations."),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail the run too (exit 1).")]
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Report only these rules (ids or prefixes, comma-separated; repeatable)."),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Do not report these rules (ids or prefixes, comma-separated; repeatable)."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="Read this pyproject.toml / infractl.toml instead of the nearest one.",
+                 dir_okay=False),
+]
+
+
+def output_format(json_flag: bool, fmt: OutputFormat) -> str:
+    return "json" if json_flag else fmt.value
+
+
+def run_guarded(action: Callable[[], int]) -> None:
+    """Run a command body (``guard.guarded``: errors are one masked line) and exit with its code."""
+    raise typer.Exit(_guarded(action))
+
+
+def _guarded(action: Callable[[], int]) -> int:
+    """``guard.guarded``, with click's Abort (Ctrl-C or end of input at a prompt) counted as Ctrl-C."""
+    from infractl.guard import guarded
+
+    def body() -> int:
+        try:
+            return action()
+        except typer.Abort:
+            raise KeyboardInterrupt from None
+
+    return guarded(body)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infractl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Harden a Python service repository and its staging infrastructure.
+
+    Exit codes: 0 clean, 1 findings or a failed check, 2 usage, configuration or environment error,
+    130 interrupted. 'infractl rules' lists every rule; 'infractl rule ID' explains one.
+    """
+
+
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """Run the whole CLI and exit: the console script, ``python -m infractl`` and any launcher's fallback.
+
+    Typer runs with standalone_mode=False so that click's usage errors come back here instead of being
+    printed as a usage block: each becomes one line through guard.guarded, like every other error
+    (``error: No such option: --selct ... (see 'infractl check --help')``), exit 2. With
+    standalone_mode=False click returns the exit code a command raised (typer.Exit) instead of exiting.
+    """
+    argv = optional_dry_run_value(list(sys.argv[1:] if args is None else args))
+    sys.exit(_guarded(lambda: _invoke(argv)))
+
+
+def _invoke(args: list[str]) -> int:
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        outcome = app(args=args, prog_name="infractl", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        # bare `infractl` / `infractl wiremock`: the group's help on stderr and exit 2, as click 8.2+
+        # does (no command ran, so a script that forgot its arguments must not pass)
+        exc.show()
+        return EXIT_ERROR
+    except UsageError as exc:
+        raise InfractlError(_usage_line(exc, args)) from None
+    except ClickException as exc:  # e.g. a file option that cannot be opened: an input error too
+        raise InfractlError(" ".join(exc.format_message().splitlines())) from None
+    sys.stdout.flush()  # output still buffered (json, sarif) meets a closed pipe here, inside the guard
+    return outcome if isinstance(outcome, int) else EXIT_OK
+
+
+def _usage_line(exc, args: list[str]) -> str:
+    """click's message (with its "Did you mean" hint) and where the help is, on one line."""
+    message = " ".join(line.strip() for line in exc.format_message().splitlines() if line.strip())
+    ctx = exc.ctx
+    if ctx is None:  # click's parser raises "Option '--tag' requires an argument." without one
+        return f"{message} (see '{_command_path(args)} --help')"
+    if ctx.command.get_help_option(ctx) is not None:
+        option = "--help" if "--help" in ctx.help_option_names else ctx.help_option_names[0]
+        message += f" (see '{ctx.command_path} {option}')"
+    return message
+
+
+def _command_path(args: list[str]) -> str:
+    """The command the arguments name: 'infractl wiremock up' for ``wiremock up --port``."""
+    from typer.main import get_command
+
+    command, path = get_command(app), ["infractl"]
+    for arg in args:
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is not None:
+            command, path = sub, [*path, arg]
+        elif not arg.startswith("-"):  # groups take only flags (-h, --version): the first word is the command
+            break
+    return " ".join(path)
+
+
+def optional_dry_run_value(args: list[str]) -> list[str]:
+    """``deploy --dry-run`` alone means ``--dry-run=client`` (typer has no options with optional values)."""
+    if "deploy" not in args:
+        return args
+    out = list(args)
+    for index, arg in enumerate(out):
+        if arg == "--dry-run" and (index + 1 == len(out) or out[index + 1] not in ("client", "server")):
+            out[index] = "--dry-run=client"
+    return out
+
