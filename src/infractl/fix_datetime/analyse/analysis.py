@@ -261,3 +261,14 @@ def collect_facts(wrapper: cst.MetadataWrapper) -> FactsCollector:
     collector = FactsCollector(wrapper.resolve(ScopeProvider))
     wrapper.module.visit(collector)
     return collector
+
+
+def dotted_name(node: cst.CSTNode) -> str:
+    """``pkg.mod.name`` for a Name or a chain of Attributes; "" for anything else (a call, a subscript).
+    The libcst twin of ``infractl.pyast.dotted_name`` (the ``ast`` one)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = dotted_name(node.value)
+        return f"{inner}.{node.attr.value}" if inner else ""
+    return ""

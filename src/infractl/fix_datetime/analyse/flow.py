@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from infractl.fix_datetime.analyse.analysis import FileFacts, Site
+from infractl.fix_datetime.analyse.analysis import FileFacts, Site, dotted_name
 from infractl.fix_datetime.analyse.origins import (
     AWARE,
     MAX_DEPTH,
@@ -270,7 +270,7 @@ class Flow(ValueOrigins):
             others = [n for n in self.facts.attribute_loads
                       if n.attr.value == name and not self._is_self(n.value)]
             if others:
-                self._problem(group, "DT109", f"{_dotted(others[0])} is read outside the class's methods", target,
+                self._problem(group, "DT109", f"{dotted_name(others[0]) or '?'} is read outside the class's methods", target,
                               others[0])
             sources, uses = self._attribute_slot(target)
             self._slot(sources, uses, group, depth, f"self.{name}")
@@ -330,9 +330,3 @@ class Flow(ValueOrigins):
                 self._problem(group, unknown_rule, f"{verb} a value the analysis cannot tell is aware", anchor,
                               origin)
 
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    return f"{_dotted(node.value)}.{node.attr.value}" if isinstance(node, cst.Attribute) else "?"

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from infractl.fix_datetime.analyse.analysis import dotted_name as _dotted
+
 RENAMED = {"utcnow": "now", "utcfromtimestamp": "fromtimestamp"}
 ARGUMENT_CHECKS = frozenset({"assert_called_with", "assert_called_once_with", "assert_any_call", "assert_has_calls",
                              "call_args", "call_args_list"})
@@ -34,15 +36,6 @@ class StubPlan:
     # code calls ``m.now(tz).replace(tzinfo=None)``, which for a MagicMock is ``m.now().replace()``'s value
     calls: set[cst.Call] = field(default_factory=set)
     problems: list[tuple[cst.CSTNode, str]] = field(default_factory=list)  # (anchor, reason) for DT107
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr.value}" if inner else ""
-    return ""
 
 
 def _string(node) -> str | None:
