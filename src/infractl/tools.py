@@ -100,7 +100,9 @@ def finish(process: subprocess.Popen, timeout: float | None = None, input=None) 
         raise ToolTimeout(process.args, timeout or 0) from None
     finally:
         stop(process)
-    return Finished(tuple(process.args), process.returncode, out or "", err or "")
+    empty = "" if getattr(process, "text_mode", True) else b""  # bytes stay bytes: b"" is no str
+    return Finished(tuple(process.args), process.returncode, empty if out is None else out,
+                    empty if err is None else err)
 
 
 def run(argv: Sequence[str], *, timeout: float | None = None, input=None, text: bool = True, cwd=None,

@@ -97,3 +97,12 @@ def test_sigterm_is_an_orderly_exit_143_that_ends_the_tools(tmp_path: Path):
             run.kill()
             run.wait()
         kill_leftovers(pids)
+
+
+def test_an_empty_answer_keeps_its_type():
+    """A tool that prints nothing in binary mode answers b"" (kustomize on ``resources: []``), not "":
+    its caller decodes bytes."""
+    from infractl import tools
+
+    assert tools.run(["true"], text=False).stdout == b""
+    assert tools.run(["true"]).stdout == ""

@@ -148,11 +148,28 @@ def test_machine_formats_carry_every_finding(staging, fmt):
     assert result.output.count("K8S103") >= 2
 
 
-def test_a_broken_kustomization_is_one_line_exit_2(staging):
+def test_a_broken_kustomization_is_a_finding_with_kustomizes_whole_message(staging):
     (staging / "kustomization.yaml").write_text("resources: [nowhere.yaml]\n")
-    result = lint(str(staging))
-    assert result.exit_code == 2
-    assert result.output.startswith("error: ") and result.output.count("\n") == 1
+    result = lint(str(staging), "--json")
+    assert result.exit_code == 1, result.output
+    [finding] = json.loads(result.output)["findings"]
+    assert finding["rule"] == "K8S000" and finding["severity"] == "error" and finding["line"] is None
+    assert "kustomize" in finding["message"] and "nowhere.yaml" in finding["message"]
+    assert "no such file or directory" in finding["message"]
+
+
+def test_a_broken_kustomization_beside_good_ones_hides_none_of_their_findings(staging, tmp_path, monkeypatch):
+    """One overlay kustomize refuses is K8S000 on it; the other directory is still rendered and linted."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "kustomization.yaml").write_text("resources: [nowhere.yaml]\n")
+    replace(staging / "kustomization.yaml", 'newTag: "0.4.2"', "newTag: latest")
+    (tmp_path / "pyproject.toml").write_text(f'[tool.infractl.manifests]\ndirs = ["{broken}", "{staging}"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli.app, ["manifests", "lint", "--json"])
+    assert result.exit_code == 1, result.output
+    rules = [f["rule"] for f in json.loads(result.output)["findings"]]
+    assert rules.count("K8S000") == 1 and "K8S103" in rules
 
 
 def test_lint_rendered_traces_deploys_objects_to_the_source_lines_without_showing_secret_values(staging):

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import yaml
+from support.rule_cases import manifests_findings
 
-from infractl.manifests.kustomize.sourcemap import build_source_map
-from infractl.manifests.lint import lint_compose, lint_kustomizations, lint_objects
 from infractl.rulebook import rules_for
 
 RULES = rules_for("manifests lint")
 
 
 def findings_for(rule, text: str, tmp_path):
-    if rule.id.startswith("DOCKER"):
-        from infractl.manifests.checks.dockerfile import lint_dockerfile
-
-        path = tmp_path / "Dockerfile"
-        path.write_text(text, encoding="utf-8")
-        return lint_dockerfile(path)
-    if rule.id.startswith("COMPOSE"):
-        path = tmp_path / "docker-compose.staging.yml"
-        path.write_text(text, encoding="utf-8")
-        return lint_compose(path)
-    if rule.id == "K8S116":
-        (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
-        return lint_kustomizations(build_source_map(tmp_path).kustomizations)
-    return lint_objects([doc for doc in yaml.safe_load_all(text) if doc], "example.yaml")
+    return manifests_findings(rule.id, text, tmp_path)  # the runner tests/core/test_rule_cases.py uses too
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)

@@ -93,6 +93,12 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
         path = tmp_path / "docker-compose.staging.yml"
         path.write_text(text, encoding="utf-8")
         return lint_compose(path)
+    if rule_id == "K8S000":  # the real kustomize, through the manifests pipeline
+        from infractl.manifests.command import collect
+        from infractl.selection import RuleSelection
+
+        (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
+        return collect([tmp_path], [], [], "1.33.0", RuleSelection())
     if rule_id == "K8S116":
         from infractl.manifests.kustomize.sourcemap import build_source_map
 

@@ -79,8 +79,10 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     each kustomization directory rendered and linted (with its compose files and Dockerfiles), then the
     compose files and Dockerfiles the directories did not hold; the findings ``selection`` and ``# noqa``
     leave. ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values
-    filled in). ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns one input's failure
-    into a finding on it); by default an input that cannot be read or rendered stops the run."""
+    filled in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole
+    message, and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint``
+    (``check`` turns any other failure of one input into a finding on it); by default an input that cannot
+    be read stops the run."""
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
@@ -97,8 +99,8 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
         findings += run(directory, partial(lint_rendered, directory, objects, kube_version, secrets_filled=True))
         stats["objects"] = stats.get("objects", 0) + len(objects)
     for directory in directories:
-        findings += run(directory, partial(lint_directory, directory, kube_version, stats=stats, exclude=exclude,
-                                           project_root=project_root))
+        findings += run(directory, partial(_rendered_or_finding, directory, partial(
+            lint_directory, directory, kube_version, stats=stats, exclude=exclude, project_root=project_root)))
     already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
     for compose_file in dict.fromkeys(compose_files):
         if compose_file.resolve() not in already:
@@ -110,6 +112,18 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
             findings += run(dockerfile, partial(lint_dockerfile, dockerfile, display_path(dockerfile, cwd)))
             stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
     return keep_wanted(findings, selection, noqa_lines)
+
+
+def _rendered_or_finding(directory: Path, lint: Callable[[], list[Finding]]) -> list[Finding]:
+    from infractl.manifests.checks.rules import RULE
+    from infractl.manifests.kustomize.render import RenderError
+    from infractl.manifests.kustomize.sourcemap import display_path
+
+    try:
+        return lint()
+    except RenderError as exc:
+        return [RULE["K8S000"].finding(display_path(directory, Path.cwd()), None, None, str(exc),
+                                       "fix what kustomize's message names")]
 
 
 def lint_selection(config: Config, select=None, ignore=None) -> RuleSelection:

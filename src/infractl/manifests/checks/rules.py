@@ -1,5 +1,5 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
+that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
 (COMPOSE001-COMPOSE004); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
 finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
 
@@ -141,6 +141,11 @@ _rule = manifests_rule
 
 
 RULES = (
+    _rule("K8S000", "kustomization-does-not-render", E,
+          "kustomize refuses the directory (a missing resource, a broken patch): nothing in it was checked",
+          "kubectl apply -k would fail the same way. One broken overlay must not hide the findings of the "
+          "others, so it is reported on its directory with kustomize's whole message and the run goes on.",
+          "fix what kustomize's message names", "resources:\n- missing.yaml\n", "resources: []\n"),
     _rule("K8S001", "schema-invalid", E, "the object does not validate against the Kubernetes OpenAPI schema",
           "The API server rejects it (strict: unknown fields too, which kubectl would silently drop), so the "
           "deploy fails half-way.", "fix the field named in the message; --kube-version picks the schema",

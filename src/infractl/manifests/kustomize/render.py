@@ -44,6 +44,10 @@ def image_override(name: str, reference: str) -> dict[str, str]:
     return entry
 
 
+class RenderError(InfractlError):
+    """kustomize ran and refused the directory: a finding on that input (K8S000), not the end of the run."""
+
+
 def start_render(directory: Path, overlay: Path | None = None) -> subprocess.Popen:
     """Start kustomize on ``directory`` (or ``overlay``) without waiting: callers do other work meanwhile,
     and end it with ``finish_render`` or, leaving early, ``stop_render``."""
@@ -63,7 +67,7 @@ def finish_render(process: subprocess.Popen, directory: Path) -> str:
     failure = finished.failure()
     if failure is not None:
         detail = kubectl_message(finished.message()) if finished.returncode > 0 else failure
-        raise InfractlError(f"{' '.join(kustomize_command())} {directory} failed: {detail}")
+        raise RenderError(f"{' '.join(kustomize_command())} {directory} failed: {detail}")
     return finished.stdout.decode("utf-8")
 
 
