@@ -54,6 +54,11 @@ def _guarded(action: Callable[[], int]) -> int:
     except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
         if stdout_closed(exc):
             return EXIT_BROKEN_PIPE
+        interrupt = _interrupt_behind(exc)
+        if interrupt is not None:  # raised while Ctrl-C or SIGTERM was unwinding: the run was interrupted
+            terminated = isinstance(interrupt, Terminated)
+            error_line("terminated" if terminated else "interrupted")
+            return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
         from infractl.masking import mask_text
 
         if debug:
@@ -61,6 +66,20 @@ def _guarded(action: Callable[[], int]) -> int:
             return EXIT_ERROR
         error_line(mask_text(f"internal error: {type(exc).__name__}: {exc} (INFRACTL_DEBUG=1 shows the traceback)"))
         return EXIT_ERROR
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or SIGTERM) that ``exc`` was raised while handling, if any: an import that Ctrl-C cut
+    short leaves a partly initialised module behind, and a clean-up that touches it raises AttributeError
+    in its place."""
+    seen = set()
+    context = exc.__context__
+    while context is not None and id(context) not in seen:
+        if isinstance(context, KeyboardInterrupt):
+            return context
+        seen.add(id(context))
+        context = context.__context__
+    return None
 
 
 def _raise_terminated(signum, frame) -> None:

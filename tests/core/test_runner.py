@@ -106,3 +106,22 @@ def test_an_empty_answer_keeps_its_type():
 
     assert tools.run(["true"], text=False).stdout == b""
     assert tools.run(["true"]).stdout == ""
+
+
+def test_an_error_raised_while_ctrl_c_unwinds_is_still_an_interrupt(capsys):
+    """Ctrl-C during an import leaves a partly initialised module; a clean-up that touches it raises
+    AttributeError while the KeyboardInterrupt unwinds. That is exit 130, not "internal error"."""
+    from infractl.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
+    from infractl.guard import guarded
+
+    def cut_short(interrupt):
+        def action():
+            try:
+                raise interrupt
+            finally:
+                raise AttributeError("partially initialized module 'yaml' has no attribute 'CSafeLoader'")
+        return action
+
+    assert guarded(cut_short(KeyboardInterrupt())) == EXIT_INTERRUPTED
+    assert guarded(cut_short(Terminated())) == EXIT_TERMINATED
+    assert capsys.readouterr().err == "error: interrupted\nerror: terminated\n"
