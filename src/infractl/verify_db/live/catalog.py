@@ -38,9 +38,12 @@ LEFT JOIN pg_namespace n ON n.nspname = wanted.name
 # Candidates: timestamp columns whose name matches a pattern (%(likes)s; NULL = patterns that LIKE cannot
 # express, so Python's fnmatch decides), and any column listed explicitly. No ORDER BY: the report sorts,
 # and on 10,000 tables the sort alone was a third of the query. tgtype bit 16 = fires on UPDATE.
+# pg_get_expr(adbin, 0), not (adbin, adrelid): a default cannot refer to a column (generated columns are
+# left out), so the relation only costs a lookup per row (a lock per table since PostgreSQL 16), a quarter
+# of the query, and prints nothing different.
 COLUMNS_SQL = """
 SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid),
+       pg_get_expr(d.adbin, 0),
        c.oid IN (SELECT t.tgrelid FROM pg_trigger t
                   WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 16) <> 0)
 FROM pg_class c
