@@ -104,11 +104,10 @@ def read_catalog(target: Target, schemas: tuple[str, ...], settings: RuleSetting
         likes = like_patterns(settings.patterns)
         parameters = {"schemas": list(schemas), "explicit": list(settings.columns), "likes": likes}
         rows = conn.execute(COLUMNS_SQL, parameters).fetchall()
-    columns = [
-        ColumnInfo(table=f"{schema}.{table}", column=column, data_type=data_type, nullable=nullable,
-                   default=default, has_update_hook=has_trigger, path=f"{schema}.{table}")
-        for schema, table, column, data_type, nullable, default, has_trigger in rows
-    ]
+    columns = []
+    for schema, table, column, data_type, nullable, default, has_trigger in rows:
+        name = f"{schema}.{table}"  # positional, the name made once: 20,000 rows on 10,000 tables
+        columns.append(ColumnInfo(name, column, data_type, nullable, default, has_trigger, name))  # path=name
     return CatalogSnapshot(columns, sum(row.tables for row in schema_rows), database, likes is not None)
 
 
