@@ -8,8 +8,11 @@ match it exactly (so `alembic check` finds no differences and measures the compa
 Alembic environment in a temp dir; then it times both real console scripts as subprocesses and prints
 medians, the speed-up, and how infractl's own time grows from the smallest to the largest size.
 Acceptance targets (the issue): >= 5x faster at 2,000 tables, >= 15x at 10,000, and infractl at 10,000
-tables < 3x its time at 100. infractl is timed twice: default table output and --json; the difference
-is rendering the findings (rich tables cost ~0.4 ms per row), not the check.
+tables < 3x its time at 100. infractl is timed twice: default table output and --strict --json; the
+difference is rendering the findings, not the check. The runs are interleaved (one of each tool per
+round), so a change in the machine's load hits every tool alike; medians are printed with min-max.
+--baseline-src DIR also times another infractl source tree (e.g. `git archive main src | tar -x -C DIR`)
+in the same rounds, for a before/after ratio from one run.
 """
 
 from __future__ import annotations
@@ -123,8 +126,15 @@ def timed(cmd: list[str], env: dict[str, str], expect: int, cwd: Path) -> float:
     return elapsed
 
 
-def median_time(cmd: list[str], env: dict[str, str], expect: int, runs: int, cwd: Path) -> float:
-    return statistics.median(timed(cmd, env, expect, cwd) for _ in range(runs))
+def interleaved(commands: dict[str, tuple[list[str], dict[str, str], int, int]], cwd: Path) -> dict[str, list[float]]:
+    """name -> (command, env, expected exit code, runs): round after round, one run of each command that
+    still has runs left, so the machine's load changes hit them alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(max(runs for *_, runs in commands.values())):
+        for name, (cmd, env, expect, runs) in commands.items():
+            if round_ < runs:
+                times[name].append(timed(cmd, env, expect, cwd))
+    return times
 
 
 def main() -> None:
@@ -132,6 +142,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,2000,10000")
     parser.add_argument("--runs", type=int, default=5, help="infractl runs per size")
     parser.add_argument("--alembic-runs", type=int, default=3, help="alembic runs per size (1 at 10,000+)")
+    parser.add_argument("--baseline-src", type=Path, help="also time infractl from this src directory (--json)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -139,7 +150,7 @@ def main() -> None:
 
     given = os.environ.get("INFRACTL_TEST_DATABASE_URL")
     cluster = cluster_from_url(given) if given else start_cluster()
-    results: dict[int, dict[str, float]] = {}
+    results: dict[int, dict] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="infractl-bench-") as tmp:
             for size in sizes:
@@ -150,7 +161,7 @@ def main() -> None:
     report(results)
 
 
-def bench_size(cluster, size: int, directory: Path, args) -> dict[str, float]:
+def bench_size(cluster, size: int, directory: Path, args) -> dict:
     name = f"bench_{size}_{uuid.uuid4().hex[:6]}"
     url = cluster.create_database(name)
     try:
@@ -162,26 +173,31 @@ def bench_size(cluster, size: int, directory: Path, args) -> dict[str, float]:
         ini = write_alembic_env(directory, size, defaults)
         env = {**os.environ, "BENCH_DATABASE_URL": url, "DATABASE_URL": url, "COLUMNS": "160"}
         infractl = [str(BIN / "infractl"), "verify-db"]
+        as_json = [*infractl, "--strict", "--json"]
+        alembic = [str(BIN / "alembic"), "-c", str(ini), "check"]
         # Warm the OS caches and the server's catalog caches for both tools alike before timing.
-        timed([*infractl, "--json"], env, 1, directory)
-        timed([str(BIN / "alembic"), "-c", str(ini), "check"], env, 0, directory)
+        timed(as_json, env, 1, directory)
+        timed(alembic, env, 0, directory)
         alembic_runs = 1 if size >= 10_000 else args.alembic_runs
-        row = {
-            "created": created,
-            "infractl": median_time(infractl, env, 1, args.runs, directory),
-            "infractl_json": median_time([*infractl, "--json"], env, 1, args.runs, directory),
-            "alembic": median_time([str(BIN / "alembic"), "-c", str(ini), "check"], env, 0, alembic_runs,
-                                   directory),
-            "alembic_runs": alembic_runs,
-        }
-        print(f"{size:>6} tables: created in {created:.1f}s; infractl {row['infractl']:.3f}s "
-              f"(--json {row['infractl_json']:.3f}s), alembic check {row['alembic']:.2f}s", flush=True)
+        commands = {"infractl": (infractl, env, 1, args.runs), "infractl_json": (as_json, env, 1, args.runs),
+                    "alembic": (alembic, env, 0, alembic_runs)}
+        if args.baseline_src:
+            baseline_env = {**env, "PYTHONPATH": str(args.baseline_src.resolve())}
+            timed(as_json, baseline_env, 1, directory)
+            commands["baseline_json"] = (as_json, baseline_env, 1, args.runs)
+        times = interleaved(commands, directory)
+        row = {name: statistics.median(values) for name, values in times.items()}
+        row.update({f"{name}_range": (min(values), max(values)) for name, values in times.items()})
+        row.update(created=created, alembic_runs=alembic_runs)
+        print(f"{size:>6} tables: created in {created:.1f}s; " + "; ".join(
+            f"{name} {row[name]:.3f}s ({row[name + '_range'][0]:.3f}-{row[name + '_range'][1]:.3f})"
+            for name in times), flush=True)
         return row
     finally:
         cluster.drop_database(name)
 
 
-def report(results: dict[int, dict[str, float]]) -> None:
+def report(results: dict[int, dict]) -> None:
     print()
     print(f"{'tables':>7} {'alembic check':>14} {'infractl':>9} {'speed-up':>9} {'infractl --json':>16} {'speed-up':>9}")
     for size, row in results.items():
@@ -191,7 +207,11 @@ def report(results: dict[int, dict[str, float]]) -> None:
     for key, label in (("infractl", "table output"), ("infractl_json", "--json")):
         growth = results[largest][key] / results[smallest][key]
         print(f"infractl ({label}) time at {largest} tables / at {smallest} tables: {growth:.2f}x")
-    print("(medians; infractl runs per size: see --runs; alembic runs: "
+    for size, row in results.items():
+        if "baseline_json" in row:
+            print(f"baseline --json at {size} tables: {row['baseline_json']:.3f}s, "
+                  f"{row['alembic'] / row['baseline_json']:.1f}x faster than alembic check")
+    print("(medians, interleaved; min-max above; infractl runs per size: see --runs; alembic runs: "
           + ", ".join(f"{size}: {int(row['alembic_runs'])}" for size, row in results.items()) + ")")
 
 

@@ -26,6 +26,8 @@ _SECRET_PAIR = re.compile(
     r"""(?i)(?P<head>(?P<q>["']?)\b[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
     r"""|access[_\-]?key|credential)[\w.\-]*(?P=q)[ \t]*(?:=|:(?!:))[ \t]*)"""
     r"""(?!\*\*\*)(?!\$\{\{[^}]*\}\}|\$\{?[A-Za-z_])(?P<value>"[^"]*"|'[^']*'|[^\s&,;'"]+)""")
+# Every SECRET_NAME match contains one of these; for ASCII text a substring test of the lowered text is exact.
+_SECRET_WORDS = ("pass", "secret", "token", "key", "credential")
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
 _HOST_PART = re.compile(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
 
@@ -35,6 +37,7 @@ _PERMISSION = re.compile(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|wri
 MASK = "***"
 MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
 _remembered: set[str] = set()
+_remembered_longest_first: tuple[str, ...] = ()  # kept by remember_secrets: mask_text runs per finding field
 
 
 def mask_url(url: str) -> str:
@@ -45,18 +48,25 @@ def mask_url(url: str) -> str:
 def mask_text(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     """Mask literal secrets (given and remembered), URL passwords and ``password=...`` pairs."""
     # Longest first: a secret that contains another must go before the shorter one breaks it up.
-    for secret in sorted({*secrets, *_remembered}, key=len, reverse=True):
+    for secret in sorted({*secrets, *_remembered}, key=len, reverse=True) if secrets else _remembered_longest_first:
         if secret and len(secret) >= MIN_SECRET:
             text = text.replace(secret, MASK)
-    text = mask_url(text)
-    return _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+    # Both patterns need a literal ("://", "password"): a substring test skips their scan of every finding's
+    # text. Only for ASCII text, where lower() and the patterns' IGNORECASE agree (ſ matches s, K matches k).
+    if "://" in text:
+        text = mask_url(text)
+    if not text.isascii() or "password" in text.lower():
+        text = _KEYWORD_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+    return text
 
 
 def mask_secret_pairs(text: str) -> str:
     """Mask the values of secret-looking names (``DB_PASSWORD=...``, ``api_key: ...``, ``"TOKEN": "..."``)
     in text quoted from elsewhere (findings). Not part of ``mask_text``: infractl's own error messages
     say ``secret WEBHOOK_SECRET: environment variable ... is not set``, which this would mangle."""
-    if SECRET_NAME.search(text) is None:  # the common case: one cheap scan instead of the long pattern
+    if text.isascii() and not any(word in text.lower() for word in _SECRET_WORDS):
+        return text  # the common case, without a scan by either pattern
+    if SECRET_NAME.search(text) is None:  # cheaper than the long pattern
         return text
     return _SECRET_PAIR.sub(_masked_pair, text)
 
@@ -72,7 +82,9 @@ def _masked_pair(match: re.Match) -> str:
 
 def remember_secrets(secrets: tuple[str, ...] | list[str]) -> None:
     """Mask these in every later ``mask_text`` of this process (the error path included)."""
+    global _remembered_longest_first
     _remembered.update(s for s in secrets if s)
+    _remembered_longest_first = tuple(sorted(_remembered, key=len, reverse=True))
 
 
 def split_userinfo(raw: str) -> tuple[str, str, str | None, str] | None:

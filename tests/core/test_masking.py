@@ -1,4 +1,7 @@
-from infractl.masking import mask_text, mask_url
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from infractl.masking import mask_secret_pairs, mask_text, mask_url
 
 
 def test_url_password_is_masked():
@@ -34,3 +37,28 @@ def test_rightmost_at_rule_and_every_spelling():
     assert mask_url(url) == "postgresql://user:***@host/db"
     query = url_secrets("postgresql://u@h/d?sslmode=require&password=s%20cret")
     assert {"s%20cret", "s cret"} <= set(query)
+
+
+# Fragments that build texts near every pattern's edge: the words, their Unicode case-folding twins
+# (ſ folds to s, the Kelvin sign to k), separators and URL pieces.
+_FRAGMENTS = ["password", "PassWord", "paſſword", "pgpassword", "passwd", "api_key", "API-\u212aEY", "token",
+              "Secret", "credential", "key", "pass", "=", ": ", "::", "'", '"', " ", "\t", "://", "u:pw@h/d",
+              "postgresql", "s3cr3t", "${X}", "é", "\u2028", "&", ","]
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=4), max_size=12).map("".join))
+@settings(max_examples=500, deadline=None, database=None)
+@example("paſſword=hunter22 DB_PAſſWORD: x")  # IGNORECASE matches ſ as s; lower() leaves it ſ
+@example("API_\u212aEY=abc postgresql://u:pw@h/d")  # the Kelvin sign matches k
+def test_fast_paths_mask_exactly_what_the_patterns_mask(text):
+    """mask_text and mask_secret_pairs skip a pattern's scan when a substring test shows it cannot match:
+    the result must be the full patterns' result, whatever the text."""
+    from infractl import masking
+
+    literals = text
+    for secret in sorted(masking._remembered, key=len, reverse=True):  # what other tests made it remember
+        literals = literals.replace(secret, "***") if len(secret) >= masking.MIN_SECRET else literals
+    by_patterns = masking._KEYWORD_PASSWORD.sub(lambda m: m.group("head") + "***", mask_url(literals))
+    assert mask_text(text) == by_patterns
+    pairs = masking._SECRET_PAIR.sub(masking._masked_pair, text) if masking.SECRET_NAME.search(text) else text
+    assert mask_secret_pairs(text) == pairs

@@ -68,7 +68,7 @@ def role_database(pg_cluster):
 def test_password_never_appears_reachable_or_not(pg_cluster, role_database, monkeypatch, tmp_path, password):
     import psycopg.sql
 
-    from infractl.verify_db.live.catalog import _literal
+    from infractl.verify_db.live.url import _literal
 
     monkeypatch.chdir(tmp_path)
     role = f"pw_{uuid.uuid4().hex[:8]}"

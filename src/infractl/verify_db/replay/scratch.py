@@ -277,7 +277,7 @@ def scratch_database(raw_url: str, keep: bool = False) -> Iterator[object]:
         raise InfractlError(f"scratch database name {name!r} may hold only letters, digits and '_'")
     if wanted == name:
         admin = Target(admin.url.set(database="postgres"), admin.display, admin.secrets)
-    engine = create_engine(admin.url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+    engine = create_engine(admin.url.render_as_string(hide_password=False), poolclass=NullPool, isolation_level="AUTOCOMMIT",
                            connect_args={"connect_timeout": 10, "application_name": "infractl verify-db"})
     created = False
     try:
