@@ -58,8 +58,8 @@ def test_check_of_a_repository_with_a_revision_never_imports_libcst(tmp_path):
                 create(name)
         '''))
     probe = ("import sys; from pathlib import Path; from infractl.check.areas import migrations; "
-             "from infractl.config import load_config; "
-             f"root = Path({str(tmp_path)!r}); result = migrations(root, load_config(root)); "
+             "from infractl.config import load_config; from infractl.scanner import Scanner; "
+             f"root = Path({str(tmp_path)!r}); result = migrations(root, load_config(root), Scanner()); "
              "print(sorted({f.message.split(' ')[0] for f in result.findings})); "
              "print('libcst' in sys.modules, 'infractl.verify_db.static.walk' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
