@@ -29,10 +29,7 @@ import errno
 import fcntl
 import os
 import re
-import signal
 import stat
-import tempfile
-import threading
 import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
@@ -276,6 +273,8 @@ def _read_only(target: Path, st: os.stat_result) -> str:
 def _temp_copy(target: Path, data: bytes, st: os.stat_result | None, strict_owner: bool = True) -> str:
     """``data`` in a new temp file beside ``target``, synced, with ``st``'s owner, group and mode (a new
     file's mode from the umask). _OwnerNotKept when the owner cannot be kept and ``strict_owner``."""
+    import tempfile  # the write side only: a read-only run (check) never pays for it (random, weakref)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -335,6 +334,9 @@ def interrupt_between_files() -> Iterator[Callable[[], None]]:
     A write takes milliseconds, so the run still ends well within a second. Outside the main thread
     (where signal handlers cannot be set) it does nothing.
     """
+    import signal
+    import threading
+
     pending: list[int] = []
 
     def check() -> None:

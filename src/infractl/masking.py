@@ -10,29 +10,43 @@ masks, including the error path and the ``INFRACTL_DEBUG=1`` traceback.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote
+
+
+class LazyPattern:
+    """A regular expression compiled on its first use. Most runs print nothing these patterns must scan
+    (the substring tests below skip them), and compiling all of them costs ~2 ms of every start-up."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source, self._compiled = source, None
+
+    def __getattr__(self, name: str):  # sub, search, match, finditer...: the compiled pattern's own
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return getattr(self._compiled, name)
 
 # scheme://user:password@host -> scheme://user:***@host. The password runs to the LAST @ before the
 # host, as people paste passwords with a raw @ in them; [^\s]* keeps it on one token.
-_URL_PASSWORD = re.compile(
+_URL_PASSWORD = LazyPattern(
     r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^\s]*?)(?P<tail>@(?=[^@\s]*(?:[/?#\s]|$)))")
 # libpq keyword style: password=secret  /  PGPASSWORD=secret  / ?password=secret&...
-_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\*)(?P<pw>'[^']*'|[^\s&]+)")
+_KEYWORD_PASSWORD = LazyPattern(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\*)(?P<pw>'[^']*'|[^\s&]+)")
 # NAME=value, NAME: value, "NAME": "value" where NAME looks like it holds a credential (DB_PASSWORD,
 # api-key, GITHUB_TOKEN, "client_secret"). The value is masked whatever it looks like, except when it is
 # a reference to another variable (${{ secrets.X }}, ${X}, $X): that names a secret, it is not one.
-SECRET_NAME = re.compile(r"(?i)PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIAL")
-_SECRET_PAIR = re.compile(
+SECRET_NAME = LazyPattern(r"(?i)PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIAL")
+_SECRET_PAIR = LazyPattern(
     r"""(?i)(?P<head>(?P<q>["']?)\b[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
     r"""|access[_\-]?key|credential)[\w.\-]*(?P=q)[ \t]*(?:=|:(?!:))[ \t]*)"""
     r"""(?!\*\*\*)(?!\$\{\{[^}]*\}\}|\$\{?[A-Za-z_])(?P<value>"[^"]*"|'[^']*'|[^\s&,;'"]+)""")
 # Every SECRET_NAME match contains one of these; for ASCII text a substring test of the lowered text is exact.
 _SECRET_WORDS = ("pass", "secret", "token", "key", "credential")
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
-_HOST_PART = re.compile(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
+_HOST_PART = LazyPattern(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]*\]|[\w.\-%~]*)(?::\d*)?)*$")
 
 # A workflow's `permissions: id-token: write` names a token scope, not a token: its levels are no secret.
-_PERMISSION = re.compile(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|write|none)["']?$""")
+_PERMISSION = LazyPattern(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|write|none)["']?$""")
 
 MASK = "***"
 MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
@@ -123,6 +137,8 @@ def url_secrets(raw: str) -> tuple[str, ...]:
         # path, and error messages quote those ("failed to resolve host 'ss%40word!Zq9@host'").
         for at in (i for i, ch in enumerate(secret) if ch in "@/?#:"):
             found.update(part for part in (secret[at + 1:], secret[:at]) if len(part) >= 4)
+    from urllib.parse import quote, unquote  # only for a URL given to infractl: not on every run's path
+
     spellings = set()
     for secret in found:
         for form in (secret, unquote(secret), quote(secret, safe=""), quote(secret), quote(unquote(secret), safe="")):

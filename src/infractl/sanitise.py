@@ -26,17 +26,17 @@ from __future__ import annotations
 import re
 
 from infractl.findings import Finding
-from infractl.masking import mask_secret_pairs, mask_text
+from infractl.masking import LazyPattern, mask_secret_pairs, mask_text
 
 # C0 (with TAB, LF, CR, ESC, BEL, NUL), DEL, C1 (0x9b is a one-byte CSI), the Unicode line and paragraph
 # separators, the bidirectional controls that make a terminal show text in another order (Unicode's
 # Bidi_Control set, U+061C included), and lone surrogates: a file name that is not UTF-8 arrives as one
 # (surrogateescape), and printing it raises UnicodeEncodeError wherever stdout is strict UTF-8.
 _BIDI_AND_SURROGATES = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_AND_SURROGATES}]")
+_CONTROL = LazyPattern(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_AND_SURROGATES}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # '::' at the start of the text or after whitespace (Unicode whitespace too: the runner trims it).
-_WORKFLOW_COMMAND = re.compile(r"(?<!\S)::")
+_WORKFLOW_COMMAND = LazyPattern(r"(?<!\S)::")
 
 
 def _escape_one(match: re.Match) -> str:
@@ -48,7 +48,7 @@ def _escape_one(match: re.Match) -> str:
 
 
 # In data (a diff in JSON) line breaks and tabs are content; every other control character is escaped.
-_CONTROL_BUT_LINES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_AND_SURROGATES}]")
+_CONTROL_BUT_LINES = LazyPattern(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_AND_SURROGATES}]")
 
 
 def escape_controls(text: str, keep_lines: bool = False) -> str:

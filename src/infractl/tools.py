@@ -16,12 +16,12 @@ outlives infractl by design: it is neither tracked nor given PDEATHSIG.
 
 from __future__ import annotations
 
+import _signal as signal  # the C module: ``signal`` builds IntEnums on import (~1.5 ms); names come from it lazily
 import os
-import signal
 import subprocess
 import sys
+from collections import namedtuple
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 PIPE = subprocess.PIPE
 DEVNULL = subprocess.DEVNULL
@@ -39,14 +39,12 @@ class ToolTimeout(Exception):
         super().__init__(f"{os.path.basename(str(argv[0]))} did not finish within {timeout:g} s")
 
 
-@dataclass(frozen=True)
-class Finished:
-    """A tool's whole answer. ``returncode`` < 0: killed by that signal (Popen's convention)."""
+class Finished(namedtuple("Finished", "argv returncode stdout stderr")):
+    """A tool's whole answer: ``argv`` (a tuple), ``returncode`` (< 0: killed by that signal, Popen's
+    convention), ``stdout`` and ``stderr`` (str, or bytes for a binary run). A named tuple, not a
+    dataclass: ``check`` runs actionlint through here, and importing dataclasses costs ~7 ms of its run."""
 
-    argv: tuple[str, ...]
-    returncode: int
-    stdout: str | bytes
-    stderr: str | bytes
+    __slots__ = ()
 
     def failure(self, meaningful: Sequence[int] = (0,)) -> str | None:
         """None when the tool answered with a status the caller declared meaningful; else why not, with
@@ -67,7 +65,9 @@ class Finished:
 def status_text(returncode: int) -> str:
     if returncode < 0:
         try:
-            return f"killed by {signal.Signals(-returncode).name}"
+            import signal as named
+
+            return f"killed by {named.Signals(-returncode).name}"
         except ValueError:
             return f"killed by signal {-returncode}"
     return f"exit {returncode}"
