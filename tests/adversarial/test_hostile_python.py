@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from support.hostile_tree import run_bounded
 
@@ -70,7 +71,9 @@ def test_a_5_mb_file_with_no_size_limit_is_processed_within_the_bound(tmp_path):
     documented: no candidate file could be processed)."""
     target = tmp_path / "big.py"
     target.write_bytes(BIG)
+    started = time.monotonic()
     result = run_bounded(tmp_path, ["fix-datetime", "--json", "--max-file-size", "0", "big.py"])
+    assert time.monotonic() - started < 3  # refused by the parser's bound before any ast pass (7-16 s before)
     stderr = result.stderr.decode()
     assert "internal error" not in stderr and "Traceback" not in stderr, stderr
     new = target.read_bytes()

@@ -24,6 +24,7 @@ from infractl.fix_datetime.rules import (
 from infractl.fix_datetime.select.prefilter import calls_stdlib_utc, may_install_stub
 from infractl.fix_datetime.select.prescan import AWARE, STUB, UNREAD, worth_a_look
 from infractl.fix_datetime.workers import FileResult
+from infractl.load.pysource import MAX_SOURCE_BYTES
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
@@ -101,7 +102,10 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, on_cand
             fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
             finding = FILE_TOO_LARGE.finding(name, None, None, message, fix)
             found.skipped.append(FileResult(name, None, findings=(finding,), skipped="too large"))
-        elif why == AWARE or calls_stdlib_utc(data):  # AWARE: hazards of values already aware (a second run)
+        # AWARE: hazards of values already aware (a second run). A file past what the parser takes goes
+        # straight on, to be refused there (DT001) before any ``ast`` pass: the prefilter's parse of a
+        # 5 MB module alone took 16 s and 1 GB.
+        elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data):
             found.items.append((name, data))
             found.identities[name] = snapshot_after_read(name, data).identity
             if on_candidate is not None:
