@@ -32,7 +32,7 @@ import re
 import stat
 import time
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -319,36 +319,17 @@ def _umask() -> int:
     return current
 
 
-@contextmanager
-def interrupt_between_files() -> Iterator[Callable[[], None]]:
-    """Hold Ctrl-C (SIGINT) while a file is being written; the yielded ``check()`` raises it between files.
-
-    Each write is atomic by itself, but a KeyboardInterrupt landing between ``mkstemp`` and the cleanup
-    would leave a temp file behind. Used as::
+def interrupt_between_files():
+    """Hold Ctrl-C and SIGTERM while a file is being written; the yielded ``check()`` raises them between
+    files (``guard.signals_held``). Each write is atomic by itself, but an interrupt landing between
+    ``mkstemp`` and the cleanup would leave a temp file behind. Used as::
 
         with interrupt_between_files() as check:
             for path, before, data in changes:
                 check()
                 write_if_unchanged(path, before, data)
 
-    A write takes milliseconds, so the run still ends well within a second. Outside the main thread
-    (where signal handlers cannot be set) it does nothing.
-    """
-    import signal
-    import threading
+    A write takes milliseconds, so the run still ends well within a second."""
+    from infractl.guard import signals_held
 
-    pending: list[int] = []
-
-    def check() -> None:
-        if pending:
-            raise KeyboardInterrupt
-
-    if threading.current_thread() is not threading.main_thread():
-        yield check
-        return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
-    try:
-        yield check
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    check()  # an interrupt during the last write still ends the run as interrupted
+    return signals_held()

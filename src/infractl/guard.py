@@ -115,23 +115,37 @@ def _stop_tools() -> None:
 
 
 @contextmanager
-def uninterrupted() -> Iterator[None]:
-    """Clean-up that must finish: Ctrl-C and SIGTERM are held off meanwhile (a second Ctrl-C would leave
-    a server running and its directory behind) and raised at the end if one came."""
+def signals_held() -> Iterator[Callable[[], None]]:
+    """Ctrl-C and SIGTERM are held off meanwhile; the yielded ``check()`` raises the one that came
+    (KeyboardInterrupt, or ``Terminated`` for SIGTERM) where the caller can stop cleanly (between two
+    files of a write run), and leaving the block raises it too. Outside the main thread, where handlers
+    cannot be set, nothing is held."""
     pending: list[int] = []
+
+    def check() -> None:
+        if pending:
+            raise Terminated if signal.SIGTERM in pending else KeyboardInterrupt
+
     try:
         previous = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum))
                     for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: nothing to hold off
-        yield
+        yield check
         return
     try:
-        yield
+        yield check
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if pending:
-        raise Terminated if signal.SIGTERM in pending else KeyboardInterrupt
+    check()
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Clean-up that must finish: Ctrl-C and SIGTERM are held off meanwhile (a second Ctrl-C would leave
+    a server running and its directory behind) and raised at the end if one came."""
+    with signals_held():
+        yield
 
 
 # click's code for a write to a pipe whose reader has gone (its standalone mode exits 1 on --help | true)
