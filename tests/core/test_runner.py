@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.processes import alive, gone, kill_leftovers, start_infractl, wait_until, waiting
+from support.processes import gone, kill_leftovers, signal_lint_during_kubectl, wait_until
 
 
 def test_the_whole_stderr_is_kept_and_a_status_not_declared_is_a_failure():
@@ -63,40 +63,14 @@ def test_a_tool_runs_in_its_own_process_group_and_dies_with_its_parent(tmp_path)
         kill_leftovers([child] if child else [])
 
 
-FAKE_KUBECTL = """#!/bin/sh
-# a FAKE kubectl: records its pid and its child's, then never answers
-sleep 60 &
-echo $$ $! > "{pidfile}"
-wait
-"""
-
 
 def test_sigterm_is_an_orderly_exit_143_that_ends_the_tools(tmp_path: Path):
     """SIGTERM killed infractl on the spot, leaving its tools running. Now it is Ctrl-C's way out (tools
     ended, clean-ups run), one line, exit 143 (128 + SIGTERM; 130 stays Ctrl-C's)."""
-    pidfile = tmp_path / "kubectl.pids"
-    fake = tmp_path / "kubectl"
-    fake.write_text(FAKE_KUBECTL.format(pidfile=pidfile))
-    fake.chmod(0o755)
-    (tmp_path / "stack").mkdir()
-    (tmp_path / "stack" / "kustomization.yaml").write_text("resources: []\n")
-    run = start_infractl(["manifests", "lint", "stack"], tmp_path, {"INFRACTL_KUBECTL": str(fake)})
-    pids: list[int] = []
-    try:
-        assert wait_until(lambda: pidfile.exists() and len(pidfile.read_text().split()) == 2)
-        pids = [int(pid) for pid in pidfile.read_text().split()]
-        assert all(alive(pid) for pid in pids)
-        assert wait_until(lambda: waiting(run.pid))
-        run.send_signal(signal.SIGTERM)
-        _, stderr = run.communicate(timeout=20)
-        assert run.returncode == 143, stderr
-        assert stderr.strip().splitlines() == ["error: terminated"]
-        assert gone(pids), "kubectl outlived infractl"
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
-        kill_leftovers(pids)
+    code, stderr, kubectl_gone = signal_lint_during_kubectl(tmp_path, signal.SIGTERM)
+    assert code == 143, stderr
+    assert stderr.strip().splitlines() == ["error: terminated"]
+    assert kubectl_gone, "kubectl outlived infractl"
 
 
 def test_an_empty_answer_keeps_its_type():

@@ -78,3 +78,38 @@ def waiting(pid: int) -> bool:
             return any(word in handle.read() for word in ("poll", "select", "wait"))
     except OSError:
         return False
+
+
+FAKE_KUBECTL = """#!/bin/sh
+# a FAKE kubectl: records its pid and its child's, then never answers
+sleep 60 &
+echo $$ $! > "{pidfile}"
+wait
+"""
+
+
+def signal_lint_during_kubectl(tmp_path: Path, signum: int) -> tuple[int, str, bool]:
+    """``manifests lint`` with a (fake, hanging) kubectl, sent ``signum`` to infractl's pid alone once it
+    waits on kubectl's pipes: (exit code, stderr, whether kubectl and its child are gone)."""
+    pidfile = tmp_path / "kubectl.pids"
+    fake = tmp_path / "kubectl"
+    fake.write_text(FAKE_KUBECTL.format(pidfile=pidfile))
+    fake.chmod(0o755)
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "kustomization.yaml").write_text("resources: []\n")
+    run = start_infractl(["manifests", "lint", "stack"], tmp_path, {"INFRACTL_KUBECTL": str(fake)})
+    pids: list[int] = []
+    try:
+        assert wait_until(lambda: pidfile.exists() and len(pidfile.read_text().split()) == 2)
+        pids = [int(pid) for pid in pidfile.read_text().split()]
+        assert all(alive(pid) for pid in pids)
+        # infractl waits on kubectl's pipes (a signal during its imports tests something else)
+        assert wait_until(lambda: waiting(run.pid))
+        run.send_signal(signum)
+        _, stderr = run.communicate(timeout=20)
+        return run.returncode, stderr, gone(pids)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        kill_leftovers(pids)
