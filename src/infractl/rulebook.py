@@ -111,7 +111,6 @@ class Rule:
                 "good": self.good, "aliases": list(self.aliases), "overlap": self.overlap}
 
 
-RuleDoc = Rule  # the name the catalogue had before rules made their findings
 
 
 @cache
