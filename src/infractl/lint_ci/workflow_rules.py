@@ -2,7 +2,7 @@
 
 Each function takes one parsed workflow (``load.yamldocs`` structures, so every key knows its line) and
 yields findings. What actionlint already checks (syntax, expressions, untrusted input) is not
-repeated here; see ``ruledocs`` for what each rule covers that actionlint and zizmor do not.
+repeated here; see ``rules.py`` for what each rule covers that actionlint and zizmor do not.
 """
 
 from __future__ import annotations
