@@ -1,43 +1,38 @@
-"""Benchmark ``infractl check`` against ``ruff check --select DTZ003,DTZ004`` on a clean 3,000-file repo.
+"""Benchmark ``infractl check`` and ``fix-datetime --check`` against ``ruff check --select DTZ003,DTZ004``.
 
-Run: ``.venv/bin/python benchmarks/check.py [--runs 11] [--files 3000]``. Generates (once per run, in
-a temporary directory outside this repository, so no .gitignore hides it) a repository of N Python
-files with no findings: a package of plain modules (each makes an aware ``datetime.now(timezone.utc)``,
-so every file gets the datetime hazard scan, not only the utcnow one), a tests/ tree and an Alembic
-revision with correct defaults. That is the issue's tree: Python files only, the target (1.5x) applies
-to it, and the exit code says whether it holds. Three more rows are printed for information: without the
-Alembic revision, with a GitHub workflow added (PyYAML is then imported, ~13 ms, and the real
-actionlint runs, ~5 ms), and a real tree: the Django 5.1 sdist that benchmarks/fix_datetime.py uses (fetched
+Run: ``.venv/bin/python benchmarks/check.py [--runs 11] [--files 3000] [--baseline SRC]``.
+The issue's target row is a real tree: the Django 5.1 sdist that benchmarks/fix_datetime.py uses (fetched
 once into .bench-cache/; 2,788 Python files, 584 test files; infractl finds one warning and exits 0,
-ruff reports the test file that is deliberately not Python and exits 1).
-Two more rows, for the other speed targets: ``infractl fix-datetime --check`` on Django (no slower than
-ruff) and ``infractl --help`` against ``python -c "import typer"`` (within 2x).
-Prints the median wall time of each command over ``--runs`` runs (after one warm-up, runs
-interleaved so both tools see the same machine load), and their ratio. ``--baseline SRC`` times a
-second infractl source tree (another checkout's ``src/``, e.g. ``git worktree add /tmp/base main``) in
-the same interleaved rounds, through the same console script with its own PYTHONPATH: before and after
-a change in one run, on one machine load.
+ruff reports the test file that is deliberately not Python and exits 1): ``check`` within 1.5x of ruff,
+and the exit code says whether it holds. Also printed: ``fix-datetime --check`` on Django (target: no
+slower than ruff), ``infractl --help`` against ``python -c "import typer"`` (within 2x), and a generated
+repository of N small Python files with no findings (in a temporary directory outside this repository,
+so no .gitignore hides it): a package of plain modules (each makes an aware ``datetime.now(timezone.utc)``,
+so every file gets the datetime hazard scan), a tests/ tree and an Alembic revision with correct
+defaults; then without the revision, then with a GitHub workflow added (PyYAML and the real actionlint).
+On that small tree ruff's whole run is ~45 ms, so infractl's fixed start-up (Python, then Typer, the one
+argument parser, ~45 ms) weighs more there than on a real tree.
 
-Byte-compiled modules are what an installed infractl runs, so PYTHONDONTWRITEBYTECODE is dropped for
-infractl's runs (the warm-up writes them for an editable install).
+Timing is ``timing.py``'s: interleaved rounds after a warm-up, median with min-max, wall and CPU.
+``--baseline SRC`` times a second infractl source tree (another checkout's ``src/``, e.g. ``git worktree
+add /tmp/base main``) in the same rounds, through the same console script with its own PYTHONPATH:
+before and after a change in one run, on one machine load.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import ENV, interleaved, load_note  # this directory's shared timer
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TARGET = 1.5
-PRIMARY = "Python files (one a migration)"
+PRIMARY = "Django 5.1 sdist"  # the issue's target: a real ~2,800-file tree
 
 MODULE = '''"""Generated module {index}: ordinary service code, nothing for any check to report."""
 from __future__ import annotations
@@ -128,30 +123,6 @@ def tool(name: str) -> str:
     return found
 
 
-ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-
-
-def timed(command: list[str], cwd: Path, expect: int | None, env: dict | None = None) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env or ENV)
-    elapsed = time.perf_counter() - started
-    if expect is not None and done.returncode != expect:
-        sys.exit(f"error: {' '.join(command)} exited {done.returncode}, expected {expect}:\n{done.stdout}{done.stderr}")
-    return elapsed
-
-
-def medians(commands: dict[str, tuple[list[str], dict | None, int | None]], cwd: Path, runs: int) -> dict[str, float]:
-    """Each command's median wall time: one warm-up each, then ``runs`` rounds, interleaved, so every
-    command sees the same machine load."""
-    for command, env, expect in commands.values():
-        timed(command, cwd, expect, env)
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, (command, env, expect) in commands.items():
-            samples[name].append(timed(command, cwd, expect, env))
-    return {name: statistics.median(times) for name, times in samples.items()}
-
-
 def sources(baseline: str | None) -> dict[str, dict | None]:
     """The infractl trees to time: the installed one (or PYTHONPATH's), and ``--baseline SRC`` too, each
     through the same console script with its own PYTHONPATH."""
@@ -174,8 +145,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="infractl-bench-check-") as tmp:
         root = Path(tmp) / "repo"
         build(root, args.files)
-        variants = [PRIMARY, "Python files, no migration", "+ a GitHub workflow"]
-        variants += [] if args.no_django else ["Django 5.1 sdist", "Django: fix-datetime --check"]
+        variants = ["Python files (one a migration)", "Python files, no migration", "+ a GitHub workflow"]
+        variants += [] if args.no_django else [PRIMARY, "Django: fix-datetime --check"]
         for variant in variants:
             if variant == "Python files, no migration":
                 shutil.rmtree(root / "migrations")
@@ -189,19 +160,20 @@ def main() -> int:
             ours = ["fix-datetime", "--check", "."] if variant.endswith("--check") else ["check", "."]
             commands = {name: ([tool("infractl"), *ours], env, 0) for name, env in trees.items()}
             commands["ruff"] = (ruff, None, 1 if variant.startswith("Django") else 0)
-            results[variant] = medians(commands, root, args.runs)
+            results[variant] = interleaved(commands, root, args.runs)
         commands = {name: ([tool("infractl"), "--help"], env, 0) for name, env in trees.items()}
         commands["ruff"] = ([sys.executable, "-c", "import typer"], None, 0)  # the yardstick of --help
-        results["infractl --help / import typer"] = medians(commands, REPO, args.runs)
-    print(f"{args.files} generated files with no findings, and a real tree; median of {args.runs} interleaved "
-          f"(load average {os.getloadavg()[0]:.1f}):")
+        results["infractl --help / import typer"] = interleaved(commands, REPO, args.runs)
+    print(f"{args.files} generated files with no findings, and a real tree; median (min-max) of {args.runs} "
+          f"interleaved rounds, {load_note()}:")
     for variant, times in results.items():
-        target = f" (target <= {TARGET}x)" if variant == PRIMARY else ""
-        line = f"  {variant:30} ruff/typer {times['ruff'] * 1000:6.1f} ms"
+        target = f"   (target <= {TARGET}x)" if variant == PRIMARY else ""
+        print(f"  {variant}{target}\n    {'ruff/typer':10} {times['ruff'].describe()}")
         for name in trees:
-            line += f"   {name} {times[name] * 1000:6.1f} ms ({times[name] / times['ruff']:.2f}x)"
-        print(line + target)
-    return 0 if results[PRIMARY]["infractl"] / results[PRIMARY]["ruff"] <= TARGET else 1
+            print(f"    {name:10} {times[name].describe(times['ruff'])}")
+    if PRIMARY not in results:
+        return 0
+    return 0 if results[PRIMARY]["infractl"].median() / results[PRIMARY]["ruff"].median() <= TARGET else 1
 
 
 if __name__ == "__main__":

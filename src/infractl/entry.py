@@ -1,116 +1,80 @@
-"""The ``infractl`` console script: a plain ``infractl check`` skips Typer, everything else is the full CLI.
+"""The ``infractl`` console script: a head start for the commands that scan every Python file, then the CLI.
 
-``infractl check`` runs on every push in CI and on every commit in pre-commit. Importing Typer and
-building its click tree costs ~65 ms, which is more than ruff's whole run on a 3,000-file repository.
-So a ``check`` invocation made only of the arguments understood here (a path, ``--json``, ``--format``,
-``--strict``, ``--select``, ``--ignore``, ``--config``, each well-formed) is run directly. Anything
-else (``--help``, an unknown or misspelled flag, a missing or odd value, ``--``, a second path) goes
-to ``cli.main()``, which owns help and usage errors. tests/check/test_entry.py runs both roads on the
-same argument lists and requires the same output and exit code.
+``infractl check`` and ``infractl fix-datetime`` spend most of a run walking the tree and reading every
+Python file for the few worth parsing. Importing Typer and building its click tree costs this process
+~50-65 ms before any of that could begin. So, before that import, a *guess* made from the raw argument
+list (which directory, which config file) starts the walk and scan on the second core
+(``Scanner.start_early``); then the one parser, Typer's, parses the arguments and the command runs with
+that scanner (handed down as click's context object, ``ctx.obj``).
+
+The guess decides nothing. The scanner uses the child's answer only for the very walk the parsed command
+makes (same paths, excludes, project root, and the same file list: ``TwoEnds.meet``), and otherwise scans
+the files itself. A wrong guess costs the second core some work and changes no output:
+tests/check/test_entry.py runs each argument list with and without the head start and requires the same
+output and exit code.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from types import SimpleNamespace
 
-FORMATS = ("table", "json", "sarif", "github")  # cli.OutputFormat
-_FLAGS = ("--json", "--strict")
-_VALUED = ("--format", "--select", "--ignore", "--config")
+SCANNING = ("check", "fix-datetime")
+_NO_GUESS = ("-h", "--help", "-j", "--jobs")  # help scans nothing; -j 1 promises one process
 
 
-def check_defaults() -> SimpleNamespace:
-    """What a bare ``infractl check`` means. Plain values, no dataclass or Path: this module runs before
-    the head start's fork, and everything imported here delays it (dataclasses alone: ~10 ms)."""
-    return SimpleNamespace(path=".", fmt="table", json=False, strict=False, select=[], ignore=[], config=None)
-
-
-def check_args(args: list[str]) -> SimpleNamespace | None:
-    """``infractl check``'s arguments (after the command name), or None when click must judge them."""
-    parsed = check_defaults()
-    paths: list[str] = []
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        index += 1
-        if not arg.startswith("-"):
-            paths.append(arg)
-            continue
-        name, equals, value = arg.partition("=")
-        if name in _FLAGS and not equals:
-            setattr(parsed, name[2:], True)
-            continue
-        if name not in _VALUED:
-            return None  # help, a typo, "-", "--": click's message
-        if not equals:
-            if index == len(args):
-                return None  # a flag without its value
-            value = args[index]
-            index += 1
-        if not value or value.startswith("-"):
-            return None  # click would take it as the value, or complain: either way, its call
-        if name == "--format":
-            if value not in FORMATS:
-                return None
-            parsed.fmt = value
-        elif name == "--config":
-            if os.path.isdir(value):
-                return None  # click's "is a directory" usage error
-            parsed.config = value
-        else:
-            getattr(parsed, name[2:]).append(value)
-    if len(paths) > 1:
+def head_start(args: list[str]):
+    """A ``Scanner`` already scanning what ``args`` most likely name, or None (not a scanning command, or
+    nothing to guess from)."""
+    if args[:1] not in ([name] for name in SCANNING) or any(arg.split("=")[0] in _NO_GUESS for arg in args):
         return None
-    if paths:
-        parsed.path = paths[0]
-    return parsed
-
-
-def run_check(parsed: SimpleNamespace) -> int:
+    if os.environ.get("INFRACTL_NO_HEAD_START"):  # the tests' way to compare the runs with and without it
+        return None
     from infractl.scanner import Scanner
 
-    # the datetime area's walk and scan, on the second core while this process imports the rest
-    scanner = Scanner()
-    scanner.start_early(parsed.path, parsed.config)
-    try:
-        from pathlib import Path
+    scanner = Scanner(keep_bytes=0) if args[0] == "fix-datetime" else Scanner()
+    scanner.start_early(*guess(args[1:]))
+    return scanner
 
-        from infractl.check.command import run
-        from infractl.guard import guarded
 
-        def action() -> int:
-            code = run(Path(parsed.path), "json" if parsed.json else parsed.fmt, parsed.strict,
-                       parsed.select or None, parsed.ignore or None, Path(parsed.config) if parsed.config else None,
-                       scanner)
-            sys.stdout.flush()  # output still buffered meets a closed pipe here, inside the guard (as cli does)
-            return code
-
-        return guarded(action)
-    finally:
-        scanner.close()
+def guess(args: list[str]) -> tuple[str, str | None]:
+    """The directory and config file ``args`` probably name: the last argument when it is a directory
+    (paths come last by convention, and a flag's value is rarely a directory), the value after
+    ``--config``. Not a parse: Typer parses, and a wrong guess only wastes the second core's work."""
+    path = args[-1] if args and not args[-1].startswith("-") and os.path.isdir(args[-1]) else "."
+    config = None
+    for index, arg in enumerate(args):
+        if arg == "--config" and index + 1 < len(args):
+            config = args[index + 1]
+        elif arg.startswith("--config="):
+            config = arg.partition("=")[2]
+    if config is not None and not os.path.isfile(config):
+        config = None  # the CLI will say what is wrong with it; the child must not try to read it
+    return path, config
 
 
 def main() -> None:
     args = sys.argv[1:]
+    scanner = None
     try:
-        parsed = check_args(args[1:]) if args[:1] == ["check"] else None
-        if parsed is None:
-            from infractl.cli import main as full_cli
+        scanner = head_start(args)
+        from infractl.cli.app import run
 
-            full_cli()
-            return
-        code = run_check(parsed)
-        sys.stderr.flush()
-        # Done, everything written and no child left: skip the interpreter's teardown of every module
-        # (~5-10 ms, a tenth of the run). Nothing of check's needs it: no files written, no atexit work.
-        os._exit(code)
+        code = run(args, scanner)
     except KeyboardInterrupt:  # while the modules are still being imported: no traceback either
         from infractl.errors import EXIT_INTERRUPTED
         from infractl.guard import error_line
 
         error_line("interrupted")
         code = EXIT_INTERRUPTED
+    finally:
+        if scanner is not None:
+            scanner.close()
+    if scanner is not None and args[:1] == ["check"]:
+        sys.stderr.flush()  # stdout was flushed inside the guard (cli.app._invoke), where a closed pipe is met
+        # Done, everything written and no child left: skip the interpreter's teardown of every module
+        # (~5-10 ms, a tenth of the run). check writes no files and registers no exit work.
+        os._exit(code)
     sys.exit(code)
 
 

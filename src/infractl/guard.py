@@ -1,8 +1,7 @@
 """How every command body ends: its exit code, or one masked line and exit 2 (130 on Ctrl-C, 143 on
 SIGTERM).
 
-Free of Typer so that the fast road of ``infractl check`` (``entry.py``) and the full CLI (``cli/``)
-end a run the same way.
+Free of Typer so that ``entry.py`` can end a run the same way while the CLI's modules are still loading.
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ Parallelism has one strategy, two ends that meet: a forked child scans the file 
 while this process scans it from the back, each claiming a chunk in two counters both processes see
 (shared memory) before scanning it, so the split follows the machine's load and nothing is left out (a
 chunk near the meeting point may be scanned twice). fix-datetime forks once it has walked a big tree
-(``PARALLEL_MIN_FILES``). check's fast road forks earlier, first thing (``start_early``): the child
-loads the configuration and walks the tree itself while this process imports and runs the other areas,
-so the datetime area finds most of the scan done. The child's part counts only for the same walk (paths,
+(``PARALLEL_MIN_FILES``). The console script forks earlier for ``check`` and ``fix-datetime``, first
+thing (``start_early``, entry.py's head start): the child loads the configuration and walks the tree
+itself while this process imports Typer, parses the arguments and (check) runs the other areas, so the
+datetime scan is mostly done when it is needed. The child's part counts only for the same walk (paths,
 exclude globs, project root, and the same list: its length and hash travel with the answer); else, or
 if the child failed, this process scans the rest itself.
 
@@ -47,6 +48,7 @@ class Scanner:
         self._bytes: dict[str, bytes] = {}
         self._budget = keep_bytes
         self._ends: TwoEnds | None = None  # a child already scanning (start_early)
+        self.shared_scans = 0  # how many scans took a child's part (what tests and benchmarks can ask)
 
     def files(self, paths, suffixes=(".py",), exclude=(), root=None, on_skip=None, match=None) -> list[str]:
         """``files.iter_file_names``, through this run's listings."""
@@ -84,6 +86,7 @@ class Scanner:
         finally:
             if ends is not None:
                 ends.stop()
+                self.shared_scans += ends.shared
         return [(files[flag >> 2], flag & 3) for flag in found]
 
     def close(self) -> None:
@@ -122,6 +125,7 @@ class TwoEnds:
         self.claims = mmap.mmap(-1, 8)  # anonymous and shared with the child: its next index, our lowest
         self._set(0, 0)
         self._set(1, NOBODY)
+        self.shared = False  # whether ``meet`` took the child's part
         self.child = Forked(lambda: self._front(walk))
 
     def _get(self, slot: int) -> int:
@@ -154,6 +158,7 @@ class TwoEnds:
         answer = marshal.loads(data) if data is not None else None  # written by our own fork
         if answer is None or answer[0] != key or answer[1] != _digest(files):
             return scan(files, range(top), self.read) + sorted(mine)
+        self.shared = True
         return sorted({*answer[2], *mine})  # a chunk both scanned gives the same flags twice
 
     def stop(self) -> None:

@@ -1,5 +1,6 @@
-"""The console script's fast road for a plain ``infractl check``: the same output and exit code as the
-full Typer CLI, for every argument list it accepts; everything else goes to the full CLI."""
+"""The console script's head start: a guess from the raw arguments starts the scan on the second core
+before Typer (the only parser) parses them. The guess may be wrong; the output and exit code must not
+depend on it, and a right guess must actually be used."""
 
 from __future__ import annotations
 
@@ -11,33 +12,28 @@ from pathlib import Path
 
 import pytest
 
-from infractl.entry import check_args, check_defaults
+from infractl.entry import guess, head_start
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "webhook-receiver"
-FAST = "from infractl.entry import main; main()"
-FULL = "from infractl.cli import main; main()"
-# the heavy libraries, and the standard library modules a clean repository's check must not pay for
-# (dataclasses brings inspect: findings.py says why records on the path are named tuples). This list is the
-# budget as measured: dataclasses and typing imported with the scanner made the 3,000-file check 1.67x ruff
-# instead of 1.43x (README, check's Speed), past the 1.5x target
-WATCHED = ("typer", "click", "libcst", "rich", "dataclasses", "typing")
+SCRIPT = "from infractl.entry import main; main()"
 
 
-def _run(code: str, args: list[str], cwd: Path, *flags: str) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd: Path, head: bool = True, *flags: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "80", "INFRACTL_DEBUG": ""}
-    return subprocess.run([sys.executable, *flags, "-c", code, "check", *args], cwd=cwd, capture_output=True,
+    env.pop("INFRACTL_NO_HEAD_START", None)
+    if not head:
+        env["INFRACTL_NO_HEAD_START"] = "1"
+    return subprocess.run([sys.executable, *flags, "-c", SCRIPT, *args], cwd=cwd, capture_output=True,
                           text=True, env=env, timeout=120, check=False)
 
 
-def _fast(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
-    """The fast road, and which of the WATCHED libraries it imported (from -X importtime's lines: the
-    road ends with os._exit, so nothing can be asked on the way out)."""
-    done = _run(FAST, args, cwd, "-X", "importtime")
+def _imported(done: subprocess.CompletedProcess) -> set[str]:
+    """The top-level packages a run imported (from -X importtime's lines, which are then dropped: check
+    ends with os._exit, so nothing can be asked on the way out)."""
     lines = done.stderr.splitlines(keepends=True)
-    imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in lines if line.startswith("import time:")}
     done.stderr = "".join(line for line in lines if not line.startswith("import time:"))
-    return done, imported & set(WATCHED)
+    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in lines if line.startswith("import time:")}
 
 
 def _comparable(out: str) -> str:
@@ -57,6 +53,7 @@ def tree(tmp_path_factory) -> Path:
     a broken link, an aware value meeting a naive one, and a test skipped unconditionally."""
     root = tmp_path_factory.mktemp("entry")
     (root / "pyproject.toml").write_text('[tool.infractl.fix_datetime]\nexclude = ["vendor/**"]\n')
+    (root / "other.toml").write_text('[fix_datetime]\nexclude = ["app/window.py"]\n')
     (root / "app").mkdir()
     (root / "app" / "clock.py").write_text("import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n")
     (root / "app" / "window.py").write_text(
@@ -72,37 +69,86 @@ def tree(tmp_path_factory) -> Path:
 
 
 ARGUMENT_LISTS = [
-    [],
-    ["--json"],
-    ["--format", "github"],
-    ["--format=sarif"],
-    ["--select", "DT", "--json"],
-    ["--ignore=DT010", "--ignore", "DT011,DT006"],
-    ["--strict"],
-    [".", "--json"],
-    ["--config", "pyproject.toml", "."],
+    ["check"],
+    ["check", "--json"],
+    ["check", "--format", "github"],
+    ["check", "--format=sarif"],
+    ["check", "--select", "DT", "--json"],
+    ["check", "--ignore=DT010", "--ignore", "DT011,DT006"],
+    ["check", "--strict"],
+    ["check", ".", "--json"],
+    ["check", "--config", "pyproject.toml", "."],
+    # guesses that are wrong: another config than the one named last, a path that is a flag's value
+    ["check", "--config", "other.toml", "--json", "--config=pyproject.toml"],
+    ["check", "app", "--select", "vendor"],
+    ["check", "--json", "vendor"],
+    ["fix-datetime", "--check", "."],
+    ["fix-datetime", "--check", "--json", "--config", "other.toml"],
+    ["fix-datetime", "--diff", "app", "vendor"],
+    ["fix-datetime", "--check", "--exclude", "app/**", "."],
+    ["fix-datetime", "--check", "-j", "1"],
+    # usage errors: Typer's message, with or without a head start
+    ["check", "--selct", "DT"],
+    ["check", "--format", "bogus"],
+    ["check", "a", "b"],
+    ["fix-datetime", "--check", "--config", "."],
 ]
 
 
-@pytest.mark.parametrize("args", ARGUMENT_LISTS, ids=lambda a: " ".join(a) or "(none)")
-def test_fast_road_prints_what_the_full_cli_prints(tree, args):
-    assert check_args(args) is not None  # these do take the fast road
-    (fast, imported), full = _fast(args, tree), _run(FULL, args, tree)
-    assert fast.returncode == full.returncode, (fast.stderr, full.stderr)
-    assert _comparable(fast.stdout) == _comparable(full.stdout)
-    assert fast.stderr == full.stderr
-    assert "typer" not in imported and "click" not in imported  # it did not go through Typer
+@pytest.mark.parametrize("args", ARGUMENT_LISTS, ids=" ".join)
+def test_the_head_start_changes_no_output(tree, args):
+    with_head, without = _run(args, tree), _run(args, tree, head=False)
+    assert with_head.returncode == without.returncode, (with_head.stderr, without.stderr)
+    assert _comparable(with_head.stdout) == _comparable(without.stdout)
+    assert with_head.stderr == without.stderr
+    assert with_head.returncode in (0, 1, 2)
 
 
-def test_fast_road_on_the_example_gives_its_findings_and_exit_code():
-    fast, _ = _fast(["--json", str(EXAMPLE)], ROOT)
-    full = _run(FULL, ["--json", str(EXAMPLE)], ROOT)
-    assert fast.returncode == full.returncode == 1
-    assert _comparable(fast.stdout) == _comparable(full.stdout)
-    assert len(json.loads(fast.stdout)["findings"]) > 30
+def test_on_the_example_both_runs_give_its_findings_and_exit_code():
+    with_head, without = (_run(["check", "--json", str(EXAMPLE)], ROOT, head) for head in (True, False))
+    assert with_head.returncode == without.returncode == 1
+    assert _comparable(with_head.stdout) == _comparable(without.stdout)
+    assert len(json.loads(with_head.stdout)["findings"]) > 30
 
 
-def test_a_clean_tree_imports_no_heavy_module(tmp_path):
+@pytest.mark.parametrize("args, used", [
+    (["check", "."], 1),
+    (["check", "--config", "pyproject.toml", "--json", "."], 1),
+    (["fix-datetime", "--check"], 1),
+    (["check", "--config", "other.toml", "."], 0),  # guessed pyproject.toml's excludes: the walks differ
+])
+def test_a_right_guess_is_used_and_a_wrong_one_is_not(tree, monkeypatch, args, used):
+    """In process: the scanner the guess started, handed to the command as Typer parsed it."""
+    from infractl.cli.app import run
+
+    monkeypatch.chdir(tree)
+    started = head_start([*args[:1], *(arg.replace("other.toml", "pyproject.toml") for arg in args[1:])])
+    try:
+        assert started is not None
+        assert run(list(args), started) in (0, 1)
+        assert started.shared_scans == used
+    finally:
+        started.close()
+
+
+def test_what_is_guessed(tree, monkeypatch):
+    monkeypatch.chdir(tree)
+    assert guess([]) == (".", None)
+    assert guess(["--json", "app"]) == ("app", None)
+    assert guess(["app", "--strict"]) == (".", None)  # the last word is a flag: no guess
+    assert guess(["--select", "DT"]) == (".", None)  # not a directory
+    assert guess(["--config", "other.toml", "--config=pyproject.toml"]) == (".", "pyproject.toml")
+    assert guess(["--config", "missing.toml"]) == (".", None)  # the CLI reports it; the child must not read it
+    assert guess(["--config", "app"]) == ("app", None)  # a directory as a flag's value: a wrong guess, harmless
+
+
+@pytest.mark.parametrize("args", [["rules"], ["check", "--help"], ["fix-datetime", "-j", "1"],
+                                  ["fix-datetime", "--jobs=1"], ["deploy", "staging"], ["--version"]])
+def test_no_head_start_where_nothing_is_scanned_or_one_process_is_asked(args):
+    assert head_start(args) is None
+
+
+def test_a_clean_tree_loads_neither_libcst_nor_rich(tmp_path):
     (tmp_path / "app.py").write_text("from datetime import datetime, timezone\nNOW = datetime.now(timezone.utc)\n")
     (tmp_path / "tests").mkdir()
     # a test that may skip itself (not unconditionally: no finding), so the skip detector parses it
@@ -114,7 +160,8 @@ def test_a_clean_tree_imports_no_heavy_module(tmp_path):
         'revision = "a1"\ndown_revision = None\nimport sqlalchemy as sa\nfrom alembic import op\n\n\n'
         'def upgrade():\n    op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), '
         'nullable=False, server_default=sa.func.now()))\n')
-    done, imported = _fast(["--json", "."], tmp_path)
+    done = _run(["check", "--json", "."], tmp_path, True, "-X", "importtime")
+    imported = _imported(done)
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["areas"] == {"datetime": "3 Python files, 0 with deprecated datetime calls",
                                                "workflows": "0 workflow files, 1 test files",
@@ -122,31 +169,31 @@ def test_a_clean_tree_imports_no_heavy_module(tmp_path):
                                                "monitoring": "nothing found", "manifests": "nothing found",
                                                "wiremock": "nothing found"}
     assert json.loads(done.stdout)["findings"] == []
-    assert imported == set()  # no libcst, no rich (not a terminal), no Typer, no dataclasses or typing
+    assert "typer" in imported  # the one parser
+    assert not imported & {"libcst", "rich", "yaml"}  # no rewrite, not a terminal, no YAML input
 
 
-@pytest.mark.parametrize("args", [
-    ["--help"], ["-h"], ["--selct", "DT"], ["--format", "bogus"], ["--select"], ["a", "b"], ["--json=1"],
-    ["--"], ["--select", "--json"], ["--select="], ["-"],
-], ids=lambda a: " ".join(a))
-def test_anything_else_goes_to_the_full_cli(args):
-    assert check_args(args) is None
+def test_each_command_parsed_alone_is_the_command_of_the_whole_tree():
+    """``_command_tree`` builds only the command the arguments name: its options, help and defaults must
+    be those of the same command in the whole tree."""
+    from typer._click import Context
+    from typer.main import get_command
+
+    from infractl.cli.app import _command_tree, app
+
+    whole = get_command(app)
+    for name, command in whole.commands.items():
+        alone = _command_tree([name])
+        assert list(alone.commands) == [name]
+        params = [(p.name, p.opts, p.default, p.required) for p in alone.commands[name].params]
+        assert params == [(p.name, p.opts, p.default, p.required) for p in command.params]
+        assert alone.commands[name].get_help(Context(alone)) == command.get_help(Context(whole))
 
 
-def test_a_directory_given_as_config_goes_to_the_full_cli(tmp_path):
-    assert check_args(["--config", str(tmp_path)]) is None
-
-
-def test_what_the_fast_road_understands():
-    expected = check_defaults()
-    expected.path, expected.fmt, expected.strict, expected.select = "repo", "github", True, ["DT,DB", "CI"]
-    assert check_args(["repo", "--format=github", "--select", "DT,DB", "--select=CI", "--strict"]) == expected
-    assert check_args([]) == check_defaults()
-
-
-def test_usage_errors_still_come_from_the_full_cli(tree):
-    done = _run(FAST, ["--selct", "DT"], tree)
+def test_usage_errors_come_from_typer(tree):
+    done = _run(["check", "--selct", "DT"], tree)
     assert done.returncode == 2 and "--selct" in done.stderr and done.stdout == ""
+    assert "Did you mean" in _run(["chek"], tree).stderr  # a misspelled command: the whole tree's hint
 
 
 @pytest.mark.parametrize("argv, module", [(["rules"], "infractl.cli"), (["check", "."], "infractl.check.command")])
@@ -166,17 +213,3 @@ def test_ctrl_c_while_importing_is_one_line_and_130(tmp_path, argv, module):
                           check=False)
     assert done.returncode == 130
     assert done.stderr == "error: interrupted\n" and done.stdout == ""
-
-
-def test_the_fast_road_knows_no_flag_or_format_the_full_cli_does_not():
-    """Two parsers by necessity (click costs ~65 ms to import, the fast road must not pay it): the fast
-    road's tables are a subset of the Typer command's, so what it accepts means what the full CLI means."""
-    from typer.main import get_command
-
-    from infractl import entry
-    from infractl.cli import OutputFormat, app
-
-    command = get_command(app).commands["check"]
-    options = {name for param in command.params for name in getattr(param, "opts", ())}
-    assert set(entry._FLAGS) | set(entry._VALUED) <= options
-    assert set(entry.FORMATS) == {fmt.value for fmt in OutputFormat}

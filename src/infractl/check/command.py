@@ -37,7 +37,7 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
 
 def collect(path: Path, select=None, ignore=None, config_path: Path | None = None,
             scanner: Scanner | None = None) -> Report:
-    """Every area over ``path``, walking and reading through one ``Scanner`` (the fast road's, which
+    """Every area over ``path``, walking and reading through one ``Scanner`` (entry.py's head start, which
     may have begun the datetime area's scan already, else one of its own)."""
     if scanner is None:
         with Scanner() as own:

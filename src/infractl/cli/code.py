@@ -41,6 +41,7 @@ class TargetVersion(str, Enum):
 
 @app.command("fix-datetime", short_help="Rewrite utcnow()/utcfromtimestamp() safely.")
 def fix_datetime(
+    ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Change nothing; print a unified diff to stdout.")] = False,
@@ -106,6 +107,7 @@ def fix_datetime(
             ignore=ignore,
             config_path=config,
             max_file_size=max_file_size,
+            scanner=ctx.obj,
         )
 
     run_guarded(action)
@@ -270,6 +272,7 @@ def fix_skips(
 
 @app.command("check", short_help="Run every static check in one report.")
 def check(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -294,6 +297,6 @@ def check(
     def action() -> int:
         from infractl.check.command import run
 
-        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+        return run(path, output_format(json_flag, fmt), strict, select, ignore, config, ctx.obj)
 
     run_guarded(action)

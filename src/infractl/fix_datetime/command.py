@@ -63,12 +63,12 @@ class Settings(namedtuple("Settings", "mode target_version exclude jobs root sel
 
 
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
-        ignore=None, max_file_size=None) -> int:
+        ignore=None, max_file_size=None, scanner: Scanner | None = None) -> int:
     if diff and fmt in ("sarif", "github"):
         raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
     outcome = collect(paths, check=check, diff=diff, mode=mode, target_version=target_version, exclude=exclude,
                       jobs=jobs, config_path=config_path, select=select, ignore=ignore,
-                      max_file_size=max_file_size, progress=fmt == "table")
+                      max_file_size=max_file_size, progress=fmt == "table", scanner=scanner)
     diffs = unified_diffs(outcome.texts) if diff else {}
     if diff and fmt == "table":
         sys.stdout.write("".join(diffs.values()))
