@@ -24,6 +24,7 @@ from infractl.findings import Finding, Severity
 CATALOGS = (
     "infractl.fix_datetime.rules",
     "infractl.fix_datetime.analyse.rules",
+    "infractl.fix_datetime.verify.rules",
     "infractl.verify_db.ruledocs",
     "infractl.lint_ci.rules",
     "infractl.fix_skips.rules",
