@@ -69,6 +69,17 @@ def fix_datetime(
         typer.Option("--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this, "
                      "e.g. 2MB (the default); 0 = no limit."),
     ] = None,
+    verify: Annotated[
+        str | None,
+        typer.Option("--verify", metavar="CMD", help="Let the project's tests decide: run CMD (e.g. 'pytest -q "
+                     "tests') on a private copy, make aware what auto keeps naive only because it cannot "
+                     "follow it, and keep naive (naming the test) what changes an outcome."),
+    ] = None,
+    verify_budget: Annotated[
+        str | None,
+        typer.Option("--verify-budget", metavar="RUNS,TIME", help="At most this many runs of CMD and this "
+                     "much time (default 30,30m); what is left undecided stays naive."),
+    ] = None,
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -82,6 +93,7 @@ def fix_datetime(
     Examples:
       infractl fix-datetime --diff src/
       infractl fix-datetime --check
+      infractl fix-datetime --verify "pytest -q tests"
 
     Honours .gitignore, skips virtualenvs and build/, reads [tool.infractl.fix_datetime] (exclude,
     mode, target_version, jobs, max_file_size, helper, naive_helper). A file that does not parse is
@@ -108,6 +120,8 @@ def fix_datetime(
             config_path=config,
             max_file_size=max_file_size,
             scanner=ctx.obj,
+            verify=verify,
+            verify_budget=verify_budget,
         )
 
     run_guarded(action)

@@ -63,18 +63,33 @@ class Settings(namedtuple("Settings", "mode target_version exclude jobs root sel
 
 
 def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, config_path, select=None,
-        ignore=None, max_file_size=None, scanner: Scanner | None = None) -> int:
+        ignore=None, max_file_size=None, scanner: Scanner | None = None, verify: str | None = None,
+        verify_budget: str | None = None) -> int:
     if diff and fmt in ("sarif", "github"):
         raise InfractlError(f"--diff cannot be combined with --format {fmt} (use table or json)")
-    outcome = collect(paths, check=check, diff=diff, mode=mode, target_version=target_version, exclude=exclude,
-                      jobs=jobs, config_path=config_path, select=select, ignore=ignore,
-                      max_file_size=max_file_size, progress=fmt == "table", scanner=scanner)
+    options = {"mode": mode, "target_version": target_version, "exclude": exclude, "jobs": jobs,
+               "config_path": config_path, "select": select, "ignore": ignore, "max_file_size": max_file_size}
+    verified = None
+    if verify is not None:  # the project's tests decide first, in a copy (verify/); then the one real run
+        from infractl.fix_datetime.verify.entry import by_real_path, verified_plan
+
+        verified = verified_plan([Path(p) for p in paths], verify, verify_budget, mode, options)
+        check = check or not verified.write  # fail closed: nothing is written when the suite could not decide
+    outcome = collect(paths, check=check, diff=diff, progress=fmt == "table", scanner=scanner,
+                      verdicts=by_real_path(verified.verdicts) if verified else None, **options)
+    if verified is not None and verified.findings:
+        outcome = outcome._replace(results=[FileResult(".", None, findings=tuple(verified.findings)),
+                                            *outcome.results])
     diffs = unified_diffs(outcome.texts) if diff else {}
     if diff and fmt == "table":
         sys.stdout.write("".join(diffs.values()))
     dry_run = check or diff
     report = build_report(outcome.results, outcome.scanned, dry_run, outcome.settings,
                           diffs if fmt == "json" else {})
+    if verified is not None:
+        from infractl.fix_datetime.verify.entry import summarise
+
+        summarise(report, verified)
     emit(report, fmt, to_stderr=diff)
     return exit_code(outcome.results, report.findings, check, strict)
 
@@ -88,15 +103,16 @@ class Outcome(namedtuple("Outcome", "results settings scanned texts")):
 
 def collect(paths, *, check=False, diff=False, mode=None, target_version=None, exclude=(), jobs=None,
             config_path=None, select=None, ignore=None, max_file_size=None, progress=False,
-            scanner: Scanner | None = None) -> Outcome:
+            scanner: Scanner | None = None, verdicts: dict | None = None) -> Outcome:
     """Everything but the output: walk, filter, rewrite; write unless ``check``/``diff``; the findings
     the user wants (select/ignore/noqa). ``infractl check`` calls this with ``check=True`` and its run's
-    ``scanner`` (which may have begun the walk and scan in a child already)."""
+    ``scanner`` (which may have begun the walk and scan in a child already). ``verdicts``: --verify's, by
+    each file's real path."""
     if scanner is None:  # its own run: nothing else reads the files again, so no bytes are kept
         with Scanner(keep_bytes=0) as own:
             return collect(paths, check=check, diff=diff, mode=mode, target_version=target_version,
                            exclude=exclude, jobs=jobs, config_path=config_path, select=select, ignore=ignore,
-                           max_file_size=max_file_size, progress=progress, scanner=own)
+                           max_file_size=max_file_size, progress=progress, scanner=own, verdicts=verdicts)
     paths = [Path(p) for p in paths]
     walk_problems: list[FileResult] = []
     for path in paths:
@@ -119,7 +135,8 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         stubbed = _stubbed(items, found.others, files)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                           line_length=_line_length(paths[0] if paths else Path("."), items), project_helpers=settings.project_helpers,
-                          early=early, stubbed=stubbed, held=held_rewrites(settings.selection))
+                          early=early, stubbed=stubbed, held=held_rewrites(settings.selection),
+                          verdicts=_by_item(items, verdicts))
     if stubbed:
         from infractl.fix_datetime.stubs.steps import stub_notes
 
@@ -134,6 +151,14 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         results = write_changes(results, {name: (data, found.identities.get(name)) for name, data in items}, paths)
     results = wanted_findings(results, settings.selection)
     return Outcome(results, settings, len(files), texts)
+
+
+def _by_item(items: list, verdicts: dict | None) -> dict | None:
+    if not verdicts:
+        return None
+    import os
+
+    return {path: verdicts[real] for path, _ in items if (real := os.path.realpath(path)) in verdicts}
 
 
 def _line_length(path: Path, items: list) -> int:

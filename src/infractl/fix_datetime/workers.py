@@ -30,17 +30,17 @@ PROGRESS_MIN_FILES = 64
 BATCHES_PER_WORKER = 8
 
 
-_FILE_RESULT_FIELDS = "path new_data calls_fixed refs_fixed findings failed skipped findings_before"
+_FILE_RESULT_FIELDS = "path new_data calls_fixed refs_fixed findings failed skipped findings_before open_groups"
 
 
-class FileResult(namedtuple("FileResult", _FILE_RESULT_FIELDS, defaults=(0, 0, (), False, "", ()))):
+class FileResult(namedtuple("FileResult", _FILE_RESULT_FIELDS, defaults=(0, 0, (), False, "", (), ()))):
     """What became of one file. ``new_data``: the rewritten bytes, None when unchanged or not processed;
     ``calls_fixed``/``refs_fixed``: counts; ``findings``: a tuple of Findings; ``failed``: it could not be
     processed (parse/decode error) and was left untouched; ``skipped``: why it was not processed although
     it was found ("too large", "link to x.py", ...); ``findings_before``: the same findings at their
     places in the input, for --check/--diff (nothing is written there), where each pending rewrite
-    (DT010/DT011) is an error, while a write run reports it as info. A named tuple, as ``Finding``
-    (findings.py says why)."""
+    (DT010/DT011) is an error, while a write run reports it as info; ``open_groups``: (line, column) in
+    the input of each group --verify may try aware. A named tuple, as ``Finding`` (findings.py says why)."""
 
     __slots__ = ()
 
@@ -52,7 +52,7 @@ class FileResult(namedtuple("FileResult", _FILE_RESULT_FIELDS, defaults=(0, 0, (
 
 def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
                line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
-               stubbed: str = "", held: frozenset[str] = frozenset()) -> FileResult:
+               stubbed: str = "", held: frozenset[str] = frozenset(), verdicts: dict | None = None) -> FileResult:
     """Rewrite one file's bytes; every failure becomes an error finding instead of an exception.
     ``held``: rewrite rules (DT010/DT011) not selected: their sites are left as they are."""
     import libcst
@@ -73,7 +73,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         source = decode_source(data)
         check_python_bounds(source.text)  # libcst's time grows with the square of an operator chain
         result = transform_source(source.text, mode=mode, target_version=target_version,
-                                  project_helpers=project_helpers, stubbed=stubbed, held=held)
+                                  project_helpers=project_helpers, stubbed=stubbed, held=held, verdicts=verdicts)
         changed = result.code != source.text
         code = result.code
         if project_helpers and result.refs_fixed:
@@ -111,14 +111,16 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         refs_fixed=result.refs_fixed,
         findings=tuple(after),
         findings_before=tuple(before),
+        open_groups=result.open_groups,
     )
 
 
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
-              stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset()) -> list[FileResult]:
+              stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(),
+              verdicts: dict | None = None) -> list[FileResult]:
     return [fix_source(path, data, mode, target_version, line_length, project_helpers, (stubbed or {}).get(path, ""),
-                       held) for path, data in items]
+                       held, (verdicts or {}).get(path)) for path, data in items]
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
@@ -176,29 +178,30 @@ def _warm_worker(parent: int) -> None:
 def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
     line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None, early: EarlyWorker | None = None,
-    stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(),
+    stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(), verdicts: dict | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool; a small run goes to the
-    ``early`` worker when one was started. ``stubbed``: ``stubbed_modules(items)``."""
+    ``early`` worker when one was started. ``stubbed``: ``stubbed_modules(items)``; ``verdicts``: --verify's,
+    by path as in ``items``."""
     if workers > 1:
         if early is not None:
             early.stop()  # its core is wanted by the pool
         return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
-                            held)
+                            held, verdicts)
     if early is not None and early.pool is not None and items:
-        job = (items, mode, target_version, line_length, project_helpers, stubbed, held)
+        job = (items, mode, target_version, line_length, project_helpers, stubbed, held, verdicts)
         return early.pool.apply(_fix_packed, (job,))
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
             results.append(fix_source(path, data, mode, target_version, line_length, project_helpers,
-                                      (stubbed or {}).get(path, ""), held))
+                                      (stubbed or {}).get(path, ""), held, (verdicts or {}).get(path)))
             advance(1)
     return results
 
 
 def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers,
-                 stubbed=None, held: frozenset[str] = frozenset()) -> list[FileResult]:
+                 stubbed=None, held: frozenset[str] = frozenset(), verdicts=None) -> list[FileResult]:
     """A multiprocessing pool, because Ctrl-C must end the run within a second: the workers ignore
     SIGINT (a terminal sends it to the whole process group; they must not die mid-batch printing
     tracebacks) and the parent terminates them at once on KeyboardInterrupt, SIGTERM's ``Terminated``
@@ -212,7 +215,7 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length, pr
     # runs threads is unsafe.
     pool = multiprocessing.get_context().Pool(workers, initializer=_worker_signals, initargs=(os.getpid(),))
     try:
-        jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed, held) for batch in batches]
+        jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed, held, verdicts) for batch in batches]
         done = pool.imap_unordered(_fix_packed, jobs)
         with _ProgressBar(len(items), progress) as advance:
             for results in done:

@@ -7,6 +7,7 @@ libcst here (``infractl rules`` and ``infractl check`` import it)."""
 from __future__ import annotations
 
 from infractl.findings import Severity
+from infractl.fix_datetime.verify.rules import UNDECIDED, VERIFIED_AWARE
 from infractl.rulebook import Rule
 
 COMMAND = "fix-datetime"
@@ -160,5 +161,6 @@ VALUE_LEAVES_ANALYSIS = _rule(
 RULES = (UTCNOW_CALL, UTCFROMTIMESTAMP_CALL, KEPT_NAIVE, AWARE_MEETS_NAIVE, STRIPS_TZINFO, TZINFO_IS_NONE_BRANCH,
          LOCAL_TIME_READING, TEXT_GAINS_OFFSET, AWARE_DEFAULT_NAIVE_COLUMN, CLOCK_STUB_NOT_REWRITTEN,
          NAIVE_EXPECTING_API, VALUE_LEAVES_ANALYSIS)
-RULE = {rule.id: rule for rule in RULES}  # flow.py's problems name their rule by id
+# flow.py's problems name their rule by id; --verify's verdicts land on sites too (verify/rules.py)
+RULE = {rule.id: rule for rule in (*RULES, VERIFIED_AWARE, UNDECIDED)}
 REWRITE_RULE = {"utcnow": UTCNOW_CALL, "utcfromtimestamp": UTCFROMTIMESTAMP_CALL}  # by the call's name

@@ -31,6 +31,7 @@ from infractl.fix_datetime.analyse.rules import (
     RULE,
     VALUE_LEAVES_ANALYSIS,
 )
+from infractl.fix_datetime.verify.rules import UNDECIDED, VERIFIED_AWARE
 
 # (rule, message template with {line} for the partner's line, fix, severity, partner node or None)
 Note = tuple[str, str, str, str, "cst.CSTNode | None"]  # becomes a transform.Hazard
@@ -49,14 +50,18 @@ class Plan:
     anchors: list[tuple[cst.CSTNode, Note]] = field(default_factory=list)
     before: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)  # positions in the input
     ref_findings: dict[Site, list[tuple[cst.CSTNode, Note]]] = field(default_factory=dict)
+    # groups auto keeps naive only because it cannot follow them: (line, column) of their first site
+    open_groups: list[tuple[int, int]] = field(default_factory=list)
 
     def ref_anchors(self, refs: list[Site]) -> list[tuple[cst.CSTNode, Note]]:
         return [anchor for site in refs for anchor in self.ref_findings.get(site, [])]
 
 
 def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callable, scopes, calls: list[Site],
-               refs: list[Site], mode: str, stubbed: str = "", held: frozenset[str] = frozenset()) -> Plan:
-    """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines."""
+               refs: list[Site], mode: str, stubbed: str = "", held: frozenset[str] = frozenset(),
+               verdicts: dict | None = None) -> Plan:
+    """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines. ``verdicts``:
+    what ``--verify`` decided for this file's open groups, by the (line, column) of their first site."""
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
     calls = [s for s in calls if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
@@ -75,12 +80,21 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
         if stubbed:  # tests patch this module's datetime: their rewritten stubs expect the naive form
             group.problems.insert(0, Problem(CLOCK_STUB_NOT_REWRITTEN.id, "tests stub this module's datetime (patch('...datetime'))",
                                              group.sites[0].call))
-        keep_naive = mode == "naive" or (mode == "auto" and bool(group.problems))
+        verdict = None
+        if mode == "auto" and group.problems and not stubbed and not any(p.definite for p in group.problems):
+            key = before.get(site_node(group.sites[0]))  # no naive partner is known: it cannot be followed
+            verdict = (verdicts or {}).get(key)
+            if verdict is None and key is not None:
+                plan.open_groups.append(key)
+        aware_by_test = verdict is not None and verdict[0] == "aware"
+        keep_naive = mode == "naive" or (mode == "auto" and bool(group.problems) and not aware_by_test)
         for site in group.sites:
             site.naive = keep_naive
             plan.anchors.append((site_node(site), _rewrite_finding(site)))
-            if keep_naive and mode == "auto":
-                plan.anchors.append((site_node(site), _kept_naive(group.problems[0])))
+            if aware_by_test:
+                plan.anchors.append((site_node(site), note(VERIFIED_AWARE, f"made aware: {verdict[1]}")))
+            elif keep_naive and mode == "auto":
+                plan.anchors.extend((site_node(site), kept) for kept in _kept_naive_notes(group.problems[0], verdict))
         if mode == "aware":  # one hazard per place and rule: the first reason found
             first = {(p.anchor, p.rule): p for p in reversed([*group.problems, *group.notes]) if p.anchor}
             plan.anchors.extend((p.anchor, _hazard(p)) for p in reversed(first.values()))
@@ -150,6 +164,19 @@ def _rewrite_finding(site: Site) -> Note:
     rule = REWRITE_RULE[site.kind]
     return note(rule, f"deprecated datetime.{old}: becomes {new}{form}",
                 f"run infractl fix-datetime (or add # noqa: {rule.id})")
+
+
+def _kept_naive_notes(problem: Problem, verdict) -> list[Note]:
+    """DT012, with what --verify found: the tests that changed when the group was aware, or DT022 when
+    its budget ended first."""
+    if verdict is None:
+        return [_kept_naive(problem)]
+    status, detail = verdict
+    if status == "naive":
+        where = ", line {line}" if problem.partner is not None else ""
+        return [note(KEPT_NAIVE, f"kept naive: {problem.reason}{where}; aware, it changes {detail} (--verify)",
+                     "make the test's expectation aware, then run --verify again", problem.partner)]
+    return [_kept_naive(problem), note(UNDECIDED, UNDECIDED.summary)]
 
 
 def _kept_naive(problem: Problem) -> Note:

@@ -72,11 +72,12 @@ class TransformResult:
     calls_fixed: int  # utcnow()/utcfromtimestamp() calls rewritten
     refs_fixed: int  # non-call references rewritten (default=datetime.utcnow, ...)
     hazards: tuple[Hazard, ...]
+    open_groups: tuple[tuple[int, int], ...] = ()  # safety.Plan's: what --verify may try aware
 
 
 def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
                      project_helpers: dict | None = None, stubbed=None,
-                     held: frozenset[str] = frozenset()) -> TransformResult:
+                     held: frozenset[str] = frozenset(), verdicts: dict | None = None) -> TransformResult:
     """Rewrite one file's source. Raises libcst.ParserSyntaxError when the code does not parse.
 
     ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
@@ -89,7 +90,9 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     file's own stubs (mocks of datetime named here but put in elsewhere, stubs held back, DT107 notes).
 
     ``held``: the rewrite rules (DT010, DT011) the user did not select (``--ignore DT010``): as with ruff,
-    a rule that is not selected is not fixed either, so those sites are left as they are."""
+    a rule that is not selected is not fixed either, so those sites are left as they are.
+
+    ``verdicts``: what ``--verify`` decided for the open groups of this file (safety.plan_sites)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if target_version is not None and target_version not in TARGET_VERSIONS:
@@ -104,11 +107,11 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     told = verdict is not None and bool(verdict.names or verdict.hold or verdict.notes)
     stubs = _rename_stubs(code, mode, held, verdict) if told or STUB_TEXT.search(code) else None
     if stubs is None:
-        return _transform(code, mode, target_version, helpers, stubbed, held) or unchanged
+        return _transform(code, mode, target_version, helpers, stubbed, held, verdicts) or unchanged
     code, renamed, stub_findings = stubs
-    result = _transform(code, mode, target_version, helpers, stubbed, held) or TransformResult(code, 0, 0, ())
+    result = _transform(code, mode, target_version, helpers, stubbed, held, verdicts) or TransformResult(code, 0, 0, ())
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
-    return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards)
+    return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards, result.open_groups)
 
 
 def _rename_stubs(code: str, mode: str, held: frozenset[str], verdict=None) -> tuple[str, int, list[Hazard]] | None:
@@ -164,7 +167,7 @@ def _hazard_of(rule, line: int, column: int, message: str) -> Hazard:
 
 
 def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict,
-               stubbed: str, held: frozenset[str]) -> TransformResult | None:
+               stubbed: str, held: frozenset[str], verdicts: dict | None = None) -> TransformResult | None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -188,7 +191,8 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
     for site in calls:
         site.tz = speller.utc_for(site.scope, site.attr.value) or ""
     calls = [s for s in calls if s.tz]
-    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed, held)
+    plan: Plan = plan_sites(module, code, facts, collector.names_of, scopes, calls, refs, mode, stubbed, held,
+                            verdicts)
     calls, refs = plan.calls, plan.refs
     helpers, helper_names = _plan_helpers(module, speller, refs, plan.ref_mode, project_helpers)
     helper_imports = [h for h in helpers if isinstance(h, cst.SimpleStatementLine)]  # from app.x import y
@@ -223,7 +227,7 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
         hazards.append(Hazard(line, column, rule, message.replace("{line}", str(partner_line)), fix, severity,
                               plan.before.get(anchor), message.replace("{line}", str(partner_before))))
     hazards.sort(key=lambda h: (h.line, h.column, h.rule))
-    return TransformResult(new_code, len(calls), len(refs), tuple(dict.fromkeys(hazards)))
+    return TransformResult(new_code, len(calls), len(refs), tuple(dict.fromkeys(hazards)), tuple(plan.open_groups))
 
 
 def _plan_helpers(module, speller, refs, mode: str, project_helpers: dict):

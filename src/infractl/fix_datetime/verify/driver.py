@@ -84,7 +84,7 @@ def verify(root: Path, paths: list[Path], command: str, budget: Budget,
                 changed = compare(first, flaky, run("a trial rewrite"))
                 return Trial(not changed, changed)
 
-            decision = decide(groups, trial, budget)
+            decision = decide(groups, trial)
         except OutOfBudget:
             return Verified({}, [VERIFY_CANNOT_RUN.finding(".", None, None, f"--verify-budget ran out before "
                                                            f"{said} had run on the unchanged and the default "
@@ -96,7 +96,7 @@ def verify(root: Path, paths: list[Path], command: str, budget: Budget,
     verdicts = {group: ("aware", why) for group in decision.aware}
     verdicts |= {group: ("naive", _names(tests)) for group, tests in decision.culprits.items()}
     verdicts |= {group: ("undecided", "") for group in decision.undecided}
-    return Verified(_verdicts(verdicts), findings, True, runs + decision.runs)
+    return Verified(_verdicts(verdicts), findings, True, runs)
 
 
 class _Stop(Exception):

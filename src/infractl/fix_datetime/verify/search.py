@@ -70,26 +70,27 @@ class Decision(NamedTuple):
     runs: int  # suite runs the search used
 
 
-def decide(candidates: Sequence[Hashable], trial: Callable[[frozenset], Trial], budget: Budget) -> Decision:
-    """``trial(aware_set)`` runs the suite with exactly those candidates aware (and spends the budget)."""
+def decide(candidates: Sequence[Hashable], trial: Callable[[frozenset], Trial]) -> Decision:
+    """``trial(aware_set)`` runs the suite with exactly those candidates aware; it raises OutOfBudget
+    when no run may start (``Budget.spend``), which ends the search."""
     accepted: set = set()
     culprits: dict = {}
     pending: list[list] = [list(candidates)] if candidates else []
     used = 0
-    try:
-        while pending:
-            budget.spend()  # before taking a part: one the budget cannot try stays pending (undecided)
-            part = pending.pop(0)
-            used += 1
+    while pending:
+        part = pending[0]
+        try:
             result = trial(frozenset(accepted | set(part)))
-            if result.same:
-                accepted |= set(part)
-            elif len(part) == 1:
-                culprits[part[0]] = result.changed
-            else:
-                middle = len(part) // 2
-                pending[:0] = [part[:middle], part[middle:]]
-    except OutOfBudget:
-        pass
+        except OutOfBudget:
+            break  # ``part`` stays pending: undecided
+        pending.pop(0)
+        used += 1
+        if result.same:
+            accepted |= set(part)
+        elif len(part) == 1:
+            culprits[part[0]] = result.changed
+        else:
+            middle = len(part) // 2
+            pending[:0] = [part[:middle], part[middle:]]
     undecided = frozenset(group for part in pending for group in part)
     return Decision(frozenset(accepted), culprits, undecided, used)
