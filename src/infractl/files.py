@@ -1,7 +1,8 @@
 """Which files a command looks at: the paths given, less ignored, generated and excluded ones.
 
 Honours ``.gitignore`` files (the repository's, and nested ones), skips virtualenvs, ``build/``,
-VCS and cache directories, and any ``--exclude`` glob (matched like a ``.gitignore`` line).
+VCS and cache directories, and any ``--exclude`` glob (matched like a ``.gitignore`` line; ``ignores.py``
+holds the matching). Also the run's directory listings (``WalkCache``) and the raw reads of a file.
 """
 
 from __future__ import annotations
@@ -11,79 +12,14 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from infractl.ignores import GitIgnores, gitignore_spec, ignored_by, repository_root, target_excluded
+
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "node_modules",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs"}
 )
 
 _MARKERS = frozenset({".gitignore", "pyvenv.cfg"})  # files that change how a directory is walked
-
-
-def _spec(lines: Iterable[str]):
-    import pathspec
-
-    lines = list(lines)
-    try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
-    except ValueError:  # a pattern git ignores (a lone "!"): drop it, as git does, keep the others
-        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
-
-
-def _valid_pattern(line: str) -> bool:
-    import pathspec
-
-    try:
-        pathspec.GitIgnoreSpec.from_lines([line])
-    except ValueError:
-        return False
-    return True
-
-
-def _git_root(start: Path) -> Path | None:
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return None
-
-
-class _Ignores:
-    """The .gitignore spec of each directory (None when it has none), each read once."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, object | None] = {}
-
-    def spec_for(self, directory: str):
-        try:
-            return self._cache[directory]
-        except KeyError:
-            pass
-        gitignore = os.path.join(directory, ".gitignore")
-        spec = None
-        if os.path.isfile(gitignore):
-            with open(gitignore, encoding="utf-8", errors="replace") as handle:
-                spec = _spec(handle.read().splitlines())
-        self._cache[directory] = spec
-        return spec
-
-    def with_own(self, directory: str, active: list) -> list:
-        """``active`` plus this directory's own spec: (length of its path prefix, spec) pairs."""
-        spec = self.spec_for(directory)
-        return active if spec is None else [*active, (len(directory.rstrip(os.sep)) + 1, spec)]
-
-
-def _ignored(real: str, is_dir: bool, active: list) -> bool:
-    for cut, spec in active:
-        # ``real`` was joined onto the spec's directory, so slicing the prefix is the relative path.
-        rel = real[cut:] if os.sep == "/" else real[cut:].replace(os.sep, "/")
-        if spec.match_file(rel + "/" if is_dir else rel):
-            return True
-    return False
-
-
-def _target_excluded(link: str, is_excluded) -> bool:
-    """A link is followed to its target: an excluded target stays excluded, whatever the link's path."""
-    target = os.path.realpath(link)
-    return is_excluded(target, target, False)
 
 
 def named_directory(path: Path) -> Path:
@@ -105,17 +41,9 @@ def named_directory(path: Path) -> Path:
     return path
 
 
-def iter_files(
-    paths: Iterable[Path],
-    suffixes: tuple[str, ...] = (".py",),
-    exclude: Iterable[str] = (),
-    root: Path | None = None,
-    on_skip: Callable[[Path, str, str], None] | None = None,
-    match: Callable[[str], bool] | None = None,
-    cache: WalkCache | None = None,
-) -> Iterator[Path]:
-    """``iter_file_names``, as Path objects."""
-    return map(Path, iter_file_names(paths, suffixes, exclude, root, on_skip, match, cache))
+def iter_files(paths: Iterable[Path], *args, **kwargs) -> Iterator[Path]:
+    """``iter_file_names`` (same arguments), as Path objects."""
+    return map(Path, iter_file_names(paths, *args, **kwargs))
 
 
 def iter_file_names(
@@ -140,8 +68,8 @@ def iter_file_names(
     """
     skip = on_skip or (lambda path, kind, reason: None)
     root_prefix = str((root or Path.cwd()).resolve()).rstrip(os.sep) + os.sep
-    excluded = _spec(list(exclude)) if exclude else None
-    ignores = _Ignores()
+    excluded = gitignore_spec(list(exclude)) if exclude else None
+    ignores = GitIgnores()
 
     def is_excluded(real: str, shown: str, is_dir: bool) -> bool:
         if excluded is None:
@@ -163,7 +91,7 @@ def iter_file_names(
         if not given.is_dir():
             continue
         absolute = given.resolve()
-        git_root = _git_root(absolute)
+        git_root = repository_root(absolute)
         # .gitignore files above the starting directory (up to the repository root) apply too.
         active: list = []
         if git_root is not None:
@@ -195,7 +123,7 @@ def _walk(given, absolute, active, wanted, ignores, is_excluded, seen, skip, cac
             if not wanted(name):
                 continue
             if kind == "file":
-                if is_link and _target_excluded(real + sep + name, is_excluded):
+                if is_link and target_excluded(real + sep + name, is_excluded):
                     odd.append((name, "excluded", "a symlink to a file an exclude glob matches"))
                 else:
                     files.append(name)
@@ -285,7 +213,7 @@ class WalkCache:
         try:
             return self._ignored[key]
         except KeyError:
-            found = self._ignored[key] = _ignored(real, is_dir, active)
+            found = self._ignored[key] = ignored_by(real, is_dir, active)
             return found
 
 
@@ -293,7 +221,7 @@ class _Uncached:
     """A walk on its own: every listing and decision made afresh."""
 
     listing = staticmethod(_list)
-    ignored = staticmethod(_ignored)
+    ignored = staticmethod(ignored_by)
 
 
 _UNCACHED = _Uncached()

@@ -17,27 +17,28 @@ with a reason the command turns into a finding; nothing is overwritten, recreate
 The remaining race, between the final check and ``os.replace``, is microseconds; no rename-based editor
 (nor sed -i) can close it without locks other programs do not take.
 
-Temp files are ``.NAME.PID-XXXXXXXX.infractl-tmp`` beside the file. A ``kill -9`` in the write phase leaves
-one; ``remove_stale_temps`` (run by each write) deletes those of the same NAME whose writer pid is no
-longer alive *and* that are older than ``STALE_AFTER`` seconds: the pid guards a slow writer on this
-machine, the age one in another pid namespace (a container sharing the directory), whose pid we cannot see.
+Temp files and the directory lock live in ``fsio_temps`` (which says how a killed run's temp files are
+removed); their public names are importable from here too.
 """
 
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
-import re
 import stat
-import time
 from collections import namedtuple
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-TEMP_SUFFIX = ".infractl-tmp"
-STALE_AFTER = 60.0  # seconds; a write takes milliseconds, even with fsync
+from infractl.fsio_temps import (  # noqa: F401 (STALE_AFTER, TEMP_SUFFIX, locked_directory: re-exported)
+    STALE_AFTER,
+    TEMP_SUFFIX,
+    OwnerNotKept,
+    locked_directory,
+    remove_stale_temps,
+    temp_copy,
+    unlink_quietly,
+)
 
 
 class Snapshot(namedtuple("Snapshot", "data identity")):
@@ -118,8 +119,8 @@ def write_if_unchanged(path: Path | str, before: Snapshot, data: bytes,
     if refused is not None:
         return refused
     try:
-        tmp = _temp_copy(target, data, st)
-    except _OwnerNotKept:
+        tmp = temp_copy(target, data, st)
+    except OwnerNotKept:
         return WriteOutcome("skipped", f"its owner or group ({st.st_uid}:{st.st_gid}) cannot be kept by this "
                             "user, and a rewrite would give it away", "owner")
     except OSError as exc:
@@ -138,7 +139,7 @@ def write_if_unchanged(path: Path | str, before: Snapshot, data: bytes,
         return WriteOutcome("skipped", f"cannot write: {exc.strerror or exc}", "error")
     finally:
         if tmp is not None:
-            _unlink_quietly(tmp)
+            unlink_quietly(tmp)
     return WriteOutcome("written")
 
 
@@ -148,7 +149,7 @@ def create_new(path: Path | str, data: bytes, stale_names: str | None = None) ->
     ``stale_names``: a regex of the names earlier runs may have been creating here (for their temp files)."""
     target = Path(path)
     remove_stale_temps(target, stale_names)
-    tmp = _temp_copy(target, data, None)
+    tmp = temp_copy(target, data, None)
     try:
         try:
             os.link(tmp, target)
@@ -162,7 +163,7 @@ def create_new(path: Path | str, data: bytes, stale_names: str | None = None) ->
     except FileExistsError:
         return WriteOutcome("skipped", "a file of that name exists (not overwritten)", "changed")
     finally:
-        _unlink_quietly(tmp)
+        unlink_quietly(tmp)
     return WriteOutcome("written")
 
 
@@ -176,66 +177,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             return
     except FileNotFoundError:
         st = None
-    tmp = _temp_copy(target, data, st, strict_owner=False)
+    tmp = temp_copy(target, data, st, strict_owner=False)
     try:
         os.replace(tmp, target)
     except BaseException:
-        _unlink_quietly(tmp)
+        unlink_quietly(tmp)
         raise
-
-
-@contextmanager
-def locked_directory(directory: Path | str) -> Iterator[None]:
-    """An exclusive ``flock`` on the directory itself (no lock file is left behind), held for the block:
-    two runs that both lock it take turns."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing the last descriptor releases the lock
-
-
-def remove_stale_temps(path: Path, names: str | None = None) -> list[str]:
-    """Delete the temp files an earlier, killed run left beside ``path`` (module docstring: which), of
-    ``path``'s name or, given ``names`` (a regex), of any name it matches."""
-    name = names or re.escape(path.name)
-    pattern = re.compile(rf"\.(?:{name})\.(?:(?P<pid>\d+)-)?[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
-    removed = []
-    try:
-        entries = list(os.scandir(path.parent))
-    except OSError:
-        return removed
-    now = time.time()
-    for entry in entries:
-        match = pattern.fullmatch(entry.name)
-        if match is None:
-            continue
-        try:
-            st = entry.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        pid = int(match["pid"]) if match["pid"] else None
-        if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_AFTER and not _alive(pid):
-            _unlink_quietly(entry.path)
-            removed.append(entry.path)
-    return removed
-
-
-class _OwnerNotKept(Exception):
-    """The temp file cannot be given the original's owner and group."""
-
-
-def _alive(pid: int | None) -> bool:
-    if pid is None:
-        return False  # a temp of an older infractl, which did not name its pid: the age alone decides
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # EPERM: it exists, as another user's process
-    return True
 
 
 def _stat_and_read(path: Path) -> tuple[os.stat_result, bytes]:
@@ -268,55 +215,6 @@ def _read_only(target: Path, st: os.stat_result) -> str:
             if not mode & 0o222:
                 return f"{label} read-only (mode {stat.S_IMODE(mode):04o}), even for root"
     return ""
-
-
-def _temp_copy(target: Path, data: bytes, st: os.stat_result | None, strict_owner: bool = True) -> str:
-    """``data`` in a new temp file beside ``target``, synced, with ``st``'s owner, group and mode (a new
-    file's mode from the umask). _OwnerNotKept when the owner cannot be kept and ``strict_owner``."""
-    import tempfile  # the write side only: a read-only run (check) never pays for it (random, weakref)
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if st is not None:
-                _keep_owner(handle.fileno(), st, strict_owner)
-            # after chown, which clears set-id bits
-            os.fchmod(handle.fileno(), stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
-            os.fsync(handle.fileno())
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return tmp
-
-
-def _keep_owner(fd: int, st: os.stat_result, strict: bool) -> None:
-    new = os.fstat(fd)
-    if (new.st_uid, new.st_gid) == (st.st_uid, st.st_gid):
-        return
-    try:
-        os.fchown(fd, st.st_uid, st.st_gid)  # root, CAP_CHOWN, or our own uid and a group we are in
-    except PermissionError:
-        if strict:
-            raise _OwnerNotKept from None
-        try:
-            os.fchown(fd, -1, st.st_gid)
-        except PermissionError:
-            pass
-
-
-def _unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def interrupt_between_files():

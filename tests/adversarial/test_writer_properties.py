@@ -71,14 +71,14 @@ def test_a_change_after_the_snapshot_is_never_overwritten(old, new, edit, change
             change_it()
             outcome = write_if_unchanged(target, before, new, within=[tmp])
         else:
-            temp_copy = fsio._temp_copy
+            temp_copy = fsio.temp_copy
 
             def temp_copy_then_change(*args, **kwargs):
                 tmp_name = temp_copy(*args, **kwargs)
                 change_it()
                 return tmp_name
 
-            with mock.patch.object(fsio, "_temp_copy", temp_copy_then_change):
+            with mock.patch.object(fsio, "temp_copy", temp_copy_then_change):
                 outcome = write_if_unchanged(target, before, new, within=[tmp])
         assert outcome.status == "skipped", outcome
         assert outcome.kind == ("gone" if change in ("delete", "rename") else "changed"), outcome

@@ -28,6 +28,12 @@ def _parts(obj: dict[str, Any]) -> tuple[str, dict, dict, int, int]:
             int(status.get("observedGeneration") or 0))
 
 
+def _rolling_update(spec: dict) -> bool:
+    """Whether a StatefulSet's or DaemonSet's update strategy rolls pods itself (OnDelete waits for someone
+    to delete them, so there is nothing to wait for)."""
+    return (spec.get("updateStrategy") or {}).get("type", "RollingUpdate") == "RollingUpdate"
+
+
 def deployment_status(obj: dict[str, Any]) -> Status:
     name, spec, status, generation, observed = _parts(obj)
     if generation > observed:
@@ -50,7 +56,7 @@ def deployment_status(obj: dict[str, Any]) -> Status:
 
 def statefulset_status(obj: dict[str, Any]) -> Status:
     name, spec, status, generation, observed = _parts(obj)
-    if (spec.get("updateStrategy") or {}).get("type", "RollingUpdate") != "RollingUpdate":
+    if not _rolling_update(spec):
         return True, f"statefulset {name}: not a rolling update, nothing to wait for", False
     if observed == 0 or generation > observed:
         return False, f"statefulset {name}: waiting for the spec update to be observed", False
@@ -71,7 +77,7 @@ def statefulset_status(obj: dict[str, Any]) -> Status:
 
 def daemonset_status(obj: dict[str, Any]) -> Status:
     name, spec, status, generation, observed = _parts(obj)
-    if (spec.get("updateStrategy") or {}).get("type", "RollingUpdate") != "RollingUpdate":
+    if not _rolling_update(spec):
         return True, f"daemonset {name}: not a rolling update, nothing to wait for", False
     if generation > observed:
         return False, f"daemonset {name}: waiting for the spec update to be observed", False

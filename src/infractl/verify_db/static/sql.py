@@ -14,6 +14,15 @@ import re
 
 from infractl.verify_db.static.exprs import ServerDefault
 from infractl.verify_db.static.ops import ColumnSpec, Operation
+from infractl.verify_db.static.sqltext import (
+    parenthesised,
+    shorten,
+    split_name,
+    split_statements,
+    split_top,
+    split_words,
+    unquote,
+)
 
 _IDENT = r'(?:"[^"]+"|[\w$]+)'
 _QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})?"
@@ -76,7 +85,7 @@ def _statement(text: str, line: int) -> list[Operation]:
         return _create_table(match.group("table"), match.group("rest").strip(), text, line)
     match = _DROP_TABLE.match(text)
     if match:
-        return [_named("drop_table", name, line) for name in _split_top(match.group("tables"))]
+        return [_named("drop_table", name, line) for name in split_top(match.group("tables"))]
     match = _CREATE_TRIGGER.match(text)
     if match:
         if not re.search(r"\bUPDATE\b", match.group("events"), re.IGNORECASE):
@@ -91,18 +100,18 @@ def _statement(text: str, line: int) -> list[Operation]:
 
 
 def _named(kind: str, qualified: str, line: int, **fields) -> Operation:
-    table, schema = _split_name(qualified)
+    table, schema = split_name(qualified)
     return Operation(kind, table, line, schema, **fields)
 
 
 def _not_followed(text: str, line: int, tables: tuple[str, ...] | None = None) -> Operation:
     if tables is None:
-        tables = tuple(dict.fromkeys(_split_name(m.group("table"))[0] for m in _TABLE_MENTION.finditer(text)))
-    return Operation("not_followed", "", line, tables=tables, reason=f"SQL `{_shorten(text)}`")
+        tables = tuple(dict.fromkeys(split_name(m.group("table"))[0] for m in _TABLE_MENTION.finditer(text)))
+    return Operation("not_followed", "", line, tables=tables, reason=f"SQL `{shorten(text)}`")
 
 
 def _alter_table(table_text: str, rest: str, text: str, line: int) -> list[Operation]:
-    table, schema = _split_name(table_text)
+    table, schema = split_name(table_text)
     rename = re.match(rf"^RENAME\s+TO\s+(?P<new>{_IDENT})\s*$", rest, _FLAGS)
     if rename:
         return [Operation("rename_table", table, line, schema, new_name=unquote(rename.group("new")))]
@@ -111,7 +120,7 @@ def _alter_table(table_text: str, rest: str, text: str, line: int) -> list[Opera
         return [Operation("alter_column", table, line, schema, column=unquote(rename.group("old")),
                           changes={"new_column_name": unquote(rename.group("new"))})]
     operations: list[Operation] = []
-    for action in _split_top(rest):
+    for action in split_top(rest):
         found = _alter_action(table, schema, action, line)
         if found is None:
             return [_not_followed(text, line, (table,))]
@@ -161,16 +170,16 @@ def _alter_action(table: str, schema: str | None, action: str, line: int) -> lis
 
 
 def _create_table(table_text: str, rest: str, text: str, line: int) -> list[Operation]:
-    table, schema = _split_name(table_text)
-    unknown = Operation("create_table", table, line, schema, reason=f"SQL `{_shorten(text)}`")
+    table, schema = split_name(table_text)
+    unknown = Operation("create_table", table, line, schema, reason=f"SQL `{shorten(text)}`")
     if not rest.startswith("("):  # AS SELECT, PARTITION OF, OF type: the columns come from elsewhere
         return [unknown]
-    body, tail = _parenthesised(rest)
+    body, tail = parenthesised(rest)
     if re.match(r"^\s*AS\b", tail, _FLAGS):  # CREATE TABLE t (a, b) AS SELECT ...
         return [unknown]
     columns: list[ColumnSpec] = []
     primary: list[str] = []
-    for element in _split_top(body):
+    for element in split_top(body):
         head = element.split(None, 1)[0].upper() if element.split() else ""
         if head in ("CONSTRAINT", "UNIQUE", "CHECK", "FOREIGN", "EXCLUDE", "PRIMARY"):
             key = re.search(r"PRIMARY\s+KEY\s*\((?P<columns>[^)]*)\)", element, _FLAGS)
@@ -188,7 +197,7 @@ def _create_table(table_text: str, rest: str, text: str, line: int) -> list[Oper
 
 
 def _column_definition(text: str, line: int) -> ColumnSpec | None:
-    words = _split_words(text)
+    words = split_words(text)
     if len(words) < 2:
         return None
     name = unquote(words[0])
@@ -232,87 +241,3 @@ def sql_type(text: str) -> str:
     if plain in ("timestamp", "timestamp without time zone"):
         return "timestamp without time zone"
     return lowered
-
-
-def split_statements(sql: str) -> list[str]:
-    """Split on top-level semicolons; quotes, dollar quoting and comments are respected, comments dropped."""
-    statements, current, index = [], [], 0
-    while index < len(sql):
-        char = sql[index]
-        if sql.startswith("--", index):
-            end = sql.find("\n", index)
-            index = len(sql) if end < 0 else end
-            continue
-        if sql.startswith("/*", index):
-            end = sql.find("*/", index + 2)
-            index = len(sql) if end < 0 else end + 2
-            current.append(" ")
-            continue
-        dollar = re.match(r"\$(\w*)\$", sql[index:]) if char == "$" else None
-        if dollar or char in "'\"":
-            closing = dollar.group(0) if dollar else char
-            end = sql.find(closing, index + len(closing))
-            end = len(sql) if end < 0 else end + len(closing)
-            current.append(sql[index:end])
-            index = end
-            continue
-        if char == ";":
-            statements.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        index += 1
-    statements.append("".join(current))
-    return [" ".join(s.split()) for s in statements if s.strip()]
-
-
-def _split_top(text: str, separator: str = ",") -> list[str]:
-    """Split on separators outside parentheses and quotes."""
-    parts, depth, current, quote = [], 0, [], ""
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current).strip())
-    return [p for p in parts if p]
-
-
-def _split_words(text: str) -> list[str]:
-    """Words, with parenthesised groups and quoted strings kept whole (``numeric(10, 2)`` is one word)."""
-    return re.findall(r"""(?:'(?:[^']|'')*'|"[^"]*"|\((?:[^()]|\([^()]*\))*\)|[^\s('"]+)+""", text)
-
-
-def _parenthesised(text: str) -> tuple[str, str]:
-    depth = 0
-    for index, char in enumerate(text):
-        depth += char == "("
-        depth -= char == ")"
-        if depth == 0:
-            return text[1:index], text[index + 1:]
-    return text[1:], ""
-
-
-def unquote(name: str) -> str:
-    name = name.strip()
-    return name[1:-1] if name.startswith('"') and name.endswith('"') else name.lower()
-
-
-def _split_name(qualified: str) -> tuple[str, str | None]:
-    """``schema.table`` -> (table, schema); ``public`` is alembic's default schema (None)."""
-    parts = [unquote(p) for p in re.split(r'\s*\.\s*(?=(?:[^"]*"[^"]*")*[^"]*$)', qualified.strip())]
-    schema = parts[-2] if len(parts) > 1 else None
-    return parts[-1], None if schema == "public" else schema
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"

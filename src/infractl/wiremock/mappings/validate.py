@@ -7,6 +7,7 @@ Per-file work (parse, keys, types, ids, matchers, body files, templating) first;
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,34 +123,36 @@ def _stub_at(tree: Tree, key: StubKey) -> Stub:
 
 
 def _duplicate_ids(tree: Tree, keys: list[StubKey]) -> list[Finding]:
-    seen: dict[str, StubKey] = {}
     out = []
-    for key in keys:
-        if key.id_key is None:
-            continue
-        if key.id_key in seen:
-            first = _stub_at(tree, seen[key.id_key])
-            line, _ = first.file.locate(*first.json_path, seen[key.id_key].id_field)
-            out.append(finding(_stub_at(tree, key), (key.id_field,), "WM009",
-                               f"id {key.id_key} is also used at {first.file.shown}:{line}: WireMock refuses "
-                               "to start", "give each stub its own UUID"))
-        else:
-            seen[key.id_key] = key
+    for earlier, key in _repeats(keys, "id_key"):
+        first = _stub_at(tree, earlier)
+        line, _ = first.file.locate(*first.json_path, earlier.id_field)
+        out.append(finding(_stub_at(tree, key), (key.id_field,), "WM009",
+                           f"id {key.id_key} is also used at {first.file.shown}:{line}: WireMock refuses "
+                           "to start", "give each stub its own UUID"))
     return out
 
 
 def _shadowed_requests(tree: Tree, keys: list[StubKey]) -> list[Finding]:
-    seen: dict[str, StubKey] = {}
     out = []
-    for key in keys:
-        if key.request_key is None:
-            continue
-        if key.request_key in seen:
-            first = _stub_at(tree, seen[key.request_key])
-            line, _ = first.file.locate(*first.json_path, "request")
-            out.append(finding(_stub_at(tree, key), ("request",), "WM016",
-                               f"same request pattern and priority as {first.file.shown}:{line}: one of the two "
-                               "never matches", "change the request pattern, or give the stubs different priorities"))
-        else:
-            seen[key.request_key] = key
+    for earlier, key in _repeats(keys, "request_key"):
+        first = _stub_at(tree, earlier)
+        line, _ = first.file.locate(*first.json_path, "request")
+        out.append(finding(_stub_at(tree, key), ("request",), "WM016",
+                           f"same request pattern and priority as {first.file.shown}:{line}: one of the two "
+                           "never matches", "change the request pattern, or give the stubs different priorities"))
     return out
+
+
+def _repeats(keys: list[StubKey], attribute: str) -> Iterator[tuple[StubKey, StubKey]]:
+    """(the first stub with a value of ``attribute``, a later stub with the same value), for every later one;
+    stubs whose ``attribute`` is None are not compared."""
+    first: dict[str, StubKey] = {}
+    for key in keys:
+        value = getattr(key, attribute)
+        if value is None:
+            continue
+        if value in first:
+            yield first[value], key
+        else:
+            first[value] = key
