@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from infractl.check.areas import AREA_TABLES, AREAS, AreaResult, table_keys
+from infractl.check.areas import AREAS, REGISTRY, declared
 from infractl.check.isolation import failure
 from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
@@ -54,15 +54,17 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
     selection = resolve_selection(section, config.data, select, ignore, WHERE)
     names = [name for name in wanted if name not in skipped]
     area_selections = {}
-    for name, (table, _) in AREA_TABLES.items():
-        where = config.where(table)  # as the file spells it: [tool.infractl.lint-ci] or [tool.infractl.lint_ci]
-        if config.section(table):
-            reject_unknown_keys(config.section(table), table_keys(name), where)
+    # every area's table is validated, run or not: a misspelled key must not make an area find nothing
+    for name in REGISTRY:
+        area = declared(name)
+        where = config.where(area.table)  # as the file spells it: [tool.infractl.lint-ci] or [tool.infractl.lint_ci]
+        if config.section(area.table):
+            reject_unknown_keys(config.section(area.table), area.known_keys(), where)
         if name in names:  # the area's own select/ignore, as its command applies them (check's flags come after)
-            area_selections[name] = resolve_selection(config.section(table), {}, None, None, where)
+            area_selections[name] = resolve_selection(config.section(area.table), {}, None, None, where)
     started = time.perf_counter()
     with _progress() as status:
-        results: dict[str, AreaResult | None] = {}
+        results: dict[str, Report | None] = {}
         # datetime last: its walk and scan may still be running in the scanner's child meanwhile
         for name in sorted(names, key=lambda area: area == "datetime"):
             if status is not None:
@@ -75,7 +77,7 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         from infractl.manifests.checks.dockerfile import noqa_lines
 
         findings = keep_wanted(findings, selection, noqa_lines)
-    areas = {name: (result.checked if result else "nothing found") for name, result in results.items()}
+    areas = {name: (result.headline if result else "nothing found") for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"
     return Report(command="check", findings=findings, headline=headline,
@@ -83,13 +85,13 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
                   extra={"areas": areas}, group_by_path=True)
 
 
-def _run_area(name: str, root: Path, config, scanner: Scanner) -> AreaResult | None:
+def _run_area(name: str, root: Path, config, scanner: Scanner) -> Report | None:
     """The area's result; when the area as a whole fails (its configuration, or a defect outside its
     per-input net), one finding on the repository says so and the other areas still run."""
     try:
         return AREAS[name](root, config, scanner)
     except Exception as exc:  # noqa: BLE001 - see check/isolation.py
-        return AreaResult([failure(name, root, exc)], "failed")
+        return Report(name, [failure(name, root, exc)], headline="failed")
 
 
 def _progress():

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from infractl.codemod_diff import unified_diffs
 from infractl.config import load_config, reject_unknown_keys, string_list
-from infractl.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.findings import Finding, Severity, fails
+from infractl.errors import InfractlError
+from infractl.findings import Finding, Severity
 from infractl.fix_datetime.analyse.rules import REWRITE_RULE
+from infractl.fix_datetime.report import build_report, exit_code
 from infractl.fix_datetime.rewrite.helperconfig import parse_project_helpers
 from infractl.fix_datetime.rules import (
     EXPLICIT_FILE_EXCLUDED,
@@ -44,6 +45,7 @@ from infractl.fix_datetime.workers import (
     fix_all,
     worker_count,
 )
+from infractl.render import print_report
 from infractl.scanner import Scanner, walk_key
 from infractl.selection import RuleSelection, keep_wanted, resolve_selection
 
@@ -90,7 +92,7 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
         from infractl.fix_datetime.verify.entry import summarise
 
         summarise(report, verified)
-    emit(report, fmt, to_stderr=diff)
+    print_report(report, fmt, to_stderr=diff)
     return exit_code(outcome.results, report.findings, check, strict)
 
 
@@ -288,77 +290,3 @@ def changed_texts(items: list[tuple[str, bytes]], results: list[FileResult]) -> 
         for r in results
         if r.new_data is not None
     }
-
-
-def build_report(results: list[FileResult], scanned: int, dry_run: bool, settings: Settings, diffs: dict):
-    """The JSON document adds to render's keys: ``files`` (one entry per candidate file: path,
-    calls_fixed, refs_fixed, hazards, changed, error, skipped (why it was not processed: "too large",
-    "link to PATH", "loop", "broken", "unreadable", "excluded", "not written" (rewritten, but the write was
-    refused: DT008/DT009); "" when it was), and ``diff`` with --diff), ``mode``,
-    ``target_version``; ``summary`` has files_scanned, files_candidate, files_changed, calls_fixed,
-    refs_fixed, rewrites, hazards and written (False with --check/--diff)."""
-    from infractl.render import Report
-
-    findings = [finding for result in results for finding in result.findings]
-    changed = [r for r in results if r.new_data is not None]
-    rewrites = sum(r.calls_fixed + r.refs_fixed for r in changed)
-    hazards = sum(r.hazards for r in results)
-    verb = "would change" if dry_run else "changed"
-    headline = (f"{_plural(len(changed), 'file')} {verb}, {_plural(rewrites, 'rewrite')}, "
-                f"{_plural(hazards, 'hazard')} ({_plural(scanned, 'file')} scanned)")
-    rows = [
-        [r.path, r.calls_fixed, r.refs_fixed, r.hazards, _result_cell(r, dry_run)]
-        for r in results
-        if r.new_data is not None or r.findings
-    ]
-    files = []
-    for r in results:
-        entry = {"path": r.path, "calls_fixed": r.calls_fixed, "refs_fixed": r.refs_fixed,
-                 "hazards": r.hazards, "changed": r.new_data is not None, "error": r.failed,
-                 "skipped": r.skipped}
-        if r.path in diffs:
-            entry["diff"] = diffs[r.path]
-        files.append(entry)
-    summary = {
-        "files_scanned": scanned,
-        "files_candidate": sum(1 for r in results if not r.skipped),
-        "files_changed": len(changed),
-        "calls_fixed": sum(r.calls_fixed for r in changed),
-        "refs_fixed": sum(r.refs_fixed for r in changed),
-        "rewrites": rewrites,
-        "hazards": hazards,
-        "written": not dry_run,
-    }
-    extra = {"files": files, "mode": settings.mode, "target_version": settings.target_version}
-    return Report(command="fix-datetime", findings=findings, summary=summary, headline=headline,
-                  columns=["File", "Calls fixed", "References fixed", "Hazards", "Result"], rows=rows,
-                  extra=extra, group_by_path=True)
-
-
-def _result_cell(result: FileResult, dry_run: bool) -> str:
-    if result.failed:
-        return "error, left unchanged"
-    if result.skipped:
-        return "excluded" if result.skipped == "excluded" else f"skipped: {result.skipped}"
-    if result.new_data is None:
-        return "unchanged"
-    fixed = result.calls_fixed + result.refs_fixed
-    return f"{fixed} to fix" if dry_run else f"{fixed} fixed"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def emit(report, fmt: str, to_stderr: bool) -> None:
-    from infractl.render import print_report
-
-    print_report(report, fmt, to_stderr=to_stderr)
-
-
-def exit_code(results: list[FileResult], findings: list[Finding], check: bool, strict: bool) -> int:
-    if results and all(r.failed for r in results):
-        return EXIT_ERROR  # there was work to do and none of it could be done
-    if check and any(r.new_data is not None for r in results):
-        return EXIT_FINDINGS
-    return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK

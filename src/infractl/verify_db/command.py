@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
@@ -20,9 +21,11 @@ from infractl.findings import Finding, fails
 from infractl.masking import remember_secrets, url_secrets
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, read_lines, resolve_selection
-from infractl.verify_db.replay.run import ReplayOptions
 from infractl.verify_db.rules import RuleSettings, check_column
 from infractl.verify_db.settings import live_settings, migrations_path, rule_settings
+
+if TYPE_CHECKING:  # check's migrations area imports this module: the replay machinery stays unloaded
+    from infractl.verify_db.replay.run import ReplayOptions
 
 COMMAND = "verify-db"
 
@@ -124,27 +127,36 @@ def check_replay(section: dict, url: str | None, schemas: list[str], migrations:
 
 
 def check_static(source: Path, fix_dir: Path | None, dry_run: bool, settings: RuleSettings, fmt: str) -> Report:
-    """Dispatch to the static checker (and the fix writer); they live in their own modules."""
-    from infractl.verify_db.static.chain import check_migrations
-
+    """The static check (``static_report``), and the fixing revision when ``fix_dir`` is given."""
     if not source.exists():
         raise InfractlError(f"migrations path not found: {source}")
+    report = static_report(source, settings)
+    if fix_dir is not None:
+        report.extra["fix_migration"] = fix_revision(source, fix_dir, dry_run, settings, fmt)
+        if report.extra["fix_migration"] and not dry_run:
+            # The new revision is now part of the history: report what is left after it.
+            after = static_report(source, settings)
+            after.extra = report.extra  # the columns as they were judged before the fix, as the summary's
+            after.summary["columns"] = report.summary["columns"]
+            after.headline = (f"{source}: wrote {report.extra['fix_migration']['path']}; checked "
+                              f"{after.summary['revisions']} revisions, {len(after.findings)} findings remain")
+            return after
+    return report
+
+
+def static_report(source: Path, settings: RuleSettings) -> Report:
+    """The migrations at ``source`` read statically and judged; nothing written. ``verify-db --migrations``
+    and ``check``'s migrations area (verify_db/area.py) both collect with it."""
+    from infractl.verify_db.static.chain import check_migrations
+
     findings, state = check_migrations(source, settings)
-    extra: dict = {"source": "migrations", "migrations": str(source)}
     judged, unchecked = timestamp_columns(state, settings)
-    extra["unchecked_timestamp_columns"] = unchecked
+    extra: dict = {"source": "migrations", "migrations": str(source), "unchecked_timestamp_columns": unchecked}
     headline = (f"{source}: checked {len(state.revisions)} revisions, {len(judged)} timestamp columns, "
                 f"{len(findings)} findings{unchecked_note(unchecked)}")
-    if fix_dir is not None:
-        extra["fix_migration"] = fix_revision(source, fix_dir, dry_run, settings, fmt)
-        if extra["fix_migration"] and not dry_run:
-            # The new revision is now part of the history: report what is left after it.
-            findings, state = check_migrations(source, settings)
-            headline = (f"{source}: wrote {extra['fix_migration']['path']}; checked {len(state.revisions)} "
-                        f"revisions, {len(findings)} findings remain")
     summary = {"findings": len(findings), "revisions": len(state.revisions), "tables": len(state.tables),
                "columns": len(judged)}
-    return Report(command=COMMAND, findings=findings, summary=summary, headline=headline, extra=extra,
+    return Report(command=COMMAND, findings=list(findings), summary=summary, headline=headline, extra=extra,
                   group_by_path=True)
 
 

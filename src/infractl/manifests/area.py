@@ -1,0 +1,48 @@
+"""``check``'s manifests area: ``manifests lint`` over what the repository holds (areas.py says what an
+area is)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infractl.areas import Area, shown
+
+
+def collect(root: Path, config, scanner):
+    """Kustomize directories (``dirs`` in [tool.infractl.manifests], else every kustomization that is not a
+    Component) rendered with the real kustomize and linted, plus the compose files found beside them, and
+    every Dockerfile in the repository (less the section's ``exclude`` globs) and the configured ones;
+    each input isolated (check/isolation.py). None when there is none of them."""
+    from infractl.config import string_list
+    from infractl.manifests.kustomize.discover import find_dockerfiles, kustomizations_and_composes
+
+    section = config.section("manifests")
+    where = "[tool.infractl.manifests]"
+    directories = [config.root / d for d in string_list(section, "dirs", where)]
+    composes = [config.root / f for f in string_list(section, "compose_files", where)]
+    exclude = tuple(string_list(section, "exclude", where))
+    dockerfiles = [config.root / f for f in string_list(section, "dockerfiles", where)]
+    if not directories and not composes:
+        directories, composes = kustomizations_and_composes(root, scanner)
+    dockerfiles += find_dockerfiles(root, exclude, config.root, scanner)
+    if not directories and not composes and not dockerfiles:
+        return None
+    from infractl.check.isolation import isolated
+    from infractl.manifests.command import COMMAND
+    from infractl.manifests.command import collect as lint_manifests
+    from infractl.manifests.lint import DEFAULT_KUBE_VERSION
+    from infractl.render import Report
+    from infractl.selection import RuleSelection
+
+    version = section.get("kube_version") or DEFAULT_KUBE_VERSION
+    stats: dict = {}
+    # check applies the table's select/ignore and its own (flags first) to every area's findings
+    findings = lint_manifests([shown(d) for d in directories], [shown(c) for c in composes], dockerfiles, version,
+                              RuleSelection(), exclude=exclude, project_root=config.root, stats=stats,
+                              each_input=lambda path, lint: isolated("manifests", shown(path), lint))
+    return Report(COMMAND, findings, stats,
+                  headline=f"{stats.get('objects', 0)} Kubernetes objects in {len(directories)} kustomizations, "
+                           f"{stats.get('compose_files', 0)} compose files, {stats.get('dockerfiles', 0)} Dockerfiles")
+
+
+AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect)
