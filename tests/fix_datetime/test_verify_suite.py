@@ -101,3 +101,20 @@ def test_the_private_copy_leaves_the_tree_alone_and_goes_away(project):
         scratch = copy.root.parent
     assert not scratch.exists()
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("command, pytest_run", [
+    ("pytest -q", True), ("py.test", True), ("python3 -m pytest tests", True), ("env PYTHONPATH=src pytest", True),
+    ("PYTHONPATH=src TZ=UTC python -m pytest", True), ("make test", False), ("python -m unittest", False),
+    ("env", False), ("tox -e py311", False)])
+def test_which_commands_are_pytest(command, pytest_run):
+    from infractl.fix_datetime.verify.suite import command_argv, is_pytest
+
+    assert is_pytest(command_argv(command)) is pytest_run
+
+
+@pytest.mark.parametrize("front", ["env MARKER=yes", "MARKER=yes"])
+def test_variables_in_front_of_the_command_are_set(project, front):
+    (project / "tests" / "test_marker.py").write_text("import os\n\ndef test_marker():\n    assert os.environ['MARKER'] == 'yes'\n")
+    outcomes = run_suite(f"{front} {PYTEST}", project, timeout=120)
+    assert outcomes.tests["tests.test_marker::test_marker"] == "passed"  # from pytest's report, not the status

@@ -42,7 +42,24 @@ def command_argv(command: str) -> list[str]:
     return argv
 
 
+def split_assignments(argv: list[str]) -> tuple[dict, list[str]]:
+    """``[env] VAR=value ... cmd args`` -> ({VAR: value}, [cmd, args]): the shell's way of setting
+    variables for one command, done here (CMD is run without a shell)."""
+    if argv and os.path.basename(argv[0]) == "env":
+        argv = argv[1:]
+    assigned = {}
+    while argv and "=" in argv[0] and not argv[0].startswith(("-", "=")):
+        name, _, value = argv[0].partition("=")
+        assigned[name] = value
+        argv = argv[1:]
+    return assigned, argv
+
+
 def is_pytest(argv: list[str]) -> bool:
+    """``pytest ...``, ``py.test ...``, ``python -m pytest ...``, after any ``env VAR=value`` in front."""
+    argv = split_assignments(argv)[1]
+    if not argv:
+        return False
     name = os.path.basename(argv[0])
     if name in ("pytest", "py.test"):
         return True
@@ -51,8 +68,10 @@ def is_pytest(argv: list[str]) -> bool:
 
 def run_suite(command: str, cwd: Path, timeout: float) -> Outcomes:
     """Run CMD in ``cwd``; each test's outcome (pytest) or the exit status."""
-    argv = command_argv(command)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # no __pycache__ left in the copy's tree
+    assigned, argv = split_assignments(command_argv(command))
+    if not argv:
+        raise SuiteError("--verify: the command sets variables but runs nothing")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **assigned}  # no __pycache__ left in the copy's tree
     with tempfile.TemporaryDirectory(prefix="infractl-verify-") as scratch:
         report = Path(scratch) / "junit.xml"
         pytest = is_pytest(argv)
