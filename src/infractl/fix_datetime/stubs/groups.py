@@ -7,10 +7,15 @@ files and modules are grouped: a test file with the modules it stubs, the file w
 is configured (a helper, a conftest fixture), the test files that configure a mock a fixture hands out,
 the file that defines a fake that cannot follow. One stub in a group that cannot follow (its arguments
 asserted, a callable ``side_effect``, a fake overriding ``utcnow``/``now``, a fake from outside the
-project, a module named at run time) holds the whole group back: every module's calls and every file's
-stubs stay as they are (except in ``--mode aware``), with DT107 at the stub and at each held call.
+project, a module named at run time, ``utcnow`` and ``now`` given different meanings: clockpairs.py) holds
+the whole group back: every module's calls and every file's stubs stay as they are (except in ``--mode
+aware``), with DT107 at the stub and at each held call.
 
-Nothing here runs unless some file puts something in place of a module's ``datetime``.
+A freezegun freeze with a ``tz_offset`` (freezers.py) holds the ``utcnow()`` calls of every candidate
+module it reaches (verdict ``frozen:<where>``; safety.py holds them).
+
+Nothing here runs unless some file puts something in place of a module's ``datetime`` or freezes with a
+``tz_offset``.
 """
 
 from __future__ import annotations
