@@ -10,11 +10,14 @@ test of a local-offset computation (``datetime.now() - datetime.utcnow()``) that
   given another value or none, in the same function (a fixture and a test are judged apart: held);
 - by keyword: ``Mock(utcnow=A, now=B)``, ``patch.multiple(cls, utcnow=A, now=B)``, ``configure_mock``,
   ``**{"now.return_value": B}``;
-- by patch target: ``patch.object(m, "now", B)``, ``patch("pkg.mod.datetime.now", B)``;
-- by name: ``setattr(m, name, ...)`` / ``getattr(m, name)`` with a clock method's name, or a name computed
-  in a file that spells one (``for name in ("utcnow", "now")``): renames.py renames attributes and patch
+- by patch target or name: ``patch.object(m, "now", B)``, ``patch("pkg.mod.datetime.now", B)``,
+  ``monkeypatch.setattr(m, "now", B)``;
+- ``utcnow`` by name: ``setattr(m, "utcnow", ...)`` / ``getattr(m, "utcnow")``, or a name computed in a
+  file that spells ``utcnow`` (``for name in ("utcnow", "now")``): renames.py renames attributes and patch
   targets, never a name passed as a string, so such a stub cannot follow even when it gives one value.
 
+Only a receiver given ``utcnow`` (or ``utcfromtimestamp``) somewhere in the file is a clock stub here: a
+test that stubs ``django.utils.timezone.now`` beside a datetime stub holds nothing.
 A fake class that defines ``now`` or ``utcnow`` is judged by fakes.py (held whatever its bodies say).
 Giving both the same value (the same expression) is no difference: such stubs follow.
 """
@@ -37,9 +40,12 @@ Where = tuple[int, int, str]  # (line, 1-based column, why)
 
 def split_meanings(tree: ast.Module) -> list[Where]:
     """Where a stub in ``tree`` gives ``utcnow`` and ``now`` (``utcfromtimestamp`` and ``fromtimestamp``)
-    different meanings, or sets or reads one by name; empty for nearly every file."""
-    spelled = any(isinstance(n, ast.Constant) and n.value in CLOCK_NAMES for n in ast.walk(tree))
+    different meanings, or sets or reads ``utcnow`` by name; empty for nearly every file. Only a receiver
+    given ``utcnow`` or ``utcfromtimestamp`` somewhere in the file counts as a clock stub: a stub of
+    ``django.utils.timezone.now`` alone is none."""
+    spelled = any(isinstance(n, ast.Constant) and n.value in PAIRS for n in ast.walk(tree))
     found: list[Where] = []
+    scopes = []
     for scope in _scopes(tree):
         values: dict[tuple[str, str], set[str]] = {}  # (receiver, method) -> the values given
         anchors: dict[tuple[str, str], ast.AST] = {}
@@ -50,9 +56,12 @@ def split_meanings(tree: ast.Module) -> list[Where]:
             by_name = _by_name(node, spelled)
             if by_name:
                 found.append((node.lineno, node.col_offset + 1, by_name))
+        scopes.append((values, anchors))
+    clocks = {receiver for values, _ in scopes for receiver, method in values if method in PAIRS}
+    for values, anchors in scopes:
         for (receiver, method), given in values.items():
             utc = next((u for u, local in PAIRS.items() if local == method), None)
-            if utc is not None and values.get((receiver, utc)) != given:
+            if utc is not None and receiver in clocks and values.get((receiver, utc)) != given:
                 anchor = anchors[receiver, method]
                 shown = f" ({receiver}.{utc}, {receiver}.{method})" if not receiver.startswith("<") else ""
                 why = (f"the stub gives {utc} and {method} different values{shown}: renamed onto {method}, "
@@ -107,6 +116,8 @@ def _configurations(node: ast.AST):
         new = args[2] if len(args) > 2 else given
         value = ast.unparse(new) if new is not None else own  # patch's own mock: one of its own
         yield dotted_name(args[0]), _literal(args[1]), value, node
+    elif name.endswith("setattr") and len(args) >= 3 and _literal(args[1]) in CLOCK_NAMES:
+        yield dotted_name(args[0]), _literal(args[1]), ast.unparse(args[2]), node
     elif (name == "patch" or name.endswith(".patch")) and args and isinstance(_literal(args[0]), str):
         receiver, _, method = _literal(args[0]).rpartition(".")
         if method in CLOCK_NAMES and receiver:
@@ -123,11 +134,11 @@ def _by_name(node: ast.AST, spelled: bool) -> str:
         return ""
     if len(node.args) == 2 and name == "setattr":  # monkeypatch.setattr("pkg.mod.datetime.utcnow", fake)
         method = (_literal(node.args[0]) or "").rpartition(".")[2]
-        return _named(name, method) if method in CLOCK_NAMES else ""
+        return _named(name, method) if method in PAIRS else ""
     if len(node.args) < 2:
         return ""
     method = _literal(node.args[1])
-    if method in CLOCK_NAMES:
+    if method in PAIRS:  # ``now`` set by name is a configuration (_configurations), judged with utcnow's
         return _named(name, method)
     if method is None and spelled and not isinstance(node.args[1], ast.JoinedStr):
         return (f"it {'sets' if name == 'setattr' else 'reads'} a clock method by a name computed at run time "
