@@ -13,6 +13,12 @@
   ``datetime.datetime.utcnow()``. Both sites are held with DT107 naming the fixture. (Its sdist lacks the
   YAML files the tests that reach those sites read, so they error before any rewrite; the outcomes are
   still compared test by test.)
+- freezegun 1.5.5's own suite: its tests call ``utcnow()`` under ``freeze_time(..., tz_offset=-4)`` and
+  friends, where freezegun's ``now(tz)`` adds the offset and its ``utcnow()`` does not. Before tz_offset
+  freezes held the sites they reach, the default run rewrote them onto ``now(timezone.utc)``: tests failed
+  and the frozen clock leaked until pytest died with INTERNALERROR. Now every ``utcnow()`` of the freezing
+  file is held (DT107 there and at each freeze), ``utcfromtimestamp()`` (exact under the offset) and the
+  file that does not freeze with an offset are still rewritten, and every outcome is the same.
 
 Sdists, venvs and baselines are cached as in test_real_projects.py (support/realprojects.py).
 """
@@ -79,4 +85,21 @@ def test_ml2p_autouse_fake_from_a_fixtures_module_holds_its_sites():
     assert "fake_datetime (tests/fixtures.py:25) defines utcnow()" in held["ml2p/core.py", 502]
     assert report["summary"]["rewrites"] == 0
     after = rp.run_tests(ML2P, where)
+    assert not rp.changed_outcomes(before, after) and set(after["outcomes"]) == set(before["outcomes"])
+
+
+def test_freezegun_tz_offset_freezes_hold_the_sites_they_reach():
+    before = rp.baseline_or_skip(rp.FREEZEGUN)
+    assert list(before["outcomes"].values()).count("passed") >= 100, before["outcomes"]
+    where = rp.working_copy(rp.FREEZEGUN, "default")
+    run = rp.infractl(where, "fix-datetime", ".", "--json")
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout)
+    held = {(f["path"], f["line"]): f["message"] for f in report["findings"] if f["rule"] == "DT107"}
+    assert "adds tz_offset=-4" in held["tests/test_datetimes.py", 83]  # the freeze itself
+    assert "tz_offset at tests/test_datetimes.py:83" in held["tests/test_datetimes.py", 93]  # a utcnow() under it
+    assert "datetime.datetime.utcnow()" in (where / "tests" / "test_datetimes.py").read_text()
+    rewritten = {f["path"] for f in report["findings"] if f["rule"] in ("DT010", "DT011")}
+    assert {"tests/test_datetimes.py", "tests/test_pickle.py"} <= rewritten  # utcfromtimestamp; no offset there
+    after = rp.run_tests(rp.FREEZEGUN, where)
     assert not rp.changed_outcomes(before, after) and set(after["outcomes"]) == set(before["outcomes"])

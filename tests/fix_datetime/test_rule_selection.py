@@ -64,3 +64,13 @@ def test_config_ignore_holds_the_rewrite_too(project, capsys):
     run_fix(capsys, ".")
     assert "datetime.utcnow()" in (project / "m.py").read_text()
     assert "utcfromtimestamp" not in (project / "m.py").read_text()
+
+
+def test_an_ignored_rewrite_rule_holds_references_too(tmp_path, monkeypatch, capsys):
+    # safety.py's list of held sites once shadowed the set of rules not selected: references were
+    # rewritten (with DT012) under --ignore DT010
+    (tmp_path / "m.py").write_text("from datetime import datetime\n\n\ndef f(make=datetime.utcnow):\n    return make()\n")
+    monkeypatch.chdir(tmp_path)
+    code, report, _ = run_fix(capsys, ".", ignore=["DT010"])
+    assert code == 0 and report["summary"]["rewrites"] == 0 and report["findings"] == []
+    assert "make=datetime.utcnow)" in (tmp_path / "m.py").read_text()

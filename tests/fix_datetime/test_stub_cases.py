@@ -10,6 +10,7 @@ project follows a ``=== path`` line, and the expected text of each file the run 
     ...
 
 ``held`` is the exact set of DT107 findings (path:line) of ``fix-datetime --check`` in the default mode.
+``needs=freezegun``: the tests run under the real freezegun (its pinned sdist, support/realprojects.py).
 Each case is a real project: its tests (pytest, pytest-mock) pass before the run and give the same
 outcomes after it, and a second run changes nothing.
 """
@@ -21,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import realprojects as rp
 from support.fixdt import pytest_outcomes, run_fix, snapshot
 
+LIBRARIES = {"freezegun": rp.FREEZEGUN}
 CASES_DIR = Path(__file__).resolve().parents[2] / "src" / "infractl" / "fix_datetime" / "cases" / "stubs"
 HEADER = re.compile(r"^# infractl-stub-case:(?P<fields>.*)$", re.MULTILINE)
 SECTION = re.compile(r"^=== (?:(?P<expected>expected) )?(?P<path>\S+)$", re.MULTILINE)
@@ -34,6 +37,7 @@ class StubCase:
     files: dict[str, str]
     expected: dict[str, str]
     held: frozenset[tuple[str, int]]
+    needs: frozenset[str] = frozenset()
 
 
 def load(path: Path) -> StubCase:
@@ -49,7 +53,9 @@ def load(path: Path) -> StubCase:
         body = text[mark.end() + 1:after.start() if after else len(text)]
         (expected if mark.group("expected") else files)[mark.group("path")] = body
     assert files and set(expected) <= set(files), path.name
-    return StubCase(path.stem, files, expected, held)
+    needs = frozenset(n for n in fields.get("needs", "").split(",") if n)
+    assert needs <= set(LIBRARIES), f"{path.name}: needs one of {sorted(LIBRARIES)}"
+    return StubCase(path.stem, files, expected, held, needs)
 
 
 CASES = [load(p) for p in sorted(CASES_DIR.glob("*.txt"))]
@@ -67,7 +73,8 @@ def test_stub_case(case: StubCase, tmp_path, monkeypatch, capsys):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(body, encoding="utf-8")
     monkeypatch.chdir(root)
-    before = pytest_outcomes(root)
+    libraries = tuple(_library(name) for name in sorted(case.needs))
+    before = pytest_outcomes(root, libraries)
     assert set(before.values()) == {"passed"}, before
     original = snapshot(root)
 
@@ -85,6 +92,14 @@ def test_stub_case(case: StubCase, tmp_path, monkeypatch, capsys):
     after = snapshot(root)
     for name, body in case.files.items():
         assert (root / name).read_text(encoding="utf-8") == case.expected.get(name, body), name
-    assert pytest_outcomes(root) == before
+    assert pytest_outcomes(root, libraries) == before
     _, again, _ = run_fix(capsys, ".")
     assert snapshot(root) == after and again["summary"]["rewrites"] == 0
+
+
+def _library(name: str) -> Path:
+    """The unpacked sdist of a library a case's tests need (downloaded once, sha256 checked)."""
+    try:
+        return rp.tree(LIBRARIES[name])
+    except rp.IndexUnreachable as exc:
+        pytest.skip(f"the package index cannot be reached to fetch {name}: {exc}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,15 +26,16 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.py"))}
 
 
-def pytest_outcomes(root: Path) -> dict[str, str]:
-    """Run a small project's tests (in ``root/tests``) with pytest; each test's outcome by name."""
+def pytest_outcomes(root: Path, libraries: tuple[Path, ...] = ()) -> dict[str, str]:
+    """Run a small project's tests (in ``root/tests``) with pytest; each test's outcome by name.
+    ``libraries``: directories put on the path after the project (an unpacked sdist it tests with)."""
     report = root / "report.json"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root),
          "-o", "python_files=test_*.py", "tests", "--junitxml", str(root / "junit.xml")],
         cwd=root, capture_output=True, text=True, check=False,
         # no bytecode: a file rewritten within the second it was compiled could run from a stale .pyc
-        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+        env={"PYTHONPATH": os.pathsep.join(map(str, (root, *libraries))), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
     )
     import xml.etree.ElementTree as ET
 

@@ -88,6 +88,12 @@ PROJECTS = (
 )
 
 # A pytest plugin that writes every test's outcome and the file:line of each frame of a failure.
+# freezegun itself (not in PROJECTS: its own suite is proved in test_real_stub_fakes.py, and its
+# source is the real freezegun the tz_offset stub cases run under)
+FREEZEGUN = Project("freezegun", "freezegun==1.5.5", "freezegun-1.5.5.tar.gz",
+                    "ac7742a6cc6c25a2c35e9292dfd554b897b517d2dec26891a2e8debf205cb94a",
+                    COMMON + ("python-dateutil==2.9.0.post0", "six==1.17.0"), ("tests",))
+
 PLUGIN = r'''
 import json, os
 

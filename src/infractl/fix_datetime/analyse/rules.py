@@ -132,7 +132,15 @@ CLOCK_STUB_NOT_REWRITTEN = _rule(
     "rewrites the stubs it understands (m.utcnow -> m.now, patch targets, patch.object) and reports "
     "the others here (e.g. an assertion on the call's arguments, a fake datetime subclass), also when the "
     "fake is defined in another file (conftest.py, a helper module, a fixture) or comes from outside the "
-    "project: the stubbed module's calls are then held back too.",
+    "project: the stubbed module's calls are then held back too. Two stubs that cannot follow by nature "
+    "are held the same way, because holding is the safe default: a stub or fake that gives utcnow and now "
+    "different meanings (m.utcnow.return_value = 12:00 and m.now.return_value = 14:00, the two set by name "
+    "through setattr/getattr, patch.multiple(..., utcnow=..., now=...), a fake class defining both) would "
+    "see the rewritten utcnow() answered by its now stub (a local offset becomes 0); and freezegun's "
+    "freeze_time with a non-zero or unknown tz_offset, under which its now(tz) adds the offset and its "
+    "utcnow() does not, so even now(timezone.utc).replace(tzinfo=None) is shifted: the utcnow() sites of "
+    "the freezing test and of the modules it imports are held (utcfromtimestamp's rewrite is exact under "
+    "it and still made). --mode aware rewrites them all.",
     "stub now() as well (it is called with timezone.utc), or keep the stubbed call with # noqa: DT010",
     bad="from unittest import mock\n\n\n@mock.patch('app.clock.datetime')\ndef test_f(m):\n"
         "    m.utcnow.return_value = 1\n    m.utcnow.assert_called_once_with()\n",

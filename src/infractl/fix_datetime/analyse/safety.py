@@ -65,17 +65,28 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
     calls = [s for s in calls if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
-    held: list[tuple[cst.CSTNode, Note]] = []
+    kept: list[tuple[cst.CSTNode, Note]] = []  # sites held back, with DT107
     if stubbed.startswith("keep:") and mode != "aware":
         # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
         where = stubbed.removeprefix("keep:")
         reason = f"left as it is: the clock stub at {where} cannot follow the rewrite"
         stub = CLOCK_STUB_NOT_REWRITTEN
-        held = [(site_node(s), note(stub, f"{stub.summary} ({reason})")) for s in calls]
+        kept = [(site_node(s), note(stub, f"{stub.summary} ({reason})")) for s in calls]
         calls = []
     refs = [s for s in refs if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
+    if stubbed.startswith("frozen"):  # freezegun with tz_offset (stubs/freezers.py): utcnow() cannot follow
+        kind, _, where = stubbed.partition(":")
+        stubbed = "naive" if kind == "frozen+naive" else ""
+        if mode != "aware":
+            frozen = [s for s in (*calls, *refs) if s.kind == "utcnow"]
+            reason = (f"left as it is: a test freezes the clock with freezegun's tz_offset at {where}, and "
+                      "there now(timezone.utc) adds the offset while utcnow() does not")
+            stub = CLOCK_STUB_NOT_REWRITTEN
+            kept.extend((site_node(s), note(stub, f"{stub.summary} ({reason})")) for s in frozen)
+            calls = [s for s in calls if s.kind != "utcnow"]
+            refs = [s for s in refs if s.kind != "utcnow"]
     flow = Flow(facts, names_of, scopes, calls)
-    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held)
+    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=kept)
     for group in flow.site_groups():
         if stubbed:  # tests patch this module's datetime: their rewritten stubs expect the naive form
             group.problems.insert(0, Problem(CLOCK_STUB_NOT_REWRITTEN.id, "tests stub this module's datetime (patch('...datetime'))",

@@ -10,10 +10,11 @@ conftest.py files and the fixtures in them).
 The verdict (``Replacement``) follows the existing stub logic: a mock follows the rewrite (its
 ``utcnow`` stubs are renamed, wherever it is configured: ``mocks``), so does a class that overrides none
 of ``utcnow``, ``utcfromtimestamp``, ``now``, ``fromtimestamp`` (the rewritten code's ``now(tz)`` is the
-real one, as its ``utcnow()`` was), the real ``datetime`` and freezegun's ``FakeDatetime`` (its ``now(tz)``
-is the frozen time too). Anything else cannot follow, with the reason: a class that overrides one of
-those, a base class or a value from outside the project, a parameter of a helper, a fixture that is not
-found, an expression that is not a name, a class or a call of a project function.
+real one, as its ``utcnow()`` was), and the real ``datetime``. Anything else cannot follow, with the
+reason: a class that overrides one of those, a base class or a value from outside the project (freezegun's
+``FakeDatetime`` too: its ``now(tz)`` adds the freeze's ``tz_offset``, its ``utcnow()`` does not), a
+parameter of a helper, a fixture that is not found, an expression that is not a name, a class or a call
+of a project function.
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ MOCK_FACTORIES = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallable
                             "create_autospec"})
 CLOCK_METHODS = {"utcnow": "now", "utcfromtimestamp": "fromtimestamp", "now": "utcnow",
                  "fromtimestamp": "utcfromtimestamp"}
-FOLLOWING = frozenset({"datetime", "datetime.datetime", "freezegun.api.FakeDatetime"})
+FOLLOWING = frozenset({"datetime", "datetime.datetime"})
+# fakes from outside the project whose now(tz) is not utcnow() made aware: held, saying why
+NOT_FOLLOWING = {
+    "freezegun.api.FakeDatetime": "freezegun's FakeDatetime: its now(tz) adds the freeze's tz_offset (and "
+                                  "raises outside a freeze) while its utcnow() does not",
+}
 MAX_STEPS = 12
 
 
@@ -171,6 +177,8 @@ class Resolver:
         full = f"{base}.{rest}" if rest else base
         if not anchor and full in FOLLOWING:
             return "real"
+        if not anchor and full in NOT_FOLLOWING:
+            return NOT_FOLLOWING[full]
         module, attribute = full, ""
         while module:  # the longest prefix that is a module of the project; the rest is looked up there
             path = self.files.module_file(module, anchor, parsed.path)

@@ -7,10 +7,15 @@ files and modules are grouped: a test file with the modules it stubs, the file w
 is configured (a helper, a conftest fixture), the test files that configure a mock a fixture hands out,
 the file that defines a fake that cannot follow. One stub in a group that cannot follow (its arguments
 asserted, a callable ``side_effect``, a fake overriding ``utcnow``/``now``, a fake from outside the
-project, a module named at run time) holds the whole group back: every module's calls and every file's
-stubs stay as they are (except in ``--mode aware``), with DT107 at the stub and at each held call.
+project, a module named at run time, ``utcnow`` and ``now`` given different meanings: clockpairs.py) holds
+the whole group back: every module's calls and every file's stubs stay as they are (except in ``--mode
+aware``), with DT107 at the stub and at each held call.
 
-Nothing here runs unless some file puts something in place of a module's ``datetime``.
+A freezegun freeze with a ``tz_offset`` (freezers.py) holds the ``utcnow()`` calls of every candidate
+module it reaches (verdict ``frozen:<where>``; safety.py holds them).
+
+Nothing here runs unless some file puts something in place of a module's ``datetime`` or freezes with a
+``tz_offset``.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import re
 from dataclasses import dataclass
 
 from infractl.fix_datetime.select.prefilter import may_install_stub
+from infractl.fix_datetime.stubs.clockpairs import split_meanings
 from infractl.fix_datetime.stubs.fakes import Resolver
+from infractl.fix_datetime.stubs.freezers import frozen_modules, offset_freezes
 from infractl.fix_datetime.stubs.projectfiles import ProjectFiles, is_fixture
 from infractl.fix_datetime.stubs.targets import (
     Installation,
@@ -90,6 +97,7 @@ class _Collect:
         self.mocks: dict[str, set[str]] = {}
         self.drop: dict[str, set[str]] = {}
         self.notes: dict[str, list[tuple[int, int, str]]] = {}
+        self.frozen: dict[str, str] = {}  # candidate module -> the freeze with tz_offset that applies to it
 
     def shown(self, real: str) -> str:
         if real in self.names:
@@ -194,9 +202,36 @@ class _Collect:
                 for module in modules:
                     self.groups.join(path, module)
 
+    def freezes(self, freezing: list[tuple[str, bytes]], walked: list[str]) -> None:
+        """freezegun freezes with ``tz_offset`` (freezers.py): the candidate modules each one reaches."""
+        below: list[str] | None = None
+        for path, _ in freezing:
+            real = os.path.realpath(path)
+            parsed = self.files.parsed(real)
+            for line, column, offset in offset_freezes(parsed.tree) if parsed is not None else ():
+                if below is None and os.path.basename(real) == "conftest.py":
+                    below = [os.path.realpath(p) for p in walked if "test" in p.lower()]
+                reached = frozen_modules(self.files, parsed, below or []) & set(self.candidates)
+                for module in reached:
+                    self.frozen.setdefault(module, f"{self.shown(real)}:{line}")
+                if reached:
+                    self._note(real, line, column, f"freezegun's now(tz) adds {offset} and its utcnow() does "
+                                                   "not: the utcnow() calls of the code it freezes stay as they are")
+
+    def split_meanings(self) -> None:
+        """A stub that gives utcnow and now different meanings (clockpairs.py) holds its group, when the
+        group has calls to hold."""
+        rooted = {self.groups.find(module) for module in self.modules}
+        for path in sorted(self.stubbing, key=self.shown):
+            parsed = self.files.parsed(path) if self.groups.find(path) in rooted else None
+            for line, column, why in split_meanings(parsed.tree) if parsed is not None else ():
+                self.holds.setdefault(path, f"{self.shown(path)}:{line} ({why})")
+                self._note(path, line, column, why)
+
     def verdicts(self) -> dict[str, StubVerdict]:
         if self.modules:
             self.through_modules()
+            self.split_meanings()
         for path in self.stubbing:  # a stub in any of the group's files that cannot follow (stubs.py's checks)
             line = blocker_line(self.data.get(path) or self._read(path))
             if line:
@@ -205,9 +240,11 @@ class _Collect:
         for path in sorted(self.holds, key=lambda p: ("(" not in self.holds[p], self.shown(p))):  # reasons first
             held.setdefault(self.groups.find(path), self.holds[path])
         result = {}
-        for path in sorted(self.modules | self.stubbing | set(self.notes), key=self.shown):
+        for path in sorted(self.modules | self.stubbing | set(self.notes) | set(self.frozen), key=self.shown):
             where = held.get(self.groups.find(path), "")
             module = ("keep:" + where if where else "naive") if path in self.modules else ""
+            if path in self.frozen and not where:  # safety.py holds its utcnow() calls; "+naive": stubbed too
+                module = f"frozen{'+naive' if module else ''}:{self.frozen[path]}"
             result[self.shown(path)] = StubVerdict(
                 module, frozenset(self.mocks.get(path, ())), frozenset(self.drop.get(path, ())),
                 where if path in self.stubbing else "", tuple(self.notes.get(path, ())))
@@ -218,7 +255,8 @@ class _Collect:
         return parsed.data if parsed is not None else b""
 
 
-def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]]) -> dict[str, StubVerdict]:
+def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]],
+                  freezing: list[tuple[str, bytes]] = (), walked: list[str] = ()) -> dict[str, StubVerdict]:
     """For each file the tests' clock stubs concern, by the path it was walked as (a file found by following
     a fake, by its path relative to the working directory): ``items`` are the files to rewrite, ``others``
     the rest of those that mention ``datetime`` (a test or conftest that puts in a fake defined elsewhere
@@ -241,4 +279,7 @@ def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]
             continue
         for installation in installations(parsed):
             collect.add(real, parsed, installation)
+    if freezing:
+        collect = collect or _Collect(items, others)
+        collect.freezes(freezing, list(walked))
     return collect.verdicts() if collect is not None else {}

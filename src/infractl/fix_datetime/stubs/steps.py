@@ -19,11 +19,32 @@ def stub_verdicts_for(items: list[tuple[str, bytes]], others: list[tuple[str, by
     from infractl.fix_datetime.select.prefilter import may_install_stub
 
     others = [*others, *unwalked_conftests([str(path) for path in walked])]
-    if not any(may_install_stub(data) for _, data in (*items, *others)):
+    freezing = offset_freezing([str(path) for path in walked], items, others)
+    if not freezing and not any(may_install_stub(data) for _, data in (*items, *others)):
         return {}
     from infractl.fix_datetime.stubs.groups import stub_verdicts
 
-    return stub_verdicts(items, others)
+    return stub_verdicts(items, others, freezing, [str(path) for path in walked])
+
+
+def offset_freezing(walked: list[str], items: list[tuple[str, bytes]], others: list[tuple[str, bytes]]):
+    """The files that may freeze the clock with freezegun's ``tz_offset`` (stubs/freezers.py): those read
+    already, and the walked files with "test" in their path (a test that freezes and calls the code need
+    not name utcnow or datetime: the walk did not keep it). Runs only when there is something to rewrite;
+    a file that cannot be read here was reported by the walk or is not a test of the rewrite."""
+    known = {path for path, _ in (*items, *others)}
+    found = [(path, data) for path, data in (*items, *others) if b"tz_offset" in data]
+    for path in walked:
+        if path in known or "test" not in path.lower():
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if b"tz_offset" in data:
+            found.append((path, data))
+    return found
 
 
 def unwalked_conftests(paths: list[str]) -> list[tuple[str, bytes]]:
