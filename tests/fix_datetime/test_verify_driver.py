@@ -148,7 +148,9 @@ def test_ctrl_c_during_a_run_leaves_the_tree_and_nothing_behind(tmp_path):
     before = snapshot(root)
     scratch = Path(tempfile.gettempdir())
     copies = set(scratch.glob("infractl-verify-tree-*"))
-    child = subprocess.Popen([sys.executable, "-m", "infractl", "fix-datetime", "--verify", PYTEST, "."], cwd=root,
+    mark = f"ctrl-c-{os.getpid()}-{time.monotonic_ns()}"  # on the suite's command line: this run's own pytest
+    command = f"{PYTEST} -o junit_suite_name={mark}"
+    child = subprocess.Popen([sys.executable, "-m", "infractl", "fix-datetime", "--verify", command, "."], cwd=root,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(4)  # the first baseline run is sleeping in test_slow
     os.killpg(child.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole foreground group
@@ -158,7 +160,5 @@ def test_ctrl_c_during_a_run_leaves_the_tree_and_nothing_behind(tmp_path):
     assert time.monotonic() - started < 5
     assert snapshot(root) == before
     assert set(scratch.glob("infractl-verify-tree-*")) == copies
-    # the suite's pytest carries --junitxml=<tmp>/infractl-verify-*/junit.xml on its command line
-    leftover = subprocess.run(["pgrep", "-f", "junitxml=.*infractl-verify-"], capture_output=True, text=True,
-                              check=False)
+    leftover = subprocess.run(["pgrep", "-f", mark], capture_output=True, text=True, check=False)
     assert leftover.stdout == ""
