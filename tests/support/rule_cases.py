@@ -109,7 +109,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
 def wiremock_rules(rule, case: str) -> set[str]:
     """A WireMock rule's bad and good cases are trees; ``infractl rule ID`` shows them rendered."""
     from infractl.wiremock.mappings.rules import EXAMPLES
-    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.mappings.validate import collect
     from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
     example = EXAMPLES[rule.id]
@@ -118,7 +118,7 @@ def wiremock_rules(rule, case: str) -> set[str]:
     base = world_readable_tmpdir()
     try:
         write_tree(base / "wm", tree, modes)
-        return {f.rule for f in validate(base / "wm").findings}
+        return {f.rule for f in collect(base / "wm").findings}
     finally:
         remove_tree(base)
 

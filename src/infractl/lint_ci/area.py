@@ -11,8 +11,8 @@ def collect(root: Path, config, scanner):
     """The workflows and test files under ``root`` (or as [tool.infractl.lint_ci] names them), linted by
     the command's own ``collect``; None when there are neither."""
     from infractl.config import string_list
-    from infractl.lint_ci.command import configured_actionlint
     from infractl.lint_ci.command import collect as lint_ci
+    from infractl.lint_ci.command import configured_actionlint
 
     section, where = config.section("lint_ci"), config.where("lint_ci")
     configured = string_list(section, "workflows", where)
