@@ -97,7 +97,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
         from infractl.selection import RuleSelection
 
         (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
-        return collect([tmp_path], [], [], "1.33.0", RuleSelection())
+        return collect([tmp_path], [], [], "1.33.0", RuleSelection()).findings
     if rule_id == "K8S116":
         from infractl.manifests.kustomize.sourcemap import build_source_map
 
