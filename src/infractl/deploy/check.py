@@ -35,7 +35,7 @@ def check_manifests(plan: Plan) -> str:
 
     settings = plan.settings
     plan.findings += collect([], [], [], settings.kube_version, settings.lint_selection,
-                             rendered=(settings.manifests, plan.objects))
+                             rendered=(settings.manifests, plan.objects)).findings
     return _judge(plan)
 
 
@@ -43,7 +43,7 @@ def check_compose(plan: Plan) -> str:
     from infractl.manifests.command import collect
 
     settings = plan.settings
-    plan.findings += collect([], [settings.compose_file], [], settings.kube_version, settings.lint_selection)
+    plan.findings += collect([], [settings.compose_file], [], settings.kube_version, settings.lint_selection).findings
     return _judge(plan)
 
 

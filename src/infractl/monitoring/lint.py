@@ -1,4 +1,4 @@
-"""Monitoring lint for ``infractl check``: Prometheus rule files and Grafana dashboards in a repository.
+"""Monitoring lint for ``infractl check`` (``collect``): Prometheus rule files and Grafana dashboards in a repository.
 
 Found by content, not by name: YAML whose top level has ``groups:`` of rules, JSON with ``panels``.
 What the service exports is read from its Python source (prometheus_client metric definitions)
@@ -14,6 +14,7 @@ from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Finding
 from infractl.monitoring.rules import EXPORTS_UNKNOWN
+from infractl.render import Report
 
 CONFIG_KEYS = ("metrics", "sources", "datasources", "exclude", "select", "ignore")
 WHERE = "[tool.infractl.monitoring]"
@@ -90,10 +91,12 @@ def provisioned_uids(files: list[Path]) -> set[str]:
     return uids
 
 
-def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
-                    scanner=None) -> tuple[list[Finding], dict]:
-    """``sources`` (directories of the service's code, relative to the project root) add metric
-    definitions from outside ``root``: checking manifests/staging alone still knows what the service exports."""
+def collect(root: Path, section: dict, project_root: Path | None = None, scanner=None) -> Report:
+    """The monitoring findings under ``root`` (``section``: its [tool.infractl.monitoring] table), before
+    select/ignore (the caller applies them), printing nothing; the summary counts what was found, so a
+    caller can tell "nothing here" (no rule files, no dashboards) from "clean". ``sources`` (directories of
+    the service's code, relative to the project root) add metric definitions from outside ``root``:
+    checking manifests/staging alone still knows what the service exports."""
     reject_unknown_keys(section, CONFIG_KEYS, WHERE)
     exclude = string_list(section, "exclude", WHERE)
     sources = [(project_root or root) / source for source in string_list(section, "sources", WHERE)]
@@ -102,8 +105,8 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
     inputs = discover(root, exclude, scanner)
     if not inputs.rule_files and not inputs.dashboards:  # nothing to judge: the service's code is not read
-        return [], {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
-                    "exported_metrics": None}
+        return _report([], {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
+                            "exported_metrics": None})
     from infractl.monitoring.alerts import alert_findings, promtool_findings, recorded_metrics
     from infractl.monitoring.dashboards import dashboard_findings
     from infractl.monitoring.metrics import exported_by_source
@@ -130,4 +133,9 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
     summary = {"rule_files": len(inputs.rule_files), "dashboards": len(inputs.dashboards),
                "prometheus_configs": len(inputs.prometheus_configs),
                "exported_metrics": len(exported) if known is not None else None}
-    return findings, summary
+    return _report(findings, summary)
+
+
+def _report(findings: list[Finding], summary: dict) -> Report:
+    return Report("monitoring", findings, summary,
+                  headline=f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")
