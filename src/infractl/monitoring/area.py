@@ -13,8 +13,8 @@ def collect(root: Path, config, scanner):
     from infractl.render import Report
 
     findings, summary = lint_monitoring(root, config.section("monitoring"), config.root, scanner)
-    if not summary["rule_files"] and not summary["dashboards"]:
-        return None
+    if not summary["rule_files"] and not summary["dashboards"] and not findings:
+        return None  # a Prometheus configuration alone is judged only against the Services beside it
     return Report("monitoring", findings, summary,
                   headline=f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")
 
