@@ -172,6 +172,18 @@ def verify_db(
         bool, typer.Option("--compare-static", help="With --replay: report columns where the static reader "
                            "disagrees with the replay (DB202).")
     ] = False,
+    python: Annotated[
+        Path | None, typer.Option("--python", help="With --replay: run alembic under this interpreter (the "
+                                  "application's; default: the project's .venv if there is one).", dir_okay=False)
+    ] = None,
+    upgrade_command: Annotated[
+        str | None, typer.Option("--upgrade-command", help="With --replay: build the scratch database with the "
+                                 "project's own migration command instead of alembic upgrade head.")
+    ] = None,
+    url_env: Annotated[
+        str, typer.Option("--url-env", help="With --upgrade-command: the variable the command reads its "
+                          "database URL from (the scratch URL goes there).")
+    ] = "DATABASE_URL",
     json_flag: JsonOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     strict: StrictOpt = False,
@@ -197,10 +209,11 @@ def verify_db(
 
             replay_options = ReplayOptions(migrations=migrations or Path("."), alembic_config=alembic_config,
                                            scratch_url=scratch_url, keep=keep, roundtrip=roundtrip,
-                                           compare_static=compare_static)
-        elif scratch_url or alembic_config or keep or roundtrip or compare_static:
-            raise InfractlError("--scratch-url, --alembic-config, --keep, --roundtrip and --compare-static "
-                                "only apply with --replay")
+                                           compare_static=compare_static, python=python,
+                                           upgrade_command=upgrade_command, url_env=url_env)
+        elif scratch_url or alembic_config or keep or roundtrip or compare_static or python or upgrade_command:
+            raise InfractlError("--scratch-url, --alembic-config, --keep, --roundtrip, --compare-static, --python "
+                                "and --upgrade-command only apply with --replay")
         return run(
             replay=replay_options,
             url=url,

@@ -14,8 +14,8 @@ def collect(root: Path, config, scanner):
     from infractl.monitoring.lint import collect as lint_monitoring
 
     report = lint_monitoring(root, config.section("monitoring"), config.root, scanner)
-    if not report.summary["rule_files"] and not report.summary["dashboards"]:
-        return None
+    if not report.summary["rule_files"] and not report.summary["dashboards"] and not report.findings:
+        return None  # a Prometheus configuration alone is judged only against the Services beside it
     return report
 
 

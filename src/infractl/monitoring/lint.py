@@ -30,6 +30,7 @@ class MonitoringInputs:
         self.provisioning: list[Path] = []
         self.prometheus_configs: list[Path] = []
         self.python_files: list[Path] = []
+        self.service_files: list[Path] = []  # YAML that may hold Kubernetes Services (scrape targets, MON012)
 
 
 def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> MonitoringInputs:
@@ -44,6 +45,8 @@ def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> Monitor
             head = (scanner.head if scanner else read_head)(str(path), 200_000)
         except OSError:
             continue
+        if path.suffix != ".json" and b"kind: Service" in head:
+            inputs.service_files.append(path)
         if path.suffix == ".json":
             if b'"panels"' in head and b'"title"' in head:
                 inputs.dashboards.append(path)
@@ -103,10 +106,14 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
     for directory in sources:
         if not directory.is_dir():
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
+    from infractl.monitoring.scrape import scrape_findings, services_in
+
     inputs = discover(root, exclude, scanner)
+    scrape = scrape_findings(inputs.prometheus_configs, services_in(inputs.service_files, root)) \
+        if inputs.prometheus_configs and inputs.service_files else []
     if not inputs.rule_files and not inputs.dashboards:  # nothing to judge: the service's code is not read
-        return _report([], {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
-                            "exported_metrics": None})
+        return _report(scrape, {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
+                                "exported_metrics": None})
     from infractl.monitoring.alerts import alert_findings, promtool_findings, recorded_metrics
     from infractl.monitoring.dashboards import dashboard_findings
     from infractl.monitoring.metrics import exported_by_source
@@ -117,7 +124,7 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
     configured = set(string_list(section, "metrics", WHERE))
     exported = exported_by_source(inputs.python_files) | configured | recorded_metrics(inputs.rule_files)
     known: set[str] | None = exported if (inputs.python_files or configured) else None
-    findings = promtool_findings(inputs.rule_files, inputs.prometheus_configs)
+    findings = promtool_findings(inputs.rule_files, inputs.prometheus_configs) + scrape
     for file in inputs.rule_files:
         findings.extend(alert_findings(file, known))
     uids = provisioned_uids(inputs.provisioning) | set(string_list(section, "datasources", WHERE))
