@@ -43,6 +43,11 @@ class ComposeTarget:
         self.image_env: dict[str, str] = {}  # image_variable -> the built image's ID
         self.project = ""
 
+    def identify(self, plan: Plan) -> dict[str, str]:
+        """The engine compose talks to, when it is not the local one (DOCKER_HOST names it)."""
+        host = os.environ.get("DOCKER_HOST")
+        return {"docker host": host} if host else {}
+
     def preflight(self, plan: Plan) -> list[str]:
         self.argv = find_compose()
         if not plan.settings.compose_file.is_file():
