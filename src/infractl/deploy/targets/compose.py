@@ -101,7 +101,9 @@ class ComposeTarget:
             hint = " (or set image_variable)" if not plan.settings.image_variable else ""
             raise InfractlError(f"no service in {plan.settings.compose_file} uses image {plan.settings.image}{hint}")
         plan.applied = services
-        return json.dumps({"services": {name: {"image": plan.image_ref} for name in services}})
+        override = {"services": {name: {"image": plan.image_ref} for name in services}}
+        plan.objects = [override]  # what a dry run shows: the one document compose gets on top of the files
+        return json.dumps(override)
 
     def apply(self, plan: Plan) -> str:
         override = self.pin_override(plan)
