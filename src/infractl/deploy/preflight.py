@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from infractl.deploy.build import docker_client
+from infractl.deploy.images import base_images, local, missing_report, pull_problem
 from infractl.deploy.plan import Plan
 from infractl.deploy.secrets import resolve_secrets
 from infractl.deploy.targets.interface import Target
@@ -28,13 +29,25 @@ def preflight(plan: Plan, target: Target) -> str:
         checked.append(f"{len(plan.secrets)} secrets present")
     needs_docker = not options.down and not (options.dry_run == "client" and options.skip_build)
     if needs_docker or settings.kind == "compose":
-        docker_client()
+        client = docker_client()
         checked.append("docker engine up")
+        if settings.build and not options.skip_build and not options.down:
+            checked.append(base_images_available(settings.build, client))
     if plan.pushes and not options.down:
         registry_reachable(settings.registry)
         checked.append(f"registry {settings.registry} up")
     checked.extend(target.preflight(plan))
     return ", ".join(checked)
+
+
+def base_images_available(build, client) -> str:
+    """Every base image is local or its registry answers for it; else one error naming each, before the build."""
+    needed = base_images(build)
+    missing = [(need, f"not local, and not pullable here ({problem})") for need in needed
+               if not local(client, need.image) and (problem := pull_problem(need.image))]
+    if missing:
+        raise missing_report(missing, "; or set a build arg to a local base image")
+    return f"{len(needed)} base image(s) available"
 
 
 def production_guard(plan: Plan, destination: dict[str, str]) -> None:
