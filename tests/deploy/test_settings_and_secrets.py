@@ -81,11 +81,3 @@ def test_placeholder_secret_through_the_cli_exits_2(tmp_path):
                                                       "STAGING_WEBHOOK_SECRET) holds an empty or placeholder "
                                                       "value; set the real one")
 
-
-def test_an_environment_other_than_staging_needs_yes(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.infractl.deploy.production]\n"
-                                             + kube_table().replace("deploy.staging", "deploy.production"))
-    result = CliRunner().invoke(app, ["deploy", "production", "--config", str(tmp_path / "pyproject.toml")],
-                                env=SECRET_VALUES)
-    assert result.exit_code == 2
-    assert "error: 'production' is not staging: deploying there needs --yes" in result.output

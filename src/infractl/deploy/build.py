@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -42,9 +43,24 @@ def git_source(root: Path) -> str:
     return done.stdout.strip()
 
 
+def source_time(root: Path) -> str | None:
+    """When the source was made, not when it was built, so identical source builds an identical image (and
+    compose does not recreate its container): SOURCE_DATE_EPOCH when set, else the commit's time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "HEAD"],
+                              capture_output=True, text=True, check=False)
+        epoch = done.stdout.strip() if done.returncode == 0 else ""
+    if not epoch.isdigit():
+        return None  # no source time: no created label rather than one that changes every build
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def oci_labels(plan: Plan, revision: str) -> dict[str, str]:
-    labels = {"org.opencontainers.image.revision": revision,
-              "org.opencontainers.image.created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    labels = {"org.opencontainers.image.revision": revision}
+    created = source_time(plan.settings.root)
+    if created:
+        labels["org.opencontainers.image.created"] = created
     source = git_source(plan.settings.root)
     if source:
         from infractl.masking import mask_url

@@ -12,14 +12,18 @@ from infractl.manifests.command import lint_selection
 from infractl.selection import RuleSelection
 
 KINDS = ("kubernetes", "compose")
-COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push")
-KUBERNETES_KEYS = (*COMMON_KEYS, "context", "namespace", "manifests", "rollout_timeout", "kube_version")
+COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push", "production_patterns")
+KUBERNETES_KEYS = (*COMMON_KEYS, "context", "cluster_server", "namespace", "manifests", "rollout_timeout",
+                   "kube_version")
 COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "project", "timeout", "image_variable")
 BUILD_KEYS = ("context", "dockerfile", "target", "args", "network")
 SMOKE_KEYS = ("name", "method", "url", "service", "port", "path", "body_file", "headers", "status",
               "header", "json_path", "json_value", "body_regex", "repeat", "hmac", "timeout", "exec")
 HMAC_KEYS = ("secret", "header", "format")
 DEFAULT_COMPOSE_FILE = "docker-compose.staging.yml"
+# What a production target looks like (regular expressions, searched case-insensitively in the environment's
+# name, the kube context, its cluster's server and the registry): any match needs --yes.
+DEFAULT_PRODUCTION_PATTERNS = ("prod",)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,9 @@ class DeploySettings:
     smoke: tuple[SmokeCheck, ...]
     registry: str | None = None
     push: bool = False
+    production_patterns: tuple[str, ...] = DEFAULT_PRODUCTION_PATTERNS
     context: str | None = None
+    cluster_server: str | None = None  # the server URL the context's cluster must have, when declared
     namespace: str | None = None
     manifests: Path | None = None
     rollout_timeout: float = 300.0
@@ -119,6 +125,7 @@ def load_settings(config: Config, env: str) -> DeploySettings:
                     for index, entry in enumerate(_list(table, "smoke", where))),
         "registry": _string(table, "registry", where),
         "push": _bool(table, "push", where, default=kind == "kubernetes"),
+        "production_patterns": _patterns(table, "production_patterns", where),
         "lint_selection": lint_selection(config),
     }
     if kind == "kubernetes":
@@ -132,6 +139,7 @@ def load_settings(config: Config, env: str) -> DeploySettings:
             raise InfractlError(f"{where}: registry is required for kind = \"kubernetes\" (the cluster "
                                 "pulls the image from it)")
         return DeploySettings(**common, context=table["context"], namespace=table["namespace"],
+                              cluster_server=_string(table, "cluster_server", where),
                               manifests=root / table["manifests"],
                               rollout_timeout=_seconds(table, "rollout_timeout", where, 300.0),
                               kube_version=_string(table, "kube_version", where) or "1.33.0")
@@ -158,6 +166,20 @@ def _bool(table: dict, key: str, where: str, default: bool) -> bool:
     if not isinstance(value, bool):
         raise InfractlError(f"{where}: {key} must be true or false")
     return value
+
+
+def _patterns(table: dict, key: str, where: str) -> tuple[str, ...]:
+    import re
+
+    value = table.get(key, list(DEFAULT_PRODUCTION_PATTERNS))
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise InfractlError(f"{where}: {key} must be a list of regular expressions (default [\"prod\"])")
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InfractlError(f"{where}: {key}: {pattern!r} is not a regular expression ({exc})") from None
+    return tuple(value)
 
 
 def _seconds(table: dict, key: str, where: str, default: float) -> float:

@@ -43,12 +43,41 @@ class ComposeTarget:
         self.image_env: dict[str, str] = {}  # image_variable -> the built image's ID
         self.project = ""
 
+    def identify(self, plan: Plan) -> dict[str, str]:
+        """The engine compose talks to, when it is not the local one (DOCKER_HOST names it)."""
+        host = os.environ.get("DOCKER_HOST")
+        return {"docker host": host} if host else {}
+
     def preflight(self, plan: Plan) -> list[str]:
         self.argv = find_compose()
         if not plan.settings.compose_file.is_file():
             raise InfractlError(f"compose file not found: {plan.settings.compose_file}")
         self.project = plan.settings.project or self.project_from_file(plan)
-        return [f"{' '.join(self.argv)} (project {self.project})"]
+        checked = [f"{' '.join(self.argv)} (project {self.project})"]
+        return checked if plan.options.down else [*checked, self.images_local(plan)]
+
+    def images_local(self, plan: Plan) -> str:
+        """``up`` runs with ``--pull never``: every image but the one deploy builds must be local already."""
+        from infractl.deploy.build import docker_client
+        from infractl.deploy.images import NeededImage, local, missing_report
+
+        pending = "infractl-deploy-builds-this"  # stands for the image not built yet
+        variable = plan.settings.image_variable
+        self.image_env = {variable: pending} if variable else {}
+        try:
+            services = self.config(plan).get("services", {})
+        finally:
+            self.image_env = {}
+        ours = {pending, plan.settings.image, plan.settings.repository}
+        needed = [NeededImage(str(svc["image"]), f"service {name}") for name, svc in services.items()
+                  if svc.get("image") and str(svc["image"]) not in ours
+                  and repository_of(str(svc["image"])) not in ours]
+        client = docker_client()
+        missing = [(need, "not local (compose up runs with --pull never)") for need in needed
+                   if not local(client, need.image)]
+        if missing:
+            raise missing_report(missing, "")
+        return f"{len(needed)} compose image(s) local"
 
     def project_from_file(self, plan: Plan) -> str:
         """The file's ``name:``, else compose's default (its directory's name), as compose itself says."""
@@ -96,7 +125,9 @@ class ComposeTarget:
             hint = " (or set image_variable)" if not plan.settings.image_variable else ""
             raise InfractlError(f"no service in {plan.settings.compose_file} uses image {plan.settings.image}{hint}")
         plan.applied = services
-        return json.dumps({"services": {name: {"image": plan.image_ref} for name in services}})
+        override = {"services": {name: {"image": plan.image_ref} for name in services}}
+        plan.objects = [override]  # what a dry run shows: the one document compose gets on top of the files
+        return json.dumps(override)
 
     def apply(self, plan: Plan) -> str:
         override = self.pin_override(plan)
