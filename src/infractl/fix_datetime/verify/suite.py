@@ -97,7 +97,8 @@ def run_suite(command: str, cwd: Path, timeout: float, original: Path | None = N
         probe = Path(scratch) / "imported.txt"
         pytest = is_pytest(argv)
         if pytest:
-            argv = [*argv, f"--junitxml={report}", "-p", "no:cacheprovider"]
+            # xunit1: each testcase carries its file, so a test is named as pytest names it (read_junit)
+            argv = [*argv, f"--junitxml={report}", "-o", "junit_family=xunit1", "-p", "no:cacheprovider"]
             if original is not None:
                 (Path(scratch) / f"{PROBE}.py").write_text(PROBE_PLUGIN)
                 env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), scratch]))
@@ -130,7 +131,7 @@ def read_junit(report: Path) -> dict:
         raise SuiteError(f"--verify: pytest's junit report cannot be read ({exc})") from None
     outcomes: dict = {}
     for case in tree.iter("testcase"):
-        test = f"{case.get('classname', '')}::{case.get('name', '')}"
+        test = node_id(case.get("file"), case.get("classname", ""), case.get("name", ""))
         tags = {child.tag for child in case}
         outcome = ("error" if "error" in tags else "failed" if "failure" in tags
                    else "skipped" if "skipped" in tags else "passed")
@@ -138,6 +139,16 @@ def read_junit(report: Path) -> dict:
             continue  # a teardown error is a second entry of the same test: keep the worse one
         outcomes[test] = outcome
     return outcomes
+
+
+def node_id(file: str | None, classname: str, name: str) -> str:
+    """pytest's own id of a junit testcase (``tests/test_x.py::TestY::test_z``, what a user can paste
+    after ``pytest``), from xunit1's ``file``; ``classname::name`` when the file does not give the module."""
+    module = (file or "").removesuffix(".py").replace("/", ".")
+    if not file or not file.endswith(".py") or not (classname == module or classname.startswith(module + ".")):
+        return f"{classname}::{name}"
+    classes = [part for part in classname[len(module):].split(".") if part]
+    return "::".join([file, *classes, name])
 
 
 def compare(baseline: Outcomes, flaky: frozenset, now: Outcomes) -> tuple[str, ...]:
