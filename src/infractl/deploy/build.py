@@ -1,4 +1,5 @@
-"""Build the image with the Docker SDK (tag = git commit, OCI labels), and push it keeping the digest."""
+"""Build the image (tag = git commit, OCI labels in its config) with the engine's BuildKit where it is
+to be had (buildkit.py), else its legacy builder through the Docker SDK; push it keeping the digest."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from infractl.deploy.buildkit import build_definition, build_with_buildkit, compose_for_buildkit
 from infractl.deploy.plan import Plan, StepFailed
 from infractl.errors import InfractlError
 
@@ -87,13 +89,30 @@ def build_image(plan: Plan) -> str:
     reference = f"{settings.repository}:{tag}"
     revision = tag.removesuffix("-dirty")
     client = docker_client()
+    labels = oci_labels(plan, revision)
+    compose, builder = compose_for_buildkit(client, build)
     progress = _Progress(enabled=sys.stderr.isatty() and not plan.options.json)
+    try:
+        if compose:
+            build_with_buildkit(compose, build_definition(build, reference, labels), progress.show)
+            image_id = None
+        else:
+            image_id = _legacy_build(client, build, reference, labels, progress)
+    finally:
+        progress.close()
+    plan.image_id = image_id or client.images.get(reference).id
+    plan.image_ref = plan.image_id
+    return f"{reference} ({plan.image_id[:19]}; {builder})"
+
+
+def _legacy_build(client, build, reference: str, labels: dict[str, str], progress: _Progress) -> str | None:
+    """The engine's legacy builder through the SDK (where BuildKit is not to be had): the image ID."""
     tail: list[str] = []
     image_id = None
     try:
         stream = client.api.build(
             path=str(build.context), dockerfile=build.dockerfile, tag=reference, target=build.target,
-            buildargs=build.args or None, labels=oci_labels(plan, revision), rm=True, forcerm=True,
+            buildargs=build.args or None, labels=labels, rm=True, forcerm=True,
             decode=True, network_mode=build.network,
         )
         for chunk in stream:
@@ -111,11 +130,7 @@ def build_image(plan: Plan) -> str:
         raise
     except Exception as exc:  # noqa: BLE001 (APIError, BuildError, a missing Dockerfile, ...)
         raise StepFailed(f"docker build failed: {_short(exc)}", tail[-15:]) from None
-    finally:
-        progress.close()
-    plan.image_id = image_id or client.images.get(reference).id
-    plan.image_ref = plan.image_id
-    return f"{reference} ({plan.image_id[:19]})"
+    return image_id
 
 
 def use_existing_image(plan: Plan) -> str:

@@ -55,7 +55,7 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
     else:
         steps.run("render", lambda p: f"{target.pin_override(p) and len(p.applied)} services pinned to "
                                       f"{p.image_ref[:19]}")
-        steps.run("check", check.check_compose)
+        steps.run("check", lambda p: check.check_compose(p, target))
     if options.dry_run == "client":
         steps.skip("apply", "--dry-run=client stops after check")
         return

@@ -15,7 +15,7 @@ KINDS = ("kubernetes", "compose")
 COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push", "production_patterns")
 KUBERNETES_KEYS = (*COMMON_KEYS, "context", "cluster_server", "namespace", "manifests", "rollout_timeout",
                    "kube_version")
-COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "project", "timeout", "image_variable")
+COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "compose_files", "project", "timeout", "image_variable")
 BUILD_KEYS = ("context", "dockerfile", "target", "args", "network")
 SMOKE_KEYS = ("name", "method", "url", "service", "port", "path", "body_file", "headers", "status",
               "header", "json_path", "json_value", "body_regex", "repeat", "hmac", "timeout", "exec")
@@ -86,7 +86,7 @@ class DeploySettings:
     manifests: Path | None = None
     rollout_timeout: float = 300.0
     kube_version: str = "1.33.0"
-    compose_file: Path | None = None
+    compose_files: tuple[Path, ...] = ()  # compose: `docker compose -f a -f b`, later files override earlier
     project: str | None = None
     image_variable: str | None = None  # compose: the variable the compose file reads the image from
     # the project's select/ignore for the manifests rules ([tool.infractl.manifests], else [tool.infractl]),
@@ -99,6 +99,11 @@ class DeploySettings:
         if self.registry and not self.image.startswith(self.registry.rstrip("/") + "/"):
             return f"{self.registry.rstrip('/')}/{self.image}"
         return self.image
+
+    @property
+    def compose_file(self) -> Path | None:
+        """The first compose file: compose's project directory is its directory."""
+        return self.compose_files[0] if self.compose_files else None
 
 
 def load_settings(config: Config, env: str) -> DeploySettings:
@@ -143,11 +148,22 @@ def load_settings(config: Config, env: str) -> DeploySettings:
                               manifests=root / table["manifests"],
                               rollout_timeout=_seconds(table, "rollout_timeout", where, 300.0),
                               kube_version=_string(table, "kube_version", where) or "1.33.0")
-    return DeploySettings(**common, compose_file=root / (_string(table, "compose_file", where)
-                                                         or DEFAULT_COMPOSE_FILE),
+    return DeploySettings(**common, compose_files=_compose_files(table, root, where),
                           project=_string(table, "project", where),
                           image_variable=_string(table, "image_variable", where),
                           rollout_timeout=_seconds(table, "timeout", where, 300.0))
+
+
+def _compose_files(table: dict, root: Path, where: str) -> tuple[Path, ...]:
+    """``compose_file = "a.yml"`` or ``compose_files = ["a.yml", "b.yml"]`` (not both), relative to the root."""
+    if "compose_files" not in table:
+        return (root / (_string(table, "compose_file", where) or DEFAULT_COMPOSE_FILE),)
+    files = table["compose_files"]
+    if "compose_file" in table:
+        raise InfractlError(f"{where}: give compose_file or compose_files, not both")
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) and f.strip() for f in files):
+        raise InfractlError(f"{where}: compose_files must be a non-empty list of paths (as docker compose -f a -f b)")
+    return tuple(root / name for name in files)
 
 
 def _string(table: dict, key: str, where: str, required: bool = False) -> str | None:

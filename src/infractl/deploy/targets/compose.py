@@ -50,8 +50,9 @@ class ComposeTarget:
 
     def preflight(self, plan: Plan) -> list[str]:
         self.argv = find_compose()
-        if not plan.settings.compose_file.is_file():
-            raise InfractlError(f"compose file not found: {plan.settings.compose_file}")
+        for path in plan.settings.compose_files:
+            if not path.is_file():
+                raise InfractlError(f"compose file not found: {path}")
         self.project = plan.settings.project or self.project_from_file(plan)
         checked = [f"{' '.join(self.argv)} (project {self.project})"]
         return checked if plan.options.down else [*checked, self.images_local(plan)]
@@ -81,11 +82,10 @@ class ComposeTarget:
 
     def project_from_file(self, plan: Plan) -> str:
         """The file's ``name:``, else compose's default (its directory's name), as compose itself says."""
-        command = [*self.argv, "-f", str(plan.settings.compose_file), "config", "--no-interpolate", "--format",
-                   "json"]
+        command = [*self.argv, *file_args(plan), "config", "--no-interpolate", "--format", "json"]
         done = tools.run(command, cwd=plan.settings.compose_file.parent)
         if done.returncode != 0:
-            raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
+            raise InfractlError(f"{shown_files(plan)}: {_last_line(done.stderr)}")
         return json.loads(done.stdout)["name"]
 
     def run(self, plan: Plan, *args: str, stdin: str | None = None, files: bool = True,
@@ -94,7 +94,7 @@ class ComposeTarget:
         env = {**os.environ, **self.image_env, **plan.secrets}
         command = [*self.argv, "-p", self.project]
         if files:
-            command += ["-f", str(plan.settings.compose_file)]
+            command += file_args(plan)
             if stdin is not None:
                 command += ["-f", "-"]
         try:
@@ -107,7 +107,16 @@ class ComposeTarget:
         """The resolved compose model (held in memory: with the secrets interpolated, it is never shown)."""
         done = self.run(plan, "config", "--format", "json")
         if done.returncode != 0:
-            raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
+            raise InfractlError(f"{shown_files(plan)}: {_last_line(done.stderr)}")
+        return json.loads(done.stdout)
+
+    def rendered(self, plan: Plan) -> dict[str, Any]:
+        """The project as ``up`` will run it: every compose file merged with the deploy's pin override, not
+        interpolated (so no secret value is in it; a ``${VAR}`` the deploy sets stays as written)."""
+        override = json.dumps(plan.objects[0]) if plan.objects else None
+        done = self.run(plan, "config", "--no-interpolate", "--format", "json", stdin=override)
+        if done.returncode != 0:
+            raise StepFailed(f"compose config failed: {_last_line(done.stderr)}")
         return json.loads(done.stdout)
 
     def pin_override(self, plan: Plan) -> str:
@@ -123,7 +132,7 @@ class ComposeTarget:
                     if svc.get("image") == plan.image_ref or repository_of(str(svc.get("image", ""))) in names]
         if not services:
             hint = " (or set image_variable)" if not plan.settings.image_variable else ""
-            raise InfractlError(f"no service in {plan.settings.compose_file} uses image {plan.settings.image}{hint}")
+            raise InfractlError(f"no service in {shown_files(plan)} uses image {plan.settings.image}{hint}")
         plan.applied = services
         override = {"services": {name: {"image": plan.image_ref} for name in services}}
         plan.objects = [override]  # what a dry run shows: the one document compose gets on top of the files
@@ -202,6 +211,15 @@ class ComposeTarget:
 
     def close(self) -> None:
         pass
+
+
+def file_args(plan: Plan) -> list[str]:
+    """``-f a -f b``: the environment's compose files in order (a later one overrides an earlier one)."""
+    return [part for path in plan.settings.compose_files for part in ("-f", str(path))]
+
+
+def shown_files(plan: Plan) -> str:
+    return " + ".join(str(path) for path in plan.settings.compose_files)
 
 
 def _settled(state: dict[str, Any]) -> bool:
