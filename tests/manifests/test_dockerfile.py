@@ -251,6 +251,7 @@ def test_deploy_refuses_to_build_a_dockerfile_with_errors(monkeypatch):
 def test_deploy_check_passes_the_staging_dockerfile_and_keeps_its_findings(tmp_path):
     from infractl.deploy.check import check_compose, check_dockerfile
     from infractl.deploy.plan import StepFailed
+    from infractl.deploy.targets.compose import ComposeTarget, find_compose
 
     plan = _plan(EXAMPLE, "Dockerfile.staging", {"BASE_IMAGE": "infractl-test/debian:bookworm"})
     check_dockerfile(plan)
@@ -266,9 +267,11 @@ def test_deploy_check_passes_the_staging_dockerfile_and_keeps_its_findings(tmp_p
     compose = tmp_path / "docker-compose.staging.yml"
     compose.write_text("services:\n  web:\n    image: web:1.0\n    healthcheck: {test: [CMD, 'true']}\n")
     plan = _plan(tmp_path, "Dockerfile")
-    object.__setattr__(plan.settings, "compose_file", compose)
+    object.__setattr__(plan.settings, "compose_files", (compose,))
+    target = ComposeTarget()
+    target.argv = find_compose()  # the real Compose v2: the check judges the project as rendered
     check_dockerfile(plan)
-    assert check_compose(plan) == "clean (2 warnings)"
+    assert check_compose(plan, target) == "clean (2 warnings)"
     assert [f.rule for f in plan.findings] == ["DOCKER002", "DOCKER005"]
 
 
