@@ -1,4 +1,4 @@
-"""``fix-datetime --verify`` on real projects: the table README.md quotes under "--verify on real projects".
+"""``fix-datetime --verify`` on real projects: the table docs/proof.md quotes under "--verify on real projects".
 
 Usage: python benchmarks/verify_real.py [PROJECT ...]   (default: the projects the slow test proves it on)
 

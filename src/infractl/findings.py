@@ -13,9 +13,9 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-# Record types on ``infractl check``'s path are named tuples or plain classes, not dataclasses: importing
-# dataclasses (it brings inspect) costs ~5 ms and building each class ~0.3 ms, a tenth of the whole run on
-# a clean repository (README, Speed). tests/check/test_entry.py keeps dataclasses out of that path.
+# Findings are named tuples: a run makes thousands of them (and workers pickle them), and a named tuple is
+# the cheapest record to build, compare and pickle. (They were also kept off dataclasses while ``check``
+# avoided importing them; since Typer parses every command, dataclasses are allowed again: docs/speed.md.)
 _FINDING_FIELDS = "path line column rule severity message fix logical_name logical_kind"
 
 

@@ -58,7 +58,7 @@ def test_aware_mode_breaks_are_predicted_by_hazards(name):
     traced = rp.trace_breaks(broken, after["frames"], hazards, where)
     predicted = sum(1 for how in traced.values() if how)
     exact = sum(1 for how in traced.values() if how and how.startswith("frame"))
-    recall = rp.CACHE / "recall" / f"{name}.json"  # the figures the README quotes
+    recall = rp.CACHE / "recall" / f"{name}.json"  # the figures docs/proof.md quotes
     recall.parent.mkdir(parents=True, exist_ok=True)
     recall.write_text(json.dumps({"breaks": len(broken), "predicted": predicted, "at_a_frame": exact,
                                   "hazards": len(hazards), "traced": traced}, indent=1))

@@ -9,7 +9,7 @@ follow" reasons is decided, aware (DT020) or kept naive with the tests that need
 "... (--verify)"); across the projects at least half of those sites become aware. botocore's tests patch
 the clock through a helper that receives the module at run time (``FreezeTime(module=...)``): its sites
 are held (DT107), not open, and --verify must leave them held with every outcome unchanged.
-benchmarks/verify_real.py prints the same rows as the README's table.
+benchmarks/verify_real.py prints the same rows as the table in docs/proof.md.
 """
 
 from __future__ import annotations

@@ -291,7 +291,7 @@ def _imported(source: str) -> set[str]:
 
 
 # --- fix-datetime --verify on these projects (issue 16): tests/fix_datetime/test_real_verify.py and
-# benchmarks/verify_real.py share these, so the table the README quotes is what the test asserts.
+# benchmarks/verify_real.py share these, so the table docs/proof.md quotes is what the test asserts.
 
 REWRITES = ("DT010", "DT011")
 
@@ -335,7 +335,7 @@ def verify_outcome_sites(findings: list[dict]) -> dict[str, list[dict]]:
 
 
 def verify_row(project: Project, budget: str) -> dict:
-    """One row of the README's table: auto's sites, then ``fix-datetime --verify`` written into a working
+    """One row of the table in docs/proof.md: auto's sites, then ``fix-datetime --verify`` written into a working
     copy, its sites, and the suite's outcomes before and after (the harness's own run, test by test)."""
     import time
 

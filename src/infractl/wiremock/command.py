@@ -38,8 +38,12 @@ def ci_snippet(dir: Path | None, config_path: Path | None, port: int | None) -> 
     return f"""\
       # WireMock, started and proven the same way as on a laptop (infractl wiremock up)
       - name: Start WireMock
+        env:
+          # where your infractl comes from, e.g. "infractl @ git+https://<your git host>/<org>/infractl"
+          # (a repository variable; the name 'infractl' on PyPI is an unrelated project)
+          INFRACTL_PIP_SPEC: ${{{{ vars.INFRACTL_PIP_SPEC }}}}
         run: |
-          pip install infractl
+          pip install "$INFRACTL_PIP_SPEC"
           docker pull {chosen.image}
           infractl wiremock up {directory} --runtime docker --image {chosen.image} --port {chosen.port} \\
             --name {chosen.name}{templating}
