@@ -61,7 +61,7 @@ def test_the_suite_decides_each_group(tmp_path):
     found = by_rule(doc)
     assert [f["line"] for f in found["DT020"]] == [5]
     kept = found["DT012"]
-    assert [f["line"] for f in kept] == [9] and "tests.test_clock::test_api_stamp_is_naive" in kept[0]["message"]
+    assert [f["line"] for f in kept] == [9] and "tests/test_clock.py::test_api_stamp_is_naive" in kept[0]["message"]
     # two baseline runs, the default rewrite, both aware (fails), each alone
     assert doc["summary"]["verify"] == {"runs": 6, "groups_aware": 1, "groups_kept_naive": 1, "groups_undecided": 0,
                                         "written": True}
@@ -91,7 +91,7 @@ def test_a_failing_baseline_is_reported_and_still_compared(tmp_path):
     done, doc = fix(root, "--verify", PYTEST)
     found = by_rule(doc)
     assert [f["message"] for f in found["DT021"]] == [
-        f"'{PYTEST}' fails before any rewrite: tests.test_clock::test_broken_before"]
+        f"'{PYTEST}' fails before any rewrite: tests/test_clock.py::test_broken_before"]
     assert [f["line"] for f in found["DT020"]] == [5]  # it keeps failing the same way: still verified
     assert done.returncode == 0
 
@@ -105,7 +105,7 @@ def test_when_the_default_rewrite_changes_a_test_nothing_is_written(tmp_path):
     assert snapshot(root) == before
     assert done.returncode == 1
     [finding] = by_rule(doc)["DT023"]
-    assert "tests.test_clock::test_reads_its_source" in finding["message"] and finding["severity"] == "error"
+    assert "tests/test_clock.py::test_reads_its_source" in finding["message"] and finding["severity"] == "error"
 
 
 def test_a_command_that_cannot_run_decides_nothing_and_writes_nothing(tmp_path):

@@ -58,10 +58,17 @@ def verify(root: Path, paths: list[Path], command: str, budget: Budget,
             budget.spend()
             runs += 1
             try:
-                return run_suite(command, copy.root, budget.left())
+                done = run_suite(command, copy.root, budget.left(), original=root)
             except SuiteError as exc:
                 raise _Stop(VERIFY_CANNOT_RUN.finding(".", None, None, f"{exc} ({tree_note})",
                                                       VERIFY_CANNOT_RUN.fix)) from None
+            strays = _outside_the_copy(done.imported_from_original, root, copy.linked)
+            if strays:
+                raise _Stop(VERIFY_CANNOT_RUN.finding(".", None, None, (
+                    f"--verify: {said} imports {_names(strays)} from the project itself, not from the private "
+                    "copy it runs in (an editable install, or an absolute path in PYTHONPATH?), so it cannot "
+                    f"see a rewrite ({tree_note})"), VERIFY_CANNOT_RUN.fix)) from None
+            return done
 
         try:
             first = run("the unchanged tree")
@@ -112,6 +119,13 @@ def _write_into(copy: Workspace, results: list) -> list:
     for result in changed:
         Path(result.path).write_bytes(result.new_data)
     return results
+
+
+def _outside_the_copy(imported: tuple[str, ...], root: Path, linked: list[Path]) -> list[str]:
+    """The project's own files the suite imported from the user's tree (a linked virtualenv's are fine)."""
+    venvs = [venv.resolve() for venv in linked]
+    return [Path(path).relative_to(root).as_posix() for path in imported
+            if Path(path).is_relative_to(root) and not any(Path(path).is_relative_to(venv) for venv in venvs)]
 
 
 def _below(root: Path, path: Path) -> Path:
