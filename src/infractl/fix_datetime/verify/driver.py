@@ -13,7 +13,6 @@ Every run of CMD spends the ``Budget``; what it cannot pay for stays as auto lef
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -157,6 +156,3 @@ def _names(tests, most: int = 3) -> str:
     shown = ", ".join(tests[:most])
     return shown + (f" and {len(tests) - most} more" if len(tests) > most else "")
 
-
-def describe(command: str) -> str:
-    return " ".join(shlex.quote(part) for part in shlex.split(command))

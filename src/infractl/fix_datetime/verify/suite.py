@@ -9,7 +9,6 @@ ended with infractl on Ctrl-C or SIGTERM, and within the time the budget has lef
 from __future__ import annotations
 
 import os
-import shlex
 import tempfile
 from pathlib import Path
 from typing import NamedTuple
@@ -51,34 +50,16 @@ class Outcomes(NamedTuple):
         return sorted(test for test, outcome in self.tests.items() if outcome in ("failed", "error"))
 
 
-def command_argv(command: str) -> list[str]:
+def command_argv(command: str) -> tuple[dict, list[str]]:
+    """CMD's variables and argv (``tools.split_command``); SuiteError when it cannot be read."""
     try:
-        argv = shlex.split(command)
+        return tools.split_command(command, "--verify")
     except ValueError as exc:
-        raise SuiteError(f"--verify: cannot read the command ({exc})") from None
-    if not argv:
-        raise SuiteError("--verify: the command is empty")
-    return argv
-
-
-def split_assignments(argv: list[str]) -> tuple[dict, list[str]]:
-    """``[env] VAR=value ... cmd args`` -> ({VAR: value}, [cmd, args]): the shell's way of setting
-    variables for one command, done here (CMD is run without a shell)."""
-    if argv and os.path.basename(argv[0]) == "env":
-        argv = argv[1:]
-    assigned = {}
-    while argv and "=" in argv[0] and not argv[0].startswith(("-", "=")):
-        name, _, value = argv[0].partition("=")
-        assigned[name] = value
-        argv = argv[1:]
-    return assigned, argv
+        raise SuiteError(str(exc)) from None
 
 
 def is_pytest(argv: list[str]) -> bool:
-    """``pytest ...``, ``py.test ...``, ``python -m pytest ...``, after any ``env VAR=value`` in front."""
-    argv = split_assignments(argv)[1]
-    if not argv:
-        return False
+    """``pytest ...``, ``py.test ...``, ``python -m pytest ...`` (the variables in front already taken)."""
     name = os.path.basename(argv[0])
     if name in ("pytest", "py.test"):
         return True
@@ -88,9 +69,7 @@ def is_pytest(argv: list[str]) -> bool:
 def run_suite(command: str, cwd: Path, timeout: float, original: Path | None = None) -> Outcomes:
     """Run CMD in ``cwd``; each test's outcome (pytest) or the exit status. ``original``: the user's tree,
     which a pytest CMD's suite must not import from (``Outcomes.imported_from_original``)."""
-    assigned, argv = split_assignments(command_argv(command))
-    if not argv:
-        raise SuiteError("--verify: the command sets variables but runs nothing")
+    assigned, argv = command_argv(command)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **assigned}  # no __pycache__ left in the copy's tree
     with tempfile.TemporaryDirectory(prefix="infractl-verify-") as scratch:
         report = Path(scratch) / "junit.xml"

@@ -5,7 +5,6 @@ command (``--upgrade-command``: an env.py that plain ``alembic upgrade`` cannot 
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 
@@ -48,12 +47,10 @@ def run_upgrade_command(command: str, url_env: str, url: str, secrets: tuple[str
     in DATABASE_URL, so that a command falling back to it cannot reach the database the user's shell
     names). A failure is one masked line with the end of its output (exit 2), as a failed alembic is."""
     try:
-        argv = shlex.split(command)
+        assigned, argv = tools.split_command(command, "--upgrade-command")
     except ValueError as exc:
-        raise InfractlError(f"--upgrade-command: {exc}") from None
-    if not argv:
-        raise InfractlError("--upgrade-command is empty")
-    env = {**os.environ, url_env: url, "DATABASE_URL": url}
+        raise InfractlError(str(exc)) from None
+    env = {**os.environ, **assigned, url_env: url, "DATABASE_URL": url}
     try:
         done = tools.run(argv, timeout=UPGRADE_TIMEOUT, env=env)
     except OSError as exc:
