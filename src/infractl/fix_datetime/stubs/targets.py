@@ -43,6 +43,9 @@ class Installation:
     replacement: ast.expr | None  # None: patch puts in a MagicMock of its own
     scope: Function | None  # the function whose body holds it (its parameters may be fixtures)
     handle: str = ""  # ``with patch(...) as m`` / ``m = mocker.patch(...)``: the name given to the stub
+    # what names the target as written (the module object, or the string): a helper's parameter here is
+    # followed to the helper's callers (passedtargets.py)
+    owner: ast.expr | None = None
 
 
 @dataclass(eq=False)
@@ -150,7 +153,8 @@ def _made(call: ast.Call, owner: ast.expr | None, text: ast.expr | None, replace
     else:
         target, anchor = module_of(owner, parsed)
         shown = ast.unparse(owner)
-    return Installation(call.lineno, call.col_offset + 1, target, anchor, shown, replacement, scope, handle)
+    return Installation(call.lineno, call.col_offset + 1, target, anchor, shown, replacement, scope, handle,
+                        owner if owner is not None else text)
 
 
 def _string_end(node: ast.expr) -> str | None:
