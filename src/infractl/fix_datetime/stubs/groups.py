@@ -33,6 +33,7 @@ from infractl.fix_datetime.stubs.projectfiles import ProjectFiles, is_fixture
 from infractl.fix_datetime.stubs.targets import (
     Installation,
     ParsedFile,
+    aware_form_line,
     blocker_line,
     installations,
     module_named,
@@ -252,6 +253,11 @@ class _Collect:
         if self.modules:
             self.through_modules()
             self.split_meanings()
+        for path in self.modules:  # a stub renamed onto now() cannot give utcnow().replace(tzinfo=utc) its tzinfo
+            line = aware_form_line(self.data.get(path, b""))
+            if line:
+                why = "utcnow().replace(tzinfo=...) becomes now(tz), which the renamed stub answers naive"
+                self.holds.setdefault(path, f"{self.shown(path)}:{line} ({why})")
         for path in self.stubbing:  # a stub in any of the group's files that cannot follow (stubs.py's checks)
             line = blocker_line(self.data.get(path) or self._read(path))
             if line:

@@ -28,6 +28,9 @@ UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_w
 # a fake datetime class: ``class FakeDatetime(datetime):`` that defines ``utcnow``
 _FAKE_CLASS = re.compile(rb"class \w+\([\w.]*datetime\)").search
 _FAKE_METHOD = re.compile(rb"\bdef\s+utc(?:now|fromtimestamp)\s*\(")
+# ``utcnow().replace(tzinfo=...)``: rewritten to ``now(tz)``, which a stub renamed onto now() answers with
+# its naive value (the replace no longer adds the tzinfo)
+_AWARE_FORM = re.compile(rb"\.utcnow\(\s*\)\s*\.replace\(\s*tzinfo\s*=")
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, SystemError)
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -196,3 +199,9 @@ def blocker_line(data: bytes) -> int:
     if blocker is None and _FAKE_CLASS(data):
         blocker = _FAKE_METHOD.search(data)
     return data.count(b"\n", 0, blocker.start()) + 1 if blocker else 0
+
+
+def aware_form_line(data: bytes) -> int:
+    """The line of the first ``utcnow().replace(tzinfo=...)`` in a stubbed module, 0 when there is none."""
+    found = _AWARE_FORM.search(data)
+    return data.count(b"\n", 0, found.start()) + 1 if found else 0
