@@ -256,7 +256,8 @@ class _Collect:
         for path in self.modules:  # a stub renamed onto now() cannot give utcnow().replace(tzinfo=utc) its tzinfo
             line = aware_form_line(self.data.get(path, b""))
             if line:
-                why = "utcnow().replace(tzinfo=...) becomes now(tz), which the renamed stub answers naive"
+                why = ("a site there, utcnow().replace(tzinfo=...), would become now(tz), which the stub renamed "
+                       "onto now() answers naive")
                 self.holds.setdefault(path, f"{self.shown(path)}:{line} ({why})")
         for path in self.stubbing:  # a stub in any of the group's files that cannot follow (stubs.py's checks)
             line = blocker_line(self.data.get(path) or self._read(path))
