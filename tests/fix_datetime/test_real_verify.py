@@ -21,7 +21,7 @@ from support import realprojects as rp
 
 pytestmark = pytest.mark.slow
 
-PROJECTS = {p.name: p for p in (*rp.PROJECTS, stub_fakes.BOTOCORE) if p.name in rp.VERIFY_PROJECTS}
+PROJECTS = {p.name: p for p in (*rp.PROJECTS, stub_fakes.BOTOCORE_VERIFY) if p.name in rp.VERIFY_PROJECTS}
 ROWS: dict[str, dict] = {}
 
 
