@@ -22,7 +22,7 @@ from support import realprojects as rp
 
 
 def main(names: list[str]) -> int:
-    known = {p.name: p for p in (*rp.PROJECTS, stub_fakes.BOTOCORE, stub_fakes.ML2P)}
+    known = {p.name: p for p in (*rp.PROJECTS, stub_fakes.BOTOCORE_VERIFY, stub_fakes.ML2P)}
     unknown = [n for n in names if n not in known]
     if unknown:
         print(f"unknown project(s): {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)

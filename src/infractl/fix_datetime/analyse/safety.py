@@ -51,7 +51,8 @@ class Plan:
     before: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)  # positions in the input
     ref_findings: dict[Site, list[tuple[cst.CSTNode, Note]]] = field(default_factory=dict)
     # groups auto keeps naive only because it cannot follow them: (line, column) of their first site
-    open_groups: list[tuple[int, int]] = field(default_factory=list)
+    # (line, column) of their first site; (line, column, "held") of a site a clock stub holds (_HeldSites)
+    open_groups: list[tuple] = field(default_factory=list)
 
     def ref_anchors(self, refs: list[Site]) -> list[tuple[cst.CSTNode, Note]]:
         return [anchor for site in refs for anchor in self.ref_findings.get(site, [])]
@@ -65,28 +66,26 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     lines = code.splitlines()
     before = _positions(module, [site_node(s) for s in facts.sites])
     calls = [s for s in calls if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
-    kept: list[tuple[cst.CSTNode, Note]] = []  # sites held back, with DT107
+    held_sites = _HeldSites(before, verdicts if mode == "auto" else None, mode == "auto")
     if stubbed.startswith("keep:") and mode != "aware":
         # a test stubs this module's utcnow in a way that cannot follow (stubs.py): rewriting would break it
         where = stubbed.removeprefix("keep:")
-        reason = f"left as it is: the clock stub at {where} cannot follow the rewrite"
-        stub = CLOCK_STUB_NOT_REWRITTEN
-        kept = [(site_node(s), note(stub, f"{stub.summary} ({reason})")) for s in calls]
-        calls = []
+        calls = held_sites.hold(calls, f"left as it is: the clock stub at {where} cannot follow the rewrite")
+        stubbed = ""  # what is left was released by --verify: rewritten as if no stub held it
     refs = [s for s in refs if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
     if stubbed.startswith("frozen"):  # freezegun with tz_offset (stubs/freezers.py): utcnow() cannot follow
         kind, _, where = stubbed.partition(":")
         stubbed = "naive" if kind == "frozen+naive" else ""
         if mode != "aware":
-            frozen = [s for s in (*calls, *refs) if s.kind == "utcnow"]
             reason = (f"left as it is: a test freezes the clock with freezegun's tz_offset at {where}, and "
                       "there now(timezone.utc) adds the offset while utcnow() does not")
-            stub = CLOCK_STUB_NOT_REWRITTEN
-            kept.extend((site_node(s), note(stub, f"{stub.summary} ({reason})")) for s in frozen)
-            calls = [s for s in calls if s.kind != "utcnow"]
-            refs = [s for s in refs if s.kind != "utcnow"]
+            frozen = held_sites.hold([s for s in (*calls, *refs) if s.kind == "utcnow"], reason)
+            calls = [s for s in calls if s.kind != "utcnow" or s in frozen]
+            refs = [s for s in refs if s.kind != "utcnow" or s in frozen]
     flow = Flow(facts, names_of, scopes, calls)
-    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=kept)
+    plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held_sites.kept,
+                open_groups=held_sites.open)
+    plan.anchors.extend(held_sites.released_notes())
     for group in flow.site_groups():
         if stubbed:  # tests patch this module's datetime: their rewritten stubs expect the naive form
             group.problems.insert(0, Problem(CLOCK_STUB_NOT_REWRITTEN.id, "tests stub this module's datetime (patch('...datetime'))",
@@ -134,6 +133,45 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     partners = [f[4] for _, f in plan.anchors if f[4] is not None]
     plan.before = before | _positions(module, [a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
     return plan
+
+
+HELD = "held"  # the third part of a held site's key: (line, column, "held")
+
+
+class _HeldSites:
+    """Sites a clock stub holds (DT107). With --verify each is an open group of its own, keyed
+    ``(line, column, "held")``: the trial rewrites it as if no stub held it, in the form auto gives it.
+    A site the suite accepted is released (rewritten, DT020 saying so); one it did not stays held, its DT107
+    naming the tests that changed."""
+
+    def __init__(self, before: dict, verdicts: dict | None, auto: bool) -> None:
+        self.before, self.verdicts, self.auto = before, verdicts or {}, auto
+        self.kept: list[tuple[cst.CSTNode, Note]] = []
+        self.open: list[tuple] = []
+        self.released: list[tuple[Site, str]] = []
+
+    def hold(self, sites: list[Site], reason: str) -> list[Site]:
+        """Hold ``sites``; return those --verify released."""
+        stub = CLOCK_STUB_NOT_REWRITTEN
+        released = []
+        for site in sites:
+            key = (*self.before.get(site_node(site), (0, 0)), HELD)
+            status, detail = self.verdicts.get(key, ("", ""))
+            if status == "aware":
+                released.append(site)
+                self.released.append((site, detail))
+                continue
+            why = f"{reason}; rewritten, it changes {detail} (--verify)" if status == "naive" else reason
+            self.kept.append((site_node(site), note(stub, f"{stub.summary} ({why})")))
+            if status == "undecided":
+                self.kept.append((site_node(site), note(UNDECIDED, UNDECIDED.summary)))
+            elif not status and self.auto and key[0]:
+                self.open.append(key)
+        return released
+
+    def released_notes(self) -> list[tuple[cst.CSTNode, Note]]:
+        return [(site_node(site), note(VERIFIED_AWARE, f"rewritten although a clock stub held it: {why}"))
+                for site, why in self.released]
 
 
 def _noqa(site: Site, before, lines: list[str]) -> bool:

@@ -52,6 +52,8 @@ class Replacement:
     at: tuple[str, int] | None = None  # (real path, line) of what cannot follow, when it is a definition
     mocks: dict[str, set[str]] = field(default_factory=dict)  # real path -> mocks of datetime named there
     mock: bool = False  # it is a mock (its uses where it is put in are stubs to rename)
+    # what cannot follow only for these kinds of site ("utcnow", "utcfromtimestamp"); empty: for every site
+    kinds: frozenset[str] = frozenset()
 
 
 def _hold(reason: str, at: tuple[str, int] | None = None) -> Replacement:
@@ -194,7 +196,10 @@ class Resolver:
         return f"{dotted} comes from {full.rsplit('.', 1)[0] or full}, outside the project: what it stubs cannot be told"
 
     def _class(self, node: ast.ClassDef, parsed: ParsedFile, steps: int) -> Replacement:
+        """A class that defines a clock method cannot follow the sites of that pair only: one that defines
+        ``fromtimestamp`` changes nothing for ``utcnow()`` sites (``kinds``)."""
         where = f"{self.shown(parsed.path)}:{node.lineno}"
+        blocked: Replacement | None = None
         for statement in node.body:
             names = [statement.name] if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) else (
                 assigned(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else [])
@@ -202,7 +207,9 @@ class Resolver:
                 other = CLOCK_METHODS[name]
                 why = (f"the rewritten code calls {other}(tz), which it does not stub" if name.startswith("utc")
                        else f"the rewritten code would call it in place of the real {other}()")
-                return _hold(f"{node.name} ({where}) defines {name}(): {why}", (parsed.path, statement.lineno))
+                blocked = blocked or _hold(f"{node.name} ({where}) defines {name}(): {why}",
+                                           (parsed.path, statement.lineno))
+                blocked.kinds |= {"utcfromtimestamp" if "fromtimestamp" in name else "utcnow"}
         if any(k.arg == "metaclass" for k in node.keywords):
             return _hold(f"{node.name} ({where}) has a metaclass fix-datetime cannot see into", (parsed.path, node.lineno))
         for base in node.bases:
@@ -214,12 +221,15 @@ class Resolver:
                 continue
             if isinstance(found, tuple) and isinstance(found[0], ast.ClassDef):
                 result = self._class(found[0], found[1], steps + 1)
-                if not result.follows:
+                if not result.follows and not result.kinds:
                     return result
+                if not result.follows:
+                    blocked = blocked or result
+                    blocked.kinds |= result.kinds
                 continue
             return _hold(f"{node.name} ({where}) derives from {name or ast.unparse(base)}, which fix-datetime "
                          "cannot see into", (parsed.path, node.lineno))
-        return Replacement(True)
+        return blocked or Replacement(True)
 
     # --- fixtures ---------------------------------------------------------------------------------------
     def _fixture(self, name: str, parsed: ParsedFile, steps: int) -> Replacement:

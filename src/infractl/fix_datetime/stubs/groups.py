@@ -26,12 +26,14 @@ from dataclasses import dataclass
 
 from infractl.fix_datetime.select.prefilter import may_install_stub
 from infractl.fix_datetime.stubs.clockpairs import split_meanings
-from infractl.fix_datetime.stubs.fakes import Resolver
+from infractl.fix_datetime.stubs.fakes import Replacement, Resolver
 from infractl.fix_datetime.stubs.freezers import frozen_modules, offset_freezes
+from infractl.fix_datetime.stubs.passedtargets import passed_targets
 from infractl.fix_datetime.stubs.projectfiles import ProjectFiles, is_fixture
 from infractl.fix_datetime.stubs.targets import (
     Installation,
     ParsedFile,
+    aware_form_line,
     blocker_line,
     installations,
     module_named,
@@ -80,7 +82,8 @@ class _Groups:
 
 
 class _Collect:
-    def __init__(self, items: list[tuple[str, bytes]], others: list[tuple[str, bytes]]) -> None:
+    def __init__(self, items: list[tuple[str, bytes]], others: list[tuple[str, bytes]], walked=()) -> None:
+        self._walked, self._walked_real = list(walked), None
         self.data: dict[str, bytes] = {}
         self.names: dict[str, str] = {}  # real path -> path as walked
         for path, data in (*items, *others):
@@ -98,6 +101,12 @@ class _Collect:
         self.drop: dict[str, set[str]] = {}
         self.notes: dict[str, list[tuple[int, int, str]]] = {}
         self.frozen: dict[str, str] = {}  # candidate module -> the freeze with tz_offset that applies to it
+
+    def walked(self) -> list[str]:
+        """The walked files by real path (computed once, and only for a helper given its module)."""
+        if self._walked_real is None:
+            self._walked_real = [os.path.realpath(str(p)) for p in self._walked] or list(self.data)
+        return self._walked_real
 
     def shown(self, real: str) -> str:
         if real in self.names:
@@ -120,15 +129,27 @@ class _Collect:
         return found
 
     def add(self, real: str, parsed: ParsedFile, installation: Installation) -> None:
+        why_not = ""
+        if installation.target is None:  # a helper given its module by its callers (passedtargets.py)
+            followed = passed_targets(installation, parsed, self.files, self.walked(), self.shown)
+            if isinstance(followed, list) and followed:
+                for each in followed:
+                    self.add(real, parsed, each)
+                return
+            why_not = followed if isinstance(followed, str) else "no call of it is found"
         modules = self.targets(installation)
         self.stubbing.add(real)
         for module in modules:
             self.groups.join(real, module)
             self.modules.add(module)
         result = self.resolver.replacement(installation, parsed)
+        if not result.follows and result.kinds and not any(
+                kind.encode() in self.data.get(module, b"") for module in modules for kind in result.kinds):
+            result = Replacement(True)  # e.g. a fake fromtimestamp() where only utcnow() is called: no stub
         if installation.target is None and result.follows:
             result.follows, result.reason = False, (f"it replaces the datetime of a module named only at run "
-                                                    f"time ({installation.target_text}): it may be any module")
+                                                    f"time ({installation.target_text}): it may be any module"
+                                                    + (f" ({why_not})" if why_not else ""))
         for path, names in result.mocks.items():
             self._configured(real, path, names)
         put_in = dotted_name(installation.replacement) if installation.replacement is not None else ""
@@ -232,6 +253,12 @@ class _Collect:
         if self.modules:
             self.through_modules()
             self.split_meanings()
+        for path in self.modules:  # a stub renamed onto now() cannot give utcnow().replace(tzinfo=utc) its tzinfo
+            line = aware_form_line(self.data.get(path, b""))
+            if line:
+                why = ("a site there, utcnow().replace(tzinfo=...), would become now(tz), which the stub renamed "
+                       "onto now() answers naive")
+                self.holds.setdefault(path, f"{self.shown(path)}:{line} ({why})")
         for path in self.stubbing:  # a stub in any of the group's files that cannot follow (stubs.py's checks)
             line = blocker_line(self.data.get(path) or self._read(path))
             if line:
@@ -265,7 +292,7 @@ def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]
     for path, data in sorted((*items, *others)):
         if not may_install_stub(data):
             continue
-        collect = collect or _Collect(items, others)
+        collect = collect or _Collect(items, others, walked)
         real = os.path.realpath(path)
         parsed = collect.files.parsed(real)
         if parsed is None:  # the string targets of a file that does not parse: its own stubs decide
@@ -280,6 +307,6 @@ def stub_verdicts(items: list[tuple[str, bytes]], others: list[tuple[str, bytes]
         for installation in installations(parsed):
             collect.add(real, parsed, installation)
     if freezing:
-        collect = collect or _Collect(items, others)
+        collect = collect or _Collect(items, others, walked)
         collect.freezes(freezing, list(walked))
     return collect.verdicts() if collect is not None else {}

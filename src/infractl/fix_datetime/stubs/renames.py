@@ -110,6 +110,7 @@ class _Finder(cst.CSTVisitor):
         self.names: set[str] = set()  # "m", "self.m"
         self.put_in: set[str] = set()  # names of what replaces a module's datetime
         self.bound: set[str] = set()  # names bound to a class or an import here: not mocks (stubfakes.py)
+        self.started: dict[str, str] = {}  # name -> the patcher whose start() gave it
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -136,6 +137,11 @@ class _Finder(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         if _mocks_datetime(_unwrap_start(node.value)):
             self.names.update(_dotted(target.target) for target in node.targets)
+        value = node.value  # ``m = self.patcher.start()``: m is what a patcher kept elsewhere puts in
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "start":
+            patcher = _dotted(value.func.value)
+            if patcher:
+                self.started.update((_dotted(target.target), patcher) for target in node.targets)
 
     # --- string targets, and what replaces datetime ----------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -212,6 +218,7 @@ def find_stubs(module: cst.Module, extra: frozenset[str] = frozenset(), drop: fr
     finder = _Finder()
     module.visit(finder)
     finder.names |= {n for n in finder.put_in - drop if n.split(".")[0] not in finder.bound} | extra
+    finder.names |= {name for name, patcher in finder.started.items() if patcher in finder.names}
     if finder.names:
         module.visit(_Uses(finder.names, finder.plan))
     return finder.plan

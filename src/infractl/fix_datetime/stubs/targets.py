@@ -28,6 +28,9 @@ UNFOLLOWABLE_STUB = re.compile(rb"\.utc(?:now|fromtimestamp)\.(?:assert_called_w
 # a fake datetime class: ``class FakeDatetime(datetime):`` that defines ``utcnow``
 _FAKE_CLASS = re.compile(rb"class \w+\([\w.]*datetime\)").search
 _FAKE_METHOD = re.compile(rb"\bdef\s+utc(?:now|fromtimestamp)\s*\(")
+# ``utcnow().replace(tzinfo=...)``: rewritten to ``now(tz)``, which a stub renamed onto now() answers with
+# its naive value (the replace no longer adds the tzinfo)
+_AWARE_FORM = re.compile(rb"\.utcnow\(\s*\)\s*\.replace\(\s*tzinfo\s*=")
 _PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, SystemError)
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -43,6 +46,9 @@ class Installation:
     replacement: ast.expr | None  # None: patch puts in a MagicMock of its own
     scope: Function | None  # the function whose body holds it (its parameters may be fixtures)
     handle: str = ""  # ``with patch(...) as m`` / ``m = mocker.patch(...)``: the name given to the stub
+    # what names the target as written (the module object, or the string): a helper's parameter here is
+    # followed to the helper's callers (passedtargets.py)
+    owner: ast.expr | None = None
 
 
 @dataclass(eq=False)
@@ -150,7 +156,8 @@ def _made(call: ast.Call, owner: ast.expr | None, text: ast.expr | None, replace
     else:
         target, anchor = module_of(owner, parsed)
         shown = ast.unparse(owner)
-    return Installation(call.lineno, call.col_offset + 1, target, anchor, shown, replacement, scope, handle)
+    return Installation(call.lineno, call.col_offset + 1, target, anchor, shown, replacement, scope, handle,
+                        owner if owner is not None else text)
 
 
 def _string_end(node: ast.expr) -> str | None:
@@ -192,3 +199,9 @@ def blocker_line(data: bytes) -> int:
     if blocker is None and _FAKE_CLASS(data):
         blocker = _FAKE_METHOD.search(data)
     return data.count(b"\n", 0, blocker.start()) + 1 if blocker else 0
+
+
+def aware_form_line(data: bytes) -> int:
+    """The line of the first ``utcnow().replace(tzinfo=...)`` in a stubbed module, 0 when there is none."""
+    found = _AWARE_FORM.search(data)
+    return data.count(b"\n", 0, found.start()) + 1 if found else 0

@@ -24,8 +24,9 @@ from infractl.fix_datetime.verify.search import Budget, OutOfBudget, Trial, deci
 from infractl.fix_datetime.verify.suite import SuiteError, compare, flaky_tests, run_suite
 from infractl.fix_datetime.verify.workspace import Workspace
 
-# A group: (path relative to the project root, line, column of its first site in the unchanged file)
-Group = tuple[str, int, int]
+# A group: (path relative to the project root, line, column of its first site in the unchanged file), or
+# (path, line, column, "held"): one site a clock stub holds, tried rewritten as if no stub held it
+Group = tuple
 
 
 class Verified(NamedTuple):
@@ -139,15 +140,15 @@ def _open_groups(results: list, tree: Path) -> list[Group]:
     groups = []
     for result in results:
         relative = Path(result.path).resolve().relative_to(tree).as_posix()
-        groups += [(relative, line, column) for line, column in getattr(result, "open_groups", ())]
+        groups += [(relative, *key) for key in getattr(result, "open_groups", ())]
     return sorted(groups)
 
 
 def _verdicts(by_group: dict) -> dict:
     """{(path, line, column): verdict} -> {path: {(line, column): verdict}}"""
     out: dict = {}
-    for (path, line, column), verdict in by_group.items():
-        out.setdefault(path, {})[(line, column)] = verdict
+    for (path, *key), verdict in by_group.items():
+        out.setdefault(path, {})[tuple(key)] = verdict
     return out
 
 
