@@ -47,7 +47,7 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
     if plan.pushes:
         steps.run("push", build.push_image)
     else:
-        steps.skip("push", "dry run" if options.dry_run else "not configured (--push pushes)")
+        steps.skip("push", push_skipped_because(plan))
     if kube:
         steps.run("render", render.render_manifests)
         steps.run("check", check.check_manifests)
@@ -95,6 +95,16 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
         sys.stderr.write(f"error: {message}\n")
     elif plan.options.down:
         sys.stderr.write(f"{plan.settings.env}: stopped\n")
+    elif plan.options.dry_run:
+        # nothing was deployed: never name an image as if it were running
+        sys.stderr.write(f"{plan.settings.env}: {plan.options.dry_run} dry run passed; nothing was deployed\n")
     else:
-        what = f" (dry run: {plan.options.dry_run})" if plan.options.dry_run else ""
-        sys.stderr.write(f"{plan.settings.env}: deployed {plan.image_ref}{what}\n")
+        sys.stderr.write(f"{plan.settings.env}: deployed {plan.image_ref}\n")
+
+
+def push_skipped_because(plan: Plan) -> str:
+    if plan.options.dry_run:
+        return "dry run"
+    if plan.options.push is False:
+        return "--no-push"
+    return "not configured (--push pushes)"
