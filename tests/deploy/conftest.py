@@ -95,9 +95,10 @@ def event_about(obj: dict, reason: str, message: str, when: str, name: str) -> d
             "reason": reason, "message": message, "lastTimestamp": when}
 
 
-def controller_runs(api: FakeKubeAPI, pod_status: dict, status_for, more=None) -> threading.Thread:
+def controller_runs(api: FakeKubeAPI, pod_status: dict, status_for, more=None,
+                    node: str | None = "node-1") -> threading.Thread:
     """What the Deployment controller would do once the Deployment is applied: revision 1, its ReplicaSet,
-    one pod of it with ``pod_status``; then ``status_for(generation)`` as the Deployment's status and
+    one pod of it with ``pod_status`` (on ``node``; None: not scheduled); then ``status_for(generation)`` as the Deployment's status and
     ``more(api, deployment, replicaset, pod)`` for the test's own events."""
     def run() -> None:
         deadline = time.monotonic() + 600
@@ -115,7 +116,7 @@ def controller_runs(api: FakeKubeAPI, pod_status: dict, status_for, more=None) -
             "annotations": {"deployment.kubernetes.io/revision": "1"}, "ownerReferences": owned_by(deployment)}})
         pod = api.put({"apiVersion": "v1", "kind": "Pod", "metadata": {
             "name": "webhook-receiver-7d9f-abcde", "namespace": "aos-staging", "labels": labels,
-            "ownerReferences": owned_by(replicaset)}, "spec": {"nodeName": "node-1"}, "status": pod_status})
+            "ownerReferences": owned_by(replicaset)}, "spec": {"nodeName": node} if node else {}, "status": pod_status})
         if more:
             more(api, deployment, replicaset, pod)
         time.sleep(0.3)

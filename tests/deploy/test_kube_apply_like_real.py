@@ -10,7 +10,8 @@ import json
 import shutil
 import threading
 
-from conftest import KUBE_APP, kube_table, needs_docker
+from conftest import KUBE_APP, controller_runs, event_about, kube_table, needs_docker
+from support.fake_kube_api import now
 from test_kube_fake_api import deploy
 
 pytestmark = needs_docker
@@ -135,3 +136,51 @@ def test_report_lines_of_a_dry_run_and_of_no_push(tmp_path, fake_api, local_imag
     with rolled_out(fake_api):
         real = deploy(tmp_path, fake_api, "--no-push", "--json")
     assert step(real, "push") == {"step": "push", "status": "skipped", "seconds": 0.0, "detail": "--no-push"}
+
+
+def test_failure_details_are_the_events_of_what_the_workload_owns(tmp_path, fake_api, local_image):
+    """Issue 17 (4, 5): the quota event on the ReplicaSet is the cause; a Service that shares the
+    Deployment's name and an earlier rollout's event are not; a pod on no node has no logs (204)."""
+    def events(api, deployment, replicaset, pod):
+        service = api.get("v1", "services", "aos-staging", "webhook-receiver")
+        api.put(event_about(replicaset, "FailedCreate", 'pods "webhook-receiver-7d9f-x" is forbidden: exceeded '
+                            "quota: pods-quota, requested: pods=1, used: pods=1, limited: pods=1", now(), "e1"))
+        api.put(event_about(service, "Type", "ClusterIP -> LoadBalancer (same name, another object)", now(), "e2"))
+        api.put(event_about(deployment, "ScalingReplicaSet", "an earlier rollout", "2026-01-02T03:04:05Z", "e3"))
+        api.put(event_about(deployment, "ScalingReplicaSet", "Scaled up replica set webhook-receiver-7d9f to 2",
+                            now(), "e4"))
+
+    controller_runs(fake_api, {"phase": "Pending", "conditions": [
+        {"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]},
+        lambda gen: {"observedGeneration": gen, "replicas": 1, "updatedReplicas": 1}, events, node=None)
+    result = deploy(tmp_path, fake_api, "--timeout", "2", "--json")
+    assert result.exit_code == 1, result.output
+    details = json.loads(result.stdout)["details"]
+    assert details == [
+        "pod webhook-receiver-7d9f-abcde: Pending, not scheduled: Unschedulable",
+        ('event ReplicaSet/webhook-receiver-7d9f: FailedCreate: pods "webhook-receiver-7d9f-x" is forbidden: '
+        "exceeded quota: pods-quota, requested: pods=1, used: pods=1, limited: pods=1"),
+        "event Deployment/webhook-receiver: ScalingReplicaSet: Scaled up replica set webhook-receiver-7d9f to 2",
+        "logs of webhook-receiver-7d9f-abcde: no logs (pod not scheduled to a node)",
+    ], details
+
+
+def test_new_crd_and_a_resource_of_it_in_one_server_dry_run(tmp_path, fake_api, local_image):
+    crd = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+           "  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names:\n"
+           "    plural: widgets\n    singular: widget\n    kind: Widget\n  versions:\n    - name: v1\n"
+           "      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+           "          type: object\n          x-kubernetes-preserve-unknown-fields: true\n")
+    table = app_copy(tmp_path, kustomization=[("  - namespace.yaml\n", ("  - namespace.yaml\n  - crd.yaml\n"
+                                                                       "  - widget.yaml\n"))])
+    (tmp_path / "app" / "crd.yaml").write_text(crd, encoding="utf-8")
+    (tmp_path / "app" / "widget.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: first\nspec:\n  size: 3\n", encoding="utf-8")
+    before = copy.deepcopy(fake_api.objects)
+    result = deploy(tmp_path, fake_api, "--dry-run=server", "--json", table=table)
+    assert result.exit_code == 0, result.output
+    detail = step(result, "apply")["detail"]
+    assert detail.startswith("7 of 8 objects pass the server's dry run (nothing persisted)")
+    assert ("Widget/first: not checked by the server (its CustomResourceDefinition is new in this deploy and "
+            "is not served yet)") in detail
+    assert fake_api.writes() == [] and fake_api.objects == before
