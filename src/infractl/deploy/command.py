@@ -68,6 +68,14 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
         lambda service, argv, timeout: target.execute(p, service, argv, timeout)))
 
 
+def push_skipped_because(plan: Plan) -> str:
+    if plan.options.dry_run:
+        return "dry run"
+    if plan.options.push is False:
+        return "--no-push"
+    return "not configured (--push pushes)"
+
+
 def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) -> None:
     details = [steps.mask(line) for line in getattr(error, "details", [])]
     message = steps.mask(str(error)) if error else ""
@@ -96,15 +104,8 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
     elif plan.options.down:
         sys.stderr.write(f"{plan.settings.env}: stopped\n")
     elif plan.options.dry_run:
-        # nothing was deployed: never name an image as if it were running
-        sys.stderr.write(f"{plan.settings.env}: {plan.options.dry_run} dry run passed; nothing was deployed\n")
+        would = (f"{len(plan.objects)} objects would be applied" if plan.settings.kind == "kubernetes"
+                 else f"{', '.join(plan.applied)} would run {plan.image_ref}")
+        sys.stderr.write(f"{plan.settings.env}: dry run ({plan.options.dry_run}): nothing deployed; {would}\n")
     else:
         sys.stderr.write(f"{plan.settings.env}: deployed {plan.image_ref}\n")
-
-
-def push_skipped_because(plan: Plan) -> str:
-    if plan.options.dry_run:
-        return "dry run"
-    if plan.options.push is False:
-        return "--no-push"
-    return "not configured (--push pushes)"

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from infractl.deploy.plan import Plan, StepFailed
-from infractl.deploy.targets import kube_apply, kube_diagnose
-from infractl.deploy.targets.kube_apply import first_line as _first_line
 from infractl.deploy.targets.rollout import WORKLOADS, rollout_status
 from infractl.errors import InfractlError
 
+FIELD_MANAGER = "infractl"
 FIRST = ("Namespace", "CustomResourceDefinition")
 WORKLOAD_KINDS = (*WORKLOADS, "ReplicaSet", "Job", "CronJob", "Pod")
 
@@ -38,10 +37,10 @@ def kubeconfig_path() -> str:
 
 class KubernetesTarget:
     def __init__(self) -> None:
+        self.rollout_began = None  # UTC time of the real apply: older events belong to earlier rollouts
         self.api_client = None
         self._dynamic = None
         self._cache_dir = None
-        self.rollout_began = None  # UTC time of the real apply: older events belong to earlier rollouts
 
     # -- preflight -------------------------------------------------------------------------------
     def preflight(self, plan: Plan) -> list[str]:
@@ -82,6 +81,8 @@ class KubernetesTarget:
     # -- apply -----------------------------------------------------------------------------------
     def apply(self, plan: Plan) -> str:
         """Server-dry-run the whole set, then (unless --dry-run=server) apply it; see kube_apply."""
+        from infractl.deploy.targets import kube_apply, kube_diagnose
+
         entries = kube_apply.resolve(self.dynamic, apply_order(plan.objects), plan.settings.namespace)
         force = plan.options.force_conflicts
         checked = kube_apply.dry_run_all(self.dynamic, entries, force)
@@ -130,7 +131,9 @@ class KubernetesTarget:
         return resource.get(name=obj["metadata"]["name"], namespace=ns).to_dict()
 
     def diagnose(self, workload: dict[str, Any], namespace: str | None) -> list[str]:
-        return kube_diagnose.diagnose(self.dynamic, self.api_client, workload, namespace, self.rollout_began)
+        from infractl.deploy.targets.kube_diagnose import diagnose
+
+        return diagnose(self.dynamic, self.api_client, workload, namespace, self.rollout_began)
 
     def down(self, plan: Plan) -> str:
         raise InfractlError("--down is for kind = \"compose\"; remove Kubernetes objects with kubectl delete -k")
@@ -163,3 +166,41 @@ def active_context(path: str) -> dict | None:
     except (TypeError, AttributeError, KeyError, ValueError, IndexError):  # YAML, but not shaped like one
         reason = "not a kubeconfig (a mapping with clusters, contexts, users and current-context)"
     raise InfractlError(f"cannot read the kubeconfig {path}: {reason}")
+
+
+def pod_ready(pod: dict[str, Any]) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def pod_summary(pod: dict[str, Any]) -> str:
+    status = pod.get("status") or {}
+    parts = [status.get("phase") or "Unknown"]
+    for container in status.get("containerStatuses") or []:
+        state = container.get("state") or {}
+        for phase in ("waiting", "terminated"):
+            if state.get(phase):
+                detail = state[phase]
+                parts.append(f"{container.get('name')} {phase} {detail.get('reason', '')}"
+                             f"{': ' + detail['message'] if detail.get('message') else ''}")
+        if container.get("restartCount"):
+            parts.append(f"{container.get('name')} restarted {container['restartCount']}x")
+    for condition in status.get("conditions") or []:
+        if condition.get("type") == "PodScheduled" and condition.get("status") == "False":
+            parts.append(f"not scheduled: {condition.get('reason')}")
+    return ", ".join(parts)
+
+
+def _api_message(exc: Exception) -> str:
+    import json
+
+    body = getattr(exc, "body", None)
+    try:
+        return json.loads(body).get("message") or _first_line(exc)
+    except (TypeError, ValueError, AttributeError):
+        return getattr(exc, "summary", lambda: None)() or _first_line(exc)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

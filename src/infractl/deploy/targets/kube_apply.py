@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infractl.deploy.plan import StepFailed
+from infractl.deploy.targets.kube import FIELD_MANAGER
+from infractl.deploy.targets.kube import _api_message as api_message
 
-FIELD_MANAGER = "infractl"
 STAND_IN_NAMESPACE = "default"
 CRD_SERVED_SECONDS = 30.0
 
@@ -186,26 +187,12 @@ def _wait_served(dynamic, entry: Entry):
             time.sleep(0.5)
 
 
-def _status(exc: Exception) -> dict:
-    """The Status object the API server answered with (empty when the body is not one)."""
+def api_reason(exc: Exception) -> str | None:
+    """The reason of the Status object the API server answered with (AlreadyExists, Conflict, ...)."""
     import json
 
     try:
         status = json.loads(getattr(exc, "body", None))
     except (TypeError, ValueError):
-        return {}
-    return status if isinstance(status, dict) else {}
-
-
-def api_reason(exc: Exception) -> str | None:
-    return _status(exc).get("reason")
-
-
-def api_message(exc: Exception) -> str:
-    summary = getattr(exc, "summary", None)
-    return _status(exc).get("message") or (summary() if callable(summary) else None) or first_line(exc)
-
-
-def first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+        return None
+    return status.get("reason") if isinstance(status, dict) else None

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from infractl.deploy.targets.kube_apply import first_line
+from infractl.deploy.targets.kube import _first_line as first_line
+from infractl.deploy.targets.kube import pod_ready, pod_summary
 
 REVISION = "deployment.kubernetes.io/revision"
 MAX_EVENTS = 10
@@ -108,26 +109,3 @@ def diagnose(dynamic, api_client, workload: dict[str, Any], namespace: str | Non
 def utc_now() -> datetime:
     """Now, to the second: event times have one-second precision, so an event of this second is not older."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def pod_ready(pod: dict[str, Any]) -> bool:
-    return any(c.get("type") == "Ready" and c.get("status") == "True"
-               for c in (pod.get("status") or {}).get("conditions") or [])
-
-
-def pod_summary(pod: dict[str, Any]) -> str:
-    status = pod.get("status") or {}
-    parts = [status.get("phase") or "Unknown"]
-    for container in status.get("containerStatuses") or []:
-        state = container.get("state") or {}
-        for phase in ("waiting", "terminated"):
-            if state.get(phase):
-                detail = state[phase]
-                parts.append(f"{container.get('name')} {phase} {detail.get('reason', '')}"
-                             f"{': ' + detail['message'] if detail.get('message') else ''}")
-        if container.get("restartCount"):
-            parts.append(f"{container.get('name')} restarted {container['restartCount']}x")
-    for condition in status.get("conditions") or []:
-        if condition.get("type") == "PodScheduled" and condition.get("status") == "False":
-            parts.append(f"not scheduled: {condition.get('reason')}")
-    return ", ".join(parts)
