@@ -11,7 +11,7 @@ import shutil
 import threading
 
 from conftest import KUBE_APP, controller_runs, event_about, kube_table, needs_docker
-from support.fake_kube_api import now
+from support.fake_kube_rules import now
 from test_kube_fake_api import deploy
 
 pytestmark = needs_docker

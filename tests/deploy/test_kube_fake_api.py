@@ -18,7 +18,7 @@ from conftest import (
     needs_docker,
     write_config,
 )
-from support.fake_kube_api import now
+from support.fake_kube_rules import now
 from typer.testing import CliRunner
 
 from infractl.cli import app

@@ -17,7 +17,6 @@ import copy
 import json
 import threading
 import uuid
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
@@ -130,7 +129,7 @@ class FakeKubeAPI:
         meta = obj.setdefault("metadata", {})
         old = (existing or {}).get("metadata") or {}
         meta["uid"] = old.get("uid") or meta.get("uid") or str(uuid.uuid4())
-        meta["creationTimestamp"] = old.get("creationTimestamp") or meta.get("creationTimestamp") or now()
+        meta["creationTimestamp"] = old.get("creationTimestamp") or meta.get("creationTimestamp") or rules.now()
         if changed:
             self.version += 1
         meta["resourceVersion"] = str(self.version) if changed else old["resourceVersion"]
@@ -151,11 +150,11 @@ class FakeKubeAPI:
         key = (gv, plural, namespace, name)
         with self.lock:
             if namespace is not None and self.get("v1", "namespaces", None, namespace) is None:
-                return 404, _failure(404, "NotFound", f'namespaces "{namespace}" not found')
+                return 404, rules.failure(404, "NotFound", f'namespaces "{namespace}" not found')
             existing = self.get(*key)
             if existing is not None and not apply:
-                resource = f"{plural}.{gv.rpartition('/')[0]}".rstrip(".")
-                return 409, _failure(409, "AlreadyExists", f'{resource} "{name}" already exists')
+                return 409, rules.failure(409, "AlreadyExists", f'{plural}.{gv.rpartition("/")[0]}'.rstrip(".")
+                                          + f' "{name}" already exists')
             obj = json.loads(json.dumps(body))
             meta = obj.setdefault("metadata", {})
             if namespace:
@@ -166,17 +165,9 @@ class FakeKubeAPI:
             if refused is None and apply and query.get("force") not in (["true"], ["True"]):
                 refused = rules.conflicts(owners, manager, applied, gv)
             if refused is not None:
-                return refused[0], _failure(*refused)
-            for other, entry in owners.items():
-                for path in [p for p in entry["fields"] if p in applied and other != manager]:
-                    if entry["fields"][path] != applied[path]:
-                        del entry["fields"][path]  # forced: the applier takes it over
-                for path, value in entry["fields"].items():
-                    if other != manager and path not in applied:
-                        rules.set_path(obj, path, value)  # kept: another manager's field
-            owners[manager] = {"operation": "Apply" if apply else "Update", "fields": applied}
-            old = {k: v for k, v in (existing or {}).items() if k != "status"}
-            same = existing is not None and _content(old) == _content(obj)
+                return refused[0], rules.failure(*refused)
+            rules.take_over(owners, manager, applied, obj, "Apply" if apply else "Update")
+            same = existing is not None and rules.content(existing) == rules.content(obj)
             spec_changed = existing is None or existing.get("spec") != obj.get("spec")
             meta["generation"] = ((existing or {}).get("metadata", {}).get("generation", 0)
                                   + (1 if spec_changed else 0))
@@ -190,22 +181,6 @@ class FakeKubeAPI:
                 if obj.get("kind") == "CustomResourceDefinition":
                     self.serve_crd(obj)
             return (200 if existing else 201), obj
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _content(obj: dict) -> dict:
-    """What an apply can change: everything but the server's bookkeeping."""
-    meta = {k: v for k, v in (obj.get("metadata") or {}).items()
-            if k not in ("managedFields", "resourceVersion", "uid", "creationTimestamp", "generation")}
-    return {**{k: v for k, v in obj.items() if k not in ("metadata", "status")}, "metadata": meta}
-
-
-def _failure(code: int, reason: str, message: str) -> dict:
-    return {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": reason, "message": message,
-            "code": code}
 
 
 def _handler(api: FakeKubeAPI):
@@ -222,8 +197,7 @@ def _handler(api: FakeKubeAPI):
             self.wfile.write(data)
 
         def _status(self, code: int, reason: str, message: str) -> None:
-            self._send(code, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": reason,
-                              "message": message, "code": code})
+            self._send(code, rules.failure(code, reason, message))
 
         def _route(self):
             """(group_version, plural, namespace, name, subresource) or None for discovery paths."""

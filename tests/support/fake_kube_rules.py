@@ -10,6 +10,7 @@ message)`` with the server's wording.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -101,3 +102,35 @@ def managed_fields(owners: dict[str, dict], api_version: str) -> list[dict[str, 
     return [{"manager": manager, "operation": entry["operation"], "apiVersion": api_version,
              "fieldsType": "FieldsV1", "fieldsV1": {dotted(p): {} for p in sorted(entry["fields"])}}
             for manager, entry in owners.items() if entry["fields"]]
+
+
+def take_over(owners: dict[str, dict], manager: str, applied: dict[tuple[str, ...], Any], obj: dict[str, Any],
+              operation: str) -> None:
+    """After an accepted write: fields it set to another value are the writer's now (a forced apply), the
+    other managers' remaining fields stay in ``obj``, and the writer owns what it sent."""
+    for other, entry in owners.items():
+        if other == manager:
+            continue
+        for path in [p for p in entry["fields"] if p in applied and entry["fields"][p] != applied[p]]:
+            del entry["fields"][path]
+        for path, value in entry["fields"].items():
+            if path not in applied:
+                set_path(obj, path, value)
+    owners[manager] = {"operation": operation, "fields": applied}
+
+
+def content(obj: dict[str, Any]) -> dict[str, Any]:
+    """What a write can change: everything but the server's bookkeeping and the status."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items()
+            if k not in ("managedFields", "resourceVersion", "uid", "creationTimestamp", "generation")}
+    return {**{k: v for k, v in obj.items() if k not in ("metadata", "status")}, "metadata": meta}
+
+
+def failure(code: int, reason: str, message: str) -> dict[str, Any]:
+    return {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": reason, "message": message,
+            "code": code}
+
+
+def now() -> str:
+    """A timestamp as the server writes one (seconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
