@@ -184,3 +184,8 @@ def test_new_crd_and_a_resource_of_it_in_one_server_dry_run(tmp_path, fake_api, 
     assert ("Widget/first: not checked by the server (its CustomResourceDefinition is new in this deploy and "
             "is not served yet)") in detail
     assert fake_api.writes() == [] and fake_api.objects == before
+    with rolled_out(fake_api):  # for real: the CRD first, then its resource once discovery serves it
+        applied = deploy(tmp_path, fake_api, "--json", table=table)
+    assert applied.exit_code == 0, applied.output
+    assert step(applied, "apply")["detail"] == "8 created by server-side apply as 'infractl'"
+    assert fake_api.get("example.com/v1", "widgets", "aos-staging", "first")["spec"] == {"size": 3}
