@@ -189,3 +189,14 @@ def test_new_crd_and_a_resource_of_it_in_one_server_dry_run(tmp_path, fake_api, 
     assert applied.exit_code == 0, applied.output
     assert step(applied, "apply")["detail"] == "8 created by server-side apply as 'infractl'"
     assert fake_api.get("example.com/v1", "widgets", "aos-staging", "first")["spec"] == {"size": 3}
+
+
+def test_a_namespace_neither_there_nor_in_the_set_fails_the_dry_run(tmp_path, fake_api, local_image):
+    table = app_copy(tmp_path, kustomization=[("  - namespace.yaml\n", "")])
+    result = deploy(tmp_path, fake_api, "--json", table=table)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["error"] == "the server's dry run rejected 5 of 5 objects: nothing was applied"
+    assert report["details"][0] == ("ConfigMap/webhook-receiver-config: namespace 'aos-staging' does not exist and "
+                                    "this deploy does not create it")
+    assert fake_api.writes() == []

@@ -98,8 +98,13 @@ def dry_run_all(dynamic, entries: list[Entry], force: bool) -> Outcome:
 
     outcome, rejected = Outcome(), []
     missing = missing_namespaces(dynamic, entries)
+    created = {(e.obj.get("metadata") or {}).get("name") for e in entries if e.obj.get("kind") == "Namespace"}
     stood_in: list[str] = []
     for entry in entries:
+        if entry.namespace in missing - created:
+            rejected.append(f"{entry.key}: namespace {entry.namespace!r} does not exist and this deploy does not "
+                            "create it")
+            continue
         if entry.resource is None:
             outcome.notes.append(f"{entry.key}: not checked by the server (its CustomResourceDefinition is new "
                                  "in this deploy and is not served yet)")
