@@ -62,7 +62,8 @@ class RealCluster:
 
     def config(self, manifests: Path, context: str | None = None, kubeconfig: str = KUBECONFIG) -> Path:
         base = os.environ.get("INFRACTL_E2E_BASE_IMAGE", BASE_IMAGE)
-        path = self.root / f"pyproject-{manifests.name}-{context or 'ctx'}.toml"
+        path = self.root / f"config-{manifests.name}-{context or 'selected'}" / "pyproject.toml"
+        path.parent.mkdir(exist_ok=True)
         path.write_text(
             f'[tool.infractl.deploy.staging]\nkind = "kubernetes"\ncontext = "{context or self.context}"\n'
             f'namespace = "{self.namespace}"\nmanifests = "{manifests}"\nimage = "webhook-receiver"\n'
@@ -247,7 +248,7 @@ def test_a_context_that_looks_like_production_is_refused_before_any_request(real
     kubeconfig = real.root / "prod.kubeconfig"
     kubeconfig.write_text(yaml.safe_dump(document), encoding="utf-8")
     sent = infractl_requests() if AUDIT_LOG else None
-    code, report = real.deploy("--skip-build", config=real.config(real.app, context="prod-local"),
+    code, report = real.deploy("--skip-build", "--timeout", "5", config=real.config(real.app, context="prod-local"),
                                kubeconfig=str(kubeconfig))
     assert code == 2, report
     assert "looks like production" in report["error"], report
