@@ -96,8 +96,12 @@ class FakeKubeAPI:
         return obj
 
     def set_status(self, group_version: str, plural: str, namespace: str, name: str, status: dict) -> None:
+        """A controller's status write: a new resourceVersion, as on the real server (between a client's
+        read and its apply, too)."""
         with self.lock:
-            self.objects[(group_version, plural, namespace, name)]["status"] = status
+            obj = self.objects[(group_version, plural, namespace, name)]
+            obj["status"] = status
+            self._stamp(obj, obj, changed=True)
 
     def update_by(self, manager: str, group_version: str, plural: str, namespace: str | None, name: str,
                   path: tuple[str, ...], value) -> None:

@@ -149,7 +149,8 @@ def _dry_run_create_elsewhere(entry: Entry) -> None:
 
 
 def apply_all(dynamic, entries: list[Entry], force: bool, applied: list[str]) -> Outcome:
-    """Apply for real (after dry_run_all passed); tell created, changed and unchanged apart by resourceVersion."""
+    """Apply for real (after dry_run_all passed); tell created, changed and unchanged apart by the object's
+    desired state before and after."""
     from kubernetes.client.exceptions import ApiException
     from kubernetes.dynamic.exceptions import DynamicApiError, NotFoundError
 
@@ -159,7 +160,7 @@ def apply_all(dynamic, entries: list[Entry], force: bool, applied: list[str]) ->
         try:
             resource = entry.resource or _wait_served(dynamic, entry)
             try:
-                before = resource.get(name=name, namespace=entry.namespace).metadata.resourceVersion
+                before = desired_state(resource.get(name=name, namespace=entry.namespace).to_dict())
             except NotFoundError:
                 before = None
             after = resource.server_side_apply(body=entry.obj, namespace=entry.namespace,
@@ -168,10 +169,16 @@ def apply_all(dynamic, entries: list[Entry], force: bool, applied: list[str]) ->
             raise StepFailed(f"apply {entry.key} failed: {api_message(exc)}",
                              [f"applied before it: {', '.join(applied) or 'nothing'}"]) from None
         applied.append(entry.key)
-        version = (after.to_dict().get("metadata") or {}).get("resourceVersion")
-        (outcome.created if before is None else outcome.unchanged if version == before
+        (outcome.created if before is None else outcome.unchanged if desired_state(after.to_dict()) == before
          else outcome.changed).append(entry.key)
     return outcome
+
+
+def desired_state(obj: dict[str, Any]) -> dict[str, Any]:
+    """An object without what controllers keep moving (status, resourceVersion, managedFields): a Deployment
+    whose controller writes its status between our read and our apply is not "changed" by the apply."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in ("resourceVersion", "managedFields")}
+    return {**{k: v for k, v in obj.items() if k != "status"}, "metadata": meta}
 
 
 def _wait_served(dynamic, entry: Entry):
