@@ -17,6 +17,7 @@ command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 [ -x /bin/busybox ] || missing+=(busybox-static)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # tests/docs opens the built docs site headless
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "error: the tests need these Debian packages: ${missing[*]} (run as root, or install them)" >&2

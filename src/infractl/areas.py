@@ -9,11 +9,12 @@ imports are inside ``collect``) as an ``Area``:
 - ``keys``: ``"module:NAME"`` of the keys that table knows, imported only when the table is present
   (the command's module may be heavy; a clean ``check`` must not pay for it);
 - ``collect(root, config, scanner) -> Report | None``: pure (prints nothing, writes nothing): it
-  discovers the area's inputs under ``root`` (from ``config`` or conventional paths), calls the same
-  collecting code as the capability's command, and returns its findings and a headline saying what it
-  looked at ("3 workflow files, 12 test files"); None when the repository has nothing for it, which the
-  report says instead of pretending it passed. Findings are returned before select/ignore/noqa: the
-  caller applies those once, for every area alike.
+  discovers the area's inputs under ``root`` (from ``config`` or conventional paths) and calls the
+  capability's own ``collect(...) -> Report`` (the one its command prints: lint_ci/command.py,
+  manifests/command.py, monitoring/lint.py, wiremock/mappings/validate.py, ...), whose report holds the
+  findings and a headline saying what it looked at ("3 workflow files, 12 test files"); None when the
+  repository has nothing for it, which the report says instead of pretending it passed. The table's
+  select/ignore are not applied here: the caller applies those once, for every area alike.
 
 ``check/areas.py`` is the registry of areas, ``check/command.py`` the loop over it.
 """

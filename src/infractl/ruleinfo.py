@@ -83,17 +83,24 @@ def reference_markdown() -> str:
     for command in sorted(by_command):
         out += [f"## {command}", ""]
         for rule in by_command[command]:
-            out += [f"### {rule.id}: {rule.name}", "", f"- Severity: {rule.severity.value}"]
-            if rule.aliases:
-                out.append(f"- Aliases: {', '.join(rule.aliases)}")
-            out += [f"- Fix safety: {_fix_safety(rule)}", "", rule.summary, "", "**Why.** " + rule.rationale, ""]
-            if rule.bad:
-                out += ["**Triggers it:**", "", _fenced(rule.bad), ""]
-            if rule.good:
-                out += ["**Fixed:**", "", _fenced(rule.good), ""]
-            if rule.fix:
-                out += ["**How to fix.** " + rule.fix, ""]
+            out += [f"### {rule.id}: {rule.name}", "", *rule_markdown(rule)]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def rule_markdown(rule) -> list[str]:
+    """One rule's section under its heading, as Markdown lines: severity, fix safety, why, the example
+    and its fix. The reference page above and the docs site's rule pages (docs/gen.py) both use it."""
+    out = [f"- Severity: {rule.severity.value}"]
+    if rule.aliases:
+        out.append(f"- Aliases: {', '.join(rule.aliases)}")
+    out += [f"- Fix safety: {_fix_safety(rule)}", "", rule.summary, "", "**Why.** " + rule.rationale, ""]
+    if rule.bad:
+        out += ["**Triggers it:**", "", _fenced(rule.bad), ""]
+    if rule.good:
+        out += ["**Fixed:**", "", _fenced(rule.good), ""]
+    if rule.fix:
+        out += ["**How to fix.** " + rule.fix, ""]
+    return out
 
 
 def _fix_safety(rule) -> str:

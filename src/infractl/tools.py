@@ -73,6 +73,29 @@ def status_text(returncode: int) -> str:
     return f"exit {returncode}"
 
 
+def split_command(text: str, option: str) -> tuple[dict[str, str], list[str]]:
+    """A command the user gave as one string (``--verify CMD``, ``--upgrade-command CMD``), split as a shell
+    would, without running one: ``[env] VAR=value ... cmd args`` -> ({VAR: value}, [cmd, args]).
+    ValueError (naming ``option``) when it cannot be read or runs nothing."""
+    import shlex
+
+    try:
+        argv = shlex.split(text)
+    except ValueError as exc:
+        raise ValueError(f"{option}: cannot read the command ({exc})") from None
+    if argv and os.path.basename(argv[0]) == "env":
+        argv = argv[1:]
+    assigned = {}
+    while argv and "=" in argv[0] and not argv[0].startswith(("-", "=")):
+        name, _, value = argv[0].partition("=")
+        assigned[name] = value
+        argv = argv[1:]
+    if not argv:
+        raise ValueError(f"{option}: the command is empty" if not text.strip() else f"{option}: the command "
+                         "sets variables but runs nothing")
+    return assigned, argv
+
+
 def start(argv: Sequence[str], *, stdin=DEVNULL, stdout=PIPE, stderr=PIPE, text: bool = False,
           cwd=None, env=None, pass_fds: Sequence[int] = (), detached: bool = False) -> subprocess.Popen:
     """Start ``argv`` (OSError when it cannot be run). Not detached: its own process group, killed with

@@ -87,10 +87,10 @@ def test_an_unknown_key_names_the_table_as_written(tmp_path, table, spelled):
     from infractl import cli
 
     assert table.replace("_", "-") in {c.name for c in cli.app.registered_commands}  # its command's name
-    from infractl.check.areas import AREA_TABLES
+    from infractl.check.areas import REGISTRY, declared
 
     (tmp_path / "pyproject.toml").write_text(f"[tool.infractl.{spelled}]\nno_such_key = 1\n")
-    checked_by_check = table in {section for section, _ in AREA_TABLES.values()}
+    checked_by_check = table in {declared(name).table for name in REGISTRY}
     for command in (table.replace("_", "-"), *["check"] * checked_by_check):
         result = _run(command, str(tmp_path))
         assert result.exit_code == 2, (command, result.output)

@@ -38,11 +38,24 @@ def test_kubernetes_table_is_read(tmp_path):
      "give either url or service + port"),
     (kube_table() + '[[tool.infractl.deploy.staging.smoke]]\nservice = "web"\nport = 80\n',
      "smoke checks of kind = \"kubernetes\" need url"),
+    ('kind = "compose"\nimage = "x"\ncompose_file = "a.yml"\ncompose_files = ["a.yml", "b.yml"]\n',
+     "give compose_file or compose_files, not both"),
+    ('kind = "compose"\nimage = "x"\ncompose_files = []\n', "compose_files must be a non-empty list of paths"),
+    ('kind = "compose"\nimage = "x"\ncompose_files = "a.yml"\n', "compose_files must be a non-empty list of paths"),
 ])
 def test_bad_tables_are_errors(tmp_path, table, message):
     with pytest.raises(InfractlError, match=re.escape(message)) as caught:
         settings_of(tmp_path, "[tool.infractl.deploy.staging]\n" + table)
     assert "hunter2" not in str(caught.value)
+
+
+def test_compose_files_keep_their_order(tmp_path):
+    settings = settings_of(tmp_path, '[tool.infractl.deploy.staging]\nkind = "compose"\nimage = "x"\n'
+                                     'compose_files = ["compose.yml", "deploy/compose.prod.yml"]\n')
+    assert settings.compose_files == (tmp_path / "compose.yml", tmp_path / "deploy" / "compose.prod.yml")
+    assert settings.compose_file == tmp_path / "compose.yml"  # compose's project directory is the first's
+    one = settings_of(tmp_path, '[tool.infractl.deploy.staging]\nkind = "compose"\nimage = "x"\n')
+    assert one.compose_files == (tmp_path / "docker-compose.staging.yml",)
 
 
 def test_unknown_environment_lists_the_known_ones(tmp_path):
@@ -81,11 +94,3 @@ def test_placeholder_secret_through_the_cli_exits_2(tmp_path):
                                                       "STAGING_WEBHOOK_SECRET) holds an empty or placeholder "
                                                       "value; set the real one")
 
-
-def test_an_environment_other_than_staging_needs_yes(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.infractl.deploy.production]\n"
-                                             + kube_table().replace("deploy.staging", "deploy.production"))
-    result = CliRunner().invoke(app, ["deploy", "production", "--config", str(tmp_path / "pyproject.toml")],
-                                env=SECRET_VALUES)
-    assert result.exit_code == 2
-    assert "error: 'production' is not staging: deploying there needs --yes" in result.output

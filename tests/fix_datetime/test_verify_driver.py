@@ -61,7 +61,7 @@ def test_the_suite_decides_each_group(tmp_path):
     found = by_rule(doc)
     assert [f["line"] for f in found["DT020"]] == [5]
     kept = found["DT012"]
-    assert [f["line"] for f in kept] == [9] and "tests.test_clock::test_api_stamp_is_naive" in kept[0]["message"]
+    assert [f["line"] for f in kept] == [9] and "tests/test_clock.py::test_api_stamp_is_naive" in kept[0]["message"]
     # two baseline runs, the default rewrite, both aware (fails), each alone
     assert doc["summary"]["verify"] == {"runs": 6, "groups_aware": 1, "groups_kept_naive": 1, "groups_undecided": 0,
                                         "written": True}
@@ -91,7 +91,7 @@ def test_a_failing_baseline_is_reported_and_still_compared(tmp_path):
     done, doc = fix(root, "--verify", PYTEST)
     found = by_rule(doc)
     assert [f["message"] for f in found["DT021"]] == [
-        f"'{PYTEST}' fails before any rewrite: tests.test_clock::test_broken_before"]
+        f"'{PYTEST}' fails before any rewrite: tests/test_clock.py::test_broken_before"]
     assert [f["line"] for f in found["DT020"]] == [5]  # it keeps failing the same way: still verified
     assert done.returncode == 0
 
@@ -105,7 +105,7 @@ def test_when_the_default_rewrite_changes_a_test_nothing_is_written(tmp_path):
     assert snapshot(root) == before
     assert done.returncode == 1
     [finding] = by_rule(doc)["DT023"]
-    assert "tests.test_clock::test_reads_its_source" in finding["message"] and finding["severity"] == "error"
+    assert "tests/test_clock.py::test_reads_its_source" in finding["message"] and finding["severity"] == "error"
 
 
 def test_a_command_that_cannot_run_decides_nothing_and_writes_nothing(tmp_path):
@@ -148,7 +148,9 @@ def test_ctrl_c_during_a_run_leaves_the_tree_and_nothing_behind(tmp_path):
     before = snapshot(root)
     scratch = Path(tempfile.gettempdir())
     copies = set(scratch.glob("infractl-verify-tree-*"))
-    child = subprocess.Popen([sys.executable, "-m", "infractl", "fix-datetime", "--verify", PYTEST, "."], cwd=root,
+    mark = f"ctrl-c-{os.getpid()}-{time.monotonic_ns()}"  # on the suite's command line: this run's own pytest
+    command = f"{PYTEST} -o junit_suite_name={mark}"
+    child = subprocess.Popen([sys.executable, "-m", "infractl", "fix-datetime", "--verify", command, "."], cwd=root,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(4)  # the first baseline run is sleeping in test_slow
     os.killpg(child.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole foreground group
@@ -158,7 +160,5 @@ def test_ctrl_c_during_a_run_leaves_the_tree_and_nothing_behind(tmp_path):
     assert time.monotonic() - started < 5
     assert snapshot(root) == before
     assert set(scratch.glob("infractl-verify-tree-*")) == copies
-    # the suite's pytest carries --junitxml=<tmp>/infractl-verify-*/junit.xml on its command line
-    leftover = subprocess.run(["pgrep", "-f", "junitxml=.*infractl-verify-"], capture_output=True, text=True,
-                              check=False)
+    leftover = subprocess.run(["pgrep", "-f", mark], capture_output=True, text=True, check=False)
     assert leftover.stdout == ""

@@ -29,10 +29,10 @@ def project(tmp_path) -> Path:
 
 def test_each_pytest_outcome_is_read(project):
     outcomes = run_suite(PYTEST, project, timeout=120)
-    assert outcomes.tests == {"tests.test_things::test_passes": "passed", "tests.test_things::test_fails": "failed",
-                              "tests.test_things::test_skipped": "skipped",
-                              "tests.test_things.TestGroup::test_inside": "passed"}
-    assert outcomes.status == 1 and outcomes.failing() == ["tests.test_things::test_fails"]
+    assert outcomes.tests == {"tests/test_things.py::test_passes": "passed", "tests/test_things.py::test_fails": "failed",
+                              "tests/test_things.py::test_skipped": "skipped",
+                              "tests/test_things.py::TestGroup::test_inside": "passed"}
+    assert outcomes.status == 1 and outcomes.failing() == ["tests/test_things.py::test_fails"]
     assert not (project / ".pytest_cache").exists() and not (project / "junit.xml").exists()
 
 
@@ -48,12 +48,12 @@ def test_a_test_that_flips_is_flaky_and_never_counts(project):
         "    marker.touch()\n    assert first\n")
     first, second = run_suite(PYTEST, project, 120), run_suite(PYTEST, project, 120)
     flaky = flaky_tests(first, second)
-    assert flaky == {"tests.test_flip::test_flips"}
+    assert flaky == {"tests/test_flip.py::test_flips"}
     assert compare(first, flaky, second) == ()
     (project / "tests" / "test_things.py").write_text("def test_passes():\n    assert False\n")
     changed = compare(first, flaky, run_suite(PYTEST, project, 120))
     # test_passes now fails; the others are gone: a test that disappears counts too
-    assert "tests.test_things::test_passes" in changed and "tests.test_things::test_fails" in changed
+    assert "tests/test_things.py::test_passes" in changed and "tests/test_things.py::test_fails" in changed
 
 
 def test_a_command_that_does_not_finish_is_ended_with_its_children(project):
@@ -76,7 +76,8 @@ def _gone(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("command, message", [("no-such-tool --x", "cannot run 'no-such-tool'"),
-                                              ("pytest 'unclosed", "cannot read the command"), ("", "empty")])
+                                              ("pytest 'unclosed", "cannot read the command"), ("", "empty"),
+                                              ("env A=1", "sets variables but runs nothing")])
 def test_a_command_that_cannot_run_is_an_error(project, command, message):
     with pytest.raises(SuiteError, match=message):
         run_suite(command, project, timeout=10)
@@ -106,15 +107,29 @@ def test_the_private_copy_leaves_the_tree_alone_and_goes_away(project):
 @pytest.mark.parametrize("command, pytest_run", [
     ("pytest -q", True), ("py.test", True), ("python3 -m pytest tests", True), ("env PYTHONPATH=src pytest", True),
     ("PYTHONPATH=src TZ=UTC python -m pytest", True), ("make test", False), ("python -m unittest", False),
-    ("env", False), ("tox -e py311", False)])
+    ("tox -e py311", False)])
 def test_which_commands_are_pytest(command, pytest_run):
     from infractl.fix_datetime.verify.suite import command_argv, is_pytest
 
-    assert is_pytest(command_argv(command)) is pytest_run
+    assert is_pytest(command_argv(command)[1]) is pytest_run
 
 
 @pytest.mark.parametrize("front", ["env MARKER=yes", "MARKER=yes"])
 def test_variables_in_front_of_the_command_are_set(project, front):
     (project / "tests" / "test_marker.py").write_text("import os\n\ndef test_marker():\n    assert os.environ['MARKER'] == 'yes'\n")
     outcomes = run_suite(f"{front} {PYTEST}", project, timeout=120)
-    assert outcomes.tests["tests.test_marker::test_marker"] == "passed"  # from pytest's report, not the status
+    assert outcomes.tests["tests/test_marker.py::test_marker"] == "passed"  # from pytest's report, not the status
+
+
+@pytest.mark.parametrize(("file", "classname", "name", "expected"), [
+    ("tests/test_x.py", "tests.test_x", "test_a[1-utc]", "tests/test_x.py::test_a[1-utc]"),
+    ("tests/test_x.py", "tests.test_x.TestOuter.TestInner", "test_b", "tests/test_x.py::TestOuter::TestInner::test_b"),
+    ("test_login.py", "test_login.UserMixinTestCase", "test_c", "test_login.py::UserMixinTestCase::test_c"),
+    (None, "tests.test_x", "test_d", "tests.test_x::test_d"),  # no file: junit's own name, still unique
+    ("tests/doc.txt", "tests.doc", "doc", "tests.doc::doc"),
+])
+def test_a_test_is_named_as_pytest_names_it(file, classname, name, expected):
+    """What --verify reports (DT012, DT021, DT023) can be pasted after ``pytest`` to run that test."""
+    from infractl.fix_datetime.verify.suite import node_id
+
+    assert node_id(file, classname, name) == expected

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from infractl import cli
 from infractl.lint_ci.actionlint import find_actionlint, packaged_binary
-from infractl.lint_ci.command import lint
+from infractl.lint_ci.command import collect
 from infractl.rulebook import rules_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ def _rules_in(tmp_path: Path, workflow: str) -> set[str]:
     path = tmp_path / ".github" / "workflows" / "ci.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(workflow)
-    return {f.rule for f in lint(tmp_path).findings}
+    return {f.rule for f in collect(tmp_path).findings}
 
 
 @pytest.mark.parametrize("rule", [r for r in rules_for("lint-ci") if r.bad], ids=lambda r: r.id)
@@ -48,7 +48,7 @@ def test_seed_pitfalls_are_all_reported_and_noqa_is_honoured():
 
 
 def test_bundled_example_workflow():
-    findings = lint(ROOT / "examples" / "webhook-receiver").findings
+    findings = collect(ROOT / "examples" / "webhook-receiver").findings
     assert _located(findings) == [
         ["ci.yml", 14, "CI008"], ["ci.yml", 17, "CI005"], ["ci.yml", 42, "CI002"],
         ["test_app.py", 7, "CI007"], ["test_retry.py", 29, "CI007"], ["test_signing.py", 45, "CI007"],
@@ -76,7 +76,7 @@ needs_actionlint = pytest.mark.skipif(find_actionlint(None) is None,
 
 @needs_actionlint
 def test_actionlint_findings_are_folded_in():
-    findings = lint(ROOT / "examples" / "webhook-receiver").findings
+    findings = collect(ROOT / "examples" / "webhook-receiver").findings
     untrusted = [f for f in findings if f.rule == "AL002"]
     assert untrusted and untrusted[0].line == 35 and "github.event.pull_request.title" in untrusted[0].message
     assert untrusted[0].path.endswith("ci.yml")
@@ -85,7 +85,7 @@ def test_actionlint_findings_are_folded_in():
 def test_without_actionlint_one_info_finding_says_so(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr("sys.executable", str(tmp_path / "python"))
-    findings = lint(ROOT / "examples" / "webhook-receiver").findings
+    findings = collect(ROOT / "examples" / "webhook-receiver").findings
     assert [f.rule for f in findings if f.rule.startswith("AL")] == ["AL000"]
 
 
@@ -105,7 +105,7 @@ def test_real_projects_workflows(name, version, tmp_path):
     tree = sdist_tree(name, version)
     copy = tmp_path / "repo"
     shutil.copytree(tree / ".github", copy / ".github")
-    report = lint(copy)
+    report = collect(copy)
     assert report.summary["workflows"] >= 2
     assert _located(report.findings) == REAL[(name, version)]
     assert not [f for f in report.findings if f.rule == "CI009"]
@@ -175,7 +175,7 @@ def test_actionlint_runs_while_the_yaml_is_parsed_and_skips_what_is_not_yaml(tmp
     (workflows / "broken.yml").write_text("on: [push\njobs: {\n")
     (workflows / "ci.yml").write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
                                       "      - run: echo ${{ github.evnt.name }}\n")
-    findings = lint(tmp_path).findings
+    findings = collect(tmp_path).findings
     broken = {f.rule for f in findings if f.path.endswith("broken.yml")}
     assert broken == {"CI009"}
     assert any(f.rule.startswith("AL") and f.path.endswith("ci.yml") and "evnt" in f.message for f in findings)

@@ -190,7 +190,7 @@ def test_configured_dockerfiles_and_excludes(tmp_path):
 
 
 def test_the_check_area_finds_dockerfiles_but_not_excluded_fixtures(tmp_path):
-    from infractl.check.areas import manifests
+    from infractl.check.areas import declared
     from infractl.config import load_config
     from infractl.scanner import Scanner
 
@@ -201,12 +201,12 @@ def test_the_check_area_finds_dockerfiles_but_not_excluded_fixtures(tmp_path):
     old = Path.cwd()
     os.chdir(tmp_path)
     try:
-        result = manifests(tmp_path, load_config(start=tmp_path), Scanner())
+        result = declared("manifests").collect(tmp_path, load_config(start=tmp_path), Scanner())
     finally:
         os.chdir(old)
     assert sorted((f.path, f.rule) for f in result.findings) == [
         ("Dockerfile", "DOCKER001"), ("Dockerfile.web", "DOCKER001"), ("api.Dockerfile", "DOCKER001")]
-    assert result.checked.endswith("3 Dockerfiles")
+    assert result.headline.endswith("3 Dockerfiles")
 
 
 def test_check_on_the_example_reports_its_dockerfile(tmp_path):

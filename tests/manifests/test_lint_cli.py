@@ -40,10 +40,10 @@ def replace(path: Path, old: str, new: str) -> None:
 def test_the_bundled_staging_stack_is_clean(kustomize):
     result = lint("manifests/staging")
     assert result.exit_code == 0, result.output
-    assert "8 objects, 1 compose file checked" in result.output and "0 errors, 0 warnings, 0 info" in result.output
+    assert "9 objects, 1 compose file checked" in result.output and "0 errors, 0 warnings, 0 info" in result.output
     result = lint("manifests/staging", "--json")
     report = json.loads(result.output)
-    assert report["findings"] == [] and report["summary"]["objects"] == 8
+    assert report["findings"] == [] and report["summary"]["objects"] == 9
     assert report["summary"]["compose_files"] == 1
 
 
@@ -134,7 +134,7 @@ def test_kube_version_and_config(staging, tmp_path):
     result = lint("--json", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["kube_version"] == "1.31.0" and report["summary"]["objects"] == 8 and report["findings"] == []
+    assert report["kube_version"] == "1.31.0" and report["summary"]["objects"] == 9 and report["findings"] == []
     config.write_text('[manifests]\ndirz = ["staging"]\n')
     result = lint(cwd=tmp_path)
     assert result.exit_code == 2 and "unknown key 'dirz'" in result.output

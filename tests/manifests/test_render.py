@@ -35,6 +35,7 @@ def test_staging_renders_every_part_into_the_namespace(staging, kustomize):
         ("Deployment", "webhook-receiver"), ("Ingress", "webhook-receiver"), ("Namespace", "aos-staging"),
         ("PodDisruptionBudget", "webhook-receiver"), ("Secret", "webhook-receiver-secrets"),
         ("Service", "webhook-receiver"),
+        ("Service", "webhook-receiver-metrics"),
     ]
     assert all(o["metadata"].get("namespace") == "aos-staging" for o in objects if o["kind"] != "Namespace")
     assert objects == kubectl_objects(kustomize, staging)  # the same objects kubectl itself gives
@@ -111,6 +112,6 @@ def test_kustomize_build_is_used_when_there_is_no_kubectl(monkeypatch, tmp_path,
     try:
         assert kubectl.kustomize_command() == (str(shim), "build")
         staging = Path(__file__).resolve().parents[2] / "manifests" / "staging"
-        assert len(render_kustomize(staging)) == 8
+        assert len(render_kustomize(staging)) == 9  # 8 until the headless webhook-receiver-metrics Service (per-pod scrapes)
     finally:
         kubectl.kustomize_command.cache_clear()

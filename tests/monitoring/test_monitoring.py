@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infractl.monitoring.lint import lint_monitoring
+from infractl.monitoring.lint import collect
 from infractl.monitoring.metrics import exported_by_source, metrics_in_expression
 from infractl.rulebook import rules_for
 
@@ -26,7 +26,7 @@ def _rules(tmp_path: Path, rules_yaml: str, service: str | None = SERVICE) -> se
     (tmp_path / "alerts.yml").write_text(rules_yaml)
     if service is not None:
         (tmp_path / "metrics.py").write_text(service)
-    findings, _ = lint_monitoring(tmp_path, {})
+    findings = collect(tmp_path, {}).findings
     return {f.rule for f in findings}
 
 
@@ -82,7 +82,7 @@ def test_dashboard_rules(tmp_path):
     (tmp_path / "metrics.py").write_text(SERVICE)
     (tmp_path / "d.json").write_text(json.dumps(DASHBOARD, indent=1))
     (tmp_path / "broken.json").write_text('{"title": "x", "panels": [\n')
-    findings, _summary = lint_monitoring(tmp_path, {})
+    findings = collect(tmp_path, {}).findings
     got = sorted((Path(f.path).name, f.rule, f.message.split("'")[1] if "'" in f.message else "") for f in findings)
     assert ("d.json", "MON007", "dup") in got
     assert ("d.json", "MON008", "lost") in got
@@ -93,8 +93,8 @@ def test_dashboard_rules(tmp_path):
 
 @needs_promtool
 def test_bundled_staging_monitoring_is_clean_and_really_checked():
-    findings, summary = lint_monitoring(ROOT / "manifests" / "staging",
-                                        {"sources": ["examples/webhook-receiver/webhook_receiver"]}, ROOT)
+    report = collect(ROOT / "manifests" / "staging", {"sources": ["examples/webhook-receiver/webhook_receiver"]}, ROOT)
+    findings, summary = report.findings, report.summary
     assert summary["rule_files"] == 1 and summary["dashboards"] == 1 and summary["prometheus_configs"] == 1
     assert findings == []
     alerts = (ROOT / "manifests" / "staging" / "monitoring" / "alerts.yml").read_text()
@@ -105,6 +105,6 @@ def test_bundled_staging_monitoring_is_clean_and_really_checked():
 def test_promtool_rejection_is_a_finding_with_its_message(tmp_path):
     (tmp_path / "alerts.yml").write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n"
                                           "        expr: rate(x[5m]\n")
-    findings, _ = lint_monitoring(tmp_path, {"metrics": ["x"]})
+    findings = collect(tmp_path, {"metrics": ["x"]}).findings
     rejected = [f for f in findings if f.rule == "MON001"]
     assert rejected and "parse error" in rejected[0].message.lower()

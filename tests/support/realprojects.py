@@ -288,3 +288,89 @@ def _imported(source: str) -> set[str]:
     names.update(re.findall(r"^\s*import\s+([\w.]+)", source, re.MULTILINE))
     names.update(re.findall(r"""patch\(\s*['"]([\w.]+)\.datetime['"]""", source))
     return names
+
+
+# --- fix-datetime --verify on these projects (issue 16): tests/fix_datetime/test_real_verify.py and
+# benchmarks/verify_real.py share these, so the table the README quotes is what the test asserts.
+
+REWRITES = ("DT010", "DT011")
+
+
+def verify_command(project: Project) -> str:
+    """The harness's pytest run of ``project``, as a user gives it to ``--verify``: the project's venv,
+    its tests from the tree through PYTHONPATH (set by ``env``, as a shell user would)."""
+    import shlex
+
+    python = environment(project) / "bin" / "python"
+    words = ["env", f"PYTHONPATH={os.pathsep.join(project.pythonpath)}", str(python), "-m", "pytest", "-q",
+             "--rootdir", ".", *project.tests]
+    for node in project.deselect:
+        words += ["--deselect", node]
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def infractl_clean(where: Path, *args: str) -> subprocess.CompletedProcess:
+    """This checkout's ``infractl`` (its src/ first on PYTHONPATH), without the variables that change the
+    projects' results (CMD inherits infractl's environment; it sets its own PYTHONPATH)."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET_ENV} | {"PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-m", "infractl", *args], cwd=where, env=env, capture_output=True,
+                          text=True, timeout=900, check=False)
+
+
+def site_counts(findings: list[dict]) -> dict[str, int]:
+    """Sites by what the run does with them: ``aware`` (rewritten, no DT012), ``naive`` (rewritten, kept
+    naive: DT012 at its line), ``held`` (not rewritten: DT107 at a line with no rewrite)."""
+    rewritten = {(f["path"], f["line"]) for f in findings if f["rule"] in REWRITES}
+    naive = {(f["path"], f["line"]) for f in findings if f["rule"] == "DT012"} & rewritten
+    held = {(f["path"], f["line"]) for f in findings if f["rule"] == "DT107"} - rewritten
+    return {"aware": len(rewritten - naive), "naive": len(naive), "held": len(held)}
+
+
+def verify_outcome_sites(findings: list[dict]) -> dict[str, list[dict]]:
+    """The sites --verify decided (the ones auto kept naive only because it cannot follow them):
+    ``aware`` (DT020), ``naive`` (DT012 naming the tests, "(--verify)"), ``undecided`` (DT022)."""
+    return {"aware": [f for f in findings if f["rule"] == "DT020"],
+            "naive": [f for f in findings if f["rule"] == "DT012" and f["message"].endswith("(--verify)")],
+            "undecided": [f for f in findings if f["rule"] == "DT022"]}
+
+
+def verify_row(project: Project, budget: str) -> dict:
+    """One row of the README's table: auto's sites, then ``fix-datetime --verify`` written into a working
+    copy, its sites, and the suite's outcomes before and after (the harness's own run, test by test)."""
+    import time
+
+    before = baseline(project)
+    where = working_copy(project, "verify")
+    auto = json.loads(infractl_clean(where, "fix-datetime", ".", "--check", "--json").stdout)
+    started = time.monotonic()
+    run = infractl_clean(where, "fix-datetime", ".", "--json", "--verify", verify_command(project),
+                         "--verify-budget", budget)
+    seconds = time.monotonic() - started
+    report = json.loads(run.stdout) if run.stdout.startswith("{") else {}
+    findings = report.get("findings", [])
+    after = run_tests(project, where)
+    return {"project": project.name, "status": run.returncode, "stderr": run.stderr[-2000:], "report": report,
+            "tests": len(before["outcomes"]), "before": site_counts(auto["findings"]),
+            "after": site_counts(findings), "decided": verify_outcome_sites(findings),
+            "runs": report.get("summary", {}).get("verify", {}).get("runs"), "seconds": seconds,
+            "changed": changed_outcomes(before, after), "appeared": sorted(set(after["outcomes"]) - set(before["outcomes"]))}
+
+
+# the projects --verify is proven on (their suites are small enough for CI), and its budget for each
+VERIFY_PROJECTS = ("itsdangerous", "croniter", "flask-login", "docker", "botocore")
+VERIFY_BUDGET = "16,10m"
+
+
+def verify_table(rows: list[dict]) -> str:
+    """The README's table: sites aware/naive/held by auto and after --verify, the open sites' verdicts,
+    test outcomes changed, CMD runs and wall time."""
+    lines = [("| project | tests | auto: aware / naive / held | --verify: aware / naive / held | open sites: "
+             "aware (DT020) / kept naive by a test (DT012) / undecided | outcomes changed | CMD runs | wall time |"),
+             "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        b, a, d = row["before"], row["after"], row["decided"]
+        lines.append(f"| {row['project']} | {row['tests']} | {b['aware']} / {b['naive']} / {b['held']} | "
+                     f"{a['aware']} / {a['naive']} / {a['held']} | {len(d['aware'])} / {len(d['naive'])} / "
+                     f"{len(d['undecided'])} | {len(row['changed']) + len(row['appeared'])} | {row['runs']} | "
+                     f"{row['seconds']:.0f} s |")
+    return "\n".join(lines)

@@ -50,12 +50,12 @@ def verify_db_rules(rule_id: str, example: str, tmp_path: Path) -> set[str]:
 
 
 def lint_ci_rules(workflow: str, tmp_path: Path) -> set[str]:
-    from infractl.lint_ci.command import lint
+    from infractl.lint_ci.command import collect
 
     path = tmp_path / ".github" / "workflows" / "ci.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(workflow)
-    return {f.rule for f in lint(tmp_path).findings}
+    return {f.rule for f in collect(tmp_path).findings}
 
 
 def fix_skips_rules(code: str, tmp_path: Path) -> set[str]:
@@ -68,14 +68,13 @@ def fix_skips_rules(code: str, tmp_path: Path) -> set[str]:
 
 
 def monitoring_rules(rules_yaml: str, tmp_path: Path, service: str | None = MONITORED_SERVICE) -> set[str]:
-    from infractl.monitoring.lint import lint_monitoring
+    from infractl.monitoring.lint import collect
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "alerts.yml").write_text(rules_yaml)
     if service is not None:
         (tmp_path / "metrics.py").write_text(service)
-    findings, _ = lint_monitoring(tmp_path, {})
-    return {f.rule for f in findings}
+    return {f.rule for f in collect(tmp_path, {}).findings}
 
 
 def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
@@ -98,7 +97,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
         from infractl.selection import RuleSelection
 
         (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
-        return collect([tmp_path], [], [], "1.33.0", RuleSelection())
+        return collect([tmp_path], [], [], "1.33.0", RuleSelection()).findings
     if rule_id == "K8S116":
         from infractl.manifests.kustomize.sourcemap import build_source_map
 
@@ -110,7 +109,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
 def wiremock_rules(rule, case: str) -> set[str]:
     """A WireMock rule's bad and good cases are trees; ``infractl rule ID`` shows them rendered."""
     from infractl.wiremock.mappings.rules import EXAMPLES
-    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.mappings.validate import collect
     from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
     example = EXAMPLES[rule.id]
@@ -119,7 +118,7 @@ def wiremock_rules(rule, case: str) -> set[str]:
     base = world_readable_tmpdir()
     try:
         write_tree(base / "wm", tree, modes)
-        return {f.rule for f in validate(base / "wm").findings}
+        return {f.rule for f in collect(base / "wm").findings}
     finally:
         remove_tree(base)
 

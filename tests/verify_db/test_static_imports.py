@@ -57,9 +57,10 @@ def test_check_of_a_repository_with_a_revision_never_imports_libcst(tmp_path):
             for name in ("posts", "comments"):
                 create(name)
         '''))
-    probe = ("import sys; from pathlib import Path; from infractl.check.areas import migrations; "
+    probe = ("import sys; from pathlib import Path; from infractl.check.areas import declared; "
              "from infractl.config import load_config; from infractl.scanner import Scanner; "
-             f"root = Path({str(tmp_path)!r}); result = migrations(root, load_config(root), Scanner()); "
+             f"root = Path({str(tmp_path)!r}); "
+             "result = declared('migrations').collect(root, load_config(root), Scanner()); "
              "print(sorted({f.message.split(' ')[0] for f in result.findings})); "
              "print('libcst' in sys.modules, 'infractl.verify_db.static.walk' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,

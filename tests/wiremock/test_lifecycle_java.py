@@ -111,16 +111,16 @@ def test_no_runtime_at_all(tmp_path):
 def test_served_count_mismatch_fails_loudly_and_stops(jar, tmp_path, monkeypatch, capsys):
     """WireMock serving a different number of stubs than validated (a wrong mount, files changed between
     validation and start) is simulated by raising the validated count by one; the server is the real one."""
-    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.mappings.validate import collect
     from infractl.wiremock.server import lifecycle
 
-    def validate_plus_one(root, templating=False):
-        result = validate(root, templating)
-        result.stubs += 1
-        return result
+    def collect_plus_one(root, templating=False, selection=None):
+        report = collect(root, templating, selection)
+        report.summary["stubs"] += 1
+        return report
 
     monkeypatch.setenv("INFRACTL_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setattr(lifecycle, "validate", validate_plus_one)
+    monkeypatch.setattr(lifecycle, "collect", collect_plus_one)
     port = free_port()
     code = lifecycle.run_up(dir=REPO / "wiremock", runtime="java", port=port, image=None, jar=jar,
                             name="wm-java-mismatch", global_templating=False, verbose=False, force=False,

@@ -10,7 +10,7 @@ from support.wiremock_real import REPO, remove_tree, start_once, world_readable_
 
 from infractl.wiremock.mappings.rules import EXAMPLES
 from infractl.wiremock.mappings.schema import SCHEMA_PATH
-from infractl.wiremock.mappings.validate import validate
+from infractl.wiremock.mappings.validate import collect
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_start_up_errors_really_stop_wiremock(rule_id, root, jar):
     assert outcome.exit_code == 1, f"{rule_id}: WireMock started on the bad example:\n{outcome.log}"
     write_tree(root := root.parent / "good", example.good)
     good = start_once(jar, root, as_nobody=rule_id in AS_NOBODY)
-    assert good.exit_code is None and good.served == validate(root).stubs, good.log
+    assert good.exit_code is None and good.served == collect(root).summary["stubs"], good.log
 
 
 @pytest.mark.parametrize("rule_id", sorted(set(EXAMPLES) - set(REFUSING)))
@@ -53,20 +53,20 @@ def test_other_rules_load_but_are_real_defects(rule_id, root, jar):
     if rule_id in ("WM013", "WM014"):  # the ignored file / the unsearchable directory's stub is not loaded
         assert outcome.served == 0
     else:
-        assert outcome.served == validate(root).stubs
+        assert outcome.served == collect(root).summary["stubs"]
 
 
 def test_bundled_wiremock_dir_loads_every_stub(jar):
-    result = validate(REPO / "wiremock")
-    assert result.findings == [] and result.stubs == 6
+    result = collect(REPO / "wiremock")
+    assert result.findings == [] and result.summary["stubs"] == 6
     outcome = start_once(jar, REPO / "wiremock")
-    assert outcome.exit_code is None and outcome.served == result.stubs, outcome.log
+    assert outcome.exit_code is None and outcome.served == result.summary["stubs"], outcome.log
 
 
 def test_unreadable_body_file_is_only_visible_as_non_root(root, jar):
     tree = {"mappings/alerts.json": EXAMPLES["WM010"].good["mappings/alerts.json"], "__files/alerts.json": "[]"}
     write_tree(root, tree, {"__files/alerts.json": 0o600})
-    assert [f.rule for f in validate(root).findings] == ["WM012"]
+    assert [f.rule for f in collect(root).findings] == ["WM012"]
     assert start_once(jar, root, as_nobody=True).exit_code is None  # starts; the body fails when hit
 
 

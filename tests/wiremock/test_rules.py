@@ -8,7 +8,7 @@ from support.wiremock_real import remove_tree, world_readable_tmpdir, write_tree
 
 from infractl.rulebook import rules_for
 from infractl.wiremock.mappings.rules import EXAMPLES, RULES
-from infractl.wiremock.mappings.validate import validate
+from infractl.wiremock.mappings.validate import collect
 from infractl.wiremock.server.rules import RULES as VERIFY_RULES
 
 
@@ -23,7 +23,7 @@ def root():
 def test_bad_example_triggers_only_its_rule(rule_id, root):
     example = EXAMPLES[rule_id]
     write_tree(root, example.bad, example.bad_modes)
-    found = validate(root).findings
+    found = collect(root).findings
     assert found, f"{rule_id}: bad example found nothing"
     assert {f.rule for f in found} == {rule_id}, [(f.rule, f.message) for f in found]
     assert len(found) == 1
@@ -33,7 +33,7 @@ def test_bad_example_triggers_only_its_rule(rule_id, root):
 @pytest.mark.parametrize("rule_id", sorted(EXAMPLES))
 def test_good_example_is_clean(rule_id, root):
     write_tree(root, EXAMPLES[rule_id].good)
-    assert validate(root).findings == []
+    assert collect(root).findings == []
 
 
 def test_every_rule_is_documented_with_examples():

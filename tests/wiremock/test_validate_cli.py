@@ -136,7 +136,7 @@ def test_rule_docs_through_infractl_rule():
 
 
 def test_more_variants_of_the_rules(root):
-    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.mappings.validate import collect
 
     same = '{"id": "8c5db8e4-4e7b-4cbd-9b1b-5f3d0f5e2a11", "request": {"url": "/%s"}, "response": {"status": 200}}'
     write_tree(root, {
@@ -146,7 +146,7 @@ def test_more_variants_of_the_rules(root):
         "mappings/scalar.json": "42",  # WM003
         "mappings/flag.json": '{"persistent": "true", "request": {"url": "/d"}, "response": {"status": 200}}',  # WM006
     })
-    found = sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in validate(root).findings)
+    found = sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in collect(root).findings)
     assert found == [("abs.json", 1, "WM011"), ("five.json5", None, "WM014"), ("flag.json", 1, "WM006"),
                      ("list.json", 3, "WM009"), ("notes.txt", None, "WM014"), ("scalar.json", 1, "WM003")]
 

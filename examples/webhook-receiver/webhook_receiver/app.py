@@ -53,13 +53,22 @@ def receive(environ) -> tuple[str, dict]:
     event = json.loads(body)
     log.info("event %s (%s) signed at %s", event["id"], event["type"], signing.signed_at(timestamp))
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from webhook_receiver import store
 
-    with sessions()() as session:
-        stored = store.record_event(session, event, signature_valid=True)
-        store.schedule_delivery(session, stored, DELIVERY_TARGET_URL)
-        session.commit()
+    try:
+        with sessions()() as session:
+            stored = store.record_event(session, event, signature_valid=True)
+            store.schedule_delivery(session, stored, DELIVERY_TARGET_URL)
+            session.commit()
+    except SQLAlchemyError:
+        metrics.database_errors.inc()  # the 5xx ratio says requests fail; this says the database is why
+        raise
     return "202 Accepted", {"received": event["id"]}
+
+
+ROUTES = ("/webhooks/payments", "/healthz", "/metrics")
 
 
 def application(environ, start_response):
@@ -67,7 +76,10 @@ def application(environ, start_response):
         metrics.http_responses.labels(code=status.split(" ", 1)[0]).inc()
         return start_response(status, headers)
 
-    return _route(environ, counted)
+    path = environ.get("PATH_INFO", "/")
+    # a fixed set of route labels: one per requested path would let any client create series without end
+    with metrics.request_seconds.labels(path=path if path in ROUTES else "other").time():
+        return _route(environ, counted)
 
 
 def _route(environ, start_response):

@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0 if result["ok"] else 1
     count = purge(url, args.older_than, args.dry_run)
+    if not args.dry_run:
+        from webhook_receiver.metrics import push_retention
+
+        push_retention(count)
     print(json.dumps({"deleted": 0 if args.dry_run else count, "matched": count,
                       "older_than_seconds": int(args.older_than.total_seconds()), "dry_run": args.dry_run}))
     return 0

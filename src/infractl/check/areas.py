@@ -39,25 +39,3 @@ class _Collect:
 # function in place of one.
 AREAS = {name: _Collect(name) for name in REGISTRY}
 
-
-class AreaResult:
-    """The shape an area returned before the protocol: its findings and ``checked`` (now the Report's
-    headline). Only the names below give it, for callers written against it."""
-
-    def __init__(self, findings: list, checked: str) -> None:
-        self.findings = findings
-        self.checked = checked
-
-
-def __getattr__(attribute: str):
-    """``areas.manifests(root, config, scanner)`` and the like (an ``AreaResult`` or None), and
-    ``AREA_TABLES`` (area -> (table, keys)): the registry as it was, for callers that knew it so."""
-    if attribute in REGISTRY:
-        def collect(root, config, scanner):
-            report = AREAS[attribute](root, config, scanner)
-            return None if report is None else AreaResult(report.findings, report.headline)
-
-        return collect
-    if attribute == "AREA_TABLES":
-        return {name: (declared(name).table, declared(name).keys) for name in REGISTRY}
-    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NamedTuple, NoReturn
 
 import typer
 
@@ -57,6 +57,43 @@ ConfigOpt = Annotated[
 
 def output_format(json_flag: bool, fmt: OutputFormat) -> str:
     return "json" if json_flag else fmt.value
+
+
+class ReportFlags(NamedTuple):
+    """What a reporting command's shared options say: the output format (``--json`` is ``--format json``),
+    ``--strict``, ``--select``, ``--ignore`` and ``--config``."""
+
+    fmt: str
+    strict: bool
+    select: list[str] | None
+    ignore: list[str] | None
+    config: Path | None
+
+
+_REPORT_OPTIONS = (("json_flag", JsonOpt, False), ("fmt", FormatOpt, OutputFormat.table), ("strict", StrictOpt, False),
+                   ("select", SelectOpt, None), ("ignore", IgnoreOpt, None), ("config", ConfigOpt, None))
+
+
+def reporting(command: Callable) -> Callable:
+    """A command that reports findings. Typer sees the shared options (declared once, above) as its last
+    parameters; the command gets them as one ``flags: ReportFlags`` argument."""
+    import functools
+    import inspect
+
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "flags"]
+    shared = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=option)
+              for name, option, default in _REPORT_OPTIONS]
+
+    @functools.wraps(command)
+    def with_flags(**values):
+        json_flag, fmt = values.pop("json_flag"), values.pop("fmt")
+        flags = ReportFlags(output_format(json_flag, fmt), values.pop("strict"), values.pop("select"),
+                            values.pop("ignore"), values.pop("config"))
+        return command(**values, flags=flags)
+
+    with_flags.__signature__ = inspect.Signature([*own, *shared])  # what Typer reads (inspect.signature)
+    with_flags.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}  # and get_type_hints
+    return with_flags
 
 
 def run_guarded(action: Callable[[], int]) -> None:

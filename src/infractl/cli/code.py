@@ -8,18 +8,7 @@ from typing import Annotated
 
 import typer
 
-from infractl.cli.app import (
-    ConfigOpt,
-    FormatOpt,
-    IgnoreOpt,
-    JsonOpt,
-    OutputFormat,
-    SelectOpt,
-    StrictOpt,
-    app,
-    output_format,
-    run_guarded,
-)
+from infractl.cli.app import ReportFlags, app, reporting, run_guarded
 from infractl.errors import InfractlError
 
 
@@ -40,6 +29,7 @@ class TargetVersion(str, Enum):
 
 
 @app.command("fix-datetime", short_help="Rewrite utcnow()/utcfromtimestamp() safely.")
+@reporting
 def fix_datetime(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
@@ -80,12 +70,8 @@ def fix_datetime(
         typer.Option("--verify-budget", metavar="RUNS,TIME", help="At most this many runs of CMD and this "
                      "much time (default 30,30m); what is left undecided stays naive."),
     ] = None,
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Rewrite datetime.utcnow() / utcfromtimestamp() and references to them.
 
@@ -113,11 +99,11 @@ def fix_datetime(
             target_version=target_version.value if target_version else None,
             exclude=exclude or [],
             jobs=jobs,
-            fmt=output_format(json_flag, fmt),
-            strict=strict,
-            select=select,
-            ignore=ignore,
-            config_path=config,
+            fmt=flags.fmt,
+            strict=flags.strict,
+            select=flags.select,
+            ignore=flags.ignore,
+            config_path=flags.config,
             max_file_size=max_file_size,
             scanner=ctx.obj,
             verify=verify,
@@ -128,6 +114,7 @@ def fix_datetime(
 
 
 @app.command("verify-db", short_help="Check timestamp server defaults (live or migrations).")
+@reporting
 def verify_db(
     url: Annotated[
         str | None,
@@ -172,12 +159,20 @@ def verify_db(
         bool, typer.Option("--compare-static", help="With --replay: report columns where the static reader "
                            "disagrees with the replay (DB202).")
     ] = False,
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    python: Annotated[
+        Path | None, typer.Option("--python", help="With --replay: run alembic under this interpreter (the "
+                                  "application's; default: the project's .venv if there is one).", dir_okay=False)
+    ] = None,
+    upgrade_command: Annotated[
+        str | None, typer.Option("--upgrade-command", help="With --replay: build the scratch database with the "
+                                 "project's own migration command instead of alembic upgrade head.")
+    ] = None,
+    url_env: Annotated[
+        str, typer.Option("--url-env", help="With --upgrade-command: the variable the command reads its "
+                          "database URL from (the scratch URL goes there).")
+    ] = "DATABASE_URL",
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Check that timestamp columns default to now(), live or in the migrations.
 
@@ -197,10 +192,11 @@ def verify_db(
 
             replay_options = ReplayOptions(migrations=migrations or Path("."), alembic_config=alembic_config,
                                            scratch_url=scratch_url, keep=keep, roundtrip=roundtrip,
-                                           compare_static=compare_static)
-        elif scratch_url or alembic_config or keep or roundtrip or compare_static:
-            raise InfractlError("--scratch-url, --alembic-config, --keep, --roundtrip and --compare-static "
-                                "only apply with --replay")
+                                           compare_static=compare_static, python=python,
+                                           upgrade_command=upgrade_command, url_env=url_env)
+        elif scratch_url or alembic_config or keep or roundtrip or compare_static or python or upgrade_command:
+            raise InfractlError("--scratch-url, --alembic-config, --keep, --roundtrip, --compare-static, --python "
+                                "and --upgrade-command only apply with --replay")
         return run(
             replay=replay_options,
             url=url,
@@ -208,25 +204,22 @@ def verify_db(
             migrations=migrations,
             fix_migration=fix_migration,
             dry_run=dry_run,
-            fmt=output_format(json_flag, fmt),
-            strict=strict,
-            select=select,
-            ignore=ignore,
-            config_path=config,
+            fmt=flags.fmt,
+            strict=flags.strict,
+            select=flags.select,
+            ignore=flags.ignore,
+            config_path=flags.config,
         )
 
     run_guarded(action)
 
 
 @app.command("lint-ci", short_help="Lint GitHub Actions workflows and test skips.")
+@reporting
 def lint_ci(
     path: Annotated[Path, typer.Argument(help="Repository root, workflows directory or one workflow file.")] = Path("."),
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Find CI pitfalls that silently turn checks off, and run actionlint.
 
@@ -243,12 +236,13 @@ def lint_ci(
     def action() -> int:
         from infractl.lint_ci.command import run
 
-        return run(path, output_format(json_flag, fmt), strict, select, ignore, config)
+        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config)
 
     run_guarded(action)
 
 
 @app.command("fix-skips", short_help="Gate skipped service tests on an env variable.")
+@reporting
 def fix_skips(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; exit 1 if anything would change.")] = False,
@@ -256,12 +250,8 @@ def fix_skips(
     env: Annotated[
         str | None, typer.Option("--env", help="The variable that enables the tests (default: RUN_E2E_TESTS).")
     ] = None,
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Turn unconditional skips of tests that need a service into environment-gated skips.
 
@@ -278,22 +268,19 @@ def fix_skips(
     def action() -> int:
         from infractl.fix_skips.command import run
 
-        return run(paths or [Path(".")], check, diff, env, output_format(json_flag, fmt), strict, select, ignore,
-                   config)
+        return run(paths or [Path(".")], check, diff, env, flags.fmt, flags.strict, flags.select, flags.ignore,
+                   flags.config)
 
     run_guarded(action)
 
 
 @app.command("check", short_help="Run every static check in one report.")
+@reporting
 def check(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Run every static check that applies to the repository: one report, one exit code.
 
@@ -311,6 +298,6 @@ def check(
     def action() -> int:
         from infractl.check.command import run
 
-        return run(path, output_format(json_flag, fmt), strict, select, ignore, config, ctx.obj)
+        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config, ctx.obj)
 
     run_guarded(action)

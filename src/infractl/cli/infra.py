@@ -11,13 +11,12 @@ import typer
 from infractl.cli.app import (
     ConfigOpt,
     FormatOpt,
-    IgnoreOpt,
     JsonOpt,
     OutputFormat,
-    SelectOpt,
-    StrictOpt,
+    ReportFlags,
     app,
     output_format,
+    reporting,
     run_guarded,
 )
 
@@ -29,6 +28,7 @@ app.add_typer(manifests_app, name="manifests", short_help="Render and lint Kuber
 
 
 @manifests_app.command("lint", short_help="Render a kustomization and check it (schemas, hardening).")
+@reporting
 def manifests_lint(
     directory: Annotated[
         Path | None,
@@ -40,12 +40,8 @@ def manifests_lint(
         typer.Option("--kube-version", help="Kubernetes version of the schemas (default: 1.33.0).",
                      show_default=False),
     ] = None,
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Render DIR with kubectl kustomize (or kustomize build) and check every object.
 
@@ -64,8 +60,8 @@ def manifests_lint(
     def action() -> int:
         from infractl.manifests.command import run
 
-        return run(directory=directory, kube_version=kube_version, fmt=output_format(json_flag, fmt),
-                   strict=strict, select=select, ignore=ignore, config_path=config)
+        return run(directory=directory, kube_version=kube_version, fmt=flags.fmt, strict=flags.strict,
+                   select=flags.select, ignore=flags.ignore, config_path=flags.config)
 
     run_guarded(action)
 
@@ -131,15 +127,12 @@ WiremockTemplatingOpt = Annotated[
 
 
 @wiremock_app.command("validate", short_help="Check mappings without a server.")
+@reporting
 def wiremock_validate(
     dir: WiremockDirArg = None,
     global_templating: WiremockTemplatingOpt = False,
-    json_flag: JsonOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    strict: StrictOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    config: ConfigOpt = None,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """Check a WireMock root (mappings/, __files/) for what stops or silently breaks WireMock.
 
@@ -154,7 +147,7 @@ def wiremock_validate(
     def action() -> int:
         from infractl.wiremock.command import run_validate
 
-        return run_validate(dir, output_format(json_flag, fmt), strict, config, select, ignore, global_templating)
+        return run_validate(dir, flags.fmt, flags.strict, flags.config, flags.select, flags.ignore, global_templating)
 
     run_guarded(action)
 

@@ -1,12 +1,15 @@
-"""Build the image with the Docker SDK (tag = git commit, OCI labels), and push it keeping the digest."""
+"""Build the image (tag = git commit, OCI labels in its config) with the engine's BuildKit where it is
+to be had (buildkit.py), else its legacy builder through the Docker SDK; push it keeping the digest."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from infractl.deploy.buildkit import build_definition, build_with_buildkit, compose_for_buildkit
 from infractl.deploy.plan import Plan, StepFailed
 from infractl.errors import InfractlError
 
@@ -42,9 +45,24 @@ def git_source(root: Path) -> str:
     return done.stdout.strip()
 
 
+def source_time(root: Path) -> str | None:
+    """When the source was made, not when it was built, so identical source builds an identical image (and
+    compose does not recreate its container): SOURCE_DATE_EPOCH when set, else the commit's time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "HEAD"],
+                              capture_output=True, text=True, check=False)
+        epoch = done.stdout.strip() if done.returncode == 0 else ""
+    if not epoch.isdigit():
+        return None  # no source time: no created label rather than one that changes every build
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def oci_labels(plan: Plan, revision: str) -> dict[str, str]:
-    labels = {"org.opencontainers.image.revision": revision,
-              "org.opencontainers.image.created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    labels = {"org.opencontainers.image.revision": revision}
+    created = source_time(plan.settings.root)
+    if created:
+        labels["org.opencontainers.image.created"] = created
     source = git_source(plan.settings.root)
     if source:
         from infractl.masking import mask_url
@@ -71,13 +89,30 @@ def build_image(plan: Plan) -> str:
     reference = f"{settings.repository}:{tag}"
     revision = tag.removesuffix("-dirty")
     client = docker_client()
+    labels = oci_labels(plan, revision)
+    compose, builder = compose_for_buildkit(client, build)
     progress = _Progress(enabled=sys.stderr.isatty() and not plan.options.json)
+    try:
+        if compose:
+            build_with_buildkit(compose, build_definition(build, reference, labels), progress.show)
+            image_id = None
+        else:
+            image_id = _legacy_build(client, build, reference, labels, progress)
+    finally:
+        progress.close()
+    plan.image_id = image_id or client.images.get(reference).id
+    plan.image_ref = plan.image_id
+    return f"{reference} ({plan.image_id[:19]}; {builder})"
+
+
+def _legacy_build(client, build, reference: str, labels: dict[str, str], progress: _Progress) -> str | None:
+    """The engine's legacy builder through the SDK (where BuildKit is not to be had): the image ID."""
     tail: list[str] = []
     image_id = None
     try:
         stream = client.api.build(
             path=str(build.context), dockerfile=build.dockerfile, tag=reference, target=build.target,
-            buildargs=build.args or None, labels=oci_labels(plan, revision), rm=True, forcerm=True,
+            buildargs=build.args or None, labels=labels, rm=True, forcerm=True,
             decode=True, network_mode=build.network,
         )
         for chunk in stream:
@@ -95,11 +130,7 @@ def build_image(plan: Plan) -> str:
         raise
     except Exception as exc:  # noqa: BLE001 (APIError, BuildError, a missing Dockerfile, ...)
         raise StepFailed(f"docker build failed: {_short(exc)}", tail[-15:]) from None
-    finally:
-        progress.close()
-    plan.image_id = image_id or client.images.get(reference).id
-    plan.image_ref = plan.image_id
-    return f"{reference} ({plan.image_id[:19]})"
+    return image_id
 
 
 def use_existing_image(plan: Plan) -> str:

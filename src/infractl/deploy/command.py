@@ -10,6 +10,7 @@ from infractl import __version__
 from infractl.config import load_config
 from infractl.deploy import build, check, preflight, render, smoke
 from infractl.deploy.plan import DeployOptions, Plan, StepFailed
+from infractl.deploy.render import redacted
 from infractl.deploy.settings import load_settings
 from infractl.deploy.steps import StepRunner
 from infractl.deploy.targets.interface import target_for
@@ -54,9 +55,12 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
     else:
         steps.run("render", lambda p: f"{target.pin_override(p) and len(p.applied)} services pinned to "
                                       f"{p.image_ref[:19]}")
-        steps.run("check", check.check_compose)
+        steps.run("check", lambda p: check.check_compose(p, target))
     if options.dry_run == "client":
         steps.skip("apply", "--dry-run=client stops after check")
+        return
+    if options.dry_run and not kube:  # compose has no server to dry-run against: `up` would be for real
+        steps.skip("apply", f"--dry-run={options.dry_run} stops after check for kind = \"compose\"")
         return
     steps.run("apply", target.apply)
     if options.dry_run == "server":
@@ -92,8 +96,15 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
             "findings": [finding.to_dict() for finding in findings],
             "applied": plan.applied, "rolled_out": plan.waited, "smoke": plan.smoke,
         }
+        if plan.options.dry_run:
+            document["objects"] = redacted(plan.objects)
         sys.stdout.write(steps.mask(json.dumps(document, indent=2)) + "\n")
         return
+    if plan.options.dry_run and plan.objects and code == EXIT_OK:
+        # what would be applied, on stdout (the status lines are on stderr): `> planned.yaml` keeps it
+        import yaml
+
+        sys.stdout.write(steps.mask(yaml.safe_dump_all(redacted(plan.objects), sort_keys=False)))
     for finding in findings:
         sys.stderr.write(steps.mask(f"  {finding.severity.value:<7} {finding.rule}  {finding.path}:"
                                     f"{finding.line or '-'}  {finding.message}") + "\n")

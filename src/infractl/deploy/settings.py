@@ -12,14 +12,18 @@ from infractl.manifests.command import lint_selection
 from infractl.selection import RuleSelection
 
 KINDS = ("kubernetes", "compose")
-COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push")
-KUBERNETES_KEYS = (*COMMON_KEYS, "context", "namespace", "manifests", "rollout_timeout", "kube_version")
-COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "project", "timeout", "image_variable")
+COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push", "production_patterns")
+KUBERNETES_KEYS = (*COMMON_KEYS, "context", "cluster_server", "namespace", "manifests", "rollout_timeout",
+                   "kube_version")
+COMPOSE_KEYS = (*COMMON_KEYS, "compose_file", "compose_files", "project", "timeout", "image_variable")
 BUILD_KEYS = ("context", "dockerfile", "target", "args", "network")
 SMOKE_KEYS = ("name", "method", "url", "service", "port", "path", "body_file", "headers", "status",
               "header", "json_path", "json_value", "body_regex", "repeat", "hmac", "timeout", "exec")
 HMAC_KEYS = ("secret", "header", "format")
 DEFAULT_COMPOSE_FILE = "docker-compose.staging.yml"
+# What a production target looks like (regular expressions, searched case-insensitively in the environment's
+# name, the kube context, its cluster's server and the registry): any match needs --yes.
+DEFAULT_PRODUCTION_PATTERNS = ("prod",)
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,14 @@ class DeploySettings:
     smoke: tuple[SmokeCheck, ...]
     registry: str | None = None
     push: bool = False
+    production_patterns: tuple[str, ...] = DEFAULT_PRODUCTION_PATTERNS
     context: str | None = None
+    cluster_server: str | None = None  # the server URL the context's cluster must have, when declared
     namespace: str | None = None
     manifests: Path | None = None
     rollout_timeout: float = 300.0
     kube_version: str = "1.33.0"
-    compose_file: Path | None = None
+    compose_files: tuple[Path, ...] = ()  # compose: `docker compose -f a -f b`, later files override earlier
     project: str | None = None
     image_variable: str | None = None  # compose: the variable the compose file reads the image from
     # the project's select/ignore for the manifests rules ([tool.infractl.manifests], else [tool.infractl]),
@@ -93,6 +99,11 @@ class DeploySettings:
         if self.registry and not self.image.startswith(self.registry.rstrip("/") + "/"):
             return f"{self.registry.rstrip('/')}/{self.image}"
         return self.image
+
+    @property
+    def compose_file(self) -> Path | None:
+        """The first compose file: compose's project directory is its directory."""
+        return self.compose_files[0] if self.compose_files else None
 
 
 def load_settings(config: Config, env: str) -> DeploySettings:
@@ -119,6 +130,7 @@ def load_settings(config: Config, env: str) -> DeploySettings:
                     for index, entry in enumerate(_list(table, "smoke", where))),
         "registry": _string(table, "registry", where),
         "push": _bool(table, "push", where, default=kind == "kubernetes"),
+        "production_patterns": _patterns(table, "production_patterns", where),
         "lint_selection": lint_selection(config),
     }
     if kind == "kubernetes":
@@ -132,14 +144,26 @@ def load_settings(config: Config, env: str) -> DeploySettings:
             raise InfractlError(f"{where}: registry is required for kind = \"kubernetes\" (the cluster "
                                 "pulls the image from it)")
         return DeploySettings(**common, context=table["context"], namespace=table["namespace"],
+                              cluster_server=_string(table, "cluster_server", where),
                               manifests=root / table["manifests"],
                               rollout_timeout=_seconds(table, "rollout_timeout", where, 300.0),
                               kube_version=_string(table, "kube_version", where) or "1.33.0")
-    return DeploySettings(**common, compose_file=root / (_string(table, "compose_file", where)
-                                                         or DEFAULT_COMPOSE_FILE),
+    return DeploySettings(**common, compose_files=_compose_files(table, root, where),
                           project=_string(table, "project", where),
                           image_variable=_string(table, "image_variable", where),
                           rollout_timeout=_seconds(table, "timeout", where, 300.0))
+
+
+def _compose_files(table: dict, root: Path, where: str) -> tuple[Path, ...]:
+    """``compose_file = "a.yml"`` or ``compose_files = ["a.yml", "b.yml"]`` (not both), relative to the root."""
+    if "compose_files" not in table:
+        return (root / (_string(table, "compose_file", where) or DEFAULT_COMPOSE_FILE),)
+    files = table["compose_files"]
+    if "compose_file" in table:
+        raise InfractlError(f"{where}: give compose_file or compose_files, not both")
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) and f.strip() for f in files):
+        raise InfractlError(f"{where}: compose_files must be a non-empty list of paths (as docker compose -f a -f b)")
+    return tuple(root / name for name in files)
 
 
 def _string(table: dict, key: str, where: str, required: bool = False) -> str | None:
@@ -158,6 +182,20 @@ def _bool(table: dict, key: str, where: str, default: bool) -> bool:
     if not isinstance(value, bool):
         raise InfractlError(f"{where}: {key} must be true or false")
     return value
+
+
+def _patterns(table: dict, key: str, where: str) -> tuple[str, ...]:
+    import re
+
+    value = table.get(key, list(DEFAULT_PRODUCTION_PATTERNS))
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise InfractlError(f"{where}: {key} must be a list of regular expressions (default [\"prod\"])")
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InfractlError(f"{where}: {key}: {pattern!r} is not a regular expression ({exc})") from None
+    return tuple(value)
 
 
 def _seconds(table: dict, key: str, where: str, default: float) -> float:

@@ -9,15 +9,16 @@ from infractl.areas import Area
 
 def collect(root: Path, config, scanner):
     """The workflows and test files under ``root`` (or as [tool.infractl.lint_ci] names them), linted by
-    the command's own ``lint``; None when there are neither."""
+    the command's own ``collect``; None when there are neither."""
     from infractl.config import string_list
-    from infractl.lint_ci.command import configured_actionlint, lint
+    from infractl.lint_ci.command import collect as lint_ci
+    from infractl.lint_ci.command import configured_actionlint
 
     section, where = config.section("lint_ci"), config.where("lint_ci")
     configured = string_list(section, "workflows", where)
     tests = string_list(section, "tests", where)
     exclude = string_list(section, "exclude", where)
-    report = lint(root, configured, tests, configured_actionlint(section, where), exclude, scanner)
+    report = lint_ci(root, configured, tests, configured_actionlint(section, where), exclude, scanner)
     if not report.summary["workflows"] and not report.summary["test_files"]:
         return None
     return report

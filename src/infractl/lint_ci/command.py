@@ -27,8 +27,8 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
     section, where = config.section("lint_ci"), config.where("lint_ci")
     reject_unknown_keys(section, CONFIG_KEYS, where)
     selection = resolve_selection(section, config.data, select, ignore, where)
-    report = lint(path, string_list(section, "workflows", where), string_list(section, "tests", where),
-                  configured_actionlint(section, where), string_list(section, "exclude", where))
+    report = collect(path, string_list(section, "workflows", where), string_list(section, "tests", where),
+                     configured_actionlint(section, where), string_list(section, "exclude", where))
     report.findings = keep_wanted(report.findings, selection)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
@@ -78,10 +78,11 @@ def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str,
             if f.name.startswith("test_") or f.name.endswith("_test.py") or f.name == "conftest.py"]
 
 
-def lint(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
-         actionlint: str | None = None, exclude: tuple[str, ...] = (), scanner=None) -> Report:
-    """Every lint-ci finding for the repository (or workflow file) at ``path``; ``scanner``: check's, which
-    walks and reads each file once for every area."""
+def collect(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
+            actionlint: str | None = None, exclude: tuple[str, ...] = (), scanner=None) -> Report:
+    """Every lint-ci finding for the repository (or workflow file) at ``path``, before select/ignore (the
+    caller applies them), printing nothing: what ``lint-ci`` prints and ``check``'s workflows area reports.
+    ``scanner``: check's, which walks and reads each file once for every area."""
     files = workflow_files(path, workflows)
     findings = workflow_findings(files, actionlint) if files else []
     not_read: list[Finding] = []

@@ -28,21 +28,19 @@ def collect(root: Path, config, scanner):
     if not directories and not composes and not dockerfiles:
         return None
     from infractl.check.isolation import isolated
-    from infractl.manifests.command import COMMAND
     from infractl.manifests.command import collect as lint_manifests
     from infractl.manifests.lint import DEFAULT_KUBE_VERSION
-    from infractl.render import Report
     from infractl.selection import RuleSelection
 
     version = section.get("kube_version") or DEFAULT_KUBE_VERSION
-    stats: dict = {}
     # check applies the table's select/ignore and its own (flags first) to every area's findings
-    findings = lint_manifests([shown(d) for d in directories], [shown(c) for c in composes], dockerfiles, version,
-                              RuleSelection(), exclude=exclude, project_root=config.root, stats=stats,
-                              each_input=lambda path, lint: isolated("manifests", shown(path), lint))
-    return Report(COMMAND, findings, stats,
-                  headline=f"{stats.get('objects', 0)} Kubernetes objects in {len(directories)} kustomizations, "
-                           f"{stats.get('compose_files', 0)} compose files, {stats.get('dockerfiles', 0)} Dockerfiles")
+    report = lint_manifests([shown(d) for d in directories], [shown(c) for c in composes], dockerfiles, version,
+                            RuleSelection(), exclude=exclude, project_root=config.root,
+                            each_input=lambda path, lint: isolated("manifests", shown(path), lint))
+    counted = report.summary  # check's line for the area says what the repository held, not which DIR was named
+    report.headline = (f"{counted['objects']} Kubernetes objects in {len(directories)} kustomizations, "
+                       f"{counted['compose_files']} compose files, {counted['dockerfiles']} Dockerfiles")
+    return report
 
 
 AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect)

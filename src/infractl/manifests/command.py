@@ -51,38 +51,26 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
     exclude = tuple(string_list(section, "exclude", WHERE))
     for each in directories:
         named_directory(each)
-    stats: dict = {}
     named = directory is not None  # a DIR argument: the configured compose files and Dockerfiles are not asked for
-    findings = collect(directories, [] if named else compose_files, [] if named else dockerfiles, version,
-                       selection, exclude=exclude, project_root=config.root, stats=stats)
-    shown = ", ".join(str(d) for d in directories)
-    report = Report(
-        command=COMMAND,
-        findings=findings,
-        summary={"objects": stats.get("objects", 0), "compose_files": stats.get("compose_files", 0),
-                 "dockerfiles": stats.get("dockerfiles", 0), "findings": len(findings)},
-        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}, "
-                 f"{_count(stats.get('compose_files', 0), 'compose file')}"
-                 f"{_dockerfiles(stats)} checked against Kubernetes {version}",
-        extra={"kube_version": version, "directories": [str(d) for d in directories]},
-        group_by_path=True,
-    )
+    report = collect(directories, [] if named else compose_files, [] if named else dockerfiles, version,
+                     selection, exclude=exclude, project_root=config.root)
     print_report(report, fmt)
-    return EXIT_FINDINGS if fails(findings, strict) else EXIT_OK
+    return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 
 
 def collect(directories: list[Path], compose_files: list[Path], dockerfiles: list[Path], kube_version: str,
             selection: RuleSelection, *, exclude: tuple[str, ...] = (), project_root: Path | None = None,
-            stats: dict | None = None, rendered: tuple[Path, list[dict]] | None = None,
-            each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None) -> list[Finding]:
-    """The manifests pipeline, for ``manifests lint``, ``check``'s manifests area and ``deploy``'s check step:
-    each kustomization directory rendered and linted (with its compose files and Dockerfiles), then the
-    compose files and Dockerfiles the directories did not hold; the findings ``selection`` and ``# noqa``
-    leave. ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values
-    filled in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole
-    message, and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint``
-    (``check`` turns any other failure of one input into a finding on it); by default an input that cannot
-    be read stops the run."""
+            rendered: tuple[Path, list[dict]] | None = None,
+            each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None) -> Report:
+    """The manifests pipeline, for ``manifests lint``, ``check``'s manifests area and ``deploy``'s check step,
+    printing nothing: each kustomization directory rendered and linted (with its compose files and
+    Dockerfiles), then the compose files and Dockerfiles the directories did not hold; the report holds the
+    findings ``selection`` and ``# noqa`` leave, and counts objects, compose files and Dockerfiles.
+    ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values filled
+    in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message,
+    and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
+    any other failure of one input into a finding on it); by default an input that cannot be read stops
+    the run."""
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
@@ -91,7 +79,7 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     from infractl.manifests.lint import lint_compose, lint_directory, lint_rendered
 
     run = each_input or (lambda path, lint: lint())
-    stats = {} if stats is None else stats
+    stats: dict = {}
     cwd = Path.cwd()
     findings: list[Finding] = []
     if rendered is not None:
@@ -111,7 +99,19 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
         if dockerfile not in already:
             findings += run(dockerfile, partial(lint_dockerfile, dockerfile, display_path(dockerfile, cwd)))
             stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
-    return keep_wanted(findings, selection, noqa_lines)
+    findings = keep_wanted(findings, selection, noqa_lines)
+    shown = ", ".join(str(d) for d in directories)
+    return Report(
+        command=COMMAND,
+        findings=findings,
+        summary={"objects": stats.get("objects", 0), "compose_files": stats.get("compose_files", 0),
+                 "dockerfiles": stats.get("dockerfiles", 0), "findings": len(findings)},
+        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}, "
+                 f"{_count(stats.get('compose_files', 0), 'compose file')}"
+                 f"{_dockerfiles(stats)} checked against Kubernetes {kube_version}",
+        extra={"kube_version": kube_version, "directories": [str(d) for d in directories]},
+        group_by_path=True,
+    )
 
 
 def _rendered_or_finding(directory: Path, lint: Callable[[], list[Finding]]) -> list[Finding]:

@@ -9,14 +9,14 @@ from infractl.areas import Area
 
 
 def collect(root: Path, config, scanner):
-    from infractl.monitoring.lint import lint_monitoring
-    from infractl.render import Report
+    """monitoring.lint's ``collect`` over ``root`` with the [tool.infractl.monitoring] table; None when
+    there is neither a rule file nor a dashboard."""
+    from infractl.monitoring.lint import collect as lint_monitoring
 
-    findings, summary = lint_monitoring(root, config.section("monitoring"), config.root, scanner)
-    if not summary["rule_files"] and not summary["dashboards"]:
-        return None
-    return Report("monitoring", findings, summary,
-                  headline=f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")
+    report = lint_monitoring(root, config.section("monitoring"), config.root, scanner)
+    if not report.summary["rule_files"] and not report.summary["dashboards"] and not report.findings:
+        return None  # a Prometheus configuration alone is judged only against the Services beside it
+    return report
 
 
 AREA = Area("monitoring", "monitoring", "infractl.monitoring.lint:CONFIG_KEYS", collect)

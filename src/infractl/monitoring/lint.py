@@ -1,4 +1,4 @@
-"""Monitoring lint for ``infractl check``: Prometheus rule files and Grafana dashboards in a repository.
+"""Monitoring lint for ``infractl check`` (``collect``): Prometheus rule files and Grafana dashboards in a repository.
 
 Found by content, not by name: YAML whose top level has ``groups:`` of rules, JSON with ``panels``.
 What the service exports is read from its Python source (prometheus_client metric definitions)
@@ -14,6 +14,7 @@ from infractl.config import reject_unknown_keys, string_list
 from infractl.errors import InfractlError
 from infractl.findings import Finding
 from infractl.monitoring.rules import EXPORTS_UNKNOWN
+from infractl.render import Report
 
 CONFIG_KEYS = ("metrics", "sources", "datasources", "exclude", "select", "ignore")
 WHERE = "[tool.infractl.monitoring]"
@@ -29,6 +30,7 @@ class MonitoringInputs:
         self.provisioning: list[Path] = []
         self.prometheus_configs: list[Path] = []
         self.python_files: list[Path] = []
+        self.service_files: list[Path] = []  # YAML that may hold Kubernetes Services (scrape targets, MON012)
 
 
 def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> MonitoringInputs:
@@ -43,6 +45,8 @@ def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> Monitor
             head = (scanner.head if scanner else read_head)(str(path), 200_000)
         except OSError:
             continue
+        if path.suffix != ".json" and b"kind: Service" in head:
+            inputs.service_files.append(path)
         if path.suffix == ".json":
             if b'"panels"' in head and b'"title"' in head:
                 inputs.dashboards.append(path)
@@ -90,20 +94,26 @@ def provisioned_uids(files: list[Path]) -> set[str]:
     return uids
 
 
-def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
-                    scanner=None) -> tuple[list[Finding], dict]:
-    """``sources`` (directories of the service's code, relative to the project root) add metric
-    definitions from outside ``root``: checking manifests/staging alone still knows what the service exports."""
+def collect(root: Path, section: dict, project_root: Path | None = None, scanner=None) -> Report:
+    """The monitoring findings under ``root`` (``section``: its [tool.infractl.monitoring] table), before
+    select/ignore (the caller applies them), printing nothing; the summary counts what was found, so a
+    caller can tell "nothing here" (no rule files, no dashboards) from "clean". ``sources`` (directories of
+    the service's code, relative to the project root) add metric definitions from outside ``root``:
+    checking manifests/staging alone still knows what the service exports."""
     reject_unknown_keys(section, CONFIG_KEYS, WHERE)
     exclude = string_list(section, "exclude", WHERE)
     sources = [(project_root or root) / source for source in string_list(section, "sources", WHERE)]
     for directory in sources:
         if not directory.is_dir():
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
+    from infractl.monitoring.scrape import scrape_findings, services_in
+
     inputs = discover(root, exclude, scanner)
+    scrape = scrape_findings(inputs.prometheus_configs, services_in(inputs.service_files, root)) \
+        if inputs.prometheus_configs and inputs.service_files else []
     if not inputs.rule_files and not inputs.dashboards:  # nothing to judge: the service's code is not read
-        return [], {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
-                    "exported_metrics": None}
+        return _report(scrape, {"rule_files": 0, "dashboards": 0, "prometheus_configs": len(inputs.prometheus_configs),
+                                "exported_metrics": None})
     from infractl.monitoring.alerts import alert_findings, promtool_findings, recorded_metrics
     from infractl.monitoring.dashboards import dashboard_findings
     from infractl.monitoring.metrics import exported_by_source
@@ -114,7 +124,7 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
     configured = set(string_list(section, "metrics", WHERE))
     exported = exported_by_source(inputs.python_files) | configured | recorded_metrics(inputs.rule_files)
     known: set[str] | None = exported if (inputs.python_files or configured) else None
-    findings = promtool_findings(inputs.rule_files, inputs.prometheus_configs)
+    findings = promtool_findings(inputs.rule_files, inputs.prometheus_configs) + scrape
     for file in inputs.rule_files:
         findings.extend(alert_findings(file, known))
     uids = provisioned_uids(inputs.provisioning) | set(string_list(section, "datasources", WHERE))
@@ -130,4 +140,9 @@ def lint_monitoring(root: Path, section: dict, project_root: Path | None = None,
     summary = {"rule_files": len(inputs.rule_files), "dashboards": len(inputs.dashboards),
                "prometheus_configs": len(inputs.prometheus_configs),
                "exported_metrics": len(exported) if known is not None else None}
-    return findings, summary
+    return _report(findings, summary)
+
+
+def _report(findings: list[Finding], summary: dict) -> Report:
+    return Report("monitoring", findings, summary,
+                  headline=f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards")

@@ -93,7 +93,30 @@ RULE_FILE_NOT_LOADED = _rule(
     "on the reader. A billion-laughs document expands without bound; it is reported, never expanded.",
     "fix the line shown", bad=_ALERT_GOOD + "        for: 10m\n", good=_ALERT_GOOD,
     overlap="promtool rejects most of these too (MON001); infractl's own rules need the file loaded.")
+_SCRAPE = ("scrape_configs:\n  - job_name: receiver\n    static_configs:\n"
+           "      - targets: [\"receiver.staging.svc:8081\"]\n---\napiVersion: v1\nkind: Service\n"
+           "metadata: {name: receiver, namespace: staging}\nspec:\n"
+           "  selector: {app: receiver}\n  ports: [{port: 80, targetPort: 8081}]\n")
+SCRAPE_MISSES_PODS = _rule(
+    "MON012", "scrape-target-misses-the-pods", Severity.ERROR,
+    "a scrape target names a Service of the tree on a port it does not listen on, or scrapes it through its "
+    "cluster IP",
+    "A Service listening on 80 (targetPort 8081) does not answer on 8081: every scrape fails, up stays 0 and "
+    "the down alert fires for ever. On its right port a Service with a cluster IP hands each scrape to one "
+    "replica chosen at random: the replicas' counters mix, rates jump, and a dead pod goes unseen. Each pod "
+    "must be its own target. promtool cannot know, it does not read the manifests.",
+    "scrape each pod: a headless Service (clusterIP: None) on the metrics port with dns_sd_configs (type A), "
+    "or kubernetes_sd_configs (role: pod)",
+    bad=_SCRAPE,
+    good=_SCRAPE.replace("static_configs:\n      - targets: [\"receiver.staging.svc:8081\"]",
+                         "dns_sd_configs:\n      - names: [receiver-pods.staging.svc.cluster.local]\n"
+                         "        type: A\n        port: 8081").replace(
+        "metadata: {name: receiver, namespace: staging}\nspec:\n",
+        "metadata: {name: receiver-pods, namespace: staging}\nspec:\n  clusterIP: None\n").replace(
+        "ports: [{port: 80, targetPort: 8081}]", "ports: [{port: 8081}]"),
+    overlap="Cross-file: the Prometheus configuration against the Services in the same tree; promtool checks "
+            "the configuration alone.")
 
 RULES = (PROMTOOL_MISSING, PROMTOOL_REJECTS, ALERT_WITHOUT_FOR, ALERT_WITHOUT_SEVERITY, ALERT_WITHOUT_ANNOTATIONS,
          ALERT_READS_UNEXPORTED, DASHBOARD_NOT_JSON, DUPLICATE_PANEL_ID, UNDEFINED_DATASOURCE,
-         DASHBOARD_READS_UNEXPORTED, EXPORTS_UNKNOWN, RULE_FILE_NOT_LOADED)
+         DASHBOARD_READS_UNEXPORTED, EXPORTS_UNKNOWN, RULE_FILE_NOT_LOADED, SCRAPE_MISSES_PODS)

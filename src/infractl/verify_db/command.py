@@ -119,6 +119,9 @@ def check_replay(section: dict, url: str | None, schemas: list[str], migrations:
                             "of yours, not --url")
     if fix_migration is not None:
         raise InfractlError("--fix-migration works on the revision files: run it without --replay")
+    if options.upgrade_command and (options.roundtrip or options.python):
+        raise InfractlError("--upgrade-command replays through the project's command: --roundtrip and --python "
+                            "need the alembic worker")
     live = live_settings({**section, "url": None}, None, schemas)
     # like alembic itself: the directory of alembic.ini, else the current one
     options.migrations = migrations or (options.alembic_config.parent if options.alembic_config else Path("."))

@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from infractl.verify_db import rules
 from infractl.verify_db.live.compare import REPLAY_RULES
+from infractl.verify_db.replay.migrated import NOT_MIGRATED
 
-RULES = (*rules.RULES, *rules.MIGRATION_RULES, *REPLAY_RULES)
+RULES = (*rules.RULES, *rules.MIGRATION_RULES, *REPLAY_RULES, NOT_MIGRATED)

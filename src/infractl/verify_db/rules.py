@@ -24,6 +24,7 @@ from infractl.verify_db.columns import (  # noqa: F401 (COLUMN_INFO_*: re-export
     literal_is_rejected,
 )
 from infractl.verify_db.examples import SQL_EXAMPLES
+from infractl.verify_db.sqlnames import quote_ident, quote_table
 
 COMMAND = "verify-db"
 
@@ -184,7 +185,8 @@ def check_column(col: ColumnInfo, settings: RuleSettings) -> list[Finding]:
 
 
 def fix_hint(rule: Rule, table: str, column: str) -> str:
-    return _filled(_FIX_TEMPLATES.get(rule.id, rule.fix), table, column)
+    """The rule's fix for this column, its names quoted where SQL needs it (``ALTER TABLE "user"``)."""
+    return _filled(_FIX_TEMPLATES.get(rule.id, rule.fix), quote_table(table), quote_ident(column))
 
 
 # Rules of the static check only: the migration chain itself, and what the revision files say that no

@@ -33,16 +33,16 @@ def collect(root: Path, config, scanner):
 
     from infractl.check.isolation import isolated
     from infractl.render import Report
-    from infractl.wiremock.command import COMMAND
-    from infractl.wiremock.mappings.validate import validate
+    from infractl.wiremock.mappings.validate import COMMAND
+    from infractl.wiremock.mappings.validate import collect as validate
 
     templating = chosen.global_response_templating if chosen is not None else False
     stubs: list[int] = []
 
     def validated(directory: Path) -> list:
-        result = validate(directory, templating)
-        stubs.append(result.stubs)
-        return result.findings
+        report = validate(directory, templating)  # check applies the table's select/ignore to every area
+        stubs.append(report.summary["stubs"])
+        return report.findings
 
     findings: list = []
     for directory in map(shown, roots):  # one mappings directory that fails is a finding on it

@@ -1,4 +1,5 @@
-"""``infractl wiremock validate`` and ``ci-snippet``: report building; the lifecycle is in lifecycle.py."""
+"""``infractl wiremock validate`` (flags to mappings/validate.py's ``collect``, then its report printed) and
+``ci-snippet``; the lifecycle is in lifecycle.py."""
 
 from __future__ import annotations
 
@@ -8,35 +9,23 @@ from pathlib import Path
 from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK
 from infractl.findings import fails
-from infractl.render import Report, print_report
-from infractl.selection import keep_wanted, resolve_selection
-from infractl.wiremock.mappings.validate import Validation, validate
+from infractl.render import print_report
+from infractl.selection import RuleSelection, resolve_selection
+from infractl.wiremock.mappings.validate import collect
 from infractl.wiremock.settings import SECTION, WHERE, settings
 
-COMMAND = "wiremock validate"
 
-
-def validation_report(result: Validation, config, select=None, ignore=None) -> Report:
-    selection = resolve_selection(config.section(SECTION), config.data, select, ignore, WHERE)
-    # JSON has no comments, so there is no noqa to honour: only select/ignore.
-    findings = keep_wanted(result.findings, selection, lines_of=None)
-    return Report(
-        command=COMMAND,
-        findings=findings,
-        summary={"mapping_files": result.files, "stubs": result.stubs, "findings": len(findings)},
-        headline=(f"{result.tree.show(result.tree.root)}: {result.files} mapping files, {result.stubs} stubs, "
-                  f"{len(findings)} findings"),
-        extra={"dir": str(result.tree.root)},
-        group_by_path=True,
-    )
+def lint_selection(config, select=None, ignore=None) -> RuleSelection:
+    """What the project wants of the WireMock rules: ``select``/``ignore`` of [tool.infractl.wiremock], else
+    of [tool.infractl] (flags first)."""
+    return resolve_selection(config.section(SECTION), config.data, select, ignore, WHERE)
 
 
 def run_validate(dir: Path | None, fmt: str, strict: bool, config_path: Path | None, select=None, ignore=None,
                  global_templating: bool = False) -> int:
     config = load_config(start=dir, explicit=config_path)
     chosen = settings(config, dir=dir, global_templating=global_templating or None)
-    result = validate(chosen.dir, chosen.global_response_templating)
-    report = validation_report(result, config, select, ignore)
+    report = collect(chosen.dir, chosen.global_response_templating, lint_selection(config, select, ignore))
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 

@@ -43,20 +43,49 @@ class ComposeTarget:
         self.image_env: dict[str, str] = {}  # image_variable -> the built image's ID
         self.project = ""
 
+    def identify(self, plan: Plan) -> dict[str, str]:
+        """The engine compose talks to, when it is not the local one (DOCKER_HOST names it)."""
+        host = os.environ.get("DOCKER_HOST")
+        return {"docker host": host} if host else {}
+
     def preflight(self, plan: Plan) -> list[str]:
         self.argv = find_compose()
-        if not plan.settings.compose_file.is_file():
-            raise InfractlError(f"compose file not found: {plan.settings.compose_file}")
+        for path in plan.settings.compose_files:
+            if not path.is_file():
+                raise InfractlError(f"compose file not found: {path}")
         self.project = plan.settings.project or self.project_from_file(plan)
-        return [f"{' '.join(self.argv)} (project {self.project})"]
+        checked = [f"{' '.join(self.argv)} (project {self.project})"]
+        return checked if plan.options.down else [*checked, self.images_local(plan)]
+
+    def images_local(self, plan: Plan) -> str:
+        """``up`` runs with ``--pull never``: every image but the one deploy builds must be local already."""
+        from infractl.deploy.build import docker_client
+        from infractl.deploy.images import NeededImage, local, missing_report
+
+        pending = "infractl-deploy-builds-this"  # stands for the image not built yet
+        variable = plan.settings.image_variable
+        self.image_env = {variable: pending} if variable else {}
+        try:
+            services = self.config(plan).get("services", {})
+        finally:
+            self.image_env = {}
+        ours = {pending, plan.settings.image, plan.settings.repository}
+        needed = [NeededImage(str(svc["image"]), f"service {name}") for name, svc in services.items()
+                  if svc.get("image") and str(svc["image"]) not in ours
+                  and repository_of(str(svc["image"])) not in ours]
+        client = docker_client()
+        missing = [(need, "not local (compose up runs with --pull never)") for need in needed
+                   if not local(client, need.image)]
+        if missing:
+            raise missing_report(missing, "")
+        return f"{len(needed)} compose image(s) local"
 
     def project_from_file(self, plan: Plan) -> str:
         """The file's ``name:``, else compose's default (its directory's name), as compose itself says."""
-        command = [*self.argv, "-f", str(plan.settings.compose_file), "config", "--no-interpolate", "--format",
-                   "json"]
+        command = [*self.argv, *file_args(plan), "config", "--no-interpolate", "--format", "json"]
         done = tools.run(command, cwd=plan.settings.compose_file.parent)
         if done.returncode != 0:
-            raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
+            raise InfractlError(f"{shown_files(plan)}: {_last_line(done.stderr)}")
         return json.loads(done.stdout)["name"]
 
     def run(self, plan: Plan, *args: str, stdin: str | None = None, files: bool = True,
@@ -65,7 +94,7 @@ class ComposeTarget:
         env = {**os.environ, **self.image_env, **plan.secrets}
         command = [*self.argv, "-p", self.project]
         if files:
-            command += ["-f", str(plan.settings.compose_file)]
+            command += file_args(plan)
             if stdin is not None:
                 command += ["-f", "-"]
         try:
@@ -78,7 +107,16 @@ class ComposeTarget:
         """The resolved compose model (held in memory: with the secrets interpolated, it is never shown)."""
         done = self.run(plan, "config", "--format", "json")
         if done.returncode != 0:
-            raise InfractlError(f"{plan.settings.compose_file}: {_last_line(done.stderr)}")
+            raise InfractlError(f"{shown_files(plan)}: {_last_line(done.stderr)}")
+        return json.loads(done.stdout)
+
+    def rendered(self, plan: Plan) -> dict[str, Any]:
+        """The project as ``up`` will run it: every compose file merged with the deploy's pin override, not
+        interpolated (so no secret value is in it; a ``${VAR}`` the deploy sets stays as written)."""
+        override = json.dumps(plan.objects[0]) if plan.objects else None
+        done = self.run(plan, "config", "--no-interpolate", "--format", "json", stdin=override)
+        if done.returncode != 0:
+            raise StepFailed(f"compose config failed: {_last_line(done.stderr)}")
         return json.loads(done.stdout)
 
     def pin_override(self, plan: Plan) -> str:
@@ -94,9 +132,11 @@ class ComposeTarget:
                     if svc.get("image") == plan.image_ref or repository_of(str(svc.get("image", ""))) in names]
         if not services:
             hint = " (or set image_variable)" if not plan.settings.image_variable else ""
-            raise InfractlError(f"no service in {plan.settings.compose_file} uses image {plan.settings.image}{hint}")
+            raise InfractlError(f"no service in {shown_files(plan)} uses image {plan.settings.image}{hint}")
         plan.applied = services
-        return json.dumps({"services": {name: {"image": plan.image_ref} for name in services}})
+        override = {"services": {name: {"image": plan.image_ref} for name in services}}
+        plan.objects = [override]  # what a dry run shows: the one document compose gets on top of the files
+        return json.dumps(override)
 
     def apply(self, plan: Plan) -> str:
         override = self.pin_override(plan)
@@ -171,6 +211,15 @@ class ComposeTarget:
 
     def close(self) -> None:
         pass
+
+
+def file_args(plan: Plan) -> list[str]:
+    """``-f a -f b``: the environment's compose files in order (a later one overrides an earlier one)."""
+    return [part for path in plan.settings.compose_files for part in ("-f", str(path))]
+
+
+def shown_files(plan: Plan) -> str:
+    return " + ".join(str(path) for path in plan.settings.compose_files)
 
 
 def _settled(state: dict[str, Any]) -> bool:

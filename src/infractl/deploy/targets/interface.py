@@ -8,6 +8,10 @@ from infractl.deploy.plan import Plan
 
 
 class Target(Protocol):
+    def identify(self, plan: Plan) -> dict[str, str]:
+        """What this deploy goes to (e.g. the kube context and its cluster's server), each compared with
+        the declared one (a mismatch is an error); read locally, before anything is contacted."""
+
     def preflight(self, plan: Plan) -> list[str]:
         """Check the target is reachable and is the right one; return what was checked."""
 

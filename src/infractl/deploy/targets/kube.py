@@ -9,8 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from infractl.deploy.plan import Plan, StepFailed
+from infractl.deploy.targets.kubeconfig import (
+    NOT_A_KUBECONFIG,
+    active_context,
+    describe,
+    kubeconfig_paths,
+    load_merged,
+)
 from infractl.deploy.targets.rollout import WORKLOADS, rollout_status
 from infractl.errors import InfractlError
+from infractl.masking import mask_url
 
 FIELD_MANAGER = "infractl"
 FIRST = ("Namespace", "CustomResourceDefinition")
@@ -31,8 +39,8 @@ def apply_order(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def kubeconfig_path() -> str:
-    value = os.environ.get("KUBECONFIG") or "~/.kube/config"
-    return os.path.expanduser(value.split(os.pathsep)[0])
+    """The kubeconfig files as errors name them: KUBECONFIG's list (merged, as kubectl does)."""
+    return describe(kubeconfig_paths())
 
 
 class KubernetesTarget:
@@ -41,26 +49,47 @@ class KubernetesTarget:
         self.api_client = None
         self._dynamic = None
         self._cache_dir = None
+        self.kubeconfig: dict[str, Any] = {}  # the merged kubeconfig identify() read
 
     # -- preflight -------------------------------------------------------------------------------
+    def identify(self, plan: Plan) -> dict[str, str]:
+        """The selected context and its cluster's server, compared with the declared ones (nothing contacted)."""
+        if plan.options.dry_run == "client":
+            return {}
+        settings, wanted = plan.settings, plan.settings.context
+        where = kubeconfig_path()
+        self.kubeconfig = load_merged()
+        active = active_context(self.kubeconfig, where)
+        if active.name != wanted:
+            raise InfractlError(f"the selected kube context is {active.name!r}, but {settings.env} deploys to "
+                                f"{wanted!r}: run 'kubectl config use-context {wanted}' (nothing was changed)")
+        server = active.server or ""
+        if settings.cluster_server and server.rstrip("/") != settings.cluster_server.rstrip("/"):
+            raise InfractlError(f"context {wanted!r} points at cluster {mask_url(server)!r}, but {settings.env} "
+                                f"declares cluster_server = {mask_url(settings.cluster_server)!r} (nothing was "
+                                "changed)")
+        return {"kube context": wanted, **({"cluster server": mask_url(server)} if server else {})}
+
     def preflight(self, plan: Plan) -> list[str]:
         if plan.options.dry_run == "client":
             return ["no cluster needed (--dry-run=client)"]
         from kubernetes import client, config
+        from kubernetes.config.config_exception import ConfigException
 
         wanted = plan.settings.context
-        path = kubeconfig_path()
-        active = active_context(path)
-        selected = (active or {}).get("name")
-        if selected != wanted:
-            raise InfractlError(f"the selected kube context is {selected!r}, but {plan.settings.env} deploys to "
-                                f"{wanted!r}: run 'kubectl config use-context {wanted}' (nothing was changed)")
         try:
-            self.api_client = config.new_client_from_config(config_file=path, context=wanted)
+            self.api_client = config.new_client_from_config_dict(self.kubeconfig, context=wanted)
+        except ConfigException as exc:
+            # its message may quote a whole entry of the file ("... in <path>/{'name': ..., 'user': {...}}")
+            reason = str(exc).split(" in ", 1)[0].rstrip(".")
+            raise InfractlError(f"cannot read the kubeconfig {kubeconfig_path()}: {reason}") from None
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError):  # YAML, not shaped like one
+            raise InfractlError(f"cannot read the kubeconfig {kubeconfig_path()}: {NOT_A_KUBECONFIG}") from None
+        try:
             version = client.VersionApi(self.api_client).get_code(_request_timeout=10)
         except Exception as exc:  # noqa: BLE001 (urllib3 errors, ApiException, bad credentials)
             raise InfractlError(f"the cluster of context {wanted!r} is not reachable: {_first_line(exc)}") from None
-        return [f"context {wanted}", f"cluster {version.git_version} up"]
+        return [f"cluster {version.git_version} up"]
 
     @property
     def dynamic(self):
@@ -144,28 +173,6 @@ class KubernetesTarget:
 
     def execute(self, plan: Plan, service: str, argv: list[str], timeout: float) -> tuple[int, str]:
         raise InfractlError("exec smoke checks are for kind = \"compose\"")
-
-
-def active_context(path: str) -> dict | None:
-    """The kubeconfig's current context; any file that is not a readable kubeconfig is one line naming it
-    (never the file's contents: it holds credentials)."""
-    import yaml
-    from kubernetes import config
-    from kubernetes.config.config_exception import ConfigException
-
-    try:
-        return config.list_kube_config_contexts(config_file=path)[1]
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = "not valid YAML" + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
-    except ConfigException as exc:
-        # its message may quote a whole entry of the file ("... in <path>/{'name': ..., 'user': {...}}")
-        reason = str(exc).split(" in ", 1)[0].rstrip(".")
-    except (TypeError, AttributeError, KeyError, ValueError, IndexError):  # YAML, but not shaped like one
-        reason = "not a kubeconfig (a mapping with clusters, contexts, users and current-context)"
-    raise InfractlError(f"cannot read the kubeconfig {path}: {reason}")
 
 
 def pod_ready(pod: dict[str, Any]) -> bool:

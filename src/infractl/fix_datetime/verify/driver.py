@@ -13,7 +13,6 @@ Every run of CMD spends the ``Budget``; what it cannot pay for stays as auto lef
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -58,10 +57,17 @@ def verify(root: Path, paths: list[Path], command: str, budget: Budget,
             budget.spend()
             runs += 1
             try:
-                return run_suite(command, copy.root, budget.left())
+                done = run_suite(command, copy.root, budget.left(), original=root)
             except SuiteError as exc:
                 raise _Stop(VERIFY_CANNOT_RUN.finding(".", None, None, f"{exc} ({tree_note})",
                                                       VERIFY_CANNOT_RUN.fix)) from None
+            strays = _outside_the_copy(done.imported_from_original, root, copy.linked)
+            if strays:
+                raise _Stop(VERIFY_CANNOT_RUN.finding(".", None, None, (
+                    f"--verify: {said} imports {_names(strays)} from the project itself, not from the private "
+                    "copy it runs in (an editable install, or an absolute path in PYTHONPATH?), so it cannot "
+                    f"see a rewrite ({tree_note})"), VERIFY_CANNOT_RUN.fix)) from None
+            return done
 
         try:
             first = run("the unchanged tree")
@@ -114,6 +120,13 @@ def _write_into(copy: Workspace, results: list) -> list:
     return results
 
 
+def _outside_the_copy(imported: tuple[str, ...], root: Path, linked: list[Path]) -> list[str]:
+    """The project's own files the suite imported from the user's tree (a linked virtualenv's are fine)."""
+    venvs = [venv.resolve() for venv in linked]
+    return [Path(path).relative_to(root).as_posix() for path in imported
+            if Path(path).is_relative_to(root) and not any(Path(path).is_relative_to(venv) for venv in venvs)]
+
+
 def _below(root: Path, path: Path) -> Path:
     try:
         return path.resolve().relative_to(root)
@@ -143,6 +156,3 @@ def _names(tests, most: int = 3) -> str:
     shown = ", ".join(tests[:most])
     return shown + (f" and {len(tests) - most} more" if len(tests) > most else "")
 
-
-def describe(command: str) -> str:
-    return " ".join(shlex.quote(part) for part in shlex.split(command))

@@ -9,7 +9,6 @@ ended with infractl on Ctrl-C or SIGTERM, and within the time the budget has lef
 from __future__ import annotations
 
 import os
-import shlex
 import tempfile
 from pathlib import Path
 from typing import NamedTuple
@@ -17,6 +16,24 @@ from typing import NamedTuple
 from infractl import tools
 
 EXIT_STATUS = "(exit status)"  # the one outcome of a command that is not pytest
+PROBE = "_infractl_verify_probe"
+# A pytest plugin loaded into CMD's pytest: at the end of the session it lists the files of the modules
+# the suite imported from the user's own tree (INFRACTL_VERIFY_ORIGINAL). A suite that imports the project
+# from there (an editable install, an absolute path in PYTHONPATH) never sees the copy's rewrites, and
+# every trial would "pass": that must stop the run, not verify it.
+PROBE_PLUGIN = """
+import os, sys
+
+def pytest_sessionfinish(session, exitstatus):
+    root = os.path.realpath(os.environ["INFRACTL_VERIFY_ORIGINAL"]) + os.sep
+    found = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and os.path.realpath(path).startswith(root):
+            found.add(os.path.realpath(path))
+    with open(os.environ["INFRACTL_VERIFY_PROBE"], "w") as out:
+        out.write("\\n".join(sorted(found)))
+"""
 
 
 class SuiteError(Exception):
@@ -27,56 +44,45 @@ class Outcomes(NamedTuple):
     tests: dict  # test id -> "passed" | "failed" | "error" | "skipped" (or EXIT_STATUS -> "0"/"1"...)
     status: int  # CMD's exit status
     output: str  # the end of what it printed, for a report
+    imported_from_original: tuple[str, ...] = ()  # module files the suite imported from the user's tree
 
     def failing(self) -> list[str]:
         return sorted(test for test, outcome in self.tests.items() if outcome in ("failed", "error"))
 
 
-def command_argv(command: str) -> list[str]:
+def command_argv(command: str) -> tuple[dict, list[str]]:
+    """CMD's variables and argv (``tools.split_command``); SuiteError when it cannot be read."""
     try:
-        argv = shlex.split(command)
+        return tools.split_command(command, "--verify")
     except ValueError as exc:
-        raise SuiteError(f"--verify: cannot read the command ({exc})") from None
-    if not argv:
-        raise SuiteError("--verify: the command is empty")
-    return argv
-
-
-def split_assignments(argv: list[str]) -> tuple[dict, list[str]]:
-    """``[env] VAR=value ... cmd args`` -> ({VAR: value}, [cmd, args]): the shell's way of setting
-    variables for one command, done here (CMD is run without a shell)."""
-    if argv and os.path.basename(argv[0]) == "env":
-        argv = argv[1:]
-    assigned = {}
-    while argv and "=" in argv[0] and not argv[0].startswith(("-", "=")):
-        name, _, value = argv[0].partition("=")
-        assigned[name] = value
-        argv = argv[1:]
-    return assigned, argv
+        raise SuiteError(str(exc)) from None
 
 
 def is_pytest(argv: list[str]) -> bool:
-    """``pytest ...``, ``py.test ...``, ``python -m pytest ...``, after any ``env VAR=value`` in front."""
-    argv = split_assignments(argv)[1]
-    if not argv:
-        return False
+    """``pytest ...``, ``py.test ...``, ``python -m pytest ...`` (the variables in front already taken)."""
     name = os.path.basename(argv[0])
     if name in ("pytest", "py.test"):
         return True
     return name.startswith("python") and argv[1:3] == ["-m", "pytest"]
 
 
-def run_suite(command: str, cwd: Path, timeout: float) -> Outcomes:
-    """Run CMD in ``cwd``; each test's outcome (pytest) or the exit status."""
-    assigned, argv = split_assignments(command_argv(command))
-    if not argv:
-        raise SuiteError("--verify: the command sets variables but runs nothing")
+def run_suite(command: str, cwd: Path, timeout: float, original: Path | None = None) -> Outcomes:
+    """Run CMD in ``cwd``; each test's outcome (pytest) or the exit status. ``original``: the user's tree,
+    which a pytest CMD's suite must not import from (``Outcomes.imported_from_original``)."""
+    assigned, argv = command_argv(command)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **assigned}  # no __pycache__ left in the copy's tree
     with tempfile.TemporaryDirectory(prefix="infractl-verify-") as scratch:
         report = Path(scratch) / "junit.xml"
+        probe = Path(scratch) / "imported.txt"
         pytest = is_pytest(argv)
         if pytest:
-            argv = [*argv, f"--junitxml={report}", "-p", "no:cacheprovider"]
+            # xunit1: each testcase carries its file, so a test is named as pytest names it (read_junit)
+            argv = [*argv, f"--junitxml={report}", "-o", "junit_family=xunit1", "-p", "no:cacheprovider"]
+            if original is not None:
+                (Path(scratch) / f"{PROBE}.py").write_text(PROBE_PLUGIN)
+                env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), scratch]))
+                env |= {"INFRACTL_VERIFY_ORIGINAL": str(original), "INFRACTL_VERIFY_PROBE": str(probe)}
+                argv += ["-p", PROBE]
         try:
             done = tools.run(argv, cwd=cwd, env=env, timeout=max(timeout, 1.0))
         except tools.ToolTimeout:
@@ -90,7 +96,8 @@ def run_suite(command: str, cwd: Path, timeout: float) -> Outcomes:
             return Outcomes({EXIT_STATUS: str(done.returncode)}, done.returncode, output)
         if not report.is_file():  # pytest did not get as far as its report (usage error, no tests found...)
             return Outcomes({EXIT_STATUS: str(done.returncode)}, done.returncode, output)
-        return Outcomes(read_junit(report), done.returncode, output)
+        imported = tuple(probe.read_text().split("\n")) if probe.is_file() and probe.read_text() else ()
+        return Outcomes(read_junit(report), done.returncode, output, imported)
 
 
 def read_junit(report: Path) -> dict:
@@ -103,7 +110,7 @@ def read_junit(report: Path) -> dict:
         raise SuiteError(f"--verify: pytest's junit report cannot be read ({exc})") from None
     outcomes: dict = {}
     for case in tree.iter("testcase"):
-        test = f"{case.get('classname', '')}::{case.get('name', '')}"
+        test = node_id(case.get("file"), case.get("classname", ""), case.get("name", ""))
         tags = {child.tag for child in case}
         outcome = ("error" if "error" in tags else "failed" if "failure" in tags
                    else "skipped" if "skipped" in tags else "passed")
@@ -111,6 +118,16 @@ def read_junit(report: Path) -> dict:
             continue  # a teardown error is a second entry of the same test: keep the worse one
         outcomes[test] = outcome
     return outcomes
+
+
+def node_id(file: str | None, classname: str, name: str) -> str:
+    """pytest's own id of a junit testcase (``tests/test_x.py::TestY::test_z``, what a user can paste
+    after ``pytest``), from xunit1's ``file``; ``classname::name`` when the file does not give the module."""
+    module = (file or "").removesuffix(".py").replace("/", ".")
+    if not file or not file.endswith(".py") or not (classname == module or classname.startswith(module + ".")):
+        return f"{classname}::{name}"
+    classes = [part for part in classname[len(module):].split(".") if part]
+    return "::".join([file, *classes, name])
 
 
 def compare(baseline: Outcomes, flaky: frozenset, now: Outcomes) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ class Workspace:
         self._scratch = tempfile.mkdtemp(prefix="infractl-verify-tree-")
         self.root = Path(self._scratch) / self.source.name
         self._originals: dict[Path, bytes] = {}
+        self.linked: list[Path] = []  # the user's virtualenvs the copy links to (their files are not copied)
 
     def __enter__(self) -> Workspace:  # noqa: PYI034 - not meant to be subclassed
         venvs: list[str] = []
@@ -39,6 +40,7 @@ class Workspace:
 
         try:
             shutil.copytree(self.source, self.root, symlinks=True, ignore=ignored)
+            self.linked = [Path(venv) for venv in venvs]
             for venv in venvs:  # linked, not copied: never rewritten, and copying one costs hundreds of MB
                 os.symlink(venv, self.root / os.path.relpath(venv, self.source))
         except BaseException:

@@ -56,6 +56,8 @@ def run_request(request: dict, progress: dict) -> dict:
             progress["ran"] = []
             getattr(command, name)(config, target)
             result["steps"].append({"command": name, "target": target, "ran": progress["ran"]})
+        # what the scratch database must show afterwards (run.py checks alembic_version against it)
+        result["heads"] = list(ScriptDirectory.from_config(config).get_heads())
         result["ok"] = True
     except BaseException as exc:  # noqa: BLE001 - SystemExit from env.py and Ctrl-C are reported too
         result["error"] = _describe(exc)

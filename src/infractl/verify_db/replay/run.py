@@ -24,6 +24,7 @@ from infractl import tools
 from infractl.errors import InfractlError
 from infractl.masking import mask_text
 from infractl.render import Report
+from infractl.verify_db.replay.project import worker_argv
 from infractl.verify_db.rules import RuleSettings
 
 COMMAND = "verify-db"
@@ -38,6 +39,9 @@ class ReplayOptions:
     roundtrip: bool = False
     compare_static: bool = False
     schemas: tuple[str, ...] = ("public",)
+    python: Path | None = None  # the application's interpreter for the alembic worker (else its .venv, else ours)
+    upgrade_command: str | None = None  # the project's own migration command instead of the alembic worker
+    url_env: str = "DATABASE_URL"  # where --upgrade-command reads the scratch URL
 
 
 PHASE_TEXT = {"scratch": "starting the scratch database", "upgrade": "alembic upgrade head",
@@ -90,12 +94,14 @@ def alembic_ini(options: ReplayOptions) -> Path:
 
 def run_replay(options: ReplayOptions, settings: RuleSettings, statement_timeout: float) -> Report:
     from infractl.verify_db.live.catalog import parse_url
+    from infractl.verify_db.replay.project import worker_python
     from infractl.verify_db.replay.scratch import scratch_database, throwaway_cluster
 
     ini = alembic_ini(options)
     phases = Phases()
+    python = None if options.upgrade_command else worker_python(options.python, ini.parent)
     with ExitStack() as stack:  # the scratch server or database goes away on any exit, Ctrl-C included
-        worker = stack.enter_context(alembic_worker(ini))
+        worker = None if options.upgrade_command else stack.enter_context(alembic_worker(ini, python))
         with phases.timed("scratch"):
             if options.scratch_url:
                 cluster = None
@@ -108,9 +114,12 @@ def run_replay(options: ReplayOptions, settings: RuleSettings, statement_timeout
                 cluster = stack.enter_context(throwaway_cluster(keep=options.keep))
                 warm_up.join()
                 target = parse_url(cluster.url("postgres"))  # the cluster is ours alone: its own database
-        stack.callback(worker.kill)  # runs first on the way out: no migration is left talking to the server
+        if worker is not None:
+            stack.callback(worker.kill)  # runs first on the way out: no migration is left talking to the server
         try:
-            return _replay_into(worker, target, cluster, ini, options, settings, statement_timeout, phases)
+            report = _replay_into(worker, target, cluster, ini, options, settings, statement_timeout, phases)
+            report.extra["python"] = str(python or sys.executable) if worker is not None else None
+            return report
         except InfractlError:
             if options.keep:  # kept for a look at what the failing migration left behind
                 sys.stderr.write(_kept(target, cluster)["message"] + "\n")
@@ -122,18 +131,29 @@ def _import_driver() -> None:
     import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 
 
-def _replay_into(worker: AlembicWorker, target, cluster, ini: Path, options: ReplayOptions, settings: RuleSettings,
+def _replay_into(worker: AlembicWorker | None, target, cluster, ini: Path, options: ReplayOptions, settings: RuleSettings,
                  statement_timeout: float, phases: Phases) -> Report:
     from infractl.verify_db.command import live_findings
     from infractl.verify_db.live.catalog import read_catalog
+    from infractl.verify_db.replay import migrated
+    from infractl.verify_db.replay.project import run_upgrade_command
 
     url = target.url.render_as_string(hide_password=False)
     with phases.timed("upgrade"):
-        first = worker.run(url, [("upgrade", "head")], target.secrets)
+        if worker is None:
+            locations = [str(migrated.versions_dir(ini))]
+            heads, tables = migrated.expected_tree(locations[0])  # read first: a tree that cannot be read is exit 2
+            run_upgrade_command(options.upgrade_command, options.url_env, url, target.secrets)
+            replayed = None
+        else:
+            first = worker.run(url, [("upgrade", "head")], target.secrets)
+            locations, heads, replayed = first["version_locations"], first["heads"], len(first["steps"][0]["ran"])
+            tables = migrated.tables_created(locations)
     with phases.timed("check"):
+        versions, missing = migrated.database_state(target, tables, statement_timeout)
+        findings = migrated.migrated_findings(str(options.migrations), heads, versions, missing, target.display)
         snapshot = read_catalog(target, options.schemas, settings, 10, statement_timeout)
-        findings = live_findings(snapshot, settings)
-    replayed = len(first["steps"][0]["ran"])
+        findings += live_findings(snapshot, settings)
     extra: dict = {"source": "replay", "migrations": str(options.migrations), "alembic_config": str(ini),
                    "database": target.display, "schemas": list(options.schemas)}
     if options.roundtrip:
@@ -154,17 +174,18 @@ def _replay_into(worker: AlembicWorker, target, cluster, ini: Path, options: Rep
         from infractl.verify_db.live.compare import static_findings
 
         with phases.timed("compare_static"):
-            findings += static_findings([shown_path(p) for p in first["version_locations"]], snapshot.columns,
+            findings += static_findings([shown_path(p) for p in locations], snapshot.columns,
                                         settings)
     if options.keep:
         extra["kept"] = _kept(target, cluster)
         sys.stderr.write(extra["kept"]["message"] + "\n")
     checked = len(snapshot.columns)
+    how = f"replayed {replayed} revisions" if replayed is not None else f"ran {options.upgrade_command!r}"
     return Report(
         command=COMMAND, findings=findings,
         summary={"tables": snapshot.tables, "columns": checked, "findings": len(findings),
                  "replayed_revisions": replayed, "phase_seconds": phases.seconds},
-        headline=(f"{options.migrations}: replayed {replayed} revisions into {target.display}; checked "
+        headline=(f"{options.migrations}: {how} into {target.display}; checked "
                   f"{snapshot.tables} tables, {checked} timestamp columns, {len(findings)} findings"),
         extra=extra, group_by_path=True)
 
@@ -181,13 +202,12 @@ class AlembicWorker:
     """One child process for every alembic command of a replay, started before the scratch database so
     that its imports overlap the cluster start. Its output goes to a file, read only on failure."""
 
-    def __init__(self, ini: Path) -> None:
+    def __init__(self, ini: Path, python: Path | None = None) -> None:
         self.ini = ini.resolve()
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed in close()
         read_end, write_end = os.pipe()
         try:  # through tools: its own process group, ended with infractl (SIGKILL included)
-            self.process = tools.start([sys.executable, "-m", "infractl.verify_db.replay.alembic_worker", str(write_end)],
-                                       cwd=self.ini.parent, stdin=tools.PIPE, stdout=self._log, stderr=tools.STDOUT,
+            self.process = tools.start(worker_argv(python, write_end), cwd=self.ini.parent, stdin=tools.PIPE, stdout=self._log, stderr=tools.STDOUT,
                                        pass_fds=(write_end,), text=True)
         finally:
             os.close(write_end)
@@ -234,8 +254,8 @@ class AlembicWorker:
 
 
 @contextmanager
-def alembic_worker(ini: Path) -> Iterator[AlembicWorker]:
-    worker = AlembicWorker(ini)
+def alembic_worker(ini: Path, python: Path | None = None) -> Iterator[AlembicWorker]:
+    worker = AlembicWorker(ini, python)
     try:
         yield worker
     except BaseException:

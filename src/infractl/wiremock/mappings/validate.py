@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from infractl.findings import Finding
+from infractl.render import Report
+from infractl.selection import RuleSelection, keep_wanted
 from infractl.wiremock.mappings.checks_files import check_body_file, check_ignored, check_permissions
 from infractl.wiremock.mappings.checks_stub import check_stub, check_templating, finding, stub_id
 from infractl.wiremock.mappings.loading import MappingFile, Stub, Tree, discover, load
 from infractl.wiremock.mappings.rules import RULE
 
-
-@dataclass
-class Validation:
-    tree: Tree
-    findings: list[Finding] = field(default_factory=list)
-    stubs: int = 0  # how many stubs WireMock will serve (files that load)
-    files: int = 0
+COMMAND = "wiremock validate"
 
 
 @dataclass(frozen=True)
@@ -37,10 +33,13 @@ class StubKey:
     request_key: str | None
 
 
-def validate(root: Path, global_templating: bool = False) -> Validation:
+def collect(root: Path, global_templating: bool = False, selection: RuleSelection | None = None) -> Report:
+    """Every finding on the WireMock root ``root``, less what ``selection`` leaves out (JSON has no
+    comments, so there is no noqa to honour), printing nothing: what ``wiremock validate`` prints,
+    ``wiremock up`` checks before it starts, and ``check``'s wiremock area reports. The summary's
+    ``stubs`` is how many stubs WireMock will serve (those in files that load)."""
     tree = discover(root)
-    result = Validation(tree, files=len(tree.mapping_files))
-    out = result.findings
+    out: list[Finding] = []
     out.extend(check_permissions(tree))
     out.extend(check_ignored(tree))
     keys: list[StubKey] = []
@@ -49,8 +48,16 @@ def validate(root: Path, global_templating: bool = False) -> Validation:
         keys.extend(file_keys)
     out.extend(_duplicate_ids(tree, keys))
     out.extend(_shadowed_requests(tree, keys))
-    result.stubs = len(keys)
-    return result
+    findings = out if selection is None else keep_wanted(out, selection, lines_of=None)
+    files = len(tree.mapping_files)
+    return Report(
+        command=COMMAND,
+        findings=findings,
+        summary={"mapping_files": files, "stubs": len(keys), "findings": len(findings)},
+        headline=f"{tree.show(tree.root)}: {files} mapping files, {len(keys)} stubs, {len(findings)} findings",
+        extra={"dir": str(tree.root)},
+        group_by_path=True,
+    )
 
 
 def check_file(tree: Tree, index: int, global_templating: bool) -> tuple[list[Finding], list[StubKey]]:

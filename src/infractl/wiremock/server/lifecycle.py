@@ -12,8 +12,8 @@ from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import fails
 from infractl.render import print_report
-from infractl.wiremock.command import validation_report
-from infractl.wiremock.mappings.validate import validate
+from infractl.wiremock.command import lint_selection
+from infractl.wiremock.mappings.validate import collect
 from infractl.wiremock.server import runtime_docker, runtime_java, state
 from infractl.wiremock.server.admin import Admin
 from infractl.wiremock.server.state import Instance
@@ -120,8 +120,8 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
     chosen = settings(config, dir=dir, runtime=runtime, port=port, image=image, jar=jar, name=name,
                       global_templating=global_templating or None)
     state.check_name(chosen.name)
-    result = validate(chosen.dir, chosen.global_response_templating)
-    report = validation_report(result, config)
+    report = collect(chosen.dir, chosen.global_response_templating, lint_selection(config))
+    stubs = report.summary["stubs"]  # what WireMock must serve once it is up
     if report.findings:
         print_report(report, "table", to_stderr=True)
     else:
@@ -139,8 +139,8 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
                 raise InfractlError(f"{chosen.name} already runs {existing.dir} on port {existing.port}: "
                                     f"infractl wiremock down --name {chosen.name} first")
             served = running.admin.mappings_total()
-            say(f"already running: {running.where()} on {existing.url}, {served} of {result.stubs} stubs served")
-            return EXIT_OK if served == result.stubs else _count_mismatch(running, served, result.stubs)
+            say(f"already running: {running.where()} on {existing.url}, {served} of {stubs} stubs served")
+            return EXIT_OK if served == stubs else _count_mismatch(running, served, stubs)
         state.forget(chosen.name)  # a stale record of an instance that is gone
 
     kind, engine = choose_runtime(chosen)
@@ -149,11 +149,11 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
     began = time.monotonic()
     if kind == runtime_docker.NAME:
         instance = runtime_docker.start(engine, chosen.name, chosen.image, root, chosen.port,
-                                        chosen.global_response_templating, verbose, result.stubs)
+                                        chosen.global_response_templating, verbose, stubs)
         running = Running(instance, engine)
     else:
         instance, process = runtime_java.start(chosen.name, chosen.jar, root, chosen.port,
-                                               chosen.global_response_templating, verbose, result.stubs)
+                                               chosen.global_response_templating, verbose, stubs)
         running = Running(instance, process=process)
     state.save(instance)
     try:
@@ -162,11 +162,11 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
     except BaseException:
         running.stop()
         raise
-    if served != result.stubs:
-        return _count_mismatch(running, served, result.stubs)
+    if served != stubs:
+        return _count_mismatch(running, served, stubs)
     version = health.get("version", "?")
     say(f"started WireMock {version} ({kind}): {running.where()}")
-    say(f"ready on {instance.url} in {time.monotonic() - began:.1f} s: {served} of {result.stubs} stubs served")
+    say(f"ready on {instance.url} in {time.monotonic() - began:.1f} s: {served} of {stubs} stubs served")
     return EXIT_OK
 
 
