@@ -230,14 +230,6 @@ def test_the_real_server_refuses_what_the_fake_refuses(real):
                line.endswith("minAvailable and maxUnavailable cannot be both set") for line in report["details"])
 
 
-def _production_guard() -> bool:
-    from infractl.deploy.settings import DeploySettings
-
-    return "production_patterns" in DeploySettings.__dataclass_fields__
-
-
-@pytest.mark.xfail(not _production_guard(), strict=True,
-                   reason="the production guard (issue 17, item 2) is built on another branch; wired in here")
 def test_a_context_that_looks_like_production_is_refused_before_any_request(real):
     import yaml
 
