@@ -78,3 +78,51 @@ def assert_no_secret(*texts: str) -> None:
     for text in texts:
         for value in SECRET_VALUES.values():
             assert value not in (text or ""), "a secret value leaked into the output"
+
+
+def owned_by(obj: dict) -> list[dict]:
+    meta = obj["metadata"]
+    return [{"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": meta["name"], "uid": meta["uid"],
+             "controller": True}]
+
+
+def event_about(obj: dict, reason: str, message: str, when: str, name: str) -> dict:
+    """An Event as the cluster records it: about one object, by uid."""
+    meta = obj["metadata"]
+    return {"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "aos-staging"},
+            "involvedObject": {"kind": obj["kind"], "name": meta["name"], "uid": meta["uid"],
+                               "namespace": "aos-staging"},
+            "reason": reason, "message": message, "lastTimestamp": when}
+
+
+def controller_runs(api: FakeKubeAPI, pod_status: dict, status_for, more=None,
+                    node: str | None = "node-1") -> threading.Thread:
+    """What the Deployment controller would do once the Deployment is applied: revision 1, its ReplicaSet,
+    one pod of it with ``pod_status`` (on ``node``; None: not scheduled); then ``status_for(generation)`` as the Deployment's status and
+    ``more(api, deployment, replicaset, pod)`` for the test's own events."""
+    def run() -> None:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            deployment = api.get("apps/v1", "deployments", "aos-staging", "webhook-receiver")
+            if deployment is not None:
+                break
+            time.sleep(0.05)
+        else:
+            return
+        deployment["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/revision"] = "1"
+        labels = {"app.kubernetes.io/name": "webhook-receiver"}
+        replicaset = api.put({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {
+            "name": "webhook-receiver-7d9f", "namespace": "aos-staging", "labels": labels,
+            "annotations": {"deployment.kubernetes.io/revision": "1"}, "ownerReferences": owned_by(deployment)}})
+        pod = api.put({"apiVersion": "v1", "kind": "Pod", "metadata": {
+            "name": "webhook-receiver-7d9f-abcde", "namespace": "aos-staging", "labels": labels,
+            "ownerReferences": owned_by(replicaset)}, "spec": {"nodeName": node} if node else {}, "status": pod_status})
+        if more:
+            more(api, deployment, replicaset, pod)
+        time.sleep(0.3)
+        api.set_status("apps/v1", "deployments", "aos-staging", "webhook-receiver",
+                       status_for(deployment["metadata"]["generation"]))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread

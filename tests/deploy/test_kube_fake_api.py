@@ -4,10 +4,21 @@ deadline exceeded, wrong context — through the real CLI."""
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
-from conftest import SECRET_VALUES, assert_no_secret, drive_rollout, kube_table, needs_docker, write_config
+from conftest import (
+    SECRET_VALUES,
+    assert_no_secret,
+    controller_runs,
+    drive_rollout,
+    event_about,
+    kube_table,
+    needs_docker,
+    write_config,
+)
+from support.fake_kube_rules import now
 from typer.testing import CliRunner
 
 from infractl.cli import app
@@ -52,10 +63,12 @@ def test_rollout_success_applies_in_order_with_field_manager(tmp_path, fake_api,
 
 
 def test_server_dry_run_persists_nothing(tmp_path, fake_api, local_image):
+    before = copy.deepcopy(fake_api.objects)  # a fresh cluster: the built-in namespaces only
     result = deploy(tmp_path, fake_api, "--dry-run=server", "--json")
     assert result.exit_code == 0, result.output
-    assert fake_api.applies() and all(r["query"].get("dryRun") == ["All"] for r in fake_api.applies())
-    assert fake_api.objects == {}
+    writes = [r for r in fake_api.requests if r["method"] in ("PATCH", "POST")]
+    assert writes and all(r["query"].get("dryRun") == ["All"] for r in writes)
+    assert fake_api.objects == before
     assert json.loads(result.stdout)["steps"][-1] == {"step": "wait", "status": "skipped", "seconds": 0.0,
                                                        "detail": "server dry run: nothing rolled out"}
 
@@ -68,18 +81,15 @@ def test_client_dry_run_needs_no_cluster(tmp_path, fake_api, local_image):
 
 
 def test_stuck_rollout_times_out_with_pod_status_events_and_logs(tmp_path, fake_api, local_image):
-    fake_api.put({"apiVersion": "v1", "kind": "Pod", "metadata": {
-        "name": "webhook-receiver-7d9f-abcde", "namespace": "aos-staging",
-        "labels": {"app.kubernetes.io/name": "webhook-receiver"}},
-        "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
-                   "containerStatuses": [{"name": "receiver", "restartCount": 4, "state": {
-                       "waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s"}}}]}})
-    fake_api.put({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "aos-staging"},
-                  "involvedObject": {"kind": "Pod", "name": "webhook-receiver-7d9f-abcde"}, "reason": "BackOff",
-                  "message": "Back-off restarting failed container", "lastTimestamp": "2026-11-27T10:00:00Z"})
     fake_api.logs["webhook-receiver-7d9f-abcde"] = "starting\nsqlalchemy.exc.OperationalError: connection refused\n"
-    drive_rollout(fake_api, lambda gen: {"observedGeneration": gen, "replicas": 2, "updatedReplicas": 2,
-                                         "availableReplicas": 1})
+    pod_status = {"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+                  "containerStatuses": [{"name": "receiver", "restartCount": 4, "state": {
+                      "waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s"}}}]}
+    controller_runs(fake_api, pod_status,
+                    lambda gen: {"observedGeneration": gen, "replicas": 2, "updatedReplicas": 2,
+                                 "availableReplicas": 1},
+                    lambda api, deployment, rs, pod: api.put(event_about(
+                        pod, "BackOff", "Back-off restarting failed container", now(), "e1")))
     result = deploy(tmp_path, fake_api, "--timeout", "2")
     assert result.exit_code == 1, result.output
     text = result.output

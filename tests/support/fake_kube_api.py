@@ -1,18 +1,22 @@
-"""FAKE Kubernetes API server for tests: no real API server can run on these machines.
+"""FAKE Kubernetes API server for the fast tests (the gated test runs the same deploy on a real one).
 
 It serves just what ``infractl deploy`` uses, on 127.0.0.1: discovery (/version, /api, /apis and the
-group versions), server-side apply (PATCH ``application/apply-patch+yaml``, with ``fieldManager``,
-``force`` and ``dryRun``), GET of one object and of lists (pods by label selector, events), and pod
-logs. Objects do nothing by themselves: the test drives their ``status`` (a rollout that completes,
-one that is stuck, one whose progress deadline is exceeded). Every request is recorded so tests can
-assert the order of applies and the field manager. The real-cluster path is tested by the gated
-end-to-end test (INFRACTL_E2E_KUBECONFIG).
+group versions, CRDs once applied), server-side apply (PATCH ``application/apply-patch+yaml``, with
+``fieldManager``, ``force`` and ``dryRun``), a dry-run create (POST), GET of one object and of lists
+(by label selector), and pod logs. Where kube-apiserver v1.28.0 was seen to behave in a way a deploy
+depends on, the fake does the same: namespaced objects need their Namespace (a dry run does not create
+it), ``default`` exists, the validations and ownership conflicts of fake_kube_rules, resourceVersion
+unchanged by an apply that changes nothing, uids, and 204 No Content for the log of a pod on no node.
+Objects do nothing by themselves: the test drives their ``status``. Every request is recorded so tests
+can assert the order of applies, the field manager and the dry-run flag.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
@@ -20,13 +24,15 @@ from urllib.parse import parse_qs, urlparse
 
 import yaml
 
+from support import fake_kube_rules as rules
+
 # group/version -> [(plural, kind, namespaced)]
 RESOURCES = {
     "v1": [("namespaces", "Namespace", False), ("configmaps", "ConfigMap", True), ("secrets", "Secret", True),
            ("services", "Service", True), ("pods", "Pod", True), ("events", "Event", True),
            ("serviceaccounts", "ServiceAccount", True), ("persistentvolumeclaims", "PersistentVolumeClaim", True)],
     "apps/v1": [("deployments", "Deployment", True), ("statefulsets", "StatefulSet", True),
-                ("daemonsets", "DaemonSet", True)],
+                ("daemonsets", "DaemonSet", True), ("replicasets", "ReplicaSet", True)],
     "batch/v1": [("cronjobs", "CronJob", True), ("jobs", "Job", True)],
     "policy/v1": [("poddisruptionbudgets", "PodDisruptionBudget", True)],
     "networking.k8s.io/v1": [("ingresses", "Ingress", True), ("networkpolicies", "NetworkPolicy", True)],
@@ -34,14 +40,22 @@ RESOURCES = {
 }
 
 
+BUILT_IN_NAMESPACES = ("default", "kube-system", "kube-public")
+
+
 class FakeKubeAPI:
     """``with FakeKubeAPI() as api:`` starts it; ``api.kubeconfig(path)`` writes a kubeconfig for it."""
 
     def __init__(self) -> None:
         self.objects: dict[tuple[str, str, str | None, str], dict] = {}
+        self.owners: dict[tuple[str, str, str | None, str], dict[str, dict]] = {}  # key -> manager -> fields
+        self.resources = {gv: list(entries) for gv, entries in RESOURCES.items()}
         self.requests: list[dict] = []
         self.logs: dict[str, str] = {}
         self.lock = threading.Lock()
+        self.version = 100
+        for name in BUILT_IN_NAMESPACES:
+            self.put({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -72,25 +86,105 @@ class FakeKubeAPI:
     def get(self, group_version: str, plural: str, namespace: str | None, name: str) -> dict | None:
         return self.objects.get((group_version, plural, namespace, name))
 
-    def put(self, obj: dict) -> None:
-        gv, plural, namespaced = _locate(obj["apiVersion"], obj["kind"])
+    def put(self, obj: dict) -> dict:
+        """Store ``obj`` as the cluster would hold it (uid, resourceVersion, creationTimestamp added)."""
+        gv, plural, namespaced = self.locate(obj["apiVersion"], obj["kind"])
         namespace = obj["metadata"].get("namespace") if namespaced else None
         with self.lock:
+            self._stamp(obj, None, changed=True)
             self.objects[(gv, plural, namespace, obj["metadata"]["name"])] = obj
+        return obj
 
     def set_status(self, group_version: str, plural: str, namespace: str, name: str, status: dict) -> None:
+        """A controller's status write: a new resourceVersion, as on the real server (between a client's
+        read and its apply, too)."""
         with self.lock:
-            self.objects[(group_version, plural, namespace, name)]["status"] = status
+            obj = self.objects[(group_version, plural, namespace, name)]
+            obj["status"] = status
+            self._stamp(obj, obj, changed=True)
+
+    def update_by(self, manager: str, group_version: str, plural: str, namespace: str | None, name: str,
+                  path: tuple[str, ...], value) -> None:
+        """Another client's update (e.g. ``kubectl scale``): ``manager`` now owns ``path``."""
+        key = (group_version, plural, namespace, name)
+        with self.lock:
+            obj = self.objects[key]
+            rules.set_path(obj, path, value)
+            owners = self.owners.setdefault(key, {})
+            for entry in owners.values():
+                entry["fields"].pop(path, None)
+            owners.setdefault(manager, {"operation": "Update", "fields": {}})["fields"][path] = value
+            self._stamp(obj, obj, changed=True)
 
     def applies(self) -> list[dict]:
         return [r for r in self.requests if r["method"] == "PATCH"]
 
+    def writes(self) -> list[dict]:
+        """Requests that could have changed something (not dry runs)."""
+        return [r for r in self.requests if r["method"] in ("PATCH", "POST") and r["query"].get("dryRun") != ["All"]]
 
-def _locate(api_version: str, kind: str) -> tuple[str, str, bool]:
-    for plural, k, namespaced in RESOURCES.get(api_version, []):
-        if k == kind:
-            return api_version, plural, namespaced
-    raise KeyError(f"{api_version} {kind}")
+    def locate(self, api_version: str, kind: str) -> tuple[str, str, bool]:
+        for plural, k, namespaced in self.resources.get(api_version, []):
+            if k == kind:
+                return api_version, plural, namespaced
+        raise KeyError(f"{api_version} {kind}")
+
+    def _stamp(self, obj: dict, existing: dict | None, changed: bool) -> None:
+        meta = obj.setdefault("metadata", {})
+        old = (existing or {}).get("metadata") or {}
+        meta["uid"] = old.get("uid") or meta.get("uid") or str(uuid.uuid4())
+        meta["creationTimestamp"] = old.get("creationTimestamp") or meta.get("creationTimestamp") or rules.now()
+        if changed:
+            self.version += 1
+        meta["resourceVersion"] = str(self.version) if changed else old["resourceVersion"]
+
+    def serve_crd(self, crd: dict) -> None:
+        spec = crd.get("spec") or {}
+        for version in spec.get("versions") or []:
+            gv = f"{spec['group']}/{version['name']}"
+            entry = (spec["names"]["plural"], spec["names"]["kind"], spec.get("scope") == "Namespaced")
+            if entry not in self.resources.setdefault(gv, []):
+                self.resources[gv].append(entry)
+
+    def write(self, gv: str, plural: str, namespace: str | None, name: str, body: dict, query: dict,
+              apply: bool) -> tuple[int, dict]:
+        """A server-side apply (``apply``) or a create, as the real server answers it."""
+        dry_run = query.get("dryRun") == ["All"]
+        manager = query.get("fieldManager", ["unknown"])[0]
+        key = (gv, plural, namespace, name)
+        with self.lock:
+            if namespace is not None and self.get("v1", "namespaces", None, namespace) is None:
+                return 404, rules.failure(404, "NotFound", f'namespaces "{namespace}" not found')
+            existing = self.get(*key)
+            if existing is not None and not apply:
+                return 409, rules.failure(409, "AlreadyExists", f'{plural}.{gv.rpartition("/")[0]}'.rstrip(".")
+                                          + f' "{name}" already exists')
+            obj = json.loads(json.dumps(body))
+            meta = obj.setdefault("metadata", {})
+            if namespace:
+                meta["namespace"] = namespace
+            refused = rules.invalid(obj, existing)
+            owners = copy.deepcopy(self.owners.get(key, {}))
+            applied = rules.leaves(obj)
+            if refused is None and apply and query.get("force") not in (["true"], ["True"]):
+                refused = rules.conflicts(owners, manager, applied, gv)
+            if refused is not None:
+                return refused[0], rules.failure(*refused)
+            rules.take_over(owners, manager, applied, obj, "Apply" if apply else "Update")
+            same = existing is not None and rules.content(existing) == rules.content(obj)
+            spec_changed = existing is None or existing.get("spec") != obj.get("spec")
+            meta["generation"] = ((existing or {}).get("metadata", {}).get("generation", 0)
+                                  + (1 if spec_changed else 0))
+            self._stamp(obj, existing, changed=not same)
+            meta["managedFields"] = rules.managed_fields(owners, gv)
+            if existing is not None and "status" in existing:
+                obj["status"] = existing["status"]
+            if not dry_run:
+                self.objects[key] = obj
+                self.owners[key] = owners
+                if obj.get("kind") == "CustomResourceDefinition":
+                    self.serve_crd(obj)
+            return (200 if existing else 201), obj
 
 
 def _handler(api: FakeKubeAPI):
@@ -107,8 +201,7 @@ def _handler(api: FakeKubeAPI):
             self.wfile.write(data)
 
         def _status(self, code: int, reason: str, message: str) -> None:
-            self._send(code, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": reason,
-                              "message": message, "code": code})
+            self._send(code, rules.failure(code, reason, message))
 
         def _route(self):
             """(group_version, plural, namespace, name, subresource) or None for discovery paths."""
@@ -139,7 +232,7 @@ def _handler(api: FakeKubeAPI):
                 return self._send(200, {"kind": "APIVersions", "versions": ["v1"]})
             if path == "/apis":
                 groups = []
-                for gv in RESOURCES:
+                for gv in api.resources:
                     if "/" in gv:
                         group, version = gv.split("/")
                         entry = {"groupVersion": gv, "version": version}
@@ -152,12 +245,17 @@ def _handler(api: FakeKubeAPI):
             if plural is None:
                 resources = [{"name": p, "singularName": k.lower(), "namespaced": ns, "kind": k,
                               "verbs": ["get", "list", "patch", "create", "update", "delete"]}
-                             for p, k, ns in RESOURCES.get(gv, [])]
+                             for p, k, ns in api.resources.get(gv, [])]
                 return self._send(200, {"kind": "APIResourceList", "groupVersion": gv, "resources": resources})
             if name and sub == "log":
+                pod = api.get(gv, plural, namespace, name)
                 text = api.logs.get(name)
-                if text is None:
-                    return self._status(404, "NotFound", f"no logs for {name}")
+                if pod is None:
+                    return self._status(404, "NotFound", f'pods "{name}" not found')
+                if text is None:  # the real server: 204 No Content for a pod that has not run on a node
+                    self.send_response(204)
+                    self.end_headers()
+                    return None
                 lines = text.splitlines()[-int(query.get("tailLines", ["100000"])[0]):]
                 return self._send(200, ("\n".join(lines) + "\n").encode(), "text/plain")
             if name:
@@ -172,37 +270,31 @@ def _handler(api: FakeKubeAPI):
                 wanted = dict(pair.split("=", 1) for pair in selector.split(","))
                 items = [o for o in items
                          if wanted.items() <= ((o.get("metadata") or {}).get("labels") or {}).items()]
-            kind = next(k for p, k, _ in RESOURCES[gv] if p == plural)
+            kind = next((k for p, k, _ in api.resources.get(gv, []) if p == plural), None)
+            if kind is None:
+                return self._status(404, "NotFound", "the server could not find the requested resource")
             return self._send(200, {"kind": f"{kind}List", "apiVersion": gv, "metadata": {}, "items": items})
 
-        def do_PATCH(self) -> None:
+        def _write(self, apply: bool) -> None:
             query = parse_qs(urlparse(self.path).query)
             length = int(self.headers.get("Content-Length") or 0)
             body = yaml.safe_load(self.rfile.read(length))
-            record = {"method": "PATCH", "path": urlparse(self.path).path, "query": query,
+            record = {"method": self.command, "path": urlparse(self.path).path, "query": query,
                       "content_type": self.headers.get("Content-Type"),
                       "kind": body.get("kind"), "name": (body.get("metadata") or {}).get("name")}
             api.requests.append(record)
-            if self.headers.get("Content-Type") != "application/apply-patch+yaml":
+            if apply and self.headers.get("Content-Type") != "application/apply-patch+yaml":
                 return self._status(415, "UnsupportedMediaType", "only server-side apply is faked")
-            if "fieldManager" not in query:
+            if apply and "fieldManager" not in query:
                 return self._status(422, "Invalid", "fieldManager is required for apply patch")
-            route = self._route()
-            gv, plural, namespace, name, _ = route
-            existing = api.get(gv, plural, namespace, name)
-            obj = json.loads(json.dumps(body))
-            meta = obj.setdefault("metadata", {})
-            if namespace:
-                meta["namespace"] = namespace
-            generation = (existing or {}).get("metadata", {}).get("generation", 0)
-            changed = existing is None or existing.get("spec") != obj.get("spec")
-            meta["generation"] = generation + 1 if changed else generation
-            meta["managedFields"] = [{"manager": query["fieldManager"][0], "operation": "Apply"}]
-            if existing is not None and "status" in existing:
-                obj["status"] = existing["status"]
-            if query.get("dryRun") != ["All"]:
-                with api.lock:
-                    api.objects[(gv, plural, namespace, name)] = obj
-            return self._send(200 if existing else 201, obj)
+            gv, plural, namespace, name, _ = self._route()
+            code, answer = api.write(gv, plural, namespace, name or record["name"], body, query, apply)
+            return self._send(code, answer)
+
+        def do_PATCH(self) -> None:
+            self._write(apply=True)
+
+        def do_POST(self) -> None:
+            self._write(apply=False)
 
     return Handler

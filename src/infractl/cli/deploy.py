@@ -37,6 +37,9 @@ def deploy(
     push: Annotated[
         bool | None, typer.Option("--push/--no-push", help="Push the image (default: the env's push setting).")
     ] = None,
+    force_conflicts: Annotated[bool, typer.Option(
+        "--force-conflicts", help="Kubernetes: take over fields another field manager set (else a conflict fails).")
+    ] = False,
     down: Annotated[bool, typer.Option("--down", help="Compose: stop the environment.")] = False,
     volumes: Annotated[bool, typer.Option("--volumes", help="With --down: remove its volumes too.")] = False,
     json_flag: JsonOpt = False,
@@ -64,7 +67,7 @@ def deploy(
         options = DeployOptions(
             dry_run=dry_run.value if dry_run else None, skip_build=skip_build, tag=tag,
             timeout=parse_duration(timeout, "--timeout") if timeout else None, yes=yes, json=json_flag,
-            down=down, volumes=volumes, push=push,
+            down=down, volumes=volumes, push=push, force_conflicts=force_conflicts,
         )
         return run(env, options, config_path=config)
 

@@ -48,7 +48,7 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
     if plan.pushes:
         steps.run("push", build.push_image)
     else:
-        steps.skip("push", "dry run" if options.dry_run else "not configured (--push pushes)")
+        steps.skip("push", push_skipped_because(plan))
     if kube:
         steps.run("render", render.render_manifests)
         steps.run("check", check.check_manifests)
@@ -70,6 +70,14 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
     steps.run("smoke", lambda p: smoke.run_smoke(
         p, lambda service, port: target.endpoint(p, service, port),
         lambda service, argv, timeout: target.execute(p, service, argv, timeout)))
+
+
+def push_skipped_because(plan: Plan) -> str:
+    if plan.options.dry_run:
+        return "dry run"
+    if plan.options.push is False:
+        return "--no-push"
+    return "not configured (--push pushes)"
 
 
 def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) -> None:

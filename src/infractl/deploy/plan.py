@@ -44,6 +44,7 @@ class DeployOptions:
     down: bool = False
     volumes: bool = False
     push: bool | None = None  # None: the environment's `push` setting
+    force_conflicts: bool = False  # take over fields another field manager owns (kubectl's --force-conflicts)
 
 
 @dataclass

@@ -45,6 +45,7 @@ def kubeconfig_path() -> str:
 
 class KubernetesTarget:
     def __init__(self) -> None:
+        self.rollout_began = None  # UTC time of the real apply: older events belong to earlier rollouts
         self.api_client = None
         self._dynamic = None
         self._cache_dir = None
@@ -108,28 +109,20 @@ class KubernetesTarget:
 
     # -- apply -----------------------------------------------------------------------------------
     def apply(self, plan: Plan) -> str:
-        from kubernetes.client.exceptions import ApiException
-        from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
+        """Server-dry-run the whole set, then (unless --dry-run=server) apply it; see kube_apply."""
+        from infractl.deploy.targets import kube_apply, kube_diagnose
 
-        dry_run = "All" if plan.options.dry_run == "server" else None
+        entries = kube_apply.resolve(self.dynamic, apply_order(plan.objects), plan.settings.namespace)
+        force = plan.options.force_conflicts
+        checked = kube_apply.dry_run_all(self.dynamic, entries, force)
         plan.applied = []
-        for obj in apply_order(plan.objects):
-            kind, name = obj.get("kind"), (obj.get("metadata") or {}).get("name")
-            try:
-                resource = self.dynamic.resources.get(api_version=obj["apiVersion"], kind=kind)
-                namespace = None
-                if resource.namespaced:
-                    namespace = (obj.get("metadata") or {}).get("namespace") or plan.settings.namespace
-                resource.server_side_apply(body=obj, namespace=namespace, field_manager=FIELD_MANAGER,
-                                           force_conflicts=True, dry_run=dry_run)
-            except ResourceNotFoundError:
-                raise StepFailed(f"the cluster does not serve {obj.get('apiVersion')} {kind} ({name})") from None
-            except (ApiException, DynamicApiError) as exc:
-                raise StepFailed(f"apply {kind}/{name} failed: {_api_message(exc)}",
-                                 [f"applied before it: {', '.join(plan.applied) or 'nothing'}"]) from None
-            plan.applied.append(f"{kind}/{name}")
-        mode = " (server dry run: nothing persisted)" if dry_run else ""
-        return f"{len(plan.applied)} objects applied by server-side apply as '{FIELD_MANAGER}'{mode}"
+        if plan.options.dry_run == "server":
+            passed = len(checked.unchanged)
+            return (f"{passed} of {len(entries)} objects pass the server's dry run (nothing persisted)"
+                    + "".join(f"; {note}" for note in checked.notes))
+        self.rollout_began = kube_diagnose.utc_now()
+        outcome = kube_apply.apply_all(self.dynamic, entries, force, plan.applied)
+        return outcome.summary()
 
     # -- wait ------------------------------------------------------------------------------------
     def wait(self, plan: Plan) -> str:
@@ -167,39 +160,9 @@ class KubernetesTarget:
         return resource.get(name=obj["metadata"]["name"], namespace=ns).to_dict()
 
     def diagnose(self, workload: dict[str, Any], namespace: str | None) -> list[str]:
-        """The failing pods' status, recent events and the last log lines, for the error report."""
-        from kubernetes import client
+        from infractl.deploy.targets.kube_diagnose import diagnose
 
-        lines: list[str] = []
-        ns = (workload.get("metadata") or {}).get("namespace") or namespace
-        selector = ((workload.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-        label_selector = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
-        try:
-            pods = self.dynamic.resources.get(api_version="v1", kind="Pod").get(
-                namespace=ns, label_selector=label_selector).to_dict().get("items", [])
-            events = self.dynamic.resources.get(api_version="v1", kind="Event").get(namespace=ns).to_dict()
-        except Exception as exc:  # noqa: BLE001 (diagnostics are best effort)
-            return [f"(could not read pods or events: {_first_line(exc)})"]
-        names = {workload["metadata"]["name"]} | {p["metadata"]["name"] for p in pods}
-        for pod in pods:
-            lines.append(f"pod {pod['metadata']['name']}: {pod_summary(pod)}")
-        recent = [e for e in events.get("items", []) if (e.get("involvedObject") or {}).get("name") in names]
-        recent.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "")
-        for event in recent[-10:]:
-            lines.append(f"event {event['involvedObject'].get('kind')}/{event['involvedObject'].get('name')}: "
-                         f"{event.get('reason')}: {event.get('message')}")
-        core = client.CoreV1Api(self.api_client)
-        for pod in pods[:3]:
-            if pod_ready(pod):
-                continue
-            try:
-                text = core.read_namespaced_pod_log(pod["metadata"]["name"], ns, tail_lines=20,
-                                                    _request_timeout=10)
-            except Exception as exc:  # noqa: BLE001 (diagnostics are best effort)
-                lines.append(f"logs of {pod['metadata']['name']}: unavailable ({_first_line(exc)})")
-                continue
-            lines.extend(f"log {pod['metadata']['name']}: {line}" for line in str(text).splitlines()[-20:])
-        return lines
+        return diagnose(self.dynamic, self.api_client, workload, namespace, self.rollout_began)
 
     def down(self, plan: Plan) -> str:
         raise InfractlError("--down is for kind = \"compose\"; remove Kubernetes objects with kubectl delete -k")
@@ -229,6 +192,9 @@ def pod_summary(pod: dict[str, Any]) -> str:
                              f"{': ' + detail['message'] if detail.get('message') else ''}")
         if container.get("restartCount"):
             parts.append(f"{container.get('name')} restarted {container['restartCount']}x")
+    for condition in status.get("conditions") or []:
+        if condition.get("type") == "PodScheduled" and condition.get("status") == "False":
+            parts.append(f"not scheduled: {condition.get('reason')}")
     return ", ".join(parts)
 
 
