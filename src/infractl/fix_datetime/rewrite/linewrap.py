@@ -18,6 +18,7 @@ import ast
 import io
 import tokenize
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_LINE_LENGTH = 88
@@ -153,14 +154,22 @@ def _alone_on_its_lines(lines: list[str], first: int, last: int, indent: int) ->
 
 
 def _format(block: list[str], header_only: bool, line_length: int, newline: str) -> list[str] | None:
-    import black
-
     first = block[0]
     indent = first[: len(first) - len(first.lstrip(" \t"))]
     source = "".join(block)[len(indent):].replace("\r\n", "\n")
+    out = _black(source, header_only, max(line_length - len(indent), 20))
+    return None if out is None else [(indent + line if line else line) + newline for line in out]
+
+
+@lru_cache(maxsize=256)
+def _black(source: str, header_only: bool, line_length: int) -> tuple[str, ...] | None:
+    """black's lines for one statement (or header), or None. Cached: a test file repeats its statements
+    (the same assertion in 180 tests), and black takes ~4 ms for each."""
+    import black
+
     if header_only:
         source = source.rstrip() + "\n    pass\n"
-    mode = black.Mode(line_length=max(line_length - len(indent), 20), string_normalization=False)
+    mode = black.Mode(line_length=line_length, string_normalization=False)
     try:
         formatted = black.format_str(source, mode=mode)
     except Exception:  # noqa: BLE001 - black refuses some inputs; the line then stays long
@@ -170,4 +179,4 @@ def _format(block: list[str], header_only: bool, line_length: int, newline: str)
         if not out or out[-1].strip() != "pass":
             return None
         out = out[:-1]
-    return [(indent + line if line else line) + newline for line in out]
+    return tuple(out)
