@@ -132,11 +132,52 @@ def calls_stdlib_utc(data: bytes) -> bool:
             return True  # ``class FakeDatetime(datetime): def utcnow(cls)``: a stub
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _names_target(node.value):
             return True  # ``patch("...datetime.utcnow")``, ``patch.object(x, "utcnow")``
-        elif isinstance(node, ast.Import):
-            module_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
-        elif isinstance(node, ast.ImportFrom) and node.module == "datetime" and not node.level:
-            class_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            _note_import(node, module_names, class_names)
     return any(_is_datetime_class(receiver, module_names, class_names) for receiver in receivers)
+
+
+def may_use_datetime_class(code: str | bytes) -> bool:
+    """Whether some ``R.name`` in the code may have the ``datetime`` class as ``R`` (``R.utcnow``, an aware
+    ``R.now(tz)``, any other method), by the same import rules as ``calls_stdlib_utc``; True when ``ast``
+    cannot parse it. A file with no such attribute has no stdlib site and no value the flow analysis would
+    start from, so the rewrite needs no scope analysis for it (a test that only patches
+    ``"app.clock.utcnow"``)."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+        return True
+    module_names, class_names, receivers = _bindings_and_receivers(tree, None)
+    return any(_is_datetime_class(receiver, module_names, class_names) for receiver in receivers)
+
+
+def _bindings_and_receivers(tree: ast.AST, attrs: frozenset[str] | None) -> tuple[set[str], set[str], list]:
+    """Names bound to the datetime module and class by imports anywhere, and the receivers of the
+    attributes named in ``attrs`` (of every attribute when None)."""
+    import ast
+
+    module_names: set[str] = set()
+    class_names: set[str] = set()
+    receivers: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if attrs is None or node.attr in attrs:
+                receivers.append(node.value)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            _note_import(node, module_names, class_names)
+    return module_names, class_names, receivers
+
+
+def _note_import(node: ast.Import | ast.ImportFrom, module_names: set[str], class_names: set[str]) -> None:
+    """``import datetime [as M]`` binds a module name; ``from datetime import datetime [as X]`` a class name."""
+    import ast
+
+    if isinstance(node, ast.Import):
+        module_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
+    elif node.module == "datetime" and not node.level:
+        class_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
 
 
 def _is_datetime_class(receiver: ast.expr, module_names: set[str], class_names: set[str]) -> bool:
