@@ -194,7 +194,7 @@ def tool(name: str) -> str:
     return found
 
 
-def sdist(name: str, spec: str) -> Path:
+def cached_sdist(name: str, spec: str) -> Path:
     """The sdist of ``name==spec`` in the cache, downloaded once."""
     CACHE.mkdir(exist_ok=True)
     pattern = f"{name.replace('-', '[-_]')}-{spec.replace('.*', '')}*.tar.gz"
@@ -207,7 +207,7 @@ def sdist(name: str, spec: str) -> Path:
 
 
 def django_sdist(spec: str) -> Path:
-    return sdist("django", spec)
+    return cached_sdist("django", spec)
 
 
 def unpack(sdist: Path, into: Path) -> Path:
@@ -288,7 +288,7 @@ def main() -> int:
         compare(f"many hits ({args.modules} generated modules)", hits, args.runs)
 
         real_ratios = real_rows(Path(scratch), args.runs, tool,
-                                lambda name, spec, into: unpack(sdist(name, spec), into))
+                                lambda name, spec, into: unpack(cached_sdist(name, spec), into))
 
         help_t, typer_t = median_times([[tool("infractl"), "--help"], [sys.executable, "-c", "import typer"]],
                                        REPO, args.runs)
