@@ -88,3 +88,67 @@ def test_filter_is_cheap_on_a_file_that_mentions_the_helper():
     start = time.perf_counter()
     assert not calls_stdlib_utc(data)
     assert time.perf_counter() - start < 0.5  # a byte scan; libcst takes seconds on this file
+
+
+# Files that import datetime and also call something else's utcnow(): the byte test answers them, and
+# must give ``ast``'s answer every time (issue 16: ~450 such calls cost an ``ast`` parse per file).
+LOOK_ALIKES = {
+    "own helper module": b"import datetime\nfrom app import clock\nx = clock.utcnow()\n",
+    "chained receiver": b"from datetime import timedelta\nx = self.clock.utcnow() + timedelta(1)\n",
+    "both helpers": b"import datetime\nx = clock.utcnow(), timeutils.utcfromtimestamp(3)\n",
+    "aliased class": b"from datetime import datetime as clock\nx = clock.utcnow()\n",
+    "aliased over lines": b"from datetime import (\n    datetime as\n    clock,\n)\nx = clock.utcnow()\n",
+    "aliased by backslash": b"from datetime import datetime as \\\n    clock\nx = clock.utcnow()\n",
+    "module's class": b"import datetime as clock\nx = clock.datetime.utcnow()\n",
+    "helper then stdlib": b"import datetime\nx = clock.utcnow()\ny = datetime.datetime.utcnow()\n",
+    "helper then stub": b"import datetime\nx = clock.utcnow()\nm.utcnow.return_value = 1\n",
+    "helper then store": b"import datetime\nx = clock.utcnow()\nclock.utcnow = fake\n",
+    "helper then quoted": b"import datetime\nx = clock.utcnow()\npatch('app.mod.datetime.utcnow')\n",
+    "helper then fake class": b"from datetime import datetime\nx = clock.utcnow()\nclass F(datetime):\n"
+                              b"    def utcnow(cls):\n        return 1\n",
+    "space before the dot": b"from datetime import datetime as clock\nx = clock .utcnow()\n",
+    "call result": b"import datetime\nx = get().utcnow()\n",
+    "non-ascii receiver": "from datetime import datetime as h\u00e9\nx = h\u00e9.utcnow()\n".encode(),
+    "long receiver": b"from datetime import datetime as " + b"c" * 300 + b"\nx = " + b"c" * 300 + b".utcnow()\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOOK_ALIKES))
+def test_byte_answer_for_look_alikes_is_asts_answer(name, monkeypatch):
+    from infractl.fix_datetime.select import prefilter
+
+    data = LOOK_ALIKES[name]
+    answer = calls_stdlib_utc(data)
+    monkeypatch.setattr(prefilter, "_only_other_receivers", lambda data: False)  # always ``ast``
+    assert answer == calls_stdlib_utc(data)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_byte_answer_never_differs_from_ast_on_real_sources(path, monkeypatch):
+    from infractl.fix_datetime.select import prefilter
+
+    data = path.read_bytes()
+    answer = calls_stdlib_utc(data)
+    monkeypatch.setattr(prefilter, "_only_other_receivers", lambda data: False)
+    assert answer == calls_stdlib_utc(data)
+
+
+def test_helper_callers_that_import_datetime_are_not_parsed_at_all(monkeypatch):
+    import ast
+
+    parsed = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda source, *a, **k: parsed.append(source) or real_parse(source, *a, **k))
+    caller = (b"from datetime import timedelta\n\nfrom app import clock\nfrom app.clock import utcnow\n\n\n"
+              b"def expires(days):\n    return clock.utcnow() + timedelta(days=days), self.clock.utcnow()\n")
+    assert not calls_stdlib_utc(caller)
+    assert parsed == []
+    assert calls_stdlib_utc(b"from datetime import datetime\nx = datetime.utcnow()\n")
+    assert len(parsed) == 1  # the real call still goes to ``ast``
+
+
+def test_a_look_alike_that_does_not_parse_is_left_as_a_file_without_the_names_is():
+    """Only a file that may hold a stdlib site goes on to be parsed (and DT001 when it does not parse);
+    a file whose every mention is a call of the project's own helper is no such file, broken or not."""
+    assert not calls_stdlib_utc(b"import datetime\nx = clock.utcnow(\n")
+    assert calls_stdlib_utc(b"import datetime\nx = datetime.datetime.utcnow(\n")

@@ -87,8 +87,9 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     except LoadError as exc:
         return failure(FILE_DOES_NOT_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
     except libcst.ParserSyntaxError as exc:
-        message = f"cannot parse: {exc.message}; file left unchanged"
-        return failure(FILE_DOES_NOT_PARSE, exc.editor_line, exc.editor_column, message, "fix the syntax error")
+        line, column, why = _syntax_error_place(source.text, exc)
+        return failure(FILE_DOES_NOT_PARSE, line, column, f"cannot parse: {why}; file left unchanged",
+                       "fix the syntax error")
     except RecursionError:
         return failure(FILE_DOES_NOT_PARSE, None, None, "too deeply nested to parse; file left unchanged", "")
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
@@ -113,6 +114,22 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         findings_before=tuple(before),
         open_groups=result.open_groups,
     )
+
+
+def _syntax_error_place(text: str, exc) -> tuple[int, int | None, str]:
+    """Where Python's own parser puts the error, with its message: libcst reports the token after the
+    error (``def f(:`` at the start of the next line, an unclosed bracket at the end of the file). libcst's
+    place stays when Python parses the file (syntax libcst does not know) or cannot report a line."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        if error.lineno:
+            return error.lineno, error.offset or None, error.msg
+    except (ValueError, RecursionError, MemoryError, SystemError):
+        pass
+    return exc.editor_line, exc.editor_column, exc.message
 
 
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,

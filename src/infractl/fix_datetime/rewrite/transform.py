@@ -105,16 +105,22 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     verdict = stubbed if stubbed is not None and not isinstance(stubbed, str) else None
     stubbed = verdict.module if verdict is not None else stubbed or ""
     told = verdict is not None and bool(verdict.names or verdict.hold or verdict.notes)
-    stubs = _rename_stubs(code, mode, held, verdict) if told or STUB_TEXT.search(code) else None
+    module = None  # parsed once: the stubs' pass hands its tree on when it changes nothing
+    if told or STUB_TEXT.search(code):
+        import libcst as cst
+
+        module = cst.parse_module(code)
+    stubs = _rename_stubs(module, code, mode, held, verdict) if module is not None else None
     if stubs is None:
-        return _transform(code, mode, target_version, helpers, stubbed, held, verdicts) or unchanged
+        return _transform(code, mode, target_version, helpers, stubbed, held, verdicts, module) or unchanged
     code, renamed, stub_findings = stubs
     result = _transform(code, mode, target_version, helpers, stubbed, held, verdicts) or TransformResult(code, 0, 0, ())
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards, result.open_groups)
 
 
-def _rename_stubs(code: str, mode: str, held: frozenset[str], verdict=None) -> tuple[str, int, list[Hazard]] | None:
+def _rename_stubs(module, code: str, mode: str, held: frozenset[str],
+                  verdict=None) -> tuple[str, int, list[Hazard]] | None:
     """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
 
     A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
@@ -128,7 +134,6 @@ def _rename_stubs(code: str, mode: str, held: frozenset[str], verdict=None) -> t
     from infractl.fix_datetime.stubs.renames import RENAMED, find_stubs, rename_stubs
     from infractl.selection import suppressed_by_noqa
 
-    module = cst.parse_module(code)
     plan = find_stubs(module, verdict.names, verdict.drop) if verdict is not None else find_stubs(module)
     notes = verdict.notes if verdict is not None else ()
     if not plan.renames and not plan.problems and not notes:
@@ -167,7 +172,9 @@ def _hazard_of(rule, line: int, column: int, message: str) -> Hazard:
 
 
 def _transform(code: str, mode: str, target_version: str | None, project_helpers: dict,
-               stubbed: str, held: frozenset[str], verdicts: dict | None = None) -> TransformResult | None:
+               stubbed: str, held: frozenset[str], verdicts: dict | None = None,
+               module=None) -> TransformResult | None:
+    """``module``: ``code`` already parsed, or None; ``verdicts``: --verify's (safety.plan_sites)."""
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
@@ -176,10 +183,16 @@ def _transform(code: str, mode: str, target_version: str | None, project_helpers
     from infractl.fix_datetime.rewrite.cst import Rewriter, code_with_positions
     from infractl.fix_datetime.rewrite.imports import header_bounds, insert_statements, new_from_import
     from infractl.fix_datetime.rewrite.spelling import MODULE_LEVEL, Speller
+    from infractl.fix_datetime.select.prefilter import may_use_datetime_class
 
-    module = cst.parse_module(code)  # a candidate must parse, even when it turns out to need nothing
+    if module is None:
+        module = cst.parse_module(code)  # a candidate must parse, even when it turns out to need nothing
     if not DATETIME_IMPORT.search(code):
         return None  # e.g. only arrow.utcnow(): no scope analysis needed to know nothing is the stdlib's
+    if "Column" not in code and "mapped_column" not in code and not may_use_datetime_class(code):
+        # no site, no aware value to follow and no column default (DT106): nothing the scope analysis (most
+        # of the cost of a file) could find. E.g. a test that only patches "app.clock.utcnow"
+        return None
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # freshly parsed: no defensive copy needed
     collector = collect_facts(wrapper)
     facts, scopes = collector.facts, collector.scopes

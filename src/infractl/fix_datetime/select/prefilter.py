@@ -19,6 +19,13 @@ Clock stubs in tests name the method without calling it on the class: ``m.utcnow
 stubs needs it), so the byte scan also accepts a quoted ``"utcnow"``, and ``def utcnow(`` in a fake
 ``datetime`` subclass (a stub that cannot follow the rewrite: DT107 there and at the stubbed module).
 
+Most files that get as far as ``ast`` call the project's own helper (``clock.utcnow()``, ``self.utcnow()``)
+and also import ``datetime`` for something else: one ``ast`` parse each was most of ``--check``'s time on a
+tree with ~450 such calls. When every occurrence of the names is a plain call ``R.utcnow(`` on a receiver
+``R`` that cannot be the ``datetime`` class (``R`` is not ``datetime``, and, when not itself an attribute,
+no ``as R`` binds it), ``ast`` would find no receiver, no store, no stub and no quoted name either: the
+answer is no without the parse (``_only_other_receivers``).
+
 A file ``ast`` cannot parse (syntax error, bad encoding, too deep) goes to libcst anyway, which
 reports it. ``getattr(datetime, "utcnow")`` was never rewritten and is not looked for.
 """
@@ -41,10 +48,11 @@ _mentions_names = re.compile(rb"utc(?:now|fromtimestamp)").search
 # ``.`` then optional whitespace, backslash-newlines or comments (inside brackets), then the name;
 # or the name quoted (a stub's attribute name: ``patch.object(mod.datetime, "utcnow")``). This one
 # tries at every dot, so it runs only on the few files that mention the names at all.
-_attribute_or_quoted = re.compile(
+_ATTRIBUTE_OR_QUOTED = re.compile(
     rb"\.(?:[ \t\f\r\n\\]|#[^\r\n]*)*utc(?:now|fromtimestamp)|[\"']utc(?:now|fromtimestamp)[\"']"
     rb"|\bdef[ \t]+utc(?:now|fromtimestamp)\b"
-).search
+)
+_attribute_or_quoted = _ATTRIBUTE_OR_QUOTED.search
 
 
 # A file that may put something in place of a module's ``datetime`` (stubtargets.py parses it): a quoted
@@ -66,6 +74,32 @@ def _quoted_datetime(data: bytes) -> bool:
     return any(_QUOTE_BEFORE(data, max(0, m.start() - 256), m.start()) for m in _DATETIME_THEN_QUOTE(data))
 
 
+# ``.utcnow(``/``.utcfromtimestamp(`` with nothing between the dot, the name and the bracket
+_PLAIN_CALL = (b".utcnow(", b".utcfromtimestamp(")
+# the receiver right before the dot: an ASCII name, not preceded by another name character (a non-ASCII
+# byte there could be part of it); preceded by a dot when it is an attribute itself
+_RECEIVER = re.compile(rb"(?<![\w\x80-\xff])(\.?)([A-Za-z_]\w*)\Z")
+_RECEIVER_REACH = 256
+
+
+def _only_other_receivers(data: bytes) -> bool:
+    """True when every match of the byte scan is a plain call on a receiver that cannot be the ``datetime``
+    class given any import (``ast`` would then answer no); False when in doubt."""
+    for match in _ATTRIBUTE_OR_QUOTED.finditer(data):
+        start = match.start()
+        if data[start:match.end() + 1] not in _PLAIN_CALL:
+            return False  # a quoted name, ``def utcnow``, a comment in between, a reference, a store, a stub
+        receiver = _RECEIVER.search(data, max(0, start - _RECEIVER_REACH), start)
+        if receiver is None or receiver.start() == max(0, start - _RECEIVER_REACH) > 0:
+            return False  # ``f().utcnow(``, ``x .utcnow(``, or too long a name to see whole
+        name = receiver.group(2)
+        if name == b"datetime":
+            return False
+        if not receiver.group(1) and re.search(rb"\bas[\s\\]+" + name + rb"\b", data):
+            return False  # ``from datetime import datetime as R`` (or any other ``as R``): let ``ast`` tell
+    return True
+
+
 def mentions_utc_attribute(data: bytes) -> bool:
     """The byte scan: ``.utcnow``/``.utcfromtimestamp`` attribute text, or the names quoted."""
     return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None
@@ -77,6 +111,8 @@ def calls_stdlib_utc(data: bytes) -> bool:
 
     if not mentions_utc_attribute(data) or b"datetime" not in data:
         return False  # every stdlib site (and stub) needs ``datetime`` imported or named
+    if _only_other_receivers(data):
+        return False  # the project's own helper, called on something that is not datetime
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # SystemError: CPython 3.11's
@@ -96,11 +132,52 @@ def calls_stdlib_utc(data: bytes) -> bool:
             return True  # ``class FakeDatetime(datetime): def utcnow(cls)``: a stub
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _names_target(node.value):
             return True  # ``patch("...datetime.utcnow")``, ``patch.object(x, "utcnow")``
-        elif isinstance(node, ast.Import):
-            module_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
-        elif isinstance(node, ast.ImportFrom) and node.module == "datetime" and not node.level:
-            class_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            _note_import(node, module_names, class_names)
     return any(_is_datetime_class(receiver, module_names, class_names) for receiver in receivers)
+
+
+def may_use_datetime_class(code: str | bytes) -> bool:
+    """Whether some ``R.name`` in the code may have the ``datetime`` class as ``R`` (``R.utcnow``, an aware
+    ``R.now(tz)``, any other method), by the same import rules as ``calls_stdlib_utc``; True when ``ast``
+    cannot parse it. A file with no such attribute has no stdlib site and no value the flow analysis would
+    start from, so the rewrite needs no scope analysis for it (a test that only patches
+    ``"app.clock.utcnow"``)."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+        return True
+    module_names, class_names, receivers = _bindings_and_receivers(tree, None)
+    return any(_is_datetime_class(receiver, module_names, class_names) for receiver in receivers)
+
+
+def _bindings_and_receivers(tree: ast.AST, attrs: frozenset[str] | None) -> tuple[set[str], set[str], list]:
+    """Names bound to the datetime module and class by imports anywhere, and the receivers of the
+    attributes named in ``attrs`` (of every attribute when None)."""
+    import ast
+
+    module_names: set[str] = set()
+    class_names: set[str] = set()
+    receivers: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if attrs is None or node.attr in attrs:
+                receivers.append(node.value)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            _note_import(node, module_names, class_names)
+    return module_names, class_names, receivers
+
+
+def _note_import(node: ast.Import | ast.ImportFrom, module_names: set[str], class_names: set[str]) -> None:
+    """``import datetime [as M]`` binds a module name; ``from datetime import datetime [as X]`` a class name."""
+    import ast
+
+    if isinstance(node, ast.Import):
+        module_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
+    elif node.module == "datetime" and not node.level:
+        class_names.update(a.asname or "datetime" for a in node.names if a.name == "datetime")
 
 
 def _is_datetime_class(receiver: ast.expr, module_names: set[str], class_names: set[str]) -> bool:

@@ -1,0 +1,69 @@
+"""DT001 (the file does not parse) is reported where Python's own parser puts the error (issue 16).
+
+libcst names the token after the error: ``def f(:`` at the start of the next line, an unclosed bracket
+at the end of the file. Each case is compared with ``python -c "import ast; ast.parse(...)"`` run apart.
+"""
+
+import subprocess
+import sys
+
+import pytest
+from support.fixdt import run_fix
+
+HEAD = "import datetime\nx = datetime.datetime.utcnow()\n"
+BROKEN = {
+    "bad_parameter": HEAD + "def f(:\n    pass\n",
+    "unclosed_bracket": HEAD + "y = (1,\nz = 2\n",
+    "missing_colon": HEAD + "if x\n    pass\n",
+    "unexpected_indent": HEAD + "  y = 1\n",
+    "two_names": HEAD + "foo bar\n",
+    "unclosed_call_in_function": "from datetime import datetime\ndef f():\n    return datetime.utcnow(\n\n\n",
+}
+PYTHON_PLACE = (
+    "import ast, sys\n"
+    "try:\n"
+    "    ast.parse(open(sys.argv[1], encoding='utf-8').read())\n"
+    "except SyntaxError as e:\n"
+    "    print(e.lineno, e.offset)\n"
+)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_dt001_is_at_the_line_and_column_python_reports(name, tmp_path, monkeypatch, capsys):
+    path = tmp_path / f"{name}.py"
+    path.write_text(BROKEN[name])
+    (tmp_path / "fine.py").write_text(HEAD)  # not every file fails: exit 1, not 2
+    monkeypatch.chdir(tmp_path)
+    python = subprocess.run([sys.executable, "-c", PYTHON_PLACE, str(path)], capture_output=True, text=True,
+                            check=True).stdout.split()
+    line, column = int(python[0]), int(python[1])
+
+    code, report, _ = run_fix(capsys, check=True)
+
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["rule"] == "DT001"]
+    assert finding["path"] == path.name
+    assert (finding["line"], finding["column"]) == (line, column)
+    assert finding["message"].endswith("; file left unchanged")
+    assert path.read_text() == BROKEN[name]
+
+
+def test_dt001_keeps_libcst_place_when_python_parses_the_file(monkeypatch):
+    """A file Python accepts but libcst refuses (no such syntax in the installed versions): libcst's place."""
+    import libcst
+
+    from infractl.fix_datetime import workers
+
+    refused = "x = (\n"
+    with pytest.raises(libcst.ParserSyntaxError) as libcst_error:
+        libcst.parse_module(refused)
+
+    def refuse(*args, **kwargs):
+        libcst.parse_module(refused)  # the same real ParserSyntaxError, though this file parses
+
+    monkeypatch.setattr("infractl.fix_datetime.rewrite.transform.transform_source", refuse)
+    result = workers.fix_source("ok.py", HEAD.encode(), "auto", None)
+    [finding] = result.findings
+    assert finding.rule == "DT001" and result.failed
+    assert (finding.line, finding.column) == (libcst_error.value.editor_line, libcst_error.value.editor_column)
+    assert finding.message == f"cannot parse: {libcst_error.value.message}; file left unchanged"
