@@ -86,7 +86,7 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     ``stubbed``: tests of the project patch this module's ``datetime`` (``patch("pkg.mod.datetime")``):
     "naive" makes auto mode keep its values naive, the form the rewritten stubs expect (stubs.py);
     "keep:<test>:<line>" (a stub there cannot follow the rewrite) leaves its calls as they are, except in
-    aware mode. A ``stubgroups.StubVerdict`` carries that as ``module``, and what other files tell this
+    aware mode. A ``stubs.verdict.StubVerdict`` carries that as ``module``, and what other files tell this
     file's own stubs (mocks of datetime named here but put in elsewhere, stubs held back, DT107 notes).
 
     ``held``: the rewrite rules (DT010, DT011) the user did not select (``--ignore DT010``): as with ruff,

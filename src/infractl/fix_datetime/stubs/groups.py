@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from infractl.fix_datetime.select.prefilter import may_install_stub
 from infractl.fix_datetime.stubs.clockpairs import split_meanings
@@ -40,6 +39,7 @@ from infractl.fix_datetime.stubs.targets import (
     path_dotted,
     string_targets,
 )
+from infractl.fix_datetime.stubs.verdict import StubVerdict
 from infractl.pyast import dotted_name
 
 # a module that may read ``datetime.datetime`` when it runs: ``import datetime [as dt]``, or a from-import
@@ -51,17 +51,6 @@ _READS_STDLIB_CLASS = re.compile(rb"^[ \t]*import[ \t][^\n#]*\bdatetime\b|^[ \t]
 _THROUGH_MODULE = re.compile(rb"\.datetime\.utc(?:now|fromtimestamp)\.(?:return_value|side_effect|assert_|"
                              rb"call_args|called|call_count)")
 _OWNER = re.compile(rb"[\w.]+$")
-
-
-@dataclass(frozen=True)
-class StubVerdict:
-    """What the other files of the project tell one file's rewrite."""
-
-    module: str = ""  # "naive": tests stub this module's datetime and their stubs follow; "keep:<where>": hold
-    names: frozenset[str] = frozenset()  # mocks of datetime named here and put in elsewhere: renamed too
-    drop: frozenset[str] = frozenset()  # names of what is put in here that are not mocks: never renamed
-    hold: str = ""  # this file's stubs stay as they are: where the stub that cannot follow is
-    notes: tuple[tuple[int, int, str], ...] = ()  # (line, column, why): DT107 at a stub here
 
 
 class _Groups:

@@ -44,14 +44,8 @@ def passed_targets(installation: Installation, parsed: ParsedFile, files: Projec
     found: list[Installation] = []
     needle = callee.encode()
     for path in walked:
-        data = files.known.get(path)
-        if data is None:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue  # the walk reported it
-        if needle not in data:
+        data = files.data(path)
+        if data is None or needle not in data:  # unreadable: the walk reported it
             continue
         caller = files.parsed(path)
         if caller is None:

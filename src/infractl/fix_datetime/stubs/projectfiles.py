@@ -25,15 +25,21 @@ class ProjectFiles:
         self.known = known
         self._parsed: dict[str, ParsedFile | None] = {}
 
+    def data(self, path: str) -> bytes | None:
+        """A file's bytes: as the run read them, else from disk; None when it cannot be read (the walk
+        reported it)."""
+        data = self.known.get(path)
+        if data is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+        return data
+
     def parsed(self, path: str) -> ParsedFile | None:
         if path not in self._parsed:
-            data = self.known.get(path)
-            if data is None:
-                try:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-                except OSError:
-                    data = None
+            data = self.data(path)
             self._parsed[path] = parse_file(path, data) if data is not None else None
         return self._parsed[path]
 
