@@ -5,12 +5,10 @@ Without --verify both stay held."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from test_verify_driver import by_rule, fix, snapshot
+from test_verify_driver import PYTEST, by_rule, fix, snapshot
 
-PYTEST = f"{sys.executable} -m pytest -q tests"
 CLOCK = ("import datetime\n\n\ndef stamp():\n    return datetime.datetime.utcnow()\n\n\n"
          "def later():\n    return datetime.datetime.utcnow()\n")
 # a callable side_effect cannot follow the rewrite (it would receive timezone.utc): it holds app.clock

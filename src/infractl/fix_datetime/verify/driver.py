@@ -1,12 +1,12 @@
 """``fix-datetime --verify CMD``: the whole decision, from the first dry run to the verdicts.
 
-1. A dry run of the normal rewrite on the user's tree says which groups auto keeps naive only because it
-   cannot follow the value (``open_groups``: no proven naive partner, no clock stub holding them).
-2. In a private copy (``Workspace``), CMD runs twice on the unchanged tree: the baseline, and the tests
+1. In a private copy (``Workspace``), CMD runs twice on the unchanged tree: the baseline, and the tests
    whose outcome differs between the two runs (flaky: they never decide).
-3. CMD runs on the default rewrite: if that alone changes an outcome, nothing is written (DT023).
-4. ``search.decide`` tries the open groups aware, bisecting down to the groups that change an outcome.
-5. The verdicts go back to the caller, who runs the normal rewrite once more on the user's tree with them
+2. The default rewrite, written into the copy, says which groups auto keeps naive only because it cannot
+   follow the value (``open_groups``: no proven naive partner) and which sites a clock stub holds; CMD
+   runs on it: if that alone changes an outcome, nothing is written (DT023).
+3. ``search.decide`` tries the open groups aware, bisecting down to the groups that change an outcome.
+4. The verdicts go back to the caller, who runs the normal rewrite once more on the user's tree with them
    (``collect(..., verdicts=...)``): written through the safe writer, or shown with --check/--diff.
 Every run of CMD spends the ``Budget``; what it cannot pay for stays as auto left it (DT022).
 """

@@ -25,9 +25,7 @@ def verified_plan(paths: list[Path], command: str, budget_text: str | None, mode
         raise InfractlError(str(exc)) from None
 
     def rewrite(tree: Path, below: list[Path], verdicts: dict | None) -> list:
-        by_path = None
-        if verdicts is not None:
-            by_path = {os.path.realpath(tree / relative): chosen for relative, chosen in verdicts.items()}
+        by_path = by_real_path(verdicts, tree) if verdicts is not None else None
         options = {**collect_options, "config_path": _inside(tree, collect_options.get("config_path"))}
         return collect(below, check=True, verdicts=by_path, **options).results
 
@@ -44,9 +42,11 @@ def _inside(tree: Path, config_path) -> Path | None:
         return Path(config_path)
 
 
-def by_real_path(verdicts: dict) -> dict:
-    """The final run's verdicts, keyed as ``collect`` looks them up."""
-    return {os.path.realpath(relative): chosen for relative, chosen in verdicts.items()}
+def by_real_path(verdicts: dict, tree: Path | None = None) -> dict:
+    """Verdicts keyed by path relative to ``tree`` (the private copy, or the current directory for the
+    final run), keyed as ``collect`` looks them up: each file's real path."""
+    tree = tree or Path.cwd()
+    return {os.path.realpath(tree / relative): chosen for relative, chosen in verdicts.items()}
 
 
 def summarise(report, verified: Verified) -> None:
