@@ -37,7 +37,12 @@ CATALOGS = (
 )
 
 _FIELDS = ("id", "name", "severity", "command", "summary", "rationale", "fix", "bad", "good", "aliases",
-           "overlap", "tags", "varies", "invalid", "valid", "no_cases")
+           "overlap", "tags", "varies", "invalid", "valid", "no_cases", "fix_safety", "fixer", "fix_cases")
+
+# What applying a rule's automatic fix may do (ruff's model): "safe" cannot change what the file means
+# for a correct setup and is applied by ``--fix``; "unsafe" changes behaviour on purpose and needs
+# ``--unsafe-fixes``; "" means the rule has no automatic fix (the finding needs a human).
+FIX_SAFETIES = ("", "safe", "unsafe")
 
 
 class Rule:
@@ -49,7 +54,11 @@ class Rule:
     def __init__(self, *, id: str, name: str, severity: Severity, command: str, summary: str, rationale: str,
                  fix: str = "", bad: str = "", good: str = "", aliases: tuple[str, ...] = (), overlap: str = "",
                  tags: tuple[str, ...] = (), varies: str = "", invalid: tuple = (), valid: tuple = (),
-                 no_cases: str = "") -> None:
+                 no_cases: str = "", fix_safety: str = "", fixer: str = "", fix_cases: tuple = ()) -> None:
+        if fix_safety not in FIX_SAFETIES:
+            raise ValueError(f"{id}: fix_safety must be one of {FIX_SAFETIES}, not {fix_safety!r}")
+        if fixer and not fix_safety:
+            raise ValueError(f"{id}: a fixer needs a declared fix_safety")
         values = {"id": id,  # stable: "DT101"
                   "name": name,  # kebab-case, for SARIF and humans: "aware-naive-comparison"
                   "severity": severity, "command": command,  # the command that reports it: "fix-datetime"
@@ -62,7 +71,13 @@ class Rule:
                   "tags": tuple(tags),
                   "varies": varies,  # why findings may carry another severity ("" = they never do)
                   "invalid": tuple(invalid), "valid": tuple(valid),  # further cases beyond bad and good
-                  "no_cases": no_cases}  # why the rule has no case a runner can run ("" = it has cases)
+                  "no_cases": no_cases,  # why the rule has no case a runner can run ("" = it has cases)
+                  "fix_safety": fix_safety,  # "safe", "unsafe" or "" (no automatic fix): FIX_SAFETIES
+                  # "module:function" of the automatic fix, imported only when fixing (rules stay light):
+                  # ``function(text, finding) -> fixes.Change | None`` (see fixes.py); "" for none, or a
+                  # command that fixes by itself (fix-datetime, fix-skips)
+                  "fixer": fixer,
+                  "fix_cases": tuple(fix_cases)}  # (before, after) pairs: the fix turns before into after
         for key, value in values.items():
             object.__setattr__(self, key, value)
 
