@@ -10,6 +10,8 @@ from infractl.findings import Severity
 from infractl.manifests.checks.rules import manifests_rule as _rule
 
 E, W = Severity.ERROR, Severity.WARNING
+_FIXERS = "infractl.manifests.checks.fixers_dockerfile"
+_SLIM = "FROM python:3.12-slim\nRUN pip install app==1.0\n"
 
 _DOCKERFILE = """\
 ARG BASE_IMAGE=python:3.12-slim
@@ -45,7 +47,12 @@ RULES = (
           "create an unprivileged user and end with USER 10001:10001 (a numeric UID, so runAsNonRoot can "
           "verify it)",
           _dockerfile(user=""), _dockerfile(),
-          overlap="hadolint DL3002 reports an explicit last USER root only, not a missing USER"),
+          overlap="hadolint DL3002 reports an explicit last USER root only, not a missing USER",
+          fix_safety="unsafe", fixer=f"{_FIXERS}:add_user",
+          fix_cases=((_dockerfile(user=""), _dockerfile()),
+                     (_SLIM + 'EXPOSE 8000\n# the server\nCMD ["app"]\n',
+                      _SLIM + 'EXPOSE 8000\nUSER 10001:10001\n# the server\nCMD ["app"]\n'),
+                     (_SLIM.replace("\n", "\r\n").rstrip(), _SLIM.replace("\n", "\r\n") + "USER 10001:10001\r\n"))),
     _rule("DOCKER003", "dockerfile-secret-literal", E, "a secret is written as a literal in ENV or ARG",
           "ENV values are stored in the image config (docker inspect shows them) and ARG values in its "
           "history: everyone who can pull the image has the secret. Secret names: words PASSWORD, PASSWD, "
@@ -70,6 +77,12 @@ RULES = (
           "with exec is accepted.",
           'CMD ["executable", "arg", ...]; or CMD ["sh", "-c", "... && exec app"]',
           _dockerfile(cmd="/opt/venv/bin/gunicorn app:application"), _dockerfile(),
-          overlap="hadolint DL3025; BuildKit's JSONArgsRecommended check"),
+          overlap="hadolint DL3025; BuildKit's JSONArgsRecommended check",
+          fix_safety="safe", fixer=f"{_FIXERS}:exec_form",
+          fix_cases=((_dockerfile(cmd="/opt/venv/bin/gunicorn app:application"), _dockerfile()),
+                     (_dockerfile(cmd="gunicorn --bind '0.0.0.0:8000' \"app:application\"  "),
+                      _dockerfile(cmd='["gunicorn", "--bind", "0.0.0.0:8000", "app:application"]  ')),
+                     ("FROM python:3.12-slim\nUSER 10001\nentrypoint python -m app\n",
+                      'FROM python:3.12-slim\nUSER 10001\nentrypoint ["python", "-m", "app"]\n'))),
 )
 RULE = {rule.id: rule for rule in RULES}

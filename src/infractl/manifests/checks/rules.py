@@ -132,9 +132,10 @@ def _compose(image="${RECEIVER_IMAGE:?set by infractl deploy}", url="postgresql:
     return _COMPOSE.format(image=image, url=url, db_port=db_port, healthcheck=healthcheck)
 
 
-def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="") -> Rule:
+def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
+    """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases)."""
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, overlap=overlap)
+                fix=fix, bad=bad, good=good, overlap=overlap, **fixing)
 
 
 _rule = manifests_rule
