@@ -132,6 +132,33 @@ def _compose(image="${RECEIVER_IMAGE:?set by infractl deploy}", url="postgresql:
     return _COMPOSE.format(image=image, url=url, db_port=db_port, healthcheck=healthcheck)
 
 
+_BLOCK_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+    spec:
+      containers:
+        - name: web
+          image: web:1.0  # pinned by the deploy
+          resources:
+            limits: {{cpu: 500m, memory: 256Mi}}
+{context}      volumes: []
+"""
+_SECURE = "infractl.manifests.checks.fixers_k8s:secure_container"
+
+
+def _deployment(*settings: str) -> str:
+    context = "".join(f"            {setting}\n" for setting in settings)
+    return _BLOCK_DEPLOYMENT.format(context="          securityContext:\n" + context if settings else "")
+
+
 def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
     """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases)."""
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
@@ -175,14 +202,27 @@ RULES = (
     _rule("K8S104", "run-as-root", W, "a container may run as root (runAsNonRoot not true, or runAsUser 0)",
           "A process that escapes its container as root owns the node's files it can reach.",
           "securityContext.runAsNonRoot: true and a non-zero runAsUser",
-          _pod().replace("  securityContext: {runAsNonRoot: true}\n", ""), _pod()),
+          _pod().replace("  securityContext: {runAsNonRoot: true}\n", ""), _pod(),
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod().replace("  securityContext: {runAsNonRoot: true}\n", ""),
+                      _pod(", runAsNonRoot: true").replace("  securityContext: {runAsNonRoot: true}\n", "")),
+                     (_deployment(), _deployment("runAsNonRoot: true")),
+                     (_deployment("readOnlyRootFilesystem: true  # /tmp is an emptyDir"),
+                      _deployment("readOnlyRootFilesystem: true  # /tmp is an emptyDir", "runAsNonRoot: true")))),
     _rule("K8S105", "writable-root-filesystem", W, "a container's root filesystem is writable",
           "A read-only root stops an intruder from dropping tools and the app from writing where it should not.",
           "readOnlyRootFilesystem: true, with an emptyDir for /tmp",
-          _pod().replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"), _pod()),
+          _pod().replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"), _pod(),
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod().replace("readOnlyRootFilesystem: true, ", ""),
+                      _pod(", readOnlyRootFilesystem: true").replace("readOnlyRootFilesystem: true, ", "")),
+                     (_deployment("runAsNonRoot: true"), _deployment("runAsNonRoot: true", "readOnlyRootFilesystem: true")))),
     _rule("K8S106", "privilege-escalation", W, "allowPrivilegeEscalation is not false",
           "setuid binaries can gain privileges unless no_new_privs is set.", "allowPrivilegeEscalation: false",
-          _pod().replace(", allowPrivilegeEscalation: false", ""), _pod()),
+          _pod().replace(", allowPrivilegeEscalation: false", ""), _pod(),
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod().replace(", allowPrivilegeEscalation: false", ""), _pod()),
+                     (_deployment(), _deployment("allowPrivilegeEscalation: false")))),
     _rule("K8S107", "privileged-container", E, "a container runs privileged",
           "A privileged container is root on the node.", "remove privileged: true",
           _pod(extra=", privileged: true"), _pod()),
