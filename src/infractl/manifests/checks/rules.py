@@ -1,6 +1,6 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
 that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
-(COMPOSE001-COMPOSE004); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
+(COMPOSE001-COMPOSE004, COMPOSE010); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
 finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
 
 Each rule's ``bad`` example must trigger it and its ``good`` example must not (tests/manifests run them):
@@ -10,6 +10,9 @@ K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE exampl
 from __future__ import annotations
 
 from infractl.findings import Severity
+from infractl.manifests.checks.fix_examples import RECEIVER_PORT as _RECEIVER_PORT
+from infractl.manifests.checks.fix_examples import WEB_PORTS as _WEB_PORTS
+from infractl.manifests.checks.fix_examples import deployment as _deployment
 from infractl.rulebook import Rule
 
 COMMAND = "manifests lint"
@@ -132,31 +135,8 @@ def _compose(image="${RECEIVER_IMAGE:?set by infractl deploy}", url="postgresql:
     return _COMPOSE.format(image=image, url=url, db_port=db_port, healthcheck=healthcheck)
 
 
-_BLOCK_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {{app: web}}
-  template:
-    metadata:
-      labels: {{app: web}}
-    spec:
-      containers:
-        - name: web
-          image: web:1.0  # pinned by the deploy
-          resources:
-            limits: {{cpu: 500m, memory: 256Mi}}
-{context}      volumes: []
-"""
 _SECURE = "infractl.manifests.checks.fixers_k8s:secure_container"
-
-
-def _deployment(*settings: str) -> str:
-    context = "".join(f"            {setting}\n" for setting in settings)
-    return _BLOCK_DEPLOYMENT.format(context="          securityContext:\n" + context if settings else "")
+_LOOPBACK = "infractl.manifests.checks.fixers_compose:bind_to_loopback"
 
 
 def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
@@ -285,6 +265,27 @@ RULES = (
           _compose(url="postgresql://app:hunter2@db:5432/app"), _compose()),
     _rule("COMPOSE004", "compose-database-published", E, "a database port is published on every interface",
           "Anyone who reaches the host reaches the database.", "bind to 127.0.0.1 (127.0.0.1:5433:5432)",
-          _compose(db_port="5433:5432"), _compose()),
+          _compose(db_port="5433:5432"), _compose(),
+          fix_safety="unsafe", fixer=_LOOPBACK,
+          fix_cases=((_compose(db_port="5433:5432"), _compose()),
+                     (_compose(db_port="0.0.0.0:5433:5432"), _compose()))),
+    _rule("COMPOSE010", "compose-port-on-every-interface", W,
+          "a dev or staging compose file publishes a port on every interface",
+          "`8080:8080` listens on 0.0.0.0: on a laptop anyone on the same network, on a staging host anyone "
+          "who reaches it, gets the service with its debug settings and test data, and Docker's own iptables "
+          "rules let them through ufw or firewalld. Files count as dev or staging by name (dev, local, "
+          "staging, test, ci, override: docker compose up merges docker-compose.override.yml on a developer's "
+          "machine); database ports are COMPOSE004's.",
+          "bind it to 127.0.0.1 (\"127.0.0.1:8080:8080\"); a reverse proxy or an SSH tunnel reaches it from "
+          "elsewhere",
+          _compose(healthcheck=_RECEIVER_PORT.format("8081:8081")),
+          _compose(healthcheck=_RECEIVER_PORT.format("127.0.0.1:8081:8081")),
+          fix_safety="unsafe", fixer=_LOOPBACK,
+          fix_cases=((_compose(healthcheck=_RECEIVER_PORT.format("8081:8081")),
+                      _compose(healthcheck=_RECEIVER_PORT.format("127.0.0.1:8081:8081"))),
+                     (_WEB_PORTS.format("8080:8080", "'9090'", '"0.0.0.0:8443:8443/tcp"'),
+                      _WEB_PORTS.format("127.0.0.1:8080:8080", "'127.0.0.1::9090'", '"127.0.0.1:8443:8443/tcp"'))),
+          overlap="kube-linter, kube-score and hadolint do not read compose files; docker compose config "
+                  "accepts it silently"),
 )
 RULE = {rule.id: rule for rule in RULES}  # emitters name their rule by id (hits are plain tuples)
