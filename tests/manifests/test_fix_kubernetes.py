@@ -51,7 +51,7 @@ def rendered_and_validated(directory: Path, kustomize) -> list[dict]:
 
 def test_the_fixable_rules_declare_their_safety():
     assert {rule.id: rule.fix_safety for rule in FIXABLE} == {"K8S104": "unsafe", "K8S105": "unsafe",
-                                                               "K8S106": "unsafe"}
+                                                               "K8S106": "unsafe", "K8S140": "unsafe"}
 
 
 @pytest.mark.parametrize(("rule", "index", "before", "after"), CASES, ids=IDS)
@@ -75,20 +75,22 @@ def test_fix_case_through_kustomize_renders_and_validates(rule, index, before, a
 
 
 def test_every_setting_on_a_container_without_any(tmp_path, kustomize):
-    """The three fixes on one container: the first creates securityContext, the others join it (an
+    """The four fixes on one container: the first creates securityContext, the others join it (an
     insertion at the same place waits for the next pass)."""
     before = RULE["K8S106"].fix_cases[1][0]
     find = kustomize_finder(tmp_path / "app")
     text = before
     for rule in FIXABLE:
         text, _ = fix_until_stable(rule, text, find)
-    assert not {"K8S104", "K8S105", "K8S106"} & {f.rule for f in find(text)}
+    assert not {"K8S104", "K8S105", "K8S106", "K8S140"} & {f.rule for f in find(text)}
     assert text == before.replace("      volumes: []\n", "          securityContext:\n            runAsNonRoot: true\n"
                                   "            readOnlyRootFilesystem: true\n"
-                                  "            allowPrivilegeEscalation: false\n      volumes: []\n")
+                                  "            allowPrivilegeEscalation: false\n"
+                                  "            capabilities: {drop: [ALL]}\n      volumes: []\n")
     (obj,) = rendered_and_validated(tmp_path / "app", kustomize)
     context = obj["spec"]["template"]["spec"]["containers"][0]["securityContext"]
-    assert context == {"runAsNonRoot": True, "readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False}
+    assert context == {"runAsNonRoot": True, "readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
+                       "capabilities": {"drop": ["ALL"]}}
 
 
 def test_a_finding_on_a_kustomize_base_edits_the_base_file(tmp_path, kustomize):
@@ -115,6 +117,9 @@ def test_a_finding_on_a_kustomize_base_edits_the_base_file(tmp_path, kustomize):
                                                       "      securityContext: {runAsUser: 0}\n      volumes: []\n")),
     ("K8S106", RULE["K8S106"].fix_cases[1][0].replace("          resources:", "          securityContext: null\n"
                                                                                  "          resources:")),
+    ("K8S140", RULE["K8S106"].fix_cases[1][0].replace(  # an add: list is for a human to merge with drop: [ALL]
+        "          resources:", "          securityContext:\n            capabilities: {add: [NET_BIND_SERVICE]}\n"
+                                "          resources:")),
 ])
 def test_what_needs_a_human_is_refused(rule_id, text, tmp_path, kustomize):
     findings = [f for f in kustomize_finder(tmp_path / "app")(text) if f.rule == rule_id]

@@ -2,7 +2,7 @@
 
 ``secure_container(text, finding) -> fixes.Change | None``: the source file the finding names (a
 kustomize base as well as a plain manifest: the finding's line is in that file) and one finding of
-K8S104/K8S105/K8S106. The setting the rule asks for is inserted into that container's
+K8S104/K8S105/K8S106/K8S140. The setting the rule asks for is inserted into that container's
 ``securityContext`` (created when missing), in the style the file uses there: a line at the mapping's
 indentation in block style, ``, key: value`` before the brace in flow style. Nothing is inserted when
 the key is already there with another value (someone wrote it: a human decides), when the container
@@ -16,13 +16,14 @@ from infractl.load import yamlnodes as nodes
 from infractl.manifests.checks.workloads import POD_SPEC_PATHS
 
 SETTINGS = {"K8S104": ("runAsNonRoot", "true"), "K8S105": ("readOnlyRootFilesystem", "true"),
-            "K8S106": ("allowPrivilegeEscalation", "false")}
+            "K8S106": ("allowPrivilegeEscalation", "false"), "K8S140": ("capabilities", "{drop: [ALL]}")}
 _DEFAULT_STEP = 2
 
 
 def secure_container(text: str, finding) -> Change | None:
-    """K8S104/K8S105/K8S106 (unsafe: a container that writes to its root filesystem, runs as root or
-    needs a setuid binary stops working)."""
+    """K8S104/K8S105/K8S106/K8S140 (unsafe: a container that writes to its root filesystem, runs as
+    root, needs a setuid binary or a capability stops working). ``capabilities`` already there (an
+    ``add:`` list) is for a human to merge."""
     key, value = SETTINGS[finding.rule]
     found = _container(nodes.compose_documents(text), finding)
     if found is None:

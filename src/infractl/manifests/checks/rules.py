@@ -1,5 +1,5 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
+that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115, K8S140), compose.py
 (COMPOSE001-COMPOSE004, COMPOSE010); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
 finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
 
@@ -247,6 +247,16 @@ RULES = (
           "use labels: [{pairs: {...}, includeSelectors: false}]",
           "resources: [deployment.yaml]\ncommonLabels: {app: web}\n",
           "resources: [deployment.yaml]\nlabels:\n- pairs: {app: web}\n  includeSelectors: false\n"),
+    _rule("K8S140", "capabilities-not-dropped", W, "a container keeps Linux capabilities (no drop: [ALL])",
+          "The default set (CHOWN, DAC_OVERRIDE, NET_RAW, SETUID, ...) lets a compromised process spoof packets, "
+          "change file ownership and switch users; the restricted Pod Security Standard requires dropping all.",
+          "securityContext.capabilities.drop: [ALL], adding back only what the process needs (NET_BIND_SERVICE)",
+          _pod(), _pod(", capabilities: {drop: [ALL]}"),
+          "kube-score container-security-context, Polaris, the restricted Pod Security Standard",
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod(), _pod(", capabilities: {drop: [ALL]}")),
+                     (_deployment("runAsNonRoot: true"), _deployment("runAsNonRoot: true", "capabilities: {drop: [ALL]}")),
+                     (_deployment(), _deployment("capabilities: {drop: [ALL]}")))),
     _rule("COMPOSE000", "compose-file-not-loaded", E,
           "the compose file is YAML infractl will not load: a duplicate key, an alias bomb, not UTF-8, a syntax error",
           "docker compose refuses a duplicate key; a billion-laughs document expands without bound. Neither is "
