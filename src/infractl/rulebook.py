@@ -30,6 +30,7 @@ CATALOGS = (
     "infractl.fix_skips.rules",
     "infractl.monitoring.rules",
     "infractl.check.isolation",
+    "infractl.fixing.rules",
     "infractl.manifests.checks.rules",
     "infractl.manifests.checks.dockerfile_rules",
     "infractl.wiremock.mappings.rules",

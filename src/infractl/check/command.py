@@ -29,8 +29,18 @@ CONFIG_KEYS = ("areas", "skip", "select", "ignore")
 WHERE = "[tool.infractl.check]"
 
 
-def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, scanner=None) -> int:
+def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, scanner=None,
+        fix=None) -> int:
+    """``fix``: ``fixing.outcome.FixOptions`` for ``--fix`` (None: read-only, the default)."""
     report = collect(path, select, ignore, config_path, scanner)
+    if fix is not None:
+        from infractl.config import find_config_file
+        from infractl.fixing.outcome import report_with_fixes
+
+        # the copy the fixes are checked in has no parents: name the configuration the real tree uses
+        config = config_path or find_config_file(path)
+        return report_with_fixes(report, path, lambda copy: collect(copy, select, ignore, config).findings, fix,
+                                 fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 
