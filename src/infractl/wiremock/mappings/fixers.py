@@ -20,11 +20,11 @@ import json
 import os
 import stat
 import uuid
-from json.decoder import scanstring
 from pathlib import Path
 
 from infractl.findings import Finding
-from infractl.fixes import Change, Edit, line_offsets
+from infractl.fixes import Change, Edit
+from infractl.fixing.jsontext import string_value_at
 from infractl.wiremock.mappings.checks_stub import UUID
 
 # Fixed forever: changing it would change every derived id (uuid5 of the DNS namespace and this name).
@@ -33,36 +33,6 @@ ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "wiremock-id.infractl")
 
 def derived_id(text: str) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, text))
-
-
-def string_value_at(text: str, finding: Finding) -> tuple[str, int, int, object] | None:
-    """(key, start, end, value) of the ``"key": value`` pair whose key the finding's line and column name."""
-    if not finding.line or not finding.column:
-        return None
-    offsets = line_offsets(text)
-    if finding.line > len(offsets):
-        return None
-    start = offsets[finding.line - 1] + finding.column - 1
-    if text[start:start + 1] != '"':
-        return None
-    try:
-        key, position = scanstring(text, start + 1)
-        position = _skip_space(text, position)
-        if text[position:position + 1] != ":":
-            return None
-        value_start = _skip_space(text, position + 1)
-        if text[value_start:value_start + 1] != '"':
-            return None
-        value, value_end = scanstring(text, value_start + 1)
-    except (ValueError, IndexError):
-        return None
-    return key, value_start, value_end, value
-
-
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
 
 
 def fix_id(text: str, finding: Finding) -> Change | None:
