@@ -218,6 +218,9 @@ def verify_db(
 @reporting
 def lint_ci(
     path: Annotated[Path, typer.Argument(help="Repository root, workflows directory or one workflow file.")] = Path("."),
+    fix: FixOpt = False,
+    unsafe_fixes: UnsafeFixesOpt = False,
+    diff: FixDiffOpt = False,
     *,
     flags: ReportFlags,
 ) -> None:
@@ -234,9 +237,11 @@ def lint_ci(
     """
 
     def action() -> int:
+        from infractl.fixing import fix_options
         from infractl.lint_ci.command import run
 
-        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config)
+        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config,
+                   fix_options(fix, unsafe_fixes, diff))
 
     run_guarded(action)
 

@@ -85,3 +85,10 @@ def shown(path: Path) -> str:
     """A path as every command shows it: relative to the current directory when under it."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
+
+
+def moved(path: Path, target: Path, copy: Path) -> Path:
+    """``path`` (at or below ``target``) as it is in the copy of ``target`` at ``copy``: how a command's
+    recheck finds its other inputs (manifests' compose files, Dockerfiles) in the copy."""
+    relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(target))
+    return copy / relative if relative != Path(".") else copy
