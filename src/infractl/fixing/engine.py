@@ -95,8 +95,11 @@ def _passes(workspace: Workspace, findings: list[Finding], recheck, unsafe: bool
     fixed: list[tuple[Finding, str]] = []
     engine: list[Finding] = []
     for _ in range(MAX_PASSES):
+        undone = len(engine)
         applied = _one_pass(workspace, states, current, unsafe, engine)
         if not applied:
+            if any(f.rule == FIX_REVERTED.id for f in engine[undone:]):
+                current = recheck(workspace.copy_target)  # a file went back to its original
             break
         after = recheck(workspace.copy_target)
         if _keep_what_worked(states, applied, current, after, fixed, workspace, engine):
