@@ -45,8 +45,12 @@ def test_check_alone_changes_nothing(repo, capsys):
 
 
 def test_fix_reports_what_it_fixed_and_what_remains(repo, capsys):
+    run(["check", str(repo), "--json"])
+    (plain,) = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "WM010"]
     code = run(["check", str(repo), "--fix", "--json"])
     document = json.loads(capsys.readouterr().out)
+    (after,) = [f for f in document["findings"] if f["rule"] == "WM010"]
+    assert after == plain  # found again in the private copy, reported with the user's paths in every field
     assert code == 1  # WM010 (the body file does not exist) needs a human
     fixed = {(entry["rule"], entry["fixed"]) for entry in document["fixed"]}
     assert fixed == {("MON020", True), ("WM007", True), ("WM012", True)}

@@ -73,9 +73,13 @@ class Workspace:
         text (WM009 names the other file) mapped back."""
         real = self.to_real(finding.path)
         path = shown(real) if real is not None else finding.path
-        prefix, real_prefix = str(self.copy_root), str(shown(self.root))
-        return finding._replace(path=path, message=finding.message.replace(prefix, real_prefix),
-                                fix=finding.fix.replace(prefix, real_prefix))
+        top = shown(self.root)
+
+        def mapped(text: str) -> str:  # "<copy>/x" as "x" when the tree is the current directory, else "<root>/x"
+            text = text.replace(str(self.copy_root) + os.sep, "" if top == "." else top + os.sep)
+            return text.replace(str(self.copy_root), top)
+
+        return finding._replace(path=path, message=mapped(finding.message), fix=mapped(finding.fix))
 
     def remove(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)
