@@ -135,9 +135,10 @@ def test_wm007_fix_edits_only_the_id_line_of_generated_mappings(stub_id, indent,
         collect = lambda wm: [f for f in wiremock_collect(wm).findings if f.rule == "WM007"]
         assert [f.rule for f, _ in _fix_in(root, collect)] == ["WM007"]
         after = (root / "mappings" / "a.json").read_bytes().decode()
-        assert json.loads(after) == {**stub, "id": derived_id(stub_id)}
+        assert json.loads(after) == {**stub, "id": derived_id(stub_id), "name": stub_id}  # the text kept as name
         if indent is not None:  # one key per line: exactly that line changed
-            _only_line_changed(text, after, json.dumps(stub_id), json.dumps(derived_id(stub_id)))
+            _only_line_changed(text, after, json.dumps(stub_id), f'{json.dumps(derived_id(stub_id))}, "name": '
+                               f"{json.dumps(stub_id, ensure_ascii=False)}")
         assert _fix_in(root, collect) == [] and (root / "mappings" / "a.json").read_bytes().decode() == after
 
 
@@ -156,7 +157,8 @@ def test_wm007_fix_on_this_repositorys_mappings_edits_only_the_id_line(tmp_path)
         (root / "mappings" / real.name).write_text(broken)
         assert [f.rule for f, _ in _fix_in(root, lambda wm: wiremock_collect(wm).findings)] == ["WM007"]
         after = (root / "mappings" / real.name).read_text()
-        _only_line_changed(broken, after, json.dumps(readable), json.dumps(derived_id(readable)))
+        name = "" if "name" in document else f', "name": {json.dumps(readable)}'
+        _only_line_changed(broken, after, json.dumps(readable), json.dumps(derived_id(readable)) + name)
         assert _fix_in(root, lambda wm: wiremock_collect(wm).findings) == []
 
 

@@ -59,7 +59,8 @@ def test_fix_reports_what_it_fixed_and_what_remains(repo, capsys):
     assert document["summary"]["fixed"] == 3 and document["summary"]["remaining"] == len(document["findings"])
     healthy = repo / "wiremock" / "mappings" / "healthy.json"
     assert healthy.stat().st_mode & 0o777 == 0o644
-    assert healthy.read_text() == MAPPING.replace("receiver-healthy", derived_id("receiver-healthy"))
+    assert healthy.read_text() == MAPPING.replace('"receiver-healthy"', f'"{derived_id("receiver-healthy")}", '
+                                                  '"name": "receiver-healthy"')
     assert (repo / "grafana" / "receiver.json").read_text() == get_rule("MON020").good
 
     before = _tree(repo)

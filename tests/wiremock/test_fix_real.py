@@ -43,7 +43,7 @@ def test_fixed_tree_starts_the_real_wiremock_with_every_stub(root, jar, capsys):
     for index, name in enumerate(NAMES):
         path = root / "mappings" / f"{name}.json"
         assert oct(os.stat(path).st_mode & 0o777) == oct(0o644)
-        expected = _mapping(name, index).replace(f'"id": "{name}"', f'"id": "{derived_id(name)}"')
+        expected = _mapping(name, index).replace(f'"id": "{name}"', f'"id": "{derived_id(name)}", "name": "{name}"')
         assert path.read_text() == expected.replace("Alerts.json", "alerts.json")  # only those lines changed
     outcome = start_once(jar, root, as_nobody=True)
     assert outcome.exit_code is None, outcome.log

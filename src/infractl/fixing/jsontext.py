@@ -4,10 +4,13 @@ replaces that string literal alone, so the rest of the file stays byte for byte.
 
 from __future__ import annotations
 
+import re
 from json.decoder import scanstring
 
 from infractl.findings import Finding
 from infractl.fixes import line_offsets
+
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 
 
 def string_value_at(text: str, finding: Finding) -> tuple[str, int, int, str] | None:
@@ -39,3 +42,43 @@ def _skip_space(text: str, position: int) -> int:
     while position < len(text) and text[position] in " \t\r\n":
         position += 1
     return position
+
+
+def sibling_keys(text: str, key_start: int) -> set[str] | None:
+    """The keys of the JSON object that holds the key starting at offset ``key_start`` (its opening
+    quote); None when the text does not parse that far or no object key starts there."""
+    found: list[set[str]] = []
+
+    def walk(position: int) -> int:
+        position = _skip_space(text, position)
+        char = text[position]
+        if char == "{":
+            keys, owner = set(), False
+            position = _skip_space(text, position + 1)
+            while text[position] != "}":
+                owner = owner or position == key_start
+                key, position = scanstring(text, position + 1)
+                keys.add(key)
+                position = _skip_space(text, _skip_space(text, position) + 1)  # past ':'
+                position = _skip_space(text, walk(position))
+                if text[position] == ",":
+                    position = _skip_space(text, position + 1)
+            if owner:
+                found.append(keys)
+            return position + 1
+        if char == "[":
+            position = _skip_space(text, position + 1)
+            while text[position] != "]":
+                position = _skip_space(text, walk(position))
+                if text[position] == ",":
+                    position = _skip_space(text, position + 1)
+            return position + 1
+        if char == '"':
+            return scanstring(text, position + 1)[1]
+        return _SCALAR.match(text, position).end()  # AttributeError: not JSON here
+
+    try:
+        walk(0)
+    except (IndexError, ValueError, AttributeError):
+        return None
+    return found[0] if found else None

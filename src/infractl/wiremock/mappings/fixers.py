@@ -7,7 +7,8 @@ file's mode, so the rest of the file stays byte for byte.
   same UUID on every run and every machine, so a second ``--fix``, a teammate's ``--fix`` and a CI
   ``--diff`` agree, and anything that looked the stub up by its id can be updated once. Removing the id
   was the other choice, but WireMock would then give the stub a random id at each start (nothing could
-  refer to it). Two stubs that shared a text share the UUID: WM009 still asks a human to tell them apart.
+  refer to it). The readable text becomes the stub's ``name`` when it has none (on the id's line, so no
+  other line changes). Two stubs that shared a text share the UUID: WM009 still asks a human.
 - WM012/WM013: read (and, for a directory, search) permission for group and others, the rest of the
   mode kept: 600 becomes 644, a 700 directory 755.
 - WM010: a ``bodyFileName`` that names an existing file under ``__files/`` in another letter case (it
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from infractl.findings import Finding
 from infractl.fixes import Change, Edit
-from infractl.fixing.jsontext import string_value_at
+from infractl.fixing.jsontext import sibling_keys, string_value_at
 from infractl.wiremock.mappings.checks_stub import UUID
 
 # Fixed forever: changing it would change every derived id (uuid5 of the DNS namespace and this name).
@@ -42,7 +43,19 @@ def fix_id(text: str, finding: Finding) -> Change | None:
         return None
     key, start, end, value = found
     new = derived_id(value)
-    return Change((Edit(start, end, json.dumps(new)),), note=f"{key} {value!r} replaced by {new} (uuid5 of it)")
+    keys = sibling_keys(text, _key_start(text, finding))
+    if keys is None:
+        return None
+    # the readable text stays, as the stub's name (WireMock shows it), on the same line as the id
+    name = "" if "name" in keys else f', "name": {json.dumps(value, ensure_ascii=False)}'
+    return Change((Edit(start, end, json.dumps(new) + name),),
+                  note=f"{key} {value!r} replaced by {new} (uuid5 of it)" + (", kept as name" if name else ""))
+
+
+def _key_start(text: str, finding: Finding) -> int:
+    from infractl.fixes import line_offsets
+
+    return line_offsets(text)[finding.line - 1] + finding.column - 1
 
 
 def fix_readable(text: str, finding: Finding) -> Change | None:

@@ -173,7 +173,8 @@ _CASE_BODY = {"mappings/alerts.json": _stub(response='"status": 200, "bodyFileNa
 # id -> (fix safety, fixer, (before, after) trees): every one of these changes only what WireMock cannot use
 FIXES = {
     "WM007": ("safe", _FIXER + "fix_id", ((render_tree(EXAMPLES["WM007"].bad),
-                                          render_tree({"mappings/healthy.json": _stub(head=f'"id": "{_DERIVED}"')})),)),
+                                          render_tree({"mappings/healthy.json": _stub(
+                                              head=f'"id": "{_DERIVED}", "name": "alertmanager-healthy"')})),)),
     "WM010": ("safe", _FIXER + "fix_body_file_case", ((render_tree(_CASE_BODY), render_tree(
         {**_CASE_BODY, "mappings/alerts.json": _CASE_BODY["mappings/alerts.json"].replace("Alerts", "alerts")})),)),
     "WM012": ("safe", _FIXER + "fix_readable", ((render_tree(EXAMPLES["WM012"].bad, EXAMPLES["WM012"].bad_modes),
@@ -183,7 +184,8 @@ FIXES = {
 }
 _FIX_DOCS = {
     "WM007": " --fix replaces the text with the UUID derived from it (uuid5 on a fixed namespace: the same on every "
-             "run), rather than removing it, so the stub keeps an id other tools can refer to.",
+             "run), rather than removing it, so the stub keeps an id other tools can refer to, and keeps the text as "
+             "the stub's name when it has none.",
     "WM010": " --fix corrects a name that differs from an existing file only in letter case.",
     "WM012": " --fix adds read permission for group and others (600 becomes 644).",
     "WM013": " --fix adds read and search permission for group and others (700 becomes 755).",
