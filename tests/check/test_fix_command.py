@@ -94,3 +94,16 @@ def test_every_command_with_fixes_takes_the_flags(command, capsys):
     assert run([*command, "--help"]) == 0
     out = capsys.readouterr().out
     assert all(flag in out for flag in ("--fix", "--unsafe-fixes", "--diff"))
+
+
+def test_a_configured_wiremock_dir_is_rechecked_in_the_copy(tmp_path, capsys):
+    """[tool.infractl.wiremock] dir is relative to the configuration: the recheck must read the copy's,
+    or every fix would look ineffective (the real file still has the finding) and be reverted."""
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.wiremock]\ndir = "stubs"\n')
+    (tmp_path / "stubs" / "mappings").mkdir(parents=True)
+    (tmp_path / "stubs" / "mappings" / "a.json").write_text(MAPPING.replace("missing.json", "a.json"))
+    (tmp_path / "stubs" / "__files").mkdir()
+    (tmp_path / "stubs" / "__files" / "a.json").write_text("{}\n")
+    assert run(["check", str(tmp_path), "--fix", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [entry["rule"] for entry in document["fixed"]] == ["WM007"] and document["findings"] == []
