@@ -114,7 +114,10 @@ def _passes(workspace: Workspace, findings: list[Finding], recheck, unsafe: bool
         current = recheck(workspace.copy_target)
     remaining = kept_aside + [workspace.back(f) for f in current] + engine
     hidden = 0 if unsafe else sum(map(needs_unsafe, remaining))
-    return FixResult(fixed, remaining, [s for s in states.values() if s is not None and s.changed], hidden)
+    changed = [s for s in states.values() if s is not None and s.changed]
+    back_to_original = {shown(s.real) for s in states.values() if s is not None and not s.changed}
+    fixed = [(f, note) for f, note in fixed if f.path not in back_to_original]  # what was undone is not fixed
+    return FixResult(fixed, remaining, changed, hidden)
 
 
 def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tuple[Finding, Change]]]:
