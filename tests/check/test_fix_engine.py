@@ -6,6 +6,7 @@ never copied. The real rules' fixes are run by tests/core/test_rule_cases.py and
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -224,6 +225,9 @@ def test_diff_shows_the_change_and_writes_nothing(tmp_path, capsys):
     root = tree(tmp_path, {"a.txt": "one\nbad\nthree\n"})
     report = Report("check", toy_check(root), headline="toy")
     code = outcome.report_with_fixes(report, root, toy_check, FixOptions(diff=True), "json", False)
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
     assert code == 1 and (root / "a.txt").read_text() == "one\nbad\nthree\n"
-    assert "-bad\n+good\n" in out and " one\n" in out
+    name = os.path.relpath(root / "a.txt") if not os.path.relpath(root).startswith("..") else str(root / "a.txt")
+    assert captured.out == (f"diff --git a/{name} b/{name}\n--- a/{name}\n+++ b/{name}\n"
+                            "@@ -1,3 +1,3 @@\n one\n-bad\n+good\n three\n")  # the patch alone
+    assert json.loads(captured.err)["summary"]["fixed"] == 1  # the report, in its format, on stderr

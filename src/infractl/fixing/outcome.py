@@ -8,6 +8,7 @@ a copy of it again; the exit code then comes from what remains.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import sys
 from collections.abc import Callable
@@ -36,7 +37,11 @@ def report_with_fixes(report: Report, target: Path, recheck: Callable[[Path], li
     remaining = [f for f in result.remaining if f.path not in not_written] + refused
     remaining += [f for f in report.findings if f.path in not_written]  # as they were: nothing was written
     describe(report, fixed, remaining, result.unsafe_available, options)
-    print_report(report, fmt, to_stderr=options.diff and fmt == "table")
+    if options.diff:  # stdout is the patch alone; the report, in any format, goes to stderr
+        with contextlib.redirect_stdout(sys.stderr):
+            print_report(report, fmt, to_stderr=True)
+    else:
+        print_report(report, fmt)
     if options.diff and result.files:
         return EXIT_FINDINGS  # something would change
     return EXIT_FINDINGS if fails(remaining, strict) else EXIT_OK
