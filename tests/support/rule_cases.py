@@ -178,27 +178,30 @@ def fix_case_target(rule, before: str, tmp_path: Path):
         tree, modes = parse_tree(before)
         root = write_tree(tmp_path / "wm", tree, modes)
         return root, lambda wm: collect(wm).findings, lambda wm: render_tree(*_tree_on_disk(wm, tree))
-    if rule.command == "manifests lint":
-        name = ("Dockerfile" if rule.id.startswith("DOCKER") else
-                "docker-compose.staging.yml" if rule.id.startswith("COMPOSE") else "example.yaml")
-        path = tmp_path / name
+    if rule.command == "manifests lint" and rule.id.startswith(("DOCKER", "COMPOSE")):
+        path = tmp_path / ("Dockerfile" if rule.id.startswith("DOCKER") else "docker-compose.staging.yml")
         path.write_bytes(before.encode())
         return path, lambda file: _manifest_findings(rule.id, file), text_of
+    if rule.command == "manifests lint":  # through the real kustomize: findings carry the source lines
+        from infractl.manifests.command import collect
+        from infractl.selection import RuleSelection
+
+        path = tmp_path / "example.yaml"
+        path.write_bytes(before.encode())
+        (tmp_path / "kustomization.yaml").write_text("resources: [example.yaml]\n")
+        return tmp_path, lambda root: collect([root], [], [], "1.33.0", RuleSelection()).findings, \
+            lambda root: text_of(path)
     raise AssertionError(f"{rule.id}: no fix-case runner for {rule.command!r} (add one in tests/support/rule_cases.py)")
 
 
 def _manifest_findings(rule_id: str, file: Path) -> list:
-    import yaml
-
-    from infractl.manifests.lint import lint_compose, lint_objects
+    from infractl.manifests.lint import lint_compose
 
     if rule_id.startswith("DOCKER"):
         from infractl.manifests.checks.dockerfile import lint_dockerfile
 
         return lint_dockerfile(file)
-    if rule_id.startswith("COMPOSE"):
-        return lint_compose(file)
-    return lint_objects([doc for doc in yaml.safe_load_all(file.read_text()) if doc], str(file))
+    return lint_compose(file)
 
 
 def _tree_on_disk(root: Path, tree: dict[str, str]) -> tuple[dict[str, str], dict[str, int]]:
