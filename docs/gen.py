@@ -48,6 +48,15 @@ def slug(command: str) -> str:
     return command.replace(" ", "-").replace("_", "-")
 
 
+def _fix_cell(rule) -> str:
+    """The index's fix column: `--fix`, `--unsafe-fixes`, the command that fixes it itself, or nothing."""
+    if not rule.fix_safety:
+        return ""
+    if rule.fixer:
+        return "`--fix` (safe)" if rule.fix_safety == "safe" else "`--unsafe-fixes` (unsafe)"
+    return f"`infractl {rule.command}` ({rule.fix_safety})"
+
+
 def _cell(text: str) -> str:
     """Text that stays inside one Markdown table cell."""
     return " ".join(text.split()).replace("|", "\\|")
@@ -76,9 +85,9 @@ def rule_pages() -> dict[Path, str]:
               "`--ignore ID` or `ignore = [\"ID\"]` in `[tool.infractl]`."), ""]
     for command, rules in rules_by_command().items():
         page = f"{slug(command)}.md"
-        index += [f"## {command}", "", "| id | severity | what is wrong |", "|---|---|---|"]
-        index += [f"| [{rule.id}]({page}#{rule.id.lower()}) | {rule.severity.value} | {_cell(rule.summary)} |"
-                  for rule in rules]
+        index += [f"## {command}", "", "| id | severity | what is wrong | fix |", "|---|---|---|---|"]
+        index += [f"| [{rule.id}]({page}#{rule.id.lower()}) | {rule.severity.value} | {_cell(rule.summary)} | "
+                  f"{_fix_cell(rule)} |" for rule in rules]
         index.append("")
         body = [HEADER + f"# {command} rules", "",
                 f"The {len(rules)} rules `infractl {command}` reports (`infractl rules --command '{command}'`).",

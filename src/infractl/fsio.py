@@ -143,6 +143,31 @@ def write_if_unchanged(path: Path | str, before: Snapshot, data: bytes,
     return WriteOutcome("written")
 
 
+def chmod_if_unchanged(path: Path | str, before: Snapshot, mode: int,
+                       within: Sequence[Path | str] | None = None) -> WriteOutcome:
+    """Give ``path`` (a file, or a directory with ``before.identity`` None) the permission bits ``mode``
+    if it is still as ``before``: a fix that makes a file readable (WireMock's WM012) changes nothing else.
+    A symlink leading outside ``within`` and a file that changed are refused as ``write_if_unchanged`` does."""
+    if within is not None and not inside(path, within):
+        return WriteOutcome("skipped", f"it leads to {os.path.realpath(path)}, outside the given paths",
+                            "outside")
+    target = Path(os.path.realpath(path))
+    try:
+        st = os.stat(target)
+        if stat.S_ISREG(st.st_mode):
+            st, current = _stat_and_read(target)
+            if current != before.data or (before.identity is not None and identity(st) != before.identity):
+                return WriteOutcome("skipped", "it changed since it was read (not changed)", "changed")
+        if stat.S_IMODE(st.st_mode) == mode:
+            return WriteOutcome("unchanged")
+        os.chmod(target, mode)
+    except FileNotFoundError:
+        return WriteOutcome("skipped", "it was deleted or renamed since it was read", "gone")
+    except OSError as exc:
+        return WriteOutcome("skipped", f"cannot change its mode: {exc.strerror or exc}", "error")
+    return WriteOutcome("written")
+
+
 def create_new(path: Path | str, data: bytes, stale_names: str | None = None) -> WriteOutcome:
     """Create ``path`` with ``data``, complete or not at all; an existing file is never replaced
     (``os.link`` of the finished temp file fails with EEXIST instead of overwriting, atomically).

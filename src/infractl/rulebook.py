@@ -30,6 +30,7 @@ CATALOGS = (
     "infractl.fix_skips.rules",
     "infractl.monitoring.rules",
     "infractl.check.isolation",
+    "infractl.fixing.rules",
     "infractl.manifests.checks.rules",
     "infractl.manifests.checks.dockerfile_rules",
     "infractl.wiremock.mappings.rules",
@@ -124,7 +125,8 @@ class Rule:
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "severity": self.severity.value, "command": self.command,
                 "summary": self.summary, "rationale": self.rationale, "fix": self.fix, "bad": self.bad,
-                "good": self.good, "aliases": list(self.aliases), "overlap": self.overlap}
+                "good": self.good, "aliases": list(self.aliases), "overlap": self.overlap,
+                "fix_safety": self.fix_safety or None, "fixable": bool(self.fixer)}
 
 
 

@@ -24,12 +24,13 @@ def list_rules(command: str | None, as_json: bool) -> int:
     width = _terminal_width()
     for rule in rules:
         head = f"{rule.id:<{id_width}}  {rule.severity.value:<7}  {rule.command:<{command_width}}  "
+        summary = rule.summary + (f" [{rule.fix_safety} fix]" if rule.fix_safety else "")
         if width is None:  # piped: one line per rule, for grep and other tools
-            sys.stdout.write(f"{head}{rule.summary}\n")
+            sys.stdout.write(f"{head}{summary}\n")
             continue
         # a terminal: the summary wrapped at words under its column, never cut by the terminal
         indent = " " * len(head) if width - len(head) >= 30 else "    "
-        lines = textwrap.wrap(rule.summary, width=width - 1, initial_indent=head, subsequent_indent=indent)
+        lines = textwrap.wrap(summary, width=width - 1, initial_indent=head, subsequent_indent=indent)
         sys.stdout.write("\n".join(lines or [head.rstrip()]) + "\n")
     return EXIT_OK
 
@@ -58,6 +59,7 @@ def explain_rule(rule_id: str, as_json: bool) -> int:
         out += ["Fixed:", textwrap.indent(rule.good.rstrip("\n"), "    "), ""]
     if rule.fix:
         out += ["How to fix:", *_wrap(rule.fix, "  "), ""]
+    out += ["Automatic fix:", *_wrap(fix_safety_text(rule).replace("`", "'"), "  "), ""]
     if rule.overlap:
         out += ["Other tools:", *_wrap(rule.overlap, "  "), ""]
     aliases = f" (its aliases {', '.join(rule.aliases)} count too)" if rule.aliases else ""
@@ -93,7 +95,7 @@ def rule_markdown(rule) -> list[str]:
     out = [f"- Severity: {rule.severity.value}"]
     if rule.aliases:
         out.append(f"- Aliases: {', '.join(rule.aliases)}")
-    out += [f"- Fix safety: {_fix_safety(rule)}", "", rule.summary, "", "**Why.** " + rule.rationale, ""]
+    out += [f"- Fix safety: {fix_safety_text(rule)}", "", rule.summary, "", "**Why.** " + rule.rationale, ""]
     if rule.bad:
         out += ["**Triggers it:**", "", _fenced(rule.bad), ""]
     if rule.good:
@@ -103,10 +105,16 @@ def rule_markdown(rule) -> list[str]:
     return out
 
 
-def _fix_safety(rule) -> str:
-    # No rule declares an automatic fix's safety yet: the codemods (fix-datetime, fix-skips) are commands
-    # of their own, not fixes attached to findings.
-    return "no automatic fix"
+def fix_safety_text(rule) -> str:
+    """What fixes the rule's findings automatically, and whether that is safe (ruff's model: a safe fix
+    cannot change what a correct setup means; an unsafe one changes behaviour on purpose)."""
+    if not rule.fix_safety:
+        return "no automatic fix"
+    if rule.fixer:
+        flags = "--fix" if rule.fix_safety == "safe" else "--fix --unsafe-fixes"
+        where = "`infractl check`" + (f" and `infractl {rule.command}`" if rule.command != "check" else "")
+        return f"{rule.fix_safety}: `{flags}` applies it (on {where})"
+    return f"{rule.fix_safety}: `infractl {rule.command}` makes the change itself (not `--fix`)"
 
 
 def _fenced(text: str) -> str:

@@ -6,8 +6,11 @@ declared severity, is checked session-wide (tests/support/emitted.py, tests/conf
 from __future__ import annotations
 
 import pytest
-from support.rule_cases import rules_found
+from support.rule_cases import fix_case_target, rules_found
 
+from infractl.areas import resolve
+from infractl.fixing.engine import run_fixes
+from infractl.fixing.outcome import write
 from infractl.rulebook import all_rules
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
@@ -29,3 +32,32 @@ def test_rule_case(rule, kind, index, case, tmp_path):
 def test_every_rule_has_a_case_or_says_why_not():
     missing = [rule.id for rule in RULES if not rule.invalid_cases and not rule.no_cases]
     assert not missing, "rules without an invalid case nor a no_cases reason: " + ", ".join(missing)
+
+
+FIX_CASES = [(rule, index, before, after) for rule in RULES for index, (before, after) in enumerate(rule.fix_cases)]
+
+
+@pytest.mark.parametrize(("rule", "index", "before", "after"), FIX_CASES,
+                         ids=[f"{rule.id}-fix-{index}" for rule, index, _, _ in FIX_CASES])
+def test_fix_case(rule, index, before, after, tmp_path):
+    """Fixit's expected_replacement, through the engine --fix uses: before triggers the rule, fixing it
+    (its own fix alone) gives exactly after, after no longer triggers it, and a second fix changes nothing."""
+    target, recheck, read = fix_case_target(rule, before, tmp_path)
+
+    def own(path):
+        return [f for f in recheck(path) if f.rule == rule.id]
+
+    assert own(target), f"{rule.id}: the fix case's before does not trigger it"
+    result = run_fixes(own(target), target, own, unsafe=True)
+    assert [f for f in result.remaining if f.rule.startswith("FIX")] == []
+    assert write(result.files, target) == []
+    assert read(target) == after
+    assert rule.id not in {f.rule for f in recheck(target)}
+    assert run_fixes(own(target), target, own, unsafe=True).files == []  # idempotent: nothing left to change
+
+
+def test_every_fixer_has_cases_and_loads():
+    for rule in RULES:
+        assert bool(rule.fixer) == bool(rule.fix_cases), f"{rule.id}: a fixer needs fix_cases, and cases a fixer"
+        if rule.fixer:
+            assert callable(resolve(rule.fixer)), rule.id

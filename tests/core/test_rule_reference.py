@@ -27,7 +27,10 @@ def test_each_rule_section_shows_its_documentation():
     for rule in all_rules().values():
         section = page.split(f"\n### {rule.id}: ", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
         assert f"- Severity: {rule.severity.value}" in section
-        assert "- Fix safety: no automatic fix" in section
+        expected = ("no automatic fix" if not rule.fix_safety else
+                    f"{rule.fix_safety}: `--fix" if rule.fixer else
+                    f"{rule.fix_safety}: `infractl {rule.command}` makes the change itself")
+        assert f"- Fix safety: {expected}" in section, rule.id
         assert rule.summary in section and rule.rationale in section
         for text in (rule.bad, rule.good):
             if text:

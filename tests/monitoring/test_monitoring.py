@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.rule_cases import monitoring_rules
 
 from infractl.monitoring.lint import collect
 from infractl.monitoring.metrics import exported_by_source, metrics_in_expression
@@ -23,11 +24,8 @@ needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None,
 
 
 def _rules(tmp_path: Path, rules_yaml: str, service: str | None = SERVICE) -> set[str]:
-    (tmp_path / "alerts.yml").write_text(rules_yaml)
-    if service is not None:
-        (tmp_path / "metrics.py").write_text(service)
-    findings = collect(tmp_path, {}).findings
-    return {f.rule for f in findings}
+    """The rule cases' own runner (a rule file, or a dashboard when the case is JSON)."""
+    return monitoring_rules(rules_yaml, tmp_path, service)
 
 
 @pytest.mark.parametrize("rule", [r for r in rules_for("check") if r.bad and r.id.startswith("MON")],

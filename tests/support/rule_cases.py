@@ -68,10 +68,13 @@ def fix_skips_rules(code: str, tmp_path: Path) -> set[str]:
 
 
 def monitoring_rules(rules_yaml: str, tmp_path: Path, service: str | None = MONITORED_SERVICE) -> set[str]:
+    """A rule file (alerts.yml), or a Grafana dashboard when the case is JSON (dashboards/receiver.json)."""
     from infractl.monitoring.lint import collect
 
     tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "alerts.yml").write_text(rules_yaml)
+    name = "dashboards/receiver.json" if rules_yaml.lstrip().startswith("{") else "alerts.yml"
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_text(rules_yaml)
     if service is not None:
         (tmp_path / "metrics.py").write_text(service)
     return {f.rule for f in collect(tmp_path, {}).findings}
@@ -142,3 +145,75 @@ def rules_found(rule, case: str, tmp_path: Path) -> set[str]:
     if rule.command == "wiremock validate":
         return wiremock_rules(rule, case)
     raise AssertionError(f"{rule.id}: no runner for {rule.command!r} (add one in tests/support/rule_cases.py)")
+
+
+# --- fix cases: (before, after) pairs, run through the fix engine as --fix runs them -------------------------
+
+def fix_case_target(rule, before: str, tmp_path: Path):
+    """Write ``before`` where the rule's family meets it: (target, recheck(target) -> findings,
+    read(target) -> the case's text as it is now, in the form the rule's ``after`` is written in)."""
+    def text_of(path: Path) -> str:
+        return path.read_bytes().decode("utf-8")  # newlines as they are on disk
+
+    if rule.command == "lint-ci":
+        from infractl.lint_ci.command import collect
+
+        # CI007's cases are test files (an unconditional skip), the others workflows
+        path = tmp_path / ("tests/test_example.py" if rule.id == "CI007" else ".github/workflows/ci.yml")
+        path.parent.mkdir(parents=True)
+        path.write_bytes(before.encode())
+        return tmp_path, lambda root: collect(root).findings, lambda root: text_of(path)
+    if rule.id.startswith("MON"):
+        from infractl.monitoring.lint import collect
+
+        path = tmp_path / "dashboards" / "receiver.json"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(before.encode())
+        (tmp_path / "metrics.py").write_text(MONITORED_SERVICE)
+        return tmp_path, lambda root: collect(root, {}).findings, lambda root: text_of(path)
+    if rule.command == "wiremock validate":
+        from infractl.wiremock.mappings.rules import parse_tree, render_tree
+        from infractl.wiremock.mappings.validate import collect
+        from support.wiremock_real import write_tree
+
+        tree, modes = parse_tree(before)
+        root = write_tree(tmp_path / "wm", tree, modes)
+        return root, lambda wm: collect(wm).findings, lambda wm: render_tree(*_tree_on_disk(wm, tree))
+    if rule.command == "manifests lint" and rule.id.startswith(("DOCKER", "COMPOSE")):
+        path = tmp_path / ("Dockerfile" if rule.id.startswith("DOCKER") else "docker-compose.staging.yml")
+        path.write_bytes(before.encode())
+        return path, lambda file: _manifest_findings(rule.id, file), text_of
+    if rule.command == "manifests lint":  # through the real kustomize: findings carry the source lines
+        from infractl.manifests.command import collect
+        from infractl.selection import RuleSelection
+
+        path = tmp_path / "example.yaml"
+        path.write_bytes(before.encode())
+        (tmp_path / "kustomization.yaml").write_text("resources: [example.yaml]\n")
+        return tmp_path, lambda root: collect([root], [], [], "1.33.0", RuleSelection()).findings, \
+            lambda root: text_of(path)
+    raise AssertionError(f"{rule.id}: no fix-case runner for {rule.command!r} (add one in tests/support/rule_cases.py)")
+
+
+def _manifest_findings(rule_id: str, file: Path) -> list:
+    from infractl.manifests.lint import lint_compose
+
+    if rule_id.startswith("DOCKER"):
+        from infractl.manifests.checks.dockerfile import lint_dockerfile
+
+        return lint_dockerfile(file)
+    return lint_compose(file)
+
+
+def _tree_on_disk(root: Path, tree: dict[str, str]) -> tuple[dict[str, str], dict[str, int]]:
+    """The tree's files as they are now, and every mode that is not write_tree's default (644, dirs 755)."""
+    import os
+    import stat
+
+    files = {rel: (root / rel).read_bytes().decode() for rel in tree}
+    modes = {}
+    for item in sorted(root.rglob("*")):
+        mode = stat.S_IMODE(os.lstat(item).st_mode)
+        if mode != (0o755 if item.is_dir() else 0o644):
+            modes[str(item.relative_to(root))] = mode
+    return files, modes

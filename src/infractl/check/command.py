@@ -11,6 +11,7 @@ bug): per input where the area loops over its inputs, per area around it (check/
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,8 +30,25 @@ CONFIG_KEYS = ("areas", "skip", "select", "ignore")
 WHERE = "[tool.infractl.check]"
 
 
-def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, scanner=None) -> int:
+def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, scanner=None,
+        fix=None) -> int:
+    """``fix``: ``fixing.outcome.FixOptions`` for ``--fix`` (None: read-only, the default)."""
     report = collect(path, select, ignore, config_path, scanner)
+    if fix is not None:
+        from infractl.config import find_config_file
+        from infractl.fixing.outcome import report_with_fixes
+        from infractl.fixing.workspace import moved
+
+        # The copy the fixes are checked in has no parents: name the configuration the real tree uses, the
+        # copy's own when it is inside the tree (its relative paths, such as a wiremock dir, then lead into
+        # the copy).
+        config = config_path or find_config_file(path)
+        inside = config is not None and Path(os.path.abspath(config)).is_relative_to(os.path.abspath(path))
+
+        def recheck(copy: Path):
+            return collect(copy, select, ignore, moved(config, path, copy) if inside else config).findings
+
+        return report_with_fixes(report, path, recheck, fix, fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 

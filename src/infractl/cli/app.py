@@ -54,6 +54,17 @@ ConfigOpt = Annotated[
                  dir_okay=False),
 ]
 
+# --fix and its companions, on every command whose rules have automatic fixes (fixing/outcome.py).
+FixOpt = Annotated[bool, typer.Option("--fix", help="Apply the safe automatic fixes, then report what remains.")]
+UnsafeFixesOpt = Annotated[
+    bool, typer.Option("--unsafe-fixes", help="With --fix: apply the unsafe fixes too (they change behaviour on "
+                       "purpose; 'infractl rule ID' says which are).")
+]
+FixDiffOpt = Annotated[
+    bool, typer.Option("--diff", help="With --fix: print the fixes as a unified diff and write nothing (exit 1 "
+                       "if anything would change).")
+]
+
 
 def output_format(json_flag: bool, fmt: OutputFormat) -> str:
     return "json" if json_flag else fmt.value

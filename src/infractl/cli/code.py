@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from infractl.cli.app import ReportFlags, app, reporting, run_guarded
+from infractl.cli.app import FixDiffOpt, FixOpt, ReportFlags, UnsafeFixesOpt, app, reporting, run_guarded
 from infractl.errors import InfractlError
 
 
@@ -218,6 +218,9 @@ def verify_db(
 @reporting
 def lint_ci(
     path: Annotated[Path, typer.Argument(help="Repository root, workflows directory or one workflow file.")] = Path("."),
+    fix: FixOpt = False,
+    unsafe_fixes: UnsafeFixesOpt = False,
+    diff: FixDiffOpt = False,
     *,
     flags: ReportFlags,
 ) -> None:
@@ -234,9 +237,11 @@ def lint_ci(
     """
 
     def action() -> int:
+        from infractl.fixing import fix_options
         from infractl.lint_ci.command import run
 
-        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config)
+        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config,
+                   fix_options(fix, unsafe_fixes, diff))
 
     run_guarded(action)
 
@@ -279,6 +284,9 @@ def fix_skips(
 def check(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The repository (default: .).")] = Path("."),
+    fix: FixOpt = False,
+    unsafe_fixes: UnsafeFixesOpt = False,
+    diff: FixDiffOpt = False,
     *,
     flags: ReportFlags,
 ) -> None:
@@ -289,15 +297,21 @@ def check(
       infractl check
       infractl check --format sarif > infractl.sarif
       infractl check --format github --ignore DB005
+      infractl check --fix --diff
 
     Each area finds its inputs from configuration or the conventional paths and changes nothing:
     CI workflows and test skips, Alembic migrations, Prometheus rules and Grafana dashboards.
-    Exit codes: 0 clean, 1 error findings (warnings too with --strict), 2 bad input.
+    --fix applies the fixes rules declare safe (--unsafe-fixes: the unsafe ones too; --diff: show
+    them, write nothing), checks again, and reports what remains.
+    Exit codes: 0 clean, 1 error findings (warnings too with --strict) remain, or --diff would
+    change something, 2 bad input.
     """
 
     def action() -> int:
         from infractl.check.command import run
+        from infractl.fixing import fix_options
 
-        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config, ctx.obj)
+        return run(path, flags.fmt, flags.strict, flags.select, flags.ignore, flags.config, ctx.obj,
+                   fix_options(fix, unsafe_fixes, diff))
 
     run_guarded(action)

@@ -10,10 +10,13 @@ import typer
 
 from infractl.cli.app import (
     ConfigOpt,
+    FixDiffOpt,
+    FixOpt,
     FormatOpt,
     JsonOpt,
     OutputFormat,
     ReportFlags,
+    UnsafeFixesOpt,
     app,
     output_format,
     reporting,
@@ -40,6 +43,9 @@ def manifests_lint(
         typer.Option("--kube-version", help="Kubernetes version of the schemas (default: 1.33.0).",
                      show_default=False),
     ] = None,
+    fix: FixOpt = False,
+    unsafe_fixes: UnsafeFixesOpt = False,
+    diff: FixDiffOpt = False,
     *,
     flags: ReportFlags,
 ) -> None:
@@ -58,10 +64,12 @@ def manifests_lint(
     """
 
     def action() -> int:
+        from infractl.fixing import fix_options
         from infractl.manifests.command import run
 
         return run(directory=directory, kube_version=kube_version, fmt=flags.fmt, strict=flags.strict,
-                   select=flags.select, ignore=flags.ignore, config_path=flags.config)
+                   select=flags.select, ignore=flags.ignore, config_path=flags.config,
+                   fix=fix_options(fix, unsafe_fixes, diff))
 
     run_guarded(action)
 
@@ -131,6 +139,9 @@ WiremockTemplatingOpt = Annotated[
 def wiremock_validate(
     dir: WiremockDirArg = None,
     global_templating: WiremockTemplatingOpt = False,
+    fix: FixOpt = False,
+    unsafe_fixes: UnsafeFixesOpt = False,
+    diff: FixDiffOpt = False,
     *,
     flags: ReportFlags,
 ) -> None:
@@ -145,9 +156,11 @@ def wiremock_validate(
     """
 
     def action() -> int:
+        from infractl.fixing import fix_options
         from infractl.wiremock.command import run_validate
 
-        return run_validate(dir, flags.fmt, flags.strict, flags.config, flags.select, flags.ignore, global_templating)
+        return run_validate(dir, flags.fmt, flags.strict, flags.config, flags.select, flags.ignore, global_templating,
+                            fix_options(fix, unsafe_fixes, diff))
 
     run_guarded(action)
 

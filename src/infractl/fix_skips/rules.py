@@ -22,7 +22,8 @@ SKIPPED_EVERYWHERE = Rule(
         'def test_store():\n    pass\n',
     good='import os\n\nimport pytest\n\n\n@pytest.mark.skipif(not os.environ.get("RUN_E2E_TESTS"), '
          'reason="needs the docker-compose PostgreSQL")\ndef test_store():\n    pass\n',
-    varies="info once fix-skips gated the test (a write run reports what it did)")
+    varies="info once fix-skips gated the test (a write run reports what it did)",
+    fix_safety="safe")  # fix-skips' own rewrite: without the variable the test is skipped as before
 SKIP_WITHOUT_SERVICE = Rule(
     id="FS002", name="skip-without-service", severity=Severity.WARNING, command=COMMAND,
     summary="a test is skipped unconditionally for a reason that names no service; left alone",

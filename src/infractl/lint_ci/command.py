@@ -20,16 +20,26 @@ CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "select", "ignore"
 TEST_DIRS = ("tests", "test")
 
 
-def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None) -> int:
+def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, fix=None) -> int:
+    """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
     if not path.exists():
         raise InfractlError(f"path does not exist: {path}")
     config = load_config(path, config_path)
     section, where = config.section("lint_ci"), config.where("lint_ci")
     reject_unknown_keys(section, CONFIG_KEYS, where)
     selection = resolve_selection(section, config.data, select, ignore, where)
-    report = collect(path, string_list(section, "workflows", where), string_list(section, "tests", where),
-                     configured_actionlint(section, where), string_list(section, "exclude", where))
-    report.findings = keep_wanted(report.findings, selection)
+
+    def checked(target: Path) -> Report:
+        report = collect(target, string_list(section, "workflows", where), string_list(section, "tests", where),
+                         configured_actionlint(section, where), string_list(section, "exclude", where))
+        report.findings = keep_wanted(report.findings, selection)
+        return report
+
+    report = checked(path)
+    if fix is not None:
+        from infractl.fixing.outcome import report_with_fixes
+
+        return report_with_fixes(report, path, lambda copy: checked(copy).findings, fix, fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 

@@ -24,7 +24,8 @@ KEYS = ("dirs", "compose_files", "dockerfiles", "exclude", "kube_version", "sele
 
 
 def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool, config_path: Path | None,
-        select=None, ignore=None) -> int:
+        select=None, ignore=None, fix=None) -> int:
+    """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
     from infractl.files import named_directory
     from infractl.manifests.lint import DEFAULT_KUBE_VERSION
 
@@ -54,6 +55,24 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
     named = directory is not None  # a DIR argument: the configured compose files and Dockerfiles are not asked for
     report = collect(directories, [] if named else compose_files, [] if named else dockerfiles, version,
                      selection, exclude=exclude, project_root=config.root)
+    if fix is not None:
+        import os
+
+        from infractl.fixing.outcome import report_with_fixes
+        from infractl.fixing.workspace import moved
+
+        inputs = [*directories, *([] if named else [*compose_files, *dockerfiles])]
+        target = Path(os.path.commonpath([os.path.abspath(p) for p in inputs]))  # every input is below it
+        if not target.is_dir():
+            target = target.parent
+
+        def recheck(copy: Path) -> list[Finding]:
+            return collect([moved(d, target, copy) for d in directories],
+                           [] if named else [moved(f, target, copy) for f in compose_files],
+                           [] if named else [moved(f, target, copy) for f in dockerfiles], version, selection,
+                           exclude=exclude, project_root=config.root).findings
+
+        return report_with_fixes(report, target, recheck, fix, fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 

@@ -1,4 +1,5 @@
-"""Grafana dashboard JSON: valid, unique panel ids, defined datasources, exported metrics only."""
+"""Grafana dashboard JSON: valid, unique panel ids, defined datasources, no hard-coded datasource where the
+dashboard has a datasource variable (MON020, with its fix), exported metrics only."""
 
 from __future__ import annotations
 
@@ -12,20 +13,61 @@ from infractl.monitoring.rules import (
     DASHBOARD_NOT_JSON,
     DASHBOARD_READS_UNEXPORTED,
     DUPLICATE_PANEL_ID,
+    HARD_CODED_DATASOURCE,
     UNDEFINED_DATASOURCE,
 )
+
+# Grafana's own pseudo-datasources: never a uid a variable could replace.
+_BUILT_IN = ("-- Grafana --", "-- Mixed --", "-- Dashboard --", "grafana")
 
 
 def is_dashboard(document) -> bool:
     return isinstance(document, dict) and ("panels" in document or "rows" in document) and "title" in document
 
 
-def _panels(panels: list) -> list[dict]:
+def _panels(panels: list, path: tuple = ("panels",)) -> list[tuple[dict, tuple]]:
+    """Every panel with its JSON path (for the position of a finding a fix must edit)."""
     found = []
-    for panel in panels or []:
+    for index, panel in enumerate(panels or []):
         if isinstance(panel, dict):
-            found.append(panel)
-            found.extend(_panels(panel.get("panels") or []))  # collapsed rows hold their panels
+            found.append((panel, (*path, index)))
+            found.extend(_panels(panel.get("panels") or [], (*path, index, "panels")))  # collapsed rows
+    return found
+
+
+def _datasource_variables(document: dict) -> list[tuple[str, str]]:
+    """(name, plugin type) of each datasource template variable."""
+    return [(variable["name"], str(variable.get("query") or "")) for variable in
+            (document.get("templating") or {}).get("list") or []
+            if isinstance(variable, dict) and variable.get("type") == "datasource"
+            and isinstance(variable.get("name"), str)]
+
+
+def _hard_coded(file: str, text: str, document: dict, panel: dict, path: tuple, title: str) -> list[Finding]:
+    """MON020: the panel's and its targets' datasources given as a fixed uid while a variable exists."""
+    variables = _datasource_variables(document)
+    if not variables:
+        return []
+    from infractl.wiremock.mappings.positions import locate
+
+    found = []
+    sources = [((*path, "datasource"), panel.get("datasource"))]
+    sources += [((*path, "targets", i, "datasource"), t.get("datasource"))
+                for i, t in enumerate(panel.get("targets") or []) if isinstance(t, dict)]
+    for where, source in sources:
+        uid = source.get("uid") if isinstance(source, dict) else source
+        if not isinstance(uid, str) or uid.startswith("$") or uid in _BUILT_IN:
+            continue
+        kind = source.get("type") if isinstance(source, dict) else None
+        candidates = [n for n, query in variables if query == kind] or [n for n, _ in variables]
+        name = candidates[0] if len(candidates) == 1 else None  # else a human chooses
+        line, column = locate(text, (*where, "uid") if isinstance(source, dict) else where)
+        hint = (f"use ${{{name}}}" if name else
+                "use one of the datasource variables: " + ", ".join(f"${{{n}}}" for n, _ in variables))
+        found.append(HARD_CODED_DATASOURCE.finding(
+            file, line, column,
+            f"panel '{title}' names datasource '{uid}' although the dashboard has a datasource variable: "
+            "imported elsewhere it shows 'datasource not found'", hint))
     return found
 
 
@@ -62,7 +104,7 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
     findings: list[Finding] = []
     defined = _defined_datasources(document) | datasource_uids
     seen: dict[int, str] = {}
-    for panel in _panels(document.get("panels") or []):
+    for panel, panel_path in _panels(document.get("panels") or []):
         title = panel.get("title") or "(untitled)"
         line = _line_of(text, json.dumps(title)) if panel.get("title") else None
         panel_id = panel.get("id")
@@ -75,6 +117,7 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
             seen.setdefault(panel_id, title)
         if panel.get("type") == "row":
             continue
+        findings.extend(_hard_coded(path, text, document, panel, panel_path, title))
         for source in [panel.get("datasource")] + [t.get("datasource") for t in panel.get("targets") or []
                                                    if isinstance(t, dict)]:
             uid = source.get("uid") if isinstance(source, dict) else source

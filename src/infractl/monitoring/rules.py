@@ -15,9 +15,9 @@ _ALERT_GOOD = _ALERT + ("        for: 2m\n        labels:\n          severity: c
                         "          description: No target of job webhook-receiver answered a scrape for 2m.\n")
 
 
-def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap="", no_cases=""):
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap="", no_cases="", **fixing):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, overlap=overlap, tags=("monitoring",), no_cases=no_cases)
+                fix=fix, bad=bad, good=good, overlap=overlap, tags=("monitoring",), no_cases=no_cases, **fixing)
 
 
 _DASHBOARD = "a dashboard file, not a rule file: tests/monitoring/test_monitoring.py and tests/core/test_loaders.py " \
@@ -117,6 +117,27 @@ SCRAPE_MISSES_PODS = _rule(
     overlap="Cross-file: the Prometheus configuration against the Services in the same tree; promtool checks "
             "the configuration alone.")
 
+_DASHBOARD_WITH_VARIABLE = (
+    '{{\n  "title": "Receiver",\n  "templating": {{ "list": [\n'
+    '    {{ "name": "ds", "type": "datasource", "query": "prometheus" }}\n  ] }},\n'
+    '  "panels": [\n    {{ "id": 1, "title": "Requests", "type": "timeseries",\n'
+    '      "datasource": {{ "type": "prometheus", "uid": {uid} }},\n'
+    '      "targets": [ {{ "expr": "up" }} ] }}\n  ]\n}}\n')
+HARD_CODED_DATASOURCE = _rule(
+    "MON020", "dashboard-hard-coded-datasource", Severity.WARNING,
+    "a panel or query names a fixed datasource uid although the dashboard has a datasource variable",
+    "The uid exists only on the Grafana the dashboard was exported from: imported anywhere else the panel "
+    "shows 'datasource not found', while the variable the dashboard already declares would pick the right one.",
+    "use the variable: \"uid\": \"${ds}\" (the dashboard's own datasource variable). --fix does this when the "
+    "dashboard has one datasource variable of the panel's type (safe: on the Grafana the dashboard was made "
+    "for, the variable resolves to the same datasource)",
+    bad=_DASHBOARD_WITH_VARIABLE.format(uid='"P1809F7CD0C75ACF3"'),
+    good=_DASHBOARD_WITH_VARIABLE.format(uid='"${ds}"'),
+    overlap="Grafana's own linter (grafana-dashboard-linter: template-datasource-rule) reports it; none fixes it.",
+    fix_safety="safe", fixer="infractl.monitoring.fixers:use_datasource_variable",
+    fix_cases=((_DASHBOARD_WITH_VARIABLE.format(uid='"P1809F7CD0C75ACF3"'),
+                _DASHBOARD_WITH_VARIABLE.format(uid='"${ds}"')),))
+
 RULES = (PROMTOOL_MISSING, PROMTOOL_REJECTS, ALERT_WITHOUT_FOR, ALERT_WITHOUT_SEVERITY, ALERT_WITHOUT_ANNOTATIONS,
          ALERT_READS_UNEXPORTED, DASHBOARD_NOT_JSON, DUPLICATE_PANEL_ID, UNDEFINED_DATASOURCE,
-         DASHBOARD_READS_UNEXPORTED, EXPORTS_UNKNOWN, RULE_FILE_NOT_LOADED, SCRAPE_MISSES_PODS)
+         DASHBOARD_READS_UNEXPORTED, EXPORTS_UNKNOWN, RULE_FILE_NOT_LOADED, SCRAPE_MISSES_PODS, HARD_CODED_DATASOURCE)

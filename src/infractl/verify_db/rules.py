@@ -35,13 +35,19 @@ _FIX_TEMPLATES: dict[str, str] = {}
 _SEVERITY_SETTING = "its severity is {key} in [tool.infractl.db] (warning unless configured)"
 
 
+# The fixing revision (--fix-migration) writes these; applying it changes what the database does on purpose,
+# so the fix counts as unsafe (rulebook.FIX_SAFETIES). It is a command of its own, not a --fix fixer.
+_FIXED_BY_REVISION = ("DB001", "DB002", "DB003")
+
+
 def _rule(id, name, severity, summary, rationale, fix, varies="", bad="", good="", no_cases="") -> Rule:
     _FIX_TEMPLATES[id] = fix
     examples = SQL_EXAMPLES.get(id)
     if examples is not None:
         bad, good = examples.invalid[0].format(table="orders"), examples.valid[0].format(table="orders")
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=_filled(fix, "orders", "created_at"), bad=bad, good=good, varies=varies, no_cases=no_cases)
+                fix=_filled(fix, "orders", "created_at"), bad=bad, good=good, varies=varies, no_cases=no_cases,
+                fix_safety="unsafe" if id in _FIXED_BY_REVISION else "")
 
 
 def _filled(template: str, table: str, column: str) -> str:

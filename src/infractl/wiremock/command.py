@@ -22,10 +22,17 @@ def lint_selection(config, select=None, ignore=None) -> RuleSelection:
 
 
 def run_validate(dir: Path | None, fmt: str, strict: bool, config_path: Path | None, select=None, ignore=None,
-                 global_templating: bool = False) -> int:
+                 global_templating: bool = False, fix=None) -> int:
+    """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
     config = load_config(start=dir, explicit=config_path)
     chosen = settings(config, dir=dir, global_templating=global_templating or None)
-    report = collect(chosen.dir, chosen.global_response_templating, lint_selection(config, select, ignore))
+    selection = lint_selection(config, select, ignore)
+    report = collect(chosen.dir, chosen.global_response_templating, selection)
+    if fix is not None:
+        from infractl.fixing.outcome import report_with_fixes
+
+        return report_with_fixes(report, chosen.dir, lambda copy: collect(
+            copy, chosen.global_response_templating, selection).findings, fix, fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 

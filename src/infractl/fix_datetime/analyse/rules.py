@@ -16,9 +16,15 @@ COMMAND = "fix-datetime"
 _REWRITTEN_IS_INFO = "info once the call was rewritten (a write run reports what it did)"
 
 
+# fix-datetime rewrites these itself (its own command, not a --fix fixer); safe: auto mode keeps naive what
+# it cannot prove may become aware (rulebook.FIX_SAFETIES)
+_REWRITES = ("DT010", "DT011")
+
+
 def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap="", varies=""):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap, varies=varies)
+                fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap, varies=varies,
+                fix_safety="safe" if id in _REWRITES else "")
 
 
 UTCNOW_CALL = _rule(

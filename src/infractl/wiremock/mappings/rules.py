@@ -146,10 +146,57 @@ _DOCS = (
      'use one matcher such as {"equalTo": "..."}'),
 )
 
+
+def parse_tree(rendered: str) -> tuple[dict[str, str], dict[str, int]]:
+    """``render_tree``'s inverse: the tree and its modes (a fix case is a rendered tree, like bad and good)."""
+    tree: dict[str, str] = {}
+    modes: dict[str, int] = {}
+    path = None
+    for line in rendered.splitlines(keepends=True):
+        if line.startswith("# "):
+            head = line[2:].rstrip("\n")
+            name, _, mode = head.partition(" (")
+            if mode:
+                modes[name.rstrip("/")] = int(mode.rstrip(")").split("mode ")[1], 8)
+            path = None if name.endswith("/") else name
+            if path is not None:
+                tree[path] = ""
+        elif path is not None:
+            tree[path] += line
+    return {p: text.rstrip("\n") + "\n" for p, text in tree.items()}, modes
+
+
+_FIXER = "infractl.wiremock.mappings.fixers:"
+_DERIVED = "f0522f36-7389-5498-ab5e-05b93ece9421"  # uuid5 of "alertmanager-healthy" (fixers.ID_NAMESPACE)
+_CASE_BODY = {"mappings/alerts.json": _stub(response='"status": 200, "bodyFileName": "Alerts.json"'),
+              "__files/alerts.json": "[]\n"}
+# id -> (fix safety, fixer, (before, after) trees): every one of these changes only what WireMock cannot use
+FIXES = {
+    "WM007": ("safe", _FIXER + "fix_id", ((render_tree(EXAMPLES["WM007"].bad),
+                                          render_tree({"mappings/healthy.json": _stub(
+                                              head=f'"id": "{_DERIVED}", "name": "alertmanager-healthy"')})),)),
+    "WM010": ("safe", _FIXER + "fix_body_file_case", ((render_tree(_CASE_BODY), render_tree(
+        {**_CASE_BODY, "mappings/alerts.json": _CASE_BODY["mappings/alerts.json"].replace("Alerts", "alerts")})),)),
+    "WM012": ("safe", _FIXER + "fix_readable", ((render_tree(EXAMPLES["WM012"].bad, EXAMPLES["WM012"].bad_modes),
+                                                render_tree(EXAMPLES["WM012"].bad)),)),
+    "WM013": ("safe", _FIXER + "fix_readable", ((render_tree(EXAMPLES["WM013"].bad, EXAMPLES["WM013"].bad_modes),
+                                                render_tree(EXAMPLES["WM013"].bad)),)),
+}
+_FIX_DOCS = {
+    "WM007": " --fix replaces the text with the UUID derived from it (uuid5 on a fixed namespace: the same on every "
+             "run), rather than removing it, so the stub keeps an id other tools can refer to, and keeps the text as "
+             "the stub's name when it has none.",
+    "WM010": " --fix corrects a name that differs from an existing file only in letter case.",
+    "WM012": " --fix adds read permission for group and others (600 becomes 644).",
+    "WM013": " --fix adds read and search permission for group and others (700 becomes 755).",
+}
+
 RULES = tuple(
     Rule(id=rule_id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-         fix=fix, bad=render_tree(EXAMPLES[rule_id].bad, EXAMPLES[rule_id].bad_modes),
-         good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock", "no-noqa"))
+         fix=fix + ("." + _FIX_DOCS[rule_id] if rule_id in _FIX_DOCS else ""),
+         bad=render_tree(EXAMPLES[rule_id].bad, EXAMPLES[rule_id].bad_modes),
+         good=render_tree(EXAMPLES[rule_id].good), tags=("wiremock", "no-noqa"),
+         **dict(zip(("fix_safety", "fixer", "fix_cases"), FIXES.get(rule_id, ("", "", ())))))
     for rule_id, name, severity, summary, rationale, fix in _DOCS
 )
 RULE = {rule.id: rule for rule in RULES}  # the checks name their rule by id
