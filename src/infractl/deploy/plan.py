@@ -59,6 +59,7 @@ class Plan:
     objects: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # --dry-run=server: kube_diff.change per object
     waited: list[str] = field(default_factory=list)
     smoke: list[dict[str, Any]] = field(default_factory=list)
 
