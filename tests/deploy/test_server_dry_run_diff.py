@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import subprocess
 
 from conftest import SECRET_VALUES, kube_table, needs_docker, write_config
 from test_kube_apply_like_real import DEPLOYMENT, app_copy, rolled_out
@@ -66,6 +67,7 @@ def test_a_fresh_cluster_shows_every_object_as_a_create_and_persists_nothing(tmp
     deployment = found["Deployment/webhook-receiver"]["diff"]
     assert deployment.startswith("--- /dev/null\n+++ merged/apps.v1.Deployment.aos-staging.webhook-receiver\n")
     assert "+  replicas: 2\n" in deployment and "+  namespace: aos-staging\n" in deployment
+    assert "+      automountServiceAccountToken: false\n" in deployment  # a field name is not a secret value
     # the server's own fields are not part of what would change
     assert "resourceVersion" not in deployment and "uid:" not in deployment and "managedFields" not in deployment
     assert changed_lines(found["Secret/webhook-receiver-secrets"]["diff"])[:3] == [
@@ -140,3 +142,31 @@ def test_client_and_server_dry_runs_agree_and_no_format_shows_a_secret(tmp_path,
     assert "".join(c["diff"] for c in server["changes"]) == server_text.stdout
     assert client_text.stderr.splitlines()[-1] == "staging: dry run (client): nothing deployed; 6 objects would be applied"
     assert server_text.stderr.splitlines()[-1] == "staging: dry run (server): nothing deployed; 6 to create"
+
+
+def test_a_dry_run_of_a_pushing_environment_pins_the_digest_a_push_would(tmp_path, fake_api):
+    """Seen on the real server: a dry run pushes nothing, so it pinned ``repository:tag`` where the deploy had
+    pinned ``repository@digest``, and every server dry run showed the image as changed."""
+    from support.registry import start_registry
+
+    registry = start_registry()
+    reference = f"{registry.host}/webhook-receiver:deploy-test"
+    subprocess.run(["docker", "tag", "infractl-test/busybox:1", reference], check=True)
+    try:
+        table = kube_table(registry=registry.host, push=True)
+        with rolled_out(fake_api):
+            first = run(tmp_path, fake_api, "--json", table=table)
+        assert first.exit_code == 0, first.output
+        pinned = json.loads(first.stdout)["image"]["reference"]
+        assert "@sha256:" in pinned
+        result = run(tmp_path, fake_api, "--dry-run=server", "--json", table=table)
+    finally:
+        subprocess.run(["docker", "rmi", reference], capture_output=True, check=False)
+        registry.stop()
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["image"]["reference"] == pinned
+    assert next(s for s in report["steps"] if s["step"] == "push") == {
+        "step": "push", "status": "skipped", "seconds": 0.0,
+        "detail": f"dry run: pinned to {pinned.partition('@')[2][:19]}, the digest of this image's last push"}
+    assert {c["action"] for c in report["changes"]} == {"unchanged"}, report["changes"]

@@ -47,6 +47,8 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
         steps.run("build", build.build_image)
     if plan.pushes:
         steps.run("push", build.push_image)
+    elif options.dry_run and plan.would_push:  # pushes nothing; pins what the push would
+        steps.skip("push", build.pin_like_a_push(plan))
     else:
         steps.skip("push", push_skipped_because(plan))
     if kube:
@@ -99,9 +101,12 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
         if plan.options.dry_run:
             document["objects"] = redacted(plan.objects)
         if server_diff(plan):
-            from infractl.sanitise import sanitise_value
+            from infractl.sanitise import escape_controls
 
-            document["changes"] = sanitise_value(plan.changes)
+            # as the objects: literal secrets masked (below); no name-based masking, which would turn
+            # `automountServiceAccountToken: false` into ***. kube_diff has masked every Secret value.
+            document["changes"] = [{key: escape_controls(value, keep_lines=True) if isinstance(value, str) else value
+                                    for key, value in change.items()} for change in plan.changes]
         sys.stdout.write(steps.mask(json.dumps(document, indent=2)) + "\n")
         return
     if plan.options.dry_run and plan.objects and code == EXIT_OK:
@@ -139,6 +144,8 @@ def dry_run_text(plan: Plan) -> str:
         import yaml
 
         return yaml.safe_dump_all(redacted(plan.objects), sort_keys=False)
-    from infractl.sanitise import sanitise_text
+    from infractl.sanitise import (
+        error_text,  # escaped, literal secrets masked, no workflow command; as --json
+    )
 
-    return "".join(sanitise_text(line) + "\n" for change in plan.changes for line in change["diff"].splitlines())
+    return "".join(error_text(line) + "\n" for change in plan.changes for line in change["diff"].splitlines())

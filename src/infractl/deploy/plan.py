@@ -68,7 +68,10 @@ class Plan:
         return self.options.timeout or self.settings.rollout_timeout
 
     @property
-    def pushes(self) -> bool:
-        if self.options.dry_run:
-            return False
+    def would_push(self) -> bool:
+        """A real deploy of these options pushes the image."""
         return self.settings.push if self.options.push is None else self.options.push
+
+    @property
+    def pushes(self) -> bool:
+        return self.would_push and not self.options.dry_run
