@@ -42,21 +42,23 @@ def comparable(obj: dict[str, Any] | None) -> dict[str, Any] | None:
 def mask_secret_values(before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     """In place: every value of a Secret (and kubectl's copy of it) replaced by a marker that says only
     whether it changed."""
-    sides = [side for side in (before, after) if side is not None and side.get("kind") == "Secret"]
-    if not sides:
+    if not any(side is not None and side.get("kind") == "Secret" for side in (before, after)):
         return
-    places = [lambda o: o.get("data"), lambda o: o.get("stringData"),
-              lambda o: (o.get("metadata") or {}).get("annotations")]
-    for index, place in enumerate(places):
-        tables = [place(side) if isinstance(place(side), dict) else {} for side in (before or {}, after or {})]
-        keys = [LAST_APPLIED] if index == 2 else sorted(set(tables[0]) | set(tables[1]))
-        for key in keys:
-            old, new = (table.get(key) for table in tables)
-            same = old == new
-            if key in tables[0]:
-                tables[0][key] = MASK if same or new is None else f"{MASK} (before)"
-            if key in tables[1]:
-                tables[1][key] = MASK if same or old is None else f"{MASK} (after)"
+    for field in ("data", "stringData", "annotations"):
+        old, new = _table(before, field), _table(after, field)
+        for key in {LAST_APPLIED} if field == "annotations" else set(old) | set(new):
+            was, now = old.get(key), new.get(key)
+            if key in old:
+                old[key] = MASK if was == now or key not in new else f"{MASK} (before)"
+            if key in new:
+                new[key] = MASK if was == now or key not in old else f"{MASK} (after)"
+
+
+def _table(obj: dict[str, Any] | None, field: str) -> dict[str, Any]:
+    """The object's own ``data`` / ``stringData`` / ``metadata.annotations`` (to change in place), else {}."""
+    holder = (obj or {}).get("metadata") if field == "annotations" else obj
+    table = (holder or {}).get(field)
+    return table if isinstance(table, dict) else {}
 
 
 def object_label(obj: dict[str, Any], namespace: str | None) -> str:
