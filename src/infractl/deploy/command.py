@@ -144,8 +144,8 @@ def dry_run_text(plan: Plan) -> str:
         import yaml
 
         return yaml.safe_dump_all(redacted(plan.objects), sort_keys=False)
-    from infractl.sanitise import (
-        error_text,  # escaped, literal secrets masked, no workflow command; as --json
-    )
+    # each line escaped, literal secrets masked, unable to start a workflow command; no name-based masking (as
+    # --json's changes): kube_diff has masked every Secret value
+    from infractl.sanitise import error_text
 
     return "".join(error_text(line) + "\n" for change in plan.changes for line in change["diff"].splitlines())
