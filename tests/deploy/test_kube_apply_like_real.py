@@ -131,7 +131,7 @@ def test_a_field_another_manager_set_is_a_conflict_unless_forced(tmp_path, fake_
 def test_report_lines_of_a_dry_run_and_of_no_push(tmp_path, fake_api, local_image):
     dry = deploy(tmp_path, fake_api, "--dry-run=server")
     assert dry.exit_code == 0, dry.output
-    assert dry.output.rstrip().endswith("staging: dry run (server): nothing deployed; 6 objects would be applied")
+    assert dry.output.rstrip().endswith("staging: dry run (server): nothing deployed; 6 to create")
     assert "deployed sha256:" not in dry.output
     with rolled_out(fake_api):
         real = deploy(tmp_path, fake_api, "--no-push", "--json")

@@ -4,6 +4,7 @@ deadline exceeded, wrong context — through the real CLI."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 
@@ -57,7 +58,9 @@ def test_rollout_success_applies_in_order_with_field_manager(tmp_path, fake_api,
     assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "127.0.0.1:5999/webhook-receiver:deploy-test"
     secret = fake_api.get("v1", "secrets", "aos-staging", "webhook-receiver-secrets")
     # The cluster got the real value (in memory only); the report shows none of it.
-    assert secret["stringData"]["WEBHOOK_SECRET"] == SECRET_VALUES["STAGING_WEBHOOK_SECRET"]
+    # (stored as the real server stores it: stringData merged into data, base64)
+    assert base64.b64decode(secret["data"]["WEBHOOK_SECRET"]).decode() == SECRET_VALUES["STAGING_WEBHOOK_SECRET"]
+    assert "stringData" not in secret
     assert [s["step"] for s in report["steps"]] == ["preflight", "build", "push", "render", "check", "apply",
                                                     "wait", "smoke"]
 

@@ -11,6 +11,7 @@ in file order and build on each other.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -75,9 +76,9 @@ class RealCluster:
         return path
 
     def deploy(self, *args: str, manifests: Path | None = None, config: Path | None = None,
-               kubeconfig: str = KUBECONFIG) -> tuple[int, dict]:
+               kubeconfig: str = KUBECONFIG, secrets: dict[str, str] = SECRET_VALUES) -> tuple[int, dict]:
         config = config or self.config(manifests or self.app)
-        env = {**os.environ, **SECRET_VALUES, "KUBECONFIG": kubeconfig, "INFRACTL_ROLLOUT_POLL": "0.5"}
+        env = {**os.environ, **secrets, "KUBECONFIG": kubeconfig, "INFRACTL_ROLLOUT_POLL": "0.5"}
         done = subprocess.run([sys.executable, "-m", "infractl", "deploy", "staging", "--config", str(config),
                                "--tag", "e2e", "--json", *args], capture_output=True, text=True, env=env,
                               timeout=900, check=False)
@@ -156,6 +157,14 @@ def test_server_dry_run_on_a_fresh_cluster_builds_and_persists_nothing(real):
     apply = next(s for s in report["steps"] if s["step"] == "apply")["detail"]
     assert apply.startswith("6 of 6 objects pass the server's dry run (nothing persisted)"), apply
     assert f"namespace {real.namespace} does not exist yet: 5 objects in it were dry-run as creates" in apply
+    changes = {f"{c['kind']}/{c['name']}": c for c in report["changes"]}
+    assert len(changes) == 6 and {c["action"] for c in changes.values()} == {"create"}, changes
+    # the server's answer, defaults filled in, put back in the deploy's own namespace
+    deployment = changes["Deployment/webhook-receiver"]["diff"]
+    assert f"+  namespace: {real.namespace}\n" in deployment and "+        terminationMessagePath:" in deployment
+    assert "+      automountServiceAccountToken: false\n" in deployment  # not masked: it names no secret
+    secret = changes["Secret/webhook-receiver-secrets"]["diff"]
+    assert "+  DATABASE_URL: '***'\n" in secret and "+  WEBHOOK_SECRET: '***'\n" in secret, secret
     assert not real.namespace_exists()
     if AUDIT_LOG:
         with open(AUDIT_LOG, encoding="utf-8") as log:
@@ -187,6 +196,34 @@ def test_a_second_deploy_that_changes_nothing_says_so(real):
     assert code == 0, report
     assert next(s for s in report["steps"] if s["step"] == "apply")["detail"] == "6 objects unchanged"
     assert report["rolled_out"] == ["Deployment/webhook-receiver"]
+
+
+def test_after_a_deploy_a_changed_replica_count_is_exactly_that_diff(real):
+    changed = real.app_copy("three-replicas", deployment=[("  replicas: 2\n", "  replicas: 3\n")])
+    before = real.versions()
+    code, report = real.deploy("--skip-build", "--dry-run=server", manifests=changed)
+    assert code == 0, report
+    actions = {f"{c['kind']}/{c['name']}": c["action"] for c in report["changes"]}
+    assert actions == {"Namespace/" + real.namespace: "unchanged", "ConfigMap/webhook-receiver-config": "unchanged",
+                       "Secret/webhook-receiver-secrets": "unchanged", "Service/webhook-receiver": "unchanged",
+                       "PodDisruptionBudget/webhook-receiver": "unchanged", "Deployment/webhook-receiver": "update"}
+    [diff] = [c["diff"] for c in report["changes"] if c["action"] == "update"]
+    assert [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        "-  replicas: 2", "+  replicas: 3"], diff
+    assert real.versions() == before
+    assert real.apps.read_namespaced_deployment("webhook-receiver", real.namespace).spec.replicas == 2
+
+
+def test_a_rotated_secret_shows_as_changed_never_its_value(real):
+    rotated = {**SECRET_VALUES, "STAGING_WEBHOOK_SECRET": "whsec_Zq7rotatedcanary4242"}
+    code, report = real.deploy("--skip-build", "--dry-run=server", secrets=rotated)
+    assert code == 0, report
+    [secret] = [c for c in report["changes"] if c["action"] != "unchanged"]
+    assert secret["kind"] == "Secret", report["changes"]
+    assert [line for line in secret["diff"].splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        "-  WEBHOOK_SECRET: '*** (before)'", "+  WEBHOOK_SECRET: '*** (after)'"], secret["diff"]
+    text = json.dumps(report)
+    assert "rotatedcanary" not in text and base64.b64encode(b"whsec_Zq7rotatedcanary4242").decode() not in text
 
 
 def test_a_conflict_with_another_manager_is_reported_then_taken_over_when_forced(real):

@@ -63,3 +63,29 @@ def test_a_compose_image_that_is_not_local_stops_preflight(tmp_path):
         f"error: 1 image(s) this deploy needs are missing, before anything is built: {MISSING} (service db): "
         f"not local (compose up runs with --pull never). Pre-pull them where a registry is reachable "
         f"(docker pull {MISSING}, or docker save | docker load)")
+
+
+@needs_stack
+def test_a_missing_base_image_and_a_missing_compose_image_are_named_together(tmp_path):
+    """Walking through the docs: preflight named the missing base image, and only after it was fixed, the
+    missing compose image; one error now names both, with both pulls."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(f"FROM {MISSING}\n")
+    (tmp_path / "compose.yml").write_text(
+        "name: infractl-test-images\nservices:\n  app:\n    image: ${APP_IMAGE:?}\n    network_mode: none\n"
+        "    environment: {TOKEN: '${APP_TOKEN:?}'}\n"
+        "  db:\n    image: infractl-test/never-built-db:15\n    network_mode: none\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.infractl.deploy.staging]\nkind = "compose"\ncompose_file = "compose.yml"\n'
+        'image = "infractl-test/app"\nimage_variable = "APP_IMAGE"\nbuild = { context = "app" }\n'
+        'secrets = { APP_TOKEN = "env:TEST_APP_TOKEN" }\n')
+    result = invoke(tmp_path / "pyproject.toml", "--tag", "1")
+    assert result.exit_code == 2, result.output
+    error = result.output.splitlines()[-1]
+    assert error.startswith(f"error: 2 image(s) this deploy needs are missing, before anything is built: {MISSING} "
+                            "(Dockerfile:1): not local, and not pullable here ("), error
+    assert ("; infractl-test/never-built-db:15 (service db): not local (compose up runs with --pull never). "
+            f"Pre-pull them where a registry is reachable (docker pull {MISSING} && docker pull "
+            "infractl-test/never-built-db:15, or docker save | docker load); or set a build arg to a local base "
+            "image") in error, error
+    assert "Server Error for http+docker" not in error  # the engine's reason, not the SDK's wrapper

@@ -1,15 +1,13 @@
 """FAKE Kubernetes API server for the fast tests (the gated test runs the same deploy on a real one).
 
-It serves just what ``infractl deploy`` uses, on 127.0.0.1: discovery (/version, /api, /apis and the
-group versions, CRDs once applied), server-side apply (PATCH ``application/apply-patch+yaml``, with
-``fieldManager``, ``force`` and ``dryRun``), a dry-run create (POST), GET of one object and of lists
-(by label selector), and pod logs. Where kube-apiserver v1.28.0 was seen to behave in a way a deploy
-depends on, the fake does the same: namespaced objects need their Namespace (a dry run does not create
-it), ``default`` exists, the validations and ownership conflicts of fake_kube_rules, resourceVersion
-unchanged by an apply that changes nothing, uids, and 204 No Content for the log of a pod on no node.
-Objects do nothing by themselves: the test drives their ``status``. Every request is recorded so tests
-can assert the order of applies, the field manager and the dry-run flag.
-"""
+It serves what ``infractl deploy`` uses, on 127.0.0.1: discovery (/version, /api, /apis, group versions,
+CRDs once applied), server-side apply (PATCH ``application/apply-patch+yaml``: ``fieldManager``, ``force``,
+``dryRun``), a dry-run create (POST), GET of one object and of lists (label selector), and pod logs. Where
+kube-apiserver v1.28.0 was seen to behave in a way a deploy depends on, the fake does too: namespaced objects
+need their Namespace (a dry run does not create it), ``default`` exists, fake_kube_rules' validations,
+ownership conflicts and stored form (a Secret's stringData kept as data), a dry run answered with the object
+as it would be (``--dry-run=server`` diffs it against the GET of the live one), resourceVersion unchanged by
+an apply that changes nothing, uids, 204 No Content for the log of a pod on no node. Tests drive ``status``."""
 
 from __future__ import annotations
 
@@ -90,6 +88,7 @@ class FakeKubeAPI:
         """Store ``obj`` as the cluster would hold it (uid, resourceVersion, creationTimestamp added)."""
         gv, plural, namespaced = self.locate(obj["apiVersion"], obj["kind"])
         namespace = obj["metadata"].get("namespace") if namespaced else None
+        rules.stored_form(obj)
         with self.lock:
             self._stamp(obj, None, changed=True)
             self.objects[(gv, plural, namespace, obj["metadata"]["name"])] = obj
@@ -171,6 +170,7 @@ class FakeKubeAPI:
             if refused is not None:
                 return refused[0], rules.failure(*refused)
             rules.take_over(owners, manager, applied, obj, "Apply" if apply else "Update")
+            rules.stored_form(obj)
             same = existing is not None and rules.content(existing) == rules.content(obj)
             spec_changed = existing is None or existing.get("spec") != obj.get("spec")
             meta["generation"] = ((existing or {}).get("metadata", {}).get("generation", 0)

@@ -9,6 +9,7 @@ message)`` with the server's wording.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -134,3 +135,16 @@ def failure(code: int, reason: str, message: str) -> dict[str, Any]:
 def now() -> str:
     """A timestamp as the server writes one (seconds)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def stored_form(obj: dict[str, Any]) -> None:
+    """In place, what the real server stores of a write: a Secret's stringData merged into data (base64)
+    and dropped (it is write-only); a Namespace labelled with its name and given the kubernetes finalizer."""
+    if obj.get("kind") == "Secret" and isinstance(obj.get("stringData"), dict):
+        data = obj.setdefault("data", {})
+        for key, value in obj.pop("stringData").items():
+            data[key] = base64.b64encode(str(value).encode()).decode()
+    if obj.get("kind") == "Namespace":
+        meta = obj.setdefault("metadata", {})
+        meta.setdefault("labels", {})["kubernetes.io/metadata.name"] = meta.get("name")
+        obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])

@@ -170,6 +170,25 @@ def push_image(plan: Plan) -> str:
     return plan.image_ref
 
 
+def pin_like_a_push(plan: Plan) -> str:
+    """A dry run of an environment that pushes: nothing is pushed, but a real deploy pins the digest its push
+    gets. The local image's RepoDigests keep the digest of its last push to this repository (the same image
+    pushes to the same digest): pinning it, a server dry run compares what the deploy would really send, not
+    ``repository:tag``, which the cluster would show as a changed image on every object. Returns the reason
+    the push step was skipped."""
+    repository = plan.settings.repository
+    try:
+        recorded = docker_client().images.get(plan.image_id).attrs.get("RepoDigests") or []
+    except Exception as exc:  # noqa: BLE001 (any transport or API error)
+        raise StepFailed(f"cannot read the digests of {plan.image_id[:19]}: {_short(exc)}") from None
+    for entry in recorded:
+        name, _, digest = entry.partition("@")
+        if name == repository and digest.startswith("sha256:"):
+            plan.digest, plan.image_ref = digest, entry
+            return f"dry run: pinned to {digest[:19]}, the digest of this image's last push"
+    return f"dry run: this image was never pushed to {repository}; pinned to its tag (a deploy pins its digest)"
+
+
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

@@ -47,6 +47,8 @@ def deploy(plan: Plan, steps: StepRunner, target) -> None:
         steps.run("build", build.build_image)
     if plan.pushes:
         steps.run("push", build.push_image)
+    elif options.dry_run and plan.would_push:  # pushes nothing; pins what the push would
+        steps.skip("push", build.pin_like_a_push(plan))
     else:
         steps.skip("push", push_skipped_because(plan))
     if kube:
@@ -98,13 +100,18 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
         }
         if plan.options.dry_run:
             document["objects"] = redacted(plan.objects)
+        if server_diff(plan):
+            from infractl.sanitise import escape_controls
+
+            # as the objects: literal secrets masked (below); no name-based masking, which would turn
+            # `automountServiceAccountToken: false` into ***. kube_diff has masked every Secret value.
+            document["changes"] = [{key: escape_controls(value, keep_lines=True) if isinstance(value, str) else value
+                                    for key, value in change.items()} for change in plan.changes]
         sys.stdout.write(steps.mask(json.dumps(document, indent=2)) + "\n")
         return
     if plan.options.dry_run and plan.objects and code == EXIT_OK:
-        # what would be applied, on stdout (the status lines are on stderr): `> planned.yaml` keeps it
-        import yaml
-
-        sys.stdout.write(steps.mask(yaml.safe_dump_all(redacted(plan.objects), sort_keys=False)))
+        # what would be applied or changed, on stdout (the status lines are on stderr): `> planned` keeps it
+        sys.stdout.write(steps.mask(dry_run_text(plan)))
     for finding in findings:
         sys.stderr.write(steps.mask(f"  {finding.severity.value:<7} {finding.rule}  {finding.path}:"
                                     f"{finding.line or '-'}  {finding.message}") + "\n")
@@ -115,8 +122,30 @@ def report(plan: Plan, steps: StepRunner, code: int, error: Exception | None) ->
     elif plan.options.down:
         sys.stderr.write(f"{plan.settings.env}: stopped\n")
     elif plan.options.dry_run:
-        would = (f"{len(plan.objects)} objects would be applied" if plan.settings.kind == "kubernetes"
+        from infractl.deploy.targets.kube_diff import summary
+
+        would = (summary(plan.changes) if server_diff(plan)
+                 else f"{len(plan.objects)} objects would be applied" if plan.settings.kind == "kubernetes"
                  else f"{', '.join(plan.applied)} would run {plan.image_ref}")
         sys.stderr.write(f"{plan.settings.env}: dry run ({plan.options.dry_run}): nothing deployed; {would}\n")
     else:
         sys.stderr.write(f"{plan.settings.env}: deployed {plan.image_ref}\n")
+
+
+def server_diff(plan: Plan) -> bool:
+    """A Kubernetes server dry run that got as far as the diff."""
+    return plan.options.dry_run == "server" and plan.settings.kind == "kubernetes" and bool(plan.changes)
+
+
+def dry_run_text(plan: Plan) -> str:
+    """A server dry run: the diff of each object it would change (unchanged ones are only counted);
+    a client dry run: the objects it would apply, as YAML. Secret values masked in both."""
+    if not server_diff(plan):
+        import yaml
+
+        return yaml.safe_dump_all(redacted(plan.objects), sort_keys=False)
+    # each line escaped, literal secrets masked, unable to start a workflow command; no name-based masking (as
+    # --json's changes): kube_diff has masked every Secret value
+    from infractl.sanitise import error_text
+
+    return "".join(error_text(line) + "\n" for change in plan.changes for line in change["diff"].splitlines())

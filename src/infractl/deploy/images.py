@@ -68,15 +68,29 @@ def pull_problem(image: str) -> str | None:
         client = docker.from_env(timeout=REGISTRY_TIMEOUT)
         client.images.get_registry_data(image)
     except Exception as exc:  # noqa: BLE001 (NotFound, APIError, a timeout: all mean "not pullable from here")
-        text = str(exc).strip().splitlines()
-        return (text[0] if text else type(exc).__name__)[:200]
+        # the engine's own words (APIError.explanation), not the SDK's "500 Server Error for http+docker://..."
+        text = str(getattr(exc, "explanation", None) or exc).strip().splitlines()
+        reason = text[0] if text else type(exc).__name__
+        return reason if len(reason) <= 200 else reason[:199] + "…"
     return None
 
 
-def missing_report(missing: list[tuple[NeededImage, str]], hint: str) -> InfractlError:
-    """One error listing every missing image and how to pre-pull it."""
-    listed = "; ".join(f"{need.image} ({need.why}): {reason}" for need, reason in missing)
-    pulls = " && ".join(f"docker pull {image}" for image in dict.fromkeys(need.image for need, _ in missing))
-    return InfractlError(f"{len(missing)} image(s) this deploy needs are missing, before anything is built: "
+class MissingImages(InfractlError):
+    """Images a deploy needs and cannot get: preflight joins the Dockerfile's and the compose file's into one
+    error, so a user learns everything to pre-pull at once."""
+
+    def __init__(self, missing: list[tuple[NeededImage, str]], hint: str) -> None:
+        self.missing, self.hint = missing, hint
+        listed = "; ".join(f"{need.image} ({need.why}): {reason}" for need, reason in missing)
+        pulls = " && ".join(f"docker pull {image}" for image in dict.fromkeys(need.image for need, _ in missing))
+        super().__init__(f"{len(missing)} image(s) this deploy needs are missing, before anything is built: "
                          f"{listed}. Pre-pull them where a registry is reachable ({pulls}, or docker save | "
                          f"docker load){hint}")
+
+    def joined(self, other: MissingImages | None) -> MissingImages:
+        return self if other is None else MissingImages(self.missing + other.missing, self.hint + other.hint)
+
+
+def missing_report(missing: list[tuple[NeededImage, str]], hint: str) -> MissingImages:
+    """One error listing every missing image and how to pre-pull it."""
+    return MissingImages(missing, hint)

@@ -59,6 +59,7 @@ class Plan:
     objects: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # --dry-run=server: kube_diff.change per object
     waited: list[str] = field(default_factory=list)
     smoke: list[dict[str, Any]] = field(default_factory=list)
 
@@ -67,7 +68,10 @@ class Plan:
         return self.options.timeout or self.settings.rollout_timeout
 
     @property
-    def pushes(self) -> bool:
-        if self.options.dry_run:
-            return False
+    def would_push(self) -> bool:
+        """A real deploy of these options pushes the image."""
         return self.settings.push if self.options.push is None else self.options.push
+
+    @property
+    def pushes(self) -> bool:
+        return self.would_push and not self.options.dry_run

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 
 from infractl.deploy.build import docker_client
-from infractl.deploy.images import base_images, local, missing_report, pull_problem
+from infractl.deploy.images import MissingImages, base_images, local, missing_report, pull_problem
 from infractl.deploy.plan import Plan
 from infractl.deploy.secrets import resolve_secrets
 from infractl.deploy.targets.interface import Target
@@ -28,15 +28,24 @@ def preflight(plan: Plan, target: Target) -> str:
         plan.secrets = resolve_secrets(settings)
         checked.append(f"{len(plan.secrets)} secrets present")
     needs_docker = not options.down and not (options.dry_run == "client" and options.skip_build)
+    missing_bases = None  # named together with the compose file's missing images, below
     if needs_docker or settings.kind == "compose":
         client = docker_client()
         checked.append("docker engine up")
         if settings.build and not options.skip_build and not options.down:
-            checked.append(base_images_available(settings.build, client))
+            try:
+                checked.append(base_images_available(settings.build, client))
+            except MissingImages as exc:
+                missing_bases = exc
     if plan.pushes and not options.down:
         registry_reachable(settings.registry)
         checked.append(f"registry {settings.registry} up")
-    checked.extend(target.preflight(plan))
+    try:
+        checked.extend(target.preflight(plan))
+    except MissingImages as exc:
+        raise missing_bases.joined(exc) if missing_bases else exc from None
+    if missing_bases:
+        raise missing_bases
     return ", ".join(checked)
 
 

@@ -117,6 +117,7 @@ class KubernetesTarget:
         checked = kube_apply.dry_run_all(self.dynamic, entries, force)
         plan.applied = []
         if plan.options.dry_run == "server":
+            plan.changes = kube_apply.planned_changes(entries)
             passed = len(checked.unchanged)
             return (f"{passed} of {len(entries)} objects pass the server's dry run (nothing persisted)"
                     + "".join(f"; {note}" for note in checked.notes))

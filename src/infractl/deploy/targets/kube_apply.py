@@ -28,6 +28,7 @@ class Entry:
     obj: dict[str, Any]
     resource: Any = None  # the discovered API resource; None: its CRD is new in this set
     namespace: str | None = None
+    dry_run: dict[str, Any] | None = None  # the server's answer to its dry run: the object as it would be
 
     @property
     def key(self) -> str:
@@ -112,11 +113,11 @@ def dry_run_all(dynamic, entries: list[Entry], force: bool) -> Outcome:
         try:
             if entry.namespace in missing:
                 stood_in.append(entry.key)
-                _dry_run_create_elsewhere(entry)
+                entry.dry_run = _dry_run_create_elsewhere(entry)
             else:
-                entry.resource.server_side_apply(body=entry.obj, namespace=entry.namespace,
-                                                 field_manager=FIELD_MANAGER, force_conflicts=force or None,
-                                                 dry_run="All")
+                entry.dry_run = entry.resource.server_side_apply(
+                    body=entry.obj, namespace=entry.namespace, field_manager=FIELD_MANAGER,
+                    force_conflicts=force or None, dry_run="All").to_dict()
         except ConflictError as exc:
             rejected.append(f"{entry.key}: {api_message(exc)} (another field manager owns these fields: "
                             "deploy with --force-conflicts to take them over)")
@@ -133,19 +134,46 @@ def dry_run_all(dynamic, entries: list[Entry], force: bool) -> Outcome:
     return outcome
 
 
-def _dry_run_create_elsewhere(entry: Entry) -> None:
+def _dry_run_create_elsewhere(entry: Entry) -> dict[str, Any] | None:
     """A dry-run create in the stand-in namespace: the same defaulting, admission and validation as in a new
-    namespace. AlreadyExists comes from storage, after validation passed: the object is valid."""
+    namespace; its answer, put back in the real namespace. AlreadyExists comes from storage, after
+    validation passed: the object is valid (and there is no answer to show)."""
     from kubernetes.dynamic.exceptions import ConflictError
 
     body = copy.deepcopy(entry.obj)
     body.setdefault("metadata", {})["namespace"] = STAND_IN_NAMESPACE
     try:
-        entry.resource.create(body=body, namespace=STAND_IN_NAMESPACE, dry_run="All",
-                              field_manager=FIELD_MANAGER)
+        answer = entry.resource.create(body=body, namespace=STAND_IN_NAMESPACE, dry_run="All",
+                                       field_manager=FIELD_MANAGER).to_dict()
     except ConflictError as exc:
         if api_reason(exc) != "AlreadyExists":
             raise
+        return None
+    answer.setdefault("metadata", {})["namespace"] = entry.namespace
+    return answer
+
+
+def planned_changes(entries: list[Entry]) -> list[dict[str, Any]]:
+    """After dry_run_all: each object as it is live (absent: a create) against the server's answer to its
+    dry run (the object as sent where there is none: a kind not served yet); see kube_diff."""
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.dynamic.exceptions import DynamicApiError, NotFoundError
+
+    from infractl.deploy.targets.kube_diff import change
+
+    changes = []
+    for entry in entries:
+        live = None
+        if entry.resource is not None:
+            try:
+                live = entry.resource.get(name=(entry.obj.get("metadata") or {}).get("name"),
+                                          namespace=entry.namespace).to_dict()
+            except NotFoundError:
+                live = None
+            except (ApiException, DynamicApiError) as exc:
+                raise StepFailed(f"cannot read {entry.key} to compare with the dry run: {api_message(exc)}") from None
+        changes.append(change(entry.obj, entry.namespace, live, entry.dry_run or entry.obj))
+    return changes
 
 
 def apply_all(dynamic, entries: list[Entry], force: bool, applied: list[str]) -> Outcome:
