@@ -25,8 +25,9 @@ def deploy(
     env: Annotated[str, typer.Argument(metavar="ENV", help="An environment of [tool.infractl.deploy].")],
     dry_run: Annotated[
         DryRun | None,
-        typer.Option("--dry-run", help="client: stop after check (no cluster needed); server: the API's dry run. "
-                     "Plain --dry-run means client."),
+        typer.Option("--dry-run", help="client: print the objects and stop after check (no cluster needed); server: "
+                     "the API's dry run of the whole set, shown as a diff against the live objects (as "
+                     "kubectl diff), nothing persisted. Plain --dry-run means client."),
     ] = None,
     skip_build: Annotated[bool, typer.Option("--skip-build", help="Use the existing image (with --tag).")] = False,
     tag: Annotated[str | None, typer.Option("--tag", help="Image tag (default: git commit, +-dirty).")] = None,
