@@ -163,6 +163,13 @@ def fix_case_target(rule, before: str, tmp_path: Path):
         path.parent.mkdir(parents=True)
         path.write_bytes(before.encode())
         return tmp_path, lambda root: collect(root).findings, lambda root: text_of(path)
+    if rule.command == "fix-datetime":  # a whole-tree fixer: fix-datetime's own rewrite
+        from infractl.config import Config
+        from infractl.fix_datetime.area import collect as datetime_area
+
+        path = tmp_path / "app.py"
+        path.write_bytes(before.encode())
+        return tmp_path, lambda root: datetime_area(root, Config(), None).findings, lambda root: text_of(path)
     if rule.id.startswith("MON"):
         from infractl.monitoring.lint import collect
 

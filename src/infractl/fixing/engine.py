@@ -11,6 +11,7 @@ Everything happens in a ``Workspace`` (a private copy); ``outcome.py`` writes or
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections import Counter
@@ -21,6 +22,7 @@ from pathlib import Path
 from infractl.findings import Finding
 from infractl.fixes import Change, Edit, apply_edits
 from infractl.fixing.rules import FIX_REVERTED, FIXER_FAILED
+from infractl.fixing.trees import apply_tree_fixers, is_whole_tree
 from infractl.fixing.workspace import Workspace, shown
 from infractl.rulebook import Rule, get_rule
 
@@ -42,6 +44,7 @@ class FileState:
     blocked: set = field(default_factory=set)  # rules whose fix failed here
     frozen: bool = False
     notes: list = field(default_factory=list)
+    created: bool = False  # a new file a whole-tree fix adds (verify-db's revision): written with create_new
 
     @property
     def changed(self) -> bool:
@@ -94,6 +97,8 @@ def _passes(workspace: Workspace, findings: list[Finding], recheck, unsafe: bool
     current = [c for c in map(workspace.into_copy, findings) if c is not None]
     fixed: list[tuple[Finding, str]] = []
     engine: list[Finding] = []
+    current = apply_tree_fixers(workspace, states, current, recheck, lambda f: fix_rule(f, unsafe), fixer_of,
+                                _load, _restore, _new_file, fixed, engine)
     for _ in range(MAX_PASSES):
         undone = len(engine)
         applied = _one_pass(workspace, states, current, unsafe, engine)
@@ -138,7 +143,7 @@ def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tup
         edits: list[Edit] = []
         mode = None
         for finding, rule in sorted(group, key=lambda pair: (pair[0].line or 0, pair[0].column or 0)):
-            if rule.id in state.blocked:
+            if rule.id in state.blocked or is_whole_tree(fixer_of(rule)):
                 continue
             try:
                 change = fixer_of(rule)(state.text or "", finding)
@@ -229,8 +234,21 @@ def _load(workspace: Workspace, path: Path) -> FileState | None:
     return FileState(real, path, snapshot, text, mode, text, mode)
 
 
+def _new_file(workspace: Workspace, path: Path) -> FileState | None:
+    """A file a whole-tree fix adds: absent in the user's tree (the final write refuses if it appears)."""
+    real = workspace.to_real(path)
+    if real is None or os.path.lexists(real) or not path.parent.is_dir():
+        return None
+    return FileState(real, path, None, None, 0o644, None, 0o644, created=True)
+
+
 def _restore(state: FileState, text: str | None, mode: int) -> None:
     """Make the copy's file ``text`` with ``mode`` (replaced, never written through a link)."""
+    if text is None and state.created:  # a new file taken back: it is not there
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(state.copy)
+        state.text, state.mode = text, mode
+        return
     if text is not None and text != state.text:
         tmp = state.copy.with_name(state.copy.name + ".infractl-fix")
         tmp.write_bytes(text.encode("utf-8"))

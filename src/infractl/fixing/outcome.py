@@ -50,7 +50,13 @@ def report_with_fixes(report: Report, target: Path, recheck: Callable[[Path], li
 def write(files: list[FileState], target: Path) -> list[Finding]:
     """Each changed file through the safe writer (modes first: a write beside a directory changes the
     directory's mtime); Ctrl-C is taken between files, so every file is whole. What was refused, as findings."""
-    from infractl.fsio import ADVICE, chmod_if_unchanged, interrupt_between_files, write_if_unchanged
+    from infractl.fsio import (
+        ADVICE,
+        chmod_if_unchanged,
+        create_new,
+        interrupt_between_files,
+        write_if_unchanged,
+    )
 
     within = [target]
     refused = []
@@ -59,9 +65,12 @@ def write(files: list[FileState], target: Path) -> list[Finding]:
         for state in ordered:
             check()
             outcome = None
-            if state.mode != state.original_mode:
+            if state.created:
+                if state.text is not None:
+                    outcome = create_new(state.real, state.text.encode("utf-8"))
+            elif state.mode != state.original_mode:
                 outcome = chmod_if_unchanged(state.real, state.snapshot, state.mode, within)
-            if (outcome is None or not outcome.skipped) and state.text != state.original:
+            if not state.created and (outcome is None or not outcome.skipped) and state.text != state.original:
                 snapshot = state.snapshot
                 if outcome is not None and outcome.status == "written":  # its mode is ours now, bytes the same
                     from infractl.fsio import snapshot_after_read
@@ -79,10 +88,12 @@ def unified_diff(state: FileState) -> str:
     """The change to one file as ``git diff`` shows it (a mode change as its old/new mode lines)."""
     name = shown(state.real)
     out = [f"diff --git a/{name} b/{name}\n"]
-    if state.mode != state.original_mode:
+    if state.created:
+        out.append(f"new file mode 100{state.mode:o}\n")
+    elif state.mode != state.original_mode:
         out.append(f"old mode {state.original_mode:o}\nnew mode {state.mode:o}\n")
     if state.text != state.original:
-        out.append(f"--- a/{name}\n+++ b/{name}\n")
+        out.append(f"--- {'/dev/null' if state.created else 'a/' + name}\n+++ b/{name}\n")
         lines = difflib.unified_diff((state.original or "").splitlines(keepends=True),
                                      (state.text or "").splitlines(keepends=True), n=3)
         for line in list(lines)[2:]:  # difflib's own ---/+++ header: ours is above

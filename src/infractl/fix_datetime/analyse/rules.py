@@ -16,15 +16,17 @@ COMMAND = "fix-datetime"
 _REWRITTEN_IS_INFO = "info once the call was rewritten (a write run reports what it did)"
 
 
-# fix-datetime rewrites these itself (its own command, not a --fix fixer); safe: auto mode keeps naive what
+# fix-datetime rewrites these itself, and check --fix runs that rewrite (treefix.py, a whole-tree fixer); safe: auto mode keeps naive what
 # it cannot prove may become aware (rulebook.FIX_SAFETIES)
 _REWRITES = ("DT010", "DT011")
 
 
-def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap="", varies=""):
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", aliases=(), overlap="", varies="",
+          fix_cases=()):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
                 fix=fix, bad=bad, good=good, aliases=aliases, overlap=overlap, varies=varies,
-                fix_safety="safe" if id in _REWRITES else "")
+                fix_safety="safe" if id in _REWRITES else "",
+                fixer="infractl.fix_datetime.treefix:rewrite_tree" if id in _REWRITES else "", fix_cases=fix_cases)
 
 
 UTCNOW_CALL = _rule(
@@ -38,6 +40,11 @@ UTCNOW_CALL = _rule(
     "run infractl fix-datetime, or add `# noqa: DT010` to keep the call",
     bad="from datetime import datetime\n\nstarted = datetime.utcnow()\n",
     good="from datetime import datetime, timezone\n\nstarted = datetime.now(timezone.utc)\n",
+    fix_cases=(("from datetime import datetime\n\nstarted = datetime.utcnow()\n",
+                "from datetime import datetime, timezone\n\nstarted = datetime.now(timezone.utc).replace(tzinfo=None)\n"),
+               ("from datetime import datetime\n\n\ndef age(then):\n    return (datetime.utcnow() - then).total_seconds()\n",
+                ("from datetime import datetime, timezone\n\n\ndef age(then):\n"
+                 "    return (datetime.now(timezone.utc).replace(tzinfo=None) - then).total_seconds()\n"))),
     aliases=("DTZ003",), overlap="ruff DTZ003 reports the call but cannot fix it, and misses references",
     varies=_REWRITTEN_IS_INFO)
 
@@ -50,6 +57,9 @@ UTCFROMTIMESTAMP_CALL = _rule(
     "run infractl fix-datetime, or add `# noqa: DT011` to keep the call",
     bad="from datetime import datetime\n\nwhen = datetime.utcfromtimestamp(0)\n",
     good="from datetime import datetime, timezone\n\nwhen = datetime.fromtimestamp(0, tz=timezone.utc)\n",
+    fix_cases=(("from datetime import datetime\n\nwhen = datetime.utcfromtimestamp(0)\n",
+                ("from datetime import datetime, timezone\n\n"
+                 "when = datetime.fromtimestamp(0, tz=timezone.utc).replace(tzinfo=None)\n")),),
     aliases=("DTZ004",), overlap="ruff DTZ004 reports the call but cannot fix it", varies=_REWRITTEN_IS_INFO)
 
 KEPT_NAIVE = _rule(
