@@ -1,7 +1,8 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
 that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
-(COMPOSE001-COMPOSE004); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
-finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
+(COMPOSE001-COMPOSE004), and review_rules.py's K8S117-K8S120 and COMPOSE005-COMPOSE008 (exposure.py, tags.py);
+lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader finding too). The
+Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
 
 Each rule's ``bad`` example must trigger it and its ``good`` example must not (tests/manifests run them):
 K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE examples compose files.
@@ -10,6 +11,7 @@ K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE exampl
 from __future__ import annotations
 
 from infractl.findings import Severity
+from infractl.manifests.checks.review_rules import RULES as REVIEW_RULES
 from infractl.rulebook import Rule
 
 COMMAND = "manifests lint"
@@ -246,4 +248,5 @@ RULES = (
           "Anyone who reaches the host reaches the database.", "bind to 127.0.0.1 (127.0.0.1:5433:5432)",
           _compose(db_port="5433:5432"), _compose()),
 )
+RULES = (*RULES, *REVIEW_RULES)  # Docker socket, Traefik's API, floating tags: review_rules.py
 RULE = {rule.id: rule for rule in RULES}  # emitters name their rule by id (hits are plain tuples)
