@@ -32,6 +32,7 @@ CATALOGS = (
     "infractl.check.isolation",
     "infractl.manifests.checks.rules",
     "infractl.manifests.checks.dockerfile_rules",
+    "infractl.manifests.checks.envfile_rules",
     "infractl.wiremock.mappings.rules",
     "infractl.wiremock.server.rules",
 )

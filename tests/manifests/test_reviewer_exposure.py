@@ -111,8 +111,8 @@ def test_a_dashboard_router_with_a_middleware_passes_and_a_dict_of_labels_is_rea
         healthcheck: {test: [CMD, traefik, healthcheck]}
     """
     found = lint_compose_messages(tmp_path, text)
-    assert found == [("COMPOSE007", "service proxy: Traefik router open serves the dashboard (api@internal) "
-                                    "with no middleware")]
+    assert found == [("COMPOSE007", ("service proxy: Traefik router open serves the dashboard (api@internal) "
+                                    "with no middleware"))]
 
 
 def lint_compose_messages(tmp_path: Path, text: str) -> list[tuple[str, str]]:
@@ -160,8 +160,8 @@ spec:
 def test_kubernetes_traefik_insecure_api_is_reported_where_something_reaches_it(spec, host_port, service, reached):
     found = [message for rule, message in k8s_findings(POD.format(spec=spec, host_port=host_port) + service)
              if rule == "K8S119"]
-    assert found == ([f"Deployment/traefik container traefik: Traefik's API and dashboard run with "
-                      f"--api.insecure and are reachable {reached}"] if reached else [])
+    assert found == ([(f"Deployment/traefik container traefik: Traefik's API and dashboard run with "
+                      f"--api.insecure and are reachable {reached}")] if reached else [])
 
 
 @pytest.mark.parametrize("path", ["/var/run/docker.sock", "/run/docker.sock", "/var/run/docker.sock/"])
@@ -190,7 +190,9 @@ def test_a_hostpath_to_the_socket_is_its_own_error_beside_the_hostpath_finding(p
     ("python:latest", False), ("python", False),  # K8S103/COMPOSE001/DOCKER001 say what these are
 ])
 def test_floating_tags_are_a_major_or_major_minor_line(image, floating):
-    from infractl.manifests.checks.tags import floating_tag  # new in this change: the other tests run on main too
+    from infractl.manifests.checks.tags import (
+        floating_tag,  # new here: the other tests import only what main has
+    )
 
     assert (floating_tag(image) is not None) is floating
 
