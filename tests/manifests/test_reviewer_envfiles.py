@@ -107,6 +107,8 @@ def test_an_example_is_judged_as_a_placeholder_only_when_compose_reads_it(tmp_pa
     ("DATABASE_URL=postgresql://app:${PW:?set}@db/app", None), (f"# SECRET_KEY={REAL}", None),
     (f"NEXT_PUBLIC_SUPABASE_ANON_KEY={REAL}", None), (f"STRIPE_PUBLISHABLE_KEY={REAL}", None),
     ("POSTGRES_PASSWORD_FILE=/run/secrets/pg", None), (f"GIT_SHA={REAL}", None), (f"KEY={REAL}", None),
+    ("PIHOLE_PW=changeme", "ENV002"), (f"SMTP_PASS={REAL}", "ENV001"), (f"MYSQL_PWD={REAL}", "ENV001"),
+    ("PWD=/srv/app", None), ("SSL_PASSTHROUGH=true", None),  # awesome-compose's shapes
 ])
 def test_keys_and_values(tmp_path, line, rule):
     (tmp_path / ".env").write_text(f"PROJECT=web\n{line}\n")

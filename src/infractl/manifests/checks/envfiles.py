@@ -22,6 +22,8 @@ _EXAMPLE_PARTS = frozenset({"example", "examples", "sample", "template", "tmpl",
 _MAX_BYTES = 1 << 20  # an env file is a few lines; a bigger one is not read (ENV003 says so)
 _LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*)$")
 _PUBLIC_WORDS = frozenset({"PUBLIC", "PUBLISHABLE", "ANON", "SITE", "GPG", "PGP"})
+# Short spellings env files use for passwords (PIHOLE_PW, DB_PASS, MYSQL_PWD); never alone (PWD is the cwd).
+_PASSWORD_ABBREVIATIONS = frozenset({"PW", "PWD", "PASS"})
 # Words of a value that make it a placeholder, a well-known default or a hint to replace it.
 _PLACEHOLDER_WORDS = frozenset({
     "change", "changeme", "changethis", "replace", "replaceme", "example", "sample", "placeholder", "dummy",
@@ -43,13 +45,16 @@ def is_example(name: str) -> bool:
 
 
 def secret_key(name: str) -> bool:
-    """A key that names a secret: dockerfile.secret_name's words, or any ``*_KEY`` but a public one."""
+    """A key that names a secret: dockerfile.secret_name's words, a password's short spelling, or any
+    ``*_KEY`` but a public one."""
     from infractl.manifests.checks.dockerfile import secret_name
 
     words = [w for w in re.split(r"[^A-Za-z0-9]+", name.upper()) if w]
+    if _PUBLIC_WORDS.intersection(words):
+        return False
     if secret_name(name):
-        return not _PUBLIC_WORDS.intersection(words)
-    return len(words) > 1 and words[-1] == "KEY" and not _PUBLIC_WORDS.intersection(words)
+        return True
+    return len(words) > 1 and (words[-1] == "KEY" or bool(_PASSWORD_ABBREVIATIONS.intersection(words)))
 
 
 def is_placeholder(value: str) -> bool:
