@@ -155,3 +155,17 @@ def test_check_lists_the_area(tmp_path):
     result = check(tmp_path, "--json")
     assert json.loads(result.stdout)["areas"]["envfiles"] == "1 committed env files (0 read by compose)"
     assert found(tmp_path) == []  # no compose file reads it: placeholders are not proven to be used
+
+
+@pytest.mark.parametrize("in_git", [True, False])
+def test_the_manifests_exclude_globs_apply_from_the_project_root(tmp_path, in_git):
+    (tmp_path / "pyproject.toml").write_text('[tool.infractl.manifests]\nexclude = ["tests/fixtures/**"]\n')
+    for name in ("tests/fixtures/.env", "app/.env"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"SECRET_KEY={REAL}\n")
+    if in_git:
+        git(tmp_path, "init", "-q")
+        git(tmp_path, "add", ".")
+    assert found(tmp_path) == [("ENV001", "app/.env", 1)]
+    result = check(tmp_path / "tests", "--json")  # a subdirectory: the globs still count from the root
+    assert json.loads(result.stdout)["findings"] == []

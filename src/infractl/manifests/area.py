@@ -60,7 +60,7 @@ def collect_env_files(root: Path, config, scanner):
         if isinstance(environment, dict):
             named = environment.get("compose_files") or [environment.get("compose_file")]
             composes += [config.root / f for f in named if isinstance(f, str)]
-    return env_files(root, tuple(string_list(section, "exclude", where)), composes, scanner)
+    return env_files(root, tuple(string_list(section, "exclude", where)), composes, scanner, config.root)
 
 
 ENV_AREA = Area("envfiles", "manifests", "infractl.manifests.command:KEYS", collect_env_files)

@@ -97,9 +97,11 @@ def secret_lines(text: str) -> Iterator[tuple[int, str, str, bool]]:
         yield number, key, "placeholder" if is_placeholder(literal) else "real", bool(password)
 
 
-def committed_env_files(root: Path, exclude: tuple[str, ...], scanner) -> tuple[list[Path], str | None]:
+def committed_env_files(root: Path, exclude: tuple[str, ...], scanner,
+                        project_root: Path | None = None) -> tuple[list[Path], str | None]:
     """The env files under ``root`` that are committed, and why git could not say (None when it could):
-    tracked by git inside a repository; else (and when git fails) present and not ignored."""
+    tracked by git inside a repository; else (and when git fails) present and not ignored. ``exclude``
+    globs are relative to ``project_root`` (default ``root``)."""
     from infractl.ignores import gitignore_spec, repository_root
 
     failure = None
@@ -107,13 +109,19 @@ def committed_env_files(root: Path, exclude: tuple[str, ...], scanner) -> tuple[
         listed, failure = _git_tracked(root)
         if listed is not None:
             spec = gitignore_spec(list(exclude)) if exclude else None
+            base = (project_root or root).resolve()
             return [root / name for name in listed if is_env_file(name.rsplit("/", 1)[-1])
-                    and not (spec and spec.match_file(name)) and not os.path.islink(root / name)
-                    and (root / name).exists()], None
+                    and not (spec and spec.match_file(_relative(root / name, base)))
+                    and not os.path.islink(root / name) and (root / name).exists()], None
     from infractl.files import iter_files
 
-    found = iter_files([root], (), exclude, root, match=is_env_file, cache=scanner and scanner.walks)
+    found = iter_files([root], (), exclude, project_root or root, match=is_env_file, cache=scanner and scanner.walks)
     return [path for path in found if not path.is_symlink()], failure
+
+
+def _relative(path: Path, base: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else path.as_posix()
 
 
 def _git_tracked(root: Path) -> tuple[list[str] | None, str | None]:
@@ -183,13 +191,15 @@ def judge(path: Path, data: bytes, reader: str | None) -> list[Finding]:
     return findings
 
 
-def collect(root: Path, exclude: tuple[str, ...], compose_files: list[Path], scanner=None):
+def collect(root: Path, exclude: tuple[str, ...], compose_files: list[Path], scanner=None,
+            project_root: Path | None = None):
     """The envfiles area's report over ``root`` (None when nothing is committed and git answered):
-    ``compose_files`` are those the configuration names, besides the ones found by name."""
+    ``compose_files`` are those the configuration names, besides the ones found by name; ``exclude``
+    globs are relative to ``project_root`` (default ``root``)."""
     from infractl.manifests.checks.envfile_rules import RULE
     from infractl.render import Report
 
-    files, failure = committed_env_files(root, exclude, scanner)
+    files, failure = committed_env_files(root, exclude, scanner, project_root)
     findings: list[Finding] = []
     if failure and files:  # with no env file on disk there is nothing git's answer could change
         findings.append(RULE["ENV003"].finding(
