@@ -169,3 +169,10 @@ def test_the_manifests_exclude_globs_apply_from_the_project_root(tmp_path, in_gi
     assert found(tmp_path) == [("ENV001", "app/.env", 1)]
     result = check(tmp_path / "tests", "--json")  # a subdirectory: the globs still count from the root
     assert json.loads(result.stdout)["findings"] == []
+
+
+def test_a_noqa_comment_on_the_line_keeps_its_reason_and_drops_the_finding(tmp_path):
+    (tmp_path / ".env").write_text("SECRET_KEY=changethis  # noqa: ENV002 (local development only)\n"
+                                   "POSTGRES_PASSWORD=changethis\n")
+    (tmp_path / "compose.yml").write_text(COMPOSE)
+    assert found(tmp_path) == [("ENV002", ".env", 2)]
