@@ -37,6 +37,7 @@ def test_kopf_findings(kopf_dir):
         ("K8S104", "warning", "docs/deployment-depl.yaml", 19),
         ("K8S105", "warning", "docs/deployment-depl.yaml", 19),
         ("K8S106", "warning", "docs/deployment-depl.yaml", 19),
+        ("K8S140", "warning", "docs/deployment-depl.yaml", 19),  # no capabilities: {drop: [ALL]}
     ]
     lines = (kopf_dir / "docs" / "deployment-depl.yaml").read_text().splitlines()
     assert lines[19 - 1].strip() == "- name: the-only-one" and lines[20 - 1].strip() == "image: nolar/kopf-operator"
@@ -56,7 +57,7 @@ def test_kopf_through_the_cli(kopf_dir):
         os.chdir(old)
     assert result.exit_code == 1
     summary = json.loads(result.output)["summary"]
-    assert (summary["objects"], summary["error"], summary["warning"], summary["info"]) == (12, 1, 5, 0)
+    assert (summary["objects"], summary["error"], summary["warning"], summary["info"]) == (12, 1, 6, 0)
     assert strict.exit_code == 1 and relaxed.exit_code == 0
 
 

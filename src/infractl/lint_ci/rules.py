@@ -17,23 +17,50 @@ _ACTIONLINT_RUNS = "needs the actionlint binary to run (or to be missing, or to 
 
 
 def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT, invalid=(),
-          no_cases=""):
+          no_cases="", fix_safety="", fixer="", fix_cases=()):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases)
+                fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases,
+                fix_safety=fix_safety, fixer=fixer, fix_cases=fix_cases)
+
+
+_FIXERS = "infractl.lint_ci.fixers"
 
 
 _JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+
+def _matrix(matrix: str, runs_on: str = "ubuntu-latest") -> str:
+    return (f"on: push\njobs:\n  test:\n    runs-on: {runs_on}\n    strategy:\n      matrix:\n{matrix}"
+            "    steps:\n      - run: pytest\n")
+
+
+_SERVICE_SKIP = 'import pytest\n\n\n@pytest.mark.skip(reason="needs the docker-compose PostgreSQL")\ndef test_store():\n' \
+                '    pass\n'
+_SERVICE_SKIP_GATED = 'import os\n\nimport pytest\n\n\n@pytest.mark.skipif(not os.environ.get("RUN_E2E_TESTS"), ' \
+                      'reason="needs the docker-compose PostgreSQL")\ndef test_store():\n    pass\n'
 RULES = (
     _rule("CI001", "neutralised-test-command", Severity.ERROR,
           "a test or check command whose failure cannot fail the step (|| true, ; true, set +e, exit 0)",
           "`pytest || true` reports green whatever happens: the check exists on paper only.",
           "remove the neutraliser; mark known failures in the test suite instead",
-          bad=_JOB + "      - run: pytest -q || true\n", good=_JOB + "      - run: pytest -q\n"),
+          bad=_JOB + "      - run: pytest -q || true\n", good=_JOB + "      - run: pytest -q\n",
+          fix_safety="unsafe", fixer=f"{_FIXERS}:remove_neutraliser",
+          fix_cases=((_JOB + "      - run: pytest -q || true\n", _JOB + "      - run: pytest -q\n"),
+                     (_JOB + "      - run: |\n          pytest -q || true  # flaky\n          ruff check . ; true\n",
+                      _JOB + "      - run: |\n          pytest -q  # flaky\n          ruff check .\n"),
+                     (_JOB + "      - run: make test || exit 0; echo done\n",
+                      _JOB + "      - run: make test; echo done\n"))),
     _rule("CI002", "continue-on-error-tests", Severity.ERROR,
           "continue-on-error: true on a job or step that runs tests",
           "The run is green with failing tests; nobody looks at the yellow annotation.",
           "remove continue-on-error from the test step or job",
-          bad=_JOB + "      - run: pytest\n        continue-on-error: true\n", good=_JOB + "      - run: pytest\n"),
+          bad=_JOB + "      - run: pytest\n        continue-on-error: true\n", good=_JOB + "      - run: pytest\n",
+          fix_safety="unsafe", fixer=f"{_FIXERS}:remove_continue_on_error",
+          fix_cases=((_JOB + "      - run: pytest\n        continue-on-error: true  # flaky\n        env: {CI: 1}\n",
+                      _JOB + "      - run: pytest\n        env: {CI: 1}\n"),
+                     (_JOB + "      - continue-on-error: true\n        run: pytest\n", _JOB + "      - run: pytest\n"),
+                     (_JOB.replace("    steps:", "    continue-on-error: true\n    steps:") + "      - run: tox\n",
+                      _JOB + "      - run: tox\n"))),
     _rule("CI003", "service-needs-checkout", Severity.ERROR,
           "a services: container mounts volumes or files from the repository",
           "Service containers start before any step, so before actions/checkout: a mounted path from the "
@@ -78,7 +105,10 @@ RULES = (
           "gate it on the environment (`infractl fix-skips` does that for service-needing tests), or fix "
           "and re-enable it",
           overlap="Neither actionlint nor zizmor look at the test tree.",
-          no_cases="about a test file, not a workflow: tests/lint_ci/test_lint_ci.py runs it on the seed's tests"),
+          no_cases="about a test file, not a workflow: tests/lint_ci/test_lint_ci.py runs it on the seed's tests",
+          # fix-skips' own rewrite, applied by default there: the test stays skipped until RUN_E2E_TESTS is set
+          fix_safety="safe", fixer=f"{_FIXERS}:gate_service_skip",
+          fix_cases=((_SERVICE_SKIP, _SERVICE_SKIP_GATED),)),
     _rule("CI008", "float-version", Severity.ERROR,
           "a matrix version written as a bare number that YAML reads differently (3.10 is 3.1)",
           "`python-version: [3.10]` asks for Python 3.1: YAML reads 3.10 as a float.",
@@ -87,7 +117,14 @@ RULES = (
               "        python-version: [3.10, 3.11]\n    steps:\n      - run: pytest\n",
           good="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
                "        python-version: ['3.10', '3.11']\n    steps:\n      - run: pytest\n",
-          overlap="actionlint does not flag it (3.1 is a valid value)."),
+          overlap="actionlint does not flag it (3.1 is a valid value).",
+          fix_safety="safe", fixer=f"{_FIXERS}:quote_float_versions",
+          fix_cases=((_matrix("        python-version: [3.10, 3.11]\n"),
+                      _matrix("        python-version: ['3.10', 3.11]\n")),
+                     (_matrix("        python-version:\n          - 3.9\n          - 3.10  # the oldest supported\n"
+                              "        node: [18, 20.10]\n", '"ubuntu-latest"'),
+                      _matrix('        python-version:\n          - 3.9\n          - "3.10"  # the oldest supported\n'
+                              '        node: [18, "20.10"]\n', '"ubuntu-latest"')))),
     _rule("CI009", "workflow-not-yaml", Severity.ERROR,
           "the workflow file is not valid YAML",
           "GitHub rejects the whole workflow: none of its jobs run.",

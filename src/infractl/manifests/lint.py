@@ -102,7 +102,7 @@ def lint_compose(path: Path, display: str | None = None) -> list[Finding]:
                                            "fix the file: docker compose refuses it")]
     document = documents[0] if documents else None
     return [RULE[rule].finding(shown, deepest_line(document, keys), None, message, fix)
-            for keys, rule, message, fix in compose_hits(document)]
+            for keys, rule, message, fix in compose_hits(document, Path(path).name)]
 
 
 def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images: dict[str, str] | None = None,

@@ -1,5 +1,5 @@
-"""Compose file rules: images pinned, healthchecks, no secret literals in environment:, databases not
-published on every interface. Values the deploy fills (``${VAR}``, ``${VAR:?msg}``) count as set there."""
+"""Compose file rules: images pinned, healthchecks, no secret literals in environment:, databases (and in
+dev or staging files, any port) not published on every interface. Values the deploy fills (``${VAR}``, ``${VAR:?msg}``) count as set there."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ _SECRET_KEY = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CR
 _URL_PASSWORD = re.compile(r"://[^/:@\s]+:(?P<password>[^@\s]+)@")
 DATABASE_PORTS = {5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis", 1433: "SQL Server",
                   9042: "Cassandra", 5984: "CouchDB", 11211: "memcached", 9200: "Elasticsearch"}
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+_DEV_OR_STAGING = frozenset({"dev", "development", "local", "staging", "stage", "test", "testing", "ci", "override"})
 _DATABASE_IMAGES = re.compile(r"(^|/)(postgres|postgis|mysql|mariadb|mongo|redis|valkey|mssql|cassandra|couchdb|"
                               r"memcached|elasticsearch|opensearch)[^/]*$", re.IGNORECASE)
 
@@ -32,14 +34,23 @@ def interpolate(value: str) -> str:
     return _VARIABLE.sub(replace, value.replace("$$", ""))
 
 
-def compose_hits(document) -> Iterator[tuple[tuple, str, str, str]]:
-    """(key path, rule, message, fix) for every problem in the compose file's (first) document."""
+def compose_hits(document, file_name: str = "") -> Iterator[tuple[tuple, str, str, str]]:
+    """(key path, rule, message, fix) for every problem in the compose file's (first) document;
+    ``file_name`` says whether it is a dev or staging file (COMPOSE010)."""
     services = document.get("services") if isinstance(document, dict) else None
     if not isinstance(services, dict):
         return
     for name, service in services.items():
         if isinstance(service, dict):
             yield from _service(name, service)
+            if is_dev_or_staging(file_name):
+                yield from _published_everywhere(name, service, ("services", name))
+
+
+def is_dev_or_staging(file_name: str) -> bool:
+    """A compose file named for a dev or staging host (``docker-compose.staging.yml``, ``compose.dev.yaml``,
+    ``docker-compose.override.yml``, which ``docker compose up`` merges on a developer's machine)."""
+    return bool(_DEV_OR_STAGING.intersection(re.split(r"[^a-z0-9]+", file_name.lower())))
 
 
 def _service(name: str, service: dict) -> Iterator[tuple[tuple, str, str, str]]:
@@ -84,8 +95,7 @@ def _environment(name: str, environment, keys: tuple) -> Iterator[tuple[tuple, s
 
 
 def _database_exposure(name: str, service: dict, keys: tuple) -> Iterator[tuple[tuple, str, str, str]]:
-    image = interpolate(str(service.get("image") or ""))
-    is_database_image = bool(_DATABASE_IMAGES.search(image.split("@")[0].rsplit(":", 1)[0] if image else ""))
+    is_database_image = _is_database(service)
     if service.get("network_mode") == "host" and is_database_image:
         command = " ".join(map(str, service.get("command") or [])) if isinstance(service.get("command"), list) \
             else str(service.get("command") or "")
@@ -95,13 +105,30 @@ def _database_exposure(name: str, service: dict, keys: tuple) -> Iterator[tuple[
                    "listen on 127.0.0.1 only (postgres -c listen_addresses=127.0.0.1)")
     for index, port in enumerate(service.get("ports") or []):
         host_ip, target = _published(port)
-        if target is None or host_ip in ("127.0.0.1", "::1", "localhost"):
+        if target is None or host_ip in LOOPBACK:
             continue
         if target in DATABASE_PORTS or is_database_image:
             what = DATABASE_PORTS.get(target, "database")
             yield ((*keys, "ports", index), "COMPOSE004",
                    f"service {name}: {what} port {target} is published on every interface",
                    "bind it to 127.0.0.1 (\"127.0.0.1:HOST:CONTAINER\") or do not publish it")
+
+
+def _published_everywhere(name: str, service: dict, keys: tuple) -> Iterator[tuple[tuple, str, str, str]]:
+    """COMPOSE010: any other port published on every interface (databases are COMPOSE004's)."""
+    if _is_database(service):
+        return
+    for index, port in enumerate(service.get("ports") or []):
+        host_ip, target = _published(port)
+        if target is not None and target not in DATABASE_PORTS and host_ip in ("", "0.0.0.0", "::"):
+            yield ((*keys, "ports", index), "COMPOSE010",
+                   f"service {name}: port {target} is published on every interface",
+                   "bind it to 127.0.0.1 (\"127.0.0.1:HOST:CONTAINER\")")
+
+
+def _is_database(service: dict) -> bool:
+    image = interpolate(str(service.get("image") or ""))
+    return bool(_DATABASE_IMAGES.search(image.split("@")[0].rsplit(":", 1)[0] if image else ""))
 
 
 def _published(port) -> tuple[str, int | None]:

@@ -10,6 +10,8 @@ from infractl.findings import Severity
 from infractl.manifests.checks.rules import manifests_rule as _rule
 
 E, W = Severity.ERROR, Severity.WARNING
+_FIXERS = "infractl.manifests.checks.fixers_dockerfile"
+_SLIM = "FROM python:3.12-slim\nRUN pip install app==1.0\n"
 
 _DOCKERFILE = """\
 ARG BASE_IMAGE=python:3.12.7-slim
@@ -45,7 +47,12 @@ RULES = (
           "create an unprivileged user and end with USER 10001:10001 (a numeric UID, so runAsNonRoot can "
           "verify it)",
           _dockerfile(user=""), _dockerfile(),
-          overlap="hadolint DL3002 reports an explicit last USER root only, not a missing USER"),
+          overlap="hadolint DL3002 reports an explicit last USER root only, not a missing USER",
+          fix_safety="unsafe", fixer=f"{_FIXERS}:add_user",
+          fix_cases=((_dockerfile(user=""), _dockerfile()),
+                     (_SLIM + 'EXPOSE 8000\n# the server\nCMD ["app"]\n',
+                      _SLIM + 'EXPOSE 8000\nUSER 10001:10001\n# the server\nCMD ["app"]\n'),
+                     (_SLIM.replace("\n", "\r\n").rstrip(), _SLIM.replace("\n", "\r\n") + "USER 10001:10001\r\n"))),
     _rule("DOCKER003", "dockerfile-secret-literal", E, "a secret is written as a literal in ENV or ARG",
           "ENV values are stored in the image config (docker inspect shows them) and ARG values in its "
           "history: everyone who can pull the image has the secret. Secret names: words PASSWORD, PASSWD, "
@@ -70,7 +77,13 @@ RULES = (
           "with exec is accepted.",
           'CMD ["executable", "arg", ...]; or CMD ["sh", "-c", "... && exec app"]',
           _dockerfile(cmd="/opt/venv/bin/gunicorn app:application"), _dockerfile(),
-          overlap="hadolint DL3025; BuildKit's JSONArgsRecommended check"),
+          overlap="hadolint DL3025; BuildKit's JSONArgsRecommended check",
+          fix_safety="safe", fixer=f"{_FIXERS}:exec_form",
+          fix_cases=((_dockerfile(cmd="/opt/venv/bin/gunicorn app:application"), _dockerfile()),
+                     (_dockerfile(cmd="gunicorn --bind '0.0.0.0:8000' \"app:application\"  "),
+                      _dockerfile(cmd='["gunicorn", "--bind", "0.0.0.0:8000", "app:application"]  ')),
+                     ("FROM python:3.12-slim\nUSER 10001\nentrypoint python -m app\n",
+                      'FROM python:3.12-slim\nUSER 10001\nentrypoint ["python", "-m", "app"]\n'))),
     _rule("DOCKER006", "dockerfile-base-tag-floating", W,
           "a FROM image's tag names a major or major.minor line (python:3.14, node:20-alpine), not a release",
           "The publisher moves python:3.14 to every new 3.14.x: two builds a week apart start from different "
@@ -80,9 +93,9 @@ RULES = (
           "pin the full version (python:3.12.7-slim) or a digest (image@sha256:...); let a bot (Renovate, "
           "Dependabot) move it",
           _dockerfile(base="python:3.14-slim"), _dockerfile(),
-          overlap="hadolint and BuildKit's checks accept any explicit tag").replace(
-        invalid=(_dockerfile(base="node:20-alpine"), _dockerfile(base="postgres:18")),
-        valid=(_dockerfile(base="python:3.12.7-slim@sha256:" + "0" * 64), _dockerfile(base="postgres:17.2"),
-               _dockerfile(base="debian:bookworm-20240904-slim"))),
+          overlap="hadolint and BuildKit's checks accept any explicit tag",
+          invalid=(_dockerfile(base="node:20-alpine"), _dockerfile(base="postgres:18")),
+          valid=(_dockerfile(base="python:3.12.7-slim@sha256:" + "0" * 64), _dockerfile(base="postgres:17.2"),
+                 _dockerfile(base="debian:bookworm-20240904-slim"))),
 )
 RULE = {rule.id: rule for rule in RULES}

@@ -102,6 +102,11 @@ def _security(obj: dict, keys: tuple, container: dict, spec: dict, where: str) -
     if context.get("allowPrivilegeEscalation") is not False:
         yield Hit(obj, keys, "K8S106", f"{where}: allowPrivilegeEscalation is not false",
                   "set securityContext.allowPrivilegeEscalation: false")
+    capabilities = context.get("capabilities")
+    dropped = capabilities.get("drop") if isinstance(capabilities, dict) else None
+    if not (isinstance(dropped, list) and any(str(c).upper() == "ALL" for c in dropped)):
+        yield Hit(obj, keys, "K8S140", f"{where}: capabilities are not dropped (drop: [ALL])",
+                  "set securityContext.capabilities.drop: [ALL]; add back only what it needs")
     if context.get("privileged") is True:
         yield Hit(obj, (*keys, "securityContext", "privileged"), "K8S107", f"{where}: runs privileged",
                   "remove privileged: true; grant only the capabilities it needs")

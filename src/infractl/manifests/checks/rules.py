@@ -1,8 +1,9 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
-(COMPOSE001-COMPOSE004), and review_rules.py's K8S117-K8S120 and COMPOSE005-COMPOSE008 (exposure.py, tags.py);
-lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader finding too). The
-Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
+that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py
+(K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review_rules.py's K8S117-K8S120
+and COMPOSE005-COMPOSE008 (exposure.py, tags.py); lint.py makes every finding through ``RULE[id]`` (K8S116
+and the COMPOSE000 loader finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or
+schema import here.
 
 Each rule's ``bad`` example must trigger it and its ``good`` example must not (tests/manifests run them):
 K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE examples compose files.
@@ -11,6 +12,9 @@ K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE exampl
 from __future__ import annotations
 
 from infractl.findings import Severity
+from infractl.manifests.checks.fix_examples import RECEIVER_PORT as _RECEIVER_PORT
+from infractl.manifests.checks.fix_examples import WEB_PORTS as _WEB_PORTS
+from infractl.manifests.checks.fix_examples import deployment as _deployment
 from infractl.manifests.checks.review_rules import RULES as REVIEW_RULES
 from infractl.rulebook import Rule
 
@@ -134,9 +138,14 @@ def _compose(image="${RECEIVER_IMAGE:?set by infractl deploy}", url="postgresql:
     return _COMPOSE.format(image=image, url=url, db_port=db_port, healthcheck=healthcheck)
 
 
-def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="") -> Rule:
+_SECURE = "infractl.manifests.checks.fixers_k8s:secure_container"
+_LOOPBACK = "infractl.manifests.checks.fixers_compose:bind_to_loopback"
+
+
+def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
+    """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases)."""
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, overlap=overlap)
+                fix=fix, bad=bad, good=good, overlap=overlap, **fixing)
 
 
 _rule = manifests_rule
@@ -176,14 +185,27 @@ RULES = (
     _rule("K8S104", "run-as-root", W, "a container may run as root (runAsNonRoot not true, or runAsUser 0)",
           "A process that escapes its container as root owns the node's files it can reach.",
           "securityContext.runAsNonRoot: true and a non-zero runAsUser",
-          _pod().replace("  securityContext: {runAsNonRoot: true}\n", ""), _pod()),
+          _pod().replace("  securityContext: {runAsNonRoot: true}\n", ""), _pod(),
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod().replace("  securityContext: {runAsNonRoot: true}\n", ""),
+                      _pod(", runAsNonRoot: true").replace("  securityContext: {runAsNonRoot: true}\n", "")),
+                     (_deployment(), _deployment("runAsNonRoot: true")),
+                     (_deployment("readOnlyRootFilesystem: true  # /tmp is an emptyDir"),
+                      _deployment("readOnlyRootFilesystem: true  # /tmp is an emptyDir", "runAsNonRoot: true")))),
     _rule("K8S105", "writable-root-filesystem", W, "a container's root filesystem is writable",
           "A read-only root stops an intruder from dropping tools and the app from writing where it should not.",
           "readOnlyRootFilesystem: true, with an emptyDir for /tmp",
-          _pod().replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"), _pod()),
+          _pod().replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"), _pod(),
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod().replace("readOnlyRootFilesystem: true, ", ""),
+                      _pod(", readOnlyRootFilesystem: true").replace("readOnlyRootFilesystem: true, ", "")),
+                     (_deployment("runAsNonRoot: true"), _deployment("runAsNonRoot: true", "readOnlyRootFilesystem: true")))),
     _rule("K8S106", "privilege-escalation", W, "allowPrivilegeEscalation is not false",
           "setuid binaries can gain privileges unless no_new_privs is set.", "allowPrivilegeEscalation: false",
-          _pod().replace(", allowPrivilegeEscalation: false", ""), _pod()),
+          _pod().replace(", allowPrivilegeEscalation: false", ""), _pod(),
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod().replace(", allowPrivilegeEscalation: false", ""), _pod()),
+                     (_deployment(), _deployment("allowPrivilegeEscalation: false")))),
     _rule("K8S107", "privileged-container", E, "a container runs privileged",
           "A privileged container is root on the node.", "remove privileged: true",
           _pod(extra=", privileged: true"), _pod()),
@@ -228,6 +250,16 @@ RULES = (
           "use labels: [{pairs: {...}, includeSelectors: false}]",
           "resources: [deployment.yaml]\ncommonLabels: {app: web}\n",
           "resources: [deployment.yaml]\nlabels:\n- pairs: {app: web}\n  includeSelectors: false\n"),
+    _rule("K8S140", "capabilities-not-dropped", W, "a container keeps Linux capabilities (no drop: [ALL])",
+          "The default set (CHOWN, DAC_OVERRIDE, NET_RAW, SETUID, ...) lets a compromised process spoof packets, "
+          "change file ownership and switch users; the restricted Pod Security Standard requires dropping all.",
+          "securityContext.capabilities.drop: [ALL], adding back only what the process needs (NET_BIND_SERVICE)",
+          _pod(), _pod(", capabilities: {drop: [ALL]}"),
+          "kube-score container-security-context, Polaris, the restricted Pod Security Standard",
+          fix_safety="unsafe", fixer=_SECURE,
+          fix_cases=((_pod(), _pod(", capabilities: {drop: [ALL]}")),
+                     (_deployment("runAsNonRoot: true"), _deployment("runAsNonRoot: true", "capabilities: {drop: [ALL]}")),
+                     (_deployment(), _deployment("capabilities: {drop: [ALL]}")))),
     _rule("COMPOSE000", "compose-file-not-loaded", E,
           "the compose file is YAML infractl will not load: a duplicate key, an alias bomb, not UTF-8, a syntax error",
           "docker compose refuses a duplicate key; a billion-laughs document expands without bound. Neither is "
@@ -246,7 +278,28 @@ RULES = (
           _compose(url="postgresql://app:hunter2@db:5432/app"), _compose()),
     _rule("COMPOSE004", "compose-database-published", E, "a database port is published on every interface",
           "Anyone who reaches the host reaches the database.", "bind to 127.0.0.1 (127.0.0.1:5433:5432)",
-          _compose(db_port="5433:5432"), _compose()),
+          _compose(db_port="5433:5432"), _compose(),
+          fix_safety="unsafe", fixer=_LOOPBACK,
+          fix_cases=((_compose(db_port="5433:5432"), _compose()),
+                     (_compose(db_port="0.0.0.0:5433:5432"), _compose()))),
+    _rule("COMPOSE010", "compose-port-on-every-interface", W,
+          "a dev or staging compose file publishes a port on every interface",
+          "`8080:8080` listens on 0.0.0.0: on a laptop anyone on the same network, on a staging host anyone "
+          "who reaches it, gets the service with its debug settings and test data, and Docker's own iptables "
+          "rules let them through ufw or firewalld. Files count as dev or staging by name (dev, local, "
+          "staging, test, ci, override: docker compose up merges docker-compose.override.yml on a developer's "
+          "machine); database ports are COMPOSE004's.",
+          "bind it to 127.0.0.1 (\"127.0.0.1:8080:8080\"); a reverse proxy or an SSH tunnel reaches it from "
+          "elsewhere",
+          _compose(healthcheck=_RECEIVER_PORT.format("8081:8081")),
+          _compose(healthcheck=_RECEIVER_PORT.format("127.0.0.1:8081:8081")),
+          fix_safety="unsafe", fixer=_LOOPBACK,
+          fix_cases=((_compose(healthcheck=_RECEIVER_PORT.format("8081:8081")),
+                      _compose(healthcheck=_RECEIVER_PORT.format("127.0.0.1:8081:8081"))),
+                     (_WEB_PORTS.format("8080:8080", "'9090'", '"0.0.0.0:8443:8443/tcp"'),
+                      _WEB_PORTS.format("127.0.0.1:8080:8080", "'127.0.0.1::9090'", '"127.0.0.1:8443:8443/tcp"'))),
+          overlap="kube-linter, kube-score and hadolint do not read compose files; docker compose config "
+                  "accepts it silently"),
 )
 RULES = (*RULES, *REVIEW_RULES)  # Docker socket, Traefik's API, floating tags: review_rules.py
 RULE = {rule.id: rule for rule in RULES}  # emitters name their rule by id (hits are plain tuples)

@@ -1,0 +1,125 @@
+"""The Kubernetes hardening rules' automatic fixes (``Rule.fixer`` names them; imported only when fixing).
+
+``secure_container(text, finding) -> fixes.Change | None``: the source file the finding names (a
+kustomize base as well as a plain manifest: the finding's line is in that file) and one finding of
+K8S104/K8S105/K8S106/K8S140. The setting the rule asks for is inserted into that container's
+``securityContext`` (created when missing), in the style the file uses there: a line at the mapping's
+indentation in block style, ``, key: value`` before the brace in flow style. Nothing is inserted when
+the key is already there with another value (someone wrote it: a human decides), when the container
+cannot be found in this file (a patch adds it), or for runAsNonRoot on a container that runs as UID 0.
+"""
+
+from __future__ import annotations
+
+from infractl.fixes import Change, Edit
+from infractl.load import yamlnodes as nodes
+from infractl.manifests.checks.workloads import POD_SPEC_PATHS
+
+SETTINGS = {"K8S104": ("runAsNonRoot", "true"), "K8S105": ("readOnlyRootFilesystem", "true"),
+            "K8S106": ("allowPrivilegeEscalation", "false"), "K8S140": ("capabilities", "{drop: [ALL]}")}
+_DEFAULT_STEP = 2
+
+
+def secure_container(text: str, finding) -> Change | None:
+    """K8S104/K8S105/K8S106/K8S140 (unsafe: a container that writes to its root filesystem, runs as
+    root, needs a setuid binary or a capability stops working). ``capabilities`` already there (an
+    ``add:`` list) is for a human to merge."""
+    key, value = SETTINGS[finding.rule]
+    found = _container(nodes.compose_documents(text), finding)
+    if found is None:
+        return None
+    container, pod_spec = found
+    if finding.rule == "K8S104" and _runs_as_uid_0(container, pod_spec):
+        return None  # runAsNonRoot with UID 0 never starts: the UID is for a human to choose
+    context = nodes.entry(container, "securityContext")
+    if context is None:
+        edit = _insert(text, container, "securityContext", {key: value})
+    elif nodes.is_mapping(context[1]) and nodes.entry(context[1], key) is None:
+        edit = _insert(text, context[1], key, value)
+    else:
+        return None
+    return None if edit is None else Change((edit,), note=f"securityContext.{key}: {value}")
+
+
+def _objects(documents: list):
+    for document in documents:
+        items = nodes.value(document, "items")
+        if nodes.is_sequence(items) and _scalar(nodes.value(document, "kind")) == "List":
+            yield from (item for item in items.value if nodes.is_mapping(item))
+        elif nodes.is_mapping(document):
+            yield document
+
+
+def _scalar(node) -> str:
+    return node.value if node is not None and nodes.is_scalar(node) else ""
+
+
+def _containers(obj):
+    """(label, container name, container node, pod spec node) for each container of a workload."""
+    kind = _scalar(nodes.value(obj, "kind"))
+    path = POD_SPEC_PATHS.get(kind)
+    spec = nodes.value(obj, *path) if path else None
+    if not nodes.is_mapping(spec):
+        return
+    namespace = _scalar(nodes.value(obj, "metadata", "namespace"))
+    label = f"{kind}/{namespace + '/' if namespace else ''}{_scalar(nodes.value(obj, 'metadata', 'name'))}"
+    for group in ("containers", "initContainers"):
+        listed = nodes.value(spec, group)
+        for container in listed.value if nodes.is_sequence(listed) else ():
+            if nodes.is_mapping(container):
+                yield label, _scalar(nodes.value(container, "name")) or "?", container, spec
+
+
+def _container(documents: list, finding):
+    """The container the finding is about: the one starting on its line (by the name in its message when
+    several do); without a line, the one whose object and name the message starts with."""
+    candidates = [c for obj in _objects(documents) for c in _containers(obj)]
+    if finding.line:
+        candidates = [c for c in candidates if c[2].start_mark.line + 1 == finding.line]
+        if len(candidates) > 1:
+            candidates = [c for c in candidates if f" container {c[1]}: " in finding.message]
+    else:
+        candidates = [c for c in candidates if finding.message.startswith(f"{c[0]} container {c[1]}: ")]
+    return (candidates[0][2], candidates[0][3]) if len(candidates) == 1 else None
+
+
+def _runs_as_uid_0(container, pod_spec) -> bool:
+    own = nodes.value(container, "securityContext", "runAsUser")
+    user = own if own is not None else nodes.value(pod_spec, "securityContext", "runAsUser")
+    return _scalar(user) in ("0", "00", "+0")
+
+
+def _insert(text: str, mapping, key: str, value) -> Edit | None:
+    """``key: value`` added as the mapping's last entry; ``value`` a scalar's text or a one-entry dict
+    (a nested mapping, written in the mapping's own style)."""
+    if mapping.flow_style:
+        inner = f"{{{', '.join(f'{k}: {v}' for k, v in value.items())}}}" if isinstance(value, dict) else value
+        if mapping.value:
+            position = mapping.value[-1][1].end_mark.index
+            return Edit(position, position, f", {key}: {inner}")
+        position = mapping.end_mark.index - 1
+        return Edit(position, position, f"{key}: {inner}") if text[position] == "}" else None
+    if not mapping.value:
+        return None
+    column = mapping.value[0][0].start_mark.column
+    indent, newline = " " * column, nodes.newline_of(text)
+    if isinstance(value, dict):
+        child = " " * (column + _step(mapping))
+        lines = f"{indent}{key}:{newline}" + "".join(f"{child}{k}: {v}{newline}" for k, v in value.items())
+    else:
+        lines = f"{indent}{key}: {value}{newline}"
+    end = nodes.last_leaf_end(mapping)
+    position = end if text[end - 1:end] == "\n" else nodes.line_end(text, end)
+    if position == len(text) and not text.endswith("\n"):
+        lines = newline + lines
+    return Edit(position, position, lines)
+
+
+def _step(mapping) -> int:
+    """How far the file indents a nested block mapping here (2 when nothing in the mapping shows it)."""
+    for key, child in mapping.value:
+        if nodes.is_mapping(child) and not child.flow_style and child.value:
+            step = child.value[0][0].start_mark.column - key.start_mark.column
+            if step > 0:
+                return step
+    return _DEFAULT_STEP

@@ -1,0 +1,141 @@
+"""The Kubernetes securityContext fixers, called directly: each rule's (before, after) cases both as the
+rule-case runner meets them (objects without source lines) and through the real kustomize with the
+source map (findings on the base file's lines); the fixed files render with ``kubectl kustomize`` and
+validate with kubernetes-validate (strict); what needs a human is refused."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+from support.fixers import fix_until_stable, fixer_of, one_pass
+
+from infractl.fixes import apply_edits
+from infractl.manifests.checks.rules import RULE, RULES
+from infractl.manifests.lint import lint_directory, lint_objects
+
+FIXABLE = [rule for rule in RULES if rule.fixer and rule.id.startswith("K8S")]
+CASES = [(rule, index, before, after) for rule in FIXABLE for index, (before, after) in enumerate(rule.fix_cases)]
+IDS = [f"{r.id}-{i}" for r, i, _, _ in CASES]
+
+
+def objects_finder(text: str) -> list:
+    """As tests/support/rule_cases.py runs a K8S case: rendered objects, no source lines."""
+    return lint_objects([doc for doc in yaml.safe_load_all(text) if doc], "example.yaml")
+
+
+def kustomize_finder(directory: Path):
+    """Through the real kustomize: the text is a resource of a kustomization, findings carry its lines."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "kustomization.yaml").write_text("resources: [workload.yaml]\n")
+
+    def find(text: str) -> list:
+        (directory / "workload.yaml").write_text(text, encoding="utf-8", newline="")
+        return lint_directory(directory, display_root=directory)
+
+    return find
+
+
+def rendered_and_validated(directory: Path, kustomize) -> list[dict]:
+    done = subprocess.run([*kustomize, str(directory)], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    objects = [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    for obj in objects:
+        kubernetes_validate.validate(obj, "1.33.0", strict=True)
+    return objects
+
+
+def test_the_fixable_rules_declare_their_safety():
+    assert {rule.id: rule.fix_safety for rule in FIXABLE} == {"K8S104": "unsafe", "K8S105": "unsafe",
+                                                               "K8S106": "unsafe", "K8S140": "unsafe"}
+
+
+@pytest.mark.parametrize(("rule", "index", "before", "after"), CASES, ids=IDS)
+def test_fix_case_without_source_lines(rule, index, before, after):
+    assert rule.id in {f.rule for f in objects_finder(before)}
+    fixed, passes = fix_until_stable(rule, before, objects_finder)
+    assert (fixed, passes) == (after, 1)
+    assert rule.id not in {f.rule for f in objects_finder(fixed)}
+    assert one_pass(rule, fixed, objects_finder(fixed))[1] == []
+
+
+@pytest.mark.parametrize(("rule", "index", "before", "after"), CASES, ids=IDS)
+def test_fix_case_through_kustomize_renders_and_validates(rule, index, before, after, tmp_path, kustomize):
+    find = kustomize_finder(tmp_path / "app")
+    findings = [f for f in find(before) if f.rule == rule.id]
+    assert findings and all(f.path == "workload.yaml" and f.line for f in findings)
+    fixed, passes = fix_until_stable(rule, before, find)
+    assert (fixed, passes) == (after, 1)
+    assert rule.id not in {f.rule for f in find(fixed)}
+    rendered_and_validated(tmp_path / "app", kustomize)
+
+
+def test_every_setting_on_a_container_without_any(tmp_path, kustomize):
+    """The four fixes on one container: the first creates securityContext, the others join it (an
+    insertion at the same place waits for the next pass)."""
+    before = RULE["K8S106"].fix_cases[1][0]
+    find = kustomize_finder(tmp_path / "app")
+    text = before
+    for rule in FIXABLE:
+        text, _ = fix_until_stable(rule, text, find)
+    assert not {"K8S104", "K8S105", "K8S106", "K8S140"} & {f.rule for f in find(text)}
+    assert text == before.replace("      volumes: []\n", "          securityContext:\n            runAsNonRoot: true\n"
+                                  "            readOnlyRootFilesystem: true\n"
+                                  "            allowPrivilegeEscalation: false\n"
+                                  "            capabilities: {drop: [ALL]}\n      volumes: []\n")
+    (obj,) = rendered_and_validated(tmp_path / "app", kustomize)
+    context = obj["spec"]["template"]["spec"]["containers"][0]["securityContext"]
+    assert context == {"runAsNonRoot": True, "readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
+                       "capabilities": {"drop": ["ALL"]}}
+
+
+def test_a_finding_on_a_kustomize_base_edits_the_base_file(tmp_path, kustomize):
+    base, overlay = tmp_path / "base", tmp_path / "overlays" / "staging"
+    base.mkdir()
+    overlay.mkdir(parents=True)
+    source = RULE["K8S106"].fix_cases[1][0]
+    (base / "deployment.yaml").write_text(source)
+    (base / "kustomization.yaml").write_text("resources: [deployment.yaml]\n")
+    (overlay / "kustomization.yaml").write_text("resources: [../../base]\nnamePrefix: staging-\n")
+    findings = [f for f in lint_directory(overlay, display_root=tmp_path) if f.rule == "K8S106"]
+    assert [(f.path, f.line) for f in findings] == [("base/deployment.yaml", 13)]
+    target = tmp_path / findings[0].path
+    change = fixer_of(RULE["K8S106"])(target.read_text(), findings[0])
+    target.write_text(apply_edits(target.read_text(), change.edits))
+    assert "K8S106" not in {f.rule for f in lint_directory(overlay, display_root=tmp_path)}
+    (obj,) = rendered_and_validated(overlay, kustomize)
+    assert obj["metadata"]["name"] == "staging-web"
+
+
+@pytest.mark.parametrize(("rule_id", "text"), [
+    ("K8S105", RULE["K8S105"].bad),  # readOnlyRootFilesystem: false was written by someone: a human decides
+    ("K8S104", RULE["K8S104"].fix_cases[1][0].replace("      volumes: []\n",
+                                                      "      securityContext: {runAsUser: 0}\n      volumes: []\n")),
+    ("K8S106", RULE["K8S106"].fix_cases[1][0].replace("          resources:", "          securityContext: null\n"
+                                                                                 "          resources:")),
+    ("K8S140", RULE["K8S106"].fix_cases[1][0].replace(  # an add: list is for a human to merge with drop: [ALL]
+        "          resources:", "          securityContext:\n            capabilities: {add: [NET_BIND_SERVICE]}\n"
+                                "          resources:")),
+])
+def test_what_needs_a_human_is_refused(rule_id, text, tmp_path, kustomize):
+    findings = [f for f in kustomize_finder(tmp_path / "app")(text) if f.rule == rule_id]
+    assert findings
+    assert [fixer_of(RULE[rule_id])(text, f) for f in findings] == [None] * len(findings)
+
+
+def test_a_container_a_patch_adds_is_not_found_in_the_base(tmp_path):
+    """The finding's line is the object's (the container is not in the file): nothing is inserted."""
+    text = RULE["K8S106"].fix_cases[1][0]
+    finding = RULE["K8S106"].finding("workload.yaml", 5, None, "Deployment/web container sidecar: allowPrivilegeEscalation is not false")
+    assert fixer_of(RULE["K8S106"])(text, finding) is None
+
+
+def test_crlf_and_a_missing_final_newline(tmp_path, kustomize):
+    before = RULE["K8S106"].fix_cases[1][0].replace("      volumes: []\n", "").replace("\n", "\r\n").rstrip()
+    fixed, _ = fix_until_stable(RULE["K8S106"], before, kustomize_finder(tmp_path / "app"))
+    assert fixed == before + "\r\n          securityContext:\r\n            allowPrivilegeEscalation: false\r\n"
+    shutil.rmtree(tmp_path / "app")
