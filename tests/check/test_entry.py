@@ -167,7 +167,7 @@ def test_a_clean_tree_loads_neither_libcst_nor_rich(tmp_path):
                                                "workflows": "0 workflow files, 1 test files",
                                                "migrations": "1 Alembic revisions in migrations/versions",
                                                "monitoring": "nothing found", "manifests": "nothing found",
-                                               "wiremock": "nothing found"}
+                                               "envfiles": "nothing found", "wiremock": "nothing found"}
     assert json.loads(done.stdout)["findings"] == []
     assert "typer" in imported  # the one parser
     assert not imported & {"libcst", "rich", "yaml"}  # no rewrite, not a terminal, no YAML input

@@ -96,7 +96,7 @@ def test_secret_literals_in_environment(compose, old, new):
 
 def test_list_form_environment(tmp_path):
     path = tmp_path / "compose.yml"
-    path.write_text("services:\n  app:\n    image: app:1.0\n    healthcheck: {test: [CMD, 'true']}\n"
+    path.write_text("services:\n  app:\n    image: app:1.0.2\n    healthcheck: {test: [CMD, 'true']}\n"
                     "    environment:\n      - API_TOKEN=abc123\n      - LOG_LEVEL=info\n      - DB_PASSWORD=${DB_PASSWORD}\n")
     assert rules(path) == [("COMPOSE003", 6)]
 
@@ -109,7 +109,7 @@ def test_published_database_ports(compose, tmp_path):
     path.write_text("services:\n  db:\n    image: postgres:15.8\n    healthcheck: {test: [CMD, pg_isready]}\n"
                     "    ports:\n      - \"5433:5432\"\n      - \"127.0.0.1:5434:5432\"\n"
                     "      - {target: 5432, published: 5435}\n"
-                    "  cache:\n    image: redis:7.2\n    healthcheck: {test: [CMD, redis-cli, ping]}\n"
+                    "  cache:\n    image: redis:7.2.4\n    healthcheck: {test: [CMD, redis-cli, ping]}\n"
                     "    ports: [\"6379\"]\n")
     assert rules(path) == [("COMPOSE004", 6), ("COMPOSE004", 8), ("COMPOSE004", 12)]
 

@@ -36,6 +36,7 @@ def test_the_deliberately_bad_example_gives_exactly_its_findings():
     findings = lint_dockerfile(EXAMPLE / "Dockerfile", "Dockerfile")
     assert [(f.line, f.rule, f.severity.value) for f in findings] == [
         (1, "DOCKER002", "warning"),   # no USER anywhere: runs as root
+        (1, "DOCKER006", "warning"),   # python:3.10 floats with every 3.10.x
         (8, "DOCKER004", "warning"),   # ADD https://... without --checksum
         (13, "DOCKER003", "error"),    # DATABASE_URL with a literal password
         (14, "DOCKER003", "error"),    # WEBHOOK_SECRET literal
@@ -55,7 +56,7 @@ def test_the_staging_dockerfile_is_clean():
 def test_continuations_comments_heredocs_and_the_escape_directive():
     text = (
         "# escape=`\n"
-        "FROM python:3.12-slim\n"
+        "FROM python:3.12.7-slim\n"
         "RUN echo one `\n"
         "# a comment inside the continuation is dropped\n"
         "\n"
@@ -73,7 +74,7 @@ def test_continuations_comments_heredocs_and_the_escape_directive():
     assert [(i.keyword, i.line) for i in instructions] == [
         ("FROM", 2), ("RUN", 3), ("RUN", 7), ("USER", 11), ("ENV", 12), ("CMD", 14)]
     assert instructions[1].args == "echo one && echo two"
-    assert len(stages) == 1 and stages[0].base == "python:3.12-slim"
+    assert len(stages) == 1 and stages[0].base == "python:3.12.7-slim"
     assert hits(text) == [(12, "DOCKER003")]
 
 
@@ -81,37 +82,37 @@ def test_arg_defaults_build_args_and_stage_names():
     text = ("ARG BASE=python\nARG TAG\nFROM ${BASE} AS build\nFROM build AS test\n"
             "FROM scratch\nFROM registry.local:5000/app\nFROM app:${TAG}\nUSER 1\n")
     assert hits(text) == [(3, "DOCKER001"), (6, "DOCKER001")]  # TAG has no default: not judged
-    assert hits(text, build_args={"BASE": "python:3.12"}) == [(6, "DOCKER001")]
-    assert hits("ARG V=3.12\nFROM python:${V:-3.11}-slim\nUSER 1\n") == []
+    assert hits(text, build_args={"BASE": "python:3.12.7"}) == [(6, "DOCKER001")]
+    assert hits("ARG V=3.12.7\nFROM python:${V:-3.11.9}-slim\nUSER 1\n") == []
     assert hits("FROM python:latest@sha256:" + "0" * 64 + "\nUSER 1\n") == []
     assert hits("FROM --platform=$BUILDPLATFORM python:latest AS x\nUSER 1\n") == [(1, "DOCKER001")]
 
 
 def test_only_the_final_stage_needs_a_user_and_inherits_it():
-    builder = "FROM python:3.12 AS base\nUSER 10001\n"
-    assert hits(builder + "FROM python:3.12\nCMD [\"app\"]\n") == [(3, "DOCKER002")]
+    builder = "FROM python:3.12.7 AS base\nUSER 10001\n"
+    assert hits(builder + "FROM python:3.12.7\nCMD [\"app\"]\n") == [(3, "DOCKER002")]
     assert hits(builder + "FROM base\n") == []  # FROM an earlier stage keeps its USER
-    assert hits("FROM python:3.12\nUSER app\nUSER root:root\n") == [(3, "DOCKER002")]
-    assert hits("FROM python:3.12\nARG U=0\nUSER $U\n") == [(3, "DOCKER002")]
-    assert hits("FROM python:3.12\nARG U\nUSER $U\n") == []  # only --build-arg knows
-    assert hits("FROM python:3.12 AS app\nUSER 1\nFROM python:3.12 AS debug\n", target="app") == []
+    assert hits("FROM python:3.12.7\nUSER app\nUSER root:root\n") == [(3, "DOCKER002")]
+    assert hits("FROM python:3.12.7\nARG U=0\nUSER $U\n") == [(3, "DOCKER002")]
+    assert hits("FROM python:3.12.7\nARG U\nUSER $U\n") == []  # only --build-arg knows
+    assert hits("FROM python:3.12.7 AS app\nUSER 1\nFROM python:3.12.7 AS debug\n", target="app") == []
     assert hits("FROM gcr.io/distroless/python3-debian12:nonroot\n") == []
 
 
 def test_secret_names_and_values():
     def rules(line: str) -> list[str]:
-        return [rule for _, rule in hits(f"FROM python:3.12\nUSER 1\n{line}\n")]
+        return [rule for _, rule in hits(f"FROM python:3.12.7\nUSER 1\n{line}\n")]
 
     for flagged in ("ENV DB_PASSWORD=x", "ARG GITHUB_TOKEN=ghp_x", "ENV AWS_SECRET_ACCESS_KEY wJal rXU",
                     "ENV STRIPE_API_KEY=sk_live", "ENV A=1 SECRET_KEY='two words'",
                     "ENV URL=https://u:p4ss@example.org/x", "ARG INDEX=https://me:tok@pypi.example/simple"):
         assert rules(flagged) == ["DOCKER003"], flagged
-    assert hits("ARG GITHUB_TOKEN OTHER\nFROM\tpython:3.12\nUSER 1\n") == []  # two ARGs, no values; a tab
+    assert hits("ARG GITHUB_TOKEN OTHER\nFROM\tpython:3.12.7\nUSER 1\n") == []  # two ARGs, no values; a tab
     for clean in ("ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", "ENV TOKENIZERS_PARALLELISM=false",
                   "ENV POSTGRES_PASSWORD_FILE=/run/secrets/pw", "ARG DB_PASSWORD", "ENV API_TOKEN=${API_TOKEN}",
                   "ENV URL=https://u:${PW}@example.org", "ENV URL=https://example.org/x", "ENV PASSWORD="):
         assert rules(clean) == [], clean
-    finding = lint_dockerfile_text("FROM python:3.12\nUSER 1\nENV WEBHOOK_SECRET=hunter2-very-secret\n")
+    finding = lint_dockerfile_text("FROM python:3.12.7\nUSER 1\nENV WEBHOOK_SECRET=hunter2-very-secret\n")
     assert "hunter2" not in finding[0].message + finding[0].fix
 
 
@@ -125,7 +126,7 @@ def lint_dockerfile_text(text: str, tmp: Path | None = None):
 
 
 def test_add_and_cmd_forms():
-    base = "FROM python:3.12\nUSER 1\n"
+    base = "FROM python:3.12.7\nUSER 1\n"
     assert hits(base + "ADD https://example.org/a.tgz /opt/\n") == [(3, "DOCKER004")]
     assert hits(base + 'ADD ["https://example.org/a.tgz", "/opt/"]\n') == [(3, "DOCKER004")]
     assert hits(base + "ADD --checksum=sha256:abc https://example.org/a.tgz /opt/\n") == []
@@ -134,12 +135,12 @@ def test_add_and_cmd_forms():
     assert hits(base + "ENTRYPOINT /entry.sh\nCMD [\"x\"]\n") == [(3, "DOCKER005")]
     assert hits(base + "CMD exec gunicorn app\n") == []
     assert hits(base + "CMD gunicorn app\nCMD [\"gunicorn\", \"app\"]\n") == []  # only the last counts
-    assert hits("FROM python:3.12 AS build\nCMD make\nFROM python:3.12\nUSER 1\n") == []  # not the final stage
+    assert hits("FROM python:3.12.7 AS build\nCMD make\nFROM python:3.12.7\nUSER 1\n") == []  # not the final stage
 
 
 def test_noqa_on_the_first_line_or_a_comment_line_above(tmp_path):
     path = tmp_path / "Dockerfile"
-    path.write_text("FROM python:3.12\n"
+    path.write_text("FROM python:3.12.7\n"
                     "# noqa: DOCKER004 (the vendor publishes no checksum)\n"
                     "ADD https://example.org/a.tgz /opt/\n"
                     "RUN echo \\\n"
@@ -177,10 +178,10 @@ def test_configured_dockerfiles_and_excludes(tmp_path):
         '[tool.infractl.manifests]\ndirs = ["deploy"]\ndockerfiles = ["images/web"]\n'
         'exclude = ["deploy/fixtures/**"]\n')
     (tmp_path / "deploy" / "fixtures").mkdir(parents=True)
-    (tmp_path / "deploy" / "Dockerfile").write_text("FROM python:3.12\nUSER 1\n")
+    (tmp_path / "deploy" / "Dockerfile").write_text("FROM python:3.12.7\nUSER 1\n")
     (tmp_path / "deploy" / "fixtures" / "Dockerfile").write_text("FROM python\n")
     (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "web").write_text("FROM python:3.12\nUSER 1\nCMD app\n")
+    (tmp_path / "images" / "web").write_text("FROM python:3.12.7\nUSER 1\nCMD app\n")
     result = invoke(["manifests", "lint", "--json"], tmp_path)
     report = json.loads(result.stdout)
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [("images/web", "DOCKER005")]
@@ -214,7 +215,7 @@ def test_check_on_the_example_reports_its_dockerfile(tmp_path):
     report = json.loads(result.stdout)
     found = sorted((f["path"], f["line"], f["rule"]) for f in report["findings"])
     bad = "examples/webhook-receiver/Dockerfile"
-    assert found == [(bad, 1, "DOCKER002"), (bad, 8, "DOCKER004"), (bad, 13, "DOCKER003"),
+    assert found == [(bad, 1, "DOCKER002"), (bad, 1, "DOCKER006"), (bad, 8, "DOCKER004"), (bad, 13, "DOCKER003"),
                      (bad, 14, "DOCKER003"), (bad, 17, "DOCKER005")]
     assert result.exit_code == 1
 
@@ -245,7 +246,7 @@ def test_deploy_refuses_to_build_a_dockerfile_with_errors(monkeypatch):
     assert "2 error finding(s)" in str(failed.value) and "before the build" in str(failed.value)
     assert [d.split(" ")[1] for d in failed.value.details] == ["DOCKER003", "DOCKER003"]
     assert all("webhooks-dev-pw" not in d and "whsec_dev_only" not in d for d in failed.value.details)
-    assert {f.rule for f in plan.findings} == {"DOCKER002", "DOCKER003", "DOCKER004", "DOCKER005"}
+    assert {f.rule for f in plan.findings} == {"DOCKER002", "DOCKER003", "DOCKER004", "DOCKER005", "DOCKER006"}
 
 
 def test_deploy_check_passes_the_staging_dockerfile_and_keeps_its_findings(tmp_path):
@@ -261,11 +262,11 @@ def test_deploy_check_passes_the_staging_dockerfile_and_keeps_its_findings(tmp_p
     with pytest.raises(StepFailed):
         check_dockerfile(plan)
     # warnings stay in the report next to the compose findings
-    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nCMD app\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12.7\nCMD app\n")
     plan = _plan(tmp_path, "Dockerfile")
     check_dockerfile(plan)
     compose = tmp_path / "docker-compose.staging.yml"
-    compose.write_text("services:\n  web:\n    image: web:1.0\n    healthcheck: {test: [CMD, 'true']}\n")
+    compose.write_text("services:\n  web:\n    image: web:1.0.3\n    healthcheck: {test: [CMD, 'true']}\n")
     plan = _plan(tmp_path, "Dockerfile")
     object.__setattr__(plan.settings, "compose_files", (compose,))
     target = ComposeTarget()
@@ -295,7 +296,7 @@ def test_the_repositorys_own_staging_deploy_dockerfile_passes():
 def test_a_gitignore_pattern_git_ignores_does_not_stop_the_walk(tmp_path):
     # black's sdist ships test trees whose .gitignore holds a lone "!" (git skips such a line)
     (tmp_path / ".gitignore").write_text("!\n*.log\n")
-    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER 1\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12.7\nUSER 1\n")
     (tmp_path / "x.Dockerfile.log").write_text("")
     from infractl.manifests.kustomize.discover import find_dockerfiles
 

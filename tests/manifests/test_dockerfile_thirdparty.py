@@ -12,16 +12,17 @@ from infractl.manifests.kustomize.discover import find_dockerfiles
 # path in the sdist -> (line, rule) of every finding
 EXPECTED = {
     ("black", "24.10.0"): {
-        # multi-stage: the builder stage's base is pinned; the final stage sets no USER
-        "Dockerfile": [(16, "DOCKER002")],
+        # multi-stage: both stages' python:3.12-slim float (DOCKER006); the final stage sets no USER
+        "Dockerfile": [(1, "DOCKER006"), (16, "DOCKER002"), (16, "DOCKER006")],
         "gallery/Dockerfile": [(1, "DOCKER002")],
     },
     ("jupyterhub", "5.2.1"): {
-        # ARG BASE_IMAGE=ubuntu:22.04 before FROM --platform=... $BASE_IMAGE: pinned; 3 stages, the last rootful
-        "Dockerfile": [(109, "DOCKER002")],
+        # ARG BASE_IMAGE=ubuntu:22.04 before FROM --platform=... $BASE_IMAGE: a tag, but a floating one
+        # (DOCKER006 on each of the 3 stages that use it); the last stage rootful
+        "Dockerfile": [(35, "DOCKER006"), (83, "DOCKER006"), (109, "DOCKER002"), (109, "DOCKER006")],
         # ARG BASE_IMAGE=quay.io/jupyterhub/jupyterhub-onbuild: no tag; USER demo
         "demo-image/Dockerfile": [(7, "DOCKER001")],
-        "examples/postgres/db/Dockerfile": [(1, "DOCKER002")],
+        "examples/postgres/db/Dockerfile": [(1, "DOCKER002"), (1, "DOCKER006")],  # postgres:9.3 floats
         "examples/postgres/hub/Dockerfile": [(1, "DOCKER001")],
         "examples/service-fastapi/Dockerfile": [(1, "DOCKER001"), (1, "DOCKER002")],
         # ARG BASE_IMAGE=quay.io/jupyterhub/jupyterhub:latest

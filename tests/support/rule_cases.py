@@ -109,6 +109,16 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
     return lint_objects([doc for doc in yaml.safe_load_all(text) if doc], "example.yaml")
 
 
+def env_file_rules(text: str, tmp_path: Path) -> set[str]:
+    """An env-file case as ``.env`` beside a compose file (which reads it), outside a git repository."""
+    from infractl.manifests.checks.envfiles import collect
+
+    (tmp_path / ".env").write_text(text, encoding="utf-8")
+    (tmp_path / "compose.yml").write_text("services:\n  web:\n    image: web:1.2.3\n", encoding="utf-8")
+    report = collect(tmp_path, (), [])
+    return {f.rule for f in report.findings} if report else set()
+
+
 def wiremock_rules(rule, case: str) -> set[str]:
     """A WireMock rule's bad and good cases are trees; ``infractl rule ID`` shows them rendered."""
     from infractl.wiremock.mappings.rules import EXAMPLES
@@ -140,6 +150,8 @@ def rules_found(rule, case: str, tmp_path: Path) -> set[str]:
         if rule.id == "MON001" and shutil.which("promtool") is None:
             pytest.skip("promtool is not installed")
         return monitoring_rules(case, tmp_path)
+    if rule.id.startswith("ENV"):
+        return env_file_rules(case, tmp_path)
     if rule.command == "manifests lint":
         return {f.rule for f in manifests_findings(rule.id, case, tmp_path)}
     if rule.command == "wiremock validate":

@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "migrations": "infractl.verify_db.area:AREA",
     "monitoring": "infractl.monitoring.area:AREA",
     "manifests": "infractl.manifests.area:AREA",
+    "envfiles": "infractl.manifests.area:ENV_AREA",
     "wiremock": "infractl.wiremock.area:AREA",
 }
 

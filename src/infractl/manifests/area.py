@@ -44,3 +44,23 @@ def collect(root: Path, config, scanner):
 
 
 AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect)
+
+
+def collect_env_files(root: Path, config, scanner):
+    """Committed env files with secret-looking keys (manifests/checks/envfiles.py says why this is an area
+    of its own); the [tool.infractl.manifests] table's ``exclude`` and ``compose_files`` apply, and the
+    compose files of ``infractl deploy``'s environments tell which env files compose reads."""
+    from infractl.config import string_list
+    from infractl.manifests.checks.envfiles import collect as env_files
+
+    section = config.section("manifests")
+    where = "[tool.infractl.manifests]"
+    composes = [config.root / f for f in string_list(section, "compose_files", where)]
+    for environment in (config.section("deploy") or {}).values():
+        if isinstance(environment, dict):
+            named = environment.get("compose_files") or [environment.get("compose_file")]
+            composes += [config.root / f for f in named if isinstance(f, str)]
+    return env_files(root, tuple(string_list(section, "exclude", where)), composes, scanner, config.root)
+
+
+ENV_AREA = Area("envfiles", "manifests", "infractl.manifests.command:KEYS", collect_env_files)

@@ -54,6 +54,9 @@ def is_dev_or_staging(file_name: str) -> bool:
 
 
 def _service(name: str, service: dict) -> Iterator[tuple[tuple, str, str, str]]:
+    from infractl.manifests.checks.exposure import compose_exposure_hits
+    from infractl.manifests.checks.tags import compose_floating_hits
+
     keys = ("services", name)
     image = service.get("image")
     if isinstance(image, str):
@@ -62,6 +65,8 @@ def _service(name: str, service: dict) -> Iterator[tuple[tuple, str, str, str]]:
         if reason:
             yield ((*keys, "image"), "COMPOSE001", f"service {name}: image {image} {reason}",
                    "pin a tag or digest, or use ${VAR} set by the deploy")
+        yield from compose_floating_hits(name, service, keys, None if DEPLOY_SET in resolved else resolved)
+    yield from compose_exposure_hits(name, service, keys)
     healthcheck = service.get("healthcheck")
     if "profiles" not in service and (not isinstance(healthcheck, dict) or healthcheck.get("disable")):
         yield (keys, "COMPOSE002", f"service {name}: no healthcheck", "add healthcheck: {test: [...]}")

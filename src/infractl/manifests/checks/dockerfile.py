@@ -149,6 +149,7 @@ def dockerfile_hits(text: str, build_args: dict[str, str] | None = None,
     """(line, rule, message, fix) for every problem in a Dockerfile's text; ``build_args`` win over the
     ARG defaults they override, and ``target`` is the final stage when given (as in docker build)."""
     from infractl.manifests.checks.hardening import image_unpinned
+    from infractl.manifests.checks.tags import floating_tag
 
     instructions, stages = parse(text)
     build_args = build_args or {}
@@ -163,10 +164,13 @@ def dockerfile_hits(text: str, build_args: dict[str, str] | None = None,
         image = substitute(stage.base, global_args)
         if UNKNOWN not in image and image.lower() != "scratch" and image.lower() not in names:
             reason = image_unpinned(image)
+            shown = stage.base if image == stage.base else f"{stage.base} ({image} by its ARG default)"
             if reason:
-                shown = stage.base if image == stage.base else f"{stage.base} ({image} by its ARG default)"
                 yield (stage.line, "DOCKER001", f"FROM {shown} {reason}",
-                       "pin a version tag or a digest (python:3.12-slim, image@sha256:...)")
+                       "pin a version tag or a digest (python:3.12.7-slim, image@sha256:...)")
+            elif floating := floating_tag(image):
+                yield (stage.line, "DOCKER006", f"FROM {shown}: {floating}",
+                       "pin the full version (python:3.12.7-slim) or a digest (image@sha256:...)")
         if stage.name:
             names.add(stage.name.lower())
     for instruction in instructions:

@@ -14,7 +14,7 @@ _FIXERS = "infractl.manifests.checks.fixers_dockerfile"
 _SLIM = "FROM python:3.12-slim\nRUN pip install app==1.0\n"
 
 _DOCKERFILE = """\
-ARG BASE_IMAGE=python:3.12-slim
+ARG BASE_IMAGE=python:3.12.7-slim
 FROM ${{BASE_IMAGE}} AS build
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir gunicorn==23.0.0
 
@@ -36,7 +36,7 @@ RULES = (
           "Each build takes whatever the tag points at that day: the image that passed staging is not the one "
           "that ships, and a rebuild can break with no change in the repository. An ARG default counts as "
           "the value FROM uses; an ARG without default (set by --build-arg) is not judged.",
-          "pin a version tag or a digest (python:3.12-slim, image@sha256:...)",
+          "pin a version tag or a digest (python:3.12.7-slim, image@sha256:...)",
           _dockerfile(base="python"), _dockerfile(),
           overlap="hadolint DL3006 (no tag) and DL3007 (:latest); hadolint does not follow an ARG default"),
     _rule("DOCKER002", "dockerfile-runs-as-root", W, "the final stage sets no USER, or USER root / 0",
@@ -84,5 +84,18 @@ RULES = (
                       _dockerfile(cmd='["gunicorn", "--bind", "0.0.0.0:8000", "app:application"]  ')),
                      ("FROM python:3.12-slim\nUSER 10001\nentrypoint python -m app\n",
                       'FROM python:3.12-slim\nUSER 10001\nentrypoint ["python", "-m", "app"]\n'))),
+    _rule("DOCKER006", "dockerfile-base-tag-floating", W,
+          "a FROM image's tag names a major or major.minor line (python:3.14, node:20-alpine), not a release",
+          "The publisher moves python:3.14 to every new 3.14.x: two builds a week apart start from different "
+          "images, and the one that passed CI is not the one that ships. Unlike :latest it cannot jump a major "
+          "version, hence a warning. A digest, a full 1.2.3 tag, a date tag, a tag that is no version "
+          "(bookworm) and PostgreSQL's two-number releases (postgres:17.2) pass.",
+          "pin the full version (python:3.12.7-slim) or a digest (image@sha256:...); let a bot (Renovate, "
+          "Dependabot) move it",
+          _dockerfile(base="python:3.14-slim"), _dockerfile(),
+          overlap="hadolint and BuildKit's checks accept any explicit tag",
+          invalid=(_dockerfile(base="node:20-alpine"), _dockerfile(base="postgres:18")),
+          valid=(_dockerfile(base="python:3.12.7-slim@sha256:" + "0" * 64), _dockerfile(base="postgres:17.2"),
+                 _dockerfile(base="debian:bookworm-20240904-slim"))),
 )
 RULE = {rule.id: rule for rule in RULES}

@@ -1,7 +1,9 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115, K8S140), compose.py
-(COMPOSE001-COMPOSE004, COMPOSE010); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
-finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
+that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py
+(K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review_rules.py's K8S117-K8S120
+and COMPOSE005-COMPOSE008 (exposure.py, tags.py); lint.py makes every finding through ``RULE[id]`` (K8S116
+and the COMPOSE000 loader finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or
+schema import here.
 
 Each rule's ``bad`` example must trigger it and its ``good`` example must not (tests/manifests run them):
 K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE examples compose files.
@@ -13,6 +15,7 @@ from infractl.findings import Severity
 from infractl.manifests.checks.fix_examples import RECEIVER_PORT as _RECEIVER_PORT
 from infractl.manifests.checks.fix_examples import WEB_PORTS as _WEB_PORTS
 from infractl.manifests.checks.fix_examples import deployment as _deployment
+from infractl.manifests.checks.review_rules import RULES as REVIEW_RULES
 from infractl.rulebook import Rule
 
 COMMAND = "manifests lint"
@@ -298,4 +301,5 @@ RULES = (
           overlap="kube-linter, kube-score and hadolint do not read compose files; docker compose config "
                   "accepts it silently"),
 )
+RULES = (*RULES, *REVIEW_RULES)  # Docker socket, Traefik's API, floating tags: review_rules.py
 RULE = {rule.id: rule for rule in RULES}  # emitters name their rule by id (hits are plain tuples)
