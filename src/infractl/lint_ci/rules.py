@@ -5,6 +5,7 @@ nothing but the rule objects)."""
 from __future__ import annotations
 
 from infractl.findings import Severity
+from infractl.lint_ci.zizmor_rules import ZIZMOR_RULES
 from infractl.rulebook import Rule
 
 COMMAND = "lint-ci"
@@ -17,9 +18,10 @@ _ACTIONLINT_RUNS = "needs the actionlint binary to run (or to be missing, or to 
 
 
 def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT, invalid=(),
-          no_cases=""):
+          no_cases="", aliases=(), varies=""):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases)
+                fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases, aliases=aliases,
+                varies=varies)
 
 
 _JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -63,7 +65,8 @@ RULES = (
               "        image: postgres:latest\n    steps:\n      - run: pytest\n",
           good="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n"
                "        image: postgres:15.8\n    steps:\n      - run: pytest\n",
-          overlap="actionlint does not check image tags; zizmor's unpinned-images audit covers part of it."),
+          overlap="actionlint does not check image tags; zizmor's unpinned-images audit covers part of it "
+                  "(`# zizmor: ignore[unpinned-images]` silences both).", aliases=("unpinned-images",)),
     _rule("CI006", "pipe-without-pipefail", Severity.ERROR,
           "a test command piped into another command without pipefail",
           "GitHub runs `run:` with `bash -e {0}` unless `shell: bash` is given explicitly: without pipefail "
@@ -102,12 +105,15 @@ RULES = (
                    "test files and directories unreadable"),
 )
 
+_SHELLCHECK_LEVELS = ("shellcheck's own level, as actionlint passes it on: error is an error, warning a warning, "
+                      "info and style are info (advice must not fail a run, nor make its exit status depend on "
+                      "whether shellcheck is installed)")
 _ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."
 RULES += tuple(
     Rule(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
             summary=f"actionlint: {kind}", rationale=_ACTIONLINT, fix="as actionlint's message says",
             overlap="This is actionlint's own check; infractl only folds it into one report.",
-            no_cases=_ACTIONLINT_RUNS)
+            no_cases=_ACTIONLINT_RUNS, varies=_SHELLCHECK_LEVELS if kind == "shellcheck" else "")
     for kind, rule_id in (("syntax-check", "AL001"), ("expression", "AL002"), ("action", "AL003"),
                           ("runner-label", "AL004"), ("shellcheck", "AL005"), ("events", "AL006"),
                           ("job-needs", "AL007"), ("matrix", "AL008"), ("credentials", "AL009"),
@@ -127,4 +133,5 @@ RULES += tuple(
                       "with actionlint's whole message.",
             fix="run actionlint on the files to see it fail; reinstall or fix it", no_cases=_ACTIONLINT_RUNS),
 )
+RULES += ZIZMOR_RULES
 RULE = {rule.id: rule for rule in RULES}
