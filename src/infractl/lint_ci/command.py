@@ -94,6 +94,8 @@ def collect(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] 
     files = workflow_files(path, workflows)
     findings = workflow_findings(files, tools or {}) if files else []
     not_read: list[Finding] = []
+    from infractl.lint_ci.skips import unconditional_skips
+
     skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, scanner, not_read), scanner)
     findings.extend(not_read)
     findings.extend(skip_findings)
@@ -152,32 +154,3 @@ def _not_zizmor_ignored(path: str, findings: list[Finding]) -> list[Finding]:
         if not audits & set(aliases_of(finding.rule)):
             kept.append(finding)
     return kept
-
-
-def unconditional_skips(files: list[Path], scanner=None) -> tuple[list[Finding], int]:
-    from infractl.files import read_bytes
-    from infractl.fix_skips.prefilter import may_skip
-
-    findings = []
-    for file in files:
-        try:
-            data = (scanner.read if scanner else read_bytes)(str(file))
-        except OSError as exc:  # unreadable: its skips would go unseen, so say so
-            findings.append(RULE["CI010"].finding(str(file), None, None,
-                                                  f"not read: {(exc.strerror or str(exc)).lower()}"))
-            continue
-        try:
-            if not may_skip(data):
-                continue
-            from infractl.fix_skips.detect import find_skips
-
-            skips = find_skips(data.decode("utf-8", errors="replace"))
-        except (SyntaxError, ValueError):
-            continue  # not this command's business: ruff and pytest report broken test files
-        for skip in skips:
-            hint = ("infractl fix-skips gates it on RUN_E2E_TESTS" if skip.needs_service
-                    else "fix the test and remove the skip")
-            findings.append(RULE["CI007"].finding(str(file), skip.line, skip.column,
-                                                  f"{skip.target} is skipped unconditionally "
-                                                  f"({skip.reason or 'no reason'})", hint))
-    return findings, len(files)

@@ -81,6 +81,8 @@ RULES = (
           "gate it on the environment (`infractl fix-skips` does that for service-needing tests), or fix "
           "and re-enable it",
           overlap="Neither actionlint nor zizmor look at the test tree.",
+          varies="info when the skipped method overrides a test of a base class only to turn it off in this "
+                 "subclass (a deliberate opt-out: the inherited test still runs for the other subclasses)",
           no_cases="about a test file, not a workflow: tests/lint_ci/test_lint_ci.py runs it on the seed's tests"),
     _rule("CI008", "float-version", Severity.ERROR,
           "a matrix version written as a bare number that YAML reads differently (3.10 is 3.1)",
