@@ -18,10 +18,10 @@ _ACTIONLINT_RUNS = "needs the actionlint binary to run (or to be missing, or to 
 
 
 def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT, invalid=(),
-          no_cases="", aliases=(), varies=""):
+          no_cases="", aliases=(), varies="", valid=()):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
                 fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases, aliases=aliases,
-                varies=varies)
+                varies=varies, valid=valid)
 
 
 _JOB = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -97,6 +97,20 @@ RULES = (
           "the workflow file is not valid YAML",
           "GitHub rejects the whole workflow: none of its jobs run.",
           "fix the YAML at the line shown", invalid=("on: push\njobs:\n  test: [runs-on: ubuntu-latest\n",)),
+    _rule("CI011", "health-check-cannot-fail", Severity.ERROR,
+          "a workflow step's health check that cannot fail: curl without --fail, or a check with || true",
+          "curl exits 0 on an HTTP 500 or 503 unless given -f/--fail/--fail-with-body: the step that should "
+          "prove the service healthy passes while it answers 'unhealthy', and `until curl -s .../ready` stops "
+          "waiting at once. wget fails on an error status, unless `|| true` follows.",
+          "add --fail (-f) to curl (or --fail-with-body to see the error page); drop any '|| true'",
+          bad=_JOB + "      - run: curl -s http://localhost:8080/health\n",
+          good=_JOB + "      - run: curl -fsS http://localhost:8080/health\n",
+          invalid=(_JOB + "      - run: wget -qO- http://localhost:8080/readyz || true\n",
+                   _JOB + "      - run: |\n          until curl -s \\\n            http://127.0.0.1:9000/ready; do sleep 1; done\n"),
+          valid=(_JOB + "      - run: curl -s http://localhost:8080/health | grep -q ok\n",
+                 _JOB + "      - run: wget -qO- http://localhost:8080/readyz\n",
+                 _JOB + "      - run: curl --fail-with-body http://localhost/healthz\n",
+                 _JOB + "      - run: curl -s https://example.com/install.sh | sh\n")),
     _rule("CI010", "test-input-not-read", Severity.WARNING,
           "a test file or directory could not be read (permissions, a symlink loop, a broken link), so its "
           "skips were not checked",
