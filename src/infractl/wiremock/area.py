@@ -36,7 +36,8 @@ def collect(root: Path, config, scanner):
     from infractl.wiremock.mappings.validate import COMMAND
     from infractl.wiremock.mappings.validate import collect as validate
 
-    templating = chosen.global_response_templating if chosen is not None else False
+    # not switched on in the table: a Dockerfile or Compose file beside the mappings may (None)
+    templating = (chosen.global_response_templating if chosen is not None else False) or None
     stubs: list[int] = []
 
     def validated(directory: Path) -> list:

@@ -25,7 +25,8 @@ def run_validate(dir: Path | None, fmt: str, strict: bool, config_path: Path | N
                  global_templating: bool = False) -> int:
     config = load_config(start=dir, explicit=config_path)
     chosen = settings(config, dir=dir, global_templating=global_templating or None)
-    report = collect(chosen.dir, chosen.global_response_templating, lint_selection(config, select, ignore))
+    # None when neither the flag nor the table switch templating on: a Dockerfile or Compose file may
+    report = collect(chosen.dir, chosen.global_response_templating or None, lint_selection(config, select, ignore))
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 
