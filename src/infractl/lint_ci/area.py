@@ -24,4 +24,6 @@ def collect(root: Path, config, scanner):
     return report
 
 
-AREA = Area("workflows", "lint_ci", "infractl.lint_ci.command:CONFIG_KEYS", collect)
+AREA = Area("workflows", "lint_ci", "infractl.lint_ci.command:CONFIG_KEYS", collect,
+            looked_for=".github/workflows/*.yml and test files in tests/ or test/ "
+                       "([tool.infractl.lint_ci] workflows, tests)")

@@ -43,4 +43,6 @@ def collect(root: Path, config, scanner):
     return report
 
 
-AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect)
+AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect,
+            looked_for="kustomizations, Dockerfiles and the compose files beside them "
+                       "([tool.infractl.manifests] dirs)")

@@ -53,4 +53,5 @@ def collect(root: Path, config, scanner):
                   headline=f"{sum(stubs)} WireMock stubs in {len(roots)} mappings {label}")
 
 
-AREA = Area("wiremock", "wiremock", "infractl.wiremock.settings:KEYS", collect)
+AREA = Area("wiremock", "wiremock", "infractl.wiremock.settings:KEYS", collect,
+            looked_for="mappings/ directories of WireMock stubs (*.json; [tool.infractl.wiremock] dir)")
