@@ -24,10 +24,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import ENV, interleaved, load_note  # noqa: E402
+from timing import ENV, interleaved, load_note
 
-from infractl.lint_ci.actionlint import find_actionlint  # noqa: E402
-from infractl.lint_ci.zizmor import find_zizmor  # noqa: E402
+from infractl.lint_ci.actionlint import find_actionlint
+from infractl.lint_ci.zizmor import find_zizmor
 
 
 def commands(directory: Path) -> dict:
