@@ -135,7 +135,19 @@ def workflow_findings(files: list[Path], tools: dict[str, str]) -> list[Finding]
         about_tools = ABOUT_ACTIONLINT | ABOUT_ZIZMOR
         for run in (actionlint, zizmor):
             findings.extend(f for f in run.findings() if f.path not in invalid or f.rule in about_tools)
-    return findings
+    return _once(findings)
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each defect once: a zizmor finding on a line where infractl's rule for the same defect (the zizmor
+    audit among its aliases: CI005 is unpinned-images) already reports is dropped; infractl's stays, as it
+    is there with or without zizmor."""
+    from infractl.lint_ci.zizmor_rules import AUDIT_IDS
+    from infractl.rulebook import aliases_of
+
+    own = {(AUDIT_IDS[alias], f.path, f.line) for f in findings if f.rule.startswith("CI")
+           for alias in aliases_of(f.rule) if alias in AUDIT_IDS}
+    return [f for f in findings if (f.rule, f.path, f.line) not in own] if own else findings
 
 
 def _not_zizmor_ignored(path: str, findings: list[Finding]) -> list[Finding]:
