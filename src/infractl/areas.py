@@ -8,6 +8,8 @@ imports are inside ``collect``) as an ``Area``:
   command reads too; ``check`` validates it and applies its ``select``/``ignore``;
 - ``keys``: ``"module:NAME"`` of the keys that table knows, imported only when the table is present
   (the command's module may be heavy; a clean ``check`` must not pay for it);
+- ``looked_for``: what the area looks for, as ``check`` says it when the area finds nothing ("nothing
+  found: looked for <looked_for> under <path>"), so a user sees where their files should have been;
 - ``collect(root, config, scanner) -> Report | None``: pure (prints nothing, writes nothing): it
   discovers the area's inputs under ``root`` (from ``config`` or conventional paths) and calls the
   capability's own ``collect(...) -> Report`` (the one its command prints: lint_ci/command.py,
@@ -37,11 +39,12 @@ class Area:
     """One area of ``check``: see the module's docstring. A plain class (``check`` imports it on every
     run; findings.py says why the check path keeps to plain classes)."""
 
-    def __init__(self, name: str, table: str, keys: str, collect: Collect) -> None:
+    def __init__(self, name: str, table: str, keys: str, collect: Collect, looked_for: str = "") -> None:
         self.name = name
         self.table = table
         self.keys = keys
         self.collect = collect
+        self.looked_for = looked_for
 
     def __repr__(self) -> str:
         return f"Area({self.name!r}, table {self.table!r})"

@@ -47,6 +47,8 @@ _HOST_PART = LazyPattern(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:
 
 # A workflow's `permissions: id-token: write` names a token scope, not a token: its levels are no secret.
 _PERMISSION = LazyPattern(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|write|none)["']?$""")
+# actions/checkout's `persist-credentials: false` (zizmor's artipacked names it) is a switch, not a credential
+_PERSIST = LazyPattern(r"""(?i)["']?persist-credentials["']?[ \t]*:[ \t]*["']?(?:true|false)["']?$""")
 
 MASK = "***"
 MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
@@ -89,7 +91,7 @@ def _masked_pair(match: re.Match) -> str:
     """``***`` in the quotes the value had, so masked JSON or YAML still reads as JSON or YAML; a value
     already masked (``password: postgresql://u:***@h/d``) is left readable."""
     value = match.group("value")
-    if MASK in value or _PERMISSION.match(match.group(0)):
+    if MASK in value or _PERMISSION.match(match.group(0)) or _PERSIST.match(match.group(0)):
         return match.group(0)
     return match.group("head") + (value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK)
 

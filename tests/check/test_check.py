@@ -33,7 +33,8 @@ def test_example_gives_every_area_its_findings():
     assert rules["DT010"] + rules["DT011"] == 23  # every pending datetime rewrite is a finding of its own
     assert rules["WM007"] == 1 and rules["WM010"] == 1  # the example's WireMock stubs
     assert doc["areas"]["migrations"].startswith("4 Alembic revisions")
-    assert doc["areas"]["monitoring"] == "nothing found"
+    assert doc["areas"]["monitoring"] == ("nothing found: looked for Prometheus rule files and Grafana dashboards "
+                                          f"([tool.infractl.monitoring]) under {EXAMPLE}")
 
 
 def test_sarif_validates_against_the_official_schema():
@@ -69,7 +70,9 @@ def test_a_repository_with_nothing_to_check_is_clean_and_says_so(tmp_path):
     code, out = _check("--json", str(tmp_path))
     doc = json.loads(out)
     assert code == 0 and doc["findings"] == [] and doc["summary"]["areas"] == 0
-    assert set(doc["areas"].values()) == {"nothing found"}
+    assert len(doc["areas"]) == 6
+    assert all(said.startswith("nothing found: looked for ") and said.endswith(f" under {tmp_path}")
+               for said in doc["areas"].values()), doc["areas"]
 
 
 def test_unknown_area_in_config_is_an_error(tmp_path):

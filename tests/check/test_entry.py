@@ -166,8 +166,16 @@ def test_a_clean_tree_loads_neither_libcst_nor_rich(tmp_path):
     assert json.loads(done.stdout)["areas"] == {"datetime": "3 Python files, 0 with deprecated datetime calls",
                                                "workflows": "0 workflow files, 1 test files",
                                                "migrations": "1 Alembic revisions in migrations/versions",
-                                               "monitoring": "nothing found", "manifests": "nothing found",
-                                               "envfiles": "nothing found", "wiremock": "nothing found"}
+                                               "monitoring": "nothing found: looked for Prometheus rule files and "
+                                                             "Grafana dashboards ([tool.infractl.monitoring]) under .",
+                                               "manifests": "nothing found: looked for kustomizations, Dockerfiles "
+                                                            "and the compose files beside them ([tool.infractl."
+                                                            "manifests] dirs) under .",
+                                               "envfiles": "nothing found: looked for .env, *.env and .env.* files "
+                                                           "(committed: tracked by git, else not ignored) under .",
+                                               "wiremock": "nothing found: looked for mappings/ directories of "
+                                                           "WireMock stubs (*.json; [tool.infractl.wiremock] dir) "
+                                                           "under ."}
     assert json.loads(done.stdout)["findings"] == []
     assert "typer" in imported  # the one parser
     assert not imported & {"libcst", "rich", "yaml"}  # no rewrite, not a terminal, no YAML input

@@ -62,3 +62,13 @@ def test_fast_paths_mask_exactly_what_the_patterns_mask(text):
     assert mask_text(text) == by_patterns
     pairs = masking._SECRET_PAIR.sub(masking._masked_pair, text) if masking.SECRET_NAME.search(text) else text
     assert mask_secret_pairs(text) == pairs
+
+
+def test_persist_credentials_switch_is_not_masked_but_a_value_there_is():
+    """zizmor's artipacked says "does not set persist-credentials: false"; on main that printed
+    "persist-credentials: ***" (and the area and the command disagreed on the text)."""
+    from infractl.masking import mask_secret_pairs
+
+    assert mask_secret_pairs("does not set persist-credentials: false") == "does not set persist-credentials: false"
+    assert mask_secret_pairs("persist-credentials: hunter2") == "persist-credentials: ***"
+    assert mask_secret_pairs("DB_CREDENTIAL: false") == "DB_CREDENTIAL: ***"

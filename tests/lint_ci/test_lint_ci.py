@@ -36,14 +36,16 @@ def test_rule_examples(rule, tmp_path):
 
 
 def _located(findings) -> list[list]:
-    return sorted([Path(f.path).name, f.line, f.rule] for f in findings if not f.rule.startswith("AL"))
+    """infractl's own findings (actionlint's AL and zizmor's ZZ depend on the tools installed: their own
+    tests pin them)."""
+    return sorted([Path(f.path).name, f.line, f.rule] for f in findings if not f.rule.startswith(("AL", "ZZ")))
 
 
 def test_seed_pitfalls_are_all_reported_and_noqa_is_honoured():
     result = runner.invoke(cli.app, ["lint-ci", "--json", str(FIXTURES / "seed_pitfalls")])
     assert result.exit_code == 1
     found = sorted([Path(f["path"]).name, f["line"], f["rule"]] for f in json.loads(result.output)["findings"]
-                   if not f["rule"].startswith("AL"))
+                   if not f["rule"].startswith(("AL", "ZZ")))
     assert found == json.loads((FIXTURES / "seed_pitfalls" / "expected.json").read_text())
 
 

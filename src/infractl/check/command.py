@@ -95,12 +95,20 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
         from infractl.manifests.checks.dockerfile import noqa_lines
 
         findings = keep_wanted(findings, selection, noqa_lines)
-    areas = {name: (result.headline if result else "nothing found") for name, result in results.items()}
+    areas = {name: result.headline if result else _nothing_found(name, path) for name, result in results.items()}
     ran = [name for name, result in results.items() if result]
     headline = f"{path}: {len(ran)} of {len(names)} areas apply ({', '.join(ran) or 'none'})"
     return Report(command="check", findings=findings, headline=headline,
                   summary={"areas": len(ran), "seconds": round(time.perf_counter() - started, 3)},
+                  columns=["area", "looked at"], rows=[[name, text] for name, text in areas.items()],
                   extra={"areas": areas}, group_by_path=True)
+
+
+def _nothing_found(name: str, path: Path) -> str:
+    """What an area with nothing to look at says: what it looked for, and where, so that a repository
+    whose files sit elsewhere learns it rather than reading silence as a pass."""
+    looked_for = getattr(declared(name), "looked_for", "")
+    return f"nothing found: looked for {looked_for} under {path}" if looked_for else "nothing found"
 
 
 def _run_area(name: str, root: Path, config, scanner: Scanner) -> Report | None:

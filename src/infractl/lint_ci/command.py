@@ -7,6 +7,7 @@ test tree (``tests/``, ``test/``). Exit 1 on error findings (warnings with --str
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from infractl.config import load_config, reject_unknown_keys, string_list
@@ -16,7 +17,9 @@ from infractl.lint_ci.rules import RULE
 from infractl.render import Report, print_report
 from infractl.selection import keep_wanted, resolve_selection
 
-CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "select", "ignore")
+CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "zizmor", "select", "ignore")
+# zizmor's own suppression comment; it also silences infractl's rule for the same defect (a rule's aliases)
+ZIZMOR_IGNORE = re.compile(r"#\s*zizmor:\s*ignore\[([^\]]*)\]")
 TEST_DIRS = ("tests", "test")
 
 
@@ -31,7 +34,7 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
 
     def checked(target: Path) -> Report:
         report = collect(target, string_list(section, "workflows", where), string_list(section, "tests", where),
-                         configured_actionlint(section, where), string_list(section, "exclude", where))
+                         configured_tools(section, where), string_list(section, "exclude", where))
         report.findings = keep_wanted(report.findings, selection)
         return report
 
@@ -44,17 +47,21 @@ def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | 
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 
 
-def configured_actionlint(section: dict, where: str) -> str | None:
-    """``actionlint`` in the table: a path or a name on PATH that exists, else a configuration error."""
-    configured = section.get("actionlint")
-    if configured is not None and not isinstance(configured, str):
-        raise InfractlError(f"{where}: actionlint must be a path")
-    import shutil  # here: a table without actionlint does not pay for shutil
+def configured_tools(section: dict, where: str) -> dict[str, str]:
+    """``actionlint`` and ``zizmor`` in the table: each a path or a name on PATH that exists, else a
+    configuration error (a typo must not turn a checker off with only an info finding)."""
+    import shutil  # here: a table without them does not pay for shutil
 
-    if configured and not (Path(configured).is_file() or shutil.which(configured)):
-        # a typo here must not turn actionlint off with only a warning
-        raise InfractlError(f"{where}: actionlint {configured!r} not found")
-    return configured
+    tools = {}
+    for name in ("actionlint", "zizmor"):
+        configured = section.get(name)
+        if configured is not None and not isinstance(configured, str):
+            raise InfractlError(f"{where}: {name} must be a path")
+        if configured and not (Path(configured).is_file() or shutil.which(configured)):
+            raise InfractlError(f"{where}: {name} {configured!r} not found")
+        if configured:
+            tools[name] = configured
+    return tools
 
 
 def workflow_files(path: Path, configured: tuple[str, ...] = ()) -> list[Path]:
@@ -89,13 +96,16 @@ def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str,
 
 
 def collect(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] = (),
-            actionlint: str | None = None, exclude: tuple[str, ...] = (), scanner=None) -> Report:
+            tools: dict[str, str] | None = None, exclude: tuple[str, ...] = (), scanner=None) -> Report:
     """Every lint-ci finding for the repository (or workflow file) at ``path``, before select/ignore (the
     caller applies them), printing nothing: what ``lint-ci`` prints and ``check``'s workflows area reports.
-    ``scanner``: check's, which walks and reads each file once for every area."""
+    ``scanner``: check's, which walks and reads each file once for every area; ``tools``: configured
+    paths of actionlint and zizmor (configured_tools)."""
     files = workflow_files(path, workflows)
-    findings = workflow_findings(files, actionlint) if files else []
+    findings = workflow_findings(files, tools or {}) if files else []
     not_read: list[Finding] = []
+    from infractl.lint_ci.skips import unconditional_skips
+
     skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, scanner, not_read), scanner)
     findings.extend(not_read)
     findings.extend(skip_findings)
@@ -104,14 +114,18 @@ def collect(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] 
     return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
 
 
-def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding]:
-    """infractl's workflow rules, then actionlint's findings, for each workflow file that is valid YAML."""
+def workflow_findings(files: list[Path], tools: dict[str, str]) -> list[Finding]:
+    """infractl's workflow rules, then actionlint's and zizmor's findings, for each workflow file that is
+    valid YAML."""
     from infractl.lint_ci.actionlint import ABOUT_ACTIONLINT, ActionlintRun
+    from infractl.lint_ci.zizmor import ABOUT_ZIZMOR, ZizmorRun
 
-    # actionlint starts first and runs in its own process while PyYAML is imported and the files parsed
-    # here (~20 ms on a small repository); what it says of a file that is not YAML is dropped (CI009 says
-    # it), but not that actionlint itself is missing or failed
-    with ActionlintRun([str(file) for file in files], actionlint) as run:
+    # the tools start first and run in their own processes (on the second core) while PyYAML is imported
+    # and the files parsed here (~20 ms on a small repository); what they say of a file that is not YAML is
+    # dropped (CI009 says it), but not that a tool itself is missing or failed
+    names = [str(file) for file in files]
+    with ActionlintRun(names, tools.get("actionlint")) as actionlint, ZizmorRun(names, tools.get("zizmor")) as zizmor:
+        from infractl.lint_ci.health_checks import unfailing_health_checks
         from infractl.lint_ci.workflow_rules import CHECKS
         from infractl.load import LoadError
         from infractl.load.yamldocs import load_file_documents
@@ -126,37 +140,40 @@ def workflow_findings(files: list[Path], actionlint: str | None) -> list[Finding
                                                       "fix the YAML"))
                 invalid.add(str(file))
                 continue
-            for document in documents:
-                for check in CHECKS:
-                    findings.extend(check(str(file), document))
-        findings.extend(f for f in run.findings() if f.path not in invalid or f.rule in ABOUT_ACTIONLINT)
-    return findings
+            own = [finding for document in documents for check in (*CHECKS, unfailing_health_checks) for finding in check(str(file), document)]
+            findings.extend(_not_zizmor_ignored(str(file), own))
+        about_tools = ABOUT_ACTIONLINT | ABOUT_ZIZMOR
+        for run in (actionlint, zizmor):
+            findings.extend(f for f in run.findings() if f.path not in invalid or f.rule in about_tools)
+    return _once(findings)
 
 
-def unconditional_skips(files: list[Path], scanner=None) -> tuple[list[Finding], int]:
-    from infractl.files import read_bytes
-    from infractl.fix_skips.prefilter import may_skip
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each defect once: a zizmor finding on a line where infractl's rule for the same defect (the zizmor
+    audit among its aliases: CI005 is unpinned-images) already reports is dropped; infractl's stays, as it
+    is there with or without zizmor."""
+    from infractl.lint_ci.zizmor_rules import AUDIT_IDS
+    from infractl.rulebook import aliases_of
 
-    findings = []
-    for file in files:
-        try:
-            data = (scanner.read if scanner else read_bytes)(str(file))
-        except OSError as exc:  # unreadable: its skips would go unseen, so say so
-            findings.append(RULE["CI010"].finding(str(file), None, None,
-                                                  f"not read: {(exc.strerror or str(exc)).lower()}"))
-            continue
-        try:
-            if not may_skip(data):
-                continue
-            from infractl.fix_skips.detect import find_skips
+    own = {(AUDIT_IDS[alias], f.path, f.line) for f in findings if f.rule.startswith("CI")
+           for alias in aliases_of(f.rule) if alias in AUDIT_IDS}
+    return [f for f in findings if (f.rule, f.path, f.line) not in own] if own else findings
 
-            skips = find_skips(data.decode("utf-8", errors="replace"))
-        except (SyntaxError, ValueError):
-            continue  # not this command's business: ruff and pytest report broken test files
-        for skip in skips:
-            hint = ("infractl fix-skips gates it on RUN_E2E_TESTS" if skip.needs_service
-                    else "fix the test and remove the skip")
-            findings.append(RULE["CI007"].finding(str(file), skip.line, skip.column,
-                                                  f"{skip.target} is skipped unconditionally "
-                                                  f"({skip.reason or 'no reason'})", hint))
-    return findings, len(files)
+
+def _not_zizmor_ignored(path: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` less those whose line says ``# zizmor: ignore[...]`` naming one of the rule's aliases
+    (CI005 is zizmor's unpinned-images: a user who accepted it for zizmor accepted it here too)."""
+    if not findings:
+        return findings
+    from infractl.rulebook import aliases_of
+    from infractl.selection import read_lines
+
+    lines = read_lines(path) or []
+    kept = []
+    for finding in findings:
+        text = lines[finding.line - 1] if finding.line and 0 < finding.line <= len(lines) else ""
+        match = ZIZMOR_IGNORE.search(text)
+        audits = {audit.strip() for audit in match.group(1).split(",")} if match else set()
+        if not audits & set(aliases_of(finding.rule)):
+            kept.append(finding)
+    return kept

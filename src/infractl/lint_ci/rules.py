@@ -5,6 +5,7 @@ nothing but the rule objects)."""
 from __future__ import annotations
 
 from infractl.findings import Severity
+from infractl.lint_ci.zizmor_rules import ZIZMOR_RULES
 from infractl.rulebook import Rule
 
 COMMAND = "lint-ci"
@@ -17,10 +18,10 @@ _ACTIONLINT_RUNS = "needs the actionlint binary to run (or to be missing, or to 
 
 
 def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap=_NOT_ACTIONLINT, invalid=(),
-          no_cases="", fix_safety="", fixer="", fix_cases=()):
+          no_cases="", fix_safety="", fixer="", fix_cases=(), aliases=(), varies="", valid=()):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
                 fix=fix, bad=bad, good=good, overlap=overlap, invalid=invalid, no_cases=no_cases,
-                fix_safety=fix_safety, fixer=fixer, fix_cases=fix_cases)
+                fix_safety=fix_safety, fixer=fixer, fix_cases=fix_cases, aliases=aliases, varies=varies, valid=valid)
 
 
 _FIXERS = "infractl.lint_ci.fixers"
@@ -90,7 +91,8 @@ RULES = (
               "        image: postgres:latest\n    steps:\n      - run: pytest\n",
           good="on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n"
                "        image: postgres:15.8\n    steps:\n      - run: pytest\n",
-          overlap="actionlint does not check image tags; zizmor's unpinned-images audit covers part of it."),
+          overlap="actionlint does not check image tags; zizmor's unpinned-images audit covers part of it "
+                  "(`# zizmor: ignore[unpinned-images]` silences both).", aliases=("unpinned-images",)),
     _rule("CI006", "pipe-without-pipefail", Severity.ERROR,
           "a test command piped into another command without pipefail",
           "GitHub runs `run:` with `bash -e {0}` unless `shell: bash` is given explicitly: without pipefail "
@@ -105,6 +107,8 @@ RULES = (
           "gate it on the environment (`infractl fix-skips` does that for service-needing tests), or fix "
           "and re-enable it",
           overlap="Neither actionlint nor zizmor look at the test tree.",
+          varies="info when the skipped method overrides a test of a base class only to turn it off in this "
+                 "subclass (a deliberate opt-out: the inherited test still runs for the other subclasses)",
           no_cases="about a test file, not a workflow: tests/lint_ci/test_lint_ci.py runs it on the seed's tests",
           # fix-skips' own rewrite, applied by default there: the test stays skipped until RUN_E2E_TESTS is set
           fix_safety="safe", fixer=f"{_FIXERS}:gate_service_skip",
@@ -129,6 +133,20 @@ RULES = (
           "the workflow file is not valid YAML",
           "GitHub rejects the whole workflow: none of its jobs run.",
           "fix the YAML at the line shown", invalid=("on: push\njobs:\n  test: [runs-on: ubuntu-latest\n",)),
+    _rule("CI011", "health-check-cannot-fail", Severity.ERROR,
+          "a workflow step's health check that cannot fail: curl without --fail, or a check with || true",
+          "curl exits 0 on an HTTP 500 or 503 unless given -f/--fail/--fail-with-body: the step that should "
+          "prove the service healthy passes while it answers 'unhealthy', and `until curl -s .../ready` stops "
+          "waiting at once. wget fails on an error status, unless `|| true` follows.",
+          "add --fail (-f) to curl (or --fail-with-body to see the error page); drop any '|| true'",
+          bad=_JOB + "      - run: curl -s http://localhost:8080/health\n",
+          good=_JOB + "      - run: curl -fsS http://localhost:8080/health\n",
+          invalid=(_JOB + "      - run: wget -qO- http://localhost:8080/readyz || true\n",
+                   _JOB + "      - run: |\n          until curl -s \\\n            http://127.0.0.1:9000/ready; do sleep 1; done\n"),
+          valid=(_JOB + "      - run: curl -s http://localhost:8080/health | grep -q ok\n",
+                 _JOB + "      - run: wget -qO- http://localhost:8080/readyz\n",
+                 _JOB + "      - run: curl --fail-with-body http://localhost/healthz\n",
+                 _JOB + "      - run: curl -s https://example.com/install.sh | sh\n")),
     _rule("CI010", "test-input-not-read", Severity.WARNING,
           "a test file or directory could not be read (permissions, a symlink loop, a broken link), so its "
           "skips were not checked",
@@ -139,12 +157,15 @@ RULES = (
                    "test files and directories unreadable"),
 )
 
+_SHELLCHECK_LEVELS = ("shellcheck's own level, as actionlint passes it on: error is an error, warning a warning, "
+                      "info and style are info (advice must not fail a run, nor make its exit status depend on "
+                      "whether shellcheck is installed)")
 _ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."
 RULES += tuple(
     Rule(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
             summary=f"actionlint: {kind}", rationale=_ACTIONLINT, fix="as actionlint's message says",
             overlap="This is actionlint's own check; infractl only folds it into one report.",
-            no_cases=_ACTIONLINT_RUNS)
+            no_cases=_ACTIONLINT_RUNS, varies=_SHELLCHECK_LEVELS if kind == "shellcheck" else "")
     for kind, rule_id in (("syntax-check", "AL001"), ("expression", "AL002"), ("action", "AL003"),
                           ("runner-label", "AL004"), ("shellcheck", "AL005"), ("events", "AL006"),
                           ("job-needs", "AL007"), ("matrix", "AL008"), ("credentials", "AL009"),
@@ -164,4 +185,5 @@ RULES += tuple(
                       "with actionlint's whole message.",
             fix="run actionlint on the files to see it fail; reinstall or fix it", no_cases=_ACTIONLINT_RUNS),
 )
+RULES += ZIZMOR_RULES
 RULE = {rule.id: rule for rule in RULES}

@@ -43,7 +43,9 @@ def collect(root: Path, config, scanner):
     return report
 
 
-AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect)
+AREA = Area("manifests", "manifests", "infractl.manifests.command:KEYS", collect,
+            looked_for="kustomizations, Dockerfiles and the compose files beside them "
+                       "([tool.infractl.manifests] dirs)")
 
 
 def collect_env_files(root: Path, config, scanner):
@@ -63,4 +65,5 @@ def collect_env_files(root: Path, config, scanner):
     return env_files(root, tuple(string_list(section, "exclude", where)), composes, scanner, config.root)
 
 
-ENV_AREA = Area("envfiles", "manifests", "infractl.manifests.command:KEYS", collect_env_files)
+ENV_AREA = Area("envfiles", "manifests", "infractl.manifests.command:KEYS", collect_env_files,
+                looked_for=".env, *.env and .env.* files (committed: tracked by git, else not ignored)")

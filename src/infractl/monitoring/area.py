@@ -19,4 +19,5 @@ def collect(root: Path, config, scanner):
     return report
 
 
-AREA = Area("monitoring", "monitoring", "infractl.monitoring.lint:CONFIG_KEYS", collect)
+AREA = Area("monitoring", "monitoring", "infractl.monitoring.lint:CONFIG_KEYS", collect,
+            looked_for="Prometheus rule files and Grafana dashboards ([tool.infractl.monitoring])")

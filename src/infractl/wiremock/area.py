@@ -36,7 +36,8 @@ def collect(root: Path, config, scanner):
     from infractl.wiremock.mappings.validate import COMMAND
     from infractl.wiremock.mappings.validate import collect as validate
 
-    templating = chosen.global_response_templating if chosen is not None else False
+    # not switched on in the table: a Dockerfile or Compose file beside the mappings may (None)
+    templating = (chosen.global_response_templating if chosen is not None else False) or None
     stubs: list[int] = []
 
     def validated(directory: Path) -> list:
@@ -52,4 +53,5 @@ def collect(root: Path, config, scanner):
                   headline=f"{sum(stubs)} WireMock stubs in {len(roots)} mappings {label}")
 
 
-AREA = Area("wiremock", "wiremock", "infractl.wiremock.settings:KEYS", collect)
+AREA = Area("wiremock", "wiremock", "infractl.wiremock.settings:KEYS", collect,
+            looked_for="mappings/ directories of WireMock stubs (*.json; [tool.infractl.wiremock] dir)")

@@ -26,13 +26,16 @@ def run_validate(dir: Path | None, fmt: str, strict: bool, config_path: Path | N
     """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
     config = load_config(start=dir, explicit=config_path)
     chosen = settings(config, dir=dir, global_templating=global_templating or None)
+    # None when neither the flag nor the table switch templating on: a Dockerfile or Compose file beside the
+    # mappings may (collect looks)
+    templating = chosen.global_response_templating or None
     selection = lint_selection(config, select, ignore)
-    report = collect(chosen.dir, chosen.global_response_templating, selection)
+    report = collect(chosen.dir, templating, selection)
     if fix is not None:
         from infractl.fixing.outcome import report_with_fixes
 
-        return report_with_fixes(report, chosen.dir, lambda copy: collect(
-            copy, chosen.global_response_templating, selection).findings, fix, fmt, strict)
+        return report_with_fixes(report, chosen.dir, lambda copy: collect(copy, templating, selection).findings,
+                                 fix, fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 

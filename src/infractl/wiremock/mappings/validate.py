@@ -33,11 +33,19 @@ class StubKey:
     request_key: str | None
 
 
-def collect(root: Path, global_templating: bool = False, selection: RuleSelection | None = None) -> Report:
+def collect(root: Path, global_templating: bool | None = False, selection: RuleSelection | None = None) -> Report:
     """Every finding on the WireMock root ``root``, less what ``selection`` leaves out (JSON has no
     comments, so there is no noqa to honour), printing nothing: what ``wiremock validate`` prints,
     ``wiremock up`` checks before it starts, and ``check``'s wiremock area reports. The summary's
-    ``stubs`` is how many stubs WireMock will serve (those in files that load)."""
+    ``stubs`` is how many stubs WireMock will serve (those in files that load). ``global_templating``:
+    True when the config or a flag switches it on; None when not said, so a Dockerfile or Compose file
+    next to the mappings may (templating.py); False: off (``wiremock up`` starts its own WireMock)."""
+    declared = None
+    if global_templating is None:
+        from infractl.wiremock.mappings.templating import declared_beside
+
+        declared = declared_beside(root)
+        global_templating = declared is not None
     tree = discover(root)
     out: list[Finding] = []
     out.extend(check_permissions(tree))
@@ -54,8 +62,9 @@ def collect(root: Path, global_templating: bool = False, selection: RuleSelectio
         command=COMMAND,
         findings=findings,
         summary={"mapping_files": files, "stubs": len(keys), "findings": len(findings)},
-        headline=f"{tree.show(tree.root)}: {files} mapping files, {len(keys)} stubs, {len(findings)} findings",
-        extra={"dir": str(tree.root)},
+        headline=f"{tree.show(tree.root)}: {files} mapping files, {len(keys)} stubs, {len(findings)} findings"
+                 + (f" (global response templating: {declared})" if declared else ""),
+        extra={"dir": str(tree.root), **({"global_templating": declared} if declared else {})},
         group_by_path=True,
     )
 

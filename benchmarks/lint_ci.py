@@ -1,0 +1,73 @@
+"""Benchmark: ``infractl lint-ci`` against bare actionlint + zizmor on the same real workflows, in one run.
+
+Each directory under the corpus (default /work/corpus, outside the project: each holds one public
+repository's ``.github/workflows``, copied there by hand) is measured three ways, as real processes:
+
+  lint-ci     ``python -m infractl lint-ci DIR`` (this checkout's src): infractl's rules, actionlint and
+              zizmor (both started at once, beside the YAML parse)
+  bare        ``actionlint FILES; zizmor --offline FILES`` in one shell, one after the other: what a
+              project that runs both tools itself pays
+  actionlint  and ``zizmor`` alone, for reference
+
+Prints medians with min-max, CPU, and the ratio lint-ci / bare (target: within 1.3x).
+Usage: .venv/bin/python benchmarks/lint_ci.py [--corpus /work/corpus] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import ENV, interleaved, load_note
+
+from infractl.lint_ci.actionlint import find_actionlint
+from infractl.lint_ci.zizmor import find_zizmor
+
+
+def commands(directory: Path) -> dict:
+    files = sorted(str(p) for p in (directory / ".github" / "workflows").glob("*") if p.suffix in (".yml", ".yaml"))
+    actionlint = find_actionlint(None)
+    zizmor = find_zizmor(None)
+    if actionlint is None or zizmor is None:
+        sys.exit("error: actionlint and zizmor must both be installed (the 'actionlint' extra)")
+    quoted = " ".join(map(shlex.quote, files))
+    bare = (f"{shlex.join(actionlint)} {quoted} >/dev/null; {shlex.join(zizmor)} {quoted} >/dev/null; true")
+    env = {**ENV, "PYTHONPATH": str(REPO / "src")}
+    return {
+        "lint-ci": ([sys.executable, "-m", "infractl", "lint-ci", str(directory)], env, None),
+        "bare": (["sh", "-c", bare], None, 0),
+        "actionlint": ([*actionlint, *files], None, None),
+        "zizmor": ([*zizmor, *files], None, 0),
+    }, len(files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    directories = sorted(d for d in args.corpus.iterdir() if (d / ".github" / "workflows").is_dir())
+    if not directories:
+        sys.exit(f"error: no <repo>/.github/workflows under {args.corpus}")
+    print(load_note())
+    ratios = []
+    for directory in directories:
+        measured, count = commands(directory)
+        samples = interleaved(measured, directory, args.runs)
+        anchor = samples["bare"]
+        ratios.append(samples["lint-ci"].median() / anchor.median())
+        print(f"\n{directory.name}: {count} workflow files")
+        for name, sample in samples.items():
+            print(f"  {name:<10} {sample.describe(anchor if name == 'lint-ci' else None)}")
+    print(f"\nlint-ci / bare, median per repository: {', '.join(f'{r:.2f}x' for r in ratios)}; "
+          f"worst {max(ratios):.2f}x (target 1.3x)")
+
+
+if __name__ == "__main__":
+    main()
