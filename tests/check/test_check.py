@@ -70,7 +70,7 @@ def test_a_repository_with_nothing_to_check_is_clean_and_says_so(tmp_path):
     code, out = _check("--json", str(tmp_path))
     doc = json.loads(out)
     assert code == 0 and doc["findings"] == [] and doc["summary"]["areas"] == 0
-    assert len(doc["areas"]) == 6
+    assert len(doc["areas"]) == 7  # datetime, workflows, migrations, monitoring, manifests, envfiles, wiremock
     assert all(said.startswith("nothing found: looked for ") and said.endswith(f" under {tmp_path}")
                for said in doc["areas"].values()), doc["areas"]
 

@@ -106,7 +106,7 @@ def describe(report: Report, fixed: list[tuple[Finding, str]], remaining: list[F
     """The report says what was fixed (a row each, and ``"fixed": true`` in JSON) and what remains."""
     verb = "would be fixed" if options.diff else "fixed"
     report.findings = remaining
-    if fixed and not report.columns:
+    if fixed:  # what was fixed is the table to show (check's per-area table stays in JSON's "areas")
         report.columns = ["Fixed" if not options.diff else "Would fix", "Rule", "Change"]
         report.rows = [[_where(f), f.rule, note or f.message] for f, note in fixed]
     report.summary = {**report.summary, "fixed": len(fixed), "remaining": len(remaining),
