@@ -150,3 +150,12 @@ def test_alerts_that_fire_at_once_by_design_need_no_for(tmp_path, rule):
 
 def test_a_paging_alert_named_like_nothing_special_still_needs_for(tmp_path):
     assert _mon002(tmp_path, "      - alert: Down\n        expr: x == 0\n        labels: {severity: critical}\n")
+
+
+def test_a_broken_rule_resource_is_mon011_and_a_broken_crd_is_not_monitorings(tmp_path):
+    broken = "  groups:\n  - name: g\n    rules:\n    - alert: A\n      expr: up == 0\n      for: [5m\n"
+    (tmp_path / "rule.yaml").write_text("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+                                        "metadata: {name: r}\nspec:\n" + broken)
+    (tmp_path / "crd.yaml").write_text("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+                                       "metadata: {name: r}\nspec:\n" + broken)
+    assert [(Path(f.path).name, f.rule) for f in collect(tmp_path, {}).findings] == [("rule.yaml", "MON011")]

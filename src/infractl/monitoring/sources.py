@@ -30,6 +30,7 @@ CONFIG_KEYS = ("scrape_configs", "rule_files")
 # query_offset and group labels (newer Prometheus). Valid in the resource; promtool must not see them.
 OPERATOR_GROUP_FIELDS = ("partial_response_strategy", "query_offset", "labels")
 _KUBERNETES_OBJECT = re.compile(r"^(apiVersion|kind):", re.MULTILINE)
+_RULE_RESOURCE = re.compile(r"^kind:\s*[\"']?(PrometheusRule|VMRule|ConfigMap)\b", re.MULTILINE)
 
 
 class RuleSource:
@@ -61,8 +62,8 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
     """The rule groups and configurations in the candidate files (each read and loaded once, ``read``: the
     run's scanner). A file that is YAML but not loadable is MON011's; one that is not YAML at all goes to
     promtool as it is when it looks like a plain rule file (promtool reports the syntax error, with its
-    position), else it is MON011's too: a Kubernetes object promtool would only call 'field apiVersion not
-    found'."""
+    position), is MON011's too when it holds a rule-bearing resource (promtool would only say 'field
+    apiVersion not found'), and is left to the manifests area when it holds other Kubernetes objects."""
     sources = Sources()
     for path in dict.fromkeys([*rule_candidates, *config_candidates]):
         wants_rules, wants_config = path in rule_candidates, path in config_candidates
@@ -77,8 +78,10 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
         try:
             documents = load_documents(text)
         except YamlError as exc:
-            if _KUBERNETES_OBJECT.search(text):
+            if _RULE_RESOURCE.search(text):
                 sources.unloaded.append((path, exc))
+            elif _KUBERNETES_OBJECT.search(text):
+                continue  # another kind of object (a CRD whose schema mentions alerts): the manifests area's
             elif wants_rules:
                 sources.rules.append(RuleSource(path, [], None))
             else:
