@@ -159,3 +159,14 @@ def test_a_broken_rule_resource_is_mon011_and_a_broken_crd_is_not_monitorings(tm
     (tmp_path / "crd.yaml").write_text("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
                                        "metadata: {name: r}\nspec:\n" + broken)
     assert [(Path(f.path).name, f.rule) for f in collect(tmp_path, {}).findings] == [("rule.yaml", "MON011")]
+
+
+@needs_promtool
+def test_a_syntax_error_promtool_prints_twice_is_one_finding_and_a_template_is_skipped_not_judged(tmp_path):
+    (tmp_path / "broken.yml").write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n    expr: [x\n")
+    (tmp_path / "template.yml").write_text(  # awesome-prometheus-alerts' dist/template.yml, in short
+        "groups:\n{% for group in groups %}\n- name: {{ group.name }}\n  rules:\n    - alert: A\n{% endfor %}\n")
+    report = collect(tmp_path, {"metrics": ["x"]})
+    assert [(Path(f.path).name, f.rule, f.line) for f in report.findings if f.rule != "MON010"] == [
+        ("broken.yml", "MON001", 4)]
+    assert report.headline.endswith(", 1 templates skipped (not YAML until rendered)")

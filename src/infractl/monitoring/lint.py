@@ -136,7 +136,8 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
         findings += scrape_findings(sources.configs, services_in(inputs.service_files, root),
                                     compose_services(inputs.compose_files))
     summary = {"rule_files": len({source.path for source in sources.rules}), "dashboards": len(inputs.dashboards),
-               "prometheus_configs": len({source.path for source in sources.configs}), "exported_metrics": None}
+               "prometheus_configs": len({source.path for source in sources.configs}), "exported_metrics": None,
+               "templates": len(sources.templates)}
     from infractl.monitoring.promtool import promtool_findings
 
     findings += promtool_findings(sources.rules, sources.configs)
@@ -171,4 +172,6 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
 def _report(findings: list[Finding], summary: dict) -> Report:
     return Report("monitoring", findings, summary,
                   headline=f"{summary['rule_files']} rule files, {summary['dashboards']} dashboards, "
-                           f"{summary['prometheus_configs']} Prometheus configurations")
+                           f"{summary['prometheus_configs']} Prometheus configurations"
+                           + (f", {summary['templates']} templates skipped (not YAML until rendered)"
+                              if summary.get("templates") else ""))

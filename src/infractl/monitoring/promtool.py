@@ -106,7 +106,8 @@ def _split(output: str, arguments: dict) -> dict[str, list[str]]:
 def _errors(lines: list[str], argument: str, source) -> list[tuple[int | None, int | None, str]]:
     """(line, column, message) of each error in one file's block; an item of a 'yaml: unmarshal errors:'
     list carries that header. The file's name is dropped (the finding carries it)."""
-    errors, header = [], ""
+    errors: list[tuple[int | None, int | None, str]] = []
+    header = ""
     for raw in lines:
         text = raw.strip()
         if text.startswith("FAILED:"):
@@ -121,8 +122,10 @@ def _errors(lines: list[str], argument: str, source) -> list[tuple[int | None, i
             continue
         position = _POSITION.match(text)
         if position:
-            errors.append((int(position[1]), int(position[2]) + source.shift, text[position.end():]))
+            error = (int(position[1]), int(position[2]) + source.shift, text[position.end():])
         else:
             line = _LINE.search(text)
-            errors.append((int(line[1]) if line else None, None, f"{header} {text}".strip() if header else text))
+            error = (int(line[1]) if line else None, None, f"{header} {text}".strip() if header else text)
+        if error not in errors:  # promtool 2.42 prints a YAML syntax error twice
+            errors.append(error)
     return errors

@@ -30,6 +30,7 @@ CONFIG_KEYS = ("scrape_configs", "rule_files")
 # query_offset and group labels (newer Prometheus). Valid in the resource; promtool must not see them.
 OPERATOR_GROUP_FIELDS = ("partial_response_strategy", "query_offset", "labels")
 _KUBERNETES_OBJECT = re.compile(r"^(apiVersion|kind):", re.MULTILINE)
+_TEMPLATE_TAG = re.compile(r"\{[{%]")
 _RULE_RESOURCE = re.compile(r"^kind:\s*[\"']?(PrometheusRule|VMRule|ConfigMap)\b", re.MULTILINE)
 
 
@@ -56,6 +57,7 @@ class Sources:
         self.rules: list[RuleSource] = []
         self.configs: list[ConfigSource] = []
         self.unloaded: list[tuple[Path, LoadError]] = []  # MON011, each once
+        self.templates: list[Path] = []  # not YAML where a template tag stands: not judged, but counted
 
 
 def read_sources(rule_candidates: list[Path], config_candidates: list[Path], read=read_bytes) -> Sources:
@@ -78,7 +80,10 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
         try:
             documents = load_documents(text)
         except YamlError as exc:
-            if _RULE_RESOURCE.search(text):
+            lines = text.splitlines()
+            if exc.line and exc.line <= len(lines) and _TEMPLATE_TAG.search(lines[exc.line - 1]):
+                sources.templates.append(path)  # Jinja, Liquid, Go: what it holds is known once rendered
+            elif _RULE_RESOURCE.search(text):
                 sources.unloaded.append((path, exc))
             elif _KUBERNETES_OBJECT.search(text):
                 continue  # another kind of object (a CRD whose schema mentions alerts): the manifests area's
