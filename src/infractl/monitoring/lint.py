@@ -124,11 +124,25 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
         if not directory.is_dir():
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
     from infractl.files import read_bytes
-    from infractl.monitoring.scrape import compose_services, scrape_findings, services_in
+    from infractl.monitoring.promtool import Promtool
     from infractl.monitoring.sources import read_sources
 
     inputs = discover(root, exclude, scanner)
-    sources = read_sources(inputs.rule_files, inputs.prometheus_configs, scanner.read if scanner else read_bytes)
+    promtool = Promtool()
+    try:
+        read = scanner.read if scanner else read_bytes
+        promtool.start_early(inputs.rule_files, inputs.prometheus_configs, read)
+        sources = read_sources(inputs.rule_files, inputs.prometheus_configs, read)
+        return _findings(root, section, inputs, sources, promtool, exclude, sources_dirs, scanner)
+    finally:
+        promtool.close()
+
+
+def _findings(root: Path, section: dict, inputs: MonitoringInputs, sources, promtool, exclude, sources_dirs,
+              scanner) -> Report:
+    """``collect``'s findings once the files are loaded (promtool may be running meanwhile)."""
+    from infractl.monitoring.scrape import compose_services, scrape_findings, services_in
+
     findings = [RULE_FILE_NOT_LOADED.finding(str(path), exc.line, exc.column, f"not loaded: {exc}",
                                              "fix the file: Prometheus refuses to load it")
                 for path, exc in sources.unloaded]
@@ -138,11 +152,8 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
     summary = {"rule_files": len({source.path for source in sources.rules}), "dashboards": len(inputs.dashboards),
                "prometheus_configs": len({source.path for source in sources.configs}), "exported_metrics": None,
                "templates": len(sources.templates)}
-    from infractl.monitoring.promtool import promtool_findings
-
-    findings += promtool_findings(sources.rules, sources.configs)
     if not sources.rules and not inputs.dashboards:  # nothing reads metrics: the service's code is not read
-        return _report(findings, summary)
+        return _report(findings + promtool.findings(sources.rules, sources.configs), summary)
     from infractl.monitoring.alerts import alert_findings, recorded_metrics
     from infractl.monitoring.dashboards import dashboard_findings
     from infractl.monitoring.metrics import exported_by_source
@@ -166,7 +177,7 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
             "define the metrics with prometheus_client in the service, or list them in "
             f"{WHERE} metrics"))
     summary["exported_metrics"] = len(exported) if known is not None else None
-    return _report(findings, summary)
+    return _report(promtool.findings(sources.rules, sources.configs) + findings, summary)
 
 
 def _report(findings: list[Finding], summary: dict) -> Report:
