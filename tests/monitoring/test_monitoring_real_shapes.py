@@ -170,3 +170,27 @@ def test_a_syntax_error_promtool_prints_twice_is_one_finding_and_a_template_is_s
     assert [(Path(f.path).name, f.rule, f.line) for f in report.findings if f.rule != "MON010"] == [
         ("broken.yml", "MON001", 4)]
     assert report.headline.endswith(", 1 templates skipped (not YAML until rendered)")
+
+
+@needs_promtool
+def test_a_promtool_unit_test_file_is_not_a_prometheus_configuration(tmp_path):
+    # kube-state-metrics' tests/rules/alerts-test.yaml: `promtool test rules` input, not `check config` input
+    (tmp_path / "alerts.yml").write_text("groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n")
+    (tmp_path / "alerts-test.yaml").write_text(
+        "rule_files: [alerts.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n"
+        "    input_series: [{series: 'up', values: '1x5'}]\n")
+    report = collect(tmp_path, {"metrics": ["x"]})
+    assert _found(report.findings) == [] and report.summary["prometheus_configs"] == 0
+
+
+def test_grafana_expressions_and_panels_that_query_nothing_need_no_defined_datasource(tmp_path):
+    import json
+
+    dashboard = {"title": "t", "panels": [
+        {"id": 1, "title": "alerts", "type": "alertlist", "datasource": {"uid": "prometheus"}},
+        {"id": 2, "title": "ratio", "type": "stat", "datasource": {"uid": "__expr__"},
+         "targets": [{"datasource": {"uid": "__expr__"}, "expression": "$A / $B"}]},
+        {"id": 3, "title": "lost", "type": "stat", "datasource": {"uid": "P1809F7CD0C75ACF3"}, "targets": []}]}
+    (tmp_path / "d.json").write_text(json.dumps(dashboard, indent=1))
+    findings = collect(tmp_path, {"metrics": ["x"]}).findings
+    assert [(f.rule, f.message.split("'")[1]) for f in findings if f.rule == "MON008"] == [("MON008", "lost")]

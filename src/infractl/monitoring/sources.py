@@ -101,7 +101,7 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
                 continue
             if wants_rules and "groups" in document and "kind" not in document:
                 sources.rules.append(RuleSource(path, _groups(document["groups"]), None))
-            elif wants_config and "kind" not in document and any(key in document for key in CONFIG_KEYS):
+            elif wants_config and _is_config(document):
                 sources.configs.append(ConfigSource(path, document, None))
             elif _is_rule_resource(document):
                 spec = document["spec"]
@@ -111,6 +111,12 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
             elif document.get("kind") == "ConfigMap" and isinstance(document.get("data"), PosDict):
                 _embedded(path, document["data"], lines, sources, wants_rules, wants_config)
     return sources
+
+
+def _is_config(document: PosDict) -> bool:
+    """A Prometheus configuration; not a Kubernetes object, nor a ``promtool test rules`` file (which has
+    ``rule_files:`` and ``tests:``, and which ``check config`` would reject field by field)."""
+    return "kind" not in document and "tests" not in document and any(key in document for key in CONFIG_KEYS)
 
 
 def _groups(groups) -> list[PosDict]:
@@ -183,5 +189,5 @@ def _embedded(path: Path, data: PosDict, lines: list[str], sources: Sources, wan
                 continue
             if wants_rules and isinstance(document.get("groups"), PosList):
                 sources.rules.append(RuleSource(path, _groups(document["groups"]), padded, shift=shift))
-            elif wants_config and any(key in document for key in CONFIG_KEYS):
+            elif wants_config and _is_config(document):
                 sources.configs.append(ConfigSource(path, document, padded, shift))
