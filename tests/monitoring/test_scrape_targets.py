@@ -139,3 +139,11 @@ def test_a_compose_services_published_port_is_not_its_port_in_the_network(tmp_pa
         (4, ("job receiver scrapes receiver:8081, but compose publishes service receiver on 8081 on the host only; "
             "in the compose network it listens on 80: every scrape fails, up stays 0"))]
     assert findings[0].fix == "scrape receiver:80"
+
+
+def test_the_operators_scrape_config_resource_is_judged_too(tmp_path):
+    (tmp_path / "service.yaml").write_text(SERVICE_ON_80)
+    (tmp_path / "scrape.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: receiver}\nspec:\n"
+        "  staticConfigs:\n    - targets:\n        - webhook-receiver.aos-staging.svc:8081\n")
+    assert _check_mon012(tmp_path) == [("scrape.yaml", 7)]

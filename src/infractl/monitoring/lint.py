@@ -58,7 +58,7 @@ def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> Monitor
         if b"kind: Service" in head:
             inputs.service_files.append(path)
         rules = b"groups:" in head and (b"alert:" in head or b"record:" in head)
-        config = b"scrape_configs:" in head or b"rule_files:" in head
+        config = b"scrape_configs:" in head or b"rule_files:" in head or b"kind: ScrapeConfig" in head
         if (rules or config) and _helm_template(path, root):
             continue
         if rules:
@@ -146,8 +146,8 @@ def _findings(root: Path, section: dict, inputs: MonitoringInputs, sources, prom
     findings = [RULE_FILE_NOT_LOADED.finding(str(path), exc.line, exc.column, f"not loaded: {exc}",
                                              "fix the file: Prometheus refuses to load it")
                 for path, exc in sources.unloaded]
-    if sources.configs and (inputs.service_files or inputs.compose_files):
-        findings += scrape_findings(sources.configs, services_in(inputs.service_files, root),
+    if (sources.configs or sources.operator_scrapes) and (inputs.service_files or inputs.compose_files):
+        findings += scrape_findings(sources.configs + sources.operator_scrapes, services_in(inputs.service_files, root),
                                     compose_services(inputs.compose_files))
     summary = {"rule_files": len({source.path for source in sources.rules}), "dashboards": len(inputs.dashboards),
                "prometheus_configs": len({source.path for source in sources.configs}), "exported_metrics": None,

@@ -139,8 +139,9 @@ SCRAPE_MISSES_PODS = _rule(
         "metadata: {name: receiver, namespace: staging}\nspec:\n",
         "metadata: {name: receiver-pods, namespace: staging}\nspec:\n  clusterIP: None\n").replace(
         "ports: [{port: 80, targetPort: 8081}]", "ports: [{port: 8081}]"),
-    overlap="Cross-file: the Prometheus configuration against the Services in the same tree; promtool checks "
-            "the configuration alone.")
+    overlap="Cross-file: the Prometheus configuration (or a ConfigMap holding one, or the operator's "
+            "ScrapeConfig) against the Services and compose services in the same tree; promtool checks the "
+            "configuration alone.")
 
 RULES = (PROMTOOL_MISSING, PROMTOOL_REJECTS, ALERT_WITHOUT_FOR, ALERT_WITHOUT_SEVERITY, ALERT_WITHOUT_ANNOTATIONS,
          ALERT_READS_UNEXPORTED, DASHBOARD_NOT_JSON, DUPLICATE_PANEL_ID, UNDEFINED_DATASOURCE,

@@ -7,7 +7,8 @@
   promtool is given the ``groups:`` block cut from the file, dedented and preceded by as many blank lines
   as stood above it, so every line it names is the file's own line;
 - a ConfigMap whose ``data`` holds a rule file or a Prometheus configuration as a block of text, given to
-  promtool the same way (padded to the line the text starts on).
+  promtool the same way (padded to the line the text starts on);
+- the operator's ScrapeConfig (``spec.staticConfigs``, ``spec.dnsSDConfigs``): one scrape job, for MON012.
 
 Each file is read and loaded once; the groups and configuration documents keep the file's line numbers, so
 infractl's own rules (MON002-MON005, MON012) point at the same lines promtool does.
@@ -58,6 +59,7 @@ class Sources:
         self.configs: list[ConfigSource] = []
         self.unloaded: list[tuple[Path, LoadError]] = []  # MON011, each once
         self.templates: list[Path] = []  # not YAML where a template tag stands: not judged, but counted
+        self.operator_scrapes: list[ConfigSource] = []  # ScrapeConfig resources as one-job configs (MON012 only)
 
 
 def read_sources(rule_candidates: list[Path], config_candidates: list[Path], read=read_bytes) -> Sources:
@@ -108,6 +110,8 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
                 groups, line = _groups(spec["groups"]), spec.key_lines["groups"]
                 sources.rules.append(RuleSource(path, groups, _block(lines, line, groups),
                                                 document.get("kind") in PROMQL_KINDS, _indent(lines[line - 1])))
+            elif _is_scrape_resource(document):
+                sources.operator_scrapes.append(ConfigSource(path, _scrape_job(document), None))
             elif document.get("kind") == "ConfigMap" and isinstance(document.get("data"), PosDict):
                 _embedded(path, document["data"], lines, sources, wants_rules, wants_config)
     return sources
@@ -129,6 +133,22 @@ def _is_rule_resource(document: PosDict) -> bool:
     spec = document.get("spec")
     return bool(api_groups) and isinstance(api_version, str) and api_version.split("/")[0] in api_groups \
         and isinstance(spec, PosDict) and isinstance(spec.get("groups"), PosList)
+
+
+def _is_scrape_resource(document: PosDict) -> bool:
+    api_version = document.get("apiVersion")
+    return document.get("kind") == "ScrapeConfig" and isinstance(api_version, str) \
+        and api_version.split("/")[0] in RULE_RESOURCES["PrometheusRule"] and isinstance(document.get("spec"), PosDict)
+
+
+def _scrape_job(document: PosDict) -> PosDict:
+    """The operator's ScrapeConfig as the configuration of its one job (its static and DNS targets, which
+    keep the file's lines): what scrape.py judges. promtool is not given it: the operator writes the job."""
+    spec, metadata = document["spec"], document.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    job = PosDict(job_name=f"scrapeConfig/{name}", static_configs=spec.get("staticConfigs") or [],
+                  dns_sd_configs=spec.get("dnsSDConfigs") or [])
+    return PosDict(scrape_configs=PosList([job]))
 
 
 def _block(lines: list[str], key_line: int, groups: list[PosDict]) -> str:
