@@ -113,7 +113,7 @@ def test_promtool_runs_once_per_kind_and_each_failure_is_reported_once(tmp_path,
     findings = collect(tree, {"metrics": ["x"]}).findings
     calls = log.read_text().splitlines()
     assert [call.split()[:2] for call in calls] == [["check", "rules"], ["check", "config"]]
-    assert len(calls[0].split()) == 2 + 1 + 6  # check rules --lint=none, the six rule files
+    assert len(calls[0].split()) == 2 + 2 + 6  # check rules --lint=none --, the six rule files
     assert [(Path(f.path).name, f.rule, f.line) for f in findings if f.rule == "MON001"] == [("broken.yml", "MON001", 5)]
 
 
@@ -194,3 +194,16 @@ def test_grafana_expressions_and_panels_that_query_nothing_need_no_defined_datas
     (tmp_path / "d.json").write_text(json.dumps(dashboard, indent=1))
     findings = collect(tmp_path, {"metrics": ["x"]}).findings
     assert [(f.rule, f.message.split("'")[1]) for f in findings if f.rule == "MON008"] == [("MON008", "lost")]
+
+
+def test_a_promtool_that_cannot_be_run_is_an_error_not_a_pass(tmp_path, monkeypatch):
+    shim = tmp_path / "bin" / "promtool"
+    shim.parent.mkdir()
+    shim.write_text("#!/nonexistent/interpreter\n")
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "alerts.yml").write_text("groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n")
+    [finding] = [f for f in collect(tree, {"metrics": ["x"]}).findings if f.rule == "MON001"]
+    assert finding.message.startswith("promtool cannot be run: ")

@@ -2,7 +2,8 @@
 --syntax-only C1 C2 ...``, its output split back per file.
 
 One call over every file costs what one file costs (~0.3 s of start-up each, 113 files took 6 s one by
-one), and when the files are plain it starts before infractl loads them, so the two read them at once. promtool prints ``Checking F`` before each file's verdict (stdout) and its errors (stderr); the two
+one), and when the files are plain it starts before infractl loads them, so the two read them at once.
+promtool prints ``Checking F`` before each file's verdict (stdout) and its errors (stderr); the two
 streams are read as one, in order, so each error belongs to the file named last. What promtool reads for an
 operator resource or a ConfigMap is a temp file (sources.py) whose lines are the original's; its name is
 replaced by the original's in what is reported.
@@ -14,6 +15,7 @@ password files it names live on the Prometheus host, not in the repository.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -57,7 +59,8 @@ class Promtool:
             except (OSError, LoadError):
                 continue  # sources.py reports the file; promtool waits for what it finds
             if files and all(top.search(head) and not _OBJECT.search(head) for head in heads):
-                self._start(kind, {str(path): (path, 0) for path in files})
+                with contextlib.suppress(OSError):  # findings() tries again and reports it
+                    self._start(kind, {str(path): (path, 0) for path in files})
 
     def findings(self, rules: list[RuleSource], configs: list[ConfigSource]) -> list[Finding]:
         """MON001 for each error promtool finds in a rule file or configuration, once; MON000 once when
@@ -76,7 +79,12 @@ class Promtool:
             if kind in self.calls and not arguments.keys() <= self.calls[kind][1].keys():
                 findings += self._wait(kind, {})  # cannot happen for plain files; never check a file twice
             if arguments and kind not in self.calls:
-                self._start(kind, arguments)
+                try:
+                    self._start(kind, arguments)
+                except OSError as exc:
+                    findings.append(PROMTOOL_REJECTS.finding(
+                        str(next(iter(arguments.values()))[0]), None, None,
+                        f"promtool cannot be run: {exc.strerror or exc}", "reinstall promtool"))
             if kind in self.calls:
                 findings += self._wait(kind, arguments)
         return findings
@@ -114,8 +122,12 @@ class Promtool:
 
         # a file, not a pipe: promtool must not stall on a full pipe while infractl loads the YAML
         output = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (closed by close)
-        process = tools.start([self.executable, "check", kind, *FLAGS[kind], *arguments], stdout=output,
-                              stderr=subprocess.STDOUT)
+        try:  # "--": a file named like a flag is still a file
+            process = tools.start([self.executable, "check", kind, *FLAGS[kind], "--", *arguments], stdout=output,
+                                  stderr=subprocess.STDOUT)
+        except OSError:
+            output.close()
+            raise
         self.calls[kind] = (process, arguments, output)
 
     def _wait(self, kind: str, wanted: dict[str, tuple[Path, int]]) -> list[Finding]:
