@@ -207,3 +207,15 @@ def test_a_promtool_that_cannot_be_run_is_an_error_not_a_pass(tmp_path, monkeypa
     (tree / "alerts.yml").write_text("groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n")
     [finding] = [f for f in collect(tree, {"metrics": ["x"]}).findings if f.rule == "MON001"]
     assert finding.message.startswith("promtool cannot be run: ")
+
+
+def test_a_helm_charts_templates_are_counted_and_skipped_not_judged(tmp_path):
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "templates" / "rules.yaml").write_text(
+        "{{- if .Values.rules }}\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+        "metadata: {name: {{ .Release.Name }}}\nspec:\n  groups:\n  - name: g\n    rules:\n    - alert: A\n"
+        "      expr: up == 0\n{{- end }}\n")
+    report = collect(tmp_path, {"metrics": ["x"]})
+    assert report.findings == [] and report.summary["templates"] == 1 and report.summary["rule_files"] == 0

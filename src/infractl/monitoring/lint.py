@@ -35,6 +35,7 @@ class MonitoringInputs:
         self.python_files: list[Path] = []
         self.service_files: list[Path] = []  # YAML that may hold Kubernetes Services (scrape targets, MON012)
         self.compose_files: list[Path] = []  # compose services are scrape targets too (MON012)
+        self.helm_templates: list[Path] = []  # rule files or configs under a chart's templates/: skipped, counted
 
 
 def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> MonitoringInputs:
@@ -60,6 +61,7 @@ def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> Monitor
         rules = b"groups:" in head and (b"alert:" in head or b"record:" in head)
         config = b"scrape_configs:" in head or b"rule_files:" in head or b"kind: ScrapeConfig" in head
         if (rules or config) and _helm_template(path, root):
+            inputs.helm_templates.append(path)
             continue
         if rules:
             inputs.rule_files.append(path)
@@ -151,7 +153,7 @@ def _findings(root: Path, section: dict, inputs: MonitoringInputs, sources, prom
                                     compose_services(inputs.compose_files))
     summary = {"rule_files": len({source.path for source in sources.rules}), "dashboards": len(inputs.dashboards),
                "prometheus_configs": len({source.path for source in sources.configs}), "exported_metrics": None,
-               "templates": len(sources.templates)}
+               "templates": len(sources.templates) + len(inputs.helm_templates)}
     if not sources.rules and not inputs.dashboards:  # nothing reads metrics: the service's code is not read
         return _report(findings + promtool.findings(sources.rules, sources.configs), summary)
     from infractl.monitoring.alerts import alert_findings, recorded_metrics
