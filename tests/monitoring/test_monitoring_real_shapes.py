@@ -219,3 +219,12 @@ def test_a_helm_charts_templates_are_counted_and_skipped_not_judged(tmp_path):
         "      expr: up == 0\n{{- end }}\n")
     report = collect(tmp_path, {"metrics": ["x"]})
     assert report.findings == [] and report.summary["templates"] == 1 and report.summary["rule_files"] == 0
+
+
+@needs_promtool
+def test_a_flow_style_prometheus_rule_is_still_given_to_promtool(tmp_path):
+    (tmp_path / "flow.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\n"
+        "spec: {groups: [{name: g, partial_response_strategy: warn, rules: [{alert: A, expr: 'rate(x[5m]', for: 5m,"
+        " labels: {severity: critical}, annotations: {summary: s, description: d}}]}]}\n")
+    assert _found(collect(tmp_path, {"metrics": ["x"]}).findings) == [("flow.yaml", "MON001", 4, None)]

@@ -98,9 +98,9 @@ class Promtool:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
-    def _arguments(self, kind: str, sources: list) -> dict[str, tuple[Path, int]]:
+    def _arguments(self, kind: str, sources: list) -> dict[str, tuple[Path, int | None]]:
         """What promtool is given for each source: the file itself, or a temp file with the file's lines."""
-        arguments: dict[str, tuple[Path, int]] = {}
+        arguments: dict[str, tuple[Path, int | None]] = {}
         for index, source in enumerate(sources):
             if source.text is None:
                 arguments.setdefault(str(source.path), (source.path, 0))
@@ -115,7 +115,7 @@ class Promtool:
             arguments[argument] = (source.path, source.shift)
         return arguments
 
-    def _start(self, kind: str, arguments: dict[str, tuple[Path, int]]) -> None:
+    def _start(self, kind: str, arguments: dict[str, tuple[Path, int | None]]) -> None:
         if self.executable is None:
             return
         import tempfile
@@ -130,7 +130,7 @@ class Promtool:
             raise
         self.calls[kind] = (process, arguments, output)
 
-    def _wait(self, kind: str, wanted: dict[str, tuple[Path, int]]) -> list[Finding]:
+    def _wait(self, kind: str, wanted: dict[str, tuple[Path, int | None]]) -> list[Finding]:
         """The findings of the call of ``kind`` on the arguments in ``wanted`` (the others are dropped)."""
         process, arguments, output = self.calls.pop(kind)
         first = str(next(iter(arguments.values()))[0])
@@ -178,7 +178,7 @@ def _split(output: str, arguments: dict) -> dict[str, list[str]]:
     return blocks
 
 
-def _errors(lines: list[str], argument: str, path: Path, shift: int) -> list[tuple[int | None, int | None, str]]:
+def _errors(lines: list[str], argument: str, path: Path, shift: int | None) -> list[tuple[int | None, int | None, str]]:
     """(line, column, message) of each error in one file's block; an item of a 'yaml: unmarshal errors:'
     list carries that header. The file's name is dropped (the finding carries it)."""
     errors: list[tuple[int | None, int | None, str]] = []
@@ -197,7 +197,8 @@ def _errors(lines: list[str], argument: str, path: Path, shift: int) -> list[tup
             continue
         position = _POSITION.match(text)
         if position:
-            error = (int(position[1]), int(position[2]) + shift, text[position.end():])
+            error = (int(position[1]), int(position[2]) + shift if shift is not None else None,
+                     text[position.end():])
         else:
             line = _LINE.search(text)
             error = (int(line[1]) if line else None, None, f"{header} {text}".strip() if header else text)

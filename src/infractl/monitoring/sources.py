@@ -37,10 +37,11 @@ _RULE_RESOURCE = re.compile(r"^kind:\s*[\"']?(PrometheusRule|VMRule|ConfigMap)\b
 
 class RuleSource:
     """The rule groups one file holds in one place. ``text`` is what promtool reads (None: the file itself),
-    ``shift`` how many columns it was dedented by; ``promql``: whether promtool can judge the expressions."""
+    ``shift`` how many columns it was dedented by (None: its columns are not the file's); ``promql``: whether
+    promtool can judge the expressions."""
 
     def __init__(self, path: Path, groups: list[PosDict], text: str | None, promql: bool = True,
-                 shift: int = 0) -> None:
+                 shift: int | None = 0) -> None:
         self.path, self.groups, self.text, self.promql, self.shift = path, groups, text, promql, shift
 
 
@@ -108,8 +109,10 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
             elif _is_rule_resource(document):
                 spec = document["spec"]
                 groups, line = _groups(spec["groups"]), spec.key_lines["groups"]
-                sources.rules.append(RuleSource(path, groups, _block(lines, line, groups),
-                                                document.get("kind") in PROMQL_KINDS, _indent(lines[line - 1])))
+                text = _block(lines, line, groups)
+                shift = _indent(lines[line - 1]) if text is not None else None
+                sources.rules.append(RuleSource(path, groups, text if text is not None else _flow(groups, line),
+                                                document.get("kind") in PROMQL_KINDS, shift))
             elif _is_scrape_resource(document):
                 sources.operator_scrapes.append(ConfigSource(path, _scrape_job(document), None))
             elif document.get("kind") == "ConfigMap" and isinstance(document.get("data"), PosDict):
@@ -151,17 +154,22 @@ def _scrape_job(document: PosDict) -> PosDict:
     return PosDict(scrape_configs=PosList([job]))
 
 
-def _block(lines: list[str], key_line: int, groups: list[PosDict]) -> str:
+def _block(lines: list[str], key_line: int, groups: list[PosDict]) -> str | None:
     """The ``groups:`` block starting at ``key_line`` (1-based), dedented, after ``key_line - 1`` blank
     lines: a rule file whose line numbers are the original's. The operator's group fields promtool does not
-    know are blanked: it would stop at them and never parse the expressions."""
+    know are blanked: it would stop at them and never parse the expressions. None when the block cannot be
+    cut by lines (flow style: ``spec: {groups: [...]}``)."""
     lines = list(lines)
     for group in groups:
         for key in OPERATOR_GROUP_FIELDS:
             if key in group:
+                if not lines[group.key_lines[key] - 1].strip().removeprefix("- ").startswith(f"{key}:"):
+                    return None
                 _blank_entry(lines, group.key_lines[key])
     first = lines[key_line - 1]
     indent = _indent(first)
+    if not first[indent:].startswith("groups:"):
+        return None
     block = [first[indent:]]
     for raw in lines[key_line:]:
         stripped = raw.strip()
@@ -173,6 +181,15 @@ def _block(lines: list[str], key_line: int, groups: list[PosDict]) -> str:
         else:
             break  # the next key of spec, or the document's end
     return "\n" * (key_line - 1) + "\n".join(block) + "\n"
+
+
+def _flow(groups: list[PosDict], key_line: int) -> str:
+    """The groups as one line of JSON (which is YAML) on ``key_line``: promtool's lines are that line, its
+    columns unknown."""
+    import json
+
+    cleaned = [{key: value for key, value in group.items() if key not in OPERATOR_GROUP_FIELDS} for group in groups]
+    return "\n" * (key_line - 1) + "groups: " + json.dumps(cleaned, default=str) + "\n"
 
 
 def _blank_entry(lines: list[str], line: int) -> None:
