@@ -47,7 +47,7 @@ class Promtool:
     def __init__(self) -> None:
         self.executable = shutil.which("promtool")
         self.scratch: str | None = None
-        self.calls: dict[str, tuple] = {}  # kind -> (process, {argument: (path, column shift)}, output file)
+        self.calls: dict[str, tuple] = {}  # kind -> (process, {argument: (path, column shift)})
 
     def start_early(self, rule_files: list[Path], configs: list[Path], read) -> None:
         """Start promtool on the candidates now when every one of a kind is a plain file (no Kubernetes
@@ -90,9 +90,8 @@ class Promtool:
         return findings
 
     def close(self) -> None:
-        for process, _, output in self.calls.values():
+        for process, _ in self.calls.values():
             tools.stop(process)
-            output.close()
         self.calls.clear()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
@@ -118,31 +117,22 @@ class Promtool:
     def _start(self, kind: str, arguments: dict[str, tuple[Path, int | None]]) -> None:
         if self.executable is None:
             return
-        import tempfile
-
-        # a file, not a pipe: promtool must not stall on a full pipe while infractl loads the YAML
-        output = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (closed by close)
-        try:  # "--": a file named like a flag is still a file
-            process = tools.start([self.executable, "check", kind, *FLAGS[kind], "--", *arguments], stdout=output,
-                                  stderr=subprocess.STDOUT)
-        except OSError:
-            output.close()
-            raise
-        self.calls[kind] = (process, arguments, output)
+        # a pipe: its end is seen at once (waiting on a file polls); past 64 KB of errors promtool waits for
+        # the read in findings(), which only delays it. "--": a file named like a flag is still a file.
+        process = tools.start([self.executable, "check", kind, *FLAGS[kind], "--", *arguments], text=True,
+                              stderr=subprocess.STDOUT)
+        self.calls[kind] = (process, arguments)
 
     def _wait(self, kind: str, wanted: dict[str, tuple[Path, int | None]]) -> list[Finding]:
         """The findings of the call of ``kind`` on the arguments in ``wanted`` (the others are dropped)."""
-        process, arguments, output = self.calls.pop(kind)
+        process, arguments = self.calls.pop(kind)
         first = str(next(iter(arguments.values()))[0])
         try:
             done = tools.finish(process, timeout=PROMTOOL_TIMEOUT + PER_FILE * len(arguments))
         except tools.ToolTimeout as exc:
             return [PROMTOOL_REJECTS.finding(first, None, None, f"promtool failed on {len(arguments)} files: {exc}",
                                              f"run promtool check {kind} on the files")]
-        finally:
-            output.seek(0)
-            text = output.read()
-            output.close()
+        text = done.stdout
         failure = done.failure(PROMTOOL_ANSWERS)
         if failure is not None:  # killed, or a status that is no answer on the files
             return [PROMTOOL_REJECTS.finding(first, None, None, f"promtool failed: {failure}",

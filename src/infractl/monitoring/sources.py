@@ -70,8 +70,9 @@ def read_sources(rule_candidates: list[Path], config_candidates: list[Path], rea
     position), is MON011's too when it holds a rule-bearing resource (promtool would only say 'field
     apiVersion not found'), and is left to the manifests area when it holds other Kubernetes objects."""
     sources = Sources()
+    rule_set, config_set = set(rule_candidates), set(config_candidates)
     for path in dict.fromkeys([*rule_candidates, *config_candidates]):
-        wants_rules, wants_config = path in rule_candidates, path in config_candidates
+        wants_rules, wants_config = path in rule_set, path in config_set
         try:
             text = decode_utf8(read(str(path)))
         except OSError as exc:
