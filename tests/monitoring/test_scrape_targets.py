@@ -94,3 +94,56 @@ def test_dashboard_has_seven_panels_on_the_datasource_variable_covering_the_rece
     expressions = " ".join(t["expr"] for p in panels for t in p["targets"])
     assert expressions.count("histogram_quantile(") == 3 and 'code=~\\"5..\\"' not in expressions
     assert 'code=~"5.."' in expressions and "webhook_http_responses_total[5m]" in expressions
+
+
+SERVICE_ON_80 = ("apiVersion: v1\nkind: Service\nmetadata: {name: webhook-receiver}\nspec:\n"
+                 "  selector: {app: webhook-receiver}\n  ports: [{name: http, port: 80, targetPort: 8081}]\n")
+ISSUE_TARGET = 'scrape_configs:\n  - job_name: webhook-receiver\n    static_configs:\n' \
+               '      - targets: ["webhook-receiver.aos-staging.svc:8081"]\n'
+
+
+def _check_mon012(root: Path) -> list[tuple[str, int]]:
+    from infractl.check.command import collect as check
+
+    return [(Path(f.path).name, f.line) for f in check(root).findings if f.rule == "MON012"]
+
+
+def test_issue_18_case_is_caught_by_check_with_the_configuration_alone(tmp_path):
+    # issue 18: the bundled config scraped webhook-receiver.aos-staging.svc:8081, the Service listens on 80
+    (tmp_path / "kustomization.yaml").write_text("namespace: aos-staging\nresources: [service.yaml]\n")
+    (tmp_path / "service.yaml").write_text(SERVICE_ON_80)
+    (tmp_path / "prometheus.yml").write_text(ISSUE_TARGET)
+    assert _check_mon012(tmp_path) == [("prometheus.yml", 4)]
+
+
+def test_a_configuration_held_by_a_configmap_is_judged_too(tmp_path):
+    (tmp_path / "service.yaml").write_text(SERVICE_ON_80.replace("name: webhook-receiver}",
+                                                                 "name: webhook-receiver, namespace: aos-staging}"))
+    body = "".join(f"    {line}\n" for line in ISSUE_TARGET.splitlines())
+    (tmp_path / "prometheus.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: prometheus}\n"
+                                              "data:\n  prometheus.yml: |\n" + body)
+    assert _check_mon012(tmp_path) == [("prometheus.yaml", 9)]
+
+
+def test_a_compose_services_published_port_is_not_its_port_in_the_network(tmp_path):
+    (tmp_path / "compose.yml").write_text(
+        "services:\n  receiver:\n    image: receiver:1.0\n    ports: [\"8081:80\"]\n"
+        "  worker:\n    image: worker:1.0\n    ports: [{target: 9100, published: 9100}]\n"
+        "  host:\n    image: host:1.0\n    network_mode: host\n    ports: [\"9200:80\"]\n")
+    (tmp_path / "prometheus.yml").write_text(
+        "scrape_configs:\n  - job_name: receiver\n    static_configs:\n      - targets: [\"receiver:8081\"]\n"
+        "  - job_name: fine\n    static_configs:\n"
+        "      - targets: [\"receiver:80\", \"worker:9100\", \"receiver:9000\", \"host:9200\"]\n")
+    findings = [f for f in collect(tmp_path, {}).findings if f.rule == "MON012"]
+    assert [(f.line, f.message) for f in findings] == [
+        (4, ("job receiver scrapes receiver:8081, but compose publishes service receiver on 8081 on the host only; "
+            "in the compose network it listens on 80: every scrape fails, up stays 0"))]
+    assert findings[0].fix == "scrape receiver:80"
+
+
+def test_the_operators_scrape_config_resource_is_judged_too(tmp_path):
+    (tmp_path / "service.yaml").write_text(SERVICE_ON_80)
+    (tmp_path / "scrape.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: receiver}\nspec:\n"
+        "  staticConfigs:\n    - targets:\n        - webhook-receiver.aos-staging.svc:8081\n")
+    assert _check_mon012(tmp_path) == [("scrape.yaml", 7)]

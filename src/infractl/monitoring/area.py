@@ -1,5 +1,5 @@
-"""``check``'s monitoring area: alert rules and dashboards (areas.py says what an area is; monitoring has
-no command of its own)."""
+"""``check``'s monitoring area: alert rules, dashboards and Prometheus configurations (areas.py says what an
+area is; monitoring has no command of its own)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from infractl.areas import Area
 
 def collect(root: Path, config, scanner):
     """monitoring.lint's ``collect`` over ``root`` with the [tool.infractl.monitoring] table; None when
-    there is neither a rule file nor a dashboard."""
+    there is no rule file, dashboard or Prometheus configuration."""
     from infractl.monitoring.lint import collect as lint_monitoring
 
     report = lint_monitoring(root, config.section("monitoring"), config.root, scanner)
-    if not report.summary["rule_files"] and not report.summary["dashboards"] and not report.findings:
-        return None  # a Prometheus configuration alone is judged only against the Services beside it
+    summary = report.summary
+    if not summary["rule_files"] and not summary["dashboards"] and not summary["prometheus_configs"] \
+            and not report.findings:
+        return None
     return report
 
 

@@ -17,8 +17,10 @@ from infractl.monitoring.rules import (
     UNDEFINED_DATASOURCE,
 )
 
-# Grafana's own pseudo-datasources: never a uid a variable could replace.
-_BUILT_IN = ("-- Grafana --", "-- Mixed --", "-- Dashboard --", "grafana")
+# Grafana's own datasources (``__expr__``: server-side expressions), defined on every Grafana.
+BUILT_IN_DATASOURCES = frozenset({"-- Grafana --", "-- Mixed --", "-- Dashboard --", "grafana", "__expr__"})
+# Panels that query nothing: a datasource left on them (grafonnet sets one on an alert list) is never used.
+PANELS_WITHOUT_QUERIES = frozenset({"row", "text", "alertlist", "dashlist", "news", "annolist"})
 
 
 def is_dashboard(document) -> bool:
@@ -56,7 +58,7 @@ def _hard_coded(file: str, text: str, document: dict, panel: dict, path: tuple, 
                 for i, t in enumerate(panel.get("targets") or []) if isinstance(t, dict)]
     for where, source in sources:
         uid = source.get("uid") if isinstance(source, dict) else source
-        if not isinstance(uid, str) or uid.startswith("$") or uid in _BUILT_IN:
+        if not isinstance(uid, str) or uid.startswith("$") or uid in BUILT_IN_DATASOURCES:
             continue
         kind = source.get("type") if isinstance(source, dict) else None
         candidates = [n for n, query in variables if query == kind] or [n for n, _ in variables]
@@ -115,14 +117,13 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
                     f"panel '{title}' reuses id {panel_id} of panel '{seen[panel_id]}'",
                     "give every panel a unique id"))
             seen.setdefault(panel_id, title)
-        if panel.get("type") == "row":
+        if panel.get("type") in PANELS_WITHOUT_QUERIES:
             continue
         findings.extend(_hard_coded(path, text, document, panel, panel_path, title))
         for source in [panel.get("datasource")] + [t.get("datasource") for t in panel.get("targets") or []
                                                    if isinstance(t, dict)]:
             uid = source.get("uid") if isinstance(source, dict) else source
-            if isinstance(uid, str) and uid not in defined and uid not in ("-- Grafana --", "-- Mixed --",
-                                                                            "-- Dashboard --", "grafana"):
+            if isinstance(uid, str) and uid not in defined and uid not in BUILT_IN_DATASOURCES:
                 findings.append(UNDEFINED_DATASOURCE.finding(
                     path, line, None,
                     f"panel '{title}' uses datasource '{uid}', which is not defined",

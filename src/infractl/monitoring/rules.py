@@ -15,9 +15,11 @@ _ALERT_GOOD = _ALERT + ("        for: 2m\n        labels:\n          severity: c
                         "          description: No target of job webhook-receiver answered a scrape for 2m.\n")
 
 
-def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap="", no_cases="", **fixing):
+def _rule(id, name, severity, summary, rationale, fix, bad="", good="", overlap="", no_cases="", valid=(),
+          invalid=(), **fixing):
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
-                fix=fix, bad=bad, good=good, overlap=overlap, tags=("monitoring",), no_cases=no_cases, **fixing)
+                fix=fix, bad=bad, good=good, overlap=overlap, tags=("monitoring",), no_cases=no_cases,
+                valid=valid, invalid=invalid, **fixing)
 
 
 _DASHBOARD = "a dashboard file, not a rule file: tests/monitoring/test_monitoring.py and tests/core/test_loaders.py " \
@@ -28,16 +30,38 @@ PROMTOOL_MISSING = _rule(
     "Syntax and PromQL errors are promtool's job; without it only infractl's own rules ran.",
     "apt-get install prometheus (Debian), or put promtool on PATH",
     no_cases="needs a machine without promtool (tests/monitoring/test_monitoring.py hides it from PATH)")
+_OPERATOR_RULE = ("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: receiver}\nspec:\n"
+                  "  groups:\n  - name: receiver\n    rules:\n    - alert: ReceiverDown\n"
+                  "      expr: up{job=\"receiver\"} == 0\n      for: 2m\n      labels: {severity: critical}\n"
+                  "      annotations: {summary: s, description: d}\n")
 PROMTOOL_REJECTS = _rule(
-    "MON001", "promtool-rejects", Severity.ERROR, "promtool check rules rejects the rule file",
-    "Prometheus refuses to load a rule file promtool rejects: none of its alerts run.",
+    "MON001", "promtool-rejects", Severity.ERROR,
+    "promtool rejects a rule file or a Prometheus configuration",
+    "Prometheus refuses to load a rule file promtool rejects: none of its alerts run; a configuration it "
+    "rejects keeps Prometheus from starting. Rule groups are found wherever they are kept: a rule file, "
+    "the Prometheus operator's PrometheusRule (spec.groups), a ConfigMap's data; promtool judges them at the "
+    "file's own lines, in one call for the whole run (`promtool check rules` over every rule file, "
+    "`promtool check config --syntax-only` over every configuration, so a rule file a configuration names "
+    "is judged once). VictoriaMetrics' VMRule holds MetricsQL, which promtool does not parse: only infractl's "
+    "own rules judge it.",
     "fix what promtool says", bad="groups:\n  - name: x\n    rules:\n      - alert: Broken\n"
                                   "        expr: rate(foo[5m]\n",
+    valid=(_OPERATOR_RULE,),
+    invalid=(_OPERATOR_RULE.replace("== 0", "== (0"),),
     overlap="This is promtool's own check, folded into the report.")
 ALERT_WITHOUT_FOR = _rule(
-    "MON002", "alert-without-for", Severity.WARNING, "an alert without 'for:'",
-    "Without a pending period one failed scrape or one slow request fires the alert and pages someone.",
+    "MON002", "alert-without-for", Severity.WARNING, "an alert without 'for:' (or with for: 0m)",
+    "Without a pending period one failed scrape or one slow request fires the alert and pages someone; "
+    "`for: 0m` (or `0s`) is no pending period either. By convention some alerts fire at once by design and "
+    "are not asked for one: a dead-man switch (named Watchdog or DeadMansSwitch, or an expression that is "
+    "always true such as `vector(1)`: Alertmanager pages when it stops arriving) and an alert that never "
+    "pages (label `severity: none` or `severity: info`, such as kube-prometheus' InfoInhibitor).",
     "add for: 5m (or what the signal needs)", bad=_ALERT, good=_ALERT_GOOD,
+    invalid=(_ALERT_GOOD.replace("for: 2m", "for: 0m"),
+             _OPERATOR_RULE.replace("      for: 2m\n", "")),
+    valid=(("groups:\n  - name: meta\n    rules:\n      - alert: Watchdog\n        expr: vector(1)\n"
+           "        labels: {severity: none}\n        annotations: {summary: s, description: d}\n"),
+           _ALERT_GOOD.replace("        for: 2m\n", "").replace("critical", "info")),
     overlap="promtool accepts it; pint's rule/for covers it if you use pint.")
 ALERT_WITHOUT_SEVERITY = _rule(
     "MON003", "alert-without-severity", Severity.WARNING, "an alert without a severity label",
@@ -100,11 +124,12 @@ _SCRAPE = ("scrape_configs:\n  - job_name: receiver\n    static_configs:\n"
 SCRAPE_MISSES_PODS = _rule(
     "MON012", "scrape-target-misses-the-pods", Severity.ERROR,
     "a scrape target names a Service of the tree on a port it does not listen on, or scrapes it through its "
-    "cluster IP",
+    "cluster IP; or names a compose service on the port compose publishes on the host",
     "A Service listening on 80 (targetPort 8081) does not answer on 8081: every scrape fails, up stays 0 and "
     "the down alert fires for ever. On its right port a Service with a cluster IP hands each scrape to one "
     "replica chosen at random: the replicas' counters mix, rates jump, and a dead pod goes unseen. Each pod "
-    "must be its own target. promtool cannot know, it does not read the manifests.",
+    "must be its own target. Likewise a compose service published as \"8081:80\" listens on 80 in the "
+    "compose network: 8081 exists on the host only. promtool cannot know, it does not read the manifests.",
     "scrape each pod: a headless Service (clusterIP: None) on the metrics port with dns_sd_configs (type A), "
     "or kubernetes_sd_configs (role: pod)",
     bad=_SCRAPE,
@@ -114,8 +139,9 @@ SCRAPE_MISSES_PODS = _rule(
         "metadata: {name: receiver, namespace: staging}\nspec:\n",
         "metadata: {name: receiver-pods, namespace: staging}\nspec:\n  clusterIP: None\n").replace(
         "ports: [{port: 80, targetPort: 8081}]", "ports: [{port: 8081}]"),
-    overlap="Cross-file: the Prometheus configuration against the Services in the same tree; promtool checks "
-            "the configuration alone.")
+    overlap="Cross-file: the Prometheus configuration (or a ConfigMap holding one, or the operator's "
+            "ScrapeConfig) against the Services and compose services in the same tree; promtool checks the "
+            "configuration alone.")
 
 _DASHBOARD_WITH_VARIABLE = (
     '{{\n  "title": "Receiver",\n  "templating": {{ "list": [\n'
