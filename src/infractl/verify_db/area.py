@@ -9,11 +9,26 @@ from infractl.areas import Area, shown
 
 
 def collect(root: Path, config, scanner):
+    """The migrations ``versions_source`` finds, checked by the command's own static check; None when there
+    are none. An alembic.ini that points at no versions directory is an error."""
+    source = versions_source(root, config, scanner)
+    if source is None:
+        return None
+    section = config.section("db")
+    from infractl.verify_db.command import static_report
+    from infractl.verify_db.settings import rule_settings
+
+    source = shown(source)
+    report = static_report(source, rule_settings(section))
+    report.headline = f"{report.summary['revisions']} Alembic revisions in {source}"
+    return report
+
+
+def versions_source(root: Path, config, scanner) -> Path | None:
     """``migrations`` in [tool.infractl.db], else the versions directory of the ``alembic.ini`` in ``root``
     or one directory below (where its ``script_location`` points: ``backend/alembic.ini`` with ``script_location =
     app/alembic`` is ``backend/app/alembic/versions``; ``%(here)s`` is the file's directory), else
-    ``migrations/versions`` or ``alembic/versions`` under ``root``, checked by the command's own static
-    check; None when there is none. An alembic.ini that points at no versions directory is an error."""
+    ``migrations/versions`` or ``alembic/versions`` under ``root``; None when there is none."""
     section = config.section("db")
     source = None
     if section:
@@ -25,15 +40,7 @@ def collect(root: Path, config, scanner):
     if source is None:
         candidates = [p for p in (root / "migrations" / "versions", root / "alembic" / "versions") if p.is_dir()]
         source = candidates[0] if candidates else None
-    if source is None or not source.exists():
-        return None
-    from infractl.verify_db.command import static_report
-    from infractl.verify_db.settings import rule_settings
-
-    source = shown(source)
-    report = static_report(source, rule_settings(section))
-    report.headline = f"{report.summary['revisions']} Alembic revisions in {source}"
-    return report
+    return source if source is not None and source.exists() else None
 
 
 def _from_alembic_ini(root: Path, scanner) -> Path | None:
