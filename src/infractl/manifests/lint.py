@@ -116,6 +116,25 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     Paths in findings are relative to ``display_root`` (default: the current directory) where possible;
     ``stats`` (when given) receives the counts of objects and compose files checked.
     """
+    from infractl.manifests.kustomize.discover import find_dockerfiles
+    from infractl.manifests.kustomize.render import find_kustomization
+
+    path = Path(path)
+    if (find_kustomization(path) is None and compose_files is None
+            and not any((path / name).is_file() for name in COMPOSE_NAMES)
+            and not find_dockerfiles(path, exclude, project_root)):
+        from infractl.errors import InfractlError
+
+        raise InfractlError(f"{path}: no kustomization.yaml and no compose file, nor a Dockerfile")
+    return (lint_kustomization(path, kube_version, images, display_root, stats)
+            + lint_beside(path, compose_files, display_root, stats, exclude, project_root))
+
+
+def lint_kustomization(path: Path, kube_version: str = DEFAULT_KUBE_VERSION,
+                       images: dict[str, str] | None = None, display_root: Path | None = None,
+                       stats: dict | None = None) -> list[Finding]:
+    """The kustomization in ``path`` (none: no findings) rendered with the real kustomize and linted,
+    with its kustomization files' own rules; RenderError when kustomize refuses it."""
     from infractl.manifests.kustomize.render import (
         find_kustomization,
         finish_render,
@@ -127,43 +146,47 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     from infractl.manifests.kustomize.sourcemap import build_source_map, display_path
 
     path = Path(path)
+    if find_kustomization(path) is None:
+        return []
     root = display_root or Path.cwd()
-    findings: list[Finding] = []
-    if find_kustomization(path) is not None:
-        # kustomize runs in its own process while this one reads the sources and loads the schemas.
-        process = start_render(path) if not images else None
-        try:
-            source_map = build_source_map(path, root)
-            _warm_schemas(kube_version)
-        except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
-            if process is not None:
-                stop_render(process)
-            raise
-        text = finish_render(process, path) if process else render_text(path, images)
-        objects = parse_rendered(text)
-        source = display_path(path, root)
-        findings += lint_objects(objects, source, kube_version, source_map.locate)
-        findings += lint_kustomizations(source_map.kustomizations)
-        if stats is not None:
-            stats["objects"] = stats.get("objects", 0) + len(objects)
+    # kustomize runs in its own process while this one reads the sources and loads the schemas.
+    process = start_render(path) if not images else None
+    try:
+        source_map = build_source_map(path, root)
+        _warm_schemas(kube_version)
+    except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
+        if process is not None:
+            stop_render(process)
+        raise
+    text = finish_render(process, path) if process else render_text(path, images)
+    objects = parse_rendered(text)
+    if stats is not None:
+        stats["objects"] = stats.get("objects", 0) + len(objects)
+    return (lint_objects(objects, display_path(path, root), kube_version, source_map.locate)
+            + lint_kustomizations(source_map.kustomizations))
+
+
+def lint_beside(path: Path, compose_files: list[Path] | None = None, display_root: Path | None = None,
+                stats: dict | None = None, exclude: tuple[str, ...] = (), project_root: Path | None = None,
+                dockerfiles: bool = True) -> list[Finding]:
+    """What a manifests directory holds besides a kustomization: the Dockerfiles under ``path`` (unless
+    ``dockerfiles`` is False: an enclosing directory lints them) and its compose files (default: those
+    inside ``path``)."""
     from infractl.manifests.checks.dockerfile import lint_dockerfile
     from infractl.manifests.kustomize.discover import find_dockerfiles
+    from infractl.manifests.kustomize.sourcemap import display_path
 
-    dockerfiles = find_dockerfiles(path, exclude, project_root)
-    if (find_kustomization(path) is None and compose_files is None and not dockerfiles
-            and not any((path / name).is_file() for name in COMPOSE_NAMES)):
-        from infractl.errors import InfractlError
-
-        raise InfractlError(f"{path}: no kustomization.yaml and no compose file, nor a Dockerfile")
-    for dockerfile in dockerfiles:
+    root = display_root or Path.cwd()
+    findings: list[Finding] = []
+    found = find_dockerfiles(path, exclude, project_root) if dockerfiles else []
+    for dockerfile in found:
         findings += lint_dockerfile(dockerfile, display_path(dockerfile, root))
-    if stats is not None:
-        stats["dockerfiles"] = stats.get("dockerfiles", 0) + len(dockerfiles)
     if compose_files is None:
         compose_files = [path / name for name in COMPOSE_NAMES if (path / name).is_file()]
     for compose_file in compose_files:
         findings += lint_compose(compose_file, display_path(compose_file, root))
     if stats is not None:
+        stats["dockerfiles"] = stats.get("dockerfiles", 0) + len(found)
         stats["compose_files"] = stats.get("compose_files", 0) + len(compose_files)
     return findings
 

@@ -1,5 +1,5 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py (K8S101-K8S115), compose.py
+that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003), hardening.py (K8S101-K8S115), compose.py
 (COMPOSE001-COMPOSE004); lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader
 finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
 
@@ -157,6 +157,12 @@ RULES = (
           "(unknown fields are errors, as with kubectl's --validate=strict); otherwise only the server can.",
           "nothing to do; it is informational (render the CRD with it to have it checked)",
           "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec: {}\n", _pod()),
+    Rule(id="K8S003", name="manifest-not-loaded", severity=E, command=COMMAND,
+         summary="a plain manifest file (Kubernetes YAML outside any kustomization) cannot be read or is not YAML",
+         rationale="kubectl apply refuses the file, and none of its objects was checked. It is reported on the "
+                   "file and the other manifests are still linted.",
+         fix="fix the line shown", bad="apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 1\n   b: 2\n",
+         good="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"),
     _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
           "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
           "set resources.requests and resources.limits for cpu and memory",
