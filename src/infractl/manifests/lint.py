@@ -21,9 +21,9 @@ Locator = Callable[[dict, tuple], tuple[str | None, int | None]]
 
 
 def _finding(source: str, locate: Locator | None, obj: dict, keys: tuple, rule: str, message: str,
-             fix: str = "") -> Finding:
+             fix: str = "", severity=None) -> Finding:
     path, line = locate(obj, keys) if locate else (None, None)
-    return RULE[rule].finding(path or source, line, None, message, fix)
+    return RULE[rule].finding(path or source, line, None, message, fix, severity)
 
 
 def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_KUBE_VERSION,
@@ -57,7 +57,7 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
                 message = f"{'.'.join(map(str, keys))}: not a valid Secret value (not shown)"
             findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}", fix))
     for hit in hardening_hits(objects, secrets_filled):
-        findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix))
+        findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix, hit.severity))
     return findings
 
 

@@ -92,6 +92,19 @@ metadata: {{name: web, labels: {{app: web}}}}
 spec:
   containers: [{{name: web, image: "web:1.0"}}]
 """
+_OPERATOR_SERVICE = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Alertmanager
+metadata: {{name: main}}
+spec: {{replicas: 2}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: alertmanager-main}}
+spec:
+  selector: {{{selector}}}
+  ports: [{{port: 9093, targetPort: web}}]
+"""
 _INGRESS = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -215,8 +228,15 @@ RULES = (
           _CRONJOB.format(extra="  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 600\n"
                                 "  successfulJobsHistoryLimit: 3\n  failedJobsHistoryLimit: 3\n")),
     _rule("K8S113", "service-selects-nothing", E, "a Service's selector matches no pod template in the manifests",
-          "The Service has no endpoints: every request to it fails.", "use the pod template's labels",
-          _SERVICE.format(selector="webb"), _SERVICE.format(selector="web")),
+          "The Service has no endpoints: every request to it fails. Pods that the Prometheus operator makes "
+          "for an Alertmanager, Prometheus or ThanosRuler carry the labels its API reference lists, and count.",
+          "use the pod template's labels",
+          _SERVICE.format(selector="webb"), _SERVICE.format(selector="web")).replace(
+        varies="a warning, naming them, when custom resources of kinds infractl does not model are beside the "
+               "Service: their operator may make the pods it selects",
+        invalid=(_OPERATOR_SERVICE.format(selector="alertmanager: other"),),
+        valid=(_OPERATOR_SERVICE.format(selector="app.kubernetes.io/name: alertmanager, alertmanager: main"),
+               _OPERATOR_SERVICE.format(selector="app: alertmanager, alertmanager: main"))),
     _rule("K8S114", "ingress-without-tls", W, "an Ingress serves plain HTTP (no spec.tls)",
           "Webhook bodies and signatures cross the network in clear text.", "add spec.tls",
           _INGRESS.format(tls=""),
