@@ -65,7 +65,7 @@ def expand(directories: list[Path], exclude: tuple[str, ...], project_root: Path
     its plain Kubernetes YAML (discover.find_manifests). A directory with none of these is an error."""
     from infractl.manifests.kustomize.discover import find_dockerfiles, find_manifests
     from infractl.manifests.kustomize.render import find_kustomization
-    from infractl.manifests.lint import COMPOSE_NAMES
+    from infractl.manifests.lint import compose_files_in
 
     expanded, manifest_files = [], []
     for directory in directories:
@@ -75,7 +75,7 @@ def expand(directories: list[Path], exclude: tuple[str, ...], project_root: Path
         nested, _, plain = find_manifests(directory, exclude=exclude, project_root=project_root)
         expanded += nested
         manifest_files += plain
-        if (not nested and not plain and not any((directory / name).is_file() for name in COMPOSE_NAMES)
+        if (not nested and not plain and not compose_files_in(directory)
                 and not find_dockerfiles(directory, exclude, project_root)):
             raise InfractlError(f"{directory}: no kustomization.yaml and no compose file, nor a Dockerfile or "
                                 "a Kubernetes manifest (YAML with apiVersion and kind)")
@@ -99,9 +99,10 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.compose_files import groups, lint_compose_files
     from infractl.manifests.kustomize.discover import find_dockerfiles
     from infractl.manifests.kustomize.sourcemap import display_path
-    from infractl.manifests.lint import lint_beside, lint_compose, lint_kustomization, lint_rendered
+    from infractl.manifests.lint import lint_beside, lint_kustomization, lint_rendered
     from infractl.manifests.plain import lint_plain_manifests
 
     run = each_input or (lambda path, lint: lint())
@@ -122,10 +123,10 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
         findings += run(Path(manifest_files[0]).parent, partial(lint_plain_manifests, list(manifest_files),
                                                                 kube_version, stats=stats))
     already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
-    for compose_file in dict.fromkeys(compose_files):
-        if compose_file.resolve() not in already:
-            findings += run(compose_file, partial(lint_compose, compose_file, display_path(compose_file, cwd)))
-            stats["compose_files"] = stats.get("compose_files", 0) + 1
+    remaining = [c for c in dict.fromkeys(compose_files) if c.resolve() not in already]
+    for members in groups(remaining):
+        findings += run(members[-1], partial(lint_compose_files, members, cwd))
+    stats["compose_files"] = stats.get("compose_files", 0) + len(remaining)
     already = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, project_root)}
     for dockerfile in dict.fromkeys(p.resolve() for p in dockerfiles):
         if dockerfile not in already:

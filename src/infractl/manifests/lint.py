@@ -12,8 +12,6 @@ from pathlib import Path
 from infractl.findings import Finding
 from infractl.manifests.checks.rules import RULE
 
-COMPOSE_NAMES = ("docker-compose.staging.yml", "docker-compose.staging.yaml", "docker-compose.yml",
-                 "docker-compose.yaml", "compose.yml", "compose.yaml")
 DEFAULT_KUBE_VERSION = "1.33.0"
 
 # locate(obj, keys) -> (path, line): where an object (and a key path inside it) comes from.
@@ -121,7 +119,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
 
     path = Path(path)
     if (find_kustomization(path) is None and compose_files is None
-            and not any((path / name).is_file() for name in COMPOSE_NAMES)
+            and not compose_files_in(path)
             and not find_dockerfiles(path, exclude, project_root)):
         from infractl.errors import InfractlError
 
@@ -173,6 +171,7 @@ def lint_beside(path: Path, compose_files: list[Path] | None = None, display_roo
     ``dockerfiles`` is False: an enclosing directory lints them) and its compose files (default: those
     inside ``path``)."""
     from infractl.manifests.checks.dockerfile import lint_dockerfile
+    from infractl.manifests.compose_files import lint_compose_files
     from infractl.manifests.kustomize.discover import find_dockerfiles
     from infractl.manifests.kustomize.sourcemap import display_path
 
@@ -182,13 +181,23 @@ def lint_beside(path: Path, compose_files: list[Path] | None = None, display_roo
     for dockerfile in found:
         findings += lint_dockerfile(dockerfile, display_path(dockerfile, root))
     if compose_files is None:
-        compose_files = [path / name for name in COMPOSE_NAMES if (path / name).is_file()]
-    for compose_file in compose_files:
-        findings += lint_compose(compose_file, display_path(compose_file, root))
+        compose_files = compose_files_in(path)
+    findings += lint_compose_files(compose_files, root)
     if stats is not None:
         stats["dockerfiles"] = stats.get("dockerfiles", 0) + len(found)
         stats["compose_files"] = stats.get("compose_files", 0) + len(compose_files)
     return findings
+
+
+def compose_files_in(directory: Path) -> list[Path]:
+    """The compose files directly in ``directory`` (compose.yaml, its overrides and overlays, and
+    docker-compose*.yml), by name."""
+    from infractl.manifests.kustomize.discover import is_compose_file
+
+    try:
+        return sorted(path for path in Path(directory).iterdir() if is_compose_file(path.name) and path.is_file())
+    except OSError:
+        return []
 
 
 def _warm_schemas(kube_version: str) -> None:
