@@ -116,3 +116,16 @@ def test_a_broken_kustomization_named_on_the_command_line_still_lints_its_docker
     assert code == 1
     assert [f["rule"] for f in findings if f["rule"] == "K8S000"] == ["K8S000"]
     assert any(f["path"] == "k8s/overlays/broken/Dockerfile" for f in findings), findings
+
+
+def test_quoted_and_flow_style_names_are_located_beside_files_that_only_mention_them(tmp_path, kustomize):
+    from infractl.manifests.lint import lint_directory
+
+    quoted = BASE_DEPLOYMENT.replace("kind: Deployment", "kind: 'Deployment'").replace(
+        "metadata: {name: web}", 'metadata:\n  name: "web"')
+    mentions = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\n"
+                "data: {about: 'web: the Deployment web, kind: Deployment'}\n")
+    write(tmp_path, {"kustomization.yaml": "resources: [notes.yaml, deployment.yaml]\n",
+                     "notes.yaml": mentions, "deployment.yaml": quoted})
+    found = [(f.path, f.line) for f in lint_directory(tmp_path, display_root=tmp_path) if f.rule == "K8S103"]
+    assert found == [("deployment.yaml", IMAGE_LINE + 1)]

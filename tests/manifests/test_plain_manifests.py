@@ -98,6 +98,7 @@ def test_a_plain_directory_without_a_dockerfile_is_linted(tmp_path):
     assert code == 1
     assert places(report) == [("K8S103", "deploy/deployment.yaml", IMAGE_LINE)]
     assert report["summary"]["objects"] == 2  # the Service selects the Deployment's pods in the other file
+    assert report["summary"]["manifest_files"] == 2
 
 
 def test_a_plain_directory_with_a_dockerfile_below_is_linted(tmp_path):

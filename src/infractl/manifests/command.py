@@ -137,9 +137,10 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     return Report(
         command=COMMAND,
         findings=findings,
-        summary={"objects": stats.get("objects", 0), "compose_files": stats.get("compose_files", 0),
+        summary={"objects": stats.get("objects", 0), "manifest_files": stats.get("manifest_files", 0),
+                 "compose_files": stats.get("compose_files", 0),
                  "dockerfiles": stats.get("dockerfiles", 0), "findings": len(findings)},
-        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}, "
+        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}{_plain(stats)}, "
                  f"{_count(stats.get('compose_files', 0), 'compose file')}"
                  f"{_dockerfiles(stats)} checked against Kubernetes {kube_version}",
         extra={"kube_version": kube_version, "directories": [str(d) for d in directories]},
@@ -189,6 +190,11 @@ def lint_selection(config: Config, select=None, ignore=None) -> RuleSelection:
     of [tool.infractl] (flags first). The table's keys are checked here, for every command that reads it."""
     reject_unknown_keys(config.section(SECTION), KEYS, WHERE)
     return resolve_selection(config.section(SECTION), config.data, select, ignore, WHERE)
+
+
+def _plain(stats: dict) -> str:
+    files = stats.get("manifest_files")
+    return f" (with {_count(files, 'plain manifest file')})" if files else ""
 
 
 def _dockerfiles(stats: dict) -> str:
