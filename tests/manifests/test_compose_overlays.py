@@ -176,3 +176,11 @@ def test_the_fallback_merges_as_compose_does_on_these_files(tmp_path, real_compo
             environment = service.get("environment") or []
             as_mapping = dict(e.split("=", 1) for e in environment) if isinstance(environment, list) else environment
             assert as_mapping == (fallback["services"][name].get("environment") or {}), (overlay, name)
+
+
+def test_an_overlay_repeats_nothing_the_base_reports_and_reports_a_service_of_its_own(tmp_path, merger):
+    overlay = "services:\n  cache:\n    deploy: {replicas: 2}\n  jobs:\n    image: registry.example/jobs:1.0\n"
+    write(tmp_path, {"compose.yml": BASE, "compose.prod.yml": overlay})
+    _, findings = lint(tmp_path, ".", "--select", "COMPOSE002")
+    # cache lacks a healthcheck in both files: the base's finding, once; jobs is the overlay's own service
+    assert [(path, line) for _, path, line, _ in findings] == [("compose.prod.yml", 4), ("compose.yml", 10)]

@@ -5,8 +5,8 @@
 The merge is the real Compose v2's (``docker compose config --no-interpolate``, nothing resolved or
 validated that needs the deploy's environment). Without Compose v2 installed the named fallback,
 ``merge_models``, merges as the Compose specification says for the keys the rules read. A finding of a
-merged model points at the file that holds the offending key (the overlay, else the base); a key that is
-missing (a healthcheck) at the service in the last file that defines it. An overlay's set reports only
+merged model points at the file that sets the deepest part of its key path (the later file where both
+do), so a missing healthcheck points at the service. An overlay's set reports only
 what lies in the overlay: the default set reports the rest.
 """
 
@@ -87,37 +87,55 @@ def lint_compose_set(members: list[Path], shown: list[str]) -> list[Finding]:
                                                f"{shown[0]}: {failure}", "fix what compose's message names")]
     overlay_only = len(members) == 2 and members[1].name not in OVERRIDES
     for keys, rule, message, fix in compose_hits(model):
-        name, line = _source(documents, keys)
-        if overlay_only and name != shown[-1]:
+        if overlay_only and not _overlay_sets(keys, documents[0][1], documents[1][1]):
             continue  # the base's own set reports it
+        name, line = source_of(keys, documents)
         findings.append(RULE[rule].finding(name, line, None, message, fix))
     return findings
 
 
-def _source(documents: list[tuple[str, object]], keys: tuple) -> tuple[str, int | None]:
-    """(file, line) for a finding at ``keys`` of the merged model: the last file holding the whole key
-    path, else the last one defining the service, else the first file."""
+def source_of(keys: tuple, sources: list[tuple[str, object]]) -> tuple[str, int | None]:
+    """(file, line) for a finding at ``keys`` of a merged model: the file that sets the deepest part of
+    ``keys`` (the last such file: later files override), and the line there; the first file when none
+    sets any of it. (deploy/check.py's ``_source_of`` does the same for the deploy's compose files.)"""
     from infractl.manifests.kustomize.sourcemap import deepest_line
 
-    for name, document in reversed(documents):
-        if _holds(document, keys):
-            return name, deepest_line(document, keys)
-    for name, document in reversed(documents):
-        if _holds(document, keys[:2]):
-            return name, deepest_line(document, keys)
-    name, document = documents[0]
-    return name, deepest_line(document, keys)
+    best, best_depth = (sources[0][0], None), 0
+    for name, document in sources:
+        depth = _depth_set(document, keys)
+        if depth and depth >= best_depth:
+            best, best_depth = (name, deepest_line(document, keys[:depth])), depth
+    return best
 
 
-def _holds(node, keys: tuple) -> bool:
-    for key in keys:
-        if isinstance(key, int):
-            if not isinstance(node, list) or key >= len(node):
-                return False
-        elif not isinstance(node, dict) or key not in node:
-            return False
+def _overlay_sets(keys: tuple, base, overlay) -> bool:
+    """Whether a finding at ``keys`` of [base, overlay] is the overlay's: it sets the whole key path below
+    the service (an image), or more of it than the base (a service only the overlay defines). A service both define that lacks a
+    key in both (a healthcheck) is the base's finding, reported once by the base's own set."""
+    in_overlay = _depth_set(overlay, keys)
+    return in_overlay == len(keys) > 2 or in_overlay > _depth_set(base, keys)  # keys[:2]: the service
+
+
+def _depth_set(node, keys: tuple) -> int:
+    """How many leading parts of the key path ``keys`` the document has."""
+    for depth, key in enumerate(keys):
+        present = key in node if isinstance(node, dict) else (
+            isinstance(node, list) and isinstance(key, int) and key < len(node))
+        if not present:
+            return depth
         node = node[key]
-    return True
+    return len(keys)
+
+
+def environment_by_name(model: dict) -> dict:
+    """``config --no-interpolate`` lists each service's environment as ``KEY=value``: back to a mapping,
+    so a finding names the key path the compose files write (and is traced to the file that sets it)."""
+    for service in (model.get("services") or {}).values():
+        environment = service.get("environment") if isinstance(service, dict) else None
+        if isinstance(environment, list):
+            pairs = (str(entry).partition("=") for entry in environment)
+            service["environment"] = {key: value if sep else None for key, sep, value in pairs}
+    return model
 
 
 def merged_model(members: list[Path], documents: list) -> tuple[dict | None, str | None]:
@@ -140,7 +158,7 @@ def merged_model(members: list[Path], documents: list) -> tuple[dict | None, str
     if failure is not None:
         return None, failure
     try:
-        return json.loads(done.stdout), None
+        return environment_by_name(json.loads(done.stdout)), None
     except ValueError as exc:
         return None, f"its output is not JSON: {exc}"
 
