@@ -131,16 +131,21 @@ def test_an_overlay_is_merged_with_its_base_and_reports_only_its_own_lines(tmp_p
 
 def test_check_merges_the_overlays_it_finds(tmp_path, merger):
     (tmp_path / "deploy").mkdir()
-    write(tmp_path / "deploy", {"docker-compose.yml": BASE, "docker-compose.override.yml": OVERRIDE})
+    write(tmp_path / "deploy", {"docker-compose.yml": BASE, "docker-compose.override.yml": OVERRIDE,
+                                "docker-compose.prod.yml": DEPLOY})
     (tmp_path / ".git").mkdir()
     old = Path.cwd()
     os.chdir(tmp_path)
     try:
-        result = CliRunner().invoke(cli.app, ["check", "--select", "COMPOSE002", "--json"])
+        result = CliRunner().invoke(cli.app, ["check", "--select", "COMPOSE001,COMPOSE002", "--json"])
     finally:
         os.chdir(old)
-    findings = [(f["path"], f["line"]) for f in json.loads(result.output)["findings"]]
-    assert findings == [("deploy/docker-compose.yml", 10)], result.output
+    findings = sorted((f["rule"], f["path"], f["line"], f["message"]) for f in json.loads(result.output)["findings"])
+    assert findings == [  # each once: the base's, and the overlay's own image
+        ("COMPOSE001", "deploy/docker-compose.prod.yml", 5, "service db: image postgres:latest uses :latest"),
+        ("COMPOSE001", "deploy/docker-compose.yml", 11, "service cache: image redis:latest uses :latest"),
+        ("COMPOSE002", "deploy/docker-compose.yml", 10, "service cache: no healthcheck"),
+    ], result.output
 
 
 def test_one_shot_services_are_not_asked_for_a_healthcheck(tmp_path):

@@ -89,7 +89,7 @@ def test_distinct_findings_on_one_line_without_a_line_are_kept_apart(tmp_path):
     one = Finding("k8s", None, None, "K8S002", Severity.INFO, "ServiceMonitor/a: no schema")
     two = one._replace(message="ServiceMonitor/b: no schema")
     assert dedupe([one, two, one]) == [one._replace(message=one.message + " (+1 more at this source line: "
-                                                     "kustomizations that share it)"), two]
+                                                     "the kustomizations or compose files that share it)"), two]
 
 
 def test_a_broken_overlay_is_one_finding_and_hides_nothing_in_check(tmp_path, kustomize):

@@ -99,7 +99,7 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
-    from infractl.manifests.compose_files import groups, lint_compose_files
+    from infractl.manifests.compose_files import groups, lint_compose_set
     from infractl.manifests.kustomize.discover import find_dockerfiles
     from infractl.manifests.kustomize.sourcemap import display_path
     from infractl.manifests.lint import lint_beside, lint_kustomization, lint_rendered
@@ -125,7 +125,7 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
     remaining = [c for c in dict.fromkeys(compose_files) if c.resolve() not in already]
     for members in groups(remaining):
-        findings += run(members[-1], partial(lint_compose_files, members, cwd))
+        findings += run(members[-1], partial(lint_compose_set, members, [display_path(m, cwd) for m in members]))
     stats["compose_files"] = stats.get("compose_files", 0) + len(remaining)
     already = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, project_root)}
     for dockerfile in dict.fromkeys(p.resolve() for p in dockerfiles):
@@ -162,7 +162,7 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
         first = same[0]
         if len(same) > 1:
             first = first._replace(message=f"{first.message} (+{len(same) - 1} more at this source line: "
-                                           "kustomizations that share it)")
+                                           "the kustomizations or compose files that share it)")
         kept.append(first)
     return kept
 
