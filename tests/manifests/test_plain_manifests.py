@@ -63,6 +63,9 @@ NOT_MANIFESTS = {
     "base/kustomization.yaml": "resources: [deployment.yaml]\n",
     "base/deployment.yaml": DEPLOYMENT.replace("registry.example/web:latest", "registry.example/web:1.0"),
     "base/unused.yaml": SERVICE.replace("{app: web}", "{app: nothing}"),
+    "components/mesh/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+                                          "resources: [gateway.yaml]\n",
+    "components/mesh/gateway.yaml": SERVICE.replace("{app: web}", "{app: nothing}"),  # a Component's resource
     "tools/transformer.yaml": "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {}\n",
     "notes.yaml": "title: not a manifest\nkind: notes\n",
 }

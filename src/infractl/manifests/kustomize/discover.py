@@ -77,25 +77,26 @@ def find_manifests(root: Path, scanner=None, exclude: tuple[str, ...] = (),
                    project_root: Path | None = None) -> tuple[list[Path], list[Path], list[Path]]:
     """(kustomization directories that are not Components, compose files, plain manifest files) under
     ``root``. A plain manifest is a YAML file that ``looks_like_manifest``, outside every kustomization's
-    directory (kustomize renders those, patches included), outside a Helm chart and CI directories; a file
+    and Component's directory (kustomize renders those, patches included), outside a Helm chart and CI
+    directories; a file
     that cannot be read is kept, so that linting it reports it."""
     from infractl.files import iter_files, read_bytes
 
     read = scanner.read if scanner else read_bytes
-    kustomizations, composes, candidates, charts = [], [], [], set()
+    kustomizations, composes, candidates, owners = [], [], [], set()
     for path in iter_files([root], (), tuple(exclude), project_root or root, cache=scanner and scanner.walks,
                            match=lambda name: name.endswith((".yaml", ".yml")) or name == "Kustomization"):
         name = path.name
         if name in KUSTOMIZATIONS:
+            owners.add(path.parent.resolve())  # a Component's files are kustomize's too, not plain manifests
             if b"kind: Component" not in _read_or_empty(read, path):
                 kustomizations.append(path.parent)
         elif is_compose_file(name):
             composes.append(path)
         elif name == "Chart.yaml":
-            charts.add(path.parent)
+            owners.add(path.parent.resolve())
         elif not _NOT_MANIFEST_DIRS.intersection(path.parts):
             candidates.append(path)
-    owners = {d.resolve() for d in kustomizations} | {c.resolve() for c in charts}
     plain = []
     for path in candidates:
         real = path.resolve()
