@@ -137,6 +137,8 @@ def test_a_service_selecting_nothing_among_plain_manifests_is_still_reported(tmp
                      "deploy/service.yaml": SERVICE.replace("{app: web}", "{app: webb}")})
     _, report = invoke(tmp_path, "manifests", "lint", "deploy")
     assert ("K8S113", "deploy/service.yaml", 5) in places(report)
+    [(severity, _)] = severity_of_k8s113(report)
+    assert severity == "error"  # a typo of the pod template beside it: the claim holds
 
 
 def test_a_directory_with_nothing_to_lint_is_still_a_usage_error(tmp_path):
@@ -148,3 +150,25 @@ def test_a_directory_with_nothing_to_lint_is_still_a_usage_error(tmp_path):
     finally:
         os.chdir(old)
     assert result.exit_code == 2 and "no kustomization.yaml" in result.output
+
+
+def severity_of_k8s113(report: dict) -> list[tuple[str, str]]:
+    return [(f["severity"], f["message"]) for f in report["findings"] if f["rule"] == "K8S113"]
+
+
+def test_a_service_whose_pods_may_be_made_elsewhere_is_a_warning_with_the_reason(tmp_path):
+    unmatched = SERVICE.replace("{app: web}", "{app: exporter}")
+    write(tmp_path, {"alone/service.yaml": unmatched,  # no workload beside it: a Helm release makes its pods
+                     "templated/service.yaml": unmatched, "templated/deployment.yaml": DEPLOYMENT,
+                     "templated/exporter.yaml": DEPLOYMENT.replace("name: web,", "name: {{ name }},"),
+                     "other/service.yaml": SERVICE.replace("{app: web}", "{app.kubernetes.io/name: exporter}"),
+                     "other/deployment.yaml": DEPLOYMENT,  # someone else's pods: nothing like the selector
+                     "broken/service.yaml": unmatched, "broken/deployment.yaml": DEPLOYMENT,
+                     "broken/exporter.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec: {a: 1, a: 2}\n"})
+    for directory, reason in (("alone", "its pods are made elsewhere"), ("other", "its pods are made elsewhere"),
+                              ("templated", "does not load or is a template"),
+                              ("broken", "does not load or is a template")):
+        _, report = invoke(tmp_path, "manifests", "lint", directory)
+        [(severity, message)] = severity_of_k8s113(report)
+        # main: exit 2 for the directory, and an error where the pods are merely out of sight
+        assert severity == "warning" and reason in message, (directory, message)

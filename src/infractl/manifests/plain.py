@@ -76,4 +76,71 @@ def lint_plain_manifests(files: list[Path], kube_version: str, display_root: Pat
         return where.get(id(obj)), deepest_line(obj, keys)
 
     source = display_path(linted[0].parent, root)
-    return findings + lint_objects(objects, source, kube_version, locate)
+    found = lint_objects(objects, source, kube_version, locate)
+    doubts = _pod_doubts(objects, where, {f.path for f in findings}, set(linted))
+    return findings + [_doubted(f, doubts) for f in found]
+
+
+def _pod_doubts(objects: list[dict], where: dict[int, str], unloaded: set[str],
+                linted: set[Path]) -> dict[tuple[str, int | None], str]:
+    """(file, line of spec.selector) of each Service -> why it may select pods these files do not show.
+    Plain manifests are no deployable unit like a kustomization: a Service whose selector is no typo of
+    a pod template beside it (same directory and namespace, the same keys, at most one value differing)
+    has its pods made elsewhere (a Helm release, an operator, another repository); one beside YAML that did
+    not load or is a template (``{{``) may have them there."""
+    from infractl.manifests.checks.workloads import dig, namespace_of, pod_labels, pod_spec
+    from infractl.manifests.kustomize.sourcemap import deepest_line
+
+    def directory(obj: dict) -> str:
+        return str(Path(where[id(obj)]).parent)
+
+    workloads = [obj for obj in objects if pod_spec(obj) is not None]
+    unread = {str(Path(name).parent) for name in unloaded}
+    doubts = {}
+    for service in objects:
+        selector = dig(service, ("spec", "selector"))
+        if service.get("kind") != "Service" or not isinstance(selector, dict):
+            continue
+        here = directory(service)
+        if here in unread or _templates_beside(Path(where[id(service)]).parent, linted):
+            reason = "YAML beside it that does not load or is a template may hold its pods"
+        elif not any(directory(w) == here and namespace_of(w) == namespace_of(service)
+                     and _nearly(selector, pod_labels(w)) for w in workloads):
+            reason = "no pod template beside it is labelled like that: its pods are made elsewhere (a Helm " \
+                     "release, an operator, another repository)"
+        else:
+            continue
+        doubts[(where[id(service)], deepest_line(service, ("spec", "selector")))] = reason
+    return doubts
+
+
+def _nearly(selector: dict, labels: dict) -> bool:
+    """The selector's keys all on the pods, at most one value differing: a typo, not someone else's pods."""
+    return all(key in labels for key in selector) and sum(labels[k] != v for k, v in selector.items()) <= 1
+
+
+def _templates_beside(directory: Path, linted: set[Path]) -> bool:
+    """Whether ``directory`` holds YAML that is not linted and is a template (or cannot be read)."""
+    try:
+        others = [p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p not in linted]
+    except OSError:
+        return True
+    for other in others:
+        try:
+            data = other.read_bytes()
+        except OSError:
+            return True  # unreadable: it may hold the pods as well
+        if b"{{" in data or b"{%" in data:
+            return True
+    return False
+
+
+def _doubted(finding: Finding, doubts: dict[tuple[str, int | None], str]) -> Finding:
+    """K8S113 as a warning with the reason when the Service's pods may be made elsewhere."""
+    from infractl.findings import Severity
+
+    reason = doubts.get((finding.path, finding.line)) if finding.rule == "K8S113" else None
+    if reason is None or finding.severity is not Severity.ERROR:
+        return finding
+    return RULE["K8S113"].finding(finding.path, finding.line, finding.column, f"{finding.message}; but {reason}",
+                                  finding.fix, Severity.WARNING)

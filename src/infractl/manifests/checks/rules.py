@@ -232,8 +232,10 @@ RULES = (
           "for an Alertmanager, Prometheus or ThanosRuler carry the labels its API reference lists, and count.",
           "use the pod template's labels",
           _SERVICE.format(selector="webb"), _SERVICE.format(selector="web")).replace(
-        varies="a warning, naming them, when custom resources of kinds infractl does not model are beside the "
-               "Service: their operator may make the pods it selects",
+        varies="a warning with the reason when the pods may be made where infractl cannot see: beside custom "
+               "resources of kinds it does not model (named), or, in plain manifests (no kustomization), when no "
+               "pod template beside the Service is labelled nearly like its selector, or YAML beside it is a "
+               "template or does not load",
         invalid=(_OPERATOR_SERVICE.format(selector="alertmanager: other"),),
         valid=(_OPERATOR_SERVICE.format(selector="app.kubernetes.io/name: alertmanager, alertmanager: main"),
                _OPERATOR_SERVICE.format(selector="app: alertmanager, alertmanager: main"))),
