@@ -68,6 +68,7 @@ NOT_MANIFESTS = {
     "components/mesh/gateway.yaml": SERVICE.replace("{app: web}", "{app: nothing}"),  # a Component's resource
     "tools/transformer.yaml": "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {}\n",
     "notes.yaml": "title: not a manifest\nkind: notes\n",
+    "pkg/testdata/invalid.yaml": SERVICE.replace("{app: web}", "{app: nothing}"),  # Go tests' deliberate inputs
 }
 
 
@@ -172,3 +173,12 @@ def test_a_service_whose_pods_may_be_made_elsewhere_is_a_warning_with_the_reason
         [(severity, message)] = severity_of_k8s113(report)
         # main: exit 2 for the directory, and an error where the pods are merely out of sight
         assert severity == "warning" and reason in message, (directory, message)
+
+
+def test_a_template_with_placeholders_is_reported_as_not_linted_not_as_broken(tmp_path):
+    write(tmp_path, {"deploy/deployment.yaml": DEPLOYMENT,
+                     "deploy/service.yaml": SERVICE.replace("spec:\n", "spec:\n  clusterIP: {SERVICE_IP_PREFIX}.16\n")})
+    _, report = invoke(tmp_path, "manifests", "lint", "deploy")
+    [template] = [f for f in report["findings"] if f["rule"] == "K8S003"]
+    # a sed/make template (cert-manager's make/config): not YAML until filled, so info, never an error
+    assert template["severity"] == "info" and "{SERVICE_IP_PREFIX}" in template["message"]

@@ -8,10 +8,15 @@ objects (kubeconfigs, kind/kubeadm cluster configs, kustomize's transformer conf
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from infractl.findings import Finding
 from infractl.manifests.checks.rules import RULE
+
+# placeholders a tool fills before the file is YAML: {VAR} (sed, make), ${VAR} and $(VAR) (envsubst, make),
+# __VAR__, <%= erb %>
+_PLACEHOLDER = re.compile(r"\{[A-Z_][A-Z0-9_]*\}|\$\{[A-Za-z_]\w*\}|\$\([A-Z_]\w*\)|__[A-Z][A-Z0-9_]*__|<%")
 
 
 def is_api_object(document) -> bool:
@@ -26,8 +31,9 @@ def is_api_object(document) -> bool:
 
 def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
     """(the API objects in ``path``, a List's items included; the K8S003 finding when it cannot be loaded)."""
+    from infractl.findings import Severity
     from infractl.load import LoadError, read_text
-    from infractl.load.yamldocs import load_documents
+    from infractl.load.yamldocs import YamlError, load_documents
 
     try:
         documents = load_documents(read_text(path), text_timestamps=True)
@@ -35,6 +41,12 @@ def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
         return [], [RULE["K8S003"].finding(shown, None, None, f"cannot be read: {exc.strerror}",
                                            "make the file readable")]
     except LoadError as exc:
+        placeholder = _PLACEHOLDER.search(read_text(path)) if isinstance(exc, YamlError) else None
+        if placeholder:  # envsubst, sed or make fill it in before kubectl sees it
+            return [], [RULE["K8S003"].finding(
+                shown, exc.line, exc.column, f"not YAML until its placeholders ({placeholder.group(0)}) are "
+                f"filled: a template, not linted ({exc})", "lint the file its placeholders are filled into",
+                Severity.INFO)]
         return [], [RULE["K8S003"].finding(shown, exc.line, exc.column, str(exc),
                                            "fix the line shown: kubectl apply refuses the file")]
     objects = []

@@ -175,7 +175,9 @@ RULES = (
          rationale="kubectl apply refuses the file, and none of its objects was checked. It is reported on the "
                    "file and the other manifests are still linted.",
          fix="fix the line shown", bad="apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 1\n   b: 2\n",
-         good="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"),
+         good="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
+         varies="info when the file holds placeholders a tool fills before kubectl sees it ({VAR}, ${VAR}, "
+                "$(VAR), __VAR__): a template, reported as not linted"),
     _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
           "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
           "set resources.requests and resources.limits for cpu and memory",

@@ -20,8 +20,9 @@ _TOOL_GROUPS = ("kustomize.config.k8s.io", "config.kubernetes.io", "kind.x-k8s.i
                 "ctlptl.dev")
 _UNDOTTED_GROUPS = ("apps", "batch", "policy", "autoscaling", "extensions")  # built-in groups without a dot
 _TEMPLATE = (b"{{", b"{%")  # Helm, Jinja, gomplate: text that becomes YAML later, not a manifest yet
-# Directories whose YAML is never a manifest to apply: CI workflows and actions
-_NOT_MANIFEST_DIRS = frozenset({".github", ".gitlab", ".circleci"})
+# Directories whose YAML is never a manifest to apply: CI workflows and actions, and Go's testdata (the
+# go tool ignores it; it holds deliberately odd inputs of tests)
+_NOT_MANIFEST_DIRS = frozenset({".github", ".gitlab", ".circleci", "testdata"})
 
 
 def is_dockerfile(name: str) -> bool:
@@ -77,8 +78,8 @@ def find_manifests(root: Path, scanner=None, exclude: tuple[str, ...] = (),
                    project_root: Path | None = None) -> tuple[list[Path], list[Path], list[Path]]:
     """(kustomization directories that are not Components, compose files, plain manifest files) under
     ``root``. A plain manifest is a YAML file that ``looks_like_manifest``, outside every kustomization's
-    and Component's directory (kustomize renders those, patches included), outside a Helm chart and CI
-    directories; a file
+    and Component's directory (kustomize renders those, patches included), outside a Helm chart, CI
+    directories and ``testdata``; a file
     that cannot be read is kept, so that linting it reports it."""
     from infractl.files import iter_files, read_bytes
 
@@ -95,7 +96,8 @@ def find_manifests(root: Path, scanner=None, exclude: tuple[str, ...] = (),
             composes.append(path)
         elif name == "Chart.yaml":
             owners.add(path.parent.resolve())
-        elif not _NOT_MANIFEST_DIRS.intersection(path.parts):
+        elif not _NOT_MANIFEST_DIRS.intersection(path.relative_to(root).parts if path.is_relative_to(root)
+                                                 else path.parts):
             candidates.append(path)
     plain = []
     for path in candidates:
