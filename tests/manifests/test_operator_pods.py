@@ -98,3 +98,24 @@ def test_manifests_lint_of_an_operator_stack_reports_no_service_as_empty(tmp_pat
         os.chdir(old)
     assert result.exit_code == 0, result.output
     assert "K8S113" not in {f["rule"] for f in json.loads(result.output)["findings"]}
+
+
+def test_a_service_selecting_one_statefulset_replica_by_its_pod_name_selects_it():
+    """redis-ha's announce Services (argo-cd's HA manifests) select one replica each by the label the
+    StatefulSet controller adds to every pod."""
+    statefulset = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: monitoring}
+spec:
+  serviceName: redis
+  replicas: 3
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec: {containers: [{name: redis, image: "redis:7.2.5"}]}
+"""
+    # main: K8S113 error for each
+    assert selects_nothing(statefulset + service("app: redis, statefulset.kubernetes.io/pod-name: redis-0")) == []
+    [finding] = selects_nothing(statefulset + service("app: redis, pod-template-hash: abc"))  # a Deployment's
+    assert finding.severity is Severity.ERROR

@@ -12,7 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from infractl.findings import Severity
-from infractl.manifests.checks.operators import may_make_pods, operator_pods, selector_matches_labels
+from infractl.manifests.checks.operators import (
+    controller_pod_labels,
+    may_make_pods,
+    operator_pods,
+    selector_matches_labels,
+)
 from infractl.manifests.checks.workloads import (
     LONG_RUNNING,
     REPLICATED,
@@ -209,8 +214,8 @@ def _service_selects_nothing(service: dict, workloads: list[dict], made_by_opera
     selector = dig(service, ("spec", "selector"))
     namespace = namespace_of(service)
     if (not isinstance(selector, dict) or not selector or dig(service, ("spec", "type")) == "ExternalName"
-            or any(namespace_of(w) == namespace and selector_matches({"matchLabels": selector}, pod_labels(w))
-                   for w in workloads)
+            or any(namespace_of(w) == namespace and selector_matches_labels(selector, controller_pod_labels(
+                       w, pod_labels(w))) for w in workloads)
             or any(where == namespace and selector_matches_labels(selector, labels)
                    for where, labels in made_by_operators)):
         return

@@ -44,6 +44,18 @@ def operator_pod_labels(obj: dict) -> list[dict]:
     return [current, {**user, "app": label, label: name}]
 
 
+def controller_pod_labels(workload: dict, template_labels: dict) -> dict:
+    """A workload's pod labels with those its controller adds to every pod (values decided at run time):
+    a StatefulSet's ``statefulset.kubernetes.io/pod-name`` (``<name>-<ordinal>``, so a Service may select
+    one replica), ``apps.kubernetes.io/pod-index`` and ``controller-revision-hash``; a Deployment's
+    ``pod-template-hash``; a DaemonSet's ``controller-revision-hash`` and ``pod-template-generation``."""
+    added = {"StatefulSet": ("statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
+                             "controller-revision-hash"),
+             "Deployment": ("pod-template-hash",),
+             "DaemonSet": ("controller-revision-hash", "pod-template-generation")}.get(workload.get("kind"), ())
+    return {**{key: ANY for key in added}, **template_labels}
+
+
 def may_make_pods(obj: dict) -> bool:
     """A custom resource infractl does not model: its operator may make pods with any labels. Built-in
     kinds (the core group, groups without a dot, *.k8s.io) and the kinds above are known."""
