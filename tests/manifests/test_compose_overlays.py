@@ -106,13 +106,16 @@ def merger(request, monkeypatch):
 
 
 def test_an_override_is_merged_with_its_base(tmp_path, merger):
-    write(tmp_path, {"compose.yml": BASE, "compose.override.yml": OVERRIDE})
+    override = OVERRIDE + ("  cache:\n    healthcheck: {test: [CMD, redis-cli, ping]}\n"
+                           "  db:\n    ports: [\"5432:5432\"]\n")
+    write(tmp_path, {"compose.yml": BASE, "compose.override.yml": override})
     code, findings = lint(tmp_path, ".")
-    # main: "service web: no healthcheck" on compose.override.yml (its healthcheck is in compose.yml)
+    # main: the override was not read: cache "has no healthcheck" (the override gives it one) and the
+    # database the override publishes on every interface went unseen
     assert code == 1
     assert [(rule, path, line) for rule, path, line, _ in findings] == [
         ("COMPOSE001", "compose.yml", 11),  # cache's redis:latest, once
-        ("COMPOSE002", "compose.yml", 10),  # cache: no healthcheck in either file
+        ("COMPOSE004", "compose.override.yml", 9),  # db's port, where the override publishes it
     ]
 
 
