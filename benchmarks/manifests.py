@@ -1,8 +1,12 @@
-"""Benchmark: `infractl manifests lint DIR` vs a bare `kubectl kustomize DIR` on a generated kustomization.
+"""Benchmark: `infractl manifests lint DIR` vs a bare `kubectl kustomize DIR`, on a real kustomization or a
+generated one.
 
-Run: .venv/bin/python benchmarks/manifests.py [--apps 60] [--runs 9]
+Run: .venv/bin/python benchmarks/manifests.py [--dir DIR] [--apps 60] [--runs 9]
 
-Generates a kustomization of APPS apps (default 60) with five objects each (Deployment, Service,
+--dir names a real kustomization (the issue's target: 100+ objects with CRDs), for instance
+kube-prometheus' root kustomization (its manifests/ and manifests/setup/ CRDs, 131 objects), exported
+outside the project: `git archive HEAD kustomization.yaml manifests | tar -x -C /work/corpus/kube-prometheus`
+in a clone of github.com/prometheus-operator/kube-prometheus. Without --dir it generates a kustomization of APPS apps (default 60) with five objects each (Deployment, Service,
 ConfigMap, PodDisruptionBudget, and a CronJob or an Ingress: 300 objects), one file per app, some of them
 with findings; then times, interleaved, the real console script `infractl manifests lint DIR --json` and
 `kubectl kustomize DIR` (the same kubectl binary for both: INFRACTL_KUBECTL is set to it) as subprocesses,
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -158,14 +163,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--apps", type=int, default=60, help="apps of 5 objects each (default 60: 300 objects)")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--dir", type=Path, help="a real kustomization directory to measure instead")
     args = parser.parse_args()
     kubectl = kubectl_binary()
     env = {**os.environ, "INFRACTL_KUBECTL": kubectl}
     with tempfile.TemporaryDirectory(prefix="infractl-bench-manifests-") as tmp:
-        directory = Path(tmp)
-        objects = generate(directory, args.apps)
-        lint = [str(BIN / "infractl"), "manifests", "lint", str(directory), "--json"]
+        directory = args.dir.resolve() if args.dir else Path(tmp)
         bare = [kubectl, "kustomize", str(directory)]
+        if args.dir:
+            _, _, rendered = timed(bare, env)
+            objects = len(re.findall(rb"^kind: ", rendered, re.MULTILINE))
+            crds = len(re.findall(rb"^kind: CustomResourceDefinition$", rendered, re.MULTILINE))
+        else:
+            objects, crds = generate(directory, args.apps), 0
+        lint = [str(BIN / "infractl"), "manifests", "lint", str(directory), "--json"]
         _, _, out = timed(lint, env)  # warm the page cache and check the output once
         report = json.loads(out)
         assert report["summary"]["objects"] == objects, report["summary"]
@@ -179,7 +190,8 @@ def main() -> None:
             ratios.append(t / b)
             cpu_ratios.append(t_cpu / b_cpu)
     version = subprocess.run([kubectl, "version", "--client"], capture_output=True, text=True, check=False).stdout.split("\n")[0]
-    print(f"{objects} objects, {args.runs} interleaved runs, {version.strip()} ({kubectl})")
+    print(f"{directory if args.dir else 'generated kustomization'}: {objects} objects ({crds} CRDs), "
+          f"{args.runs} interleaved runs, {version.strip()} ({kubectl})")
     print(f"findings: {report['summary']['findings']} ({report['summary']['error']} errors, "
           f"{report['summary']['warning']} warnings)")
     print(f"kubectl kustomize         median {statistics.median(bare_times) * 1000:7.1f} ms")

@@ -101,6 +101,11 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
 
         (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
         return collect([tmp_path], [], [], "1.33.0", RuleSelection()).findings
+    if rule_id == "K8S003":  # a plain manifest file, loaded from disk
+        from infractl.manifests.plain import lint_plain_manifests
+
+        (tmp_path / "manifest.yaml").write_text(text, encoding="utf-8")
+        return lint_plain_manifests([tmp_path / "manifest.yaml"], "1.33.0")
     if rule_id == "K8S116":
         from infractl.manifests.kustomize.sourcemap import build_source_map
 

@@ -10,11 +10,12 @@ from infractl.areas import Area, shown
 
 def collect(root: Path, config, scanner):
     """Kustomize directories (``dirs`` in [tool.infractl.manifests], else every kustomization that is not a
-    Component) rendered with the real kustomize and linted, plus the compose files found beside them, and
-    every Dockerfile in the repository (less the section's ``exclude`` globs) and the configured ones;
-    each input isolated (check/isolation.py). None when there is none of them."""
+    Component) rendered with the real kustomize and linted, plus the compose files found beside them, the
+    plain Kubernetes YAML that no kustomization renders (discovered by content), and every Dockerfile in
+    the repository (less the section's ``exclude`` globs) and the configured ones; each input isolated
+    (check/isolation.py). None when there is none of them."""
     from infractl.config import string_list
-    from infractl.manifests.kustomize.discover import find_dockerfiles, kustomizations_and_composes
+    from infractl.manifests.kustomize.discover import find_dockerfiles, find_manifests
 
     section = config.section("manifests")
     where = "[tool.infractl.manifests]"
@@ -22,10 +23,11 @@ def collect(root: Path, config, scanner):
     composes = [config.root / f for f in string_list(section, "compose_files", where)]
     exclude = tuple(string_list(section, "exclude", where))
     dockerfiles = [config.root / f for f in string_list(section, "dockerfiles", where)]
+    plain: list[Path] = []
     if not directories and not composes:
-        directories, composes = kustomizations_and_composes(root, scanner)
+        directories, composes, plain = find_manifests(root, scanner, exclude, config.root)
     dockerfiles += find_dockerfiles(root, exclude, config.root, scanner)
-    if not directories and not composes and not dockerfiles:
+    if not directories and not composes and not dockerfiles and not plain:
         return None
     from infractl.check.isolation import isolated
     from infractl.manifests.command import collect as lint_manifests
@@ -36,9 +38,11 @@ def collect(root: Path, config, scanner):
     # check applies the table's select/ignore and its own (flags first) to every area's findings
     report = lint_manifests([shown(d) for d in directories], [shown(c) for c in composes], dockerfiles, version,
                             RuleSelection(), exclude=exclude, project_root=config.root,
-                            each_input=lambda path, lint: isolated("manifests", shown(path), lint))
+                            each_input=lambda path, lint: isolated("manifests", shown(path), lint),
+                            manifest_files=[shown(p) for p in plain])
     counted = report.summary  # check's line for the area says what the repository held, not which DIR was named
-    report.headline = (f"{counted['objects']} Kubernetes objects in {len(directories)} kustomizations, "
+    report.headline = (f"{counted['objects']} Kubernetes objects in {len(directories)} kustomizations"
+                       f"{f' and {len(plain)} manifest files' if plain else ''}, "
                        f"{counted['compose_files']} compose files, {counted['dockerfiles']} Dockerfiles")
     return report
 

@@ -52,16 +52,17 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
     exclude = tuple(string_list(section, "exclude", WHERE))
     for each in directories:
         named_directory(each)
+    directories, manifest_files = expand(directories, exclude, config.root)
     named = directory is not None  # a DIR argument: the configured compose files and Dockerfiles are not asked for
     report = collect(directories, [] if named else compose_files, [] if named else dockerfiles, version,
-                     selection, exclude=exclude, project_root=config.root)
+                     selection, exclude=exclude, project_root=config.root, manifest_files=manifest_files)
     if fix is not None:
         import os
 
         from infractl.fixing.outcome import report_with_fixes
         from infractl.fixing.workspace import moved
 
-        inputs = [*directories, *([] if named else [*compose_files, *dockerfiles])]
+        inputs = [*directories, *manifest_files, *([] if named else [*compose_files, *dockerfiles])]
         target = Path(os.path.commonpath([os.path.abspath(p) for p in inputs]))  # every input is below it
         if not target.is_dir():
             target = target.parent
@@ -70,17 +71,42 @@ def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool
             return collect([moved(d, target, copy) for d in directories],
                            [] if named else [moved(f, target, copy) for f in compose_files],
                            [] if named else [moved(f, target, copy) for f in dockerfiles], version, selection,
-                           exclude=exclude, project_root=config.root).findings
+                           exclude=exclude, project_root=config.root,
+                           manifest_files=[moved(f, target, copy) for f in manifest_files]).findings
 
         return report_with_fixes(report, target, recheck, fix, fmt, strict)
     print_report(report, fmt)
     return EXIT_FINDINGS if fails(report.findings, strict) else EXIT_OK
 
 
+def expand(directories: list[Path], exclude: tuple[str, ...], project_root: Path) -> tuple[list[Path], list[Path]]:
+    """(directories, plain manifest files) to lint for the directories asked for: one with a kustomization
+    is itself; one without is itself (its compose files and Dockerfiles), the kustomizations below it and
+    its plain Kubernetes YAML (discover.find_manifests). A directory with none of these is an error."""
+    from infractl.manifests.kustomize.discover import find_dockerfiles, find_manifests
+    from infractl.manifests.kustomize.render import find_kustomization
+    from infractl.manifests.lint import compose_files_in
+
+    expanded, manifest_files = [], []
+    for directory in directories:
+        expanded.append(directory)
+        if find_kustomization(directory) is not None:
+            continue
+        nested, _, plain = find_manifests(directory, exclude=exclude, project_root=project_root)
+        expanded += nested
+        manifest_files += plain
+        if (not nested and not plain and not compose_files_in(directory)
+                and not find_dockerfiles(directory, exclude, project_root)):
+            raise InfractlError(f"{directory}: no kustomization.yaml and no compose file, nor a Dockerfile or "
+                                "a Kubernetes manifest (YAML with apiVersion and kind)")
+    return list(dict.fromkeys(expanded)), manifest_files
+
+
 def collect(directories: list[Path], compose_files: list[Path], dockerfiles: list[Path], kube_version: str,
             selection: RuleSelection, *, exclude: tuple[str, ...] = (), project_root: Path | None = None,
             rendered: tuple[Path, list[dict]] | None = None,
-            each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None) -> Report:
+            each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None,
+            manifest_files: list[Path] | tuple = ()) -> Report:
     """The manifests pipeline, for ``manifests lint``, ``check``'s manifests area and ``deploy``'s check step,
     printing nothing: each kustomization directory rendered and linted (with its compose files and
     Dockerfiles), then the compose files and Dockerfiles the directories did not hold; the report holds the
@@ -89,13 +115,15 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message,
     and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
     any other failure of one input into a finding on it); by default an input that cannot be read stops
-    the run."""
+    the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe)."""
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.compose_files import groups, lint_compose_set
     from infractl.manifests.kustomize.discover import find_dockerfiles
     from infractl.manifests.kustomize.sourcemap import display_path
-    from infractl.manifests.lint import lint_compose, lint_directory, lint_rendered
+    from infractl.manifests.lint import lint_beside, lint_kustomization, lint_rendered
+    from infractl.manifests.plain import lint_plain_manifests
 
     run = each_input or (lambda path, lint: lint())
     stats: dict = {}
@@ -107,30 +135,62 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
         stats["objects"] = stats.get("objects", 0) + len(objects)
     for directory in directories:
         findings += run(directory, partial(_rendered_or_finding, directory, partial(
-            lint_directory, directory, kube_version, stats=stats, exclude=exclude, project_root=project_root)))
+            lint_kustomization, directory, kube_version, stats=stats)))
+        findings += run(directory, partial(lint_beside, directory, stats=stats, exclude=exclude,
+                                           project_root=project_root,
+                                           dockerfiles=not _inside_another(directory, directories)))
+    if manifest_files:
+        findings += run(Path(manifest_files[0]).parent, partial(lint_plain_manifests, list(manifest_files),
+                                                                kube_version, stats=stats))
     already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
-    for compose_file in dict.fromkeys(compose_files):
-        if compose_file.resolve() not in already:
-            findings += run(compose_file, partial(lint_compose, compose_file, display_path(compose_file, cwd)))
-            stats["compose_files"] = stats.get("compose_files", 0) + 1
+    remaining = [c for c in dict.fromkeys(compose_files) if c.resolve() not in already]
+    for members in groups(remaining):
+        findings += run(members[-1], partial(lint_compose_set, members, [display_path(m, cwd) for m in members]))
+    stats["compose_files"] = stats.get("compose_files", 0) + len(remaining)
     already = {p.resolve() for d in directories for p in find_dockerfiles(d, exclude, project_root)}
     for dockerfile in dict.fromkeys(p.resolve() for p in dockerfiles):
         if dockerfile not in already:
             findings += run(dockerfile, partial(lint_dockerfile, dockerfile, display_path(dockerfile, cwd)))
             stats["dockerfiles"] = stats.get("dockerfiles", 0) + 1
-    findings = keep_wanted(findings, selection, noqa_lines)
+    findings = dedupe(keep_wanted(findings, selection, noqa_lines))
     shown = ", ".join(str(d) for d in directories)
     return Report(
         command=COMMAND,
         findings=findings,
-        summary={"objects": stats.get("objects", 0), "compose_files": stats.get("compose_files", 0),
+        summary={"objects": stats.get("objects", 0), "manifest_files": stats.get("manifest_files", 0),
+                 "compose_files": stats.get("compose_files", 0),
                  "dockerfiles": stats.get("dockerfiles", 0), "findings": len(findings)},
-        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}, "
+        headline=f"{shown}: {_count(stats.get('objects', 0), 'object')}{_plain(stats)}, "
                  f"{_count(stats.get('compose_files', 0), 'compose file')}"
                  f"{_dockerfiles(stats)} checked against Kubernetes {kube_version}",
         extra={"kube_version": kube_version, "directories": [str(d) for d in directories]},
         group_by_path=True,
     )
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (rule, source file, line): a base that several overlays render gives the same
+    finding once per overlay (the message names how many share it). Findings without a line (a whole
+    file, an object that could not be located) are kept apart by their message too."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        key = (finding.rule, finding.path, finding.line) if finding.line is not None else \
+            (finding.rule, finding.path, None, finding.message)
+        groups.setdefault(key, []).append(finding)
+    kept = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) > 1:
+            first = first._replace(message=f"{first.message} (+{len(same) - 1} more at this source line: "
+                                           "the kustomizations or compose files that share it)")
+        kept.append(first)
+    return kept
+
+
+def _inside_another(directory: Path, directories: list[Path]) -> bool:
+    """True when another of ``directories`` encloses ``directory`` (and lints the Dockerfiles below it)."""
+    real = directory.resolve()
+    return any(other.resolve() in real.parents for other in directories)
 
 
 def _rendered_or_finding(directory: Path, lint: Callable[[], list[Finding]]) -> list[Finding]:
@@ -150,6 +210,11 @@ def lint_selection(config: Config, select=None, ignore=None) -> RuleSelection:
     of [tool.infractl] (flags first). The table's keys are checked here, for every command that reads it."""
     reject_unknown_keys(config.section(SECTION), KEYS, WHERE)
     return resolve_selection(config.section(SECTION), config.data, select, ignore, WHERE)
+
+
+def _plain(stats: dict) -> str:
+    files = stats.get("manifest_files")
+    return f" (with {_count(files, 'plain manifest file')})" if files else ""
 
 
 def _dockerfiles(stats: dict) -> str:

@@ -12,8 +12,6 @@ from pathlib import Path
 from infractl.findings import Finding
 from infractl.manifests.checks.rules import RULE
 
-COMPOSE_NAMES = ("docker-compose.staging.yml", "docker-compose.staging.yaml", "docker-compose.yml",
-                 "docker-compose.yaml", "compose.yml", "compose.yaml")
 DEFAULT_KUBE_VERSION = "1.33.0"
 
 # locate(obj, keys) -> (path, line): where an object (and a key path inside it) comes from.
@@ -21,9 +19,9 @@ Locator = Callable[[dict, tuple], tuple[str | None, int | None]]
 
 
 def _finding(source: str, locate: Locator | None, obj: dict, keys: tuple, rule: str, message: str,
-             fix: str = "") -> Finding:
+             fix: str = "", severity=None) -> Finding:
     path, line = locate(obj, keys) if locate else (None, None)
-    return RULE[rule].finding(path or source, line, None, message, fix)
+    return RULE[rule].finding(path or source, line, None, message, fix, severity)
 
 
 def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_KUBE_VERSION,
@@ -57,7 +55,7 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
                 message = f"{'.'.join(map(str, keys))}: not a valid Secret value (not shown)"
             findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}", fix))
     for hit in hardening_hits(objects, secrets_filled):
-        findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix))
+        findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix, hit.severity))
     return findings
 
 
@@ -116,6 +114,25 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     Paths in findings are relative to ``display_root`` (default: the current directory) where possible;
     ``stats`` (when given) receives the counts of objects and compose files checked.
     """
+    from infractl.manifests.kustomize.discover import find_dockerfiles
+    from infractl.manifests.kustomize.render import find_kustomization
+
+    path = Path(path)
+    if (find_kustomization(path) is None and compose_files is None
+            and not compose_files_in(path)
+            and not find_dockerfiles(path, exclude, project_root)):
+        from infractl.errors import InfractlError
+
+        raise InfractlError(f"{path}: no kustomization.yaml and no compose file, nor a Dockerfile")
+    return (lint_kustomization(path, kube_version, images, display_root, stats)
+            + lint_beside(path, compose_files, display_root, stats, exclude, project_root))
+
+
+def lint_kustomization(path: Path, kube_version: str = DEFAULT_KUBE_VERSION,
+                       images: dict[str, str] | None = None, display_root: Path | None = None,
+                       stats: dict | None = None) -> list[Finding]:
+    """The kustomization in ``path`` (none: no findings) rendered with the real kustomize and linted,
+    with its kustomization files' own rules; RenderError when kustomize refuses it."""
     from infractl.manifests.kustomize.render import (
         find_kustomization,
         finish_render,
@@ -127,45 +144,60 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
     from infractl.manifests.kustomize.sourcemap import build_source_map, display_path
 
     path = Path(path)
+    if find_kustomization(path) is None:
+        return []
+    root = display_root or Path.cwd()
+    # kustomize runs in its own process while this one reads the sources and loads the schemas.
+    process = start_render(path) if not images else None
+    try:
+        source_map = build_source_map(path, root)
+        _warm_schemas(kube_version)
+    except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
+        if process is not None:
+            stop_render(process)
+        raise
+    text = finish_render(process, path) if process else render_text(path, images)
+    objects = parse_rendered(text)
+    if stats is not None:
+        stats["objects"] = stats.get("objects", 0) + len(objects)
+    return (lint_objects(objects, display_path(path, root), kube_version, source_map.locate)
+            + lint_kustomizations(source_map.kustomizations))
+
+
+def lint_beside(path: Path, compose_files: list[Path] | None = None, display_root: Path | None = None,
+                stats: dict | None = None, exclude: tuple[str, ...] = (), project_root: Path | None = None,
+                dockerfiles: bool = True) -> list[Finding]:
+    """What a manifests directory holds besides a kustomization: the Dockerfiles under ``path`` (unless
+    ``dockerfiles`` is False: an enclosing directory lints them) and its compose files (default: those
+    inside ``path``)."""
+    from infractl.manifests.checks.dockerfile import lint_dockerfile
+    from infractl.manifests.compose_files import lint_compose_files
+    from infractl.manifests.kustomize.discover import find_dockerfiles
+    from infractl.manifests.kustomize.sourcemap import display_path
+
     root = display_root or Path.cwd()
     findings: list[Finding] = []
-    if find_kustomization(path) is not None:
-        # kustomize runs in its own process while this one reads the sources and loads the schemas.
-        process = start_render(path) if not images else None
-        try:
-            source_map = build_source_map(path, root)
-            _warm_schemas(kube_version)
-        except BaseException:  # a bad --kube-version, Ctrl-C: leave no kustomize behind
-            if process is not None:
-                stop_render(process)
-            raise
-        text = finish_render(process, path) if process else render_text(path, images)
-        objects = parse_rendered(text)
-        source = display_path(path, root)
-        findings += lint_objects(objects, source, kube_version, source_map.locate)
-        findings += lint_kustomizations(source_map.kustomizations)
-        if stats is not None:
-            stats["objects"] = stats.get("objects", 0) + len(objects)
-    from infractl.manifests.checks.dockerfile import lint_dockerfile
-    from infractl.manifests.kustomize.discover import find_dockerfiles
-
-    dockerfiles = find_dockerfiles(path, exclude, project_root)
-    if (find_kustomization(path) is None and compose_files is None and not dockerfiles
-            and not any((path / name).is_file() for name in COMPOSE_NAMES)):
-        from infractl.errors import InfractlError
-
-        raise InfractlError(f"{path}: no kustomization.yaml and no compose file, nor a Dockerfile")
-    for dockerfile in dockerfiles:
+    found = find_dockerfiles(path, exclude, project_root) if dockerfiles else []
+    for dockerfile in found:
         findings += lint_dockerfile(dockerfile, display_path(dockerfile, root))
-    if stats is not None:
-        stats["dockerfiles"] = stats.get("dockerfiles", 0) + len(dockerfiles)
     if compose_files is None:
-        compose_files = [path / name for name in COMPOSE_NAMES if (path / name).is_file()]
-    for compose_file in compose_files:
-        findings += lint_compose(compose_file, display_path(compose_file, root))
+        compose_files = compose_files_in(path)
+    findings += lint_compose_files(compose_files, root)
     if stats is not None:
+        stats["dockerfiles"] = stats.get("dockerfiles", 0) + len(found)
         stats["compose_files"] = stats.get("compose_files", 0) + len(compose_files)
     return findings
+
+
+def compose_files_in(directory: Path) -> list[Path]:
+    """The compose files directly in ``directory`` (compose.yaml, its overrides and overlays, and
+    docker-compose*.yml), by name."""
+    from infractl.manifests.kustomize.discover import is_compose_file
+
+    try:
+        return sorted(path for path in Path(directory).iterdir() if is_compose_file(path.name) and path.is_file())
+    except OSError:
+        return []
 
 
 def _warm_schemas(kube_version: str) -> None:

@@ -40,9 +40,10 @@ def compose_hits(document, file_name: str = "") -> Iterator[tuple[tuple, str, st
     services = document.get("services") if isinstance(document, dict) else None
     if not isinstance(services, dict):
         return
+    one_shot = one_shot_services(services)
     for name, service in services.items():
         if isinstance(service, dict):
-            yield from _service(name, service)
+            yield from _service(name, service, name in one_shot)
             if is_dev_or_staging(file_name):
                 yield from _published_everywhere(name, service, ("services", name))
 
@@ -53,7 +54,24 @@ def is_dev_or_staging(file_name: str) -> bool:
     return bool(_DEV_OR_STAGING.intersection(re.split(r"[^a-z0-9]+", file_name.lower())))
 
 
-def _service(name: str, service: dict) -> Iterator[tuple[tuple, str, str, str]]:
+def one_shot_services(services: dict) -> set[str]:
+    """Services that run once and exit, which a healthcheck cannot describe: ``restart: "no"`` with a
+    ``command`` of their own (a migration, a seed), and those another service waits for with
+    ``condition: service_completed_successfully``. (Services in ``profiles`` are exempt on their own.)"""
+    names = set()
+    for name, service in services.items():
+        if not isinstance(service, dict):
+            continue
+        if service.get("restart") in ("no", False) and service.get("command"):  # YAML 1.1 reads `no` as false
+            names.add(name)
+        depends = service.get("depends_on")
+        for other, condition in depends.items() if isinstance(depends, dict) else ():
+            if isinstance(condition, dict) and condition.get("condition") == "service_completed_successfully":
+                names.add(other)
+    return names
+
+
+def _service(name: str, service: dict, one_shot: bool = False) -> Iterator[tuple[tuple, str, str, str]]:
     from infractl.manifests.checks.exposure import compose_exposure_hits
     from infractl.manifests.checks.tags import compose_floating_hits
 
@@ -68,7 +86,8 @@ def _service(name: str, service: dict) -> Iterator[tuple[tuple, str, str, str]]:
         yield from compose_floating_hits(name, service, keys, None if DEPLOY_SET in resolved else resolved)
     yield from compose_exposure_hits(name, service, keys)
     healthcheck = service.get("healthcheck")
-    if "profiles" not in service and (not isinstance(healthcheck, dict) or healthcheck.get("disable")):
+    if not one_shot and "profiles" not in service and (not isinstance(healthcheck, dict)
+                                                       or healthcheck.get("disable")):
         yield (keys, "COMPOSE002", f"service {name}: no healthcheck", "add healthcheck: {test: [...]}")
     yield from _environment(name, service.get("environment"), keys)
     yield from _database_exposure(name, service, keys)

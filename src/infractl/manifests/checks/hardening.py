@@ -11,6 +11,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from infractl.findings import Severity
+from infractl.manifests.checks.operators import (
+    controller_pod_labels,
+    may_make_pods,
+    operator_pods,
+    selector_matches_labels,
+)
 from infractl.manifests.checks.workloads import (
     LONG_RUNNING,
     REPLICATED,
@@ -40,6 +47,7 @@ class Hit:
     rule: str
     message: str
     fix: str = ""
+    severity: Severity | None = None  # another than the rule's declared one (a rule whose ``varies`` says why)
 
 
 def label(obj: dict) -> str:
@@ -189,16 +197,11 @@ def check_relations(objects: list[dict]) -> Iterator[Hit]:
     """Rules across objects: Services that select no pod, replicated workloads without a PDB."""
     workloads = [obj for obj in objects if pod_spec(obj) is not None]
     budgets = [obj for obj in objects if obj.get("kind") == "PodDisruptionBudget"]
+    made_by_operators = operator_pods(objects)
+    unknown = [obj for obj in objects if may_make_pods(obj)]
     for obj in objects:
         if obj.get("kind") == "Service":
-            selector = dig(obj, ("spec", "selector"))
-            if (selector and dig(obj, ("spec", "type")) != "ExternalName"
-                    and not any(namespace_of(w) == namespace_of(obj)
-                                and selector_matches({"matchLabels": selector}, pod_labels(w)) for w in workloads)):
-                shown = ", ".join(f"{k}={v}" for k, v in selector.items())
-                yield Hit(obj, ("spec", "selector"), "K8S113",
-                          f"{label(obj)}: selector {shown} matches no pod template in these manifests",
-                          "make spec.selector equal to the workload's pod template labels")
+            yield from _service_selects_nothing(obj, workloads, made_by_operators, unknown)
         elif obj.get("kind") in REPLICATED and replicas(obj) > 1:
             labels = pod_labels(obj)
             if not any(namespace_of(b) == namespace_of(obj) and selector_matches(dig(b, ("spec", "selector")), labels)
@@ -206,6 +209,32 @@ def check_relations(objects: list[dict]) -> Iterator[Hit]:
                 yield Hit(obj, ("spec", "replicas"), "K8S111",
                           f"{label(obj)}: {replicas(obj)} replicas and no PodDisruptionBudget selects its pods",
                           "add a PodDisruptionBudget (minAvailable: 1 or maxUnavailable: 1) with the pod labels")
+
+
+def _service_selects_nothing(service: dict, workloads: list[dict], made_by_operators: list[tuple[str, dict]],
+                             unknown: list[dict]) -> Iterator[Hit]:
+    """K8S113 when the selector matches no pod template nor a pod a known operator makes; a warning
+    naming the custom resource when one infractl does not model (its operator may make the pods) is in the
+    Service's namespace."""
+    selector = dig(service, ("spec", "selector"))
+    namespace = namespace_of(service)
+    if (not isinstance(selector, dict) or not selector or dig(service, ("spec", "type")) == "ExternalName"
+            or any(namespace_of(w) == namespace and selector_matches_labels(selector, controller_pod_labels(
+                       w, pod_labels(w))) for w in workloads)
+            or any(where == namespace and selector_matches_labels(selector, labels)
+                   for where, labels in made_by_operators)):
+        return
+    shown = ", ".join(f"{k}={v}" for k, v in selector.items())
+    message = f"{label(service)}: selector {shown} matches no pod template in these manifests"
+    fix = "make spec.selector equal to the workload's pod template labels"
+    makers = [obj for obj in unknown if namespace_of(obj) == namespace]
+    if makers:
+        kinds = ", ".join(dict.fromkeys(f"{m.get('kind')} ({m.get('apiVersion')})" for m in makers))
+        yield Hit(service, ("spec", "selector"), "K8S113",
+                  f"{message}, but custom resources beside it may make such pods (their operator's labels are "
+                  f"not known here): {kinds}", fix, Severity.WARNING)
+    else:
+        yield Hit(service, ("spec", "selector"), "K8S113", message, fix)
 
 
 PER_OBJECT = (check_containers, check_pod, check_cronjob, check_ingress)

@@ -1,9 +1,9 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), hardening.py
-(K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review_rules.py's K8S117-K8S120
-and COMPOSE005-COMPOSE008 (exposure.py, tags.py); lint.py makes every finding through ``RULE[id]`` (K8S116
-and the COMPOSE000 loader finding too). The Dockerfile rules live in dockerfile_rules.py. Light: no YAML or
-schema import here.
+that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003),
+hardening.py (K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review_rules.py's
+K8S117-K8S120 and COMPOSE005-COMPOSE008 (exposure.py, tags.py); lint.py makes every finding through
+``RULE[id]`` (K8S116 and the COMPOSE000 loader finding too). The Dockerfile rules live in dockerfile_rules.py.
+Light: no YAML or schema import here.
 
 Each rule's ``bad`` example must trigger it and its ``good`` example must not (tests/manifests run them):
 K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE examples compose files.
@@ -98,6 +98,19 @@ metadata: {{name: web, labels: {{app: web}}}}
 spec:
   containers: [{{name: web, image: "web:1.0"}}]
 """
+_OPERATOR_SERVICE = """\
+apiVersion: monitoring.coreos.com/v1
+kind: Alertmanager
+metadata: {{name: main}}
+spec: {{replicas: 2}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: alertmanager-main}}
+spec:
+  selector: {{{selector}}}
+  ports: [{{port: 9093, targetPort: web}}]
+"""
 _INGRESS = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -168,6 +181,14 @@ RULES = (
           "(unknown fields are errors, as with kubectl's --validate=strict); otherwise only the server can.",
           "nothing to do; it is informational (render the CRD with it to have it checked)",
           "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec: {}\n", _pod()),
+    Rule(id="K8S003", name="manifest-not-loaded", severity=E, command=COMMAND,
+         summary="a plain manifest file (Kubernetes YAML outside any kustomization) cannot be read or is not YAML",
+         rationale="kubectl apply refuses the file, and none of its objects was checked. It is reported on the "
+                   "file and the other manifests are still linted.",
+         fix="fix the line shown", bad="apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 1\n   b: 2\n",
+         good="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
+         varies="info when the file holds placeholders a tool fills before kubectl sees it ({VAR}, ${VAR}, "
+                "$(VAR), __VAR__): a template, reported as not linted"),
     _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
           "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
           "set resources.requests and resources.limits for cpu and memory",
@@ -233,8 +254,17 @@ RULES = (
           _CRONJOB.format(extra="  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 600\n"
                                 "  successfulJobsHistoryLimit: 3\n  failedJobsHistoryLimit: 3\n")),
     _rule("K8S113", "service-selects-nothing", E, "a Service's selector matches no pod template in the manifests",
-          "The Service has no endpoints: every request to it fails.", "use the pod template's labels",
-          _SERVICE.format(selector="webb"), _SERVICE.format(selector="web")),
+          "The Service has no endpoints: every request to it fails. Pods that the Prometheus operator makes "
+          "for an Alertmanager, Prometheus or ThanosRuler carry the labels its API reference lists, and count.",
+          "use the pod template's labels",
+          _SERVICE.format(selector="webb"), _SERVICE.format(selector="web")).replace(
+        varies="a warning with the reason when the pods may be made where infractl cannot see: beside custom "
+               "resources of kinds it does not model (named), or, in plain manifests (no kustomization), when no "
+               "pod template beside the Service is labelled nearly like its selector, or YAML beside it is a "
+               "template or does not load",
+        invalid=(_OPERATOR_SERVICE.format(selector="alertmanager: other"),),
+        valid=(_OPERATOR_SERVICE.format(selector="app.kubernetes.io/name: alertmanager, alertmanager: main"),
+               _OPERATOR_SERVICE.format(selector="app: alertmanager, alertmanager: main"))),
     _rule("K8S114", "ingress-without-tls", W, "an Ingress serves plain HTTP (no spec.tls)",
           "Webhook bodies and signatures cross the network in clear text.", "add spec.tls",
           _INGRESS.format(tls=""),
@@ -271,8 +301,11 @@ RULES = (
           "pin a tag or digest; or take it from a variable the deploy sets (${RECEIVER_IMAGE:?...})",
           _compose(image="webhook-receiver"), _compose()),
     _rule("COMPOSE002", "compose-missing-healthcheck", W, "a compose service has no healthcheck",
-          "`up --wait` can only wait for services to run, not to be ready.", "add a healthcheck",
-          _compose(healthcheck=""), _compose()),
+          "`up --wait` can only wait for services to run, not to be ready. One-shot services (restart: \"no\" "
+          "with a command, or waited for with condition: service_completed_successfully) and services in "
+          "profiles are exempt; an overlay is checked merged with its base, as docker compose runs it.",
+          "add a healthcheck", _compose(healthcheck=""), _compose()).replace(
+        valid=(_compose(healthcheck='    command: alembic upgrade head\n    restart: "no"\n'),)),
     _rule("COMPOSE003", "compose-secret-literal", E, "a secret is written as a literal in environment:",
           "It is in the repository and in every `docker inspect`.", "use ${VAR} set by the deploy, or secrets:",
           _compose(url="postgresql://app:hunter2@db:5432/app"), _compose()),

@@ -25,6 +25,7 @@ class SourceMap:
     objects: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)  # (kind, name) -> (path, node)
     kustomizations: list[tuple[str, object]] = field(default_factory=list)  # (path, root node)
     pending: dict[Path, str] = field(default_factory=dict)  # resource files not parsed yet -> shown path
+    texts: dict[Path, str] = field(default_factory=dict)  # pending files' text, read once
 
     def locate(self, obj: dict, keys: tuple = ()) -> tuple[str | None, int | None]:
         """(source path, 1-based line) of ``obj`` (and of ``keys`` inside it) where known."""
@@ -32,7 +33,10 @@ class SourceMap:
         name = (obj.get("metadata") or {}).get("name") or ""
         found = self.objects.get((kind, name))
         if found is None and self.pending:
-            self._index(lambda text: name in text)
+            # parse only files with a `kind: KIND` and a `name: NAME` (block or flow style): a CRD of
+            # megabytes that merely mentions the name is not parsed for it
+            declares = _declares(str(kind), str(name))
+            self._index(lambda text: declares(text))
             found = self.objects.get((kind, name))
         if found is None:
             self._index(lambda text: True)
@@ -44,13 +48,16 @@ class SourceMap:
 
     def _index(self, wanted) -> None:
         for path, shown in list(self.pending.items()):
-            try:
-                text = read_text(path)
-            except (OSError, LoadError):  # kustomize reports a file it cannot read
-                del self.pending[path]
-                continue
+            text = self.texts.get(path)
+            if text is None:
+                try:
+                    text = self.texts[path] = read_text(path)
+                except (OSError, LoadError):  # kustomize reports a file it cannot read
+                    del self.pending[path]
+                    continue
             if wanted(text):
                 del self.pending[path]
+                del self.texts[path]
                 _index_text(text, shown, self)
 
     def _by_affix(self, kind: str, name: str):
@@ -61,6 +68,17 @@ class SourceMap:
                     and (best is None or len(source_name) > len(best[0]))):
                 best = (source_name, value)
         return best[1] if best else None
+
+
+def _declares(kind: str, name: str):
+    """A test of a file's text: does it hold a ``kind: KIND`` and a ``name: NAME`` (quoted or not)?"""
+    import re
+
+    def field(key: str, value: str):
+        return re.compile(rf"\b{key}:[ \t]*['\"]?{re.escape(value)}['\"]?[ \t]*(?:$|[,}}#])", re.MULTILINE)
+
+    kind_field, name_field = field("kind", kind), field("name", name)
+    return lambda text: name in text and bool(kind_field.search(text)) and bool(name_field.search(text))
 
 
 def mapping_get(node, key: str):
