@@ -31,7 +31,8 @@ spec:
         resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}
         readinessProbe: {httpGet: {path: /healthz, port: 8080}}
         livenessProbe: {httpGet: {path: /healthz, port: 8080}}
-        securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}
+        securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+                          capabilities: {drop: [ALL]}}
 """
 SERVICE = """\
 apiVersion: v1
@@ -61,7 +62,7 @@ NOT_MANIFESTS = {
     "overlay/names.yaml": "apiVersion: builtin\nkind: PrefixSuffixTransformer\nmetadata: {name: x}\nprefix: a-\n"
                           "fieldSpecs: [{path: metadata/name}]\n",
     "base/kustomization.yaml": "resources: [deployment.yaml]\n",
-    "base/deployment.yaml": DEPLOYMENT.replace("registry.example/web:latest", "registry.example/web:1.0"),
+    "base/deployment.yaml": DEPLOYMENT.replace("registry.example/web:latest", "registry.example/web:1.0.3"),
     "base/unused.yaml": SERVICE.replace("{app: web}", "{app: nothing}"),
     "components/mesh/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
                                           "resources: [gateway.yaml]\n",

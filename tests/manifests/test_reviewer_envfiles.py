@@ -136,7 +136,8 @@ def test_a_git_that_cannot_answer_is_an_error_and_the_files_are_still_judged(tmp
     (fake / "git").write_text("#!/bin/sh\necho \"fatal: detected dubious ownership in repository\" >&2\nexit 128\n")
     (fake / "git").chmod(0o755)
     result = check(tmp_path, "--json", env={"PATH": f"{fake}:{os.environ['PATH']}"})
-    assert json.loads(result.stdout)["areas"]["envfiles"] == "nothing found"  # no env file: nothing to judge
+    assert json.loads(result.stdout)["areas"]["envfiles"] == (  # no env file: nothing to judge
+        "nothing found: looked for .env, *.env and .env.* files (committed: tracked by git, else not ignored) under .")
     (tmp_path / ".env").write_text(f"SECRET_KEY={REAL}\n")
     result = check(tmp_path, "--json", env={"PATH": f"{fake}:{os.environ['PATH']}"})
     findings = json.loads(result.stdout)["findings"]
