@@ -5,6 +5,7 @@ use the same runner."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -180,6 +181,19 @@ def fix_case_target(rule, before: str, tmp_path: Path):
         path.parent.mkdir(parents=True)
         path.write_bytes(before.encode())
         return tmp_path, lambda root: collect(root).findings, lambda root: text_of(path)
+    if rule.command == "verify-db":  # a whole-tree fixer: the fixing revision, a new file beside the case's
+        from infractl.config import Config
+        from infractl.verify_db.area import collect as migrations_area
+
+        versions = tmp_path / "migrations" / "versions"
+        versions.mkdir(parents=True)
+        (versions / "r1_create.py").write_bytes(before.encode())
+
+        def added(root: Path) -> str:  # the new revision; its Create Date is the clock's, so said as <when>
+            new = [p for p in sorted((root / "migrations" / "versions").glob("*.py")) if p.name != "r1_create.py"]
+            return "".join(re.sub(r"Create Date: .*", "Create Date: <when>", text_of(p)) for p in new) or \
+                text_of(root / "migrations" / "versions" / "r1_create.py")
+        return tmp_path, lambda root: migrations_area(root, Config(), None).findings, added
     if rule.command == "fix-datetime":  # a whole-tree fixer: fix-datetime's own rewrite
         from infractl.config import Config
         from infractl.fix_datetime.area import collect as datetime_area

@@ -23,11 +23,22 @@ def add_fixing_revision(target: Path, findings) -> dict[Path, str]:
     source = versions_source(target, config, None)
     if source is None:
         return {}
-    rendered = render_fix_migration(source, rule_settings(config.section("db")))
+    rendered = render_fix_migration(source, rule_settings(config.section("db")), revision_id=_revision_id(source))
     if rendered is None:
         return {}
     path, content = rendered
     return {path: content}
+
+
+def _revision_id(versions: Path) -> str:
+    """Derived from the revisions it follows, so the same tree gets the same fixing revision on every run
+    (``--diff`` then ``--fix`` show and write one file, not two ids)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(versions.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 add_fixing_revision.whole_tree = True
