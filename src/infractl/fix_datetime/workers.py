@@ -12,6 +12,7 @@ import sys
 from collections import namedtuple
 
 from infractl.findings import Severity
+from infractl.fix_datetime import stackroom
 from infractl.fix_datetime.analyse.rules import RULE
 from infractl.fix_datetime.rules import FILE_CANNOT_BE_READ, FILE_DOES_NOT_PARSE, REWRITE_FAILED
 
@@ -213,8 +214,9 @@ def fix_all(
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(fix_source(path, data, mode, target_version, line_length, project_helpers,
-                                      (stubbed or {}).get(path, ""), held, (verdicts or {}).get(path)))
+            results.append(stackroom.call(fix_source, path, data, mode, target_version, line_length,
+                                          project_helpers, (stubbed or {}).get(path, ""), held,
+                                          (verdicts or {}).get(path)))
             advance(1)
     return results
 
@@ -265,7 +267,7 @@ def _worker_signals(parent: int) -> None:
 
 
 def _fix_packed(job: tuple) -> list[FileResult]:
-    return fix_batch(*job)
+    return stackroom.call(fix_batch, *job)
 
 
 def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:
