@@ -16,7 +16,7 @@ def collect(root: Path, config, scanner):
 
     # jobs as the project configures them for fix-datetime: the byte scan of a big tree on two cores,
     # and a worker process only when there are files to parse
-    outcome = fix_datetime([root], check=True, config_path=config.source, scanner=scanner)
+    outcome = fix_datetime([root], check=True, config_path=config.source, scanner=scanner, new_text=False)
     if not outcome.scanned and not outcome.results:
         return None  # no Python file, and nothing the walk could not read (an unreadable directory is a finding)
     findings = [finding for result in outcome.results for finding in result.findings]

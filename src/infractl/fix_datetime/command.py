@@ -78,7 +78,8 @@ def run(paths, check, diff, mode, target_version, exclude, jobs, fmt, strict, co
         verified = verified_plan([Path(p) for p in paths], verify, verify_budget, mode, options)
         check = check or not verified.write  # fail closed: nothing is written when the suite could not decide
     outcome = collect(paths, check=check, diff=diff, progress=fmt == "table", scanner=scanner,
-                      verdicts=by_real_path(verified.verdicts) if verified else None, **options)
+                      verdicts=by_real_path(verified.verdicts) if verified else None, new_text=diff or not check,
+                      **options)
     if verified is not None and verified.findings:
         outcome = outcome._replace(results=[FileResult(".", None, findings=tuple(verified.findings)),
                                             *outcome.results])
@@ -105,16 +106,18 @@ class Outcome(namedtuple("Outcome", "results settings scanned texts")):
 
 def collect(paths, *, check=False, diff=False, mode=None, target_version=None, exclude=(), jobs=None,
             config_path=None, select=None, ignore=None, max_file_size=None, progress=False,
-            scanner: Scanner | None = None, verdicts: dict | None = None) -> Outcome:
+            scanner: Scanner | None = None, verdicts: dict | None = None, new_text: bool = True) -> Outcome:
     """Everything but the output: walk, filter, rewrite; write unless ``check``/``diff``; the findings
     the user wants (select/ignore/noqa). ``infractl check`` calls this with ``check=True`` and its run's
     ``scanner`` (which may have begun the walk and scan in a child already). ``verdicts``: --verify's, by
-    each file's real path."""
+    each file's real path. ``new_text``: False when only the findings (at their places in the input) and
+    whether each file would change are wanted (``--check`` without ``--diff``): long lines are not wrapped."""
     if scanner is None:  # its own run: nothing else reads the files again, so no bytes are kept
         with Scanner(keep_bytes=0) as own:
             return collect(paths, check=check, diff=diff, mode=mode, target_version=target_version,
                            exclude=exclude, jobs=jobs, config_path=config_path, select=select, ignore=ignore,
-                           max_file_size=max_file_size, progress=progress, scanner=own, verdicts=verdicts)
+                           max_file_size=max_file_size, progress=progress, scanner=own, verdicts=verdicts,
+                           new_text=new_text)
     paths = [Path(p) for p in paths]
     walk_problems: list[FileResult] = []
     for path in paths:
@@ -136,7 +139,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
         workers = worker_count(settings.jobs, items)
         stubbed = _stubbed(items, found.others, files)
         results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
-                          line_length=_line_length(paths[0] if paths else Path("."), items), project_helpers=settings.project_helpers,
+                          line_length=_line_length(paths[0] if paths else Path("."), items, new_text), project_helpers=settings.project_helpers,
                           early=early, stubbed=stubbed, held=held_rewrites(settings.selection),
                           verdicts=_by_item(items, verdicts))
     if stubbed:
@@ -163,7 +166,10 @@ def _by_item(items: list, verdicts: dict | None) -> dict | None:
     return {path: verdicts[real] for path, _ in items if (real := os.path.realpath(path)) in verdicts}
 
 
-def _line_length(path: Path, items: list) -> int:
+def _line_length(path: Path, items: list, new_text: bool) -> int:
+    """The project's line length; 0 (no wrapping) when nobody sees the new text."""
+    if not new_text:
+        return 0
     if not items:  # nothing to rewrite: no need to read the project's formatter settings
         return DEFAULT_LINE_LENGTH
     from infractl.fix_datetime.rewrite.linewrap import project_line_length

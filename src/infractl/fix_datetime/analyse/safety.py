@@ -31,6 +31,7 @@ from infractl.fix_datetime.analyse.rules import (
     RULE,
     VALUE_LEAVES_ANALYSIS,
 )
+from infractl.fix_datetime.rewrite.cst import NodePositions
 from infractl.fix_datetime.verify.rules import UNDECIDED, VERIFIED_AWARE
 
 # (rule, message template with {line} for the partner's line, fix, severity, partner node or None)
@@ -64,7 +65,8 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines. ``verdicts``:
     what ``--verify`` decided for this file's open groups, by the (line, column) of their first site."""
     lines = code.splitlines()
-    before = _positions(module, [site_node(s) for s in facts.sites])
+    generated = NodePositions(module)  # one code generation for the positions of sites and of findings
+    before = generated.of(site_node(s) for s in facts.sites)
     calls = [s for s in calls if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
     held_sites = _HeldSites(before, verdicts if mode == "auto" else None, mode == "auto")
     if stubbed.startswith("keep:") and mode != "aware":
@@ -131,7 +133,7 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
             found.append((site.attr, _hazard(Problem(VALUE_LEAVES_ANALYSIS.id, "", site.attr))))
         plan.ref_findings[site] = found
     partners = [f[4] for _, f in plan.anchors if f[4] is not None]
-    plan.before = before | _positions(module, [a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
+    plan.before = before | generated.of([a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
     return plan
 
 
@@ -240,9 +242,3 @@ def _hazard(problem: Problem) -> Note:
     if problem.reason:
         message = f"{message} ({problem.reason}{', line {line}' if problem.partner is not None else ''})"
     return note(rule, message, partner=problem.partner)
-
-
-def _positions(module: cst.Module, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
-    from infractl.fix_datetime.rewrite.cst import code_with_positions
-
-    return code_with_positions(module, {n for n in nodes if n is not None})[1]

@@ -157,44 +157,64 @@ def _comment_outside(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
 
 
 def code_with_positions(module: cst.Module, nodes: set[cst.CSTNode]) -> tuple[str, dict[cst.CSTNode, tuple[int, int]]]:
-    """The module's code and the 1-based (line, column) where each of ``nodes`` starts, from one codegen.
+    """The module's code and the 1-based (line, column) where each of ``nodes`` starts, from one codegen."""
+    generated = NodePositions(module, nodes)
+    return generated.code, generated.of(nodes)
+
+
+class NodePositions:
+    """One code generation of ``module``: its ``code``, and where each of ``nodes`` (None: every node) starts.
 
     Same result as ``module.code`` plus PositionProvider, at the cost of ``module.code`` alone: only the
-    token index of the wanted nodes is noted during code generation.
+    token index of each node is noted during code generation; ``of`` turns them into positions.
     """
-    try:  # libcst's private code generator state: fast, but not a public API
-        from libcst._nodes.internal import CodegenState
 
-        module._codegen  # noqa: B018 - probe the private method too
-    except (ImportError, AttributeError):
-        return code_with_positions_public(module, nodes)
+    def __init__(self, module: cst.Module, nodes: set[cst.CSTNode] | None = None) -> None:
+        self._public: dict | None = None
+        try:  # libcst's private code generator state: fast, but not a public API
+            from libcst._nodes.internal import CodegenState
 
-    marks: list[tuple[int, cst.CSTNode]] = []
+            module._codegen  # noqa: B018 - probe the private method too
+        except (ImportError, AttributeError):
+            self.code, self._public = code_with_positions_public(module)
+            return
+        marks: dict[cst.CSTNode, int] = {}
 
-    class MarkingState(CodegenState):
-        def before_codegen(self, node: cst.CSTNode) -> None:
-            if node in nodes:
-                marks.append((len(self.tokens), node))
+        class MarkingState(CodegenState):
+            def before_codegen(self, node: cst.CSTNode) -> None:
+                if nodes is None or node in nodes:
+                    marks[node] = len(self.tokens)
 
-    state = MarkingState(default_indent=module.default_indent, default_newline=module.default_newline)
-    module._codegen(state)
-    newline = "\r" if module.default_newline == "\r" else "\n"
-    positions, line, column, done = {}, 1, 1, 0
-    for index, node in sorted(marks, key=lambda mark: mark[0]):
-        chunk = "".join(state.tokens[done:index])
-        breaks = chunk.count(newline)
-        if breaks:
-            line += breaks
-            column = len(chunk) - chunk.rfind(newline)
-        else:
-            column += len(chunk)
-        positions[node], done = (line, column), index
-    return "".join(state.tokens), positions
+        state = MarkingState(default_indent=module.default_indent, default_newline=module.default_newline)
+        module._codegen(state)
+        self._marks, self._tokens = marks, state.tokens
+        self._newline = "\r" if module.default_newline == "\r" else "\n"
+        self.code = "".join(state.tokens)
+
+    def of(self, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
+        """(line, column), 1-based, of each of ``nodes`` in the code (None and unknown nodes left out)."""
+        if self._public is not None:
+            return {node: self._public[node] for node in nodes if node in self._public}
+        newline, tokens = self._newline, self._tokens
+        positions, line, column, done = {}, 1, 1, 0
+        for index, node in sorted(((self._marks[n], n) for n in set(nodes) if n in self._marks),
+                                  key=lambda mark: mark[0]):
+            chunk = "".join(tokens[done:index])
+            breaks = chunk.count(newline)
+            if breaks:
+                line += breaks
+                column = len(chunk) - chunk.rfind(newline)
+            else:
+                column += len(chunk)
+            positions[node], done = (line, column), index
+        return positions
 
 
-def code_with_positions_public(module: cst.Module, nodes: set[cst.CSTNode]):
-    """The same through libcst's public PositionProvider: one more pass over the tree."""
+def code_with_positions_public(module: cst.Module, nodes: set[cst.CSTNode] | None = None):
+    """The same through libcst's public PositionProvider: one more pass over the tree. ``nodes`` None:
+    every node."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return module.code, {node: (positions[node].start.line, positions[node].start.column + 1) for node in nodes}
+    wanted = positions.keys() if nodes is None else nodes
+    return module.code, {node: (positions[node].start.line, positions[node].start.column + 1) for node in wanted}

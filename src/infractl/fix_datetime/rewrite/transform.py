@@ -113,15 +113,17 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     stubs = _rename_stubs(module, code, mode, held, verdict) if module is not None else None
     if stubs is None:
         return _transform(code, mode, target_version, helpers, stubbed, held, verdicts, module) or unchanged
-    code, renamed, stub_findings = stubs
-    result = _transform(code, mode, target_version, helpers, stubbed, held, verdicts) or TransformResult(code, 0, 0, ())
+    module, code, renamed, stub_findings = stubs  # the renamed tree is the new code's parse: no second parse
+    result = (_transform(code, mode, target_version, helpers, stubbed, held, verdicts, module)
+              or TransformResult(code, 0, 0, ()))
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))
     return TransformResult(result.code, result.calls_fixed, result.refs_fixed + renamed, hazards, result.open_groups)
 
 
 def _rename_stubs(module, code: str, mode: str, held: frozenset[str],
-                  verdict=None) -> tuple[str, int, list[Hazard]] | None:
-    """Clock stubs renamed (stubs.py), with a DT010/DT011 finding per rename and DT107 where it cannot be.
+                  verdict=None) -> tuple[object, str, int, list[Hazard]] | None:
+    """Clock stubs renamed (stubs.py): (the renamed tree, its code, renames, a DT010/DT011 finding per rename
+    and DT107 where it cannot be).
 
     A file with a stub that cannot follow keeps all its stubs (except in aware mode): the modules it
     stubs keep their calls too (stubgroups.py), so the test keeps working as it is. So does a file whose
@@ -162,8 +164,8 @@ def _rename_stubs(module, code: str, mode: str, held: frozenset[str],
     for anchor, reason in plan.problems:
         message = f"{STUB.summary} ({reason})"
         findings.append(_hazard_of(STUB, *positions[anchor], message))
-    new_code = rename_stubs(module, plan, mode != "aware").code
-    return new_code, len(plan.renames), findings
+    renamed = rename_stubs(module, plan, mode != "aware")
+    return renamed, renamed.code, len(plan.renames), findings
 
 
 def _hazard_of(rule, line: int, column: int, message: str) -> Hazard:
