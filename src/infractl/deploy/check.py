@@ -45,27 +45,17 @@ def check_compose(plan: Plan, target) -> str:
     finding points at the compose file, and line, that sets what it names."""
     from infractl.manifests.checks.compose import compose_hits
     from infractl.manifests.checks.rules import RULE
+    from infractl.manifests.compose_files import environment_by_name, source_of
     from infractl.manifests.kustomize.sourcemap import display_path
     from infractl.selection import keep_wanted
 
     sources = _compose_sources(plan.settings.compose_files)
     found = []
-    for keys, rule, message, fix in compose_hits(_environment_by_name(target.rendered(plan))):
-        path, line = _source_of(keys, sources)
+    for keys, rule, message, fix in compose_hits(environment_by_name(target.rendered(plan))):
+        path, line = source_of(keys, sources)
         found.append(RULE[rule].finding(display_path(path, Path.cwd()), line, None, message, fix))
     plan.findings += keep_wanted(found, plan.settings.lint_selection)
     return _judge(plan)
-
-
-def _environment_by_name(model: dict) -> dict:
-    """``config --no-interpolate`` lists each service's environment as ``KEY=value``: back to a mapping,
-    so a finding names the key path the compose files write (and is traced to the file that sets it)."""
-    for service in (model.get("services") or {}).values():
-        environment = service.get("environment") if isinstance(service, dict) else None
-        if isinstance(environment, list):
-            pairs = (str(entry).partition("=") for entry in environment)
-            service["environment"] = {key: value if sep else None for key, sep, value in pairs}
-    return model
 
 
 def _compose_sources(paths) -> list[tuple[Path, object]]:
@@ -82,30 +72,6 @@ def _compose_sources(paths) -> list[tuple[Path, object]]:
             documents = []
         sources.append((path, documents[0] if documents else None))
     return sources
-
-
-def _source_of(keys: tuple, sources: list[tuple[Path, object]]) -> tuple[Path, int | None]:
-    """The file that sets the deepest part of ``keys`` (the last such file: later files override), and the
-    line there; the first file when none sets any of it (the pin override, fed on stdin, has no file)."""
-    from infractl.manifests.kustomize.sourcemap import deepest_line
-
-    best, best_depth = (sources[0][0], None), 0
-    for path, document in sources:
-        depth = _depth_set(document, keys)
-        if depth and depth >= best_depth:
-            best, best_depth = (path, deepest_line(document, keys[:depth])), depth
-    return best
-
-
-def _depth_set(node, keys: tuple) -> int:
-    """How many leading parts of the key path ``keys`` the document has."""
-    for depth, key in enumerate(keys):
-        present = key in node if isinstance(node, dict) else (
-            isinstance(node, list) and isinstance(key, int) and key < len(node))
-        if not present:
-            return depth
-        node = node[key]
-    return len(keys)
 
 
 def _judge(plan: Plan) -> str:

@@ -94,10 +94,10 @@ def lint_compose_set(members: list[Path], shown: list[str]) -> list[Finding]:
     return findings
 
 
-def source_of(keys: tuple, sources: list[tuple[str, object]]) -> tuple[str, int | None]:
+def source_of(keys: tuple, sources: list[tuple]) -> tuple:
     """(file, line) for a finding at ``keys`` of a merged model: the file that sets the deepest part of
     ``keys`` (the last such file: later files override), and the line there; the first file when none
-    sets any of it. (deploy/check.py's ``_source_of`` does the same for the deploy's compose files.)"""
+    sets any of it (the deploy's pin override, fed on stdin, has no file). deploy's check step uses it too."""
     from infractl.manifests.kustomize.sourcemap import deepest_line
 
     best, best_depth = (sources[0][0], None), 0
