@@ -33,7 +33,7 @@ CATALOGS = (
     "infractl.fixing.rules",
     "infractl.manifests.checks.rules",
     "infractl.manifests.checks.dockerfile_rules",
-    "infractl.manifests.checks.envfile_rules",
+    "infractl.manifests.checks.review.envfile_rules",
     "infractl.wiremock.mappings.rules",
     "infractl.wiremock.server.rules",
 )

@@ -190,7 +190,7 @@ def test_a_hostpath_to_the_socket_is_its_own_error_beside_the_hostpath_finding(p
     ("python:latest", False), ("python", False),  # K8S103/COMPOSE001/DOCKER001 say what these are
 ])
 def test_floating_tags_are_a_major_or_major_minor_line(image, floating):
-    from infractl.manifests.checks.tags import (
+    from infractl.manifests.checks.review.tags import (
         floating_tag,  # new here: the other tests import only what main has
     )
 

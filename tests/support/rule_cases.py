@@ -117,7 +117,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
 
 def env_file_rules(text: str, tmp_path: Path) -> set[str]:
     """An env-file case as ``.env`` beside a compose file (which reads it), outside a git repository."""
-    from infractl.manifests.checks.envfiles import collect
+    from infractl.manifests.checks.review.envfiles import collect
 
     (tmp_path / ".env").write_text(text, encoding="utf-8")
     (tmp_path / "compose.yml").write_text("services:\n  web:\n    image: web:1.2.3\n", encoding="utf-8")

@@ -57,7 +57,7 @@ def collect_env_files(root: Path, config, scanner):
     of its own); the [tool.infractl.manifests] table's ``exclude`` and ``compose_files`` apply, and the
     compose files of ``infractl deploy``'s environments tell which env files compose reads."""
     from infractl.config import string_list
-    from infractl.manifests.checks.envfiles import collect as env_files
+    from infractl.manifests.checks.review.envfiles import collect as env_files
 
     section = config.section("manifests")
     where = "[tool.infractl.manifests]"

@@ -72,8 +72,8 @@ def one_shot_services(services: dict) -> set[str]:
 
 
 def _service(name: str, service: dict, one_shot: bool = False) -> Iterator[tuple[tuple, str, str, str]]:
-    from infractl.manifests.checks.exposure import compose_exposure_hits
-    from infractl.manifests.checks.tags import compose_floating_hits
+    from infractl.manifests.checks.review.exposure import compose_exposure_hits
+    from infractl.manifests.checks.review.tags import compose_floating_hits
 
     keys = ("services", name)
     image = service.get("image")

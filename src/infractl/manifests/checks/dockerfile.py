@@ -149,7 +149,7 @@ def dockerfile_hits(text: str, build_args: dict[str, str] | None = None,
     """(line, rule, message, fix) for every problem in a Dockerfile's text; ``build_args`` win over the
     ARG defaults they override, and ``target`` is the final stage when given (as in docker build)."""
     from infractl.manifests.checks.hardening import image_unpinned
-    from infractl.manifests.checks.tags import floating_tag
+    from infractl.manifests.checks.review.tags import floating_tag
 
     instructions, stages = parse(text)
     build_args = build_args or {}

@@ -10,7 +10,7 @@ from infractl.findings import Severity
 from infractl.manifests.checks.rules import manifests_rule as _rule
 
 E, W = Severity.ERROR, Severity.WARNING
-_FIXERS = "infractl.manifests.checks.fixers_dockerfile"
+_FIXERS = "infractl.manifests.checks.fixers.dockerfile"
 _SLIM = "FROM python:3.12-slim\nRUN pip install app==1.0\n"
 
 _DOCKERFILE = """\

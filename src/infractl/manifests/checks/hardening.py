@@ -241,13 +241,13 @@ PER_OBJECT = (check_containers, check_pod, check_cronjob, check_ingress)
 
 
 def hardening_hits(objects: list[dict], secrets_filled: bool = False) -> Iterator[Hit]:
-    from infractl.manifests.checks.exposure import k8s_exposure_hits
-    from infractl.manifests.checks.tags import k8s_floating_hits
+    from infractl.manifests.checks.review.exposure import k8s_exposure_hits
+    from infractl.manifests.checks.review.tags import k8s_floating_hits
 
     for obj in objects:
         for check in PER_OBJECT:
             yield from check(obj)
         yield from check_secret(obj, secrets_filled)
     yield from check_relations(objects)
-    yield from k8s_exposure_hits(objects)  # docker.sock, Traefik's API (exposure.py)
-    yield from k8s_floating_hits(objects)  # major/minor-only tags (tags.py)
+    yield from k8s_exposure_hits(objects)  # docker.sock, Traefik's API (review/exposure.py)
+    yield from k8s_floating_hits(objects)  # major/minor-only tags (review/tags.py)

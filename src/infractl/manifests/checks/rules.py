@@ -1,7 +1,7 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
 that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003),
-hardening.py (K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review_rules.py's
-K8S117-K8S120 and COMPOSE005-COMPOSE008 (exposure.py, tags.py); lint.py makes every finding through
+hardening.py (K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review/rules.py's
+K8S117-K8S120 and COMPOSE005-COMPOSE008 (review/exposure.py, review/tags.py); lint.py makes every finding through
 ``RULE[id]`` (K8S116 and the COMPOSE000 loader finding too). The Dockerfile rules live in dockerfile_rules.py.
 Light: no YAML or schema import here.
 
@@ -12,10 +12,10 @@ K8S examples are rendered objects (K8S116: a kustomization.yaml), COMPOSE exampl
 from __future__ import annotations
 
 from infractl.findings import Severity
-from infractl.manifests.checks.fix_examples import RECEIVER_PORT as _RECEIVER_PORT
-from infractl.manifests.checks.fix_examples import WEB_PORTS as _WEB_PORTS
-from infractl.manifests.checks.fix_examples import deployment as _deployment
-from infractl.manifests.checks.review_rules import RULES as REVIEW_RULES
+from infractl.manifests.checks.fixers.examples import RECEIVER_PORT as _RECEIVER_PORT
+from infractl.manifests.checks.fixers.examples import WEB_PORTS as _WEB_PORTS
+from infractl.manifests.checks.fixers.examples import deployment as _deployment
+from infractl.manifests.checks.review.rules import RULES as REVIEW_RULES
 from infractl.rulebook import Rule
 
 COMMAND = "manifests lint"
@@ -151,8 +151,8 @@ def _compose(image="${RECEIVER_IMAGE:?set by infractl deploy}", url="postgresql:
     return _COMPOSE.format(image=image, url=url, db_port=db_port, healthcheck=healthcheck)
 
 
-_SECURE = "infractl.manifests.checks.fixers_k8s:secure_container"
-_LOOPBACK = "infractl.manifests.checks.fixers_compose:bind_to_loopback"
+_SECURE = "infractl.manifests.checks.fixers.kubernetes:secure_container"
+_LOOPBACK = "infractl.manifests.checks.fixers.compose:bind_to_loopback"
 
 
 def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
@@ -334,5 +334,5 @@ RULES = (
           overlap="kube-linter, kube-score and hadolint do not read compose files; docker compose config "
                   "accepts it silently"),
 )
-RULES = (*RULES, *REVIEW_RULES)  # Docker socket, Traefik's API, floating tags: review_rules.py
+RULES = (*RULES, *REVIEW_RULES)  # Docker socket, Traefik's API, floating tags: review/rules.py
 RULE = {rule.id: rule for rule in RULES}  # emitters name their rule by id (hits are plain tuples)

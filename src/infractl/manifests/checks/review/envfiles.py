@@ -174,7 +174,7 @@ def _shown(path: Path) -> str:
 
 def judge(path: Path, data: bytes, reader: str | None) -> list[Finding]:
     """ENV001/ENV002 for one committed env file; ``reader`` is the compose file that reads it, if any."""
-    from infractl.manifests.checks.envfile_rules import RULE
+    from infractl.manifests.checks.review.envfile_rules import RULE
 
     findings = []
     for line, key, kind, in_url in secret_lines(data.decode("utf-8", "replace")):
@@ -196,7 +196,7 @@ def collect(root: Path, exclude: tuple[str, ...], compose_files: list[Path], sca
     """The envfiles area's report over ``root`` (None when nothing is committed and git answered):
     ``compose_files`` are those the configuration names, besides the ones found by name; ``exclude``
     globs are relative to ``project_root`` (default ``root``)."""
-    from infractl.manifests.checks.envfile_rules import RULE
+    from infractl.manifests.checks.review.envfile_rules import RULE
     from infractl.render import Report
 
     files, failure = committed_env_files(root, exclude, scanner, project_root)
