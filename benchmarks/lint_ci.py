@@ -3,18 +3,17 @@
 Each directory under the corpus (default /work/corpus, outside the project: each holds one public
 repository's ``.github/workflows``, copied there by hand) is measured three ways, as real processes:
 
-  lint-ci     ``python -m infractl lint-ci DIR`` (this checkout's src): infractl's rules, actionlint and
-              zizmor (both started at once, beside the YAML parse)
+  lint-ci     ``infractl lint-ci DIR``, the console script with this checkout's src first on the path:
+              infractl's rules, actionlint and zizmor
   bare        ``actionlint FILES; zizmor --offline FILES`` in one shell, one after the other: what a
               project that runs both tools itself pays
   actionlint  and ``zizmor`` alone, for reference
-
   baseline    with ``--baseline SRC``: ``lint-ci`` from another source tree (e.g. main's ``src``), in the
               same rounds: before and after on one machine load
 
-``python -m infractl`` is the console script's path (entry.py: its head start begins actionlint and zizmor
-before Typer is imported). Prints medians with min-max, CPU, and the ratio lint-ci / bare (target: within
-1.3x). Usage: .venv/bin/python benchmarks/lint_ci.py [--corpus /work/corpus] [--runs 5] [--baseline SRC]
+The console script is entry.py: its head start begins actionlint and zizmor before Typer is imported.
+Prints medians with min-max, CPU, and the ratio lint-ci / bare (target: within 1.3x).
+Usage: .venv/bin/python benchmarks/lint_ci.py [--corpus /work/corpus] [--runs 5] [--baseline SRC]
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ def commands(directory: Path, baseline: str | None) -> dict:
         sys.exit("error: actionlint and zizmor must both be installed (the 'actionlint' extra)")
     quoted = " ".join(map(shlex.quote, files))
     bare = (f"{shlex.join(actionlint)} {quoted} >/dev/null; {shlex.join(zizmor)} {quoted} >/dev/null; true")
-    lint_ci = [sys.executable, "-m", "infractl", "lint-ci", str(directory)]
+    lint_ci = [str(Path(sys.executable).with_name("infractl")), "lint-ci", str(directory)]
     measured = {
         "lint-ci": (lint_ci, {**ENV, "PYTHONPATH": str(REPO / "src")}, None),
         "bare": (["sh", "-c", bare], None, 0),

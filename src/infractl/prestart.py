@@ -97,7 +97,7 @@ def _workflow_tools(path: Path, config) -> None:
 
     section, where = config.section("lint_ci"), config.where("lint_ci")
     names = [str(file) for file in workflow_files(path, string_list(section, "workflows", where))]
-    for run in (ActionlintRun, ZizmorRun):
+    for run in (ZizmorRun, ActionlintRun):  # zizmor first: it takes the longer (~0.2 s to actionlint's ~10 ms)
         configured = section.get(run.name)
         argv = run.argv(names, configured if isinstance(configured, str) and configured else None)
         if argv is not None:
