@@ -107,12 +107,14 @@ def _workflow_tools(path: Path, config) -> None:
 def _promtool(root: Path, config, scanner) -> None:
     """promtool on the monitoring area's plain rule files and configurations, as its ``collect`` finds them."""
     from infractl.config import string_list
-    from infractl.monitoring.lint import WHERE, discover
+    from infractl.monitoring.lint import WHERE, discover, discovery_key
     from infractl.monitoring.promtool import OPTIONS, command, find_promtool, plain_calls
 
     executable = find_promtool()
     if executable is None:
         return
-    inputs = discover(root, string_list(config.section("monitoring"), "exclude", WHERE), scanner)
+    exclude = string_list(config.section("monitoring"), "exclude", WHERE)
+    inputs = discover(root, exclude, scanner)
+    scanner.found_early[repr(discovery_key(root, exclude))] = inputs  # the area takes it: no second read
     for kind, arguments in plain_calls(inputs.rule_files, inputs.prometheus_configs, scanner.read):
         start_early(command(executable, kind, arguments), **OPTIONS)

@@ -128,8 +128,12 @@ def test_a_right_guess_is_adopted_and_a_wrong_one_is_not(tree, monkeypatch, args
         start_tools(guessed, scanner)
         processes = list(prestart._waiting.values())
         assert len(processes) == started
+        if scanner is not None:  # check's monitoring files, found to start promtool (4: two promtool calls)
+            assert len(scanner.found_early) == (1 if started == 4 else 0)
         assert run(list(args), scanner) in (0, 1)
         assert prestart.adoptable() == left
+        if scanner is not None:  # the monitoring files found early: taken by the area when it ran
+            assert len(scanner.found_early) == (1 if left == 4 else 0)
     finally:
         prestart.close()
         if scanner is not None:
@@ -207,6 +211,7 @@ def test_ctrl_c_ends_the_run_and_its_early_tools_within_a_second(tmp_path):
     out, err = infractl.communicate(timeout=10)
     assert time.monotonic() - started < 1.0
     assert infractl.returncode == 130 and err.endswith("interrupted\n") and "Traceback" not in err
+    assert out == ""
     for pid in map(int, pids.read_text().split()):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
