@@ -90,13 +90,16 @@ def for_command(command: str, path: str, config_path: str | None, scanner) -> No
 def _workflow_tools(path: Path, config) -> None:
     """actionlint and zizmor on the workflow files, as lint_ci.command.workflow_findings runs them."""
     from infractl.config import string_list
-    from infractl.lint_ci.actionlint import ActionlintRun
     from infractl.lint_ci.command import workflow_files
-    from infractl.lint_ci.toolrun import OPTIONS
-    from infractl.lint_ci.zizmor import ZizmorRun
 
     section, where = config.section("lint_ci"), config.where("lint_ci")
     names = [str(file) for file in workflow_files(path, string_list(section, "workflows", where))]
+    if not names:
+        return  # no workflow: the run imports neither tool's module, nor should this
+    from infractl.lint_ci.actionlint import ActionlintRun
+    from infractl.lint_ci.toolrun import OPTIONS
+    from infractl.lint_ci.zizmor import ZizmorRun
+
     for run in (ZizmorRun, ActionlintRun):  # zizmor first: it takes the longer (~0.2 s to actionlint's ~10 ms)
         configured = section.get(run.name)
         argv = run.argv(names, configured if isinstance(configured, str) and configured else None)
