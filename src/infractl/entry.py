@@ -7,6 +7,10 @@ list (which directory, which config file) starts the walk and scan on the second
 (``Scanner.start_early``); then the one parser, Typer's, parses the arguments and the command runs with
 that scanner (handed down as click's context object, ``ctx.obj``).
 
+``lint-ci`` and ``check`` then wait on external tools (actionlint, zizmor, promtool) that start only once
+their command runs; the same guess starts them first thing too (prestart.py), and the run adopts a
+process only when it would have started exactly that command line.
+
 The guess decides nothing. The scanner uses the child's answer only for the very walk the parsed command
 makes (same paths, excludes, project root, and the same file list: ``TwoEnds.meet``), and otherwise scans
 the files itself. A wrong guess costs the second core some work and changes no output:
@@ -20,15 +24,20 @@ import os
 import sys
 
 SCANNING = ("check", "fix-datetime")
+RUNNING_TOOLS = ("check", "lint-ci")  # whose external tools the head start begins (prestart.py)
 _NO_GUESS = ("-h", "--help", "-j", "--jobs")  # help scans nothing; -j 1 promises one process
+
+
+def _guessing(args: list[str], commands: tuple[str, ...]) -> bool:
+    if args[:1] not in ([name] for name in commands) or any(arg.split("=")[0] in _NO_GUESS for arg in args):
+        return False
+    return not os.environ.get("INFRACTL_NO_HEAD_START")  # the tests' way to compare runs with and without it
 
 
 def head_start(args: list[str]):
     """A ``Scanner`` already scanning what ``args`` most likely name, or None (not a scanning command, or
     nothing to guess from)."""
-    if args[:1] not in ([name] for name in SCANNING) or any(arg.split("=")[0] in _NO_GUESS for arg in args):
-        return None
-    if os.environ.get("INFRACTL_NO_HEAD_START"):  # the tests' way to compare the runs with and without it
+    if not _guessing(args, SCANNING):
         return None
     from infractl.scanner import Scanner
 
@@ -37,11 +46,21 @@ def head_start(args: list[str]):
     return scanner
 
 
-def guess(args: list[str]) -> tuple[str, str | None]:
-    """The directory and config file ``args`` probably name: the last argument when it is a directory
-    (paths come last by convention, and a flag's value is rarely a directory), the value after
-    ``--config``. Not a parse: Typer parses, and a wrong guess only wastes the second core's work."""
-    path = args[-1] if args and not args[-1].startswith("-") and os.path.isdir(args[-1]) else "."
+def start_tools(args: list[str], scanner) -> None:
+    """Start the external tools that ``args`` most likely run (prestart.py), for the run to adopt."""
+    if _guessing(args, RUNNING_TOOLS):
+        from infractl import prestart
+
+        path, config = guess(args[1:], file_too=args[0] == "lint-ci")
+        prestart.for_command(args[0], path, config, scanner)
+
+
+def guess(args: list[str], file_too: bool = False) -> tuple[str, str | None]:
+    """The directory (``file_too``: or file) and config file ``args`` probably name: the last argument
+    when it is one (paths come last by convention, and a flag's value is rarely a directory), the value
+    after ``--config``. Not a parse: Typer parses, and a wrong guess only wastes the second core's work."""
+    last = args[-1] if args and not args[-1].startswith("-") else None
+    path = last if last is not None and (os.path.isdir(last) or file_too and os.path.isfile(last)) else "."
     config = None
     for index, arg in enumerate(args):
         if arg == "--config" and index + 1 < len(args):
@@ -57,7 +76,8 @@ def main() -> None:
     args = sys.argv[1:]
     scanner = None
     try:
-        scanner = head_start(args)
+        scanner = head_start(args)  # first: the forked child must not inherit the tools' pipes
+        start_tools(args, scanner)
         from infractl.cli.app import run
 
         code = run(args, scanner)
@@ -70,6 +90,9 @@ def main() -> None:
     finally:
         if scanner is not None:
             scanner.close()
+        prestart = sys.modules.get("infractl.prestart")
+        if prestart is not None:  # what the head start began and the run did not adopt
+            prestart.close()
     if scanner is not None and args[:1] == ["check"]:
         sys.stderr.flush()  # stdout was flushed inside the guard (cli.app._invoke), where a closed pipe is met
         # Done, everything written and no child left: skip the interpreter's teardown of every module

@@ -49,6 +49,9 @@ class Scanner:
         self._budget = keep_bytes
         self._ends: TwoEnds | None = None  # a child already scanning (start_early)
         self.shared_scans = 0  # how many scans took a child's part (what tests and benchmarks can ask)
+        # what the head start found for an area before the command ran (prestart.py), by the walk's
+        # ``walk_key``: the area takes it once, for that very walk, instead of reading the heads again
+        self.found_early: dict[str, object] = {}
 
     def files(self, paths, suffixes=(".py",), exclude=(), root=None, on_skip=None, match=None) -> list[str]:
         """``files.iter_file_names``, through this run's listings."""
@@ -67,6 +70,10 @@ class Scanner:
     def head(self, path: str, size: int) -> bytes:
         data = self._bytes.get(path)
         return data[:size] if data is not None else read_head(path, size)
+
+    def take_found(self, key: list):
+        """What the head start found for the walk ``key`` (``walk_key``), once; None when it found nothing."""
+        return self.found_early.pop(repr(key), None)
 
     def start_early(self, path: str, config_path: str | None) -> None:
         """Begin the datetime area's walk and scan of ``path`` in a child now, with the project's

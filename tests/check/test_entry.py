@@ -5,27 +5,18 @@ depend on it, and a right guess must actually be used."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support.entry_runs import comparable as _comparable
+from support.entry_runs import run_entry as _run
 
 from infractl.entry import guess, head_start
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "webhook-receiver"
-SCRIPT = "from infractl.entry import main; main()"
-
-
-def _run(args: list[str], cwd: Path, head: bool = True, *flags: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "80", "INFRACTL_DEBUG": ""}
-    env.pop("INFRACTL_NO_HEAD_START", None)
-    if not head:
-        env["INFRACTL_NO_HEAD_START"] = "1"
-    return subprocess.run([sys.executable, *flags, "-c", SCRIPT, *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=120, check=False)
 
 
 def _imported(done: subprocess.CompletedProcess) -> set[str]:
@@ -34,17 +25,6 @@ def _imported(done: subprocess.CompletedProcess) -> set[str]:
     lines = done.stderr.splitlines(keepends=True)
     done.stderr = "".join(line for line in lines if not line.startswith("import time:"))
     return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in lines if line.startswith("import time:")}
-
-
-def _comparable(out: str) -> str:
-    """The run's duration is the only thing two runs may differ in."""
-    try:
-        doc = json.loads(out)
-    except ValueError:
-        return out
-    if isinstance(doc, dict):
-        doc.get("summary", {}).pop("seconds", None)
-    return json.dumps(doc, sort_keys=True)
 
 
 @pytest.fixture(scope="module")

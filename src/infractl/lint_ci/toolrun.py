@@ -9,8 +9,10 @@ which checks were skipped.
 
 from __future__ import annotations
 
-from infractl import tools
+from infractl import prestart, tools
 from infractl.findings import Finding
+
+OPTIONS = {"text": True}  # how a tool is started (tools.start's options; prestart.py's too)
 
 
 class ToolRun:
@@ -18,7 +20,8 @@ class ToolRun:
     ``findings()`` waits for it (at most ``timeout`` seconds), and leaving the body any way, finished or
     not, leaves no process behind. A subclass sets ``name``, ``timeout``, ``meaningful`` and the rules
     ``unavailable``/``failed``, and defines ``command(configured)`` (None: not installed),
-    ``missing_fix`` and ``parse(finished)``."""
+    ``missing_fix`` and ``parse(finished)``. The command line is ``argv`` (entry.py's head start may have
+    started it already: prestart.py)."""
 
     name = ""
     timeout = 60.0
@@ -34,19 +37,26 @@ class ToolRun:
         self.known: list[Finding] = []  # the findings when there is nothing to wait for
         if not files:
             return
-        command = self.command(configured)
-        if command is None:
+        argv = self.argv(files, configured)
+        if argv is None:
             self.known = [self.unavailable.finding(files[0], None, None,
                                                    f"{self.name} is not installed: {self.skipped} were skipped",
                                                    self.missing_fix)]
             return
         try:
-            self.process = tools.start([*command, *files], text=True)
+            self.process = prestart.start(argv, **OPTIONS)
         except OSError as exc:
             self.known = [self.failure(f"could not run: {exc}")]
 
-    def command(self, configured: str | None) -> list[str] | None:
+    @staticmethod
+    def command(configured: str | None) -> list[str] | None:
         raise NotImplementedError
+
+    @classmethod
+    def argv(cls, files: list[str], configured: str | None) -> list[str] | None:
+        """The whole command line on ``files`` (None: the tool is not installed)."""
+        command = cls.command(configured)
+        return None if command is None else [*command, *files]
 
     def parse(self, finished: tools.Finished) -> list[Finding]:
         """The tool's findings from its answer; ValueError, TypeError or AttributeError when the answer

@@ -50,7 +50,8 @@ class ZizmorRun(ToolRun):
     skipped = "workflow security audits (unpinned actions, template injection, dangerous triggers, ...)"
     missing_fix = "pip install zizmor into infractl's environment (its 'actionlint' extra), or put zizmor on PATH"
 
-    def command(self, configured: str | None) -> list[str] | None:
+    @staticmethod
+    def command(configured: str | None) -> list[str] | None:
         return find_zizmor(configured)
 
     def parse(self, finished) -> list[Finding]:

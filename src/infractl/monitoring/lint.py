@@ -72,6 +72,13 @@ def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> Monitor
     return inputs
 
 
+def discovery_key(root: Path, exclude: tuple[str, ...]) -> list:
+    """What makes two ``discover`` calls the same (scanner.walk_key, named for this area)."""
+    from infractl.scanner import walk_key
+
+    return ["monitoring", *walk_key([root], exclude, root)]
+
+
 def _helm_template(path: Path, root: Path) -> bool:
     """Under a chart's ``templates/`` (a Go template: what it holds is known once Helm renders it)."""
     return any(parent.name == "templates" and (parent.parent / "Chart.yaml").is_file()
@@ -129,7 +136,8 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
     from infractl.monitoring.promtool import Promtool
     from infractl.monitoring.sources import read_sources
 
-    inputs = discover(root, exclude, scanner)
+    # entry.py's head start may have discovered them already (prestart.py), to start promtool early
+    inputs = (scanner and scanner.take_found(discovery_key(root, exclude))) or discover(root, exclude, scanner)
     promtool = Promtool()
     try:
         read = scanner.read if scanner else read_bytes

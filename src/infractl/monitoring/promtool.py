@@ -22,7 +22,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from infractl import tools
+from infractl import prestart, tools
 from infractl.findings import Finding
 from infractl.load import LoadError
 from infractl.monitoring.rules import PROMTOOL_MISSING, PROMTOOL_REJECTS
@@ -32,6 +32,9 @@ PROMTOOL_TIMEOUT = 60  # seconds for a call, plus PER_FILE for each file it chec
 PER_FILE = 0.5
 PROMTOOL_ANSWERS = (0, 1, 3)  # clean, rejected, lint problems made fatal (--lint-fatal)
 FLAGS = {"rules": ("--lint=none",), "config": ("--syntax-only", "--lint=none")}
+# stdout and stderr as one pipe: its end is seen at once (waiting on a file polls); past 64 KB of errors
+# promtool waits for the read in findings(), which only delays it
+OPTIONS = {"text": True, "stderr": subprocess.STDOUT}
 _PLAIN_RULES = re.compile(rb"^groups:", re.MULTILINE)
 _PLAIN_CONFIG = re.compile(rb"^(scrape_configs|rule_files):", re.MULTILINE)
 _OBJECT = re.compile(rb"^(apiVersion|kind):", re.MULTILINE)
@@ -45,22 +48,16 @@ class Promtool:
     still runs and removes the temp files, whatever happened."""
 
     def __init__(self) -> None:
-        self.executable = shutil.which("promtool")
+        self.executable = find_promtool()
         self.scratch: str | None = None
         self.calls: dict[str, tuple] = {}  # kind -> (process, {argument: (path, column shift)})
 
     def start_early(self, rule_files: list[Path], configs: list[Path], read) -> None:
-        """Start promtool on the candidates now when every one of a kind is a plain file (no Kubernetes
-        object in it: what promtool reads is then the file itself). A candidate that turns out to be no rule
-        file or configuration once loaded has its findings dropped."""
-        for kind, files, top in (("rules", rule_files, _PLAIN_RULES), ("config", configs, _PLAIN_CONFIG)):
-            try:
-                heads = [read(str(path)) for path in files]
-            except (OSError, LoadError):
-                continue  # sources.py reports the file; promtool waits for what it finds
-            if files and all(top.search(head) and not _OBJECT.search(head) for head in heads):
-                with contextlib.suppress(OSError):  # findings() tries again and reports it
-                    self._start(kind, {str(path): (path, 0) for path in files})
+        """Start promtool on the candidates now when every one of a kind is a plain file (``plain_calls``).
+        A candidate that turns out to be no rule file or configuration once loaded has its findings dropped."""
+        for kind, arguments in plain_calls(rule_files, configs, read):
+            with contextlib.suppress(OSError):  # findings() tries again and reports it
+                self._start(kind, arguments)
 
     def findings(self, rules: list[RuleSource], configs: list[ConfigSource]) -> list[Finding]:
         """MON001 for each error promtool finds in a rule file or configuration, once; MON000 once when
@@ -115,13 +112,8 @@ class Promtool:
         return arguments
 
     def _start(self, kind: str, arguments: dict[str, tuple[Path, int | None]]) -> None:
-        if self.executable is None:
-            return
-        # a pipe: its end is seen at once (waiting on a file polls); past 64 KB of errors promtool waits for
-        # the read in findings(), which only delays it. "--": a file named like a flag is still a file.
-        process = tools.start([self.executable, "check", kind, *FLAGS[kind], "--", *arguments], text=True,
-                              stderr=subprocess.STDOUT)
-        self.calls[kind] = (process, arguments)
+        if self.executable is not None:
+            self.calls[kind] = (prestart.start(command(self.executable, kind, arguments), **OPTIONS), arguments)
 
     def _wait(self, kind: str, wanted: dict[str, tuple[Path, int | None]]) -> list[Finding]:
         """The findings of the call of ``kind`` on the arguments in ``wanted`` (the others are dropped)."""
@@ -153,6 +145,30 @@ class Promtool:
             findings.append(PROMTOOL_REJECTS.finding(first, None, None, "promtool rejected the files: "
                                                      + (text.strip()[-400:] or "no output"), ""))
         return findings
+
+
+def plain_calls(rule_files: list[Path], configs: list[Path], read) -> list[tuple[str, dict]]:
+    """(kind, arguments) of each call that can start before the files are loaded: every candidate of the
+    kind is a plain file (no Kubernetes object in it), so what promtool reads is the file itself. Also what
+    entry.py's head start runs (prestart.py), so the two build the same command line."""
+    calls = []
+    for kind, files, top in (("rules", rule_files, _PLAIN_RULES), ("config", configs, _PLAIN_CONFIG)):
+        try:
+            heads = [read(str(path)) for path in files]
+        except (OSError, LoadError):
+            continue  # sources.py reports the file; promtool waits for what it finds
+        if files and all(top.search(head) and not _OBJECT.search(head) for head in heads):
+            calls.append((kind, {str(path): (path, 0) for path in files}))
+    return calls
+
+
+def find_promtool() -> str | None:
+    return shutil.which("promtool")
+
+
+def command(executable: str, kind: str, arguments: dict) -> list[str]:
+    """promtool's command line for one call. "--": a file named like a flag is still a file."""
+    return [executable, "check", kind, *FLAGS[kind], "--", *arguments]
 
 
 def _split(output: str, arguments: dict) -> dict[str, list[str]]:
