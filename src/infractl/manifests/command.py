@@ -112,8 +112,8 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     Dockerfiles), then the compose files and Dockerfiles the directories did not hold; the report holds the
     findings ``selection`` and ``# noqa`` leave, and counts objects, compose files and Dockerfiles.
     ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values filled
-    in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message,
-    and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
+    in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message
+    (K8S004, a warning, when it needs the network, Helm or a plugin to render), and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
     any other failure of one input into a finding on it); by default an input that cannot be read stops
     the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe)."""
     from functools import partial
@@ -201,8 +201,11 @@ def _rendered_or_finding(directory: Path, lint: Callable[[], list[Finding]]) -> 
     try:
         return lint()
     except RenderError as exc:
-        return [RULE["K8S000"].finding(display_path(directory, Path.cwd()), None, None, str(exc),
-                                       "fix what kustomize's message names")]
+        shown = display_path(directory, Path.cwd())
+        if exc.needs:
+            return [RULE["K8S004"].finding(shown, None, None, f"not rendered here: it needs {exc.needs}; nothing "
+                                           f"in it was checked ({exc})", RULE["K8S004"].fix)]
+        return [RULE["K8S000"].finding(shown, None, None, str(exc), "fix what kustomize's message names")]
 
 
 def lint_selection(config: Config, select=None, ignore=None) -> RuleSelection:

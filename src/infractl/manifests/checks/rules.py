@@ -1,5 +1,5 @@
 """``manifests lint`` rules over Kubernetes objects and compose files, one object each, beside the checks
-that find them: kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003),
+that find them: kustomize/render.py (K8S000, K8S004), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003),
 hardening.py (K8S101-K8S115, K8S140), compose.py (COMPOSE001-COMPOSE004, COMPOSE010), and review_rules.py's
 K8S117-K8S120 and COMPOSE005-COMPOSE008 (exposure.py, tags.py); lint.py makes every finding through
 ``RULE[id]`` (K8S116 and the COMPOSE000 loader finding too). The Dockerfile rules live in dockerfile_rules.py.
@@ -170,6 +170,17 @@ RULES = (
           "kubectl apply -k would fail the same way. One broken overlay must not hide the findings of the "
           "others, so it is reported on its directory with kustomize's whole message and the run goes on.",
           "fix what kustomize's message names", "resources:\n- missing.yaml\n", "resources: []\n"),
+    _rule("K8S004", "kustomization-not-rendered-here", W,
+          "a kustomization that needs the network (a remote base), Helm or an external plugin to render: "
+          "nothing in it was checked",
+          "A remote base that cannot be fetched from here, a Helm chart (kustomize --enable-helm runs helm, which "
+          "may download it) or an external plugin (a program the repository names) is not a defect of the "
+          "directory, so it is not K8S000's error; but nothing in it was checked, and the run says so.",
+          "render it where its base can be fetched, or vendor the remote base into the repository",
+          "resources:\n- https://127.0.0.1:9/example/base.yaml\n", "resources: []\n",
+          invalid=("helmCharts:\n- name: web\n  repo: https://127.0.0.1:9/charts\n  version: 1.0.0\n",
+                   "generators:\n- |-\n  apiVersion: example.com/v1\n  kind: TShirt\n  metadata: {name: t}\n"),
+          valid=("resources:\n- missing.yaml\n",)),
     _rule("K8S001", "schema-invalid", E, "the object does not validate against the Kubernetes OpenAPI schema",
           "The API server rejects it (strict: unknown fields too, which kubectl would silently drop), so the "
           "deploy fails half-way.", "fix the field named in the message; --kube-version picks the schema",
