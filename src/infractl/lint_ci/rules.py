@@ -160,12 +160,17 @@ RULES = (
 _SHELLCHECK_LEVELS = ("shellcheck's own level, as actionlint passes it on: error is an error, warning a warning, "
                       "info and style are info (advice must not fail a run, nor make its exit status depend on "
                       "whether shellcheck is installed)")
+_RUNNER_LABELS = ("a warning when the unknown label is not named like a GitHub-hosted image (ubuntu-*, windows-*, "
+                  "macos-*): a self-hosted or third-party runner's label (blacksmith-4vcpu-ubuntu-2404), which "
+                  "actionlint cannot know unless .github/actionlint.yaml declares it; a mistyped or retired "
+                  "GitHub-hosted image (ubuntu-20.4, macos-11) stays an error: no runner ever takes the job")
+_ACTIONLINT_VARIES = {"shellcheck": _SHELLCHECK_LEVELS, "runner-label": _RUNNER_LABELS}
 _ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."
 RULES += tuple(
     Rule(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
             summary=f"actionlint: {kind}", rationale=_ACTIONLINT, fix="as actionlint's message says",
             overlap="This is actionlint's own check; infractl only folds it into one report.",
-            no_cases=_ACTIONLINT_RUNS, varies=_SHELLCHECK_LEVELS if kind == "shellcheck" else "")
+            no_cases=_ACTIONLINT_RUNS, varies=_ACTIONLINT_VARIES.get(kind, ""))
     for kind, rule_id in (("syntax-check", "AL001"), ("expression", "AL002"), ("action", "AL003"),
                           ("runner-label", "AL004"), ("shellcheck", "AL005"), ("events", "AL006"),
                           ("job-needs", "AL007"), ("matrix", "AL008"), ("credentials", "AL009"),
