@@ -124,24 +124,26 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     from infractl.manifests.kustomize.sourcemap import display_path
     from infractl.manifests.lint import lint_beside, lint_kustomization, lint_rendered
     from infractl.manifests.plain import lint_plain_manifests
+    from infractl.manifests.skaffold import built_images
 
     run = each_input or (lambda path, lint: lint())
     stats: dict = {}
     cwd = Path.cwd()
     findings: list[Finding] = []
+    built = built_images(project_root)
     if rendered is not None:
         directory, objects = rendered
         findings += run(directory, partial(lint_rendered, directory, objects, kube_version, secrets_filled=True))
         stats["objects"] = stats.get("objects", 0) + len(objects)
     for directory in directories:
         findings += run(directory, partial(_rendered_or_finding, directory, partial(
-            lint_kustomization, directory, kube_version, stats=stats)))
+            lint_kustomization, directory, kube_version, stats=stats, built_images=built)))
         findings += run(directory, partial(lint_beside, directory, stats=stats, exclude=exclude,
                                            project_root=project_root,
                                            dockerfiles=not _inside_another(directory, directories)))
     if manifest_files:
         findings += run(Path(manifest_files[0]).parent, partial(lint_plain_manifests, list(manifest_files),
-                                                                kube_version, stats=stats))
+                                                                kube_version, stats=stats, built_images=built))
     already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
     remaining = [c for c in dict.fromkeys(compose_files) if c.resolve() not in already]
     for members in groups(remaining):

@@ -16,7 +16,7 @@ from infractl.manifests.checks.rules import RULE
 
 # placeholders a tool fills before the file is YAML: {VAR} (sed, make), ${VAR} and $(VAR) (envsubst, make),
 # __VAR__, <%= erb %>
-_PLACEHOLDER = re.compile(r"\{[A-Z_][A-Z0-9_]*\}|\$\{[A-Za-z_]\w*\}|\$\([A-Z_]\w*\)|__[A-Z][A-Z0-9_]*__|<%")
+TOOL_PLACEHOLDER = re.compile(r"\{[A-Z_][A-Z0-9_]*\}|\$\{[A-Za-z_]\w*\}|\$\([A-Z_]\w*\)|__[A-Z][A-Z0-9_]*__|<%")
 
 
 def is_api_object(document) -> bool:
@@ -41,7 +41,7 @@ def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
         return [], [RULE["K8S003"].finding(shown, None, None, f"cannot be read: {exc.strerror}",
                                            "make the file readable")]
     except LoadError as exc:
-        placeholder = _PLACEHOLDER.search(read_text(path)) if isinstance(exc, YamlError) else None
+        placeholder = TOOL_PLACEHOLDER.search(read_text(path)) if isinstance(exc, YamlError) else None
         if placeholder:  # envsubst, sed or make fill it in before kubectl sees it
             return [], [RULE["K8S003"].finding(
                 shown, exc.line, exc.column, f"not YAML until its placeholders ({placeholder.group(0)}) are "
@@ -59,7 +59,7 @@ def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
 
 
 def lint_plain_manifests(files: list[Path], kube_version: str, display_root: Path | None = None,
-                         stats: dict | None = None) -> list[Finding]:
+                         stats: dict | None = None, built_images: frozenset[str] = frozenset()) -> list[Finding]:
     """Lint ``files`` as one set of objects, each finding at its object's file and line. (Discovery leaves
     out the files under a kustomization's directory; kustomize reads no file outside it but through
     another kustomization, so no plain file is rendered by a kustomization too.)"""
@@ -88,7 +88,7 @@ def lint_plain_manifests(files: list[Path], kube_version: str, display_root: Pat
         return where.get(id(obj)), deepest_line(obj, keys)
 
     source = display_path(linted[0].parent, root)
-    found = lint_objects(objects, source, kube_version, locate)
+    found = lint_objects(objects, source, kube_version, locate, built_images=built_images)
     doubts = _pod_doubts(objects, where, {f.path for f in findings}, set(linted))
     return findings + [_doubted(f, doubts) for f in found]
 

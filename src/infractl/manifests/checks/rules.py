@@ -122,6 +122,16 @@ spec:
       paths:
       - {{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}
 """
+# a path to compose's secret file is no secret: the official images' *_FILE, or an app that reads the file
+_COMPOSE_SECRET_FILES = """\
+services:
+  db:
+    image: mysql:8.4.3
+    environment: [MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db-password, DATABASE_PASSWORD=/run/secrets/db-password]
+    secrets: [db-password]
+secrets:
+  db-password: {file: db/password.txt}
+"""
 _SECRET = """\
 apiVersion: v1
 kind: Secret
@@ -156,7 +166,7 @@ _LOOPBACK = "infractl.manifests.checks.fixers_compose:bind_to_loopback"
 
 
 def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
-    """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases)."""
+    """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases), and extra cases (invalid, valid)."""
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
                 fix=fix, bad=bad, good=good, overlap=overlap, **fixing)
 
@@ -213,7 +223,10 @@ RULES = (
     _rule("K8S103", "image-not-pinned", E, "an image uses :latest or no tag",
           "The same manifest deploys different code on every pull, and a rollback restores nothing.",
           "pin a version tag or, better, a digest", _pod().replace("web:1.4.2", "web:latest"),
-          _pod().replace("web:1.4.2", "web@sha256:" + "0" * 64), "kube-linter latest-tag, Polaris"),
+          _pod().replace("web:1.4.2", "web@sha256:" + "0" * 64), "kube-linter latest-tag, Polaris",
+          varies="info for an image that the project's skaffold.yaml builds (skaffold tags the build and "
+                 "deploys the manifests with that tag), and for a placeholder a tool fills in ({IMAGE}, "
+                 "${IMAGE}, __IMAGE__)"),
     _rule("K8S104", "run-as-root", W, "a container may run as root (runAsNonRoot not true, or runAsUser 0)",
           "A process that escapes its container as root owns the node's files it can reach.",
           "securityContext.runAsNonRoot: true and a non-zero runAsUser",
@@ -319,7 +332,8 @@ RULES = (
         valid=(_compose(healthcheck='    command: alembic upgrade head\n    restart: "no"\n'),)),
     _rule("COMPOSE003", "compose-secret-literal", E, "a secret is written as a literal in environment:",
           "It is in the repository and in every `docker inspect`.", "use ${VAR} set by the deploy, or secrets:",
-          _compose(url="postgresql://app:hunter2@db:5432/app"), _compose()),
+          _compose(url="postgresql://app:hunter2@db:5432/app"), _compose(),
+          valid=(_COMPOSE_SECRET_FILES,)),
     _rule("COMPOSE004", "compose-database-published", E, "a database port is published on every interface",
           "Anyone who reaches the host reaches the database.", "bind to 127.0.0.1 (127.0.0.1:5433:5432)",
           _compose(db_port="5433:5432"), _compose(),

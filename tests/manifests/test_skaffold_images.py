@@ -1,0 +1,87 @@
+"""K8S103 (no tag) on an image that the project's skaffold.yaml builds (issue 18's corpus:
+microservices-demo's kubernetes-manifests, "meant to be used with skaffold to insert the correct image:
+tags", ten errors) is info saying so; an image skaffold does not build is still the error."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from infractl import cli
+
+runner = CliRunner()
+SKAFFOLD = """\
+apiVersion: skaffold/v3
+kind: Config
+build:
+  artifacts:
+  - image: adservice
+    context: src/adservice
+manifests:
+  kustomize:
+    paths: [kubernetes-manifests]
+---
+apiVersion: skaffold/v3
+kind: Config
+profiles:
+- name: debug
+  build:
+    artifacts:
+    - image: registry.example:5000/team/cartservice
+"""
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: server
+        image: {image}
+"""
+
+
+def image_findings(tmp_path: Path) -> list[dict]:
+    manifests = tmp_path / "kubernetes-manifests"
+    manifests.mkdir()
+    images = {"ad": "adservice", "cart": "registry.example:5000/team/cartservice:latest", "cache": "redis"}
+    for name, image in images.items():
+        (manifests / f"{name}.yaml").write_text(DEPLOYMENT.format(name=name, image=image))
+    (manifests / "kustomization.yaml").write_text("resources: [ad.yaml, cart.yaml, cache.yaml]\n")
+    (tmp_path / "skaffold.yaml").write_text(SKAFFOLD)
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(cli.app, ["check", str(tmp_path), "--json", "--select", "K8S103"])
+    finally:
+        os.chdir(old)
+    return sorted(json.loads(result.output)["findings"], key=lambda f: f["path"])
+
+
+def test_images_skaffold_builds_are_info_and_others_stay_errors(tmp_path):
+    findings = image_findings(tmp_path)
+    assert [(Path(f["path"]).name, f["severity"]) for f in findings] == [
+        ("ad.yaml", "info"), ("cache.yaml", "error"), ("cart.yaml", "info")]
+    ad = findings[0]
+    assert ad["message"].endswith("image adservice has no tag (it means :latest), but skaffold builds it "
+                                  "(skaffold.yaml) and deploys it with the tag it gives the build")
+    assert findings[1]["message"].endswith("image redis has no tag (it means :latest)")
+
+
+def test_an_image_placeholder_that_a_tool_fills_is_info_not_an_unpinned_image(tmp_path):
+    """cert-manager's make/config/bind/deployment.yaml: `image: "{IMAGE}"`, filled by sed before kubectl."""
+    from infractl.manifests.lint import lint_objects
+
+    objects = [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": p},
+                "spec": {"containers": [{"name": "c", "image": image}]}}
+               for p, image in (("braces", "{IMAGE}"), ("envsubst", "${REGISTRY}/bind"), ("bare", "bind"))]
+    found = {f.message.split(" container")[0]: f for f in lint_objects(objects, "pods.yaml") if f.rule == "K8S103"}
+    assert {name: f.severity.value for name, f in found.items()} == {
+        "Pod/braces": "info", "Pod/envsubst": "info", "Pod/bare": "error"}
+    assert "is a placeholder that a tool (sed, envsubst, make) fills" in found["Pod/braces"].message
