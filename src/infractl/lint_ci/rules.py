@@ -61,7 +61,9 @@ RULES = (
                       _JOB + "      - run: pytest\n        env: {CI: 1}\n"),
                      (_JOB + "      - continue-on-error: true\n        run: pytest\n", _JOB + "      - run: pytest\n"),
                      (_JOB.replace("    steps:", "    continue-on-error: true\n    steps:") + "      - run: tox\n",
-                      _JOB + "      - run: tox\n"))),
+                      _JOB + "      - run: tox\n")),
+          valid=(_JOB + "      - run: |\n          # shellcheck disable=SC2086\n          ./agent.sh $ARGS\n"
+                        "        continue-on-error: true\n",)),
     _rule("CI003", "service-needs-checkout", Severity.ERROR,
           "a services: container mounts volumes or files from the repository",
           "Service containers start before any step, so before actions/checkout: a mounted path from the "
