@@ -55,6 +55,10 @@ def label(obj: dict) -> str:
     return f"{obj.get('kind')}/{(namespace + '/') if namespace else ''}{name_of(obj)}"
 
 
+# an image the reader is to fill in: <YOUR-CONTAINER>, <image_url> (kubernetes/examples' docs)
+_FILL_IN = re.compile(r"^<[^<>\s]+>$")
+
+
 def image_unpinned(image: str) -> str | None:
     """Why ``image`` is not pinned, or None when it names a tag other than latest, or a digest."""
     if "@" in image:
@@ -80,9 +84,9 @@ def check_containers(obj: dict, built: frozenset[str] = frozenset()) -> Iterator
         image = container.get("image")
         if isinstance(image, str):
             reason = image_unpinned(image)
-            if reason and TOOL_PLACEHOLDER.search(image):
-                yield Hit(obj, (*keys, "image"), "K8S103", f"{where}: image {image} is a placeholder that a tool "
-                          "(sed, envsubst, make) fills before kubectl reads the file: not judged", "",
+            if reason and (TOOL_PLACEHOLDER.search(image) or _FILL_IN.match(image)):
+                yield Hit(obj, (*keys, "image"), "K8S103", f"{where}: image {image} is a placeholder, filled in "
+                          "(by sed, envsubst, make or a reader) before the manifest is applied: not judged", "",
                           Severity.INFO)
             elif reason and image_name(image) in built:
                 yield Hit(obj, (*keys, "image"), "K8S103", f"{where}: image {image} {reason}, but skaffold "

@@ -209,7 +209,8 @@ RULES = (
          fix="fix the line shown", bad="apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 1\n   b: 2\n",
          good="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
          varies="info when the file holds placeholders a tool fills before kubectl sees it ({VAR}, ${VAR}, "
-                "$(VAR), __VAR__): a template, reported as not linted"),
+                "$(VAR), __VAR__, or a value ##VAR## that YAML reads as a comment): a template, reported as "
+                "not linted"),
     _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
           "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
           "set resources.requests and resources.limits for cpu and memory",
@@ -225,8 +226,8 @@ RULES = (
           "pin a version tag or, better, a digest", _pod().replace("web:1.4.2", "web:latest"),
           _pod().replace("web:1.4.2", "web@sha256:" + "0" * 64), "kube-linter latest-tag, Polaris",
           varies="info for an image that the project's skaffold.yaml builds (skaffold tags the build and "
-                 "deploys the manifests with that tag), and for a placeholder a tool fills in ({IMAGE}, "
-                 "${IMAGE}, __IMAGE__)"),
+                 "deploys the manifests with that tag), and for a placeholder filled in before the apply ({IMAGE}, "
+                 "${IMAGE}, __IMAGE__, <your-image>)"),
     _rule("K8S104", "run-as-root", W, "a container may run as root (runAsNonRoot not true, or runAsUser 0)",
           "A process that escapes its container as root owns the node's files it can reach.",
           "securityContext.runAsNonRoot: true and a non-zero runAsUser",

@@ -1,6 +1,8 @@
-"""K8S103 (no tag) on an image that the project's skaffold.yaml builds (issue 18's corpus:
-microservices-demo's kubernetes-manifests, "meant to be used with skaffold to insert the correct image:
-tags", ten errors) is info saying so; an image skaffold does not build is still the error."""
+"""What a tool fills in before kubectl sees it is not judged as written (issue 18's corpus): K8S103 on an
+image the project's skaffold.yaml builds (microservices-demo's kubernetes-manifests, "meant to be used with
+skaffold to insert the correct image: tags", ten errors) or on an image placeholder ({IMAGE}) is info saying
+so, and a file whose values are ##VAR## placeholders is a template (K8S003 info), not schema errors. An
+image no tool fills is still the error."""
 
 from __future__ import annotations
 
@@ -80,8 +82,24 @@ def test_an_image_placeholder_that_a_tool_fills_is_info_not_an_unpinned_image(tm
 
     objects = [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": p},
                 "spec": {"containers": [{"name": "c", "image": image}]}}
-               for p, image in (("braces", "{IMAGE}"), ("envsubst", "${REGISTRY}/bind"), ("bare", "bind"))]
+               for p, image in (("braces", "{IMAGE}"), ("envsubst", "${REGISTRY}/bind"), ("reader", "<YOUR-IMAGE>"),
+                                ("bare", "bind"), ("angle", "registry.example/<team>/app"))]
     found = {f.message.split(" container")[0]: f for f in lint_objects(objects, "pods.yaml") if f.rule == "K8S103"}
     assert {name: f.severity.value for name, f in found.items()} == {
-        "Pod/braces": "info", "Pod/envsubst": "info", "Pod/bare": "error"}
-    assert "is a placeholder that a tool (sed, envsubst, make) fills" in found["Pod/braces"].message
+        "Pod/braces": "info", "Pod/envsubst": "info", "Pod/reader": "info", "Pod/bare": "error", "Pod/angle": "error"}
+    assert "image {IMAGE} is a placeholder, filled in (by sed, envsubst, make or a reader) before the manifest " \
+           "is applied: not judged" in found["Pod/braces"].message
+
+
+def test_a_file_whose_values_are_hash_placeholders_is_a_template_not_schema_errors(tmp_path):
+    """argo-cd's test/remote/argocd-remote-permissions.yaml: `name: ##CRNAME##`, filled by sed. YAML reads
+    the placeholder as a comment, so the file loaded with nulls and gave three K8S001 errors."""
+    from infractl.manifests.plain import lint_plain_manifests
+
+    path = tmp_path / "binding.yaml"
+    path.write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n"
+                    "  name: ##CRBNAME##\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n"
+                    "  name: ##CRNAME##\nsubjects:\n- kind: ServiceAccount\n  name: ##SANAME##\n  namespace: x\n")
+    [finding] = lint_plain_manifests([path], "1.33.0", display_root=tmp_path)
+    assert (finding.rule, finding.severity.value, finding.line) == ("K8S003", "info", 4)
+    assert "placeholders (##CRBNAME##) that YAML reads as comments" in finding.message
