@@ -5,7 +5,8 @@
 CORPUS_DIR holds one directory per repository (fetched by you, never committed). For each one this runs
 `infractl check --json` and, on the same inputs, actionlint and zizmor (the workflows), promtool (plain
 rule files), checkov (when ``--checkov`` names its executable: it is slow and lives in its own venv) and
-prints one Markdown table: per area, infractl's errors/warnings/infos, the anchors' counts, and times.
+prints one Markdown table: per area, infractl's errors/warnings/infos, the anchors' counts with their times,
+and a total row (per area; seconds per tool).
 ``--errors-out`` writes every infractl error as JSON lines (repo, rule, path, line, message) to be judged
 by reading the source: the false-error rate in docs/corpus.md is counted from that file.
 
@@ -110,6 +111,10 @@ def run_checkov(checkov: str | None, repo: Path) -> tuple[int | None, float]:
     return sum(r.get("summary", {}).get("failed", 0) for r in reports if isinstance(r, dict)), seconds
 
 
+def timed_cell(value, seconds: float) -> str:
+    return "-" if value is None or value == "-" else f"{value} ({seconds:.2f})"
+
+
 def cell(counts: Counter, area: str) -> str:
     e, w, i = counts[(area, "error")], counts[(area, "warning")], counts[(area, "info")]
     return f"{e}/{w}/{i}" if e or w or i else "-"
@@ -125,16 +130,19 @@ def main() -> int:
     args = parser.parse_args()
     repos = sorted(p for p in args.corpus.iterdir() if p.is_dir() and (not args.only or p.name in args.only))
     shown = [a for a, _ in AREAS if a != "check"]
-    print("| repository | " + " | ".join(shown) + " | CHK | infractl s | actionlint | zizmor h/m/l | promtool "
-          "fails | checkov failed | anchors s |")
+    print("| repository | " + " | ".join(shown) + " | CHK | infractl s | actionlint (s) | zizmor h/m/l (s) | "
+          "promtool fails (s) | checkov failed (s) |")
     print("|---" * (len(shown) + 7) + "|")
     errors_out = args.errors_out.open("w") if args.errors_out else None
     totals: Counter = Counter()
+    per_area: Counter = Counter()
+    seconds_total: Counter = Counter()
     for repo in repos:
         report, seconds = run_infractl(args.infractl, repo)
         counts: Counter = Counter()
         for finding in report.get("findings", []):
             counts[(area_of(finding["rule"]), finding["severity"])] += 1
+            per_area[(area_of(finding["rule"]), finding["severity"])] += 1
             totals[finding["severity"]] += 1
             if errors_out and finding["severity"] == "error":
                 errors_out.write(json.dumps({"repo": repo.name, **{k: finding.get(k) for k in
@@ -146,10 +154,14 @@ def main() -> int:
         ck, ck_s = run_checkov(args.checkov, repo)
         zz_cell = "-" if zz is None else f"{zz['high']}/{zz['medium']}/{zz['low'] + zz['informational']}"
         failed = f" (error: {report['error'][0]})" if "error" in report else ""
+        seconds_total.update({"infractl": seconds, "actionlint": al_s, "zizmor": zz_s, "promtool": pt_s,
+                              "checkov": ck_s})
         print(f"| {repo.name}{failed} | " + " | ".join(cell(counts, a) for a in shown)
-              + f" | {cell(counts, 'check')} | {seconds:.2f} | {'-' if al is None else al} | {zz_cell} | "
-              f"{'-' if pt is None else pt} | {'-' if ck is None else ck} | {al_s + zz_s + pt_s + ck_s:.2f} |",
-              flush=True)
+              + f" | {cell(counts, 'check')} | {seconds:.2f} | {timed_cell(al, al_s)} | {timed_cell(zz_cell, zz_s)} | "
+              f"{timed_cell(pt, pt_s)} | {timed_cell(ck, ck_s)} |", flush=True)
+    print("| **total** | " + " | ".join(cell(per_area, a) for a in shown) + f" | {cell(per_area, 'check')} | "
+          + " | ".join(f"{seconds_total[t]:.1f}" for t in ("infractl", "actionlint", "zizmor", "promtool", "checkov"))
+          + " |")
     print(f"\ntotal: {totals['error']} errors, {totals['warning']} warnings, {totals['info']} infos "
           f"over {len(repos)} repositories", file=sys.stderr)
     return 0
