@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from infractl import cli
@@ -49,7 +50,7 @@ spec:
 """
 
 
-def image_findings(tmp_path: Path) -> list[dict]:
+def image_findings(tmp_path: Path, cwd: Path) -> list[dict]:
     manifests = tmp_path / "kubernetes-manifests"
     manifests.mkdir()
     images = {"ad": "adservice", "cart": "registry.example:5000/team/cartservice:latest", "cache": "redis"}
@@ -58,7 +59,7 @@ def image_findings(tmp_path: Path) -> list[dict]:
     (manifests / "kustomization.yaml").write_text("resources: [ad.yaml, cart.yaml, cache.yaml]\n")
     (tmp_path / "skaffold.yaml").write_text(SKAFFOLD)
     old = Path.cwd()
-    os.chdir(tmp_path)
+    os.chdir(cwd)
     try:
         result = runner.invoke(cli.app, ["check", str(tmp_path), "--json", "--select", "K8S103"])
     finally:
@@ -66,8 +67,12 @@ def image_findings(tmp_path: Path) -> list[dict]:
     return sorted(json.loads(result.output)["findings"], key=lambda f: f["path"])
 
 
-def test_images_skaffold_builds_are_info_and_others_stay_errors(tmp_path):
-    findings = image_findings(tmp_path)
+@pytest.mark.parametrize("where", ["in the repository", "elsewhere"])
+def test_images_skaffold_builds_are_info_and_others_stay_errors(tmp_path, where):
+    """`infractl check REPO` from another directory (the corpus runs) reads REPO's skaffold.yaml too."""
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    findings = image_findings(tmp_path, tmp_path if where == "in the repository" else elsewhere)
     assert [(Path(f["path"]).name, f["severity"]) for f in findings] == [
         ("ad.yaml", "info"), ("cache.yaml", "error"), ("cart.yaml", "info")]
     ad = findings[0]

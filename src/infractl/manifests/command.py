@@ -106,7 +106,7 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
             selection: RuleSelection, *, exclude: tuple[str, ...] = (), project_root: Path | None = None,
             rendered: tuple[Path, list[dict]] | None = None,
             each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None,
-            manifest_files: list[Path] | tuple = ()) -> Report:
+            manifest_files: list[Path] | tuple = (), skaffold_roots: tuple[Path, ...] = ()) -> Report:
     """The manifests pipeline, for ``manifests lint``, ``check``'s manifests area and ``deploy``'s check step,
     printing nothing: each kustomization directory rendered and linted (with its compose files and
     Dockerfiles), then the compose files and Dockerfiles the directories did not hold; the report holds the
@@ -115,7 +115,8 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message
     (K8S004, a warning, when it needs the network, Helm or a plugin to render), and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
     any other failure of one input into a finding on it); by default an input that cannot be read stops
-    the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe)."""
+    the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe).
+    ``skaffold_roots``: where skaffold.yaml may say which images it builds (default: ``project_root``)."""
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
@@ -130,7 +131,7 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     stats: dict = {}
     cwd = Path.cwd()
     findings: list[Finding] = []
-    built = built_images(project_root)
+    built = built_images(*(skaffold_roots or (project_root,)))
     if rendered is not None:
         directory, objects = rendered
         findings += run(directory, partial(lint_rendered, directory, objects, kube_version, secrets_filled=True))

@@ -3,8 +3,8 @@ that reference into every manifest it deploys, so a bare ``image: adservice`` in
 no unpinned image (microservices-demo's kubernetes-manifests say so: "meant to be used with skaffold to
 insert the correct image: tags"). K8S103 is info for those names, saying why.
 
-skaffold reads ``skaffold.yaml`` in the directory it runs in: the project root here. A file that cannot
-be loaded names no image (so K8S103 stays an error: the safe side).
+skaffold reads ``skaffold.yaml`` in the directory it runs in: the checked directory or the project root
+here. A file that cannot be loaded names no image (so K8S103 stays an error: the safe side).
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from pathlib import Path
 CONFIG_NAMES = ("skaffold.yaml", "skaffold.yml")
 
 
-def built_images(root: Path | None) -> frozenset[str]:
-    """The ``build.artifacts[].image`` names of ``root``'s skaffold configs, profiles included."""
-    if root is None:
-        return frozenset()
+def built_images(*roots: Path | None) -> frozenset[str]:
+    """The ``build.artifacts[].image`` names of the skaffold configs in ``roots``, profiles included."""
     from infractl.load import LoadError
     from infractl.load.yamldocs import load_file_documents
 
     names: set[str] = set()
-    for name in CONFIG_NAMES:
-        path = Path(root) / name
+    configs = dict.fromkeys(Path(root).resolve() / name for root in roots if root is not None for name in CONFIG_NAMES)
+    for path in configs:
         if not path.is_file():
             continue
         try:
