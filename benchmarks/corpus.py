@@ -98,7 +98,8 @@ def run_promtool(files: list[Path]) -> tuple[int | None, float]:
                or "FAILED:" in line), seconds
 
 
-def run_checkov(checkov: str | None, repo: Path) -> tuple[int | None, float]:
+def run_checkov(checkov: str | None, repo: Path, ids: Counter) -> tuple[int | None, float]:
+    """checkov's failed checks (their ids counted into ``ids``: what it reports that infractl may not)."""
     if not checkov:
         return None, 0.0
     done, seconds = timed([checkov, "-d", str(repo), "--framework", "kubernetes", "dockerfile", "github_actions",
@@ -107,8 +108,10 @@ def run_checkov(checkov: str | None, repo: Path) -> tuple[int | None, float]:
         data = json.loads(done.stdout or "[]")
     except json.JSONDecodeError:
         return None, seconds
-    reports = data if isinstance(data, list) else [data]
-    return sum(r.get("summary", {}).get("failed", 0) for r in reports if isinstance(r, dict)), seconds
+    reports = [r for r in (data if isinstance(data, list) else [data]) if isinstance(r, dict)]
+    ids.update(f"{c.get('check_id')} {c.get('check_name', '')[:70]}" for r in reports
+               for c in r.get("results", {}).get("failed_checks", []))
+    return sum(r.get("summary", {}).get("failed", 0) for r in reports), seconds
 
 
 def timed_cell(value, seconds: float) -> str:
@@ -137,6 +140,7 @@ def main() -> int:
     totals: Counter = Counter()
     per_area: Counter = Counter()
     seconds_total: Counter = Counter()
+    checkov_ids: Counter = Counter()
     for repo in repos:
         report, seconds = run_infractl(args.infractl, repo)
         counts: Counter = Counter()
@@ -151,7 +155,7 @@ def main() -> int:
         al, al_s = run_actionlint(flows)
         zz, zz_s = run_zizmor(flows)
         pt, pt_s = run_promtool(plain_rule_files(repo))
-        ck, ck_s = run_checkov(args.checkov, repo)
+        ck, ck_s = run_checkov(args.checkov, repo, checkov_ids)
         zz_cell = "-" if zz is None else f"{zz['high']}/{zz['medium']}/{zz['low'] + zz['informational']}"
         failed = f" (error: {report['error'][0]})" if "error" in report else ""
         seconds_total.update({"infractl": seconds, "actionlint": al_s, "zizmor": zz_s, "promtool": pt_s,
@@ -164,6 +168,8 @@ def main() -> int:
           + " |")
     print(f"\ntotal: {totals['error']} errors, {totals['warning']} warnings, {totals['info']} infos "
           f"over {len(repos)} repositories", file=sys.stderr)
+    for check, count in checkov_ids.most_common(25):
+        print(f"checkov {count:5d} {check}", file=sys.stderr)
     return 0
 
 
