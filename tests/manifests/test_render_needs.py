@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -64,3 +65,27 @@ def test_a_missing_local_resource_beside_a_remote_one_is_still_the_directorys_er
     [finding] = lint_json(tmp_path / "app")[1]
     assert (finding["rule"], finding["severity"]) == ("K8S000", "error")
     assert "missing.yaml" in finding["message"]
+
+
+def test_a_remote_base_that_the_server_says_is_not_there_is_the_directorys_error(tmp_path, kustomize):
+    """The network worked and the server answered 404: the base named does not exist, which is the
+    repository's defect (K8S000), not a render that needs the network."""
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # the runner captures stderr with the JSON
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(tmp_path / "empty")))
+    (tmp_path / "empty").mkdir()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/nowhere/base.yaml"
+        write(tmp_path / "app" / "kustomization.yaml", f"resources:\n- {url}\n")
+        [finding] = lint_json(tmp_path / "app")[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (finding["rule"], finding["severity"]) == ("K8S000", "error")
+    assert "not found" in finding["message"]

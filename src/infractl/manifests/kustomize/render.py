@@ -59,13 +59,16 @@ class RenderError(InfractlError):
 # plugin (--enable-alpha-plugins runs programs named by the repository). Not the directory's defect.
 _REMOTE = re.compile(r"accumulating resources from '((?:https?|ssh|git|file)://[^']+|git@[^']+|"
                      r"(?:github\.com|gitlab\.com|bitbucket\.org)/[^']+)'")
-_FETCH_FAILED = ("git fetch", "dial tcp", "Could not resolve host", "no such host")
+# the network failed (no answer), as opposed to a server that answered that the base is not there ("URL is
+# a git repository ... repository '...' not found"): that is the directory's defect, K8S000
+_UNREACHABLE = ("dial tcp", "Could not resolve host", "no such host", "Connection refused", "Couldn't connect",
+                "Failed to connect", "Network is unreachable", "timed out", "Name or service not known")
 
 
 def needs_beyond_offline(message: str) -> str | None:
     """What kustomize's ``message`` says the render needed beyond the files here, or None (a real defect)."""
     remote = _REMOTE.search(message)
-    if remote and any(mark in message for mark in _FETCH_FAILED):
+    if remote and any(mark in message for mark in _UNREACHABLE):
         return f"the network: its remote base '{remote.group(1)}' could not be fetched"
     if "must specify --enable-helm" in message:
         return "Helm: it inflates a Helm chart (kustomize --enable-helm, which runs helm)"
