@@ -113,9 +113,9 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     findings ``selection`` and ``# noqa`` leave, and counts objects, compose files and Dockerfiles.
     ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values filled
     in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message
-    (K8S004, a warning, when it needs the network, Helm or a plugin to render), and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
-    any other failure of one input into a finding on it); by default an input that cannot be read stops
-    the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe).
+    (K8S004, a warning, when it needs the network, Helm or a plugin to render), and the others are still
+    linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns any other failure of one
+    input into a finding on it); by default an input that cannot be read stops the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe).
     ``skaffold_roots``: where skaffold.yaml may say which images it builds (default: ``project_root``)."""
     from functools import partial
 
