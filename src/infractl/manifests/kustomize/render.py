@@ -57,7 +57,7 @@ class RenderError(InfractlError):
 # kustomize's own words when a render needs what infractl does not give it: the network (a remote base
 # that could not be fetched), Helm (--enable-helm runs helm, which may download the chart) or an external
 # plugin (--enable-alpha-plugins runs programs named by the repository). Not the directory's defect.
-_REMOTE = re.compile(r"accumulating resources from '((?:https?|ssh|git|file)://[^']+|git@[^']+|"
+_REMOTE = re.compile(r"accumulating resources from '((?:https?|ssh|git)://[^']+|git@[^']+|"
                      r"(?:github\.com|gitlab\.com|bitbucket\.org)/[^']+)'")
 # the network failed (no answer), as opposed to a server that answered that the base is not there ("URL is
 # a git repository ... repository '...' not found"): that is the directory's defect, K8S000
