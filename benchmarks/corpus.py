@@ -5,7 +5,8 @@
 CORPUS_DIR holds one directory per repository (fetched by you, never committed). For each one this runs
 `infractl check --json` and, on the same inputs, actionlint and zizmor (the workflows), promtool (plain
 rule files), checkov (when ``--checkov`` names its executable: it is slow and lives in its own venv) and
-prints one Markdown table: per area, infractl's errors/warnings/infos, the anchors' counts, and times.
+prints one Markdown table: per area, infractl's errors/warnings/infos, the anchors' counts with their times,
+and a total row (per area; seconds per tool).
 ``--errors-out`` writes every infractl error as JSON lines (repo, rule, path, line, message) to be judged
 by reading the source: the false-error rate in docs/corpus.md is counted from that file.
 
@@ -97,7 +98,8 @@ def run_promtool(files: list[Path]) -> tuple[int | None, float]:
                or "FAILED:" in line), seconds
 
 
-def run_checkov(checkov: str | None, repo: Path) -> tuple[int | None, float]:
+def run_checkov(checkov: str | None, repo: Path, ids: Counter) -> tuple[int | None, float]:
+    """checkov's failed checks (their ids counted into ``ids``: what it reports that infractl may not)."""
     if not checkov:
         return None, 0.0
     done, seconds = timed([checkov, "-d", str(repo), "--framework", "kubernetes", "dockerfile", "github_actions",
@@ -106,8 +108,14 @@ def run_checkov(checkov: str | None, repo: Path) -> tuple[int | None, float]:
         data = json.loads(done.stdout or "[]")
     except json.JSONDecodeError:
         return None, seconds
-    reports = data if isinstance(data, list) else [data]
-    return sum(r.get("summary", {}).get("failed", 0) for r in reports if isinstance(r, dict)), seconds
+    reports = [r for r in (data if isinstance(data, list) else [data]) if isinstance(r, dict)]
+    ids.update(f"{c.get('check_id')} {c.get('check_name', '')[:70]}" for r in reports
+               for c in r.get("results", {}).get("failed_checks", []))
+    return sum(r.get("summary", {}).get("failed", 0) for r in reports), seconds
+
+
+def timed_cell(value, seconds: float) -> str:
+    return "-" if value is None or value == "-" else f"{value} ({seconds:.2f})"
 
 
 def cell(counts: Counter, area: str) -> str:
@@ -125,16 +133,20 @@ def main() -> int:
     args = parser.parse_args()
     repos = sorted(p for p in args.corpus.iterdir() if p.is_dir() and (not args.only or p.name in args.only))
     shown = [a for a, _ in AREAS if a != "check"]
-    print("| repository | " + " | ".join(shown) + " | CHK | infractl s | actionlint | zizmor h/m/l | promtool "
-          "fails | checkov failed | anchors s |")
+    print("| repository | " + " | ".join(shown) + " | CHK | infractl s | actionlint (s) | zizmor h/m/l (s) | "
+          "promtool fails (s) | checkov failed (s) |")
     print("|---" * (len(shown) + 7) + "|")
     errors_out = args.errors_out.open("w") if args.errors_out else None
     totals: Counter = Counter()
+    per_area: Counter = Counter()
+    seconds_total: Counter = Counter()
+    checkov_ids: Counter = Counter()
     for repo in repos:
         report, seconds = run_infractl(args.infractl, repo)
         counts: Counter = Counter()
         for finding in report.get("findings", []):
             counts[(area_of(finding["rule"]), finding["severity"])] += 1
+            per_area[(area_of(finding["rule"]), finding["severity"])] += 1
             totals[finding["severity"]] += 1
             if errors_out and finding["severity"] == "error":
                 errors_out.write(json.dumps({"repo": repo.name, **{k: finding.get(k) for k in
@@ -143,15 +155,21 @@ def main() -> int:
         al, al_s = run_actionlint(flows)
         zz, zz_s = run_zizmor(flows)
         pt, pt_s = run_promtool(plain_rule_files(repo))
-        ck, ck_s = run_checkov(args.checkov, repo)
+        ck, ck_s = run_checkov(args.checkov, repo, checkov_ids)
         zz_cell = "-" if zz is None else f"{zz['high']}/{zz['medium']}/{zz['low'] + zz['informational']}"
         failed = f" (error: {report['error'][0]})" if "error" in report else ""
+        seconds_total.update({"infractl": seconds, "actionlint": al_s, "zizmor": zz_s, "promtool": pt_s,
+                              "checkov": ck_s})
         print(f"| {repo.name}{failed} | " + " | ".join(cell(counts, a) for a in shown)
-              + f" | {cell(counts, 'check')} | {seconds:.2f} | {'-' if al is None else al} | {zz_cell} | "
-              f"{'-' if pt is None else pt} | {'-' if ck is None else ck} | {al_s + zz_s + pt_s + ck_s:.2f} |",
-              flush=True)
+              + f" | {cell(counts, 'check')} | {seconds:.2f} | {timed_cell(al, al_s)} | {timed_cell(zz_cell, zz_s)} | "
+              f"{timed_cell(pt, pt_s)} | {timed_cell(ck, ck_s)} |", flush=True)
+    print("| **total** | " + " | ".join(cell(per_area, a) for a in shown) + f" | {cell(per_area, 'check')} | "
+          + " | ".join(f"{seconds_total[t]:.1f}" for t in ("infractl", "actionlint", "zizmor", "promtool", "checkov"))
+          + " |")
     print(f"\ntotal: {totals['error']} errors, {totals['warning']} warnings, {totals['info']} infos "
           f"over {len(repos)} repositories", file=sys.stderr)
+    for check, count in checkov_ids.most_common(25):
+        print(f"checkov {count:5d} {check}", file=sys.stderr)
     return 0
 
 

@@ -73,6 +73,19 @@ def test_a_base_rendered_by_three_kustomizations_gives_each_finding_once(tmp_pat
     assert "+2 more at this source line" in finding["message"]
 
 
+def test_a_repository_checked_from_outside_still_gives_each_finding_once(tmp_path, kustomize):
+    """`infractl check /abs/repo` from another directory (issue 18's corpus runs): the overlays reached the
+    base as overlays/prod/../../base/deployment.yaml, so dedupe saw three files and kept three findings."""
+    repo = write(tmp_path / "repo", TREE)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, findings = invoke(elsewhere, "check", str(repo), "--select", "K8S103")
+    assert code == 1
+    [finding] = findings
+    assert (finding["path"], finding["line"]) == (str(repo / "k8s/base/deployment.yaml"), IMAGE_LINE)
+    assert "+2 more at this source line" in finding["message"]
+
+
 def test_manifests_lint_of_a_directory_of_overlays_renders_each_and_reports_once(tmp_path, kustomize):
     write(tmp_path, TREE)
     code, findings = invoke(tmp_path, "manifests", "lint", "k8s", "--select", "K8S103")

@@ -96,7 +96,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
         path = tmp_path / "docker-compose.staging.yml"
         path.write_text(text, encoding="utf-8")
         return lint_compose(path)
-    if rule_id == "K8S000":  # the real kustomize, through the manifests pipeline
+    if rule_id in ("K8S000", "K8S004"):  # the real kustomize, through the manifests pipeline
         from infractl.manifests.command import collect
         from infractl.selection import RuleSelection
 

@@ -100,6 +100,20 @@ SHELLCHECK_SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "in
                        "style": Severity.INFO}
 
 
+# actionlint knows only GitHub's hosted images: another label is a self-hosted or third-party runner's
+# (Blacksmith, BuildJet, Namespace...), which a repository cannot declare to actionlint without its config
+# file. Only a label named like a hosted image (a typo, a retired image) is sure to leave the job unrun.
+UNKNOWN_LABEL = re.compile(r'^label "([^"]*)" is unknown')
+HOSTED_FAMILIES = ("ubuntu", "windows", "macos")
+
+
+def runner_label_severity(message: str) -> Severity | None:
+    unknown = UNKNOWN_LABEL.match(message)
+    if unknown is None or unknown.group(1).lower().startswith(HOSTED_FAMILIES):
+        return None  # the declared error
+    return Severity.WARNING
+
+
 def _to_finding(result: dict, given: dict[str, str]) -> Finding:
     kind = result.get("kind", "")
     path = result.get("filepath") or ""
@@ -110,5 +124,7 @@ def _to_finding(result: dict, given: dict[str, str]) -> Finding:
     if kind == "shellcheck":
         level = SHELLCHECK_LEVEL.search(message)
         severity = SHELLCHECK_SEVERITY[level.group(1)] if level else None  # unknown: the declared error
+    elif kind == "runner-label":
+        severity = runner_label_severity(message)
     return rule.finding(path, result.get("line"), result.get("column"), f"{message} [actionlint {kind}]", "",
                         severity=severity)

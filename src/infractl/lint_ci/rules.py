@@ -61,7 +61,9 @@ RULES = (
                       _JOB + "      - run: pytest\n        env: {CI: 1}\n"),
                      (_JOB + "      - continue-on-error: true\n        run: pytest\n", _JOB + "      - run: pytest\n"),
                      (_JOB.replace("    steps:", "    continue-on-error: true\n    steps:") + "      - run: tox\n",
-                      _JOB + "      - run: tox\n"))),
+                      _JOB + "      - run: tox\n")),
+          valid=(_JOB + "      - run: |\n          # shellcheck disable=SC2086\n          ./agent.sh $ARGS\n"
+                        "        continue-on-error: true\n",)),
     _rule("CI003", "service-needs-checkout", Severity.ERROR,
           "a services: container mounts volumes or files from the repository",
           "Service containers start before any step, so before actions/checkout: a mounted path from the "
@@ -160,12 +162,17 @@ RULES = (
 _SHELLCHECK_LEVELS = ("shellcheck's own level, as actionlint passes it on: error is an error, warning a warning, "
                       "info and style are info (advice must not fail a run, nor make its exit status depend on "
                       "whether shellcheck is installed)")
+_RUNNER_LABELS = ("a warning when the unknown label is not named like a GitHub-hosted image (ubuntu-*, windows-*, "
+                  "macos-*): a self-hosted or third-party runner's label (blacksmith-4vcpu-ubuntu-2404), which "
+                  "actionlint cannot know unless .github/actionlint.yaml declares it; a mistyped or retired "
+                  "GitHub-hosted image (ubuntu-20.4, macos-11) stays an error: no runner ever takes the job")
+_ACTIONLINT_VARIES = {"shellcheck": _SHELLCHECK_LEVELS, "runner-label": _RUNNER_LABELS}
 _ACTIONLINT = "Reported by actionlint, run as part of lint-ci; see actionlint's documentation for this kind."
 RULES += tuple(
     Rule(id=rule_id, name=f"actionlint-{kind}", severity=Severity.ERROR, command=COMMAND,
             summary=f"actionlint: {kind}", rationale=_ACTIONLINT, fix="as actionlint's message says",
             overlap="This is actionlint's own check; infractl only folds it into one report.",
-            no_cases=_ACTIONLINT_RUNS, varies=_SHELLCHECK_LEVELS if kind == "shellcheck" else "")
+            no_cases=_ACTIONLINT_RUNS, varies=_ACTIONLINT_VARIES.get(kind, ""))
     for kind, rule_id in (("syntax-check", "AL001"), ("expression", "AL002"), ("action", "AL003"),
                           ("runner-label", "AL004"), ("shellcheck", "AL005"), ("events", "AL006"),
                           ("job-needs", "AL007"), ("matrix", "AL008"), ("credentials", "AL009"),

@@ -24,6 +24,7 @@ TEST_COMMAND = re.compile(
 )
 NEUTRALISED = re.compile(r"\|\|\s*(true|:|exit\s+0|echo\b[^|;&]*)\s*(;|$)|;\s*(true|exit\s+0)\s*$")
 STATUS_CHECK = re.compile(r"\$\?|PIPESTATUS|\bset\s+-e\b|\bset\s+-o\s+errexit\b|\|\|\s*exit\s+[1-9]")
+SHELL_COMMENT = re.compile(r"(?:^|(?<=\s))#.*$")
 PIPE = re.compile(r"(?<![|])\|(?![|])")
 PIPEFAIL = re.compile(r"set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail|\bpipefail\b")
 SERVICE_MOUNT = re.compile(r"(?:^|\s)(?:-v|--volume|--mount)[\s=]")
@@ -61,8 +62,14 @@ def run_lines(step: Step) -> list[tuple[int, str]]:
     return [(first + offset, text) for offset, text in enumerate(script.splitlines())]
 
 
+def code_of(line: str) -> str:
+    """A script line without its shell comment (``#`` that starts a word): ``# shellcheck disable=SC2086``
+    runs no shellcheck, and ``curl ... # see pytest docs`` no pytest."""
+    return SHELL_COMMENT.sub("", line)
+
+
 def runs_tests(step: Step) -> bool:
-    return any(TEST_COMMAND.search(text) for _, text in run_lines(step))
+    return any(TEST_COMMAND.search(code_of(text)) for _, text in run_lines(step))
 
 
 def _is_true(value) -> bool:
@@ -75,7 +82,7 @@ def neutralised_commands(path: str, workflow) -> Iterator[Finding]:
         for step in steps_of(name, job):
             lines = run_lines(step)
             for number, text in lines:
-                command = text.split("#", 1)[0]
+                command = code_of(text)
                 if TEST_COMMAND.search(command) and NEUTRALISED.search(command):
                     yield _finding(path, number, "CI001",
                                    f"job '{name}': '{command.strip()}' can never fail the step",
@@ -89,7 +96,7 @@ def _set_plus_e(path: str, job: str, lines: list[tuple[int, str]]) -> Iterator[F
     for i, (number, text) in enumerate(lines):
         if re.search(r"\bset\s+\+e\b", text):
             rest = lines[i + 1:]
-            tests = [t for _, t in rest if TEST_COMMAND.search(t)]
+            tests = [t for _, t in rest if TEST_COMMAND.search(code_of(t))]
             if tests and not any(STATUS_CHECK.search(t) for _, t in rest):
                 yield _finding(path, number, "CI001",
                                f"job '{job}': 'set +e' before '{tests[0].strip()}' with no later status check",
@@ -213,7 +220,7 @@ def pipes_without_pipefail(path: str, workflow) -> Iterator[Finding]:
             if any(PIPEFAIL.search(t) for _, t in lines):
                 continue
             for number, text in lines:
-                command = text.split("#", 1)[0]
+                command = code_of(text)
                 parts = PIPE.split(command)
                 if len(parts) > 1 and any(TEST_COMMAND.search(p) for p in parts[:-1]):
                     yield _finding(path, number, "CI006",

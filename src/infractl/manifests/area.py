@@ -39,7 +39,7 @@ def collect(root: Path, config, scanner):
     report = lint_manifests([shown(d) for d in directories], [shown(c) for c in composes], dockerfiles, version,
                             RuleSelection(), exclude=exclude, project_root=config.root,
                             each_input=lambda path, lint: isolated("manifests", shown(path), lint),
-                            manifest_files=[shown(p) for p in plain])
+                            manifest_files=[shown(p) for p in plain], skaffold_roots=(root, config.root))
     counted = report.summary  # check's line for the area says what the repository held, not which DIR was named
     report.headline = (f"{counted['objects']} Kubernetes objects in {len(directories)} kustomizations"
                        f"{f' and {len(plain)} manifest files' if plain else ''}, "

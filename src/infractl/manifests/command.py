@@ -106,16 +106,17 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
             selection: RuleSelection, *, exclude: tuple[str, ...] = (), project_root: Path | None = None,
             rendered: tuple[Path, list[dict]] | None = None,
             each_input: Callable[[Path, Callable[[], list[Finding]]], list[Finding]] | None = None,
-            manifest_files: list[Path] | tuple = ()) -> Report:
+            manifest_files: list[Path] | tuple = (), skaffold_roots: tuple[Path, ...] = ()) -> Report:
     """The manifests pipeline, for ``manifests lint``, ``check``'s manifests area and ``deploy``'s check step,
     printing nothing: each kustomization directory rendered and linted (with its compose files and
     Dockerfiles), then the compose files and Dockerfiles the directories did not hold; the report holds the
     findings ``selection`` and ``# noqa`` leave, and counts objects, compose files and Dockerfiles.
     ``rendered`` is (directory, objects) that deploy rendered itself (image pinned, Secret values filled
-    in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message,
-    and the others are still linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns
-    any other failure of one input into a finding on it); by default an input that cannot be read stops
-    the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe)."""
+    in). A kustomization that kustomize refuses is K8S000 on its directory, with kustomize's whole message
+    (K8S004, a warning, when it needs the network, Helm or a plugin to render), and the others are still
+    linted. ``each_input(path, lint)`` runs each input's ``lint`` (``check`` turns any other failure of one
+    input into a finding on it); by default an input that cannot be read stops the run. ``manifest_files`` are plain Kubernetes YAML files, linted as one set (plain.py); findings that overlapping kustomizations repeat are reported once (dedupe).
+    ``skaffold_roots``: where skaffold.yaml may say which images it builds (default: ``project_root``)."""
     from functools import partial
 
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
@@ -124,24 +125,26 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     from infractl.manifests.kustomize.sourcemap import display_path
     from infractl.manifests.lint import lint_beside, lint_kustomization, lint_rendered
     from infractl.manifests.plain import lint_plain_manifests
+    from infractl.manifests.skaffold import built_images
 
     run = each_input or (lambda path, lint: lint())
     stats: dict = {}
     cwd = Path.cwd()
     findings: list[Finding] = []
+    built = built_images(*(skaffold_roots or (project_root,)))
     if rendered is not None:
         directory, objects = rendered
         findings += run(directory, partial(lint_rendered, directory, objects, kube_version, secrets_filled=True))
         stats["objects"] = stats.get("objects", 0) + len(objects)
     for directory in directories:
         findings += run(directory, partial(_rendered_or_finding, directory, partial(
-            lint_kustomization, directory, kube_version, stats=stats)))
+            lint_kustomization, directory, kube_version, stats=stats, built_images=built)))
         findings += run(directory, partial(lint_beside, directory, stats=stats, exclude=exclude,
                                            project_root=project_root,
                                            dockerfiles=not _inside_another(directory, directories)))
     if manifest_files:
         findings += run(Path(manifest_files[0]).parent, partial(lint_plain_manifests, list(manifest_files),
-                                                                kube_version, stats=stats))
+                                                                kube_version, stats=stats, built_images=built))
     already = {p.resolve() for d in directories if d.is_dir() for p in d.iterdir() if p.is_file()}
     remaining = [c for c in dict.fromkeys(compose_files) if c.resolve() not in already]
     for members in groups(remaining):
@@ -201,8 +204,11 @@ def _rendered_or_finding(directory: Path, lint: Callable[[], list[Finding]]) -> 
     try:
         return lint()
     except RenderError as exc:
-        return [RULE["K8S000"].finding(display_path(directory, Path.cwd()), None, None, str(exc),
-                                       "fix what kustomize's message names")]
+        shown = display_path(directory, Path.cwd())
+        if exc.needs:
+            return [RULE["K8S004"].finding(shown, None, None, f"not rendered here: it needs {exc.needs}; nothing "
+                                           f"in it was checked ({exc})", RULE["K8S004"].fix)]
+        return [RULE["K8S000"].finding(shown, None, None, str(exc), "fix what kustomize's message names")]
 
 
 def lint_selection(config: Config, select=None, ignore=None) -> RuleSelection:

@@ -25,13 +25,14 @@ def _finding(source: str, locate: Locator | None, obj: dict, keys: tuple, rule: 
 
 
 def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_KUBE_VERSION,
-                 locate: Locator | None = None, secrets_filled: bool = False) -> list[Finding]:
+                 locate: Locator | None = None, secrets_filled: bool = False,
+                 built_images: frozenset[str] = frozenset()) -> list[Finding]:
     """Schema validation (strict, offline) and the hardening rules over rendered objects.
 
     ``source`` is the path shown for findings whose object cannot be located (``locate`` maps an object
     and a key path inside it to its source file and line). ``secrets_filled=True`` (deploy, after it
     injected the Secret values) also reports keys of the ``infractl.dev/filled-at-deploy`` annotation
-    that are still empty.
+    that are still empty. ``built_images``: what skaffold builds and tags at deploy (skaffold.py).
     """
     from infractl.manifests.checks.crds import CrdValidators
     from infractl.manifests.checks.hardening import hardening_hits, label
@@ -54,7 +55,7 @@ def lint_objects(objects: list[dict], source: str, kube_version: str = DEFAULT_K
                 # the schema message quotes the value, and a deploy has filled real ones in by now
                 message = f"{'.'.join(map(str, keys))}: not a valid Secret value (not shown)"
             findings.append(_finding(source, locate, obj, keys, "K8S001", f"{label(obj)}: {message}", fix))
-    for hit in hardening_hits(objects, secrets_filled):
+    for hit in hardening_hits(objects, secrets_filled, built_images):
         findings.append(_finding(source, locate, hit.obj, hit.keys, hit.rule, hit.message, hit.fix, hit.severity))
     return findings
 
@@ -130,7 +131,7 @@ def lint_directory(path: Path, kube_version: str = DEFAULT_KUBE_VERSION, images:
 
 def lint_kustomization(path: Path, kube_version: str = DEFAULT_KUBE_VERSION,
                        images: dict[str, str] | None = None, display_root: Path | None = None,
-                       stats: dict | None = None) -> list[Finding]:
+                       stats: dict | None = None, built_images: frozenset[str] = frozenset()) -> list[Finding]:
     """The kustomization in ``path`` (none: no findings) rendered with the real kustomize and linted,
     with its kustomization files' own rules; RenderError when kustomize refuses it."""
     from infractl.manifests.kustomize.render import (
@@ -160,7 +161,8 @@ def lint_kustomization(path: Path, kube_version: str = DEFAULT_KUBE_VERSION,
     objects = parse_rendered(text)
     if stats is not None:
         stats["objects"] = stats.get("objects", 0) + len(objects)
-    return (lint_objects(objects, display_path(path, root), kube_version, source_map.locate)
+    return (lint_objects(objects, display_path(path, root), kube_version, source_map.locate,
+                         built_images=built_images)
             + lint_kustomizations(source_map.kustomizations))
 
 

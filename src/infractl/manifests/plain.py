@@ -14,9 +14,12 @@ from pathlib import Path
 from infractl.findings import Finding
 from infractl.manifests.checks.rules import RULE
 
+# a value that is a ``##NAME##`` placeholder (argo-cd's test/remote manifests, filled by sed): YAML loads
+# it as a comment, so the file parses, with nulls where the names will be
+COMMENT_PLACEHOLDER = re.compile(r"^[ \t-]*[\w.-]+:[ \t]+(##[A-Z][A-Z0-9_]*##)", re.MULTILINE)
 # placeholders a tool fills before the file is YAML: {VAR} (sed, make), ${VAR} and $(VAR) (envsubst, make),
 # __VAR__, <%= erb %>
-_PLACEHOLDER = re.compile(r"\{[A-Z_][A-Z0-9_]*\}|\$\{[A-Za-z_]\w*\}|\$\([A-Z_]\w*\)|__[A-Z][A-Z0-9_]*__|<%")
+TOOL_PLACEHOLDER = re.compile(r"\{[A-Z_][A-Z0-9_]*\}|\$\{[A-Za-z_]\w*\}|\$\([A-Z_]\w*\)|__[A-Z][A-Z0-9_]*__|<%")
 
 
 def is_api_object(document) -> bool:
@@ -36,12 +39,13 @@ def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
     from infractl.load.yamldocs import YamlError, load_documents
 
     try:
-        documents = load_documents(read_text(path), text_timestamps=True)
+        text = read_text(path)
+        documents = load_documents(text, text_timestamps=True)
     except OSError as exc:
         return [], [RULE["K8S003"].finding(shown, None, None, f"cannot be read: {exc.strerror}",
                                            "make the file readable")]
     except LoadError as exc:
-        placeholder = _PLACEHOLDER.search(read_text(path)) if isinstance(exc, YamlError) else None
+        placeholder = TOOL_PLACEHOLDER.search(text) if isinstance(exc, YamlError) else None
         if placeholder:  # envsubst, sed or make fill it in before kubectl sees it
             return [], [RULE["K8S003"].finding(
                 shown, exc.line, exc.column, f"not YAML until its placeholders ({placeholder.group(0)}) are "
@@ -49,6 +53,12 @@ def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
                 Severity.INFO)]
         return [], [RULE["K8S003"].finding(shown, exc.line, exc.column, str(exc),
                                            "fix the line shown: kubectl apply refuses the file")]
+    hidden = COMMENT_PLACEHOLDER.search(text)
+    if hidden:  # YAML read `name: ##NAME##` as an empty value: the objects are not what sed will make
+        line = text.count("\n", 0, hidden.start(1)) + 1
+        return [], [RULE["K8S003"].finding(
+            shown, line, None, f"holds placeholders ({hidden.group(1)}) that YAML reads as comments until a tool "
+            "fills them: a template, not linted", "lint the file its placeholders are filled into", Severity.INFO)]
     objects = []
     for document in documents:
         if is_api_object(document) and document["kind"] == "List":
@@ -59,7 +69,7 @@ def load_plain(path: Path, shown: str) -> tuple[list[dict], list[Finding]]:
 
 
 def lint_plain_manifests(files: list[Path], kube_version: str, display_root: Path | None = None,
-                         stats: dict | None = None) -> list[Finding]:
+                         stats: dict | None = None, built_images: frozenset[str] = frozenset()) -> list[Finding]:
     """Lint ``files`` as one set of objects, each finding at its object's file and line. (Discovery leaves
     out the files under a kustomization's directory; kustomize reads no file outside it but through
     another kustomization, so no plain file is rendered by a kustomization too.)"""
@@ -88,7 +98,7 @@ def lint_plain_manifests(files: list[Path], kube_version: str, display_root: Pat
         return where.get(id(obj)), deepest_line(obj, keys)
 
     source = display_path(linted[0].parent, root)
-    found = lint_objects(objects, source, kube_version, locate)
+    found = lint_objects(objects, source, kube_version, locate, built_images=built_images)
     doubts = _pod_doubts(objects, where, {f.path for f in findings}, set(linted))
     return findings + [_doubted(f, doubts) for f in found]
 

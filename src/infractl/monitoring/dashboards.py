@@ -3,7 +3,6 @@ dashboard has a datasource variable (MON020, with its fix), exported metrics onl
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from infractl.monitoring.rules import (
     HARD_CODED_DATASOURCE,
     UNDEFINED_DATASOURCE,
 )
+from infractl.wiremock.mappings.positions import locate
 
 # Grafana's own datasources (``__expr__``: server-side expressions), defined on every Grafana.
 BUILT_IN_DATASOURCES = frozenset({"-- Grafana --", "-- Mixed --", "-- Dashboard --", "grafana", "__expr__"})
@@ -50,13 +50,8 @@ def _hard_coded(file: str, text: str, document: dict, panel: dict, path: tuple, 
     variables = _datasource_variables(document)
     if not variables:
         return []
-    from infractl.wiremock.mappings.positions import locate
-
     found = []
-    sources = [((*path, "datasource"), panel.get("datasource"))]
-    sources += [((*path, "targets", i, "datasource"), t.get("datasource"))
-                for i, t in enumerate(panel.get("targets") or []) if isinstance(t, dict)]
-    for where, source in sources:
+    for where, source in _datasources(panel, path):
         uid = source.get("uid") if isinstance(source, dict) else source
         if not isinstance(uid, str) or uid.startswith("$") or uid in BUILT_IN_DATASOURCES:
             continue
@@ -73,6 +68,13 @@ def _hard_coded(file: str, text: str, document: dict, panel: dict, path: tuple, 
     return found
 
 
+def _datasources(panel: dict, path: tuple) -> list[tuple[tuple, object]]:
+    """(JSON path, value) of the panel's datasource and of each of its targets'."""
+    return [((*path, "datasource"), panel.get("datasource"))] + [
+        ((*path, "targets", i, "datasource"), t.get("datasource"))
+        for i, t in enumerate(panel.get("targets") or []) if isinstance(t, dict)]
+
+
 def _defined_datasources(document: dict) -> set[str]:
     names: set[str] = set()
     for variable in (document.get("templating") or {}).get("list") or []:
@@ -82,11 +84,6 @@ def _defined_datasources(document: dict) -> set[str]:
         if isinstance(item, dict) and item.get("type") == "datasource":
             names.add(f"${{{item.get('name')}}}")
     return names
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
 def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: set[str]) -> list[Finding]:
@@ -108,7 +105,9 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
     seen: dict[int, str] = {}
     for panel, panel_path in _panels(document.get("panels") or []):
         title = panel.get("title") or "(untitled)"
-        line = _line_of(text, json.dumps(title)) if panel.get("title") else None
+        # the panel's own title (or the panel): a search for the title's text found the first panel of that
+        # title, or a description quoting it, for every panel so named
+        line = locate(text, (*panel_path, "title") if panel.get("title") else panel_path)[0]
         panel_id = panel.get("id")
         if isinstance(panel_id, int):
             if panel_id in seen:
@@ -120,12 +119,11 @@ def dashboard_findings(file: Path, exported: set[str] | None, datasource_uids: s
         if panel.get("type") in PANELS_WITHOUT_QUERIES:
             continue
         findings.extend(_hard_coded(path, text, document, panel, panel_path, title))
-        for source in [panel.get("datasource")] + [t.get("datasource") for t in panel.get("targets") or []
-                                                   if isinstance(t, dict)]:
+        for where, source in _datasources(panel, panel_path):
             uid = source.get("uid") if isinstance(source, dict) else source
             if isinstance(uid, str) and uid not in defined and uid not in BUILT_IN_DATASOURCES:
                 findings.append(UNDEFINED_DATASOURCE.finding(
-                    path, line, None,
+                    path, locate(text, (*where, "uid") if isinstance(source, dict) else where)[0], None,
                     f"panel '{title}' uses datasource '{uid}', which is not defined",
                     "use a datasource variable (${datasource}) or a provisioned uid"))
                 break

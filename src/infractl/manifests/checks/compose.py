@@ -12,6 +12,9 @@ _VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(
                        r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
 DEPLOY_SET = "\x00"  # stands for a value only known at deploy time
 _SECRET_KEY = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
+# compose's secrets: are files under /run/secrets; a variable holding such a path (the official images'
+# *_FILE convention, or an app that reads the file it names) holds no secret
+_SECRETS_DIR = "/run/secrets/"
 _URL_PASSWORD = re.compile(r"://[^/:@\s]+:(?P<password>[^@\s]+)@")
 DATABASE_PORTS = {5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis", 1433: "SQL Server",
                   9042: "Cassandra", 5984: "CouchDB", 11211: "memcached", 9200: "Elasticsearch"}
@@ -94,6 +97,8 @@ def _service(name: str, service: dict, one_shot: bool = False) -> Iterator[tuple
 
 
 def _environment(name: str, environment, keys: tuple) -> Iterator[tuple[tuple, str, str, str]]:
+    from infractl.manifests.checks.dockerfile import names_where_a_secret_is
+
     if isinstance(environment, list):
         items = [(index, *str(entry).partition("=")[::2]) for index, entry in enumerate(environment)]
     elif isinstance(environment, dict):
@@ -104,7 +109,8 @@ def _environment(name: str, environment, keys: tuple) -> Iterator[tuple[tuple, s
         resolved = interpolate(value)
         literal = resolved.replace(DEPLOY_SET, "")
         password = _URL_PASSWORD.search(resolved)
-        if _SECRET_KEY.search(key) and literal.strip() and DEPLOY_SET not in resolved:
+        if _SECRET_KEY.search(key) and literal.strip() and DEPLOY_SET not in resolved \
+                and not names_where_a_secret_is(key) and not literal.strip().startswith(_SECRETS_DIR):
             yield ((*keys, "environment", where), "COMPOSE003", f"service {name}: {key} is a literal secret",
                    f"{key}: ${{{key}:?set by the deploy}}")
         elif password and DEPLOY_SET not in password.group("password"):

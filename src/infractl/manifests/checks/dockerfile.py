@@ -122,9 +122,16 @@ def pairs(args: str, keyword: str = "ENV") -> list[tuple[str, str | None]]:
     return [(name, value) for name, _, value in (w.partition("=") for w in words)]
 
 
+def names_where_a_secret_is(name: str) -> bool:
+    """``MYSQL_ROOT_PASSWORD_FILE``, ``TOKEN_PATH``, ``CLIENT_SECRET_ID``: where a secret is, or whose, not
+    the secret itself (compose.py asks this too)."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", name.upper()) if w]
+    return bool(words) and words[-1] in _NOT_A_SECRET_END
+
+
 def secret_name(name: str) -> bool:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", name.upper()) if w]
-    if not words or words[-1] in _NOT_A_SECRET_END:
+    if not words or names_where_a_secret_is(name):
         return False
     return bool(_SECRET_WORDS.intersection(words)) or any(pair in _SECRET_KEY_PAIRS for pair in itertools.pairwise(words))
 

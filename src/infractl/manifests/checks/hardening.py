@@ -55,6 +55,10 @@ def label(obj: dict) -> str:
     return f"{obj.get('kind')}/{(namespace + '/') if namespace else ''}{name_of(obj)}"
 
 
+# an image the reader is to fill in: <YOUR-CONTAINER>, <image_url> (kubernetes/examples' docs)
+_FILL_IN = re.compile(r"^<[^<>\s]+>$")
+
+
 def image_unpinned(image: str) -> str | None:
     """Why ``image`` is not pinned, or None when it names a tag other than latest, or a digest."""
     if "@" in image:
@@ -67,7 +71,11 @@ def image_unpinned(image: str) -> str | None:
     return None
 
 
-def check_containers(obj: dict) -> Iterator[Hit]:
+def check_containers(obj: dict, built: frozenset[str] = frozenset()) -> Iterator[Hit]:
+    """``built``: the images skaffold builds and tags at deploy (skaffold.py): K8S103 is info for them."""
+    from infractl.manifests.plain import TOOL_PLACEHOLDER
+    from infractl.manifests.skaffold import image_name
+
     kind = obj.get("kind")
     for keys, container, spec in containers(obj):
         name = container.get("name", "?")
@@ -76,7 +84,15 @@ def check_containers(obj: dict) -> Iterator[Hit]:
         image = container.get("image")
         if isinstance(image, str):
             reason = image_unpinned(image)
-            if reason:
+            if reason and (TOOL_PLACEHOLDER.search(image) or _FILL_IN.match(image)):
+                yield Hit(obj, (*keys, "image"), "K8S103", f"{where}: image {image} is a placeholder, filled in "
+                          "(by sed, envsubst, make or a reader) before the manifest is applied: not judged", "",
+                          Severity.INFO)
+            elif reason and image_name(image) in built:
+                yield Hit(obj, (*keys, "image"), "K8S103", f"{where}: image {image} {reason}, but skaffold "
+                          "builds it (skaffold.yaml) and deploys it with the tag it gives the build", "",
+                          Severity.INFO)
+            elif reason:
                 yield Hit(obj, (*keys, "image"), "K8S103", f"{where}: image {image} {reason}",
                           "pin a version tag or a digest (image@sha256:...)")
         resources = container.get("resources") or {}
@@ -237,14 +253,16 @@ def _service_selects_nothing(service: dict, workloads: list[dict], made_by_opera
         yield Hit(service, ("spec", "selector"), "K8S113", message, fix)
 
 
-PER_OBJECT = (check_containers, check_pod, check_cronjob, check_ingress)
+PER_OBJECT = (check_pod, check_cronjob, check_ingress)
 
 
-def hardening_hits(objects: list[dict], secrets_filled: bool = False) -> Iterator[Hit]:
+def hardening_hits(objects: list[dict], secrets_filled: bool = False,
+                   built: frozenset[str] = frozenset()) -> Iterator[Hit]:
     from infractl.manifests.checks.review.exposure import k8s_exposure_hits
     from infractl.manifests.checks.review.tags import k8s_floating_hits
 
     for obj in objects:
+        yield from check_containers(obj, built)
         for check in PER_OBJECT:
             yield from check(obj)
         yield from check_secret(obj, secrets_filled)

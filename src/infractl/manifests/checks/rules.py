@@ -1,6 +1,6 @@
 """``manifests lint``'s Kubernetes rules, one object each, beside the checks that find them:
-kustomize/render.py (K8S000), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003), hardening.py
-(K8S101-K8S115, K8S140). ``RULES`` and ``RULE`` gather every manifests rule: these, compose_rules.py's
+kustomize/render.py (K8S000, K8S004), schema.py and crds.py (K8S001, K8S002), plain.py (K8S003),
+hardening.py (K8S101-K8S115, K8S140). ``RULES`` and ``RULE`` gather every manifests rule: these, compose_rules.py's
 (compose.py: COMPOSE000-COMPOSE004, COMPOSE010) and review/rules.py's (K8S117-K8S120, COMPOSE005-COMPOSE008);
 lint.py makes every finding through ``RULE[id]`` (K8S116 and the COMPOSE000 loader finding too). The
 Dockerfile rules live in dockerfile_rules.py. Light: no YAML or schema import here.
@@ -133,7 +133,7 @@ _SECURE = "infractl.manifests.checks.fixers.kubernetes:secure_container"
 
 
 def manifests_rule(id, name, severity, summary, rationale, fix, bad, good, overlap="", **fixing) -> Rule:
-    """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases)."""
+    """``fixing``: the rule's automatic fix, if any (fix_safety, fixer, fix_cases), and extra cases (invalid, valid)."""
     return Rule(id=id, name=name, severity=severity, command=COMMAND, summary=summary, rationale=rationale,
                 fix=fix, bad=bad, good=good, overlap=overlap, **fixing)
 
@@ -147,6 +147,17 @@ RULES = (
           "kubectl apply -k would fail the same way. One broken overlay must not hide the findings of the "
           "others, so it is reported on its directory with kustomize's whole message and the run goes on.",
           "fix what kustomize's message names", "resources:\n- missing.yaml\n", "resources: []\n"),
+    _rule("K8S004", "kustomization-not-rendered-here", W,
+          "a kustomization that needs the network (a remote base), Helm or an external plugin to render: "
+          "nothing in it was checked",
+          "A remote base that cannot be fetched from here, a Helm chart (kustomize --enable-helm runs helm, which "
+          "may download it) or an external plugin (a program the repository names) is not a defect of the "
+          "directory, so it is not K8S000's error; but nothing in it was checked, and the run says so.",
+          "render it where its base can be fetched, or vendor the remote base into the repository",
+          "resources:\n- https://127.0.0.1:9/example/base.yaml\n", "resources: []\n",
+          invalid=("helmCharts:\n- name: web\n  repo: https://127.0.0.1:9/charts\n  version: 1.0.0\n",
+                   "generators:\n- |-\n  apiVersion: example.com/v1\n  kind: TShirt\n  metadata: {name: t}\n"),
+          valid=("resources:\n- missing.yaml\n",)),
     _rule("K8S001", "schema-invalid", E, "the object does not validate against the Kubernetes OpenAPI schema",
           "The API server rejects it (strict: unknown fields too, which kubectl would silently drop), so the "
           "deploy fails half-way.", "fix the field named in the message; --kube-version picks the schema",
@@ -165,7 +176,8 @@ RULES = (
          fix="fix the line shown", bad="apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 1\n   b: 2\n",
          good="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
          varies="info when the file holds placeholders a tool fills before kubectl sees it ({VAR}, ${VAR}, "
-                "$(VAR), __VAR__): a template, reported as not linted"),
+                "$(VAR), __VAR__, or a value ##VAR## that YAML reads as a comment): a template, reported as "
+                "not linted"),
     _rule("K8S101", "missing-resources", W, "a container has no cpu/memory requests and limits",
           "Without requests the scheduler packs pods blindly; without limits one pod can starve the node.",
           "set resources.requests and resources.limits for cpu and memory",
@@ -179,7 +191,10 @@ RULES = (
     _rule("K8S103", "image-not-pinned", E, "an image uses :latest or no tag",
           "The same manifest deploys different code on every pull, and a rollback restores nothing.",
           "pin a version tag or, better, a digest", _pod().replace("web:1.4.2", "web:latest"),
-          _pod().replace("web:1.4.2", "web@sha256:" + "0" * 64), "kube-linter latest-tag, Polaris"),
+          _pod().replace("web:1.4.2", "web@sha256:" + "0" * 64), "kube-linter latest-tag, Polaris",
+          varies="info for an image that the project's skaffold.yaml builds (skaffold tags the build and "
+                 "deploys the manifests with that tag), and for a placeholder filled in before the apply ({IMAGE}, "
+                 "${IMAGE}, __IMAGE__, <your-image>)"),
     _rule("K8S104", "run-as-root", W, "a container may run as root (runAsNonRoot not true, or runAsUser 0)",
           "A process that escapes its container as root owns the node's files it can reach.",
           "securityContext.runAsNonRoot: true and a non-zero runAsUser",

@@ -7,6 +7,7 @@ resource is the user's directory (kustomize lets a kustomization use a directory
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -45,7 +46,35 @@ def image_override(name: str, reference: str) -> dict[str, str]:
 
 
 class RenderError(InfractlError):
-    """kustomize ran and refused the directory: a finding on that input (K8S000), not the end of the run."""
+    """kustomize ran and refused the directory: a finding on that input (K8S000), not the end of the run;
+    K8S004 when ``needs`` says what the render lacked here rather than what the directory lacks."""
+
+    @property
+    def needs(self) -> str | None:
+        return needs_beyond_offline(str(self))
+
+
+# kustomize's own words when a render needs what infractl does not give it: the network (a remote base
+# that could not be fetched), Helm (--enable-helm runs helm, which may download the chart) or an external
+# plugin (--enable-alpha-plugins runs programs named by the repository). Not the directory's defect.
+_REMOTE = re.compile(r"accumulating resources from '((?:https?|ssh|git)://[^']+|git@[^']+|"
+                     r"(?:github\.com|gitlab\.com|bitbucket\.org)/[^']+)'")
+# the network failed (no answer), as opposed to a server that answered that the base is not there ("URL is
+# a git repository ... repository '...' not found"): that is the directory's defect, K8S000
+_UNREACHABLE = ("dial tcp", "Could not resolve host", "no such host", "Connection refused", "Couldn't connect",
+                "Failed to connect", "Network is unreachable", "timed out", "Name or service not known")
+
+
+def needs_beyond_offline(message: str) -> str | None:
+    """What kustomize's ``message`` says the render needed beyond the files here, or None (a real defect)."""
+    remote = _REMOTE.search(message)
+    if remote and any(mark in message for mark in _UNREACHABLE):
+        return f"the network: its remote base '{remote.group(1)}' could not be fetched"
+    if "must specify --enable-helm" in message:
+        return "Helm: it inflates a Helm chart (kustomize --enable-helm, which runs helm)"
+    if "external plugins disabled" in message:
+        return "an external kustomize plugin (--enable-alpha-plugins runs a program the repository names)"
+    return None
 
 
 def start_render(directory: Path, overlay: Path | None = None) -> subprocess.Popen:
@@ -86,8 +115,6 @@ def kubectl_message(stderr: str) -> str:
 def _without_log_prefix(line: str) -> str:
     """One line of kubectl's stderr without its klog header: ``E1127 ... run.go:72] "command failed"
     err="X"`` -> ``X``; ``... err=<`` -> ``<``."""
-    import re
-
     match = re.match(r'^[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] (?:"[^"]*" )?(?:err=)?(?P<rest>.*)$', line)
     if match is None:
         return line

@@ -115,13 +115,15 @@ def build_source_map(directory: Path, display_root: Path | None = None) -> Sourc
 
 
 def display_path(path: Path, root: Path | None) -> str:
-    """``path`` relative to ``root`` when it lies inside it, else as given."""
+    """``path`` relative to ``root`` when it lies inside it, else as given but with ``..`` folded as kustomize
+    folds it (an overlay reaches its base as overlays/prod/../../base/x.yaml: the same file, one spelling,
+    or the findings of every overlay would count as different lines)."""
     if root is not None:
         try:
             return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)))
         except ValueError:
             pass
-    return str(path)
+    return os.path.normpath(path)
 
 
 def _walk(directory: Path, source_map: SourceMap, seen: set[Path], root: Path | None) -> None:
