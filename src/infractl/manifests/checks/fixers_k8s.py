@@ -6,7 +6,9 @@ K8S104/K8S105/K8S106/K8S140. The setting the rule asks for is inserted into that
 ``securityContext`` (created when missing), in the style the file uses there: a line at the mapping's
 indentation in block style, ``, key: value`` before the brace in flow style. Nothing is inserted when
 the key is already there with another value (someone wrote it: a human decides), when the container
-cannot be found in this file (a patch adds it), or for runAsNonRoot on a container that runs as UID 0.
+cannot be found in this file (a patch adds it), for runAsNonRoot on a container that runs as UID 0, or
+for allowPrivilegeEscalation: false on a container that is privileged or adds CAP_SYS_ADMIN (the API
+server refuses that pod: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true").
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def secure_container(text: str, finding) -> Change | None:
     container, pod_spec = found
     if finding.rule == "K8S104" and _runs_as_uid_0(container, pod_spec):
         return None  # runAsNonRoot with UID 0 never starts: the UID is for a human to choose
+    if finding.rule == "K8S106" and _escalates_anyway(container):
+        return None  # the API server would refuse the pod: dropping privileged is a human's decision (K8S107)
     context = nodes.entry(container, "securityContext")
     if context is None:
         edit = _insert(text, container, "securityContext", {key: value})
@@ -87,6 +91,19 @@ def _runs_as_uid_0(container, pod_spec) -> bool:
     own = nodes.value(container, "securityContext", "runAsUser")
     user = own if own is not None else nodes.value(pod_spec, "securityContext", "runAsUser")
     return _scalar(user) in ("0", "00", "+0")
+
+
+# What sigs.k8s.io/yaml (YAML 1.1) reads as true.
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"})
+
+
+def _escalates_anyway(container) -> bool:
+    """privileged: true or capabilities.add CAP_SYS_ADMIN: Kubernetes' validation refuses
+    allowPrivilegeEscalation: false beside either (pkg/apis/core/validation, ValidateSecurityContext)."""
+    if _scalar(nodes.value(container, "securityContext", "privileged")) in _TRUE:
+        return True
+    added = nodes.value(container, "securityContext", "capabilities", "add")
+    return nodes.is_sequence(added) and any(_scalar(item) == "CAP_SYS_ADMIN" for item in added.value)
 
 
 def _insert(text: str, mapping, key: str, value) -> Edit | None:
