@@ -171,3 +171,14 @@ def test_no_allow_privilege_escalation_false_beside_privileged(context, tmp_path
     fixed, passes = fix_until_stable(RULE["K8S105"], text, find)
     assert (fixed, passes) == (text + "          readOnlyRootFilesystem: true\n", 1)
     rendered_and_validated(tmp_path / "app", kustomize)
+
+
+def test_the_comments_that_close_a_list_stay_with_it(tmp_path, kustomize):
+    """zalando/postgres-operator's ui/manifests/deployment.yaml: commented-out env items after the last
+    one. The new securityContext goes after them, not between env and its commented entries."""
+    before = (RULE["K8S106"].fix_cases[1][0].replace("      volumes: []\n", "")
+              + "          env:\n            - name: APP_URL\n              value: http://localhost:8081\n"
+                "            # - name: AWS_REGION\n            #   value: eu-central-1\n\n")
+    fixed, passes = fix_until_stable(RULE["K8S106"], before, kustomize_finder(tmp_path / "app"))
+    assert (fixed, passes) == (before[:-1] + "          securityContext:\n            allowPrivilegeEscalation: false\n\n", 1)
+    rendered_and_validated(tmp_path / "app", kustomize)

@@ -126,10 +126,25 @@ def _insert(text: str, mapping, key: str, value) -> Edit | None:
     else:
         lines = f"{indent}{key}: {value}{newline}"
     end = nodes.last_leaf_end(mapping)
-    position = end if text[end - 1:end] == "\n" else nodes.line_end(text, end)
+    position = _after_own_comments(text, end if text[end - 1:end] == "\n" else nodes.line_end(text, end), column)
     if position == len(text) and not text.endswith("\n"):
         lines = newline + lines
     return Edit(position, position, lines)
+
+
+def _after_own_comments(text: str, position: int, column: int) -> int:
+    """Past the comment lines indented deeper than the mapping's keys that follow its last entry (a
+    commented-out env item belongs to ``env:``: the new key must not come between them)."""
+    scan = position
+    while scan < len(text):
+        end = nodes.line_end(text, scan)
+        line = text[scan:end]
+        if line.strip():
+            if not line.lstrip().startswith("#") or len(line) - len(line.lstrip(" ")) <= column:
+                break
+            position = end
+        scan = end
+    return position
 
 
 def _step(mapping) -> int:
