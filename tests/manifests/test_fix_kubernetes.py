@@ -139,3 +139,46 @@ def test_crlf_and_a_missing_final_newline(tmp_path, kustomize):
     fixed, _ = fix_until_stable(RULE["K8S106"], before, kustomize_finder(tmp_path / "app"))
     assert fixed == before + "\r\n          securityContext:\r\n            allowPrivilegeEscalation: false\r\n"
     shutil.rmtree(tmp_path / "app")
+
+
+PRIVILEGED = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nfs-server
+spec:
+  selector: {matchLabels: {role: nfs-server}}
+  template:
+    metadata:
+      labels: {role: nfs-server}
+    spec:
+      containers:
+      - name: nfs-server
+        image: registry.k8s.io/volume-nfs:0.8
+        securityContext:
+          %s
+"""
+
+
+@pytest.mark.parametrize("context", ["privileged: true", "capabilities: {add: [CAP_SYS_ADMIN]}"])
+def test_no_allow_privilege_escalation_false_beside_privileged(context, tmp_path, kustomize):
+    """kubernetes/examples' nfs-server-deployment.yaml (privileged: true): allowPrivilegeEscalation: false
+    beside it makes a pod the API server refuses ("cannot set `allowPrivilegeEscalation` to false and
+    `privileged` to true"), so K8S106 is not fixed there; the other settings still are."""
+    text = PRIVILEGED % context
+    find = kustomize_finder(tmp_path / "app")
+    findings = find(text)
+    assert [fixer_of(RULE["K8S106"])(text, f) for f in findings if f.rule == "K8S106"] == [None]
+    fixed, passes = fix_until_stable(RULE["K8S105"], text, find)
+    assert (fixed, passes) == (text + "          readOnlyRootFilesystem: true\n", 1)
+    rendered_and_validated(tmp_path / "app", kustomize)
+
+
+def test_the_comments_that_close_a_list_stay_with_it(tmp_path, kustomize):
+    """zalando/postgres-operator's ui/manifests/deployment.yaml: commented-out env items after the last
+    one. The new securityContext goes after them, not between env and its commented entries."""
+    before = (RULE["K8S106"].fix_cases[1][0].replace("      volumes: []\n", "")
+              + "          env:\n            - name: APP_URL\n              value: http://localhost:8081\n"
+                "            # - name: AWS_REGION\n            #   value: eu-central-1\n\n")
+    fixed, passes = fix_until_stable(RULE["K8S106"], before, kustomize_finder(tmp_path / "app"))
+    assert (fixed, passes) == (before[:-1] + "          securityContext:\n            allowPrivilegeEscalation: false\n\n", 1)
+    rendered_and_validated(tmp_path / "app", kustomize)

@@ -66,3 +66,18 @@ def test_panels_inside_collapsed_rows_are_fixed_where_they_are(tmp_path):
     text = dashboard([{"id": 1, "type": "row", "title": "r", "panels": [inner]}], [variable("ds")])
     (finding,) = mon020(tmp_path, text)
     assert json.loads(fixed(text, finding))["panels"][0]["panels"][0]["datasource"]["uid"] == "${ds}"
+
+
+def test_a_datasource_of_another_type_is_not_given_the_only_variable(tmp_path):
+    """A Loki panel on a dashboard whose one variable is Prometheus: the finding names ${prom} (the only
+    variable), but the safe fix would send the panel's LogQL to Prometheus, so it is left to a human."""
+    panel = {"id": 1, "title": "logs", "type": "logs", "datasource": {"type": "loki", "uid": "L1"},
+             "targets": [{"expr": "{app=\"web\"}", "datasource": {"type": "loki", "uid": "L1"}}]}
+    text = dashboard([panel], [variable("prom")])
+    found = mon020(tmp_path, text)
+    assert [f.fix for f in found] == ["use ${prom}"] * 2
+    assert [fixed(text, f) for f in found] == [None, None]
+    untyped = {"id": 2, "title": "up", "datasource": "prom-main"}  # no type given: the variable's is assumed
+    text = dashboard([untyped], [variable("prom")])
+    (finding,) = mon020(tmp_path, text)
+    assert json.loads(fixed(text, finding))["panels"][0]["datasource"] == "${prom}"

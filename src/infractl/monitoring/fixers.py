@@ -1,5 +1,7 @@
 """MON020's fix: a hard-coded datasource uid replaced by the dashboard's datasource variable, the one the
-finding's fix names (the check names one only when it is the only candidate); only that string changes."""
+finding's fix names (the check names one only when it is the only candidate); only that string changes.
+Not when the datasource is of another type than the variable (a Loki query sent to a Prometheus variable
+would change what the panel shows): the check then names the only variable there is, a human decides."""
 
 from __future__ import annotations
 
@@ -18,12 +20,26 @@ def use_datasource_variable(text: str, finding: Finding) -> Change | None:
         return None
     variable = named.group(1)
     try:
-        variables = json.loads(text).get("templating", {}).get("list", [])
+        document = json.loads(text)
+        variables = document.get("templating", {}).get("list", [])
     except (ValueError, AttributeError):
         return None
-    if not any(isinstance(v, dict) and v.get("name") == variable and v.get("type") == "datasource"
-               for v in variables):
+    kinds = [v.get("query") for v in variables
+             if isinstance(v, dict) and v.get("name") == variable and v.get("type") == "datasource"]
+    if not kinds:
         return None
     _, start, end, uid = found
+    if kinds[0] and _types_of(document, uid) - {kinds[0]}:
+        return None
     new = "${" + variable + "}"
     return Change((Edit(start, end, json.dumps(new)),), note=f"datasource {uid!r} -> {new}")
+
+
+def _types_of(node, uid: str) -> set[str]:
+    """The plugin types the dashboard gives datasource ``uid`` (``{"type": ..., "uid": uid}`` anywhere)."""
+    if isinstance(node, list):
+        return set().union(*(_types_of(item, uid) for item in node))
+    if not isinstance(node, dict):
+        return set()
+    own = {node["type"]} if node.get("uid") == uid and isinstance(node.get("type"), str) else set()
+    return own.union(*(_types_of(value, uid) for value in node.values() if isinstance(value, (dict, list))))

@@ -6,7 +6,9 @@ K8S104/K8S105/K8S106/K8S140. The setting the rule asks for is inserted into that
 ``securityContext`` (created when missing), in the style the file uses there: a line at the mapping's
 indentation in block style, ``, key: value`` before the brace in flow style. Nothing is inserted when
 the key is already there with another value (someone wrote it: a human decides), when the container
-cannot be found in this file (a patch adds it), or for runAsNonRoot on a container that runs as UID 0.
+cannot be found in this file (a patch adds it), for runAsNonRoot on a container that runs as UID 0, or
+for allowPrivilegeEscalation: false on a container that is privileged or adds CAP_SYS_ADMIN (the API
+server refuses that pod: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true").
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def secure_container(text: str, finding) -> Change | None:
     container, pod_spec = found
     if finding.rule == "K8S104" and _runs_as_uid_0(container, pod_spec):
         return None  # runAsNonRoot with UID 0 never starts: the UID is for a human to choose
+    if finding.rule == "K8S106" and _escalates_anyway(container):
+        return None  # the API server would refuse the pod: dropping privileged is a human's decision (K8S107)
     context = nodes.entry(container, "securityContext")
     if context is None:
         edit = _insert(text, container, "securityContext", {key: value})
@@ -89,6 +93,19 @@ def _runs_as_uid_0(container, pod_spec) -> bool:
     return _scalar(user) in ("0", "00", "+0")
 
 
+# What sigs.k8s.io/yaml (YAML 1.1) reads as true.
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"})
+
+
+def _escalates_anyway(container) -> bool:
+    """privileged: true or capabilities.add CAP_SYS_ADMIN: Kubernetes' validation refuses
+    allowPrivilegeEscalation: false beside either (pkg/apis/core/validation, ValidateSecurityContext)."""
+    if _scalar(nodes.value(container, "securityContext", "privileged")) in _TRUE:
+        return True
+    added = nodes.value(container, "securityContext", "capabilities", "add")
+    return nodes.is_sequence(added) and any(_scalar(item) == "CAP_SYS_ADMIN" for item in added.value)
+
+
 def _insert(text: str, mapping, key: str, value) -> Edit | None:
     """``key: value`` added as the mapping's last entry; ``value`` a scalar's text or a one-entry dict
     (a nested mapping, written in the mapping's own style)."""
@@ -109,10 +126,25 @@ def _insert(text: str, mapping, key: str, value) -> Edit | None:
     else:
         lines = f"{indent}{key}: {value}{newline}"
     end = nodes.last_leaf_end(mapping)
-    position = end if text[end - 1:end] == "\n" else nodes.line_end(text, end)
+    position = _after_own_comments(text, end if text[end - 1:end] == "\n" else nodes.line_end(text, end), column)
     if position == len(text) and not text.endswith("\n"):
         lines = newline + lines
     return Edit(position, position, lines)
+
+
+def _after_own_comments(text: str, position: int, column: int) -> int:
+    """Past the comment lines indented deeper than the mapping's keys that follow its last entry (a
+    commented-out env item belongs to ``env:``: the new key must not come between them)."""
+    scan = position
+    while scan < len(text):
+        end = nodes.line_end(text, scan)
+        line = text[scan:end]
+        if line.strip():
+            if not line.lstrip().startswith("#") or len(line) - len(line.lstrip(" ")) <= column:
+                break
+            position = end
+        scan = end
+    return position
 
 
 def _step(mapping) -> int:
