@@ -78,7 +78,10 @@ RULES = (
           'CMD ["executable", "arg", ...]; or CMD ["sh", "-c", "... && exec app"]',
           _dockerfile(cmd="/opt/venv/bin/gunicorn app:application"), _dockerfile(),
           overlap="hadolint DL3025; BuildKit's JSONArgsRecommended check",
-          fix_safety="safe", fixer=f"{_FIXERS}:exec_form",
+          # unsafe: the application becomes PID 1 (signals reach it: the point), and an ENTRYPOINT inherited
+          # from the base image, which the fixer cannot see, then gets the command itself, not
+          # /bin/sh -c command (found on kubernetes/examples' redis-slave: FROM redis + CMD /run.sh)
+          fix_safety="unsafe", fixer=f"{_FIXERS}:exec_form",
           fix_cases=((_dockerfile(cmd="/opt/venv/bin/gunicorn app:application"), _dockerfile()),
                      (_dockerfile(cmd="gunicorn --bind '0.0.0.0:8000' \"app:application\"  "),
                       _dockerfile(cmd='["gunicorn", "--bind", "0.0.0.0:8000", "app:application"]  ')),
