@@ -5,7 +5,9 @@ How a diff line is judged, in the unfixed file's line numbers (``git diff -U0``'
 - A finding *owns* its line and the block that line opens: in YAML the following lines indented deeper
   than it (a container's ``- name:`` line owns the container's keys, where its ``securityContext`` goes);
   in a Dockerfile a ``FROM`` line owns its stage (up to the next ``FROM``) and any other instruction its
-  continuation lines; in any other file (JSON, Python) the line alone.
+  continuation lines; in Python the whole statement that holds the line (a call the rewrite re-wraps), and
+  with it the module's top-level import statements (a rewrite adds the names it uses: fix-datetime's
+  ``timezone``, fix-skips' ``os``); in any other file (JSON) the line alone.
 - A removed or rewritten line is flagged when a fixed finding owns it.
 - An inserted line (a hunk that removes nothing: ``-N,0``, inserted after old line N) is flagged when the
   insertion point is inside a block a fixed finding owns, just before its first line, or just after its
@@ -83,8 +85,27 @@ def owned_blocks(path: str, text: str, flagged: set[int]) -> list[tuple[int, int
             blocks.append(_dockerfile_block(lines, number))
         elif name.endswith((".yml", ".yaml")):
             blocks.append(_yaml_block(lines, number))
+        elif name.endswith(".py"):
+            blocks.extend(_python_blocks(text, number))
         else:
             blocks.append((number, number))
+    return blocks
+
+
+def _python_blocks(text: str, number: int) -> list[tuple[int, int]]:
+    """The innermost simple statement that holds line ``number``, and every top-level import statement."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return [(number, number)]
+    blocks = [(node.lineno, node.end_lineno or node.lineno) for node in tree.body
+              if isinstance(node, (ast.Import, ast.ImportFrom))]
+    holding = [(node.lineno, node.end_lineno or node.lineno) for node in ast.walk(tree)
+               if isinstance(node, ast.stmt) and not hasattr(node, "body")
+               and node.lineno <= number <= (node.end_lineno or node.lineno)]
+    blocks.append(min(holding, key=lambda span: span[1] - span[0]) if holding else (number, number))
     return blocks
 
 
