@@ -6,13 +6,13 @@ _HEAD = ('from alembic import op\nimport sqlalchemy as sa\n\nrevision = "r1"\ndo
          'def upgrade():\n')
 
 
-DB001_BEFORE = _HEAD + '    op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))\n'
-DB001_AFTER = '''"""infractl: fix timestamp server defaults
+# The revision the fix adds; only its id (derived from the tree) and the default it reverts to differ.
+_REVISION = '''"""infractl: fix timestamp server defaults
 
 Sets server_default now() (transaction time) on:
 - orders.created_at
 
-Revision ID: c98e6330a213
+Revision ID: {revision}
 Revises: r1
 Create Date: <when>
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "c98e6330a213"
+revision = "{revision}"
 down_revision = "r1"
 branch_labels = None
 depends_on = None
@@ -42,92 +42,17 @@ def downgrade() -> None:
     op.alter_column(
         "orders",
         "created_at",
-        server_default=None,
+        server_default={previous},
         existing_type=sa.DateTime(timezone=True),
         existing_nullable=False,
     )
 '''
+
+DB001_BEFORE = _HEAD + '    op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))\n'
+DB001_AFTER = _REVISION.format(revision='c98e6330a213', previous='None')
 
 DB002_BEFORE = _HEAD + '    op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), server_default="now()", nullable=False))\n'
-DB002_AFTER = '''"""infractl: fix timestamp server defaults
-
-Sets server_default now() (transaction time) on:
-- orders.created_at
-
-Revision ID: 0f0cc9be8cd0
-Revises: r1
-Create Date: <when>
-
-"""
-from alembic import op
-import sqlalchemy as sa
-
-
-# revision identifiers, used by Alembic.
-revision = "0f0cc9be8cd0"
-down_revision = "r1"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.alter_column(
-        "orders",
-        "created_at",
-        server_default=sa.text("now()"),
-        existing_type=sa.DateTime(timezone=True),
-        existing_nullable=False,
-    )
-
-
-def downgrade() -> None:
-    op.alter_column(
-        "orders",
-        "created_at",
-        server_default="now()",
-        existing_type=sa.DateTime(timezone=True),
-        existing_nullable=False,
-    )
-'''
+DB002_AFTER = _REVISION.format(revision='0f0cc9be8cd0', previous='"now()"')
 
 DB003_BEFORE = _HEAD + '    op.create_table("orders", sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("clock_timestamp()"), nullable=False))\n'
-DB003_AFTER = '''"""infractl: fix timestamp server defaults
-
-Sets server_default now() (transaction time) on:
-- orders.created_at
-
-Revision ID: 1c75199a5340
-Revises: r1
-Create Date: <when>
-
-"""
-from alembic import op
-import sqlalchemy as sa
-
-
-# revision identifiers, used by Alembic.
-revision = "1c75199a5340"
-down_revision = "r1"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.alter_column(
-        "orders",
-        "created_at",
-        server_default=sa.text("now()"),
-        existing_type=sa.DateTime(timezone=True),
-        existing_nullable=False,
-    )
-
-
-def downgrade() -> None:
-    op.alter_column(
-        "orders",
-        "created_at",
-        server_default=sa.text("clock_timestamp()"),
-        existing_type=sa.DateTime(timezone=True),
-        existing_nullable=False,
-    )
-'''
+DB003_AFTER = _REVISION.format(revision='1c75199a5340', previous='sa.text("clock_timestamp()")')
