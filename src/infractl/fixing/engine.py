@@ -97,8 +97,7 @@ def _passes(workspace: Workspace, findings: list[Finding], recheck, unsafe: bool
     current = [c for c in map(workspace.into_copy, findings) if c is not None]
     fixed: list[tuple[Finding, str]] = []
     engine: list[Finding] = []
-    current = apply_tree_fixers(workspace, states, current, recheck, lambda f: fix_rule(f, unsafe), fixer_of,
-                                _load, _restore, _new_file, fixed, engine)
+    current = apply_tree_fixers(workspace, states, current, recheck, unsafe, fixed, engine)
     for _ in range(MAX_PASSES):
         undone = len(engine)
         applied = _one_pass(workspace, states, current, unsafe, engine)
@@ -115,7 +114,7 @@ def _passes(workspace: Workspace, findings: list[Finding], recheck, unsafe: bool
             if state.changed:
                 engine.append(FIX_REVERTED.finding(shown(state.real), None, None,
                                                    f"the fixes did not settle in {MAX_PASSES} passes; file left as it was"))
-                _restore(state, state.original, state.original_mode)
+                restore_file(state, state.original, state.original_mode)
         current = recheck(workspace.copy_target)
     remaining = kept_aside + [workspace.back(f) for f in current] + engine
     hidden = 0 if unsafe else sum(map(needs_unsafe, remaining))
@@ -135,7 +134,7 @@ def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tup
     applied = {}
     for path, group in wanted.items():
         if path not in states:
-            states[path] = _load(workspace, path)
+            states[path] = load_file(workspace, path)
         state = states[path]
         if state is None or state.frozen:
             continue
@@ -170,12 +169,12 @@ def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tup
         if (text, new_mode) in state.seen:
             engine.append(FIX_REVERTED.finding(shown(state.real), None, None, "fixes kept undoing each other; "
                                                "file left as it was"))
-            _restore(state, state.original, state.original_mode)
+            restore_file(state, state.original, state.original_mode)
             state.frozen = True
             continue
         state.seen.add((state.text, state.mode))
         state.notes.append((state.text, state.mode))  # what to go back to if this pass fails
-        _restore(state, text, new_mode)
+        restore_file(state, text, new_mode)
         applied[path] = taken
     return applied
 
@@ -192,7 +191,7 @@ def _keep_what_worked(states, applied, before, after, fixed, workspace, engine) 
                   if count_after[(str(path), rule)] > count_before[(str(path), rule)] - n]
         if failed:
             text, mode = state.notes[-1]
-            _restore(state, text, mode)
+            restore_file(state, text, mode)
             state.blocked.update(failed)
             engine.extend(FIX_REVERTED.finding(shown(state.real), None, None,
                                                f"the fix for {rule} did not remove its finding; reverted")
@@ -211,7 +210,7 @@ def _overlaps(new: tuple[Edit, ...], taken: list[Edit]) -> bool:
         clash(a, b) for i, a in enumerate(new) for b in new[i + 1:])
 
 
-def _load(workspace: Workspace, path: Path) -> FileState | None:
+def load_file(workspace: Workspace, path: Path) -> FileState | None:
     """The file a finding is on, as the user's tree has it (its bytes are what the final write compares)."""
     from infractl.fsio import Snapshot, read_snapshot
 
@@ -234,7 +233,7 @@ def _load(workspace: Workspace, path: Path) -> FileState | None:
     return FileState(real, path, snapshot, text, mode, text, mode)
 
 
-def _new_file(workspace: Workspace, path: Path) -> FileState | None:
+def new_file(workspace: Workspace, path: Path) -> FileState | None:
     """A file a whole-tree fix adds: absent in the user's tree (the final write refuses if it appears)."""
     real = workspace.to_real(path)
     if real is None or os.path.lexists(real) or not path.parent.is_dir():
@@ -242,7 +241,7 @@ def _new_file(workspace: Workspace, path: Path) -> FileState | None:
     return FileState(real, path, None, None, 0o644, None, 0o644, created=True)
 
 
-def _restore(state: FileState, text: str | None, mode: int) -> None:
+def restore_file(state: FileState, text: str | None, mode: int) -> None:
     """Make the copy's file ``text`` with ``mode`` (replaced, never written through a link)."""
     if text is None and state.created:  # a new file taken back: it is not there
         with contextlib.suppress(FileNotFoundError):

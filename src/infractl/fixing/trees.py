@@ -23,20 +23,27 @@ def is_whole_tree(fixer) -> bool:
     return bool(getattr(fixer, "whole_tree", False))
 
 
-def tree_fixers(findings: list[Finding], fix_rule, fixer_of) -> dict:
+def tree_fixers(findings: list[Finding], unsafe: bool) -> dict:
     """fixer -> the ids of the rules it fixes, among ``findings``, that this run may apply."""
+    from infractl.fixing.engine import fix_rule, fixer_of
+
     wanted: dict = {}
     for finding in findings:
-        rule = fix_rule(finding)
-        if rule is not None and is_whole_tree(fixer_of(rule)):
-            wanted.setdefault(fixer_of(rule), set()).add(rule.id)
+        rule = fix_rule(finding, unsafe)
+        fixer = fixer_of(rule) if rule is not None else None
+        if is_whole_tree(fixer):
+            wanted.setdefault(fixer, set()).add(rule.id)
     return wanted
 
 
-def apply_tree_fixers(workspace, states: dict, current: list[Finding], recheck, fix_rule, fixer_of, load,
-                      restore, new_file, fixed: list, engine: list) -> list[Finding]:
-    """Run each whole-tree fixer once in the copy; the findings as the check now sees them."""
-    for fixer, rule_ids in tree_fixers(current, fix_rule, fixer_of).items():
+def apply_tree_fixers(workspace, states: dict, current: list[Finding], recheck, unsafe: bool, fixed: list,
+                      engine: list) -> list[Finding]:
+    """Run each whole-tree fixer once in the copy (``states``: the engine's files, which it adds to; ``fixed``
+    and ``engine``: its lists of what was fixed and of its own findings); the findings as the check now sees
+    them."""
+    from infractl.fixing.engine import load_file, new_file, restore_file
+
+    for fixer, rule_ids in tree_fixers(current, unsafe).items():
         mine = [f for f in current if f.rule in rule_ids]
         try:
             texts = fixer(workspace.copy_target, mine)
@@ -48,12 +55,12 @@ def apply_tree_fixers(workspace, states: dict, current: list[Finding], recheck, 
         touched = []
         for path, text in texts.items():
             path = Path(os.path.abspath(path))
-            state = states.get(path) or (load(workspace, path) if os.path.lexists(path) else new_file(workspace, path))
+            state = states.get(path) or (load_file(workspace, path) if os.path.lexists(path) else new_file(workspace, path))
             if state is None or (state.text is None and not state.created) or text == state.text:
                 continue
             states[path] = state
             state.notes.append((state.text, state.mode))
-            restore(state, text, state.mode)
+            restore_file(state, text, state.mode)
             touched.append(path)
         if not touched:
             continue
@@ -63,7 +70,7 @@ def apply_tree_fixers(workspace, states: dict, current: list[Finding], recheck, 
         if any(after_count[key] > before_count[key] for key in after_count):
             for path in touched:  # the fix made findings of its own rules: none of it is kept
                 state = states[path]
-                restore(state, *state.notes.pop())
+                restore_file(state, *state.notes.pop())
                 engine.append(FIX_REVERTED.finding(shown(state.real), None, None,
                                                    f"the whole-tree fix for {'/'.join(sorted(rule_ids))} added "
                                                    "findings of its own rules; reverted"))
