@@ -36,12 +36,17 @@ class OverlappingEdits(ValueError):
     """Two edits touch the same text: the later finding's fix waits for the next pass."""
 
 
+def overlaps(a: Edit, b: Edit) -> bool:
+    """Whether two edits cannot both apply in one pass: their ranges overlap, or they start at one place
+    and one of them inserts there (which text comes first would be a guess)."""
+    return a.start < b.end and b.start < a.end or (a.start == b.start and (a.start == a.end or b.start == b.end))
+
+
 def apply_edits(text: str, edits: tuple[Edit, ...] | list[Edit]) -> str:
     """``text`` with every edit applied. Edits may come in any order; overlapping ones are refused."""
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
     for before, after in pairwise(ordered):
-        if after.start < before.end or (after.start == before.start and after.start == after.end
-                                         and before.start == before.end):
+        if overlaps(before, after):
             raise OverlappingEdits(f"edits overlap at offset {after.start}")
     for edit in ordered:
         if not 0 <= edit.start <= edit.end <= len(text):

@@ -1,20 +1,16 @@
 """Run a rule's fixer directly (no engine): call it on each finding of the rule, apply what does not
-overlap, check again, until nothing is left to fix (as ruff's loop does, bounded). The fixer tests of
-each family give their own ``find(text) -> findings`` (the family's real check on the text)."""
+overlap (``fixes.overlaps``, as the engine decides), check again, until nothing is left to fix (as ruff's
+loop does, bounded). The fixer tests of each family give their own ``find(text) -> findings`` (the
+family's real check on the text)."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
-from infractl.fixes import Change, Edit, apply_edits
+from infractl.fixes import Change, apply_edits, overlaps
+from infractl.fixing.engine import fixer_of
 
 MAX_PASSES = 10
-
-
-def fixer_of(rule) -> Callable:
-    module, _, function = rule.fixer.partition(":")
-    return getattr(importlib.import_module(module), function)
 
 
 def one_pass(rule, text: str, findings) -> tuple[str, list[Change]]:
@@ -26,17 +22,11 @@ def one_pass(rule, text: str, findings) -> tuple[str, list[Change]]:
         change = fixer(text, finding)
         if change is None or not change.edits:
             continue
-        if any(_overlap(edit, other) for edit in change.edits for other in taken):
+        if any(overlaps(edit, other) for edit in change.edits for other in taken):
             continue
         taken.extend(change.edits)
         changes.append(change)
     return (apply_edits(text, taken) if taken else text), changes
-
-
-def _overlap(a: Edit, b: Edit) -> bool:
-    if a.start == a.end == b.start == b.end:
-        return True  # two insertions at one place: their order would be a guess
-    return a.start < b.end and b.start < a.end
 
 
 def fix_until_stable(rule, text: str, find: Callable[[str], list]) -> tuple[str, int]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.findings import Finding
-from infractl.fixes import Change, Edit, apply_edits
+from infractl.fixes import Change, Edit, apply_edits, overlaps
 from infractl.fixing.rules import FIX_REVERTED, FIXER_FAILED
 from infractl.fixing.trees import apply_tree_fixers, is_whole_tree
 from infractl.fixing.workspace import Workspace, shown
@@ -203,11 +203,8 @@ def _keep_what_worked(states, applied, before, after, fixed, workspace, engine) 
 
 
 def _overlaps(new: tuple[Edit, ...], taken: list[Edit]) -> bool:
-    def clash(a: Edit, b: Edit) -> bool:
-        return a.start < b.end and b.start < a.end or (a.start == b.start and (a.start == a.end or b.start == b.end))
-
-    return any(clash(a, b) for a in new for b in taken) or any(
-        clash(a, b) for i, a in enumerate(new) for b in new[i + 1:])
+    return any(overlaps(a, b) for a in new for b in taken) or any(
+        overlaps(a, b) for i, a in enumerate(new) for b in new[i + 1:])
 
 
 def load_file(workspace: Workspace, path: Path) -> FileState | None:
