@@ -26,8 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -130,32 +128,18 @@ def wiremock_jar() -> Path | None:
 
 
 def wiremock_stubs(directory: Path, jar: Path) -> int | str:
-    """How many stubs the real WireMock serves from ``directory`` (or why it did not start)."""
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(["java", "-jar", str(jar), "--port", "0", "--bind-address", "127.0.0.1",
-                                    "--root-dir", str(directory), "--disable-banner"],
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                log.seek(0)
-                text = log.read().decode(errors="replace")
-                if process.poll() is not None:
-                    return f"exited {process.returncode}: {text.strip().splitlines()[-1:] }"
-                port = re.search(r"^port:\s+(\d+)", text, re.MULTILINE)
-                if port:
-                    url = f"http://127.0.0.1:{port.group(1)}/__admin/mappings"
-                    with urllib.request.urlopen(url, timeout=10) as response:
-                        return json.load(response)["meta"]["total"]
-                time.sleep(0.2)
-            return "did not start in 90 s"
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """How many stubs the real WireMock serves from ``directory`` (or why it did not start): the tests' own
+    starter (tests/support/wiremock_real.py), so both judge WireMock the same way."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from support.wiremock_real import start_once
+
+    try:
+        outcome = start_once(jar, directory, timeout=90)
+    except AssertionError:
+        return "did not start in 90 s"
+    if outcome.exit_code is not None:
+        return f"exited {outcome.exit_code}: {outcome.log.strip().splitlines()[-1:]}"
+    return outcome.served
 
 
 def _same(name: str, before, after, more_is_new: bool = False) -> dict:
