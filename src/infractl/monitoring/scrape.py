@@ -36,14 +36,20 @@ class Service:
         self.name, self.namespace, self.ports, self.headless = name, namespace, ports, headless
 
 
+def _loaded(files: list[Path]):
+    """(file, its documents) for each file that loads; one that cannot holds nothing here (the manifests
+    area reports it)."""
+    for file in files:
+        try:
+            yield file, load_file_documents(file)
+        except LoadError:
+            continue
+
+
 def services_in(files: list[Path], root: Path) -> list[Service]:
     """The Services in ``files``; a file that cannot be loaded holds none (the manifests area reports it)."""
     found = []
-    for file in files:
-        try:
-            documents = load_file_documents(file)
-        except LoadError:
-            continue
+    for file, documents in _loaded(files):
         for document in documents:
             if not (isinstance(document, dict) and document.get("kind") == "Service"):
                 continue
@@ -139,11 +145,7 @@ def compose_services(files: list[Path]) -> list[ComposeService]:
     """The services of the compose files (one on the host's network publishes nothing: not judged); a file
     that cannot be loaded holds none (the manifests area reports it)."""
     found = []
-    for file in files:
-        try:
-            documents = load_file_documents(file)
-        except LoadError:
-            continue
+    for _file, documents in _loaded(files):
         services = documents[0].get("services") if documents and isinstance(documents[0], dict) else None
         for name, service in services.items() if isinstance(services, dict) else ():
             if not isinstance(service, dict) or service.get("network_mode") == "host":
