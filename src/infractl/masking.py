@@ -37,9 +37,13 @@ _KEYWORD_PASSWORD = LazyPattern(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\
 # a reference to another variable (${{ secrets.X }}, ${X}, $X): that names a secret, it is not one.
 SECRET_NAME = LazyPattern(r"(?i)PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIAL")
 _SECRET_PAIR = LazyPattern(
-    r"""(?i)(?P<head>(?P<q>["']?)\b[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
+    r"""(?i)(?P<head>(?P<q>["']?)(?<![\w.\-])[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
     r"""|access[_\-]?key|credential)[\w.\-]*(?P=q)[ \t]*(?:=|:(?!:))[ \t]*)"""
     r"""(?!\*\*\*)(?!\$\{\{[^}]*\}\}|\$\{?[A-Za-z_])(?P<value>"[^"]*"|'[^']*'|[^\s&,;'"]+)""")
+# infractl's own messages name objects as "<kind> NAME: what is wrong" ("container secret-init: image ... has no
+# tag", "secret WEBHOOK_SECRET: environment variable ... is not set"): a label and a name, not a pair.
+_LABEL_BEFORE = LazyPattern(r"(?i)(?:^|[\s(])(?:init |ephemeral )?(?:container|service|statefulset|deployment|daemonset"
+                            r"|replicaset|job|cronjob|pod|secret|configmap|volume|kubeconfig|step) $")
 # Every SECRET_NAME match contains one of these; for ASCII text a substring test of the lowered text is exact.
 _SECRET_WORDS = ("pass", "secret", "token", "key", "credential")
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
@@ -93,6 +97,10 @@ def _masked_pair(match: re.Match) -> str:
     value = match.group("value")
     if MASK in value or _PERMISSION.match(match.group(0)) or _PERSIST.match(match.group(0)):
         return match.group(0)
+    head = match.group("head")
+    if (not match.group("q") and head.rstrip(" \t").endswith(":") and value.isalpha() and value.islower()
+            and match.string[match.end():match.end() + 1] == " " and _LABEL_BEFORE.search(match.string, 0, match.start())):
+        return match.group(0)  # "container token-refresher: no limits": a label, its name, then a phrase
     return match.group("head") + (value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK)
 
 
