@@ -54,6 +54,33 @@ _PERMISSION = LazyPattern(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|wr
 # actions/checkout's `persist-credentials: false` (zizmor's artipacked names it) is a switch, not a credential
 _PERSIST = LazyPattern(r"""(?i)["']?persist-credentials["']?[ \t]*:[ \t]*["']?(?:true|false)["']?$""")
 
+# Credentials whose format is published (GitHub, AWS, Slack, GitLab, Stripe, Google, npm, PyPI, PEM private
+# keys): masked wherever they appear in what infractl prints, and what lint-ci's CI012 finds in a workflow.
+KNOWN_TOKENS = (
+    ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b"),
+    ("an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,250}"),
+    ("a GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20,}"),
+    ("a Stripe secret key", r"\b[sr]k_live_[A-Za-z0-9]{16,247}\b"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
+    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("a PyPI token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"),
+    ("a private key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*)"),
+)
+KNOWN_TOKEN = LazyPattern("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(KNOWN_TOKENS)))
+# every KNOWN_TOKEN match contains one of these: a substring test skips the scan of most text
+_TOKEN_HINTS = ("hp_", "ho_", "hu_", "hs_", "hr_", "github_pat_", "AKIA", "ASIA", "xox", "glpat-", "k_live_", "AIza",
+                "npm_", "pypi-", "PRIVATE KEY")
+
+
+def known_tokens(text: str):
+    """(what it is, start, end) of each credential of a published format in ``text``."""
+    if not any(hint in text for hint in _TOKEN_HINTS):
+        return
+    for match in KNOWN_TOKEN.finditer(text):
+        yield KNOWN_TOKENS[int(match.lastgroup[1:])][0], match.start(), match.end()
+
+
 MASK = "***"
 MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
 _remembered: set[str] = set()
@@ -73,6 +100,8 @@ def mask_text(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
             text = text.replace(secret, MASK)
     # Both patterns need a literal ("://", "password"): a substring test skips their scan of every finding's
     # text. Only for ASCII text, where lower() and the patterns' IGNORECASE agree (ſ matches s, K matches k).
+    if any(hint in text for hint in _TOKEN_HINTS):
+        text = KNOWN_TOKEN.sub(MASK, text)
     if "://" in text:
         text = mask_url(text)
     if not text.isascii() or "password" in text.lower():
