@@ -93,10 +93,15 @@ def main() -> None:
         prestart = sys.modules.get("infractl.prestart")
         if prestart is not None:  # what the head start began and the run did not adopt
             prestart.close()
-    if scanner is not None and args[:1] == ["check"]:
-        sys.stderr.flush()  # stdout was flushed inside the guard (cli.app._invoke), where a closed pipe is met
+    if (scanner is not None and args[:1] == ["check"]) or args[:1] == ["lint-ci"]:
+        for stream in (sys.stdout, sys.stderr):  # stdout was flushed inside the guard (cli.app._invoke) unless
+            try:  # the command ended in an error line; what is still buffered must not be lost with the teardown
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe: the guard has said so already
+                pass
         # Done, everything written and no child left: skip the interpreter's teardown of every module
-        # (~5-10 ms, a tenth of the run). check writes no files and registers no exit work.
+        # (~5-10 ms, a tenth of the run; 15-28 ms after lint-ci, measured: the tail after zizmor answers).
+        # Neither registers exit work: --fix has written (fsio) and removed its copy before run returns.
         os._exit(code)
     sys.exit(code)
 
