@@ -5,6 +5,7 @@ block scalars and float spellings, and, for whatever it does not take, the node 
 from __future__ import annotations
 
 import datetime
+import math
 
 import pytest
 
@@ -58,8 +59,8 @@ def _same(fast, node, where: str = "$") -> None:
         assert (fast.line, fast.item_lines, len(fast)) == (node.line, node.item_lines, len(node)), where
         for index, (item, other) in enumerate(zip(fast, node)):
             _same(item, other, f"{where}[{index}]")
-    elif isinstance(fast, float) and fast != fast:
-        assert node != node, where  # NaN
+    elif isinstance(fast, float) and math.isnan(fast):
+        assert math.isnan(node), where
     else:
         assert fast == node, where
         if isinstance(fast, SourceFloat):
