@@ -66,11 +66,11 @@ def load_plain(text: str, budget: int, text_timestamps: bool) -> list | None:
 
 def _scalar(value: str, resolvers, construct, yaml, text_timestamps: bool):
     """A plain scalar as SafeLoader types it (Resolver.resolve, then the tag's constructor)."""
-    from infractl.load.yamldocs import SourceFloat
-
     for tag, regexp in resolvers.get(value[:1], ()):
         if regexp.match(value):
             if tag == _FLOAT:
+                from infractl.load.yamldocs import SourceFloat
+
                 number = SourceFloat(construct[_FLOAT](yaml.ScalarNode(tag, value)))
                 number.text = value
                 return number
