@@ -93,6 +93,8 @@ def main() -> None:
         prestart = sys.modules.get("infractl.prestart")
         if prestart is not None:  # what the head start began and the run did not adopt
             prestart.close()
+            # and one a Ctrl-C met between its start and prestart's record of it (tools.start)
+            sys.modules["infractl.tools"].stop_all()
     if (scanner is not None and args[:1] == ["check"]) or args[:1] == ["lint-ci"]:
         for stream in (sys.stdout, sys.stderr):  # stdout was flushed inside the guard (cli.app._invoke) unless
             try:  # the command ended in an error line; what is still buffered must not be lost with the teardown
