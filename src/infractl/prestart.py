@@ -54,7 +54,9 @@ def close() -> None:
 
 
 def _key(argv: list[str], options: dict) -> tuple:
-    return tuple(str(arg) for arg in argv), tuple(sorted(options.items()))
+    """What makes two starts the same: the argv and every option (an environment by its items)."""
+    return tuple(str(arg) for arg in argv), tuple(
+        (name, tuple(sorted(value.items())) if isinstance(value, dict) else value) for name, value in sorted(options.items()))
 
 
 def for_command(command: str, path: str, config_path: str | None, scanner) -> None:
@@ -111,7 +113,7 @@ def _promtool(root: Path, config, scanner) -> None:
     """promtool on the monitoring area's plain rule files and configurations, as its ``collect`` finds them."""
     from infractl.config import string_list
     from infractl.monitoring.lint import WHERE, discover, discovery_key
-    from infractl.monitoring.promtool import OPTIONS, command, find_promtool, plain_calls
+    from infractl.monitoring.promtool import command, find_promtool, options, plain_calls
 
     executable = find_promtool()
     if executable is None:
@@ -120,4 +122,4 @@ def _promtool(root: Path, config, scanner) -> None:
     inputs = discover(root, exclude, scanner)
     scanner.found_early[repr(discovery_key(root, exclude))] = inputs  # the area takes it: no second read
     for kind, arguments in plain_calls(inputs.rule_files, inputs.prometheus_configs, scanner.read):
-        start_early(command(executable, kind, arguments), **OPTIONS)
+        start_early(command(executable, kind, arguments), **options())

@@ -99,3 +99,28 @@ def test_an_error_raised_while_ctrl_c_unwinds_is_still_an_interrupt(capsys):
     assert guarded(cut_short(KeyboardInterrupt())) == EXIT_INTERRUPTED
     assert guarded(cut_short(Terminated())) == EXIT_TERMINATED
     assert capsys.readouterr().err == "error: interrupted\nerror: terminated\n"
+
+
+def test_a_ctrl_c_while_a_tool_starts_leaves_it_where_stop_all_ends_it(monkeypatch):
+    """Ctrl-C right after the fork, before Popen returned: the child must still be one that stop_all ends
+    (it used to be lost, left running until infractl died: test_prestart's Ctrl-C test, 3 runs in 10)."""
+    import subprocess
+
+    from infractl import tools
+
+    real, made = subprocess.Popen, []
+
+    def popen(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        signal.raise_signal(signal.SIGINT)  # as a terminal's Ctrl-C lands in the middle of Popen
+        return made[-1]
+
+    monkeypatch.setattr(tools.subprocess, "Popen", popen)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            tools.start(["sleep", "60"])
+        tools.stop_all()
+        assert made[0].poll() is not None, "the tool outlived stop_all"
+    finally:
+        made[0].kill()
+        made[0].wait()

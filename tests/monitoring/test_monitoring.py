@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -106,3 +107,39 @@ def test_promtool_rejection_is_a_finding_with_its_message(tmp_path):
     findings = collect(tmp_path, {"metrics": ["x"]}).findings
     rejected = [f for f in findings if f.rule == "MON001"]
     assert rejected and "parse error" in rejected[0].message.lower()
+
+
+def test_promtool_starts_before_loading_only_when_every_file_of_a_kind_is_plain():
+    """plain_calls (also the head start's): a kind's call starts early when each of its files has the
+    top-level key at the start of a line and no Kubernetes object (an apiVersion or kind line)."""
+    from infractl.monitoring.promtool import plain_calls
+
+    files = {"a.yml": b"groups:\n  - name: a\n", "b.yml": b"# rules\ngroups: []\n",
+             "indented.yml": b"spec:\n  groups:\n  - name: x\n", "object.yml": b"groups: []\nkind: PrometheusRule\n",
+             "nested kind.yml": b"groups:\n  - name: x\n    labels: {kind: k}\n    rules:\n      - alert: A\n",
+             "config.yml": b"global: {}\r\nrule_files: [a.yml]\n"}
+    read = files.__getitem__
+    assert [(kind, list(arguments)) for kind, arguments in plain_calls(
+        [Path("a.yml"), Path("b.yml"), Path("nested kind.yml")], [Path("config.yml")], read)] == \
+        [("rules", ["a.yml", "b.yml", "nested kind.yml"]), ("config", ["config.yml"])]
+    for odd in ("indented.yml", "object.yml"):
+        assert [kind for kind, _ in plain_calls([Path("a.yml"), Path(odd)], [], read)] == []
+
+
+@needs_promtool
+def test_promtool_runs_with_go_collecting_half_as_often_unless_gogc_is_set(tmp_path, monkeypatch):
+    """GOGC=200 (~10% of promtool's CPU over many files, the same output); a GOGC the user set wins."""
+    real, log = shutil.which("promtool"), tmp_path / "gogc.log"
+    shim = tmp_path / "bin" / "promtool"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\necho "$GOGC" >> {log}\nexec {real} "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("GOGC", raising=False)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "rules.yml").write_text("groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n")
+    assert collect(tree, {"metrics": ["up"]}).findings == []
+    monkeypatch.setenv("GOGC", "50")
+    assert collect(tree, {"metrics": ["up"]}).findings == []
+    assert log.read_text().split() == ["200", "50"]

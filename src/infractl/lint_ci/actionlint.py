@@ -11,7 +11,6 @@ finding (AL098) with its whole message: the checks it should have made must not 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import sys
@@ -88,6 +87,8 @@ class ActionlintRun(ToolRun):
         return find_actionlint(configured)
 
     def parse(self, finished) -> list[Finding]:
+        import json  # here: the head start imports this module before it starts the tool
+
         results = json.loads(finished.stdout or "[]")
         given = {str(Path(f).resolve()): f for f in self.files}  # actionlint prints paths relative to the cwd
         return [_to_finding(result, given) for result in results or []]

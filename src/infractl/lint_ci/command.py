@@ -14,8 +14,10 @@ from infractl.config import load_config, reject_unknown_keys, string_list
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, fails
 from infractl.lint_ci.rules import RULE
-from infractl.render import Report, print_report
-from infractl.selection import keep_wanted, resolve_selection
+
+TYPE_CHECKING = False  # render and selection are imported where used: entry.py's head start imports this
+if TYPE_CHECKING:  # module to find the workflows, and starts zizmor and actionlint only after that import
+    from infractl.render import Report
 
 CONFIG_KEYS = ("workflows", "tests", "exclude", "actionlint", "zizmor", "select", "ignore")
 # zizmor's own suppression comment; it also silences infractl's rule for the same defect (a rule's aliases)
@@ -25,6 +27,9 @@ TEST_DIRS = ("tests", "test")
 
 def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, fix=None) -> int:
     """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
+    from infractl.render import print_report
+    from infractl.selection import keep_wanted, resolve_selection
+
     if not path.exists():
         raise InfractlError(f"path does not exist: {path}")
     config = load_config(path, config_path)
@@ -109,6 +114,8 @@ def collect(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] 
     skip_findings, test_count = unconditional_skips(test_files(path, tests, exclude, scanner, not_read), scanner)
     findings.extend(not_read)
     findings.extend(skip_findings)
+    from infractl.render import Report
+
     summary = {"workflows": len(files), "test_files": test_count}
     headline = f"{len(files)} workflow file{'s' * (len(files) != 1)}, {test_count} test files"
     return Report(command="lint-ci", findings=findings, summary=summary, headline=headline, group_by_path=True)
@@ -155,10 +162,9 @@ def _once(findings: list[Finding]) -> list[Finding]:
     audit among its aliases: CI005 is unpinned-images) already reports is dropped; infractl's stays, as it
     is there with or without zizmor."""
     from infractl.lint_ci.zizmor_rules import AUDIT_IDS
-    from infractl.rulebook import aliases_of
 
     own = {(AUDIT_IDS[alias], f.path, f.line) for f in findings if f.rule.startswith("CI")
-           for alias in aliases_of(f.rule) if alias in AUDIT_IDS}
+           for alias in _aliases(f.rule) if alias in AUDIT_IDS}
     return [f for f in findings if (f.rule, f.path, f.line) not in own] if own else findings
 
 
@@ -167,7 +173,6 @@ def _not_zizmor_ignored(path: str, findings: list[Finding]) -> list[Finding]:
     (CI005 is zizmor's unpinned-images: a user who accepted it for zizmor accepted it here too)."""
     if not findings:
         return findings
-    from infractl.rulebook import aliases_of
     from infractl.selection import read_lines
 
     lines = read_lines(path) or []
@@ -176,6 +181,13 @@ def _not_zizmor_ignored(path: str, findings: list[Finding]) -> list[Finding]:
         text = lines[finding.line - 1] if finding.line and 0 < finding.line <= len(lines) else ""
         match = ZIZMOR_IGNORE.search(text)
         audits = {audit.strip() for audit in match.group(1).split(",")} if match else set()
-        if not audits & set(aliases_of(finding.rule)):
+        if not audits & set(_aliases(finding.rule)):
             kept.append(finding)
     return kept
+
+
+def _aliases(rule_id: str) -> tuple[str, ...]:
+    """A lint-ci rule's aliases, from its own catalogue: rulebook.aliases_of imports every command's rules
+    (~4 ms of lint-ci's run) to find one of these."""
+    rule = RULE.get(rule_id)
+    return rule.aliases if rule else ()

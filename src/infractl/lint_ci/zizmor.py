@@ -15,7 +15,6 @@ missing zizmor is one ZZ000 (info), as a missing actionlint is AL000.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -59,6 +58,8 @@ class ZizmorRun(ToolRun):
             if "no inputs collected" not in finished.stderr:
                 raise ValueError("exit 3 without 'no inputs collected'")
             return []
+        import json  # here: the head start imports this module before it starts the tool
+
         results = json.loads(finished.stdout)
         if not isinstance(results, list):
             raise TypeError("not a list")

@@ -70,6 +70,11 @@ def _loader_class(text_timestamps: bool):
 
 def load_documents(text: str, text_timestamps: bool = False) -> list[Any]:
     """Every document in ``text`` as PosDict/PosList/scalars. Raises YamlError with a position."""
+    from infractl.load.yamlevents import load_plain
+
+    documents = load_plain(text, len(text) + _NODE_MARGIN, text_timestamps)  # the plain case, from events
+    if documents is not None:
+        return documents
     import yaml
 
     loader = _loader_class(text_timestamps)(text)

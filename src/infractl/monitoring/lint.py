@@ -81,6 +81,8 @@ def discovery_key(root: Path, exclude: tuple[str, ...]) -> list:
 
 def _helm_template(path: Path, root: Path) -> bool:
     """Under a chart's ``templates/`` (a Go template: what it holds is known once Helm renders it)."""
+    if "templates" not in path.parts[:-1]:  # the common case, without walking path.parents (the head start's)
+        return False
     return any(parent.name == "templates" and (parent.parent / "Chart.yaml").is_file()
                for parent in path.parents if parent == root or root in parent.parents)
 
