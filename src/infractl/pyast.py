@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 import ast
+import warnings
+
+
+def parse_module(text: str) -> ast.Module:
+    """``ast.parse`` of a file's text, quietly: an invalid escape in a string is the project's business
+    (Python warns about it at import), not ours to print mid-report. A NUL byte, which Python's parser
+    refuses before it reads anything, is a SyntaxError like the rest."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text)
+        except ValueError as exc:
+            raise SyntaxError(str(exc)) from exc
 
 
 def dotted_name(node: ast.AST) -> str:
