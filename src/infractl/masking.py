@@ -37,9 +37,13 @@ _KEYWORD_PASSWORD = LazyPattern(r"(?i)(?P<head>\b(?:pg)?password\s*=\s*)(?!\*\*\
 # a reference to another variable (${{ secrets.X }}, ${X}, $X): that names a secret, it is not one.
 SECRET_NAME = LazyPattern(r"(?i)PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIAL")
 _SECRET_PAIR = LazyPattern(
-    r"""(?i)(?P<head>(?P<q>["']?)\b[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
+    r"""(?i)(?P<head>(?P<q>["']?)(?<![\w.\-])[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_\-]?key|private[_\-]?key"""
     r"""|access[_\-]?key|credential)[\w.\-]*(?P=q)[ \t]*(?:=|:(?!:))[ \t]*)"""
     r"""(?!\*\*\*)(?!\$\{\{[^}]*\}\}|\$\{?[A-Za-z_])(?P<value>"[^"]*"|'[^']*'|[^\s&,;'"]+)""")
+# infractl's own messages name objects as "<kind> NAME: what is wrong" ("container secret-init: image ... has no
+# tag", "secret WEBHOOK_SECRET: environment variable ... is not set"): a label and a name, not a pair.
+_LABEL_BEFORE = LazyPattern(r"(?i)(?:^|[\s(])(?:init |ephemeral )?(?:container|service|statefulset|deployment|daemonset"
+                            r"|replicaset|job|cronjob|pod|secret|configmap|volume|kubeconfig|step) $")
 # Every SECRET_NAME match contains one of these; for ASCII text a substring test of the lowered text is exact.
 _SECRET_WORDS = ("pass", "secret", "token", "key", "credential")
 # a host part after the userinfo: names, IPv4/IPv6, ports, several hosts separated by commas
@@ -49,6 +53,33 @@ _HOST_PART = LazyPattern(r"^(?:\[[0-9A-Fa-f:.%\w]*\]|[\w.\-%~]*)(?::\d*)?(?:,(?:
 _PERMISSION = LazyPattern(r"""(?i)["']?id-token["']?[ \t]*:[ \t]*["']?(?:read|write|none)["']?$""")
 # actions/checkout's `persist-credentials: false` (zizmor's artipacked names it) is a switch, not a credential
 _PERSIST = LazyPattern(r"""(?i)["']?persist-credentials["']?[ \t]*:[ \t]*["']?(?:true|false)["']?$""")
+
+# Credentials whose format is published (GitHub, AWS, Slack, GitLab, Stripe, Google, npm, PyPI, PEM private
+# keys): masked wherever they appear in what infractl prints, and what lint-ci's CI012 finds in a workflow.
+KNOWN_TOKENS = (
+    ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b"),
+    ("an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,250}"),
+    ("a GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20,}"),
+    ("a Stripe secret key", r"\b[sr]k_live_[A-Za-z0-9]{16,247}\b"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
+    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("a PyPI token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"),
+    ("a private key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*)"),
+)
+KNOWN_TOKEN = LazyPattern("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(KNOWN_TOKENS)))
+# every KNOWN_TOKEN match contains one of these: a substring test skips the scan of most text
+_TOKEN_HINTS = ("hp_", "ho_", "hu_", "hs_", "hr_", "github_pat_", "AKIA", "ASIA", "xox", "glpat-", "k_live_", "AIza",
+                "npm_", "pypi-", "PRIVATE KEY")
+
+
+def known_tokens(text: str):
+    """(what it is, start, end) of each credential of a published format in ``text``."""
+    if not any(hint in text for hint in _TOKEN_HINTS):
+        return
+    for match in KNOWN_TOKEN.finditer(text):
+        yield KNOWN_TOKENS[int(match.lastgroup[1:])][0], match.start(), match.end()
+
 
 MASK = "***"
 MIN_SECRET = 3  # shorter literals would mask ordinary text (a one-character password is masked by pattern)
@@ -69,6 +100,8 @@ def mask_text(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
             text = text.replace(secret, MASK)
     # Both patterns need a literal ("://", "password"): a substring test skips their scan of every finding's
     # text. Only for ASCII text, where lower() and the patterns' IGNORECASE agree (ſ matches s, K matches k).
+    if any(hint in text for hint in _TOKEN_HINTS):
+        text = KNOWN_TOKEN.sub(MASK, text)
     if "://" in text:
         text = mask_url(text)
     if not text.isascii() or "password" in text.lower():
@@ -93,6 +126,10 @@ def _masked_pair(match: re.Match) -> str:
     value = match.group("value")
     if MASK in value or _PERMISSION.match(match.group(0)) or _PERSIST.match(match.group(0)):
         return match.group(0)
+    head = match.group("head")
+    if (not match.group("q") and head.rstrip(" \t").endswith(":") and value.isalpha() and value.islower()
+            and match.string[match.end():match.end() + 1] == " " and _LABEL_BEFORE.search(match.string, 0, match.start())):
+        return match.group(0)  # "container token-refresher: no limits": a label, its name, then a phrase
     return match.group("head") + (value[0] + MASK + value[0] if value[0] in "'\"" and len(value) > 1 else MASK)
 
 

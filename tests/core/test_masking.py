@@ -72,3 +72,24 @@ def test_persist_credentials_switch_is_not_masked_but_a_value_there_is():
     assert mask_secret_pairs("does not set persist-credentials: false") == "does not set persist-credentials: false"
     assert mask_secret_pairs("persist-credentials: hunter2") == "persist-credentials: ***"
     assert mask_secret_pairs("DB_CREDENTIAL: false") == "DB_CREDENTIAL: ***"
+
+
+def test_an_object_label_and_its_name_are_no_secret_pair():
+    """infractl names objects as "<kind> NAME: what is wrong"; a name with "secret" or "token" in it must not
+    swallow the next word ("container secret-init: *** ..." was printed on real charts)."""
+    for text in ('container secret-init: image "busybox" has no tag', "container token-refresher: no limits",
+                 "secret WEBHOOK_SECRET: environment variable is not set", "init container vault-token: runs as root"):
+        assert mask_secret_pairs(text) == text
+
+
+def test_a_value_after_a_label_is_still_masked_when_it_is_not_plain_words():
+    for text, secret in (("container db-password: hunter", "hunter"), ("container x-token: s3cr3t now", "s3cr3t"),
+                         ("env API_TOKEN: abcdef more", "abcdef"), ("vault-secret: hunter2", "hunter2"),
+                         ('container x-token: "quoted" now', "quoted")):
+        assert secret not in mask_secret_pairs(text), text
+
+
+def test_a_name_is_taken_whole():
+    # the pair's name starts where the word does: "vault-secret" is one name, not "vault" + "-secret"
+    assert mask_secret_pairs("vault-secret: hunter2") == "vault-secret: ***"
+    assert mask_secret_pairs("--api-key=abc123") == "--api-key=***"

@@ -69,3 +69,14 @@ def test_a_failing_actionlint_is_kept_when_the_first_file_is_not_yaml(tmp_path, 
     result = runner.invoke(cli.app, ["lint-ci", "--json", str(repo)])
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert {"CI009", "AL098"} <= rules and result.exit_code == 1
+
+
+def test_a_failure_of_the_tool_is_placed_at_what_it_was_given_not_at_one_file(tmp_path, monkeypatch):
+    """It was placed at the first workflow file, which reads as that file's fault; it is the directory now."""
+    _fake_actionlint(tmp_path, monkeypatch, "exit 3")
+    repo = _repo(tmp_path)
+    (repo / ".github" / "workflows" / "b.yml").write_text(WORKFLOW)
+    result = runner.invoke(cli.app, ["lint-ci", "--json", str(repo)])
+    [failed] = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "AL098"]
+    assert Path(failed["path"]) == repo / ".github" / "workflows" and failed["line"] is None
+    assert "the 2 workflow files were not checked by it" in failed["message"]

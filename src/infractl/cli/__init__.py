@@ -8,6 +8,7 @@ imported here. Typer lists commands in the order they were registered, so these 
 
 from infractl.cli.app import OutputFormat, app, main, optional_dry_run_value, run_guarded
 from infractl.cli import code  # noqa: F401
+from infractl.cli import check  # noqa: F401
 from infractl.cli import infra  # noqa: F401
 from infractl.cli import deploy  # noqa: F401
 

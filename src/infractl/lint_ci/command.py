@@ -125,6 +125,7 @@ def workflow_findings(files: list[Path], tools: dict[str, str]) -> list[Finding]
     # dropped (CI009 says it), but not that a tool itself is missing or failed
     names = [str(file) for file in files]
     with ActionlintRun(names, tools.get("actionlint")) as actionlint, ZizmorRun(names, tools.get("zizmor")) as zizmor:
+        from infractl.lint_ci.credentials import literal_credentials
         from infractl.lint_ci.health_checks import unfailing_health_checks
         from infractl.lint_ci.workflow_rules import CHECKS
         from infractl.load import LoadError
@@ -140,7 +141,8 @@ def workflow_findings(files: list[Path], tools: dict[str, str]) -> list[Finding]
                                                       "fix the YAML"))
                 invalid.add(str(file))
                 continue
-            own = [finding for document in documents for check in (*CHECKS, unfailing_health_checks) for finding in check(str(file), document)]
+            own = [finding for document in documents for check in (*CHECKS, unfailing_health_checks, literal_credentials)
+                   for finding in check(str(file), document)]
             findings.extend(_not_zizmor_ignored(str(file), own))
         about_tools = ABOUT_ACTIONLINT | ABOUT_ZIZMOR
         for run in (actionlint, zizmor):

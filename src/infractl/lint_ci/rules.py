@@ -149,6 +149,24 @@ RULES = (
                  _JOB + "      - run: wget -qO- http://localhost:8080/readyz\n",
                  _JOB + "      - run: curl --fail-with-body http://localhost/healthz\n",
                  _JOB + "      - run: curl -s https://example.com/install.sh | sh\n")),
+    _rule("CI012", "literal-credential", Severity.ERROR,
+          "a credential of a published format (GitHub, AWS, Slack, GitLab, Stripe, Google, npm or PyPI token, a "
+          "private key) written into a workflow file",
+          "Everyone who can read the repository can read its workflows: a token in env:, with: or a run: script "
+          "is leaked the moment it is pushed, and stays in the history after it is removed. Only published "
+          "token formats are matched, so a finding is a real-looking credential, not a guess from a name; the "
+          "value is never shown.",
+          "revoke the credential; store a new one as a repository or environment secret and use "
+          "${{ secrets.NAME }}",
+          bad=_JOB + "      - run: ./publish.sh\n        env:\n          GH_TOKEN: ghp_" + "0" * 36 + "\n",
+          good=_JOB + "      - run: ./publish.sh\n        env:\n          GH_TOKEN: ${{ secrets.GH_TOKEN }}\n",
+          overlap="zizmor's secrets audits look at how secrets are passed, not for literal tokens; actionlint "
+                  "does not look at values.",
+          invalid=(_JOB + "      - run: |\n          echo start\n          aws s3 ls --access-key AKIA" + "A" * 16 + "\n",
+                   "on: push\nenv:\n  SLACK: xoxb-" + "1" * 12 + "-abcdefghijkl\njobs:\n  t:\n    runs-on: x\n"
+                   "    steps:\n      - run: true\n"),
+          valid=(_JOB + "      - run: echo ghp_short\n",
+                 _JOB + "      - uses: actions/checkout@v4\n        with:\n          token: ${{ secrets.PAT }}\n")),
     _rule("CI010", "test-input-not-read", Severity.WARNING,
           "a test file or directory could not be read (permissions, a symlink loop, a broken link), so its "
           "skips were not checked",

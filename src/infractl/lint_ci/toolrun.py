@@ -9,6 +9,8 @@ which checks were skipped.
 
 from __future__ import annotations
 
+import os
+
 from infractl import prestart, tools
 from infractl.findings import Finding
 
@@ -33,13 +35,16 @@ class ToolRun:
 
     def __init__(self, files: list[str], configured: str | None) -> None:
         self.files = files
+        # what a finding about the tool itself is placed at: not any one file (the first workflow read as the
+        # culprit), but what the tool was given, the one file or the directory holding them all
+        self.where = (files[0] if len(files) == 1 else os.path.commonpath(files)) if files else ""
         self.process = None
         self.known: list[Finding] = []  # the findings when there is nothing to wait for
         if not files:
             return
         argv = self.argv(files, configured)
         if argv is None:
-            self.known = [self.unavailable.finding(files[0], None, None,
+            self.known = [self.unavailable.finding(self.where, None, None,
                                                    f"{self.name} is not installed: {self.skipped} were skipped",
                                                    self.missing_fix)]
             return
@@ -64,8 +69,8 @@ class ToolRun:
         raise NotImplementedError
 
     def failure(self, why: str) -> Finding:
-        return self.failed.finding(self.files[0], None, None,
-                                   f"{self.name} failed, the workflows were not checked by it: {why}",
+        checked = f"the {len(self.files)} workflow files were" if len(self.files) > 1 else "the workflow was"
+        return self.failed.finding(self.where, None, None, f"{self.name} failed, {checked} not checked by it: {why}",
                                    f"run {self.name} on the files to see it fail; reinstall or fix it")
 
     def __enter__(self):  # a ToolRun (typing.Self would import typing on check's path)
