@@ -284,7 +284,8 @@ def _dotted(node: ast.AST) -> list[tuple[str, ast.AST]]:
     return []
 
 
-def _infer_accesses(deferred: list[tuple[str, Access, ast.AST | None, ast.AST | None]], bound: set[str]) -> None:
+def _infer_accesses(deferred: list[tuple[str, Access, ast.AST | None, ast.AST | None]],
+                    bound: set[str]) -> None:
     """libcst's ``infer_accesses``: each access finds its name (the longest bound dotted prefix) and its
     assignments; then each assignment takes the accesses of its name from every scope that sees it.
     Only a dotted name some import bound can be in a scope (and the plain name, last, changes nothing), so
