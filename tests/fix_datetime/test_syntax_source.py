@@ -60,3 +60,4 @@ def test_parents_maps_every_node_but_the_shared_singletons():
     shared = (ast.expr_context, ast.operator)
     expected = sum(1 for n in ast.walk(tree) if n is not tree and not isinstance(n, shared))
     assert len(found) == expected
+    assert Source.parents(tree) == found
