@@ -12,7 +12,8 @@ import ast
 from infractl.fix_datetime.analyse.rules import CLOCK_STUB_NOT_REWRITTEN as STUB
 from infractl.fix_datetime.analyse.rules import REWRITE_RULE
 from infractl.fix_datetime.rewrite.transform import Hazard
-from infractl.fix_datetime.stubs.renames import RENAMED, SourceText, find_stubs, rename_stubs
+from infractl.fix_datetime.stubs.renames import RENAMED, find_stubs, rename_stubs
+from infractl.fix_datetime.stubs.textplaces import SourceText
 from infractl.selection import suppressed_by_noqa
 
 
@@ -36,7 +37,7 @@ def stub_phase(code: str, tree: ast.Module, mode: str, held: frozenset[str],
         kept = plan.renames if not plan.problems else set()  # held by another file's stub: said at each
         plan.renames, plan.calls = set(), set()
     findings, lines = [], code.splitlines()
-    problems = [(text.place(anchor), reason) for anchor, reason in plan.problems]
+    problems = sorted(((text.place(anchor), reason) for anchor, reason in plan.problems), key=lambda p: p[0])
     reported = {line for (line, _), _ in problems}
     why = [(*text.place(n), f"left as it is: the clock stub at {verdict.hold} cannot follow the rewrite")
            for n in kept]
