@@ -110,10 +110,17 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
         import libcst as cst
 
         module = cst.parse_module(code)
-    stubs = _rename_stubs(module, code, mode, held, verdict) if module is not None else None
+    stubs = None
+    if module is not None:  # the stub phase on ast (stubs/phase.py)
+        import ast
+
+        from infractl.fix_datetime.stubs.phase import stub_phase
+
+        stubs = stub_phase(code, ast.parse(code), mode, held, verdict)
     if stubs is None:
         return _transform(code, mode, target_version, helpers, stubbed, held, verdicts, module) or unchanged
-    module, code, renamed, stub_findings = stubs  # the renamed tree is the new code's parse: no second parse
+    code, renamed, stub_findings = stubs
+    module = None if code != module.code else module  # renamed: the analysis parses the new text
     result = (_transform(code, mode, target_version, helpers, stubbed, held, verdicts, module)
               or TransformResult(code, 0, 0, ()))
     hazards = tuple(sorted((*result.hazards, *stub_findings), key=lambda h: (h.line, h.column, h.rule)))

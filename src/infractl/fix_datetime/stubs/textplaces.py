@@ -42,7 +42,8 @@ class SourceText:
 
     def place(self, node: ast.AST) -> tuple[int, int]:
         """1-based (line, column in characters) where ``node`` starts; a def's is its name's. Lines are
-        counted by line feeds alone (a lone carriage return is no line break here), as libcst's positions (and so every finding of fix-datetime) count them."""
+        counted by line feeds alone (a lone carriage return is no line break here), as libcst's positions,
+        and so every finding of fix-datetime, count them."""
         offset = self.start(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             offset = _DEF_NAME.match(self.code, offset).end()
