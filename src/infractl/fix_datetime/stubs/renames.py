@@ -113,6 +113,28 @@ def _replacement(call: ast.Call, text: SourceText) -> str:
     return ""
 
 
+# the last name of every call that may install a stub or name a target (``mock.patch``, ``patch.object``,
+# ``monkeypatch.setattr``): the other calls of a file need no closer look
+_STUBBING_CALLS = frozenset({"patch", "object", "setattr"})
+_AST = ast.AST
+
+
+def _nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree`` but the field-less leaves (``Load``, operators): ``ast.walk`` without its
+    generator and per-node field iteration, in no particular order."""
+    todo, out = [tree], []
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                todo.extend([v for v in value if isinstance(v, _AST) and v._fields])
+            elif isinstance(value, _AST) and value._fields:
+                todo.append(value)
+    return out
+
+
 class _Finder:
     """One walk: the names that hold a datetime mock (flat over the file: mock names are distinctive),
     patch targets to rename, fake datetime classes, and where each ``x.utcnow`` stands (for ``uses``)."""
@@ -130,7 +152,7 @@ class _Finder:
         self.assigned: dict[ast.Attribute, ast.Assign] = {}  # ``x.utcnow.side_effect`` -> ``... = value``
 
     def walk(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
+        for node in _nodes(tree):
             kind = type(node)
             if kind is ast.Attribute:
                 if node.attr in RENAMED:
@@ -178,8 +200,12 @@ class _Finder:
 
     # --- string targets, and what replaces datetime ----------------------------------------------------
     def call(self, node: ast.Call) -> None:
-        if type(node.func) is ast.Attribute and node.func.attr in RENAMED:
-            self.called[node.func] = node
+        func = node.func
+        last = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+        if last in RENAMED:
+            self.called[func] = node
+        if last not in _STUBBING_CALLS:
+            return
         kind = _patch_kind(node)
         replacement = _replacement(node, self.text)
         if replacement:
