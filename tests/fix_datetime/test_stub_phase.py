@@ -6,6 +6,8 @@ stays naive)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 from infractl.fix_datetime.stubs.phase import stub_phase
 from infractl.fix_datetime.stubs.verdict import StubVerdict
@@ -135,3 +137,11 @@ def test_names_and_notes_from_other_files():
     assert new == code.replace("utcnow", "now") and renamed == 1
     assert found(findings) == [(1, 1, "DT107", f"{CANNOT} (a fake put in by conftest.py)"),
                                (2, 5, "DT010", NOW_STUB)]
+
+
+def test_the_stub_phase_and_the_selection_never_import_libcst():
+    probe = ("import sys\nimport infractl.fix_datetime.stubs.phase, infractl.fix_datetime.stubs.groups\n"
+             "import infractl.fix_datetime.select.candidates, infractl.fix_datetime.select.prescan\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'libcst'))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
