@@ -224,7 +224,8 @@ class _Finder:
 
     def class_def(self, node: ast.ClassDef) -> None:
         self.bound.add(node.name)
-        if not any(_dotted(base).rsplit(".", 1)[-1] == "datetime" for base in node.bases):
+        bases = (base.value if isinstance(base, ast.Starred) else base for base in node.bases)  # as libcst's Args
+        if not any(_dotted(base).rsplit(".", 1)[-1] == "datetime" for base in bases):
             return
         for statement in node.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in RENAMED:
