@@ -13,7 +13,7 @@ import ast
 from bisect import bisect_right
 
 from infractl.fix_datetime.plan import RewritePlan
-from infractl.fix_datetime.rewrite.callsites import SiteEdits, call_edits, ref_edits
+from infractl.fix_datetime.rewrite.callsites import SiteEdits, Swallow, call_edits, ref_edits
 from infractl.fix_datetime.rewrite.gaps import default_newline
 from infractl.fix_datetime.rewrite.imports import header_edits, merge_edit, new_from_import
 from infractl.fix_datetime.rewrite.places import SourceText
@@ -42,16 +42,17 @@ def apply_plan(code: str, plan: RewritePlan, tree: ast.Module | None = None) -> 
     edits = _merged(site.edits)
     new_code = apply_edits(code, edits) if edits else code
     places = _Mapper(edits, SourceText(new_code) if edits else src)
+    removed = _Removed(site.swallows)
     hazards = []
     for anchor in plan.anchors:
         start, end = src.span(anchor.span)
-        if any(s.removes(start, end) for s in site.swallows):
+        if removed(start, end):
             continue  # only when a rewrite swallowed the anchor
         line, column = places.place(site.moved.get((start, end), start))
         partner_line = partner_before = 0
         if anchor.partner is not None:
             partner = src.span(anchor.partner)
-            if not any(s.removes(*partner) for s in site.swallows):
+            if not removed(*partner):
                 partner_line = places.place(site.moved.get(partner, partner[0]))[0]
             partner_before = anchor.partner_before[0] if anchor.partner_before else 0
         hazards.append(Hazard(line, column, anchor.rule, anchor.message.replace("{line}", str(partner_line)),
@@ -77,6 +78,24 @@ def _merged(edits: list[tuple[int, int, str, int]]) -> list[Edit]:
         end = replacing[0][1] if replacing else start
         merged.append(Edit(start, end, "".join(e[2] for e in group)))
     return merged
+
+
+class _Removed:
+    """Whether a node is gone from the new text: the few swallowed regions that can hold it, found by
+    bisection (a file has as many regions as rewrites, and as many findings)."""
+
+    def __init__(self, swallows: list[Swallow]) -> None:
+        self.swallows = sorted(swallows, key=lambda s: s.region)
+        self.starts = [s.region[0] for s in self.swallows]
+        self.longest = max((s.region[1] - s.region[0] for s in swallows), default=0)
+
+    def __call__(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0 and self.starts[index] >= start - self.longest:
+            if self.swallows[index].removes(start, end):
+                return True
+            index -= 1
+        return False
 
 
 class _Mapper:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 from infractl.fix_datetime.rewrite.gaps import LINE_BREAK
 
@@ -19,7 +20,10 @@ _BLOCKS = ("body", "orelse", "finalbody")
 class SourceText:
     def __init__(self, code: str, tree: ast.Module | None = None) -> None:
         self.code = code
-        self.starts = [0, *(m.end() for m in LINE_BREAK.finditer(code))]
+        if "\r" in code:
+            self.starts = [0, *(m.end() for m in LINE_BREAK.finditer(code))]
+        else:  # the common case, without a regular expression's match object per line
+            self.starts = list(accumulate((len(line) + 1 for line in code.split("\n")[:-1]), initial=0))
         self._tree = tree
 
     @property
