@@ -103,13 +103,9 @@ def _first_argument(code: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     inner = SourceText(snippet)
     first = arguments[0]
-    first_start = start + inner.offset(first.lineno, _chars(inner.line(first.lineno), first.col_offset))
-    first_end = start + inner.offset(first.end_lineno, _chars(inner.line(first.end_lineno), first.end_col_offset))
+    first_start = start + inner.at(first.lineno, first.col_offset)
+    first_end = start + inner.at(first.end_lineno, first.end_col_offset)
     return paren_extent(code, first_start, first_end)
-
-
-def _chars(line: str, byte_column: int) -> int:
-    return byte_column if line.isascii() else len(line.encode()[:byte_column].decode(errors="replace"))
 
 
 def _tz_argument(src: SourceText, start: int, end: int, opening: int, tz: str, newline: str,

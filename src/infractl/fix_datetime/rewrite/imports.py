@@ -17,6 +17,7 @@ from infractl.fix_datetime.rewrite.gaps import Gap, parse_gap, skip_gap
 from infractl.fix_datetime.rewrite.places import SourceText, child_statements, first_line, statement_groups
 
 _NAME = re.compile(r"\w+")
+_MODULE = re.compile(r"\w+(?:[ \t\f]*\.[ \t\f]*\w+)*")  # dotted; a line continuation in one is not read
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -47,11 +48,14 @@ class Comma:
         return replace(self, after=self.after.without_comment(newline))
 
 
-def _parse_names(code: str, start: int, end: int, indent: str):
-    """The names of ``from datetime import ...`` at ``[start, end)``: (the offset of the first name, the
-    offset the names' text ends at, the whitespace after ``(`` or None, [(name, its comma or None)])."""
-    position = skip_gap(code, start + len("from"), end)
-    position = skip_gap(code, _NAME.match(code, position).end(), end)  # the module
+def parse_names(code: str, start: int, end: int, indent: str):
+    """The names of ``from datetime import ...`` or ``import ...`` at ``[start, end)``: (the offset of the
+    first name, the offset the names' text ends at, the whitespace after ``(`` or None, [(name, its comma
+    or None)]). A name is its whole alias (``datetime as dt``)."""
+    position = start
+    if code.startswith("from", start):
+        position = skip_gap(code, start + len("from"), end)
+        position = skip_gap(code, _MODULE.match(code, position).end(), end)
     position = skip_gap(code, position + len("import"), end)
     lpar = None
     if code[position] == "(":
@@ -60,7 +64,7 @@ def _parse_names(code: str, start: int, end: int, indent: str):
         position = first
     names, names_start = [], position
     while position < end and code[position] not in "()":
-        alias_end = _NAME.match(code, position).end()
+        alias_end = _MODULE.match(code, position).end()
         after = skip_gap(code, alias_end, end)
         if code.startswith("as", after) and not code[after + 2:after + 3].isidentifier():
             alias_end = _NAME.match(code, skip_gap(code, after + 2, end)).end()
@@ -86,7 +90,7 @@ def merge_edit(src: SourceText, merge: ImportMerge, newline: str) -> tuple[int, 
     """
     start, end = src.span(merge.node)
     indent = src.leading(merge.node[0])
-    names_start, names_end, lpar, names = _parse_names(src.code, start, end, indent)
+    names_start, names_end, lpar, names = parse_names(src.code, start, end, indent)
     keys = [isort_key(text.split()[0]) for text, _ in names]
     is_sorted = keys == sorted(keys)
     separator = _separator(lpar, names, newline)

@@ -25,6 +25,7 @@ class SourceText:
         else:  # the common case, without a regular expression's match object per line
             self.starts = list(accumulate((len(line) + 1 for line in code.split("\n")[:-1]), initial=0))
         self._tree = tree
+        self._ascii = code.isascii()
 
     @property
     def tree(self) -> ast.Module:
@@ -35,6 +36,13 @@ class SourceText:
 
     def offset(self, line: int, column: int) -> int:
         return self.starts[line - 1] + column
+
+    def at(self, line: int, byte_column: int) -> int:
+        """The offset of an ``ast`` place: its columns count UTF-8 bytes."""
+        start = self.starts[line - 1]
+        if self._ascii:
+            return start + byte_column
+        return start + len(self.line(line).encode()[:byte_column].decode(errors="replace"))
 
     def span(self, span: tuple[int, int, int, int]) -> tuple[int, int]:
         return self.offset(span[0], span[1]), self.offset(span[2], span[3])
