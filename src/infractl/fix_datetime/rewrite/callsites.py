@@ -32,13 +32,13 @@ class Swallow:
     exact extent) is not: its replacement starts where it did."""
 
     region: tuple[int, int]
-    keep: tuple[int, int] = (0, 0)
+    keep: tuple[int, int] | None = None
     survivor: tuple[int, int] | None = None
 
     def removes(self, start: int, end: int) -> bool:
         if not (self.region[0] <= start and end <= self.region[1]) or (start, end) == self.survivor:
             return False
-        return not (self.keep[0] <= start and end <= self.keep[1] and self.keep != (0, 0))
+        return self.keep is None or not (self.keep[0] <= start and end <= self.keep[1])
 
 
 @dataclass
