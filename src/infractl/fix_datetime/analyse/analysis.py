@@ -23,7 +23,10 @@ STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
 OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)  # libcst's FunctionDef is both
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores"})
+# fields that never hold a node the analysis needs (operators and contexts are shared singletons)
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores", "id", "attr", "arg", "name",
+                             "asname", "module", "level", "kind", "conversion", "is_async", "simple", "rest"})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # node class -> the fields that may hold nodes
 
 
 @dataclass(eq=False)
@@ -76,93 +79,126 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 
 class FactsCollector:
-    """Collects FileFacts in one walk; qualified names are computed only for candidate nodes."""
+    """Collects FileFacts: ``walk`` needs no scopes (and tells whether the file may use the datetime class
+    at all); ``resolve`` then asks qualified names of the few candidate nodes."""
 
-    def __init__(self, tree: ast.Module, scopes) -> None:
-        self.scopes = scopes
-        self.names_of = scopes.names_of
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
         self.facts = FileFacts()
         self._store_targets: set[ast.AST] = set()
-        self._candidates: list[tuple[ast.Attribute, int]] = []
-        self._imports: list[tuple[ast.AST, bool]] = []
+        self._candidates: list[ast.Attribute] = []
+        self._imports: list[ast.Import | ast.ImportFrom] = []
+        self._type_checking_blocks: list[ast.If] = []
         self._walk(tree)
-        self._finish()
 
     def _walk(self, tree: ast.Module) -> None:
         facts, parents = self.facts, self.facts.parents
-        store, candidates = self._store_targets, self._candidates
-        for index, top in enumerate(tree.body):
-            parents[top] = tree
-            stack = [(top, False)]
-            while stack:
-                node, type_checking = stack.pop()
-                cls = type(node)
-                if cls is ast.Attribute:
-                    if type(node.value) is ast.Name:
-                        facts.attribute_loads.append(node)
-                    if node.attr in TARGET_ATTRS:
-                        candidates.append((node, index))
-                elif cls is ast.Call:
-                    facts.calls.append(node)
-                elif cls is ast.Compare:
-                    facts.comparisons.append(node)
-                elif cls is ast.BinOp:
-                    if type(node.op) is ast.Sub:
-                        facts.subtractions.append(node)
-                elif cls is ast.Assign:
-                    facts.assigns.append(node)
-                    store.update(node.targets)
-                    if len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
-                        facts.assigned_values[node.targets[0]] = node.value
-                elif cls is ast.AnnAssign:
-                    store.add(node.target)
-                    facts.ann_assigns.append(node)
-                    if node.value is not None and type(node.target) is ast.Name:
-                        facts.assigned_values[node.target] = node.value
-                elif cls is ast.AugAssign:
-                    store.add(node.target)
-                elif cls is ast.Delete:
-                    if len(node.targets) == 1:  # libcst's Del holds one target (a Tuple for ``del a, b``)
-                        store.add(node.targets[0])
-                elif cls is ast.Return:
-                    facts.returns.append(node)
-                elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
-                    facts.functions.append(node)
-                elif cls is ast.Import or cls is ast.ImportFrom:
-                    self._imports.append((node, type_checking))
-                elif cls is ast.If and _is_type_checking(node.test):
-                    for child in node.body:
-                        parents[child] = node
-                        stack.append((child, True))
-                    for child in (node.test, *node.orelse):
-                        parents[child] = node
-                        stack.append((child, type_checking))
-                    continue
-                for name in node._fields:
-                    if name in _SKIPPED_FIELDS:
-                        continue
-                    value = getattr(node, name)
-                    if isinstance(value, list):
-                        for child in value:
-                            if isinstance(child, ast.AST):
-                                parents[child] = node
-                                stack.append((child, type_checking))
-                    elif isinstance(value, ast.AST):
-                        parents[value] = node
-                        stack.append((value, type_checking))
+        store, candidates, fields_of = self._store_targets, self._candidates, _FIELDS
+        attribute_loads, calls = facts.attribute_loads, facts.calls
+        stack = [tree]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node = pop()
+            cls = node.__class__
+            if cls is ast.Attribute:
+                if node.value.__class__ is ast.Name:
+                    attribute_loads.append(node)
+                if node.attr in TARGET_ATTRS:
+                    candidates.append(node)
+            elif cls is ast.Call:
+                calls.append(node)
+            elif cls is ast.Name or cls is ast.Constant:
+                continue
+            elif cls is ast.Compare:
+                facts.comparisons.append(node)
+            elif cls is ast.BinOp:
+                if node.op.__class__ is ast.Sub:
+                    facts.subtractions.append(node)
+            elif cls is ast.Assign:
+                facts.assigns.append(node)
+                store.update(node.targets)
+                if len(node.targets) == 1 and node.targets[0].__class__ is ast.Name:
+                    facts.assigned_values[node.targets[0]] = node.value
+            elif cls is ast.AnnAssign:
+                store.add(node.target)
+                facts.ann_assigns.append(node)
+                if node.value is not None and node.target.__class__ is ast.Name:
+                    facts.assigned_values[node.target] = node.value
+            elif cls is ast.AugAssign:
+                store.add(node.target)
+            elif cls is ast.Delete:
+                if len(node.targets) == 1:  # libcst's Del holds one target (a Tuple for ``del a, b``)
+                    store.add(node.targets[0])
+            elif cls is ast.Return:
+                facts.returns.append(node)
+            elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+                facts.functions.append(node)
+            elif cls is ast.Import or cls is ast.ImportFrom:
+                self._imports.append(node)
+            elif cls is ast.If and _is_type_checking(node.test):
+                self._type_checking_blocks.append(node)
+            fields = fields_of.get(cls)
+            if fields is None:
+                fields = fields_of[cls] = tuple(f for f in cls._fields if f not in _SKIPPED_FIELDS)
+            for name in fields:
+                value = getattr(node, name)
+                if value.__class__ is list:
+                    for child in value:
+                        if isinstance(child, ast.AST):
+                            parents[child] = node
+                            push(child)
+                elif isinstance(value, ast.AST):
+                    parents[value] = node
+                    push(value)
 
-    def _finish(self) -> None:
+    def may_use_datetime_class(self) -> bool:
+        """Whether some ``R.name`` may have the ``datetime`` class as ``R``: prefilter.may_use_datetime_class
+        on the attributes this walk saw (a receiver is a Name, or ``M.datetime`` on a Name)."""
+        from infractl.fix_datetime.select.prefilter import _is_datetime_class, _note_import
+
+        module_names: set[str] = set()
+        class_names: set[str] = set()
+        for node in self._imports:
+            _note_import(node, module_names, class_names)
+        parents = self.facts.parents
+        for node in self.facts.attribute_loads:
+            if node.value.id in class_names:
+                return True
+            parent = parents.get(node)
+            if parent.__class__ is ast.Attribute and parent.value is node and _is_datetime_class(
+                    node, module_names, class_names):
+                return True
+        return False
+
+    def resolve(self, scopes) -> FileFacts:
+        """Imports, UTC idioms and sites, by qualified name (``scopes``: the tree's syntax.scopes.Scopes)."""
+        self.scopes, self.names_of = scopes, scopes.names_of
         facts = self.facts
         for items in (facts.calls, facts.comparisons, facts.subtractions, facts.assigns, facts.ann_assigns,
-                      facts.returns, facts.functions, facts.attribute_loads):
+                      facts.returns, facts.functions, facts.attribute_loads, self._imports, self._candidates):
             items.sort(key=source_order)
-        self._imports.sort(key=lambda item: source_order(item[0]))
-        self._candidates.sort(key=lambda item: source_order(item[0]))
-        for node, type_checking in self._imports:
-            self._add_import(node, type_checking)
+        type_checking = self._type_checking_imports()
+        for node in self._imports:
+            self._add_import(node, node in type_checking)
         replace_over = self._replacements()
-        for node, index in self._candidates:
-            self._site(node, index, replace_over)
+        for node in self._candidates:
+            self._site(node, replace_over)
+        return facts
+
+    def _type_checking_imports(self) -> set[ast.AST]:
+        """Imports inside the body of an ``if TYPE_CHECKING:`` (not its ``else``): not bound at runtime."""
+        found: set[ast.AST] = set()
+        if not self._type_checking_blocks:
+            return found
+        blocks = {id(statement) for block in self._type_checking_blocks for statement in block.body}
+        parents = self.facts.parents
+        for node in self._imports:
+            at = node
+            while at is not None and id(at) not in blocks:
+                at = parents.get(at)
+            if at is not None:
+                found.add(node)
+        return found
 
     # --- imports -------------------------------------------------------------------------------------
     def _add_import(self, node, type_checking: bool) -> None:
@@ -215,14 +251,14 @@ class FactsCollector:
         return False
 
     # --- sites: ``datetime.utcnow = fake`` (monkeypatching) is never rewritten ---------------------------
-    def _site(self, node: ast.Attribute, index: int, replace_over: dict) -> None:
+    def _site(self, node: ast.Attribute, replace_over: dict) -> None:
         if node in self._store_targets:
             return
         names = self.names_of(node)
         if names != {UTCNOW} and names != {UTCFROMTIMESTAMP}:
             return
         kind = node.attr
-        site = Site(attr=node, kind=kind, scope=self.scopes.of(node), top_index=index)
+        site = Site(attr=node, kind=kind, scope=self.scopes.of(node), top_index=self._top_index(node))
         call = self.facts.parents.get(node)
         if isinstance(call, ast.Call) and call.func is node:
             if not _call_shape_ok(call, kind):
@@ -230,6 +266,20 @@ class FactsCollector:
             site.call = call
             site.outer, site.outer_kind = replace_over.get(call, (None, None))
         self.facts.sites.append(site)
+
+
+    def _top_index(self, node: ast.AST) -> int:
+        """Index of the top-level statement that holds ``node``."""
+        parents, tree = self.facts.parents, self.tree
+        while True:
+            parent = parents.get(node)
+            if parent is None or parent is tree:
+                break
+            node = parent
+        for index, statement in enumerate(tree.body):
+            if statement is node:
+                return index
+        return 0
 
 
 def _call_shape_ok(call: ast.Call, kind: str) -> bool:
@@ -240,7 +290,7 @@ def _call_shape_ok(call: ast.Call, kind: str) -> bool:
 
 def collect_facts(tree: ast.Module, scopes) -> FileFacts:
     """Walk the tree once (``scopes``: its syntax.scopes.Scopes); the FileFacts it holds."""
-    return FactsCollector(tree, scopes).facts
+    return FactsCollector(tree).resolve(scopes)
 
 
 __all__ = ["DatetimeImport", "FileFacts", "Site", "collect_facts", "dotted_name"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from infractl.fix_datetime.analyse.analysis import FUNCTIONS, collect_facts
+from infractl.fix_datetime.analyse.analysis import FUNCTIONS, FactsCollector
 from infractl.fix_datetime.analyse.cstshape import Positions
 from infractl.fix_datetime.plan import Anchor, CallRewrite, ImportMerge, RefRewrite, RewritePlan
 
@@ -46,18 +46,18 @@ def plan_file(code: str, tree: ast.Module, *, mode: str = "auto", target_version
     analysis found nothing to do. The arguments are transform_source's (``stubbed``: the verdict's module)."""
     from infractl.fix_datetime.analyse.safety import plan_sites
     from infractl.fix_datetime.rewrite.spelling import MODULE_LEVEL, Speller
-    from infractl.fix_datetime.select.prefilter import may_use_datetime_class
     from infractl.fix_datetime.syntax.scopes import Scopes
     from infractl.fix_datetime.syntax.source import Source
 
     if not DATETIME_IMPORT.search(code):
         return None  # e.g. only arrow.utcnow(): no scope analysis needed to know nothing is the stdlib's
-    if "Column" not in code and "mapped_column" not in code and not may_use_datetime_class(tree):
+    collector = FactsCollector(tree)
+    if "Column" not in code and "mapped_column" not in code and not collector.may_use_datetime_class():
         # no site, no aware value to follow and no column default (DT106): nothing the scope analysis (most
         # of the cost of a file) could find. E.g. a test that only patches "app.clock.utcnow"
         return None
     scopes = Scopes(tree)
-    facts = collect_facts(tree, scopes)
+    facts = collector.resolve(scopes)
     positions = Positions(Source(code), code)
     py311 = target_version is not None and int(target_version[3:]) >= 11
     speller = Speller(facts.imports, scopes.global_scope, py311)

@@ -140,6 +140,7 @@ def places(positions, nodes) -> dict[ast.AST, tuple[int, int]]:
     return {node: positions.place(node) for node in nodes if node is not None}
 
 
+_FACTORY_NAMES = frozenset(name.rsplit(".", 1)[1] for name in LOCAL_FACTORIES)
 HELD = "held"  # the third part of a held site's key: (line, column, "held")
 
 
@@ -204,9 +205,13 @@ def site_node(site: Site) -> ast.AST:
 
 def _already_aware(call: ast.Call, names_of) -> bool:
     """``datetime.now(tz)``, ``fromtimestamp(t, tz=...)``: aware in the code as it stands."""
-    if not isinstance(call.func, (ast.Name, ast.Attribute)):
+    func = call.func
+    if func.__class__ is ast.Attribute:
+        if func.attr not in _FACTORY_NAMES:  # a qualified name of an attribute ends in its own name
+            return False
+    elif func.__class__ is not ast.Name:
         return False
-    names = names_of(call.func)
+    names = names_of(func)
     if not names & LOCAL_FACTORIES:
         return False
     limit = 0 if names & {"datetime.datetime.now"} else 1

@@ -137,16 +137,16 @@ def calls_stdlib_utc(data: bytes) -> bool:
     return any(_is_datetime_class(receiver, module_names, class_names) for receiver in receivers)
 
 
-def may_use_datetime_class(code: str | bytes | ast.Module) -> bool:
+def may_use_datetime_class(code: str | bytes) -> bool:
     """Whether some ``R.name`` in the code may have the ``datetime`` class as ``R`` (``R.utcnow``, an aware
     ``R.now(tz)``, any other method), by the same import rules as ``calls_stdlib_utc``; True when ``ast``
     cannot parse it. A file with no such attribute has no stdlib site and no value the flow analysis would
     start from, so the rewrite needs no scope analysis for it (a test that only patches
-    ``"app.clock.utcnow"``). ``code`` may be its ``ast`` tree already (the planner's: no second parse)."""
+    ``"app.clock.utcnow"``)."""
     import ast
 
     try:
-        tree = code if isinstance(code, ast.Module) else ast.parse(code)
+        tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
         return True
     module_names, class_names, receivers = _bindings_and_receivers(tree, None)
