@@ -110,9 +110,12 @@ class Positions:
         self._lines: list[str] | None = None
 
     def span(self, node: ast.AST) -> tuple[int, int, int, int]:
-        if not isinstance(node, ast.FormattedValue):
-            return self.source.span(node)
-        return self._braces(node) or self.source.span(node)
+        if isinstance(node, ast.FormattedValue):
+            return self._braces(node) or self.source.span(node)
+        span = self.source.span(node)
+        if isinstance(node, ast.Tuple) and node.elts:
+            return self._inside_parentheses(span)
+        return span
 
     def place(self, node: ast.AST) -> tuple[int, int]:
         """(line, column), both 1-based, where a finding at ``node`` is reported."""
@@ -125,6 +128,19 @@ class Positions:
         if self._lines is None:
             self._lines = _LINE_BREAK.split(self.code)
         return self._lines
+
+    def _inside_parentheses(self, span: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """A parenthesized tuple's span without its parentheses (``ast`` counts them in, libcst does not)."""
+        source = self.source
+        start, end = source.offset(span[0], span[1]), source.offset(span[2], span[3])
+        text = source.text[start:end]
+        if not (text.startswith("(") and text.endswith(")")) or not _closes_at_end(text):
+            return span
+        inner = text[1:-1]
+        lead, trail = len(inner) - len(inner.lstrip()), len(inner) - len(inner.rstrip())
+        if "\n" in inner[:lead] or "\n" in inner[len(inner) - trail:]:
+            return span  # whitespace over lines: not worth the arithmetic for so rare an anchor
+        return span[0], span[1] + 1 + lead, span[2], span[3] - 1 - trail
 
     def _braces(self, node: ast.FormattedValue):
         lines = self.lines
@@ -147,3 +163,22 @@ class Positions:
                     depth -= 1
             end_line, end_column = end_line + 1, 0
         return None
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the ``(`` that starts ``text`` is closed by the ``)`` that ends it (tokens, not characters:
+    a string inside may hold parentheses)."""
+    import io
+    import tokenize
+
+    depth = 0
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    operators = [t for t in tokens if t.type == tokenize.OP and t.string in "()"]
+    for index, token in enumerate(operators):
+        depth += 1 if token.string == "(" else -1
+        if depth == 0:
+            return index == len(operators) - 1
+    return False
