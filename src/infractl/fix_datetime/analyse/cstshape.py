@@ -20,12 +20,12 @@ def source_order(node) -> tuple[int, int, int, int]:
 def call_args(call: ast.Call) -> list[tuple[str | None, ast.expr]]:
     """A call's arguments as libcst lists them, in source order: (keyword or None, value node). ``*x`` and
     ``**x`` have no keyword (libcst's ``Arg.keyword`` is None for them); ``*x``'s value is the Starred."""
-    args = [(None, a) for a in call.args]
-    if call.keywords:
-        args += [(k.arg, k.value if k.arg is not None else k) for k in call.keywords]
-        if call.args and call.keywords[0].lineno is not None:
-            args.sort(key=lambda item: source_order(item[1]))
-    return args
+    from infractl.fix_datetime.syntax.scopewalk import ordered_arguments
+
+    if not call.keywords:
+        return [(None, a) for a in call.args]
+    return [(a.arg, a.value if a.arg is not None else a) if isinstance(a, ast.keyword) else (None, a)
+            for a in ordered_arguments(call)]
 
 
 def positional_args(call: ast.Call) -> int:
