@@ -23,10 +23,13 @@ STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
 OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)  # libcst's FunctionDef is both
-# fields that never hold a node the analysis needs (operators and contexts are shared singletons)
+# fields that never hold a node the analysis needs (operators and contexts are shared singletons, an
+# import's aliases and a global's names are not followed): what is left holds nodes, None or lists of them
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores", "id", "attr", "arg", "name",
-                             "asname", "module", "level", "kind", "conversion", "is_async", "simple", "rest"})
-_FIELDS: dict[type, tuple[str, ...]] = {}  # node class -> the fields that may hold nodes
+                             "asname", "module", "level", "kind", "conversion", "is_async", "simple", "rest",
+                             "names", "kwd_attrs"})
+_FIELDS: dict[type, tuple[str, ...]] = {ast.MatchSingleton: ()}  # node class -> the fields that hold nodes
+_HOLES = (ast.Dict, ast.arguments)  # lists with None in them
 
 
 @dataclass(eq=False)
@@ -89,6 +92,7 @@ class FactsCollector:
         self._candidates: list[ast.Attribute] = []
         self._imports: list[ast.Import | ast.ImportFrom] = []
         self._type_checking_blocks: list[ast.If] = []
+        self._top_indices: dict[int, int] | None = None
         self._walk(tree)
 
     def _walk(self, tree: ast.Module) -> None:
@@ -96,7 +100,7 @@ class FactsCollector:
         store, candidates, fields_of = self._store_targets, self._candidates, _FIELDS
         attribute_loads, calls = facts.attribute_loads, facts.calls
         stack = [tree]
-        pop, push = stack.pop, stack.append
+        pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
             node = pop()
             cls = node.__class__
@@ -143,11 +147,12 @@ class FactsCollector:
             for name in fields:
                 value = getattr(node, name)
                 if value.__class__ is list:
-                    for child in value:
-                        if isinstance(child, ast.AST):
-                            parents[child] = node
-                            push(child)
-                elif isinstance(value, ast.AST):
+                    if value:
+                        if cls in _HOLES and None in value:  # ``{**x}``'s key, a keyword-only parameter's default
+                            value = [child for child in value if child is not None]
+                        parents.update(dict.fromkeys(value, node))
+                        extend(value)
+                elif value is not None:
                     parents[value] = node
                     push(value)
 
@@ -276,10 +281,9 @@ class FactsCollector:
             if parent is None or parent is tree:
                 break
             node = parent
-        for index, statement in enumerate(tree.body):
-            if statement is node:
-                return index
-        return 0
+        if self._top_indices is None:
+            self._top_indices = {id(statement): index for index, statement in enumerate(tree.body)}
+        return self._top_indices.get(id(node), 0)
 
 
 def _call_shape_ok(call: ast.Call, kind: str) -> bool:
