@@ -138,14 +138,25 @@ class ValueOrigins:
             if function is not None and self._enclosing(function, ast.ClassDef) is None:
                 return function
         if isinstance(func, ast.Attribute) and self._is_self(func.value):
+            if not hasattr(self, "_functions_named"):
+                self._functions_named: dict[str, list[ast.FunctionDef]] = {}
+                for function in self.facts.functions:
+                    self._functions_named.setdefault(function.name, []).append(function)
             cls = self._enclosing(call, ast.ClassDef)
-            for function in self.facts.functions:
-                if function.name == func.attr and self._enclosing(function, ast.ClassDef) is cls:
+            for function in self._functions_named.get(func.attr, ()):
+                if self._enclosing(function, ast.ClassDef) is cls:
                     return function
         return None
 
     def _calls_of(self, function: ast.FunctionDef) -> list[ast.Call]:
-        return [call for call in self.facts.calls if self._called_function(call) is function]
+        if not hasattr(self, "_calls_by_name"):  # calls by the name they call: f(...) or self.f(...)
+            self._calls_by_name: dict[str, list[ast.Call]] = {}
+            for call in self.facts.calls:
+                func = call.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+                if name is not None:
+                    self._calls_by_name.setdefault(name, []).append(call)
+        return [call for call in self._calls_by_name.get(function.name, ()) if self._called_function(call) is function]
 
     def _enclosing(self, node, kind):
         node = self.parents.get(node)
