@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 
 from infractl.fix_datetime.analyse.cstshape import source_order
+from infractl.fix_datetime.syntax.scopes import Scope
 from infractl.pyast import dotted_name  # the one dotted_name (flow.py takes it from here)
 
 UTCNOW = "datetime.datetime.utcnow"
@@ -38,7 +39,7 @@ class Site:
 
     attr: ast.Attribute  # the ``X.utcnow`` expression itself
     kind: str  # "utcnow" | "utcfromtimestamp"
-    scope: object  # syntax.scopes.Scope
+    scope: Scope
     call: ast.Call | None = None  # set for calls; None for references (default=X.utcnow)
     outer: ast.Call | None = None  # ``.replace(tzinfo=...)`` applied right after the call
     outer_kind: str | None = None  # "utc" (tzinfo=timezone.utc/UTC) | "none" (tzinfo=None)
@@ -52,7 +53,7 @@ class DatetimeImport:
     """An ``import datetime`` / ``from datetime import ...`` statement and the names it binds."""
 
     node: ast.Import | ast.ImportFrom
-    scope: object
+    scope: Scope
     type_checking: bool  # inside ``if TYPE_CHECKING:`` - not bound at runtime
     bindings: dict[str, str]  # bound name -> qualified name ("dt" -> "datetime", "tz" -> "datetime.timezone")
 
@@ -64,8 +65,6 @@ class FileFacts:
     # target Name node of ``name = value`` -> value, for the small "is this name aware/naive" inference
     assigned_values: dict[ast.Name, ast.expr] = field(default_factory=dict)
     # nodes the hazard rules look at, collected here so the hazards need no second traversal
-    comparisons: list[ast.Compare] = field(default_factory=list)
-    subtractions: list[ast.BinOp] = field(default_factory=list)
     calls: list[ast.Call] = field(default_factory=list)
     ann_assigns: list[ast.AnnAssign] = field(default_factory=list)
     # for the flow analysis (flow.py): every node's parent, and the statements it follows values through
@@ -73,7 +72,6 @@ class FileFacts:
     returns: list[ast.Return] = field(default_factory=list)
     functions: list[ast.FunctionDef] = field(default_factory=list)
     attribute_loads: list[ast.Attribute] = field(default_factory=list)  # ``<name>.<attr>`` (self.x, m.utcnow)
-    assigns: list[ast.Assign] = field(default_factory=list)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -113,13 +111,7 @@ class FactsCollector:
                 calls.append(node)
             elif cls is ast.Name or cls is ast.Constant:
                 continue
-            elif cls is ast.Compare:
-                facts.comparisons.append(node)
-            elif cls is ast.BinOp:
-                if node.op.__class__ is ast.Sub:
-                    facts.subtractions.append(node)
             elif cls is ast.Assign:
-                facts.assigns.append(node)
                 store.update(node.targets)
                 if len(node.targets) == 1 and node.targets[0].__class__ is ast.Name:
                     facts.assigned_values[node.targets[0]] = node.value
@@ -179,8 +171,8 @@ class FactsCollector:
         """Imports, UTC idioms and sites, by qualified name (``scopes``: the tree's syntax.scopes.Scopes)."""
         self.scopes, self.names_of = scopes, scopes.names_of
         facts = self.facts
-        for items in (facts.calls, facts.comparisons, facts.subtractions, facts.assigns, facts.ann_assigns,
-                      facts.returns, facts.functions, facts.attribute_loads, self._imports, self._candidates):
+        for items in (facts.calls, facts.ann_assigns, facts.returns, facts.functions, facts.attribute_loads,
+                      self._imports, self._candidates):
             items.sort(key=source_order)
         type_checking = self._type_checking_imports()
         for node in self._imports:

@@ -18,8 +18,7 @@ import ast
 from dataclasses import dataclass, field
 
 from infractl.fix_datetime.analyse.analysis import DatetimeImport
-
-Scope = object  # syntax.scopes.Scope
+from infractl.fix_datetime.syntax.scopes import Scope
 
 MODULE_LEVEL = None  # import target meaning "a new statement at module level"
 
