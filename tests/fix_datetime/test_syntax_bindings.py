@@ -143,6 +143,49 @@ def later():
 print(undefined, "s".join, (1).real, later().attr, [1][0].real, print().x)
 datetime = None
 """,
+    "strings": """
+import os.path
+import typing_extensions as te
+from typing import Optional, List, Annotated
+def f(a: "os.path.join", b: "List['os.path']", c: Annotated[int, "os"],
+      d: te.Literal["os"]) -> "Optional[List[os.path]]":
+    x: "os" = 1
+    return x
+class typing:
+    def cast(self): pass
+cast = typing.cast
+y = cast("os", 1)
+z = te.cast("os", 1)
+v: list["os"] = []
+w = List["os"]
+""",
+    "dotted_shadow": """
+import a.b.c
+import a.b as ab
+def f():
+    a = 1
+    return a.b.c, ab.c
+x = a.b.c.d(a.b).e
+y = a.b[0].c
+z = (lambda: a.b.c)().q
+print(f"{a.b.c!r} {x:{a.b}}")
+""",
+    "global_in_class": """
+class K:
+    global g
+    g = 1
+    h = [g for _ in ()]
+def f():
+    global K
+    class K: pass
+    return K
+""",
+    "walrus_comp": """
+def f(data):
+    if any((hit := x) > 1 for x in data):
+        return hit
+    return [y := 1, y]
+""",
 }
 
 

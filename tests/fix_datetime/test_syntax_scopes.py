@@ -55,6 +55,8 @@ class _LibcstSide:
             return ("Name", *self._span(node))
         if isinstance(node, cst.Attribute):
             return ("Attribute", *self._span(node))
+        if isinstance(node, cst.Call):
+            return ("Call", *self._span(node))
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             return ("str", *self._span(node))
         if isinstance(node, cst.Param):
@@ -89,7 +91,7 @@ class _AstSide:
     def key(self, node) -> tuple | None:
         if node is None:
             return None
-        if isinstance(node, (ast.Name, ast.Attribute)):
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
             return (type(node).__name__, *self.source.span(node))
         if isinstance(node, ast.Constant):
             return ("str", *self.source.span(node))
@@ -149,11 +151,12 @@ def differences(code: str, limit: int = 50) -> list[str]:
     """What libcst's ScopeProvider and Scopes disagree on in ``code`` (at most ``limit`` lines)."""
     lib, mine = _LibcstSide(code), _AstSide(code)
     out: list[str] = []
-    # 1. every Name/Attribute (and definition, import): its scope's kind and its qualified names
+    # 1. every Name/Attribute (and def, import, call, parameter, lambda): its scope kind, qualified names
     lib_nodes = {}
     for node, scope in lib.scopes.items():
         if scope is None or node not in lib.positions or not isinstance(
-                node, (cst.Name, cst.Attribute, cst.FunctionDef, cst.ClassDef, cst.Import, cst.ImportFrom)):
+                node, (cst.Name, cst.Attribute, cst.FunctionDef, cst.ClassDef, cst.Import, cst.ImportFrom,
+                       cst.Call, cst.Param, cst.Lambda)):
             continue
         parent = lib.parents.get(node)
         if isinstance(node, cst.Name) and isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)) \
@@ -170,7 +173,7 @@ def differences(code: str, limit: int = 50) -> list[str]:
     ast_nodes = {}
     for node in ast.walk(mine.tree):
         if isinstance(node, (ast.Name, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                             ast.Import, ast.ImportFrom)):
+                             ast.Import, ast.ImportFrom, ast.Call, ast.arg, ast.Lambda)):
             scope = mine.scopes.of(node)
             if scope is not None:
                 key = mine.key(node)

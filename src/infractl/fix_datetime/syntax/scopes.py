@@ -255,8 +255,8 @@ class Scopes:
         self.global_scope.parent = Scope("builtin", None, None)
         self.global_scope.parent.globals = self.global_scope
         self._scope_of: dict[ast.AST, Scope] = {}
-        accesses = walk(tree, self.global_scope, self._scope_of)
-        _infer_accesses(accesses)
+        accesses, dotted = walk(tree, self.global_scope, self._scope_of)
+        _infer_accesses(accesses, dotted)
 
     def of(self, node: ast.AST) -> Scope | None:
         """The scope ``node`` is evaluated in (a decorator, a default, a base class: the enclosing one)."""
@@ -284,15 +284,18 @@ def _dotted(node: ast.AST) -> list[tuple[str, ast.AST]]:
     return []
 
 
-def _infer_accesses(deferred: list[tuple[ast.Name | str, Access, ast.AST | None, ast.AST | None]]) -> None:
+def _infer_accesses(deferred: list[tuple[str, Access, ast.AST | None, ast.AST | None]],
+                    bound: set[str]) -> None:
     """libcst's ``infer_accesses``: each access finds its name (the longest bound dotted prefix) and its
-    assignments; then each assignment takes the accesses of its name from every scope that sees it."""
+    assignments; then each assignment takes the accesses of its name from every scope that sees it.
+    Only a dotted name some import bound can be in a scope (and the plain name, last, changes nothing), so
+    chains are looked at only when the module has dotted imports."""
     by_scope_name: dict[tuple[Scope, str], list[Access]] = {}
     for name, access, attribute, string in deferred:
         scope = access.scope
-        if attribute is not None:
+        if attribute is not None and bound:
             for dotted, node in _dotted(attribute):
-                if dotted in scope:
+                if dotted in bound and dotted in scope:
                     access.node, name = node, dotted
                     break
         if string is not None:

@@ -13,6 +13,7 @@ import ast
 import warnings
 
 from infractl.fix_datetime.syntax.scopes import Access, Scope
+from infractl.fix_datetime.syntax.scopestatements import StatementVisits
 
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
 _HINT_CALLS = ("typing.NewType", "typing.TypeVar")
@@ -29,7 +30,7 @@ def walk(tree: ast.Module, global_scope: Scope, scope_of: dict) -> list:
     (name, Access, enclosing top-level Attribute or None, enclosing string annotation or None)."""
     walker = _Walker(global_scope, scope_of)
     walker.visit(tree)
-    return walker.deferred
+    return walker.deferred, walker.dotted
 
 
 def ordered_arguments(call: ast.Call) -> list[ast.expr | ast.keyword]:
@@ -45,7 +46,7 @@ def ordered_arguments(call: ast.Call) -> list[ast.expr | ast.keyword]:
     return merged
 
 
-class _Walker:
+class _Walker(StatementVisits):
     def __init__(self, global_scope: Scope, scope_of: dict) -> None:
         self.scope = global_scope
         self.scope_of = scope_of
@@ -56,6 +57,10 @@ class _Walker:
         self.ignored = 0  # inside a Literal[...]: its strings are not annotations
         self.string: ast.Constant | None = None  # the string annotation being walked
         self.in_string = 0
+        # Until something binds a name that starts with "typing" (or imports from such a module), no
+        # qualified name can be typing's, and the walk need not ask what a callee or subscript means.
+        self.typing_bound = False
+        self.dotted: set[str] = set()  # dotted names bound anywhere (``import os.path``)
 
     def visit(self, node: ast.AST) -> None:
         method = _DISPATCH.get(type(node))
@@ -87,13 +92,20 @@ class _Walker:
         self.visit(node)
         self.annotations.pop()
 
+    def bind(self, scope: Scope, name: str, node: ast.AST, imported: bool = False) -> None:
+        scope.record_assignment(name, node, imported)
+        if name.startswith("typing"):
+            self.typing_bound = True
+        if "." in name:
+            self.dotted.add(name)
+
     def access(self, name: str, node: ast.AST) -> None:
         self.deferred.append((name, Access(node, self.scope), self.attributes[-1], self.string))
 
     # --- names -------------------------------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
         if type(node.ctx) is ast.Store and not self.in_string:
-            self.scope.record_assignment(node.id, node)
+            self.bind(self.scope, node.id, node)
         else:  # a load, and (as in libcst) a ``del``
             self.access(node.id, node)
 
@@ -138,7 +150,7 @@ class _Walker:
     def visit_Call(self, node: ast.Call) -> None:
         self.attributes.append(None)
         self.hints.append(False)
-        names = self.scope.qualified_names(node)
+        names = self.scope.qualified_names(node) if self.typing_bound else ()
         arguments = ordered_arguments(node)
         self.visit(node.func)
         if any(name in names for name in _HINT_CALLS):
@@ -159,7 +171,7 @@ class _Walker:
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         hint = ignored = False
-        if isinstance(node.value, ast.Name):
+        if self.typing_bound and isinstance(node.value, ast.Name):
             names = self.scope.qualified_names(node.value)
             hint = any(name.startswith(_TYPING) for name in names)
             ignored = any(name in names for name in _LITERAL)
@@ -173,7 +185,7 @@ class _Walker:
     # --- definitions -------------------------------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         outer = self.scope
-        outer.record_assignment(node.name, node)
+        self.bind(outer, node.name, node)
         self.scope = Scope("function", node, outer, node.name)
         self.visit(node.args)
         for statement in node.body:
@@ -204,7 +216,7 @@ class _Walker:
         if node.kwarg is not None:
             pairs.append((node.kwarg, None))
         for arg, default in pairs:
-            scope.record_assignment(arg.arg, arg)
+            self.bind(scope, arg.arg, arg)
             self.scope = scope.parent
             if default is not None:
                 self.visit(default)
@@ -216,7 +228,7 @@ class _Walker:
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         outer = self.scope
-        outer.record_assignment(node.name, node)
+        self.bind(outer, node.name, node)
         for decorator in node.decorator_list:
             self.visit(decorator)
         for base in node.bases:
@@ -262,107 +274,8 @@ class _Walker:
             self.scope_of[generator] = self.scope
         self.scope.count += 1
 
-    # --- statements --------------------------------------------------------------------------------------
-    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
-        self.visit(node.target)
-        self.scope.count += 1
-        self.visit(node.iter)
-        for statement in (*node.body, *node.orelse):
-            self.visit(statement)
 
-    def visit_withitem(self, node: ast.withitem) -> None:
-        self.visit(node.context_expr)
-        if node.optional_vars is not None:
-            self.visit(node.optional_vars)
-            self.scope.count += 1  # libcst's AsName
-        self.scope.count += 1
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if node.type is not None:
-            self.visit(node.type)
-        if node.name is not None:
-            self.scope.record_assignment(node.name, node)  # ast has no node for the name: the handler
-            self.scope.count += 1
-        for statement in node.body:
-            self.visit(statement)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self.visit(node.target)
-        self.annotation(node.annotation)
-        if node.value is not None:
-            self.visit(node.value)
-
-    def visit_Global(self, node: ast.Global) -> None:
-        scope = self.scope
-        if scope.kind != "global":
-            for name in node.names:
-                scope.overwrites[name] = scope.globals
-
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        scope = self.scope
-        if scope.kind != "global":  # libcst raises there; CPython refuses it at compile time
-            for name in node.names:
-                scope.overwrites[name] = scope.parent
-
-    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
-        """``import a.b.c`` binds ``a.b.c``, ``a.b`` and ``a``; ``import a.b as c`` binds ``c``."""
-        scope = self.scope
-        for alias in node.names:
-            if alias.name == "*":
-                return
-            if not self.in_string:
-                self.scope_of[alias] = scope
-            if alias.asname:
-                scope.record_assignment(alias.asname, node, imported=True)
-                continue
-            name = alias.name
-            while True:
-                scope.record_assignment(name, node, imported=True)
-                cut = name.rfind(".")
-                if cut == -1:
-                    break
-                name = name[:cut]
-
-    # --- expressions whose source order is not ast's field order; patterns ----------------------------
-    def visit_IfExp(self, node: ast.IfExp) -> None:
-        self.visit(node.body)
-        self.visit(node.test)
-        self.visit(node.orelse)
-
-    def visit_Dict(self, node: ast.Dict) -> None:
-        for key, value in zip(node.keys, node.values):
-            if key is not None:
-                self.visit(key)
-            self.visit(value)
-
-    def visit_MatchAs(self, node: ast.MatchAs) -> None:
-        """libcst reads a capture pattern's name as a load: an access (its node: the pattern)."""
-        if node.pattern is not None:
-            self.visit(node.pattern)
-        if node.name is not None:
-            self.access(node.name, node)
-
-    def visit_MatchStar(self, node: ast.MatchStar) -> None:
-        if node.name is not None:
-            self.access(node.name, node)
-
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
-        for key, pattern in zip(node.keys, node.patterns):
-            self.visit(key)
-            self.visit(pattern)
-        if node.rest is not None:
-            self.access(node.rest, node)
-
-    def visit_MatchClass(self, node: ast.MatchClass) -> None:
-        self.visit(node.cls)
-        for pattern in node.patterns:
-            self.visit(pattern)
-        for name, pattern in zip(node.kwd_attrs, node.kwd_patterns):
-            self.access(name, node)
-            self.visit(pattern)
-
-
-_DISPATCH = {getattr(ast, name[len("visit_"):]): method for name, method in vars(_Walker).items()
+_DISPATCH = {getattr(ast, name[len("visit_"):]): getattr(_Walker, name) for name in dir(_Walker)
              if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])}
 _DISPATCH.update({ast.AsyncFunctionDef: _Walker.visit_FunctionDef, ast.AsyncFor: _Walker.visit_For,
                   ast.ImportFrom: _Walker.visit_Import})

@@ -18,6 +18,26 @@ _BREAK = re.compile(r"\r\n|\r|\n")  # what Python's tokenizer takes for a line b
 _SHARED = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 
 
+def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Every node's parent, in one walk (the shared context/operator singletons left out)."""
+    found: dict[ast.AST, ast.AST] = {}
+    pending = [tree]
+    pop, push = pending.pop, pending.append
+    while pending:
+        node = pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _SHARED):
+                        found[item] = node
+                        push(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _SHARED):
+                found[value] = node
+                push(value)
+    return found
+
+
 class Source:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -73,22 +93,4 @@ class Source:
         """The node's own text (parentheses around it excluded, as ``ast`` places it)."""
         return self.text[self.start(node):self.end(node)]
 
-
-def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    """Every node's parent, in one walk (the shared context/operator singletons left out)."""
-    found: dict[ast.AST, ast.AST] = {}
-    pending = [tree]
-    pop, push = pending.pop, pending.append
-    while pending:
-        node = pop()
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _SHARED):
-                        found[item] = node
-                        push(item)
-            elif isinstance(value, ast.AST) and not isinstance(value, _SHARED):
-                found[value] = node
-                push(value)
-    return found
+    parents = staticmethod(parents)  # ``Source.parents(tree)`` or ``parents(tree)``: the same walk
