@@ -22,7 +22,9 @@ from collections.abc import Iterable
 
 
 class Access:
-    """A use of a name: ``node`` (a Name, the bound dotted Attribute, or the string annotation)."""
+    """A use of a name: ``node`` is the Name, the bound dotted Attribute (``os.path`` of ``os.path.join``
+    after ``import os.path``) or the string annotation holding it; for a match pattern's name (libcst
+    reads those as loads) the MatchAs/MatchStar/MatchMapping/MatchClass pattern, as ast has no node for it."""
 
     __slots__ = ("index", "node", "referents", "scope")
 

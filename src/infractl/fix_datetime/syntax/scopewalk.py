@@ -20,8 +20,8 @@ _HINT_CALLS = ("typing.NewType", "typing.TypeVar")
 _TYPING = ("typing.", "typing_extensions.")
 _LITERAL = ("typing.Literal", "typing_extensions.Literal")
 # nodes whose leaving advances the assignment counter (libcst's _ASSIGNMENT_LIKE_NODES, in ast terms)
-_COUNTED = (ast.AnnAssign, ast.Assign, ast.AugAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef,
-            ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.NamedExpr, ast.arguments)
+_COUNTED = frozenset((ast.AnnAssign, ast.Assign, ast.AugAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef,
+            ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.NamedExpr, ast.arguments))
 _fields_of: dict[type, tuple[str, ...]] = {}
 
 
@@ -70,7 +70,7 @@ class _Walker(StatementVisits):
             self.children(node)
         if not self.in_string:
             self.scope_of[node] = self.scope
-        if isinstance(node, _COUNTED):
+        if type(node) in _COUNTED:
             self.scope.count += 1
 
     def children(self, node: ast.AST) -> None:
