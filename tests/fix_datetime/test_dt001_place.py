@@ -53,8 +53,10 @@ def test_a_nul_byte_is_dt001_not_a_crash(tmp_path, monkeypatch, capsys):
     """Python's parser refuses a NUL before reading anything (a ValueError, not a SyntaxError)."""
     path = tmp_path / "nul.py"
     path.write_bytes(HEAD.encode() + b"y = 1\x00\n")
+    (tmp_path / "fine.py").write_text(HEAD)  # not every file fails: exit 1, not 2
     monkeypatch.chdir(tmp_path)
     code, report, _ = run_fix(capsys, check=True)
     assert code == 1
     [finding] = [f for f in report["findings"] if f["rule"] == "DT001"]
     assert "null bytes" in finding["message"] and finding["message"].endswith("; file left unchanged")
+    assert (finding["line"], finding["column"]) == (3, 6)

@@ -64,7 +64,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     from infractl.fix_datetime.rewrite.transform import transform_source
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.load import LoadError
-    from infractl.load.pysource import check_python_bounds
+    from infractl.load.pysource import MAX_SOURCE_BYTES
 
     def failure(rule, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
         finding = rule.finding(path, line, column, message, fix)
@@ -72,7 +72,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
 
     try:
         source = decode_source(data)
-        check_python_bounds(source.text)  # an operator chain thousands long: refused before any parse
+        if len(source.text) > MAX_SOURCE_BYTES:
+            raise LoadError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB: not parsed")
         result = transform_source(source.text, mode=mode, target_version=target_version,
                                   project_helpers=project_helpers, stubbed=stubbed, held=held, verdicts=verdicts)
         changed = result.code != source.text
