@@ -1,8 +1,7 @@
 """Rewrite the candidate files, in this process or in worker processes when that pays.
 
-Everything here returns data (``FileResult``); nothing is written to disk. libcst (through
-``transform``) is imported only inside the functions that parse, so a run in which no file
-mentions ``utcnow``/``utcfromtimestamp`` never imports it.
+Everything here returns data (``FileResult``); nothing is written to disk. The rewrite is Python's own
+``ast`` and text edits (``transform``), imported only inside the functions that parse.
 """
 
 from __future__ import annotations
@@ -12,17 +11,16 @@ import sys
 from collections import namedtuple
 
 from infractl.findings import Severity
-from infractl.fix_datetime import stackroom
 from infractl.fix_datetime.analyse.rules import RULE
 from infractl.fix_datetime.rules import FILE_CANNOT_BE_READ, FILE_DOES_NOT_PARSE, REWRITE_FAILED
 
 DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
 
-# When a process pool pays: it costs ~30-100 ms to start and each worker imports libcst (~125 ms,
-# in parallel), so it needs a few hundred ms of rewriting to win. Measured cost of the transform on
-# this project's 2-core machine: ~15 ms per file plus ~10 us per byte (metadata resolution dominates).
-SECONDS_PER_FILE = 0.015
-SECONDS_PER_BYTE = 10e-6
+# When a process pool pays: it costs ~30-100 ms to start, so it needs a few hundred ms of rewriting to
+# win. Measured cost of the transform on this project's 2-core machine (the 100 generated modules of
+# benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte.
+SECONDS_PER_FILE = 0.001
+SECONDS_PER_BYTE = 0.8e-6
 POOL_MIN_SECONDS = 0.3
 POOL_MIN_FILES = 4
 # A progress bar only for work that takes seconds; fewer files finish before it would render.
@@ -153,7 +151,7 @@ def fix_all(
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(stackroom.call(fix_source, path, data, mode, target_version, line_length,
+            results.append(fix_source(path, data, mode, target_version, line_length,
                                           project_helpers, (stubbed or {}).get(path, ""), held,
                                           (verdicts or {}).get(path)))
             advance(1)
@@ -206,7 +204,7 @@ def _worker_signals(parent: int) -> None:
 
 
 def _fix_packed(job: tuple) -> list[FileResult]:
-    return stackroom.call(fix_batch, *job)
+    return fix_batch(*job)
 
 
 def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:

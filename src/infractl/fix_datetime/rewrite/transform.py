@@ -23,8 +23,6 @@ import re
 from dataclasses import dataclass
 
 MODES = ("auto", "aware", "naive")
-# a file can only call the standard library's utcnow if it imports datetime somewhere
-DATETIME_IMPORT = re.compile(r"\bfrom\s+datetime\b|\bimport\b[^\n]*\bdatetime\b")
 # values that are aware in code as it stands: their hazards are found even once no utcnow() is left
 AWARE_TEXT = re.compile(r"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)|tzinfo=[\w.]*\b(?:utc|UTC)\b")
 # a file that may stub the clock: patch(...) targets, or a fake datetime class
@@ -33,22 +31,6 @@ STUB_TEXT = re.compile(r"patch|class \w+\([\w.]*datetime\)")
 NAIVE_PARTNER_TEXT = re.compile(r"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
                                 r"|\.min\b|\.max\b|combine\(")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
-HELPERS = {
-    ("utcnow", "aware"): ("utc_now", "", "Current UTC time as an aware datetime.", ".now({tz})"),
-    ("utcnow", "naive"): (
-        "naive_utc_now", "", "Current UTC time as a naive datetime (tzinfo=None), as before the rewrite.",
-        ".now({tz}).replace(tzinfo=None)",
-    ),
-    ("utcfromtimestamp", "aware"): (
-        "utc_from_timestamp", "timestamp: float", "Aware UTC datetime for a POSIX timestamp.",
-        ".fromtimestamp(timestamp, tz={tz})",
-    ),
-    ("utcfromtimestamp", "naive"): (
-        "naive_utc_from_timestamp", "timestamp: float",
-        "Naive UTC datetime (tzinfo=None) for a POSIX timestamp, as before the rewrite.",
-        ".fromtimestamp(timestamp, tz={tz}).replace(tzinfo=None)",
-    ),
-}
 
 
 @dataclass(frozen=True)
