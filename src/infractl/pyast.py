@@ -3,6 +3,26 @@
 from __future__ import annotations
 
 import ast
+import warnings
+
+
+def parse_module(text: str) -> ast.Module:
+    """``ast.parse`` of a file's text, quietly: an invalid escape in a string is the project's business
+    (Python warns about it at import), not ours to print mid-report. A NUL byte, which Python's parser
+    refuses before it reads anything (with no place), is a SyntaxError at the NUL."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError) as exc:
+            at = text.find("\0")
+            if isinstance(exc, SyntaxError) and (exc.lineno or at < 0):
+                raise
+            error = SyntaxError(str(exc) if isinstance(exc, ValueError) else exc.msg)
+            if at >= 0:  # placed at the NUL, as a tokenizer error would be
+                error.lineno = text.count("\n", 0, at) + 1
+                error.offset = at - text.rfind("\n", 0, at)
+            raise error from exc
 
 
 def dotted_name(node: ast.AST) -> str:

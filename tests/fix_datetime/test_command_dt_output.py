@@ -129,17 +129,20 @@ def test_importing_the_cli_imports_nothing_heavy():
     assert out.strip() == "[]"
 
 
-def test_a_run_without_candidate_files_never_imports_libcst(tmp_path):
+def test_fix_datetime_never_imports_libcst(tmp_path):
+    """The rewrite is ``ast`` and text edits: libcst's import (~0.15 s) is not paid, with or without hits."""
     for i in range(3):
         (tmp_path / f"m{i}.py").write_text("from datetime import datetime, timezone\nx = datetime.now(timezone.utc)\n")
     code, heavy = probe(tmp_path, "fix-datetime", "--check", ".")
     assert code == 0 and "libcst" not in heavy
     assert "rich" not in heavy  # a clean plain-text run does not pay for rich either
-    # The same probe does see libcst once a file needs rewriting (so the probe itself works); -j 1, as
-    # otherwise that file goes to the early worker process, which the probe does not see.
-    (tmp_path / "m9.py").write_text("from datetime import datetime\nx = datetime.utcnow()\n")
-    code, heavy = probe(tmp_path, "fix-datetime", "--check", "-j", "1", ".")
-    assert code == 1 and "libcst" in heavy
+    (tmp_path / "m9.py").write_text("from datetime import datetime\n\n\ndef f():\n    return datetime.utcnow()\n")
+    (tmp_path / "test_m9.py").write_text("from unittest import mock\n\n\n@mock.patch('m9.datetime')\n"
+                                         "def test_f(dt):\n    dt.utcnow.return_value = 1\n")
+    for args in (("--check",), ("--diff",), ()):
+        code, heavy = probe(tmp_path, "fix-datetime", *args, "-j", "1", ".")
+        assert code == (1 if args == ("--check",) else 0) and "libcst" not in heavy, (args, heavy)
+    assert "timezone.utc" in (tmp_path / "m9.py").read_text()  # the last run wrote the rewrite
 
 
 def test_check_reports_hazards_at_the_lines_on_disk(tmp_path, monkeypatch, capsys):

@@ -1,7 +1,8 @@
 """DT001 (the file does not parse) is reported where Python's own parser puts the error (issue 16).
 
-libcst names the token after the error: ``def f(:`` at the start of the next line, an unclosed bracket
-at the end of the file. Each case is compared with ``python -c "import ast; ast.parse(...)"`` run apart.
+The rewrite parses with Python's own parser, so its place is Python's (libcst, which the rewrite used
+before, named the token after the error: ``def f(:`` at the start of the next line, an unclosed bracket at
+the end of the file). Each case is compared with ``python -c "import ast; ast.parse(...)"`` run apart.
 """
 
 import subprocess
@@ -48,22 +49,14 @@ def test_dt001_is_at_the_line_and_column_python_reports(name, tmp_path, monkeypa
     assert path.read_text() == BROKEN[name]
 
 
-def test_dt001_keeps_libcst_place_when_python_parses_the_file(monkeypatch):
-    """A file Python accepts but libcst refuses (no such syntax in the installed versions): libcst's place."""
-    import libcst
-
-    from infractl.fix_datetime import workers
-
-    refused = "x = (\n"
-    with pytest.raises(libcst.ParserSyntaxError) as libcst_error:
-        libcst.parse_module(refused)
-
-    def refuse(*args, **kwargs):
-        libcst.parse_module(refused)  # the same real ParserSyntaxError, though this file parses
-
-    monkeypatch.setattr("infractl.fix_datetime.rewrite.transform.transform_source", refuse)
-    result = workers.fix_source("ok.py", HEAD.encode(), "auto", None)
-    [finding] = result.findings
-    assert finding.rule == "DT001" and result.failed
-    assert (finding.line, finding.column) == (libcst_error.value.editor_line, libcst_error.value.editor_column)
-    assert finding.message == f"cannot parse: {libcst_error.value.message}; file left unchanged"
+def test_a_nul_byte_is_dt001_not_a_crash(tmp_path, monkeypatch, capsys):
+    """Python's parser refuses a NUL before reading anything (a ValueError, not a SyntaxError)."""
+    path = tmp_path / "nul.py"
+    path.write_bytes(HEAD.encode() + b"y = 1\x00\n")
+    (tmp_path / "fine.py").write_text(HEAD)  # not every file fails: exit 1, not 2
+    monkeypatch.chdir(tmp_path)
+    code, report, _ = run_fix(capsys, check=True)
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["rule"] == "DT001"]
+    assert "null bytes" in finding["message"] and finding["message"].endswith("; file left unchanged")
+    assert (finding["line"], finding["column"]) == (3, 6)

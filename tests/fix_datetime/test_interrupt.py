@@ -17,12 +17,9 @@ import pytest
 from infractl.fix_datetime.rewrite.transform import transform_source
 
 BIN = Path(sys.executable).parent
-SOURCE = '''"""A generated module with calls and a reference."""
-import datetime
-from datetime import datetime as dt
+CLASS = '''
 
-
-class Record:
+class Record{n}:
     created_default = datetime.datetime.utcnow
 
     def __init__(self, seconds=None):
@@ -32,6 +29,10 @@ class Record:
     def age(self):
         return (dt.utcnow() - self.created).total_seconds()
 '''
+# Twenty classes a module: the rewrite is ast and text edits (~1 ms for a small module), and each test
+# needs the run still busy a moment after its workers start.
+SOURCE = '"""A generated module with calls and references."""\nimport datetime\nfrom datetime import datetime as dt\n' + "".join(
+    CLASS.format(n=n) for n in range(20))
 FILES = 400  # ~3-6 s of rewriting on a 2-core machine, ~1 s of (fsynced) writes
 
 
@@ -112,7 +113,7 @@ def test_ctrl_c_while_workers_rewrite_ends_within_a_second_and_leaves_no_worker(
     process = start(tmp_path, "-j", "2")
     assert wait_until(lambda: len(children(process.pid)) >= 2, 20), "no worker processes started"
     workers = children(process.pid)
-    time.sleep(0.5)  # the workers are busy with libcst now
+    time.sleep(0.5)  # the workers are busy rewriting now
     assert process.poll() is None, "finished before it could be interrupted: make the tree bigger"
     code, seconds = interrupt(process, group)
     assert code == 130, process.stderr.read().decode()
@@ -142,7 +143,7 @@ def _busy_pool(tmp_path: Path) -> tuple[subprocess.Popen, list[int], Path]:
     process = start(tmp_path, "-j", "2")
     assert wait_until(lambda: len(children(process.pid)) >= 2, 20), "no worker processes started"
     workers = children(process.pid)
-    time.sleep(0.5)  # the workers are busy with libcst now
+    time.sleep(0.5)  # the workers are busy rewriting now
     assert process.poll() is None, "finished before it could be signalled: make the tree bigger"
     return process, workers, package
 

@@ -143,8 +143,12 @@ def test_helper_callers_that_import_datetime_are_not_parsed_at_all(monkeypatch):
               b"def expires(days):\n    return clock.utcnow() + timedelta(days=days), self.clock.utcnow()\n")
     assert not calls_stdlib_utc(caller)
     assert parsed == []
+    assert calls_stdlib_utc(b"import datetime as dt\nx = dt.datetime.utcnow()\n")
+    assert len(parsed) == 1  # a real call under another spelling still goes to ``ast``
+    # the two plain spellings under their plain imports go on to the rewrite (whose parse decides) unparsed
     assert calls_stdlib_utc(b"from datetime import datetime\nx = datetime.utcnow()\n")
-    assert len(parsed) == 1  # the real call still goes to ``ast``
+    assert calls_stdlib_utc(b"import datetime\nx = datetime.datetime.utcfromtimestamp(0)\n")
+    assert len(parsed) == 1
 
 
 def test_a_look_alike_that_does_not_parse_is_left_as_a_file_without_the_names_is():

@@ -18,11 +18,9 @@ def test_untouched_source_is_returned_as_is():
 
 
 def test_syntax_error_propagates_for_candidates():
-    import libcst
-
-    with pytest.raises(libcst.ParserSyntaxError):
+    with pytest.raises(SyntaxError):
         transform_source("x = datetime.utcnow(\n")
-    with pytest.raises(libcst.ParserSyntaxError):
+    with pytest.raises(SyntaxError):
         transform_source("import arrow\ndef (: arrow.utcnow()\n")  # parsed although nothing is stdlib
 
 
@@ -123,28 +121,8 @@ def test_thousand_line_file_is_rewritten_once_and_quickly():
     assert elapsed < 5, elapsed
 
 
-def test_fast_positions_match_libcst_public_position_provider():
-    # code_with_positions reads libcst's private codegen state; its public fallback must agree with it.
-    import libcst as cst
-
-    from infractl.fix_datetime.rewrite.cst import code_with_positions, code_with_positions_public
-
-    source = "import datetime\r\n\r\nx = (\r\n    datetime.datetime.utcnow(),\r\n)\r\ny = 1; z = datetime.datetime.now()\r\n"
-    module = cst.parse_module(source)
-    calls = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Call(self, node):
-            calls.add(node)
-
-    module.visit(Collect())
-    assert len(calls) == 2
-    assert code_with_positions(module, calls) == code_with_positions_public(module, calls)
-    assert sorted(code_with_positions(module, calls)[1].values()) == [(4, 5), (6, 12)]
-
-
 def test_findings_do_not_depend_on_set_order():
-    # libcst's scopes hand out sets; a walk over them in memory order gave other hazards on another run
+    # scopes hand out sets; a walk over them in memory order gave other hazards on another run (libcst's did)
     code = "from datetime import datetime, timedelta\n\n\ndef f(items):\n" + "".join(
         f"    v = datetime.utcnow() + timedelta(seconds={i})\n    if v > items[{i}]:\n        items.append(v)\n"
         for i in range(30)) + "    return v\n"

@@ -40,7 +40,6 @@ from infractl.fix_datetime.select.candidates import (
 )
 from infractl.fix_datetime.workers import (
     DEFAULT_LINE_LENGTH,
-    EarlyWorker,
     FileResult,
     fix_all,
     worker_count,
@@ -132,16 +131,14 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
                           on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason)))
     worth_reading = scanner.worth_a_look(files, walk_key(paths, settings.exclude, settings.root),
                                          parallel=settings.jobs != 1)
-    with EarlyWorker(settings.jobs) as early:
-        found = read_candidates(worth_reading, settings.max_file_size, scanner.read, on_candidate=early.start,
-                                within=paths)
-        items = found.items
-        workers = worker_count(settings.jobs, items)
-        stubbed = _stubbed(items, found.others, files)
-        results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
-                          line_length=_line_length(paths[0] if paths else Path("."), items, new_text), project_helpers=settings.project_helpers,
-                          early=early, stubbed=stubbed, held=held_rewrites(settings.selection),
-                          verdicts=_by_item(items, verdicts))
+    found = read_candidates(worth_reading, settings.max_file_size, scanner.read, within=paths)
+    items = found.items
+    workers = worker_count(settings.jobs, items)
+    stubbed = _stubbed(items, found.others, files)
+    results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
+                      line_length=_line_length(paths[0] if paths else Path("."), items, new_text),
+                      project_helpers=settings.project_helpers, stubbed=stubbed,
+                      held=held_rewrites(settings.selection), verdicts=_by_item(items, verdicts))
     if stubbed:
         from infractl.fix_datetime.stubs.steps import stub_notes
 

@@ -1,8 +1,7 @@
 """Rewrite the candidate files, in this process or in worker processes when that pays.
 
-Everything here returns data (``FileResult``); nothing is written to disk. libcst (through
-``transform``) is imported only inside the functions that parse, so a run in which no file
-mentions ``utcnow``/``utcfromtimestamp`` never imports it.
+Everything here returns data (``FileResult``); nothing is written to disk. The rewrite is Python's own
+``ast`` and text edits (``transform``), imported only inside the functions that parse.
 """
 
 from __future__ import annotations
@@ -12,17 +11,16 @@ import sys
 from collections import namedtuple
 
 from infractl.findings import Severity
-from infractl.fix_datetime import stackroom
 from infractl.fix_datetime.analyse.rules import RULE
 from infractl.fix_datetime.rules import FILE_CANNOT_BE_READ, FILE_DOES_NOT_PARSE, REWRITE_FAILED
 
 DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
 
-# When a process pool pays: it costs ~30-100 ms to start and each worker imports libcst (~125 ms,
-# in parallel), so it needs a few hundred ms of rewriting to win. Measured cost of the transform on
-# this project's 2-core machine: ~15 ms per file plus ~10 us per byte (metadata resolution dominates).
-SECONDS_PER_FILE = 0.015
-SECONDS_PER_BYTE = 10e-6
+# When a process pool pays: it costs ~30-100 ms to start, so it needs a few hundred ms of rewriting to
+# win. Measured cost of the transform on this project's 2-core machine (the 100 generated modules of
+# benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte.
+SECONDS_PER_FILE = 0.001
+SECONDS_PER_BYTE = 0.8e-6
 POOL_MIN_SECONDS = 0.3
 POOL_MIN_FILES = 4
 # A progress bar only for work that takes seconds; fewer files finish before it would render.
@@ -58,15 +56,13 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     ``held``: rewrite rules (DT010/DT011) not selected: their sites are left as they are. ``line_length``
     0: nobody sees the new text (``--check``: the findings at their places in the input, and whether the
     file would change), so long lines are not wrapped (black's import and formatting cost ~0.3 s)."""
-    import libcst
-
     from infractl.fix_datetime.rewrite.helperconfig import drop_imports_made_unused
     from infractl.fix_datetime.rewrite.linemap import line_mapper
     from infractl.fix_datetime.rewrite.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.rewrite.transform import transform_source
     from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
     from infractl.load import LoadError
-    from infractl.load.pysource import check_python_bounds
+    from infractl.load.pysource import MAX_SOURCE_BYTES
 
     def failure(rule, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
         finding = rule.finding(path, line, column, message, fix)
@@ -74,7 +70,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
 
     try:
         source = decode_source(data)
-        check_python_bounds(source.text)  # libcst's time grows with the square of an operator chain
+        if len(source.text) > MAX_SOURCE_BYTES:
+            raise LoadError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB: not parsed")
         result = transform_source(source.text, mode=mode, target_version=target_version,
                                   project_helpers=project_helpers, stubbed=stubbed, held=held, verdicts=verdicts)
         changed = result.code != source.text
@@ -89,9 +86,8 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         return failure(FILE_CANNOT_BE_READ, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
     except LoadError as exc:
         return failure(FILE_DOES_NOT_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
-    except libcst.ParserSyntaxError as exc:
-        line, column, why = _syntax_error_place(source.text, exc)
-        return failure(FILE_DOES_NOT_PARSE, line, column, f"cannot parse: {why}; file left unchanged",
+    except SyntaxError as exc:  # Python's own parser: its line and column, its words
+        return failure(FILE_DOES_NOT_PARSE, exc.lineno, exc.offset or None, f"cannot parse: {exc.msg}; file left unchanged",
                        "fix the syntax error")
     except RecursionError:
         return failure(FILE_DOES_NOT_PARSE, None, None, "too deeply nested to parse; file left unchanged", "")
@@ -119,22 +115,6 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     )
 
 
-def _syntax_error_place(text: str, exc) -> tuple[int, int | None, str]:
-    """Where Python's own parser puts the error, with its message: libcst reports the token after the
-    error (``def f(:`` at the start of the next line, an unclosed bracket at the end of the file). libcst's
-    place stays when Python parses the file (syntax libcst does not know) or cannot report a line."""
-    import ast
-
-    try:
-        ast.parse(text)
-    except SyntaxError as error:
-        if error.lineno:
-            return error.lineno, error.offset or None, error.msg
-    except (ValueError, RecursionError, MemoryError, SystemError):
-        pass
-    return exc.editor_line, exc.editor_column, exc.message
-
-
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
               line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
               stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(),
@@ -158,63 +138,20 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-class EarlyWorker:
-    """One worker process started at the first candidate file, importing libcst (~130 ms of CPU, the
-    largest fixed cost of a run with few hits) on the second core while this process reads the rest of
-    the tree. A small run is then rewritten there; a big one gets the full pool and this one is ended.
-
-    ``start`` may be called again and again; with ``-j 1`` or one CPU it starts nothing. As a context
-    manager it terminates the worker on the way out, whatever happened (Ctrl-C included).
-    """
-
-    def __init__(self, jobs: int | None) -> None:
-        self.enabled = (jobs or _cpus()) >= 2
-        self.pool = None
-
-    def start(self) -> None:
-        if self.pool is None and self.enabled:
-            import multiprocessing
-
-            self.pool = multiprocessing.get_context().Pool(1, initializer=_warm_worker, initargs=(os.getpid(),))
-
-    def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-
-    def __enter__(self) -> EarlyWorker:  # noqa: PYI034 - a plain class, not meant to be subclassed
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-
-def _warm_worker(parent: int) -> None:
-    _worker_signals(parent)
-    import infractl.fix_datetime.rewrite.transform  # noqa: F401 - libcst comes with it: the point of the warm-up
-
-
 def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
-    line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None, early: EarlyWorker | None = None,
+    line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
     stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(), verdicts: dict | None = None,
 ) -> list[FileResult]:
-    """Results in the order of ``items``; ``workers`` > 1 uses a process pool; a small run goes to the
-    ``early`` worker when one was started. ``stubbed``: ``stubbed_modules(items)``; ``verdicts``: --verify's,
+    """Results in the order of ``items``; ``workers`` > 1 uses a process pool. ``stubbed``: ``stubbed_modules(items)``; ``verdicts``: --verify's,
     by path as in ``items``."""
     if workers > 1:
-        if early is not None:
-            early.stop()  # its core is wanted by the pool
         return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
                             held, verdicts)
-    if early is not None and early.pool is not None and items:
-        job = (items, mode, target_version, line_length, project_helpers, stubbed, held, verdicts)
-        return early.pool.apply(_fix_packed, (job,))
     results = []
     with _ProgressBar(len(items), progress) as advance:
         for path, data in items:
-            results.append(stackroom.call(fix_source, path, data, mode, target_version, line_length,
+            results.append(fix_source(path, data, mode, target_version, line_length,
                                           project_helpers, (stubbed or {}).get(path, ""), held,
                                           (verdicts or {}).get(path)))
             advance(1)
@@ -267,7 +204,7 @@ def _worker_signals(parent: int) -> None:
 
 
 def _fix_packed(job: tuple) -> list[FileResult]:
-    return stackroom.call(fix_batch, *job)
+    return fix_batch(*job)
 
 
 def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:

@@ -1,18 +1,20 @@
 """One read-only pass over a parsed file: what to rewrite, and the facts the planner and hazards need.
 
 Everything is resolved by qualified name, so ``self.utcnow()``, ``arrow.utcnow()`` or a local variable
-called ``datetime`` are never mistaken for the standard library. One MetadataWrapper resolves
-ScopeProvider; qualified names are then asked of the scope (``Scope.get_qualified_names_for``, what
-QualifiedNameProvider computes lazily) only for the few candidate nodes - resolving QualifiedNameProvider
-itself would add a full traversal (about 40% more time on a 1000-line file).
+called ``datetime`` are never mistaken for the standard library. The scopes (syntax/scopes.py, libcst's
+ScopeProvider's semantics on ``ast``) are built once; qualified names are then asked only for the few
+candidate nodes. The walk is one loop over ``ast``'s nodes; the lists it fills are put in source order
+afterwards (by position), the order libcst's visitor met them in.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-from libcst.metadata import Scope, ScopeProvider
+from infractl.fix_datetime.analyse.cstshape import source_order
+from infractl.fix_datetime.syntax.scopes import Scope
+from infractl.pyast import dotted_name  # the one dotted_name (flow.py takes it from here)
 
 UTCNOW = "datetime.datetime.utcnow"
 UTCFROMTIMESTAMP = "datetime.datetime.utcfromtimestamp"
@@ -21,17 +23,25 @@ STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
 # idioms for "aware UTC now" and become the plain aware call (the tzinfo is datetime.timezone.utc then)
 OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)  # libcst's FunctionDef is both
+# fields that never hold a node the analysis needs (operators and contexts are shared singletons, an
+# import's aliases and a global's names are not followed): what is left holds nodes, None or lists of them
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores", "id", "attr", "arg", "name",
+                             "asname", "module", "level", "kind", "conversion", "is_async", "simple", "rest",
+                             "names", "kwd_attrs"})
+_FIELDS: dict[type, tuple[str, ...]] = {ast.MatchSingleton: ()}  # node class -> the fields that hold nodes
+_HOLES = (ast.Dict, ast.arguments)  # lists with None in them
 
 
 @dataclass(eq=False)
 class Site:
-    """One ``X.utcnow`` / ``X.utcfromtimestamp`` occurrence in the original tree."""
+    """One ``X.utcnow`` / ``X.utcfromtimestamp`` occurrence in the tree."""
 
-    attr: cst.Attribute  # the ``X.utcnow`` expression itself
+    attr: ast.Attribute  # the ``X.utcnow`` expression itself
     kind: str  # "utcnow" | "utcfromtimestamp"
     scope: Scope
-    call: cst.Call | None = None  # set for calls; None for references (default=X.utcnow)
-    outer: cst.Call | None = None  # ``.replace(tzinfo=...)`` applied right after the call
+    call: ast.Call | None = None  # set for calls; None for references (default=X.utcnow)
+    outer: ast.Call | None = None  # ``.replace(tzinfo=...)`` applied right after the call
     outer_kind: str | None = None  # "utc" (tzinfo=timezone.utc/UTC) | "none" (tzinfo=None)
     top_index: int = 0  # index of the enclosing top-level statement in module.body
     tz: str = ""  # spelled UTC expression, filled in by the speller; "" = leave this site alone
@@ -42,7 +52,7 @@ class Site:
 class DatetimeImport:
     """An ``import datetime`` / ``from datetime import ...`` statement and the names it binds."""
 
-    node: cst.Import | cst.ImportFrom
+    node: ast.Import | ast.ImportFrom
     scope: Scope
     type_checking: bool  # inside ``if TYPE_CHECKING:`` - not bound at runtime
     bindings: dict[str, str]  # bound name -> qualified name ("dt" -> "datetime", "tz" -> "datetime.timezone")
@@ -53,222 +63,230 @@ class FileFacts:
     sites: list[Site] = field(default_factory=list)
     imports: list[DatetimeImport] = field(default_factory=list)
     # target Name node of ``name = value`` -> value, for the small "is this name aware/naive" inference
-    assigned_values: dict[cst.Name, cst.BaseExpression] = field(default_factory=dict)
+    assigned_values: dict[ast.Name, ast.expr] = field(default_factory=dict)
     # nodes the hazard rules look at, collected here so the hazards need no second traversal
-    comparisons: list[cst.Comparison] = field(default_factory=list)
-    subtractions: list[cst.BinaryOperation] = field(default_factory=list)
-    calls: list[cst.Call] = field(default_factory=list)
-    ann_assigns: list[cst.AnnAssign] = field(default_factory=list)
-    # every node on the path from the module to a site or a datetime import: the rewrite descends only
-    # into these, and leaves every other subtree untouched without visiting it
-    on_site_paths: set[cst.CSTNode] = field(default_factory=set)
+    calls: list[ast.Call] = field(default_factory=list)
+    ann_assigns: list[ast.AnnAssign] = field(default_factory=list)
     # for the flow analysis (flow.py): every node's parent, and the statements it follows values through
-    parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
-    returns: list[cst.Return] = field(default_factory=list)
-    functions: list[cst.FunctionDef] = field(default_factory=list)
-    attribute_loads: list[cst.Attribute] = field(default_factory=list)  # ``<name>.<attr>`` (self.x, m.utcnow)
-    assigns: list[cst.Assign] = field(default_factory=list)
-    withs: list[cst.With] = field(default_factory=list)
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    returns: list[ast.Return] = field(default_factory=list)
+    functions: list[ast.FunctionDef] = field(default_factory=list)
+    attribute_loads: list[ast.Attribute] = field(default_factory=list)  # ``<name>.<attr>`` (self.x, m.utcnow)
 
 
-class FactsCollector(cst.CSTVisitor):
-    """Collects FileFacts in one traversal; qualified names are computed only for candidate nodes."""
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
-    def __init__(self, scopes) -> None:
-        super().__init__()
-        self.scopes = scopes
+
+class FactsCollector:
+    """Collects FileFacts: ``walk`` needs no scopes (and tells whether the file may use the datetime class
+    at all); ``resolve`` then asks qualified names of the few candidate nodes."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
         self.facts = FileFacts()
-        self._type_checking_blocks: set[cst.BaseSuite] = set()
-        self._type_checking_depth = 0
-        self._call_by_func: dict[cst.BaseExpression, cst.Call] = {}
-        self._replace_over: dict[cst.Call, tuple[cst.Call, str]] = {}
-        self._store_targets: set[cst.BaseExpression] = set()
-        self._top_level: dict[cst.CSTNode, int] = {}
-        self._top_index = 0
-        self._path: list[cst.CSTNode] = []
+        self._store_targets: set[ast.AST] = set()
+        self._candidates: list[ast.Attribute] = []
+        self._imports: list[ast.Import | ast.ImportFrom] = []
+        self._type_checking_blocks: list[ast.If] = []
+        self._top_indices: dict[int, int] | None = None
+        self._walk(tree)
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._top_level = {stmt: index for index, stmt in enumerate(node.body)}
+    def _walk(self, tree: ast.Module) -> None:
+        facts, parents = self.facts, self.facts.parents
+        store, candidates, fields_of = self._store_targets, self._candidates, _FIELDS
+        attribute_loads, calls = facts.attribute_loads, facts.calls
+        stack = [tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        while stack:
+            node = pop()
+            cls = node.__class__
+            if cls is ast.Attribute:
+                if node.value.__class__ is ast.Name:
+                    attribute_loads.append(node)
+                if node.attr in TARGET_ATTRS:
+                    candidates.append(node)
+            elif cls is ast.Call:
+                calls.append(node)
+            elif cls is ast.Name or cls is ast.Constant:
+                continue
+            elif cls is ast.Assign:
+                store.update(node.targets)
+                if len(node.targets) == 1 and node.targets[0].__class__ is ast.Name:
+                    facts.assigned_values[node.targets[0]] = node.value
+            elif cls is ast.AnnAssign:
+                store.add(node.target)
+                facts.ann_assigns.append(node)
+                if node.value is not None and node.target.__class__ is ast.Name:
+                    facts.assigned_values[node.target] = node.value
+            elif cls is ast.AugAssign:
+                store.add(node.target)
+            elif cls is ast.Delete:
+                if len(node.targets) == 1:  # libcst's Del holds one target (a Tuple for ``del a, b``)
+                    store.add(node.targets[0])
+            elif cls is ast.Return:
+                facts.returns.append(node)
+            elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+                facts.functions.append(node)
+            elif cls is ast.Import or cls is ast.ImportFrom:
+                self._imports.append(node)
+            elif cls is ast.If and _is_type_checking(node.test):
+                self._type_checking_blocks.append(node)
+            fields = fields_of.get(cls)
+            if fields is None:
+                fields = fields_of[cls] = tuple(f for f in cls._fields if f not in _SKIPPED_FIELDS)
+            for name in fields:
+                value = getattr(node, name)
+                if value.__class__ is list:
+                    if value:
+                        if cls in _HOLES and None in value:  # ``{**x}``'s key, a keyword-only parameter's default
+                            value = [child for child in value if child is not None]
+                        parents.update(dict.fromkeys(value, node))
+                        extend(value)
+                elif value is not None:
+                    parents[value] = node
+                    push(value)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        index = self._top_level.get(node)
-        if index is not None:
-            self._top_index = index
-        if self._path:
-            self.facts.parents[node] = self._path[-1]
-        self._path.append(node)
-        return super().on_visit(node)
+    def may_use_datetime_class(self) -> bool:
+        """Whether some ``R.name`` may have the ``datetime`` class as ``R``: prefilter.may_use_datetime_class
+        on the attributes this walk saw (a receiver is a Name, or ``M.datetime`` on a Name)."""
+        from infractl.fix_datetime.select.prefilter import _is_datetime_class, _note_import
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        self._path.pop()
+        module_names: set[str] = set()
+        class_names: set[str] = set()
+        for node in self._imports:
+            _note_import(node, module_names, class_names)
+        parents = self.facts.parents
+        for node in self.facts.attribute_loads:
+            if node.value.id in class_names:
+                return True
+            parent = parents.get(node)
+            if parent.__class__ is ast.Attribute and parent.value is node and _is_datetime_class(
+                    node, module_names, class_names):
+                return True
+        return False
 
-    def _mark_path(self) -> None:
-        self.facts.on_site_paths.update(self._path)
+    def resolve(self, scopes) -> FileFacts:
+        """Imports, UTC idioms and sites, by qualified name (``scopes``: the tree's syntax.scopes.Scopes)."""
+        self.scopes, self.names_of = scopes, scopes.names_of
+        facts = self.facts
+        for items in (facts.calls, facts.ann_assigns, facts.returns, facts.functions, facts.attribute_loads,
+                      self._imports, self._candidates):
+            items.sort(key=source_order)
+        type_checking = self._type_checking_imports()
+        for node in self._imports:
+            self._add_import(node, node in type_checking)
+        replace_over = self._replacements()
+        for node in self._candidates:
+            self._site(node, replace_over)
+        return facts
 
-    def names_of(self, node: cst.CSTNode) -> set[str]:
-        """Qualified names of a Name/Attribute, e.g. {"datetime.datetime.utcnow"}; empty if unknown."""
-        scope = self.scopes.get(node)
-        if scope is None:
-            return set()
-        return {q.name for q in scope.get_qualified_names_for(node)}
+    def _type_checking_imports(self) -> set[ast.AST]:
+        """Imports inside the body of an ``if TYPE_CHECKING:`` (not its ``else``): not bound at runtime."""
+        found: set[ast.AST] = set()
+        if not self._type_checking_blocks:
+            return found
+        blocks = {id(statement) for block in self._type_checking_blocks for statement in block.body}
+        parents = self.facts.parents
+        for node in self._imports:
+            at = node
+            while at is not None and id(at) not in blocks:
+                at = parents.get(at)
+            if at is not None:
+                found.add(node)
+        return found
 
     # --- imports -------------------------------------------------------------------------------------
-    def visit_If(self, node: cst.If) -> None:
-        test = node.test
-        if (isinstance(test, cst.Name) and test.value == "TYPE_CHECKING") or (
-            isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
-        ):
-            self._type_checking_blocks.add(node.body)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._type_checking_depth += node in self._type_checking_blocks
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        self._type_checking_depth -= original_node in self._type_checking_blocks
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:  # if TYPE_CHECKING: import x
-        self._type_checking_depth += node in self._type_checking_blocks
-
-    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
-        self._type_checking_depth -= original_node in self._type_checking_blocks
-
-    def visit_Import(self, node: cst.Import) -> None:
+    def _add_import(self, node, type_checking: bool) -> None:
         bindings = {}
-        for alias in node.names:
-            if isinstance(alias.name, cst.Name) and alias.name.value == "datetime":
-                bound = alias.asname.name.value if alias.asname else "datetime"
-                bindings[bound] = "datetime"
-        self._add_import(node, bindings)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = node.module
-        if node.relative or not isinstance(module, cst.Name) or module.value != "datetime":
-            return
-        if isinstance(node.names, cst.ImportStar):
-            return
-        bindings = {}
-        for alias in node.names:
-            if isinstance(alias.name, cst.Name):
-                bound = alias.asname.name.value if alias.asname else alias.name.value
-                bindings[bound] = f"datetime.{alias.name.value}"
-        self._add_import(node, bindings)
-
-    def _add_import(self, node, bindings: dict[str, str]) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "datetime":
+                    bindings[alias.asname or "datetime"] = "datetime"
+        elif not node.level and node.module == "datetime":
+            for alias in node.names:
+                if alias.name != "*":
+                    bindings[alias.asname or alias.name] = f"datetime.{alias.name}"
         if bindings:
-            self._mark_path()
-            self.facts.imports.append(
-                DatetimeImport(node, self.scopes[node], self._type_checking_depth > 0, bindings)
-            )
+            self.facts.imports.append(DatetimeImport(node, self.scopes.of(node), type_checking, bindings))
 
-    # --- stores, so ``datetime.utcnow = fake`` (monkeypatching) is never rewritten --------------------
-    def visit_Return(self, node: cst.Return) -> None:
-        self.facts.returns.append(node)
+    # --- ``.replace(tzinfo=...)`` / ``pytz.utc.localize(...)`` around a call ------------------------------
+    def _replacements(self) -> dict[ast.Call, tuple[ast.Call, str]]:
+        replace_over = {}
+        for node in self.facts.calls:
+            func = node.func
+            if type(func) is not ast.Attribute:
+                continue
+            if func.attr == "replace" and isinstance(func.value, ast.Call):
+                kind = self.tzinfo_replacement(node)
+                if kind:
+                    replace_over[func.value] = (node, kind)
+            if func.attr == "localize" and len(node.args) == 1 and not node.keywords:
+                inner = node.args[0].value if isinstance(node.args[0], ast.Starred) else node.args[0]
+                if isinstance(inner, ast.Call) and self.is_utc(func.value):
+                    replace_over[inner] = (node, "utc")  # pytz.utc.localize(utcnow())
+        return replace_over
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.facts.functions.append(node)
-
-    def visit_With(self, node: cst.With) -> None:
-        self.facts.withs.append(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.assigns.append(node)
-        for target in node.targets:
-            self._store_targets.add(target.target)
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.facts.assigned_values[node.targets[0].target] = node.value
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._store_targets.add(node.target)
-        self.facts.ann_assigns.append(node)
-        if node.value is not None and isinstance(node.target, cst.Name):
-            self.facts.assigned_values[node.target] = node.value
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._store_targets.add(node.target)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._store_targets.add(node.target)
-
-    # --- expressions -----------------------------------------------------------------------------------
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        self.facts.comparisons.append(node)
-
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if isinstance(node.operator, cst.Subtract):
-            self.facts.subtractions.append(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.facts.calls.append(node)
-        self._call_by_func[node.func] = node
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "replace" and isinstance(func.value, cst.Call):
-            kind = self.tzinfo_replacement(node)
-            if kind:
-                self._replace_over[func.value] = (node, kind)
-        if (isinstance(func, cst.Attribute) and func.attr.value == "localize" and len(node.args) == 1
-                and not node.args[0].keyword and isinstance(node.args[0].value, cst.Call)
-                and self.is_utc(func.value)):
-            self._replace_over[node.args[0].value] = (node, "utc")  # pytz.utc.localize(utcnow())
-
-    def tzinfo_replacement(self, call: cst.Call) -> str | None:
+    def tzinfo_replacement(self, call: ast.Call) -> str | None:
         """"utc" for ``.replace(tzinfo=<stdlib UTC>)``, "none" for ``.replace(tzinfo=None)``, else None."""
-        if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "tzinfo":
+        if call.args or len(call.keywords) != 1 or call.keywords[0].arg != "tzinfo":
             return None
-        value = call.args[0].value
-        if isinstance(value, cst.Name) and value.value == "None":
+        value = call.keywords[0].value
+        if isinstance(value, ast.Constant) and value.value is None:
             return "none"
         return "utc" if self.is_utc(value) else None
 
-    def is_utc(self, value: cst.BaseExpression) -> bool:
+    def is_utc(self, value: ast.expr) -> bool:
         """``timezone.utc``, ``UTC``, ``pytz.utc``, ``tz.tzutc()``: UTC by qualified name."""
-        if isinstance(value, cst.Call) and not value.args:
-            value = value.func  # tz.tzutc()
-            return bool(self.names_of(value)) and all(n.endswith(".tzutc") for n in self.names_of(value))
-        if isinstance(value, (cst.Name, cst.Attribute)):
+        if isinstance(value, ast.Call) and not value.args and not value.keywords:
+            names = self.names_of(value.func) if isinstance(value.func, (ast.Name, ast.Attribute)) else set()
+            return bool(names) and all(n.endswith(".tzutc") for n in names)
+        if isinstance(value, (ast.Name, ast.Attribute)):
             names = self.names_of(value)
             return bool(names) and names <= STDLIB_UTC | OTHER_UTC and not any(n.endswith(".tzutc") for n in names)
         return False
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name):
-            self.facts.attribute_loads.append(node)
-        if node.attr.value not in TARGET_ATTRS or node in self._store_targets:
+    # --- sites: ``datetime.utcnow = fake`` (monkeypatching) is never rewritten ---------------------------
+    def _site(self, node: ast.Attribute, replace_over: dict) -> None:
+        if node in self._store_targets:
             return
         names = self.names_of(node)
-        if names not in ({UTCNOW}, {UTCFROMTIMESTAMP}):
+        if names != {UTCNOW} and names != {UTCFROMTIMESTAMP}:
             return
-        kind = node.attr.value
-        site = Site(attr=node, kind=kind, scope=self.scopes[node], top_index=self._top_index)
-        call = self._call_by_func.get(node)
-        if call is not None:
+        kind = node.attr
+        site = Site(attr=node, kind=kind, scope=self.scopes.of(node), top_index=self._top_index(node))
+        call = self.facts.parents.get(node)
+        if isinstance(call, ast.Call) and call.func is node:
             if not _call_shape_ok(call, kind):
                 return  # e.g. utcnow(tz) - not valid stdlib usage; leave it alone
             site.call = call
-            site.outer, site.outer_kind = self._replace_over.get(call, (None, None))
-        self._mark_path()
+            site.outer, site.outer_kind = replace_over.get(call, (None, None))
         self.facts.sites.append(site)
 
 
-def _call_shape_ok(call: cst.Call, kind: str) -> bool:
+    def _top_index(self, node: ast.AST) -> int:
+        """Index of the top-level statement that holds ``node``."""
+        parents, tree = self.facts.parents, self.tree
+        while True:
+            parent = parents.get(node)
+            if parent is None or parent is tree:
+                break
+            node = parent
+        if self._top_indices is None:
+            self._top_indices = {id(statement): index for index, statement in enumerate(tree.body)}
+        return self._top_indices.get(id(node), 0)
+
+
+def _call_shape_ok(call: ast.Call, kind: str) -> bool:
     if kind == "utcnow":
-        return not call.args
-    return len(call.args) == 1 and call.args[0].keyword is None and call.args[0].star == ""
+        return not call.args and not call.keywords
+    return len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred)
 
 
-def collect_facts(wrapper: cst.MetadataWrapper) -> FactsCollector:
-    """Resolve scopes once, then walk the tree once; ``.facts`` holds the result."""
-    collector = FactsCollector(wrapper.resolve(ScopeProvider))
-    wrapper.module.visit(collector)
-    return collector
+def collect_facts(tree: ast.Module, scopes) -> FileFacts:
+    """Walk the tree once (``scopes``: its syntax.scopes.Scopes); the FileFacts it holds."""
+    return FactsCollector(tree).resolve(scopes)
 
 
-def dotted_name(node: cst.CSTNode) -> str:
-    """``pkg.mod.name`` for a Name or a chain of Attributes; "" for anything else (a call, a subscript).
-    The libcst twin of ``infractl.pyast.dotted_name`` (the ``ast`` one)."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        inner = dotted_name(node.value)
-        return f"{inner}.{node.attr.value}" if inner else ""
-    return ""
+__all__ = ["DatetimeImport", "FileFacts", "Site", "collect_facts", "dotted_name"]

@@ -19,12 +19,12 @@ aware (``datetime.now(timezone.utc)``) finds hazards in code as it stands.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from infractl.fix_datetime.analyse.analysis import FileFacts, Site, dotted_name
+from infractl.fix_datetime.analyse.analysis import FUNCTIONS, FileFacts, Site, dotted_name
+from infractl.fix_datetime.analyse.cstshape import cst_type_name
 from infractl.fix_datetime.analyse.origins import (
     AWARE,
     MAX_DEPTH,
@@ -41,8 +41,8 @@ class Problem:
 
     rule: str  # the hazard rule aware mode reports: DT101 ... DT109
     reason: str  # for the info finding of a site kept naive
-    anchor: cst.CSTNode
-    partner: cst.CSTNode | None = None  # the naive value it meets, when there is one
+    anchor: ast.AST | None  # (a FormattedValue stands for its ``{...}``: the span says so)
+    partner: ast.AST | None = None  # the naive value it meets, when there is one
     definite: bool = False  # a known naive partner or API: a bug in code as it stands, too
 
 
@@ -67,16 +67,16 @@ class Group:
 
 
 class Flow(ValueOrigins, ValueUses):
-    def __init__(self, facts: FileFacts, names_of: Callable, scopes, sites: list[Site]) -> None:
-        self.facts, self.names_of, self.scopes = facts, names_of, scopes
+    def __init__(self, facts: FileFacts, names_of: Callable, scopes, sites: list[Site], source) -> None:
+        self.facts, self.names_of, self.scopes, self.source = facts, names_of, scopes, source
         self.parents = facts.parents
         self.site_by_value = {s.call: s for s in sites if s.call is not None}
         self.group_of: dict[Site, Group] = {}
-        self.seen: dict[cst.CSTNode, Group] = {}  # node -> the group whose value reached it
-        self._functions = {f.name.value: f for f in facts.functions}
-        self._returns_of: dict[cst.FunctionDef, list[cst.Return]] = {}
+        self.seen: dict[ast.AST, Group] = {}  # node -> the group whose value reached it
+        self._functions = {f.name: f for f in facts.functions}
+        self._returns_of: dict[ast.FunctionDef, list[ast.Return]] = {}
         for ret in facts.returns:
-            function = self._enclosing(ret, cst.FunctionDef)
+            function = self._enclosing(ret, FUNCTIONS)
             if function is not None:
                 self._returns_of.setdefault(function, []).append(ret)
 
@@ -91,7 +91,7 @@ class Flow(ValueOrigins, ValueUses):
             self._join(site, group)
         return [g for g in groups if g.merged_into is None and g.sites]
 
-    def existing_problems(self, sources: list[cst.Call]) -> list[Problem]:
+    def existing_problems(self, sources: list[ast.Call]) -> list[Problem]:
         """Definite problems of values that are aware in the code as it stands."""
         found = []
         saved = self.seen, self.site_by_value
@@ -122,7 +122,7 @@ class Flow(ValueOrigins, ValueUses):
         group.notes.append(Problem(rule, "", anchor))  # an aware-mode hazard that need not keep the value naive
 
     # --- forward: where a value goes ---------------------------------------------------------------
-    def _follow(self, node: cst.CSTNode, group: Group, depth: int) -> None:
+    def _follow(self, node: ast.AST, group: Group, depth: int) -> None:
         owner = self.seen.get(node)
         if owner is not None:
             if owner.root() is not group:
@@ -133,85 +133,90 @@ class Flow(ValueOrigins, ValueUses):
             self._problem(group, "DT109", "the value flows further than the analysis follows", node)
             return
         parent = self.parents.get(node)
-        if isinstance(parent, cst.BinaryOperation):
+        kind = type(parent)
+        if kind is ast.BinOp:
             self._binary(node, parent, group, depth)
-        elif isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+        elif kind is ast.Compare:
             self._comparison(node, parent, group, depth)
-        elif isinstance(parent, cst.Attribute) and parent.value is node:
+        elif kind is ast.Attribute and parent.value is node:
             self._attribute(parent, group, depth)
-        elif isinstance(parent, cst.Arg):
+        elif kind is ast.Call and parent.func is not node:
             self._argument(node, parent, group, depth)
-        elif isinstance(parent, cst.FormattedStringExpression):
+        elif kind in (ast.Starred, ast.keyword) and isinstance(self.parents.get(parent), (ast.Call, ast.ClassDef)):
+            self._argument(node, self.parents.get(parent), group, depth, parent)  # libcst: an Arg
+        elif kind is ast.ClassDef and any(b is node for b in parent.bases):
+            self._argument(node, parent, group, depth, node)
+        elif kind is ast.FormattedValue:
             self._problem(group, "DT105", "it is formatted into an f-string, which gains '+00:00'", parent,
                           definite=False)
-        elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
-            targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+        elif kind in (ast.Assign, ast.AnnAssign) and parent.value is node:
+            targets = parent.targets if kind is ast.Assign else [parent.target]
             for target in targets:
                 self._bind(target, node, group, depth)
-        elif isinstance(parent, cst.Return):
+        elif kind is ast.Return:
             self._returned(parent, group, depth)
-        elif isinstance(parent, cst.Expr):
+        elif kind is ast.Expr:
             return  # the value is discarded
-        elif isinstance(parent, (cst.IfExp, cst.BooleanOperation)):
-            if isinstance(parent, cst.IfExp) and parent.test is node:
+        elif kind is ast.IfExp or kind is ast.BoolOp:
+            if kind is ast.IfExp and parent.test is node:
                 return
             self._follow(parent, group, depth)
-        elif isinstance(parent, (cst.If, cst.While)):
+        elif kind is ast.If or kind is ast.While:
             return  # truth value: always True
-        elif isinstance(parent, cst.Lambda) and self._is_column_default(parent):
+        elif kind is ast.Lambda and self._is_column_default(parent):
             return  # what the column makes of it is DT106's business (hazards.py)
         else:
-            what = type(parent).__name__ if parent is not None else "module"
+            what = cst_type_name(node, parent, self.parents.get(parent))
             self._problem(group, "DT109", f"the value is used in a {what} the analysis does not follow", node)
 
-    def _binary(self, node, parent: cst.BinaryOperation, group: Group, depth: int) -> None:
+    def _binary(self, node, parent: ast.BinOp, group: Group, depth: int) -> None:
         other = parent.right if parent.left is node else parent.left
-        if isinstance(parent.operator, cst.Add):
+        if isinstance(parent.op, ast.Add):
             self._follow(parent, group, depth + 1)  # datetime + timedelta keeps the awareness
-        elif isinstance(parent.operator, cst.Subtract):
+        elif isinstance(parent.op, ast.Sub):
             kinds = {kind for kind, _ in self.origins(other, 0)}
             if node is parent.left and kinds == {TIMEDELTA}:
                 self._follow(parent, group, depth + 1)
             else:
                 self._meet(parent, other, group)  # datetime - datetime: both sides must agree
-        elif isinstance(parent.operator, cst.Modulo) and isinstance(parent.left, (cst.SimpleString,
-                                                                                  cst.ConcatenatedString)):
+        elif isinstance(parent.op, ast.Mod) and isinstance(parent.left, ast.Constant) and isinstance(
+                parent.left.value, (str, bytes)):
             self._problem(group, "DT105", "it is %-formatted into text, which gains '+00:00'", parent)
         else:
             self._problem(group, "DT109", "the value is used in an operation the analysis does not follow", parent)
 
     def _comparison(self, node, parent, group: Group, depth: int) -> None:
-        comparison = parent if isinstance(parent, cst.Comparison) else self.parents.get(parent)
-        operands = [comparison.left, *(t.comparator for t in comparison.comparisons)]
+        comparison = parent
+        operands = [comparison.left, *comparison.comparators]
         index = operands.index(node)
         for position in (index - 1, index):  # the operators on either side of this operand
-            if 0 <= position < len(comparison.comparisons):
-                target = comparison.comparisons[position]
+            if 0 <= position < len(comparison.ops):
+                operator = comparison.ops[position]
                 other = operands[position + 1] if position == index else operands[position]
-                if isinstance(target.operator, (cst.Is, cst.IsNot)):
+                if isinstance(operator, (ast.Is, ast.IsNot)):
                     continue
-                if isinstance(target.operator, (cst.In, cst.NotIn)):
+                if isinstance(operator, (ast.In, ast.NotIn)):
                     self._problem(group, "DT109", "the value is looked up in a container", comparison)
                     continue
                 self._meet(comparison, other, group)
 
     def _bind(self, target, value, group: Group, depth: int) -> None:
-        if isinstance(target, cst.Name):
-            scope = self.scopes.get(target)
+        if isinstance(target, ast.Name):
+            scope = self.scopes.of(target)
             if scope is None:
-                self._problem(group, "DT109", f"it is stored in {target.value}, which the analysis cannot see", target)
+                self._problem(group, "DT109", f"it is stored in {target.id}, which the analysis cannot see", target)
                 return
-            if isinstance(scope, (cst.metadata.GlobalScope, cst.metadata.ClassScope)):
+            if scope.kind in ("global", "class"):
                 # other modules may import it; its uses here are still followed (for aware mode's hazards)
-                self._problem(group, "DT109", f"it is stored in the module-level name {target.value}", target)
-            self._slot(self._name_sources(target), self._name_uses(target), group, depth, target.value)
-        elif isinstance(target, cst.Attribute) and self._is_self(target.value):
-            name = target.attr.value
+                self._problem(group, "DT109", f"it is stored in the module-level name {target.id}", target)
+            self._slot(self._name_sources(target), self._name_uses(target), group, depth, target.id)
+        elif isinstance(target, ast.Attribute) and self._is_self(target.value):
+            name = target.attr
             if not name.startswith("_"):
                 self._problem(group, "DT109", f"it is stored in the public attribute .{name}, which other "
                               "modules may read", target)
             others = [n for n in self.facts.attribute_loads
-                      if n.attr.value == name and not self._is_self(n.value)]
+                      if n.attr == name and not self._is_self(n.value)]
             if others:
                 self._problem(group, "DT109", f"{dotted_name(others[0]) or '?'} is read outside the class's methods", target,
                               others[0])
@@ -229,25 +234,25 @@ class Flow(ValueOrigins, ValueUses):
         for use in uses:
             self._follow(use, group, depth + 1)
 
-    def _returned(self, ret: cst.Return, group: Group, depth: int) -> None:
-        function = self._enclosing(ret, cst.FunctionDef)
-        if function is None or not function.name.value.startswith("_"):
-            name = function.name.value if function is not None else "?"
+    def _returned(self, ret: ast.Return, group: Group, depth: int) -> None:
+        function = self._enclosing(ret, FUNCTIONS)
+        if function is None or not function.name.startswith("_"):
+            name = function.name if function is not None else "?"
             self._problem(group, "DT109", f"it is returned from {name}(), which other modules may call", ret)
             return
         calls = self._calls_of(function)
         if self._references_of(function) > len(calls):  # e.g. passed as a callback: not only called
-            self._problem(group, "DT109", f"{function.name.value} is used other than by calls in this module", ret)
+            self._problem(group, "DT109", f"{function.name} is used other than by calls in this module", ret)
         for call in calls:
             self._follow(call, group, depth + 1)
 
-    def _references_of(self, function: cst.FunctionDef) -> int:
+    def _references_of(self, function: ast.FunctionDef) -> int:
         """How often the function's name is used: plain names in its scope, or ``self.<name>`` in its class."""
-        name = function.name.value
-        cls = self._enclosing(function, cst.ClassDef)
+        name = function.name
+        cls = self._enclosing(function, ast.ClassDef)
         if cls is not None:
-            return sum(1 for n in self.facts.attribute_loads if n.attr.value == name)
-        scope = self.scopes.get(function)
+            return sum(1 for n in self.facts.attribute_loads if n.attr == name)
+        scope = self.scopes.of(function)
         if scope is None or name not in scope:
             return 1 << 30
         return sum(len(assignment.references) for assignment in scope[name])
@@ -256,7 +261,7 @@ class Flow(ValueOrigins, ValueUses):
         from infractl.fix_datetime.analyse.hazards import column_call
 
         arg = self.parents.get(node)
-        return (isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value in ("default", "onupdate")
+        return (isinstance(arg, ast.keyword) and arg.arg in ("default", "onupdate")
                 and column_call(self.parents.get(arg)))
 
     # --- meeting another value -------------------------------------------------------------------------

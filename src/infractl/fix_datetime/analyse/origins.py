@@ -7,9 +7,10 @@ same class, ``± timedelta``, ``.replace(...)`` and the returns of functions of 
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from infractl.fix_datetime.analyse.analysis import UTCFROMTIMESTAMP, UTCNOW
+from infractl.fix_datetime.analyse.cstshape import call_args, keyword_values, positional_args, source_order
 
 AWARE, NAIVE, TIMEDELTA = "aware", "naive", "timedelta"
 NAIVE_PARSERS = frozenset({"datetime.datetime.strptime", "datetime.datetime.fromisoformat", UTCNOW,
@@ -19,7 +20,7 @@ MAX_DEPTH = 6
 
 
 def is_none(node) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 class ValueOrigins:
@@ -33,54 +34,55 @@ class ValueOrigins:
         site = self.site_by_value.get(node)
         if site is not None:
             return [(site, node)]
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             return self._call_origins(node, depth)
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Attribute):
             if self.names_of(node) & {"datetime.datetime.min", "datetime.datetime.max"}:
                 return [(NAIVE, node)]
             if self._is_self(node.value):
                 sources, _ = self._attribute_slot(node)
                 return [o for s in sources for o in self.origins(s, depth + 1)] or [(None, node)]
             return [(None, node)]
-        if isinstance(node, cst.Name):
+        if isinstance(node, ast.Constant) and (node.value is None or node.value is True or node.value is False):
+            return [(None, None)]  # a Name in libcst: a builtin, which no assignment of the file sets
+        if isinstance(node, ast.Name):
             sources = self._name_sources(node)
             return [o for s in sources for o in self.origins(s, depth + 1)] or [(None, node)]
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
             left, right = self.origins(node.left, depth + 1), self.origins(node.right, depth + 1)
             if {k for k, _ in right} == {TIMEDELTA}:
                 return left
-            if isinstance(node.operator, cst.Add) and {k for k, _ in left} == {TIMEDELTA}:
+            if isinstance(node.op, ast.Add) and {k for k, _ in left} == {TIMEDELTA}:
                 return right
-            if isinstance(node.operator, cst.Subtract):
+            if isinstance(node.op, ast.Sub):
                 return [(TIMEDELTA, node)]
             return [(None, node)]
-        if isinstance(node, cst.IfExp):
+        if isinstance(node, ast.IfExp):
             return self.origins(node.body, depth + 1) + self.origins(node.orelse, depth + 1)
         return [(None, node)]
 
-    def _call_origins(self, call: cst.Call, depth: int) -> list[tuple]:
+    def _call_origins(self, call: ast.Call, depth: int) -> list[tuple]:
         func = call.func
-        names = self.names_of(func) if isinstance(func, (cst.Name, cst.Attribute)) else set()
-        keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+        names = self.names_of(func) if isinstance(func, (ast.Name, ast.Attribute)) else set()
+        keywords = keyword_values(call)
         if names & {"datetime.timedelta"}:
             return [(TIMEDELTA, call)]
         if names & NAIVE_PARSERS:
             return [(NAIVE, call)]
         if names & {"datetime.datetime"}:
-            aware = "tzinfo" in keywords or len([a for a in call.args if a.keyword is None]) >= 8
+            aware = "tzinfo" in keywords or positional_args(call) >= 8
             return [(AWARE if aware else NAIVE, call)]
         if names & LOCAL_FACTORIES:
-            positional = [a for a in call.args if a.keyword is None]
             limit = 0 if names & {"datetime.datetime.now"} else 1
-            aware = "tz" in keywords or len(positional) > limit
+            aware = "tz" in keywords or positional_args(call) > limit
             return [(AWARE if aware else NAIVE, call)]
         if names & {"datetime.datetime.combine"}:
-            return [(AWARE if len(call.args) > 2 or "tzinfo" in keywords else NAIVE, call)]
-        if isinstance(func, cst.Attribute) and func.attr.value == "replace":
+            return [(AWARE if len(call_args(call)) > 2 or "tzinfo" in keywords else NAIVE, call)]
+        if isinstance(func, ast.Attribute) and func.attr == "replace":
             if "tzinfo" in keywords:
                 return [(NAIVE if is_none(keywords["tzinfo"]) else AWARE, call)]
             return self.origins(func.value, depth + 1)
-        if isinstance(func, cst.Attribute) and func.attr.value == "astimezone":
+        if isinstance(func, ast.Attribute) and func.attr == "astimezone":
             return [(AWARE, call)]
         function = self._called_function(call)
         if function is not None:
@@ -89,72 +91,76 @@ class ValueOrigins:
         return [(None, call)]
 
     # --- the slots values live in ----------------------------------------------------------------------
-    def _name_sources(self, name: cst.Name) -> list:
+    def _name_sources(self, name: ast.Name) -> list:
         """Every value assigned to the name in its scope; None for a binding that is not a plain assignment."""
-        scope = self.scopes.get(name)
-        if scope is None or name.value not in scope:
+        scope = self.scopes.of(name)
+        if scope is None or name.id not in scope:
             return [None]
-        nodes = self._in_order(getattr(a, "node", None) for a in scope[name.value])
+        nodes = self._in_order(a.node for a in scope[name.id])
         return [self.facts.assigned_values.get(node) for node in nodes]
 
-    def _name_uses(self, name: cst.Name) -> list:
-        scope = self.scopes.get(name)
-        if scope is None or name.value not in scope:
+    def _name_uses(self, name: ast.Name) -> list:
+        scope = self.scopes.of(name)
+        if scope is None or name.id not in scope:
             return []
-        return self._in_order(access.node for assignment in scope[name.value] for access in assignment.references)
+        return self._in_order(access.node for assignment in scope[name.id] for access in assignment.references)
 
     def _in_order(self, nodes) -> list:
-        """Nodes in source order: libcst gives sets, and the walk must not depend on their order (the same
-        file must give the same findings in every run)."""
-        if not hasattr(self, "_order"):
-            self._order = {node: index for index, node in enumerate(self.parents)}
-        return sorted(nodes, key=lambda node: self._order.get(node, -1))
+        """Nodes in source order (None, a builtin's node, first): the walk must not depend on the order the
+        scopes keep them in (the same file must give the same findings in every run)."""
+        return sorted(nodes, key=lambda node: (-1, 0, 0, 0) if node is None else source_order(node))
 
     def _is_self(self, node) -> bool:
-        return isinstance(node, cst.Name) and node.value in ("self", "cls")
+        return isinstance(node, ast.Name) and node.id in ("self", "cls")
 
-    def _attribute_slot(self, attribute: cst.Attribute) -> tuple[list, list]:
+    def _attribute_slot(self, attribute: ast.Attribute) -> tuple[list, list]:
         """(values stored, loads) of ``self.<attr>`` within the enclosing class."""
-        cls = self._enclosing(attribute, cst.ClassDef)
+        cls = self._enclosing(attribute, ast.ClassDef)
         sources, uses = [], []
         for node in self.facts.attribute_loads:
-            if node.attr.value != attribute.attr.value or not self._is_self(node.value):
+            if node.attr != attribute.attr or not self._is_self(node.value):
                 continue
-            if self._enclosing(node, cst.ClassDef) is not cls:
+            if self._enclosing(node, ast.ClassDef) is not cls:
                 continue
             parent = self.parents.get(node)
-            if isinstance(parent, cst.AssignTarget):
-                statement = self.parents.get(parent)
-                sources.append(statement.value if isinstance(statement, cst.Assign) else None)
-            elif isinstance(parent, cst.AnnAssign) and parent.target is node:
+            if isinstance(parent, ast.Assign) and any(t is node for t in parent.targets) or isinstance(parent, ast.AnnAssign) and parent.target is node:
                 sources.append(parent.value)
-            elif isinstance(parent, (cst.AugAssign, cst.Del, cst.Tuple, cst.List)):
-                sources.append(None)
+            elif isinstance(parent, ast.AugAssign) or (isinstance(parent, ast.Delete) and len(parent.targets) == 1):
+                sources.append(None)  # (in a tuple, libcst's parent is an Element: a use, as it was)
             else:
                 uses.append(node)
         return sources, uses
 
-    def _called_function(self, call: cst.Call) -> cst.FunctionDef | None:
+    def _called_function(self, call: ast.Call) -> ast.FunctionDef | None:
         func = call.func
-        if isinstance(func, cst.Name):
-            function = self._functions.get(func.value)
-            if function is not None and self._enclosing(function, cst.ClassDef) is None:
+        if isinstance(func, ast.Name):
+            function = self._functions.get(func.id)
+            if function is not None and self._enclosing(function, ast.ClassDef) is None:
                 return function
-        if isinstance(func, cst.Attribute) and self._is_self(func.value):
-            cls = self._enclosing(call, cst.ClassDef)
-            for function in self.facts.functions:
-                if function.name.value == func.attr.value and self._enclosing(function, cst.ClassDef) is cls:
+        if isinstance(func, ast.Attribute) and self._is_self(func.value):
+            if not hasattr(self, "_functions_named"):
+                self._functions_named: dict[str, list[ast.FunctionDef]] = {}
+                for function in self.facts.functions:
+                    self._functions_named.setdefault(function.name, []).append(function)
+            cls = self._enclosing(call, ast.ClassDef)
+            for function in self._functions_named.get(func.attr, ()):
+                if self._enclosing(function, ast.ClassDef) is cls:
                     return function
         return None
 
-    def _calls_of(self, function: cst.FunctionDef) -> list[cst.Call]:
-        return [call for call in self.facts.calls if self._called_function(call) is function]
+    def _calls_of(self, function: ast.FunctionDef) -> list[ast.Call]:
+        if not hasattr(self, "_calls_by_name"):  # calls by the name they call: f(...) or self.f(...)
+            self._calls_by_name: dict[str, list[ast.Call]] = {}
+            for call in self.facts.calls:
+                func = call.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+                if name is not None:
+                    self._calls_by_name.setdefault(name, []).append(call)
+        return [call for call in self._calls_by_name.get(function.name, ()) if self._called_function(call) is function]
 
     def _enclosing(self, node, kind):
         node = self.parents.get(node)
         while node is not None and not isinstance(node, kind):
-            if kind is cst.ClassDef and isinstance(node, cst.ClassDef):
-                return node
             node = self.parents.get(node)
         return node
 

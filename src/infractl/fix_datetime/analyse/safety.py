@@ -14,12 +14,12 @@ so a second run still shows them; and one finding per rewrite (DT010 utcnow, DT0
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import libcst as cst
-
 from infractl.fix_datetime.analyse.analysis import FileFacts, Site
+from infractl.fix_datetime.analyse.cstshape import positional_args
 from infractl.fix_datetime.analyse.flow import Flow, Problem
 from infractl.fix_datetime.analyse.hazards import column_call, column_hazards
 from infractl.fix_datetime.analyse.origins import AWARE, LOCAL_FACTORIES
@@ -31,14 +31,13 @@ from infractl.fix_datetime.analyse.rules import (
     RULE,
     VALUE_LEAVES_ANALYSIS,
 )
-from infractl.fix_datetime.rewrite.cst import NodePositions
 from infractl.fix_datetime.verify.rules import UNDECIDED, VERIFIED_AWARE
 
 # (rule, message template with {line} for the partner's line, fix, severity, partner node or None)
-Note = tuple[str, str, str, str, "cst.CSTNode | None"]  # becomes a transform.Hazard
+Note = tuple[str, str, str, str, "ast.AST | None"]  # becomes a plan.Anchor
 
 
-def note(rule, message: str, fix: str | None = None, partner: cst.CSTNode | None = None) -> Note:
+def note(rule, message: str, fix: str | None = None, partner: ast.AST | None = None) -> Note:
     """A finding to be, of ``rule`` (an analyse.rules object) and at its declared severity."""
     return rule.id, message, rule.fix if fix is None else fix, rule.severity.value, partner
 
@@ -48,25 +47,24 @@ class Plan:
     calls: list[Site]
     refs: list[Site]
     ref_mode: str  # the helper references get: "aware" | "naive"
-    anchors: list[tuple[cst.CSTNode, Note]] = field(default_factory=list)
-    before: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)  # positions in the input
-    ref_findings: dict[Site, list[tuple[cst.CSTNode, Note]]] = field(default_factory=dict)
+    anchors: list[tuple[ast.AST, Note]] = field(default_factory=list)
+    before: dict[ast.AST, tuple[int, int]] = field(default_factory=dict)  # positions in the input
+    ref_findings: dict[Site, list[tuple[ast.AST, Note]]] = field(default_factory=dict)
     # groups auto keeps naive only because it cannot follow them: (line, column) of their first site
     # (line, column) of their first site; (line, column, "held") of a site a clock stub holds (_HeldSites)
     open_groups: list[tuple] = field(default_factory=list)
 
-    def ref_anchors(self, refs: list[Site]) -> list[tuple[cst.CSTNode, Note]]:
+    def ref_anchors(self, refs: list[Site]) -> list[tuple[ast.AST, Note]]:
         return [anchor for site in refs for anchor in self.ref_findings.get(site, [])]
 
 
-def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callable, scopes, calls: list[Site],
-               refs: list[Site], mode: str, stubbed: str = "", held: frozenset[str] = frozenset(),
-               verdicts: dict | None = None) -> Plan:
-    """``held``: rewrite rules not selected; like ``# noqa: DT010`` on each of their lines. ``verdicts``:
-    what ``--verify`` decided for this file's open groups, by the (line, column) of their first site."""
-    lines = code.splitlines()
-    generated = NodePositions(module)  # one code generation for the positions of sites and of findings
-    before = generated.of(site_node(s) for s in facts.sites)
+def plan_sites(positions, facts: FileFacts, names_of: Callable, scopes, calls: list[Site], refs: list[Site],
+               mode: str, stubbed: str = "", held: frozenset[str] = frozenset(), verdicts: dict | None = None) -> Plan:
+    """``positions``: the code's cstshape.Positions (its text and spans). ``held``: rewrite rules not
+    selected; like ``# noqa: DT010`` on each of their lines. ``verdicts``: what ``--verify`` decided for
+    this file's open groups, by the (line, column) of their first site."""
+    lines = positions.code.splitlines()
+    before = places(positions, (site_node(s) for s in facts.sites))
     calls = [s for s in calls if REWRITE_RULE[s.kind].id not in held and not _noqa(s, before, lines)]
     held_sites = _HeldSites(before, verdicts if mode == "auto" else None, mode == "auto")
     if stubbed.startswith("keep:") and mode != "aware":
@@ -84,7 +82,7 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
             frozen = held_sites.hold([s for s in (*calls, *refs) if s.kind == "utcnow"], reason)
             calls = [s for s in calls if s.kind != "utcnow" or s in frozen]
             refs = [s for s in refs if s.kind != "utcnow" or s in frozen]
-    flow = Flow(facts, names_of, scopes, calls)
+    flow = Flow(facts, names_of, scopes, calls, positions.source)
     plan = Plan(calls, refs, "aware" if mode == "aware" else "naive", anchors=held_sites.kept,
                 open_groups=held_sites.open)
     plan.anchors.extend(held_sites.released_notes())
@@ -117,7 +115,7 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
     def is_aware_default(value) -> bool:
         if value in aware_refs:
             return True
-        if not isinstance(value, cst.Lambda):
+        if not isinstance(value, ast.Lambda):
             return False
         kinds = [k.naive if isinstance(k, Site) else k for k, _ in flow.origins(value.body, 0)]
         return bool(kinds) and all(k in (AWARE, False) for k in kinds)
@@ -129,14 +127,20 @@ def plan_sites(module: cst.Module, code: str, facts: FileFacts, names_of: Callab
         if mode == "auto":
             leaves = "a reference: the values it makes leave the analysis"
             found.append((site.attr, _kept_naive(Problem(VALUE_LEAVES_ANALYSIS.id, leaves, site.attr))))
-        elif mode == "aware" and not column_call(facts.parents.get(facts.parents.get(site.attr))):
+        elif mode == "aware" and not column_call(_called_with(facts.parents, site.attr)):
             found.append((site.attr, _hazard(Problem(VALUE_LEAVES_ANALYSIS.id, "", site.attr))))
         plan.ref_findings[site] = found
     partners = [f[4] for _, f in plan.anchors if f[4] is not None]
-    plan.before = before | generated.of([a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
+    plan.before = before | places(positions, [a for a, _ in plan.anchors] + partners + [s.attr for s in refs])
     return plan
 
 
+def places(positions, nodes) -> dict[ast.AST, tuple[int, int]]:
+    """(line, column), both 1-based, where each node starts in the input (None left out)."""
+    return {node: positions.place(node) for node in nodes if node is not None}
+
+
+_FACTORY_NAMES = frozenset(name.rsplit(".", 1)[1] for name in LOCAL_FACTORIES)
 HELD = "held"  # the third part of a held site's key: (line, column, "held")
 
 
@@ -148,7 +152,7 @@ class _HeldSites:
 
     def __init__(self, before: dict, verdicts: dict | None, auto: bool) -> None:
         self.before, self.verdicts, self.auto = before, verdicts or {}, auto
-        self.kept: list[tuple[cst.CSTNode, Note]] = []
+        self.kept: list[tuple[ast.AST, Note]] = []
         self.open: list[tuple] = []
         self.released: list[tuple[Site, str]] = []
 
@@ -171,9 +175,17 @@ class _HeldSites:
                 self.open.append(key)
         return released
 
-    def released_notes(self) -> list[tuple[cst.CSTNode, Note]]:
+    def released_notes(self) -> list[tuple[ast.AST, Note]]:
         return [(site_node(site), note(VERIFIED_AWARE, f"rewritten although a clock stub held it: {why}"))
                 for site, why in self.released]
+
+
+def _called_with(parents: dict, node: ast.AST) -> ast.AST | None:
+    """The call ``node`` is an argument of (``f(node)``, ``f(k=node)``, ``f(*node)``: libcst's Arg's parent)."""
+    parent = parents.get(node)
+    if isinstance(parent, (ast.keyword, ast.Starred)):
+        parent = parents.get(parent)
+    return parent if isinstance(parent, ast.Call) and parent.func is not node else None
 
 
 def _noqa(site: Site, before, lines: list[str]) -> bool:
@@ -184,23 +196,26 @@ def _noqa(site: Site, before, lines: list[str]) -> bool:
         REWRITE_RULE[site.kind].id, lines[line - 1])
 
 
-def site_node(site: Site) -> cst.CSTNode:
+def site_node(site: Site) -> ast.AST:
     """What a site's findings point at: the call (with a redundant ``.replace(tzinfo=utc)``), or the reference."""
     if site.call is None:
         return site.attr
     return site.outer if site.outer is not None and site.outer_kind == "utc" else site.call
 
 
-def _already_aware(call: cst.Call, names_of) -> bool:
+def _already_aware(call: ast.Call, names_of) -> bool:
     """``datetime.now(tz)``, ``fromtimestamp(t, tz=...)``: aware in the code as it stands."""
-    if not isinstance(call.func, (cst.Name, cst.Attribute)):
+    func = call.func
+    if func.__class__ is ast.Attribute:
+        if func.attr not in _FACTORY_NAMES:  # a qualified name of an attribute ends in its own name
+            return False
+    elif func.__class__ is not ast.Name:
         return False
-    names = names_of(call.func)
+    names = names_of(func)
     if not names & LOCAL_FACTORIES:
         return False
-    positional = [a for a in call.args if a.keyword is None]
     limit = 0 if names & {"datetime.datetime.now"} else 1
-    return len(positional) > limit or any(a.keyword is not None and a.keyword.value == "tz" for a in call.args)
+    return positional_args(call) > limit or any(k.arg == "tz" for k in call.keywords)
 
 
 def _rewrite_finding(site: Site) -> Note:

@@ -5,8 +5,9 @@ do), carries the value on (followed further), or is a problem: where a rewrite t
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
+from infractl.fix_datetime.analyse.cstshape import call_args, keyword_values, simple_string
 from infractl.fix_datetime.analyse.origins import is_none
 
 SAME_VALUE_ATTRS = frozenset({"year", "month", "day", "hour", "minute", "second", "microsecond", "fold"})
@@ -20,12 +21,12 @@ TEXT_FUNCS = frozenset({"builtins.str", "builtins.repr", "builtins.format", "bui
 
 
 class ValueUses:
-    """Mixed into Flow: needs ``parents``, ``names_of``, ``_follow``, ``_problem`` and ``_note``."""
+    """Mixed into Flow: needs ``parents``, ``names_of``, ``source``, ``_follow``, ``_problem`` and ``_note``."""
 
-    def _attribute(self, attribute: cst.Attribute, group, depth: int) -> None:
-        name = attribute.attr.value
+    def _attribute(self, attribute: ast.Attribute, group, depth: int) -> None:
+        name = attribute.attr
         call = self.parents.get(attribute)
-        is_call = isinstance(call, cst.Call) and call.func is attribute
+        is_call = isinstance(call, ast.Call) and call.func is attribute
         if name in SAME_VALUE_ATTRS or (is_call and name in SAME_RESULT_METHODS):
             return
         if name == "tzinfo" or (is_call and name in TZ_PROBES):
@@ -35,17 +36,19 @@ class ValueUses:
         elif name == "isoformat":
             self._problem(group, "DT105", "isoformat() of it gains '+00:00'", call)
         elif name == "strftime":
-            fmt = call.args[0].value if call.args else None
-            if not isinstance(fmt, cst.SimpleString):
+            args = call_args(call)
+            fmt = args[0][1] if args else None
+            text = simple_string(fmt, self.source.segment(fmt)) if fmt is not None else None
+            if text is None:
                 self._problem(group, "DT105", "strftime() with a format the analysis cannot read", call)
-            elif "%z" in fmt.value or "%Z" in fmt.value:
+            elif "%z" in text or "%Z" in text:
                 self._problem(group, "DT105", "strftime('%z'/'%Z') of it gains the offset", call)
-            elif "%s" in fmt.value:  # the C library's epoch seconds go through mktime: local time
+            elif "%s" in text:  # the C library's epoch seconds go through mktime: local time
                 self._problem(group, "DT104", "strftime('%s') reads the value as local time", call)
         elif name in LOCAL_TIME_METHODS:
             self._problem(group, "DT104", f"{name}() reads a naive value as local time", call)
         elif name == "replace":
-            keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+            keywords = keyword_values(call)
             if "tzinfo" in keywords:
                 if is_none(keywords["tzinfo"]):
                     self._note(group, "DT102", call)  # the same naive value either way
@@ -54,15 +57,17 @@ class ValueUses:
         else:
             self._problem(group, "DT109", f"its .{name}() method is not followed", call)
 
-    def _argument(self, node, arg: cst.Arg, group, depth: int) -> None:
-        call = self.parents.get(arg)
-        if not isinstance(call, cst.Call) or arg.value is not node:
-            self._problem(group, "DT109", "the value is passed on", arg)
+    def _argument(self, node, call: ast.AST, group, depth: int, arg: ast.AST | None = None) -> None:
+        """``node`` passed to ``call``; ``arg``: the ``k=node`` / ``*node`` around it (libcst's Arg), if any."""
+        if not isinstance(call, ast.Call):  # a class's base
+            self._problem(group, "DT109", "the value is passed on", arg if arg is not None else node)
             return
-        names = self.names_of(call.func) if isinstance(call.func, (cst.Name, cst.Attribute)) else set()
-        func_name = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", "")
-        if names & TEXT_FUNCS or (func_name == "format" and isinstance(call.func, cst.Attribute)
-                                  and isinstance(call.func.value, (cst.SimpleString, cst.ConcatenatedString))):
+        func = call.func
+        names = self.names_of(func) if isinstance(func, (ast.Name, ast.Attribute)) else set()
+        func_name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if names & TEXT_FUNCS or (func_name == "format" and isinstance(func, ast.Attribute)
+                                  and isinstance(func.value, ast.Constant)
+                                  and isinstance(func.value.value, (str, bytes))):
             self._problem(group, "DT105", f"{func_name}() of it gains '+00:00'", call)
         elif func_name == "localize":
             self._problem(group, "DT108", "it is passed to localize(), which raises on an aware value", call,

@@ -84,47 +84,30 @@ def _top_level_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def plan_project_helper(module_node, speller, ref_scopes, module: str, name: str):
-    """(name references are rewritten to, ``from module import name`` statement or None), or None when
-    no name is free for it (the module then gets its own helper)."""
-    import libcst as cst
-
-    for statement in module_node.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return name, None  # the helper's own module
-    qualified = f"{module}.{name}"
-    global_scope = speller.global_scope
-    for candidate in (name, f"_{name}", f"{name}_project"):
-        if candidate in global_scope and {q.name for q in global_scope.get_qualified_names_for(candidate)} == {qualified}:
-            return candidate, None  # already imported
-        if speller.is_free(candidate, *ref_scopes):
-            alias = "" if candidate == name else f" as {candidate}"
-            statement = cst.parse_statement(f"from {module} import {name}{alias}",
-                                            config=module_node.config_for_parsing)
-            return candidate, statement
-    return None
-
-
 def drop_imports_made_unused(old: str, new: str) -> str:
     """Remove a module-level ``datetime`` import binding that ``old`` used and ``new`` no longer mentions.
 
     With a project helper, ``default=datetime.utcnow`` becomes ``default=utc_now`` and may have been the
     only use of ``from datetime import datetime``: left alone, the import would fail the project's lint
     (F401). A binding goes only when its name appears nowhere else in ``new`` (as a whole word: in code,
-    strings or comments), so anything that might still use it keeps it.
+    strings or comments), so anything that might still use it keeps it. Text edits: a line whose imports
+    all go goes with the blank and comment lines above it; otherwise only the names (or the statement
+    after ``;``) that go.
     """
     import re
 
-    import libcst as cst
+    from infractl.fix_datetime.rewrite.places import SourceText, statement_groups
+    from infractl.fixes import Edit, apply_edits
 
     def used(text: str, name: str) -> int:
         return len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
 
-    module = cst.parse_module(new)
-    imports = [statement for statement in module.body if isinstance(statement, cst.SimpleStatementLine)
-               and any(_datetime_bindings(small) for small in statement.body)]
-    bound = {name for statement in imports for small in statement.body for name in _datetime_bindings(small)}
-    in_imports = "\n".join(module.code_for_node(statement) for statement in imports)
+    src = SourceText(new)
+    groups = statement_groups(src.tree.body)
+    imports = [index for index, group in enumerate(groups) if any(_datetime_bindings(s) for s in group)]
+    bound = {name for index in imports for s in groups[index] for name in _datetime_bindings(s)}
+    texts = {index: new[_line_start(src, groups, index, True):_after(src, groups[index])] for index in imports}
+    in_imports = "\n".join(texts.values())
     doomed: set[str] = set()
     for name in bound:
         elsewhere = used(new, name) - used(in_imports, name)
@@ -133,64 +116,77 @@ def drop_imports_made_unused(old: str, new: str) -> str:
             doomed.add(name)
     if not doomed:
         return new
-
-    class Remover(cst.CSTTransformer):
-        def leave_Import(self, original_node, updated_node):
-            return self._without(updated_node)
-
-        def leave_ImportFrom(self, original_node, updated_node):
-            return self._without(updated_node)
-
-        def _without(self, node):
-            if not _datetime_bindings(node):
-                return node
-            names = [a for a in node.names if _bound(a) not in doomed]
-            if not names:
-                return cst.RemoveFromParent()
-            last = names[-1]
-            if last is not node.names[-1]:
-                names[-1] = last.with_changes(comma=node.names[-1].comma)
-            return node.with_changes(names=names)
-
-        def leave_Module(self, original_node, updated_node):
-            if original_node.body and updated_node.body and original_node.body[0] in imports \
-                    and len(updated_node.body) < len(original_node.body):
-                # the file's first statement went: the next one must not start the file with a blank line
-                first = updated_node.body[0].with_changes(leading_lines=())
-                return updated_node.with_changes(body=[first, *updated_node.body[1:]])
-            return updated_node
-
-        def visit_FunctionDef(self, node) -> bool:
-            return False  # module level only
-
-        def visit_ClassDef(self, node) -> bool:
-            return False
-
-    return module.visit(Remover()).code
+    edits, removed = [], set()
+    for index in imports:
+        group = groups[index]
+        gone = [s for s in group if isinstance(s, (ast.Import, ast.ImportFrom))
+                and _datetime_bindings(s) and all(_bound(a) in doomed for a in s.names)]
+        if len(gone) == len(group):
+            removed.add(index)
+            edits.append(Edit(_line_start(src, groups, index, True), _after(src, group), ""))
+            continue
+        for position, statement in enumerate(group):
+            start, end = _extent(src, statement)
+            if statement in gone:  # with its ``;``: the one before keeps its own, as libcst wrote it
+                following = group[position + 1] if position + 1 < len(group) else None
+                edits.append(Edit(start, _extent(src, following)[0] if following else end, ""))
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)) and _datetime_bindings(statement) and \
+                    any(_bound(a) in doomed for a in statement.names):
+                edits.append(_without_names(src, statement, start, end, doomed))
+    if 0 in removed and len(removed) < len(groups):
+        # the file's first statement went: the next one must not start the file with a blank line
+        survivor = next(index for index in range(len(groups)) if index not in removed)
+        kept_from = _line_start(src, groups, survivor, False)  # its blank and comment lines go too
+        edits = [e for e in edits if e.start >= kept_from]
+        edits.append(Edit(_line_start(src, groups, 0, True), kept_from, ""))
+    return apply_edits(new, edits)
 
 
-def _bound(alias) -> str:
-    import libcst as cst
+def _line_start(src, groups, index: int, leading: bool) -> int:
+    """Where statement ``index`` starts: with the blank and comment lines above it (``leading``; the
+    first statement's are the module's header, not its own), or at its first line."""
+    from infractl.fix_datetime.rewrite.imports import leading_start
+    from infractl.fix_datetime.rewrite.places import first_line
 
-    if alias.asname is not None:
-        return alias.asname.name.value
-    name = alias.name
-    while isinstance(name, cst.Attribute):
-        name = name.value
-    return name.value
+    if leading and index > 0:
+        return leading_start(src, groups, index)
+    return src.line_start(first_line(groups[index][0]))
 
 
-def _datetime_bindings(node) -> list[str]:
+def _after(src, group) -> int:
+    """The offset after the line a group of statements ends on (its line break included)."""
+    return src.line_start(group[-1].end_lineno + 1)
+
+
+def _extent(src, statement) -> tuple[int, int]:
+    return src.at(statement.lineno, statement.col_offset), src.at(statement.end_lineno, statement.end_col_offset)
+
+
+def _without_names(src, statement, start: int, end: int, doomed: set[str]):
+    """The statement's names that stay, each with its own comma, the last with the last name's comma."""
+    from infractl.fix_datetime.rewrite.imports import parse_names
+    from infractl.fixes import Edit
+
+    indent = src.leading(statement.lineno)
+    names_start, names_end, _, names = parse_names(src.code, start, end, indent)
+    kept = [(text, comma) for (text, comma), alias in zip(names, statement.names, strict=True)
+            if _bound(alias) not in doomed]
+    if _bound(statement.names[-1]) in doomed:
+        kept[-1] = (kept[-1][0], names[-1][1])
+    text = "".join(alias + (comma.render(indent) if comma is not None else "") for alias, comma in kept)
+    return Edit(names_start, names_end, text)
+
+
+def _bound(alias: ast.alias) -> str:
+    return alias.asname or alias.name.split(".")[0]
+
+
+def _datetime_bindings(node: ast.stmt) -> list[str]:
     """Names a ``from datetime import ...`` / ``import datetime`` statement binds (else none)."""
-    import libcst as cst
-
-    if isinstance(node, cst.ImportFrom):
-        module = node.module
-        if node.relative or not isinstance(module, cst.Name) or module.value != "datetime":
-            return []
-        if isinstance(node.names, cst.ImportStar):
+    if isinstance(node, ast.ImportFrom):
+        if node.level or node.module != "datetime" or any(a.name == "*" for a in node.names):
             return []
         return [_bound(a) for a in node.names]
-    if isinstance(node, cst.Import):
-        return [_bound(a) for a in node.names if isinstance(a.name, cst.Name) and a.name.value == "datetime"]
+    if isinstance(node, ast.Import):
+        return [_bound(a) for a in node.names if a.name == "datetime"]
     return []

@@ -1,11 +1,26 @@
-"""Add names to ``from datetime import ...`` and place new module-level statements, keeping formatting."""
+"""Add names to ``from datetime import ...`` and place new module-level statements, keeping formatting.
+
+Both as text edits: a merge rewrites only the statement's list of names, a new statement is inserted
+where the import header ends (``header_bounds``), with the blank lines PEP 8 wants around a function.
+"""
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, replace
+
+from infractl.fix_datetime.plan import ImportMerge
+from infractl.fix_datetime.rewrite.gaps import Gap, parse_gap, skip_gap
+from infractl.fix_datetime.rewrite.places import SourceText, child_statements, first_line, statement_groups
+
+_NAME = re.compile(r"\w+")
+_MODULE = re.compile(r"\w+(?:[ \t\f]*\.[ \t\f]*\w+)*")  # dotted; a line continuation in one is not read
 
 
-def _isort_key(name: str) -> tuple[int, str]:
+def isort_key(name: str) -> tuple[int, str]:
     """ruff/isort ``order-by-type``: CONSTANTS, then Classes, then the rest, case-insensitively."""
     if name.isupper() and len(name) > 1:
         rank = 0
@@ -16,149 +31,236 @@ def _isort_key(name: str) -> tuple[int, str]:
     return rank, name.lower()
 
 
-def _alias(imported: str, asname: str | None) -> cst.ImportAlias:
-    return cst.ImportAlias(
-        name=cst.Name(imported), asname=cst.AsName(name=cst.Name(asname)) if asname else None
-    )
+def _alias(imported: str, asname: str | None) -> str:
+    return f"{imported} as {asname}" if asname else imported
 
 
-def _without_comment(comma: cst.Comma) -> cst.Comma:
-    """The same separator, minus a trailing comment / blank lines it may carry (those belong to its line)."""
-    after = comma.whitespace_after
-    if isinstance(after, cst.ParenthesizedWhitespace):
-        after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
-    return comma.with_changes(whitespace_after=after)
+@dataclass(frozen=True)
+class Comma:
+    before: str  # whitespace between the name and the comma
+    after: Gap  # what follows the comma, up to the next name or ``)``
+
+    def render(self, indent: str) -> str:
+        return f"{self.before},{self.after.render(indent)}"
+
+    def without_comment(self, newline: str) -> Comma:
+        """The same separator, minus a trailing comment / blank lines it may carry (those belong to its line)."""
+        return replace(self, after=self.after.without_comment(newline))
 
 
-def _separator(node: cst.ImportFrom, names: list[cst.ImportAlias]) -> cst.Comma:
-    if len(names) >= 2 and isinstance(names[0].comma, cst.Comma):
-        return _without_comment(names[0].comma)
-    if node.lpar is not None and isinstance(names[0].comma, cst.Comma):
-        return _without_comment(cst.Comma(whitespace_after=node.lpar.whitespace_after))
-    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+def parse_names(code: str, start: int, end: int, indent: str):
+    """The names of ``from datetime import ...`` or ``import ...`` at ``[start, end)``: (the offset of the
+    first name, the offset the names' text ends at, the whitespace after ``(`` or None, [(name, its comma
+    or None)]). A name is its whole alias (``datetime as dt``)."""
+    position = start
+    if code.startswith("from", start):
+        position = skip_gap(code, start + len("from"), end)
+        position = skip_gap(code, _MODULE.match(code, position).end(), end)
+    position = skip_gap(code, position + len("import"), end)
+    lpar = None
+    if code[position] == "(":
+        first = skip_gap(code, position + 1, end)
+        lpar = parse_gap(code[position + 1:first], indent)
+        position = first
+    names, names_start = [], position
+    while position < end and code[position] not in "()":
+        alias_end = _MODULE.match(code, position).end()
+        after = skip_gap(code, alias_end, end)
+        if code.startswith("as", after) and not code[after + 2:after + 3].isidentifier():
+            alias_end = _NAME.match(code, skip_gap(code, after + 2, end)).end()
+            after = skip_gap(code, alias_end, end)
+        if after < end and code[after] == ",":
+            following = skip_gap(code, after + 1, end)
+            comma = Comma(code[alias_end:after], parse_gap(code[after + 1:following], indent))
+            names.append((code[position:alias_end], comma))
+            position, names_end = following, following
+        else:
+            names.append((code[position:alias_end], None))
+            position = names_end = alias_end
+            break
+    return names_start, names_end, lpar, names
 
 
-def merge_names(node: cst.ImportFrom, additions: list[tuple[str, str | None]]) -> cst.ImportFrom:
+def merge_edit(src: SourceText, merge: ImportMerge, newline: str) -> tuple[int, int, str]:
     """``from datetime import datetime`` + timezone -> ``from datetime import datetime, timezone``.
 
     A new name goes where isort would put it when the existing list is sorted, else at the end. Commas
     reuse the statement's own separator, so parenthesised one-per-line imports stay one per line and
     comments stay on the line they were on.
     """
-    names = list(node.names)
-    keys = [_isort_key(a.name.value) for a in names if isinstance(a.name, cst.Name)]
-    is_sorted = len(keys) == len(names) and keys == sorted(keys)
-    separator = _separator(node, names)
-    for imported, asname in additions:
+    start, end = src.span(merge.node)
+    indent = src.leading(merge.node[0])
+    names_start, names_end, lpar, names = parse_names(src.code, start, end, indent)
+    keys = [isort_key(text.split()[0]) for text, _ in names]
+    is_sorted = keys == sorted(keys)
+    separator = _separator(lpar, names, newline)
+    for imported, asname in merge.additions:
         alias = _alias(imported, asname)
         index = len(names)
         if is_sorted:
-            key = _isort_key(imported)
+            key = isort_key(imported)
             index = next((i for i, k in enumerate(keys) if key < k), len(names))
             keys.insert(index, key)
         if index < len(names):
-            names.insert(index, alias.with_changes(comma=separator))
+            names.insert(index, (alias, separator))
             continue
-        last = names[-1]
-        trailing = last.comma
-        if isinstance(trailing, cst.Comma) and isinstance(trailing.whitespace_after, cst.ParenthesizedWhitespace):
+        last, trailing = names[-1]
+        if trailing is not None and trailing.after.parenthesized:
             # one name per line with a trailing comma: the old last line keeps its comment, the new
             # name takes the closing line break
-            after = trailing.whitespace_after
-            indent = separator.whitespace_after
-            last_line = indent.last_line if isinstance(indent, cst.ParenthesizedWhitespace) else after.last_line
-            names[-1] = last.with_changes(comma=trailing.with_changes(
-                whitespace_after=after.with_changes(last_line=last_line)))
-            names.append(alias.with_changes(comma=_without_comment(trailing)))
+            line_from = separator.after if separator.after.parenthesized else trailing.after
+            names[-1] = (last, replace(trailing, after=replace(trailing.after, last=line_from.last)))
+            names.append((alias, trailing.without_comment(newline)))
         else:
-            names[-1] = last.with_changes(comma=separator)
-            names.append(alias.with_changes(comma=trailing))
-    return node.with_changes(names=names)
+            names[-1] = (last, separator)
+            names.append((alias, trailing))
+    text = "".join(alias + (comma.render(indent) if comma is not None else "") for alias, comma in names)
+    return names_start, names_end, text
 
 
-def new_from_import(additions: list[tuple[str, str | None]]) -> cst.SimpleStatementLine:
-    aliases = [_alias(imported, asname) for imported, asname in sorted(additions, key=lambda a: _isort_key(a[0]))]
-    return cst.SimpleStatementLine(body=[cst.ImportFrom(module=cst.Name("datetime"), names=aliases)])
+def _separator(lpar: Gap | None, names: list, newline: str) -> Comma:
+    if len(names) >= 2 and names[0][1] is not None:
+        return names[0][1].without_comment(newline)
+    if lpar is not None and names[0][1] is not None:
+        return Comma("", lpar).without_comment(newline)
+    return Comma("", Gap(None, last=" "))
 
 
-def _is_import_line(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
-    )
+def new_from_import(additions, newline: str) -> str:
+    aliases = [_alias(imported, asname) for imported, asname in sorted(additions, key=lambda a: isort_key(a[0]))]
+    return f"from datetime import {', '.join(aliases)}{newline}"
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
+def _is_import_line(group: list[ast.stmt]) -> bool:
+    return all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in group)
 
 
-def _is_import_block(stmt: cst.CSTNode) -> bool:
-    """``if TYPE_CHECKING:`` / ``try: import x except ImportError: ...`` blocks of imports."""
-    if not isinstance(stmt, (cst.If, cst.Try)):
+def _is_pass_or_assign(group: list[ast.stmt]) -> bool:
+    return all(isinstance(s, (ast.Pass, ast.Assign)) for s in group)
+
+
+def _is_docstring(src: SourceText, group: list[ast.stmt]) -> bool:
+    """A lone string statement: plain, bytes, or strings written one after another (an f-string alone is
+    not one: libcst told ``FormattedString`` from ``SimpleString``)."""
+    if len(group) != 1 or not isinstance(group[0], ast.Expr):
         return False
-    bodies = [stmt.body]
-    if isinstance(stmt, cst.Try):
-        bodies += [h.body for h in stmt.handlers]
-    elif stmt.orelse is not None:
-        bodies.append(stmt.orelse.body)
+    value = group[0].value
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, (str, bytes))
+    if not isinstance(value, ast.JoinedStr):
+        return False
+    text = ast.get_source_segment(src.code, value) or ""
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return sum(token.type == tokenize.STRING for token in tokens) > 1
+
+
+def starts_its_line(src: SourceText, statement: ast.stmt) -> bool:
+    return len(src.leading(statement.lineno)) == statement.col_offset
+
+
+def _is_elif(src: SourceText, statement: ast.If) -> bool:
+    orelse = statement.orelse
+    return len(orelse) == 1 and isinstance(orelse[0], ast.If) and \
+        src.code.startswith("elif", src.offset(orelse[0].lineno, orelse[0].col_offset))
+
+
+def _is_import_block(src: SourceText, group: list[ast.stmt]) -> bool:
+    """``if TYPE_CHECKING:`` / ``try: import x except ImportError: ...`` blocks of imports."""
+    if len(group) != 1 or not isinstance(group[0], (ast.If, ast.Try)):
+        return False
+    statement = group[0]
+    bodies = [statement.body]
+    if isinstance(statement, ast.Try):
+        bodies += [h.body for h in statement.handlers]
+    elif statement.orelse:
+        bodies.append(statement.orelse[0].body if _is_elif(src, statement) else statement.orelse)
     for body in bodies:
-        for inner in getattr(body, "body", ()):
-            if not (_is_import_line(inner) or _is_pass_or_assign(inner)):
-                return False
+        if not starts_its_line(src, body[0]):
+            return False  # a one-line suite: libcst's small statements, neither of the two
+        if not all(_is_import_line(g) or _is_pass_or_assign(g) for g in statement_groups(body)):
+            return False
     return True
 
 
-def _is_pass_or_assign(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Pass, cst.Assign)) for s in stmt.body
-    )
-
-
-def header_bounds(module: cst.Module, limit: int) -> tuple[int, int]:
-    """(index after the last import line, index after the whole import header) in ``module.body``.
+def header_bounds(src: SourceText, groups: list[list[ast.stmt]], limit: int) -> tuple[int, int]:
+    """(index after the last import line, index after the whole import header) in ``groups``.
 
     The header is the docstring, imports and import blocks (``if TYPE_CHECKING:``, try/except ImportError)
     before the first def/class. ``limit`` (the first top-level statement that uses a new name) caps both,
     so the helper is defined before module-level code that needs it.
     """
     import_end = header_end = 0
-    for index, stmt in enumerate(module.body[:limit]):
-        if index == 0 and _is_docstring(stmt):
+    for index, group in enumerate(groups[:limit]):
+        if index == 0 and _is_docstring(src, group):
             import_end = header_end = 1
-        elif _is_import_line(stmt):
+        elif _is_import_line(group):
             import_end = header_end = index + 1
-        elif _is_import_block(stmt):
+        elif _is_import_block(src, group):
             header_end = index + 1
-        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        elif isinstance(group[0], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             break
     return import_end, header_end
 
 
-def insert_statements(
-    module: cst.Module,
-    import_index: int,
-    imports: list[cst.SimpleStatementLine],
-    helper_index: int,
-    helpers: list[cst.FunctionDef],
-) -> cst.Module:
-    """Insert new import lines, and helper functions with two blank lines around them (PEP 8)."""
-    body = list(module.body)
-    blank = cst.EmptyLine()
+def _last_block(src: SourceText, statement: ast.stmt) -> list[ast.stmt]:
+    """The statements of a compound statement's last clause (``else:``, ``finally:``, the last ``except``)."""
+    if isinstance(statement, ast.If) and _is_elif(src, statement):
+        return _last_block(src, statement.orelse[0])
+    if isinstance(statement, (ast.Try, ast.TryStar)):
+        return statement.finalbody or statement.orelse or statement.handlers[-1].body
+    if isinstance(statement, ast.Match):
+        return statement.cases[-1].body
+    return getattr(statement, "orelse", None) or getattr(statement, "body", None) or []
+
+
+def leading_start(src: SourceText, groups: list[list[ast.stmt]], index: int) -> int:
+    """Where the blank and comment lines before statement ``index`` start (what libcst gave it as
+    ``leading_lines``): the lines that follow the previous statement, except those up to its block's last
+    line indented as that block (libcst's block footer). The first statement's go to the module header."""
+    start_line = first_line(groups[index][0])
+    if index == 0:
+        return src.line_start(start_line)
+    previous = groups[index - 1][-1]
+    end_line = previous.end_lineno
+    block = _last_block(src, previous) if child_statements(previous) else []
+    if block and starts_its_line(src, block[0]):
+        block_indent = src.leading(first_line(block[0]))
+        for line in range(start_line - 1, end_line, -1):
+            if src.line(line).startswith(block_indent):
+                end_line = line
+                break
+    return src.line_start(end_line + 1)
+
+
+def _blank_lines_before(src: SourceText, start: int, statement_line: int) -> int:
+    """Blank lines among a statement's leading lines, counted until the first comment line."""
+    blanks = 0
+    for line in range(src.place(start)[0], statement_line):
+        if src.line(line).strip():
+            break
+        blanks += 1
+    return blanks
+
+
+def header_edits(src: SourceText, limit: int, imports: list[str], helpers: list[str],
+                 newline: str) -> list[tuple[int, str]]:
+    """(offset, text) insertions: new import lines, and helper functions with two blank lines around them
+    (PEP 8). ``limit``: index into ``Module.body`` of the first statement rewritten."""
+    body = src.tree.body
+    groups = statement_groups(body)
+    limit_group = len(groups)
+    if limit < len(body):
+        limit_group = next(i for i, g in enumerate(groups) if any(s is body[limit] for s in g))
+    import_index, helper_index = header_bounds(src, groups, limit_group)
+    inserts: dict[int, str] = {}
     if helpers:
-        if helper_index < len(body):
-            following = body[helper_index]
-            empties = 0
-            for line in following.leading_lines:
-                if line.comment is not None:
-                    break
-                empties += 1
-            if empties < 2:
-                leading = [blank] * (2 - empties) + list(following.leading_lines)
-                body[helper_index] = following.with_changes(leading_lines=leading)
-        body[helper_index:helper_index] = [h.with_changes(leading_lines=[blank, blank]) for h in helpers]
-    body[import_index:import_index] = imports
-    return module.with_changes(body=body)
+        at = leading_start(src, groups, helper_index) if helper_index < len(groups) else len(src.code)
+        text = "".join(newline * 2 + helper for helper in helpers)
+        if helper_index < len(groups):
+            blanks = _blank_lines_before(src, at, first_line(groups[helper_index][0])) if helper_index else 0
+            text += newline * max(0, 2 - blanks)
+        inserts[at] = text
+    if imports:
+        at = leading_start(src, groups, import_index) if import_index < len(groups) else len(src.code)
+        inserts[at] = "".join(imports) + inserts.get(at, "")
+    return sorted(inserts.items())

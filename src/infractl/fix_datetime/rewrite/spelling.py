@@ -14,12 +14,11 @@ only under ``if TYPE_CHECKING:``):
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-from libcst.metadata import BuiltinScope, GlobalScope, Scope
-
 from infractl.fix_datetime.analyse.analysis import DatetimeImport
+from infractl.fix_datetime.syntax.scopes import Scope
 
 MODULE_LEVEL = None  # import target meaning "a new statement at module level"
 
@@ -28,21 +27,21 @@ MODULE_LEVEL = None  # import target meaning "a new statement at module level"
 class ImportPlan:
     """Names to add: per existing ImportFrom node (merge), or under MODULE_LEVEL (new statement)."""
 
-    merges: dict[cst.ImportFrom | None, list[tuple[str, str | None]]] = field(default_factory=dict)
+    merges: dict[ast.ImportFrom | None, list[tuple[str, str | None]]] = field(default_factory=dict)
     # (binding scope, bound name) for every planned name, so later sites reuse it
     planned: list[tuple[Scope, str, str]] = field(default_factory=list)
 
 
 def scope_chain(scope: Scope) -> list[Scope]:
     chain = []
-    while scope is not None and not isinstance(scope, BuiltinScope):
+    while scope is not None and scope.kind != "builtin":
         chain.append(scope)
         scope = scope.parent
     return chain
 
 
 class Speller:
-    def __init__(self, imports: list[DatetimeImport], global_scope: GlobalScope, py311: bool) -> None:
+    def __init__(self, imports: list[DatetimeImport], global_scope: Scope, py311: bool) -> None:
         self.imports = imports
         self.by_node = {imp.node: imp for imp in imports}
         self.global_scope = global_scope
@@ -57,7 +56,7 @@ class Speller:
             return None
         quals, at_runtime = set(), False
         for assignment in scope[name]:
-            imp = self.by_node.get(getattr(assignment, "node", None))
+            imp = self.by_node.get(assignment.node)
             if imp is None or name not in imp.bindings:
                 return None
             quals.add(imp.bindings[name])
@@ -71,7 +70,7 @@ class Speller:
             if name not in scope:
                 continue
             for assignment in scope[name]:
-                imp = self.by_node.get(getattr(assignment, "node", None))
+                imp = self.by_node.get(assignment.node)
                 if meaning is None or imp is None or imp.bindings.get(name) != meaning:
                     return False
         return True
@@ -91,25 +90,25 @@ class Speller:
                 return bound
         return None
 
-    def module_name_of(self, receiver: cst.BaseExpression, scope: Scope) -> str | None:
+    def module_name_of(self, receiver: ast.expr, scope: Scope) -> str | None:
         """``dt`` for a receiver spelled ``dt.datetime`` where dt is the datetime module."""
-        if not (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)):
+        if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)):
             return None
-        name = receiver.value.value
+        name = receiver.value.id
         return name if self.runtime_binding(scope, name) == "datetime" else None
 
-    def import_binding(self, receiver: cst.BaseExpression, scope: Scope) -> cst.ImportFrom | None:
+    def import_binding(self, receiver: ast.expr, scope: Scope) -> ast.ImportFrom | None:
         """The runtime ``from datetime import datetime`` statement that binds a Name receiver."""
-        if not isinstance(receiver, cst.Name) or receiver.value not in scope:
+        if not isinstance(receiver, ast.Name) or receiver.id not in scope:
             return None
-        for assignment in scope[receiver.value]:
-            imp = self.by_node.get(getattr(assignment, "node", None))
-            if imp is not None and not imp.type_checking and isinstance(imp.node, cst.ImportFrom):
+        for assignment in scope[receiver.id]:
+            imp = self.by_node.get(assignment.node)
+            if imp is not None and not imp.type_checking and isinstance(imp.node, ast.ImportFrom):
                 return imp.node
         return None
 
     # --- spelling ----------------------------------------------------------------------------------------
-    def utc_for(self, scope: Scope, receiver: cst.BaseExpression | None) -> str | None:
+    def utc_for(self, scope: Scope, receiver: ast.expr | None) -> str | None:
         """Source text for UTC at ``scope`` (e.g. ``timezone.utc``); None when no safe spelling exists."""
         if self.py311 and (bound := self.visible_bound(scope, "datetime.UTC")):
             return bound
@@ -154,8 +153,8 @@ class Speller:
             return "datetime"
         return None
 
-    def _module_level_from_import(self) -> cst.ImportFrom | None:
+    def _module_level_from_import(self) -> ast.ImportFrom | None:
         for imp in self.imports:
-            if isinstance(imp.node, cst.ImportFrom) and imp.scope is self.global_scope and not imp.type_checking:
+            if isinstance(imp.node, ast.ImportFrom) and imp.scope is self.global_scope and not imp.type_checking:
                 return imp.node
         return MODULE_LEVEL

@@ -59,11 +59,10 @@ class Candidates:
         self.identities: dict[str, tuple] = {}  # item path -> (dev, inode, size, mtime_ns) when it was read
 
 
-def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, on_candidate=None,
-                    within=None) -> Candidates:
-    """Keep the files libcst must see, of those ``prescan.worth_a_look`` flagged (``flagged``: (path, why),
-    from ``Scanner.worth_a_look``); a finding for each one that cannot be read. ``read(path)``: its bytes,
-    read once for the run. ``on_candidate()`` is called as each one is found (to start a worker early).
+def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=None) -> Candidates:
+    """Keep the files the rewrite must see, of those ``prescan.worth_a_look`` flagged (``flagged``: (path,
+    why), from ``Scanner.worth_a_look``); a finding for each one that cannot be read. ``read(path)``: its
+    bytes, read once for the run.
     ``within``: the paths given; a candidate a symlink leads to outside them is reported, not rewritten."""
     from infractl.fsio import inside, snapshot_after_read
 
@@ -108,8 +107,6 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, on_cand
         elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data):
             found.items.append((name, data))
             found.identities[name] = snapshot_after_read(name, data).identity
-            if on_candidate is not None:
-                on_candidate()
         elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
             found.others.append((name, data))
     wanted = {name for name, _ in found.items}

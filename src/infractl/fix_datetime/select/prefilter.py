@@ -105,12 +105,25 @@ def mentions_utc_attribute(data: bytes) -> bool:
     return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None
 
 
+# The two plain spellings of a stdlib call, under the import that makes them one: the file goes on to the
+# rewrite (whose own parse decides) without this parse and walk. A shadowed name is the rewrite's business:
+# this filter only has to keep every file that may hold a site.
+_PLAIN_STDLIB = (
+    (re.compile(rb"(?m)^[ \t]*from[ \t]+datetime[ \t]+import[ \t(][^\n]*\bdatetime\b(?![ \t]+as\b)").search,
+     re.compile(rb"(?<![\w.])datetime\.utc(?:now|fromtimestamp)\(").search),
+    (re.compile(rb"(?m)^[ \t]*import[ \t]+datetime[ \t]*$").search,
+     re.compile(rb"(?<![\w.])datetime\.datetime\.utc(?:now|fromtimestamp)\(").search),
+)
+
+
 def calls_stdlib_utc(data: bytes) -> bool:
     """True when ``data`` may use ``datetime.utcnow``/``utcfromtimestamp`` (or does not parse)."""
     import ast
 
     if not mentions_utc_attribute(data) or b"datetime" not in data:
         return False  # every stdlib site (and stub) needs ``datetime`` imported or named
+    if any(imported(data) and called(data) for imported, called in _PLAIN_STDLIB):
+        return True
     if _only_other_receivers(data):
         return False  # the project's own helper, called on something that is not datetime
     try:
