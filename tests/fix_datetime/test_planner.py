@@ -27,7 +27,7 @@ def test_an_existing_timezone_binding_spells_utc_and_adds_no_import():
     assert found.merges == [] and found.new_imports is None
     assert found.anchors == [
         Anchor((5, 18, 5, 35), "DT010", NAIVE_FORM, REWRITE_FIX, "error", (5, 19)),
-        Anchor((5, 18, 5, 35), "DT012", "kept naive: the value is used in a DictElement the analysis does not follow",
+        Anchor((5, 18, 5, 35), "DT012", "kept naive: the value is used in a dict the analysis does not follow",
                KEEP_FIX, "info", (5, 19)),
     ]
     assert found.open_groups == [(5, 19)]  # nothing naive is known: --verify may try it aware

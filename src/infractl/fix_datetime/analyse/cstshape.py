@@ -1,9 +1,10 @@
 """Where libcst's tree and ``ast``'s differ in a way the analysis's results show, in one place.
 
-The analysis was written on libcst and its findings (their order, their messages) are kept as they were.
-``ast`` has no node for an argument (libcst's ``Arg``), a list element (``Element``) or a comparison's
-right side (``ComparisonTarget``), and orders a call's arguments positional first; these helpers give
-the analysis libcst's answer from ``ast``'s nodes.
+The analysis was written on libcst and its findings (their order, their places) were kept as they were
+when it moved to ``ast``. ``ast`` has no node for an argument (libcst's ``Arg``), a list element
+(``Element``) or a comparison's right side (``ComparisonTarget``), and orders a call's arguments positional
+first; these helpers give the analysis libcst's answer from ``ast``'s nodes. ``holder_words`` says in
+plain words what holds a value the analysis does not follow (it printed libcst's type names before).
 """
 
 from __future__ import annotations
@@ -54,42 +55,45 @@ def simple_string(node: ast.expr, segment: str) -> str | None:
     return segment if _STRING_TOKEN.fullmatch(segment) else None
 
 
-_CST_NAMES = {
-    ast.BinOp: "BinaryOperation", ast.BoolOp: "BooleanOperation", ast.Compare: "Comparison",
-    ast.UnaryOp: "UnaryOperation", ast.YieldFrom: "From", ast.arguments: "Param", ast.withitem: "WithItem",
-    ast.List: "Element", ast.Tuple: "Element", ast.Set: "Element", ast.Dict: "DictElement",
-    ast.ListComp: "ListComp", ast.SetComp: "SetComp", ast.DictComp: "DictComp", ast.GeneratorExp: "GeneratorExp",
-    ast.FormattedValue: "FormattedStringExpression", ast.JoinedStr: "FormattedString",
-    ast.match_case: "MatchCase", ast.ExceptHandler: "ExceptHandler", ast.AsyncFor: "For", ast.keyword: "Arg",
+# What holds a value the flow analysis does not follow, in words (DT109, DT012): by the ast node around it.
+_HOLDERS = {
+    ast.BinOp: "an arithmetic operation", ast.BoolOp: "an and/or", ast.Compare: "a comparison",
+    ast.UnaryOp: "a unary operation", ast.YieldFrom: "a yield from", ast.arguments: "a parameter's default",
+    ast.withitem: "a with statement", ast.List: "a list", ast.Tuple: "a tuple", ast.Set: "a set",
+    ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator expression", ast.FormattedValue: "an f-string", ast.JoinedStr: "an f-string",
+    ast.match_case: "a match case", ast.ExceptHandler: "an except clause", ast.For: "a for loop",
+    ast.AsyncFor: "a for loop", ast.keyword: "an argument", ast.Await: "an await", ast.Yield: "a yield",
+    ast.Lambda: "a lambda", ast.Assert: "an assert", ast.Delete: "a del", ast.Match: "a match statement",
 }
 
 
-def cst_type_name(node: ast.AST, parent: ast.AST | None, grandparent: ast.AST | None = None) -> str:
-    """The name of the libcst node type that holds ``node`` where ``ast``'s ``parent`` does: the words of
-    "the value is used in a <type> the analysis does not follow"."""
+def holder_words(node: ast.AST, parent: ast.AST | None, grandparent: ast.AST | None = None) -> str:
+    """What holds ``node`` where ``ast``'s ``parent`` does, in words: "the value is used in <words> the
+    analysis does not follow" ("a dict", "a subscript", "a decorator", ...)."""
     if parent is None:
-        return "module"
+        return "the module"
     kind = type(parent)
     if kind is ast.Starred:
-        return "StarredElement" if isinstance(grandparent, (ast.List, ast.Tuple, ast.Set)) else "Arg"
+        return "an unpacking (*)" if isinstance(grandparent, (ast.List, ast.Tuple, ast.Set)) else "an argument (*)"
     if kind is ast.Dict:
-        return "StarredDictElement" if _double_starred(parent, node) else "DictElement"
+        return "an unpacking (**)" if _double_starred(parent, node) else "a dict"
     if kind is ast.Tuple and isinstance(grandparent, ast.Subscript) and grandparent.slice is parent:
-        return "Index"
+        return "a subscript"
     if kind is ast.Subscript:
-        return "Subscript" if parent.value is node else "Index"
+        return "a subscript"
     if kind is ast.Slice:
-        return "Slice"
+        return "a slice"
     if kind is ast.comprehension:
-        return "CompFor" if parent.iter is node else "CompIf"
+        return "a comprehension"
     if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-        return "Decorator" if any(d is node for d in parent.decorator_list) else (
-            "Arg" if kind is ast.ClassDef else "Annotation")
+        return "a decorator" if any(d is node for d in parent.decorator_list) else (
+            "a base class" if kind is ast.ClassDef else "an annotation")
     if kind is ast.AnnAssign and parent.annotation is node:
-        return "Annotation"
-    if kind is ast.Raise and parent.cause is node:
-        return "From"
-    return _CST_NAMES.get(kind, kind.__name__)
+        return "an annotation"
+    if kind is ast.Raise:
+        return "a raise"
+    return _HOLDERS.get(kind) or f"a {kind.__name__} expression"
 
 
 def _double_starred(parent: ast.Dict, node: ast.AST) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from infractl.fix_datetime.analyse.analysis import FUNCTIONS, FileFacts, Site, dotted_name
-from infractl.fix_datetime.analyse.cstshape import cst_type_name
+from infractl.fix_datetime.analyse.cstshape import holder_words
 from infractl.fix_datetime.analyse.origins import (
     AWARE,
     MAX_DEPTH,
@@ -166,8 +166,8 @@ class Flow(ValueOrigins, ValueUses):
         elif kind is ast.Lambda and self._is_column_default(parent):
             return  # what the column makes of it is DT106's business (hazards.py)
         else:
-            what = cst_type_name(node, parent, self.parents.get(parent))
-            self._problem(group, "DT109", f"the value is used in a {what} the analysis does not follow", node)
+            what = holder_words(node, parent, self.parents.get(parent))
+            self._problem(group, "DT109", f"the value is used in {what} the analysis does not follow", node)
 
     def _binary(self, node, parent: ast.BinOp, group: Group, depth: int) -> None:
         other = parent.right if parent.left is node else parent.left
