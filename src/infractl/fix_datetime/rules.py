@@ -45,9 +45,9 @@ REWRITE_FAILED = _rule(
 FILE_TOO_LARGE = _rule(
     "DT004", "file-too-large", Severity.WARNING,
     "the file is over max_file_size and mentions utcnow/utcfromtimestamp; it was not parsed",
-    "Multi-megabyte generated modules cost minutes and gigabytes to parse with libcst; past the limit "
-    "(default 2 MB, max_file_size in [tool.infractl.fix_datetime], --max-file-size) the file is "
-    "skipped and said so rather than slowing every run.",
+    "A multi-megabyte generated module is not code to rewrite by hand, and its analysis would be most of "
+    "the run; past the limit (default 2 MB, max_file_size in [tool.infractl.fix_datetime], "
+    "--max-file-size) the file is skipped and said so rather than slowing every run.",
     "raise max_file_size (0 = no limit) for this tree, or exclude the file")
 
 SYMLINKED_FILE = _rule(

@@ -1,6 +1,5 @@
-"""Python source: decoded as the interpreter decodes it (BOM, PEP 263 coding cookie, UTF-8 default),
-and bounded before a parser whose cost grows faster than the text (libcst takes seconds on a
-2,000-term ``1 + 1 + ...`` and minutes on 20,000) ever sees it."""
+"""Python source: decoded as the interpreter decodes it (BOM, PEP 263 coding cookie, UTF-8 default), and
+bounded in size (``MAX_SOURCE_BYTES``) before anything parses it."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import tokenize
 from infractl.load import LoadError, read_bytes
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
-MAX_SOURCE_DEPTH = 300  # syntax-tree levels; real modules stay under ~60
 
 
 def decode_python(data: bytes) -> tuple[str, str, bool]:
@@ -36,25 +34,3 @@ def decode_python(data: bytes) -> tuple[str, str, bool]:
 def read_python(path) -> str:
     """The text of a Python file, decoded by its own coding cookie; OSError, or LoadError."""
     return decode_python(read_bytes(path, MAX_SOURCE_BYTES))[0]
-
-
-def check_python_bounds(text: str) -> None:
-    """LoadError for source too big or too deeply nested to hand to libcst; nothing for a syntax error
-    (the parser that follows reports it, with its position)."""
-    import ast
-
-    if len(text) > MAX_SOURCE_BYTES:
-        raise LoadError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB: not parsed")
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return
-    except (RecursionError, MemoryError, SystemError):  # CPython's own parser gave up
-        raise LoadError("too deeply nested to parse") from None
-    pending = [(tree, 0)]
-    while pending:
-        node, depth = pending.pop()
-        if depth > MAX_SOURCE_DEPTH:
-            raise LoadError(f"an expression or statement nested more than {MAX_SOURCE_DEPTH} levels deep "
-                            "(a chain of thousands of operators?): not parsed", getattr(node, "lineno", None))
-        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
