@@ -75,7 +75,7 @@ def rules_by_command() -> dict[str, list]:
 
 
 def rule_pages() -> dict[Path, str]:
-    from infractl.ruleinfo import rule_markdown
+    from infractl.rulebook.info import rule_markdown
 
     pages: dict[Path, str] = {}
     index = [HEADER + "# Rules", "",
@@ -164,7 +164,7 @@ def flag_pages() -> dict[Path, str]:
 
 
 def config_pages() -> dict[Path, str]:
-    from infractl.areas import resolve
+    from infractl.check.protocol import resolve
     from infractl.config import SECTIONS
 
     missing = sorted(set(SECTIONS) - set(CONFIG_TABLES))

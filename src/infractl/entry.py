@@ -39,7 +39,7 @@ def head_start(args: list[str]):
     nothing to guess from)."""
     if not _guessing(args, SCANNING):
         return None
-    from infractl.scanner import Scanner
+    from infractl.discover.scanner import Scanner
 
     scanner = Scanner(keep_bytes=0) if args[0] == "fix-datetime" else Scanner()
     scanner.start_early(*guess(args[1:]))
@@ -49,7 +49,7 @@ def head_start(args: list[str]):
 def start_tools(args: list[str], scanner) -> None:
     """Start the external tools that ``args`` most likely run (prestart.py), for the run to adopt."""
     if _guessing(args, RUNNING_TOOLS):
-        from infractl import prestart
+        from infractl.process import prestart
 
         path, config = guess(args[1:], file_too=args[0] == "lint-ci")
         prestart.for_command(args[0], path, config, scanner)
@@ -93,18 +93,18 @@ def main() -> None:
         code = run(args, scanner)
     except KeyboardInterrupt:  # while the modules are still being imported: no traceback either
         from infractl.errors import EXIT_INTERRUPTED
-        from infractl.guard import error_line
+        from infractl.process.guard import error_line
 
         error_line("interrupted")
         code = EXIT_INTERRUPTED
     finally:
         if scanner is not None:
             scanner.close()
-        prestart = sys.modules.get("infractl.prestart")
+        prestart = sys.modules.get("infractl.process.prestart")
         if prestart is not None:  # what the head start began and the run did not adopt
             prestart.close()
             # and one a Ctrl-C met between its start and prestart's record of it (tools.start)
-            sys.modules["infractl.tools"].stop_all()
+            sys.modules["infractl.process.tools"].stop_all()
     if (scanner is not None and args[:1] == ["check"]) or args[:1] == ["lint-ci"]:
         for stream in (sys.stdout, sys.stderr):  # stdout was flushed inside the guard (cli.app._invoke) unless
             try:  # the command ended in an error line; what is still buffered must not be lost with the teardown

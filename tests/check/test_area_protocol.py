@@ -1,4 +1,4 @@
-"""The checker protocol (infractl/areas.py): every registered area is an ``Area`` whose ``collect`` gives a
+"""The checker protocol (infractl/check/protocol.py): every registered area is an ``Area`` whose ``collect`` gives a
 Report or None, and gives the findings its capability's own command gives for the same input."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.areas import Area
 from infractl.check.areas import AREAS, REGISTRY, declared
+from infractl.check.protocol import Area
 from infractl.config import load_config
+from infractl.discover.scanner import Scanner
 from infractl.render import Report
-from infractl.scanner import Scanner
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "webhook-receiver"
 

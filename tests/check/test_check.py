@@ -154,8 +154,8 @@ def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path):
 def test_every_area_walks_and_reads_through_the_one_scanner(tmp_path, monkeypatch):
     """The datetime area and the workflows area both read the tests; monitoring looks at the heads of the
     Python files: each file is read from disk once, and each directory listed once, for the whole run."""
-    from infractl import files
     from infractl.check.command import collect
+    from infractl.discover import files
 
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "clock.py").write_text("import datetime\nx = datetime.datetime.utcnow()\n")

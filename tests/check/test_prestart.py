@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from support.entry_runs import SCRIPT, comparable, run_entry
 
-from infractl import prestart
 from infractl.entry import guess, head_start, start_tools
+from infractl.process import prestart
 
 WORKFLOW = """name: ci
 on: [push, pull_request_target]
@@ -146,7 +146,7 @@ def test_a_right_guess_is_adopted_and_a_wrong_one_is_not(tree, monkeypatch, args
 def test_the_tools_start_before_typer_and_pyyaml_are_imported(tree, args, started):
     """The point of it all: the tools run while the interpreter imports the parser and loads the YAML."""
     code = ("import sys\n"
-            "from infractl import prestart\n"
+            "from infractl.process import prestart\n"
             "from infractl.entry import head_start, start_tools\n"
             f"scanner = head_start({args!r})\n"
             f"start_tools({args!r}, scanner)\n"

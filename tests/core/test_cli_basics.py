@@ -60,7 +60,7 @@ def test_unexpected_exception_has_no_traceback(capsys, monkeypatch):
 
 
 def test_debug_env_shows_the_traceback_masked(monkeypatch, capsys):
-    from infractl.masking import remember_secrets
+    from infractl.sanitise.masking import remember_secrets
 
     monkeypatch.setenv("INFRACTL_DEBUG", "1")
     remember_secrets(["s3cr et@pass"])  # as a parsed --url would have registered it

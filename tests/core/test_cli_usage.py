@@ -133,7 +133,7 @@ def test_a_group_without_a_command_prints_its_help_and_exits_2(group, capsys, mo
 
 
 def test_every_exit_code_a_command_raises_reaches_the_process(capsys, tmp_path, monkeypatch):
-    from infractl import ruleinfo
+    from infractl.rulebook import info as ruleinfo
 
     assert run_main(capsys, ["rule", "DT101"])[0] == 0
     (tmp_path / "a.py").write_text("import datetime\nx = datetime.datetime.utcnow()\n")
@@ -156,7 +156,7 @@ def test_every_exit_code_a_command_raises_reaches_the_process(capsys, tmp_path, 
 
 def test_a_broken_pipe_that_is_not_stdout_stays_an_error(capsys, monkeypatch):
     """Only stdout closed by its reader is silent: a socket's EPIPE (Docker, WireMock) is reported."""
-    from infractl import ruleinfo
+    from infractl.rulebook import info as ruleinfo
 
     def socket_gone(*_args):
         raise BrokenPipeError(32, "Broken pipe")

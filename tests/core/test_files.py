@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from infractl.files import iter_files
+from infractl.discover.files import iter_files
 
 
 def make_tree(root: Path) -> None:
@@ -50,7 +50,7 @@ def test_no_duplicates_and_stable_order(tmp_path):
 
 
 def test_a_shared_walk_yields_what_separate_walks_yield(tmp_path):
-    from infractl.scanner import Scanner
+    from infractl.discover.scanner import Scanner
 
     make_tree(tmp_path)
     (tmp_path / "app" / "loop.py").symlink_to(tmp_path / "app" / "loop.py")

@@ -1,7 +1,7 @@
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from infractl.masking import mask_secret_pairs, mask_text, mask_url
+from infractl.sanitise.masking import mask_secret_pairs, mask_text, mask_url
 
 
 def test_url_password_is_masked():
@@ -26,7 +26,7 @@ def test_free_text_masks_urls_keywords_and_literals():
 
 
 def test_rightmost_at_rule_and_every_spelling():
-    from infractl.masking import split_userinfo, url_secrets
+    from infractl.sanitise.masking import split_userinfo, url_secrets
 
     url = "postgresql://user:p@ss%40word!Zq9@host/db"
     assert split_userinfo(url) == ("postgresql", "user", "p@ss%40word!Zq9", "host/db")
@@ -53,7 +53,7 @@ _FRAGMENTS = ["password", "PassWord", "paſſword", "pgpassword", "passwd", "api
 def test_fast_paths_mask_exactly_what_the_patterns_mask(text):
     """mask_text and mask_secret_pairs skip a pattern's scan when a substring test shows it cannot match:
     the result must be the full patterns' result, whatever the text."""
-    from infractl import masking
+    from infractl.sanitise import masking
 
     literals = text
     for secret in sorted(masking._remembered, key=len, reverse=True):  # what other tests made it remember
@@ -67,7 +67,7 @@ def test_fast_paths_mask_exactly_what_the_patterns_mask(text):
 def test_persist_credentials_switch_is_not_masked_but_a_value_there_is():
     """zizmor's artipacked says "does not set persist-credentials: false"; on main that printed
     "persist-credentials: ***" (and the area and the command disagreed on the text)."""
-    from infractl.masking import mask_secret_pairs
+    from infractl.sanitise.masking import mask_secret_pairs
 
     assert mask_secret_pairs("does not set persist-credentials: false") == "does not set persist-credentials: false"
     assert mask_secret_pairs("persist-credentials: hunter2") == "persist-credentials: ***"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from support.rule_cases import fix_case_target, rules_found
 
-from infractl.areas import resolve
+from infractl.check.protocol import resolve
 from infractl.fixing.engine import run_fixes
 from infractl.fixing.outcome import write
 from infractl.rulebook import all_rules

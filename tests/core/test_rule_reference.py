@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from infractl.rulebook import all_rules
-from infractl.ruleinfo import reference_markdown
+from infractl.rulebook.info import reference_markdown
 
 
 def test_the_reference_page_has_a_section_per_command_and_per_rule():

@@ -17,7 +17,7 @@ from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
 from infractl.render import Report, to_sarif
 from infractl.rulebook import all_rules
-from infractl.selection import RuleSelection, drop_noqa, noqa_codes, parse_codes, suppressed_by_noqa
+from infractl.rulebook.selection import RuleSelection, drop_noqa, noqa_codes, parse_codes, suppressed_by_noqa
 
 runner = CliRunner()
 
@@ -133,7 +133,7 @@ def test_help_reads_cleanly_at_80_columns(command):
 def test_rules_and_rule_fit_an_80_column_terminal(monkeypatch, capsys):
     """On a terminal, `infractl rules` used to print 120-column lines that the terminal cut mid-word, and
     `infractl rule ID` ended with an unwrapped line; piped, `rules` keeps one line per rule for tools."""
-    from infractl import ruleinfo
+    from infractl.rulebook import info as ruleinfo
 
     monkeypatch.setattr(ruleinfo, "_terminal_width", lambda: 80)
     ruleinfo.list_rules(None, False)

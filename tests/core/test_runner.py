@@ -1,4 +1,4 @@
-"""infractl.tools, the one runner for external tools, and guard's SIGTERM: children end with the run."""
+"""infractl.process.tools, the one runner for external tools, and guard's SIGTERM: children end with the run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from support.processes import gone, kill_leftovers, signal_lint_during_kubectl, 
 
 
 def test_the_whole_stderr_is_kept_and_a_status_not_declared_is_a_failure():
-    from infractl import tools
+    from infractl.process import tools
 
     finished = tools.run(["sh", "-c", "echo first >&2; echo 'Caused by: the root' >&2; exit 3"])
     assert finished.returncode == 3
@@ -20,14 +20,14 @@ def test_the_whole_stderr_is_kept_and_a_status_not_declared_is_a_failure():
 
 
 def test_a_tool_killed_by_a_signal_is_a_failure_even_when_0_is_meaningful():
-    from infractl import tools
+    from infractl.process import tools
 
     finished = tools.run(["sh", "-c", "echo dying >&2; kill -SEGV $$"])
     assert finished.failure((0, 1)) == "killed by SIGSEGV: dying"
 
 
 def test_a_timeout_ends_the_tools_whole_group(tmp_path):
-    from infractl import tools
+    from infractl.process import tools
 
     pidfile = tmp_path / "pids"
     with pytest.raises(tools.ToolTimeout, match="did not finish within 0.5 s"):
@@ -40,7 +40,7 @@ def test_a_timeout_ends_the_tools_whole_group(tmp_path):
 def test_a_tool_runs_in_its_own_process_group_and_dies_with_its_parent(tmp_path):
     """PR_SET_PDEATHSIG: a parent SIGKILLed (no clean-up can run) still takes its tools with it."""
     pidfile = tmp_path / "pid"
-    parent_code = (f"from infractl import tools; import os, time; p = tools.start(['sleep', '60']);"
+    parent_code = (f"from infractl.process import tools; import os, time; p = tools.start(['sleep', '60']);"
                    f"open({str(pidfile)!r}, 'w').write(str(p.pid)); time.sleep(60)")
     import subprocess
 
@@ -76,7 +76,7 @@ def test_sigterm_is_an_orderly_exit_143_that_ends_the_tools(tmp_path: Path):
 def test_an_empty_answer_keeps_its_type():
     """A tool that prints nothing in binary mode answers b"" (kustomize on ``resources: []``), not "":
     its caller decodes bytes."""
-    from infractl import tools
+    from infractl.process import tools
 
     assert tools.run(["true"], text=False).stdout == b""
     assert tools.run(["true"]).stdout == ""
@@ -86,7 +86,7 @@ def test_an_error_raised_while_ctrl_c_unwinds_is_still_an_interrupt(capsys):
     """Ctrl-C during an import leaves a partly initialised module; a clean-up that touches it raises
     AttributeError while the KeyboardInterrupt unwinds. That is exit 130, not "internal error"."""
     from infractl.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
-    from infractl.guard import guarded
+    from infractl.process.guard import guarded
 
     def cut_short(interrupt):
         def action():
@@ -106,7 +106,7 @@ def test_a_ctrl_c_while_a_tool_starts_leaves_it_where_stop_all_ends_it(monkeypat
     (it used to be lost, left running until infractl died: test_prestart's Ctrl-C test, 3 runs in 10)."""
     import subprocess
 
-    from infractl import tools
+    from infractl.process import tools
 
     real, made = subprocess.Popen, []
 

@@ -179,7 +179,7 @@ def test_every_text_of_a_report_is_sanitised(capsys):
 
 
 def test_a_workflow_permission_level_is_not_masked_but_a_token_is():
-    from infractl.masking import mask_secret_pairs
+    from infractl.sanitise.masking import mask_secret_pairs
 
     assert mask_secret_pairs("permissions: id-token: write") == "permissions: id-token: write"
     assert mask_secret_pairs('"id-token": "none"') == '"id-token": "none"'

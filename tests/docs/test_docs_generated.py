@@ -95,7 +95,7 @@ def test_every_config_table_lists_the_keys_its_command_accepts_and_a_page_includ
     name = gen.slug(table)
     text = (REPO / "docs" / "_generated" / "config" / f"{name}.md").read_text()
     for _, reference in gen.CONFIG_TABLES[table]:
-        from infractl.areas import resolve
+        from infractl.check.protocol import resolve
 
         for key in resolve(reference):
             assert f"`{key}`" in text, (table, key)

@@ -1,4 +1,4 @@
-"""The byte scan of a tree, fast: batches (``prescan``) and two cores (``infractl.scanner``: a child from
+"""The byte scan of a tree, fast: batches (``prescan``) and two cores (``infractl.discover.scanner``: a child from
 the front, this process from the back, begun early by check's fast road or after fix-datetime's walk) must
 flag exactly the files the per-file test flags, and leave no process behind."""
 
@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infractl import scanner as scanning
 from infractl.config import load_config
-from infractl.files import iter_file_names, read_bytes
+from infractl.discover import scanner as scanning
+from infractl.discover.files import iter_file_names, read_bytes
+from infractl.discover.scanner import Scanner, walk_key
 from infractl.fix_datetime.command import collect
 from infractl.fix_datetime.select import prescan
 from infractl.fix_datetime.select.awareprobe import PARTNER_WORDS
 from infractl.fix_datetime.select.prescan import worth_a_look
-from infractl.scanner import Scanner, walk_key
 
 FRAGMENTS = [*PARTNER_WORDS, b"utcnow", b"utcfromtimestamp", b".utcnow()", b"datetime", b"utc)", b"UTC)",
              b"now(timezone.utc)", b"\0", b"x = 1\n", b"import datetime\n", b"from datetime import datetime\n",

@@ -117,7 +117,7 @@ def test_published_database_ports(compose, tmp_path):
 def test_noqa_in_the_compose_file(compose):
     edit(compose, "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set by infractl deploy}",
          "POSTGRES_PASSWORD: webhooks-dev-pw  # noqa: COMPOSE003")
-    from infractl.selection import RuleSelection, keep_wanted
+    from infractl.rulebook.selection import RuleSelection, keep_wanted
 
     assert lint_compose(compose) and keep_wanted(lint_compose(compose), RuleSelection()) == []
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from infractl import cli
 from infractl.manifests.checks.dockerfile import dockerfile_hits, lint_dockerfile, noqa_lines, parse
-from infractl.selection import RuleSelection, keep_wanted
+from infractl.rulebook.selection import RuleSelection, keep_wanted
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "webhook-receiver"
@@ -193,7 +193,7 @@ def test_configured_dockerfiles_and_excludes(tmp_path):
 def test_the_check_area_finds_dockerfiles_but_not_excluded_fixtures(tmp_path):
     from infractl.check.areas import declared
     from infractl.config import load_config
-    from infractl.scanner import Scanner
+    from infractl.discover.scanner import Scanner
 
     (tmp_path / "pyproject.toml").write_text('[tool.infractl.manifests]\nexclude = ["tests/fixtures/**"]\n')
     for name in ("Dockerfile", "Dockerfile.web", "api.Dockerfile", "tests/fixtures/Dockerfile", "docs/readme.md"):

@@ -98,7 +98,7 @@ def manifests_findings(rule_id: str, text: str, tmp_path: Path) -> list:
         return lint_compose(path)
     if rule_id in ("K8S000", "K8S004"):  # the real kustomize, through the manifests pipeline
         from infractl.manifests.command import collect
-        from infractl.selection import RuleSelection
+        from infractl.rulebook.selection import RuleSelection
 
         (tmp_path / "kustomization.yaml").write_text(text, encoding="utf-8")
         return collect([tmp_path], [], [], "1.33.0", RuleSelection()).findings
@@ -223,7 +223,7 @@ def fix_case_target(rule, before: str, tmp_path: Path):
         return path, lambda file: _manifest_findings(rule.id, file), text_of
     if rule.command == "manifests lint":  # through the real kustomize: findings carry the source lines
         from infractl.manifests.command import collect
-        from infractl.selection import RuleSelection
+        from infractl.rulebook.selection import RuleSelection
 
         path = tmp_path / "example.yaml"
         path.write_bytes(before.encode())

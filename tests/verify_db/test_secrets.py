@@ -18,7 +18,7 @@ from support.unprivileged import without_dac_override
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.masking import mask_text, split_userinfo, url_secrets
+from infractl.sanitise.masking import mask_text, split_userinfo, url_secrets
 
 pytestmark = pytest.mark.postgres
 runner = CliRunner()

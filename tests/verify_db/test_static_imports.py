@@ -58,7 +58,7 @@ def test_check_of_a_repository_with_a_revision_never_imports_libcst(tmp_path):
                 create(name)
         '''))
     probe = ("import sys; from pathlib import Path; from infractl.check.areas import declared; "
-             "from infractl.config import load_config; from infractl.scanner import Scanner; "
+             "from infractl.config import load_config; from infractl.discover.scanner import Scanner; "
              f"root = Path({str(tmp_path)!r}); "
              "result = declared('migrations').collect(root, load_config(root), Scanner()); "
              "print(sorted({f.message.split(' ')[0] for f in result.findings})); "

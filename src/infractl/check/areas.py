@@ -1,14 +1,14 @@
 """The registry of the areas ``infractl check`` covers: name -> where the area is declared.
 
-Each area is an ``infractl.areas.Area`` declared beside its capability's code (``<capability>/area.py``);
-``infractl/areas.py`` says what one is. The modules are imported only when ``check`` runs, so importing
+Each area is an ``infractl.check.protocol.Area`` declared beside its capability's code (``<capability>/area.py``);
+``infractl/check/protocol.py`` says what one is. The modules are imported only when ``check`` runs, so importing
 this registry costs nothing, and an area's heavy libraries load only when its ``collect`` needs them.
 The order here is the order of the report.
 """
 
 from __future__ import annotations
 
-from infractl.areas import Area, resolve
+from infractl.check.protocol import Area, resolve
 
 REGISTRY: dict[str, str] = {
     "datetime": "infractl.fix_datetime.area:AREA",

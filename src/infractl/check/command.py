@@ -19,12 +19,12 @@ from pathlib import Path
 from infractl.check.areas import AREAS, REGISTRY, declared
 from infractl.check.isolation import failure
 from infractl.config import load_config, reject_unknown_keys, string_list
+from infractl.discover.files import named_directory
+from infractl.discover.scanner import Scanner
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
-from infractl.files import named_directory
 from infractl.findings import fails
 from infractl.render import Report, print_report
-from infractl.scanner import Scanner
-from infractl.selection import keep_wanted, resolve_selection
+from infractl.rulebook.selection import keep_wanted, resolve_selection
 
 CONFIG_KEYS = ("areas", "skip", "select", "ignore")
 WHERE = "[tool.infractl.check]"

@@ -50,7 +50,7 @@ def failure(area: str, where: Path | str, exc: Exception) -> Finding:
 
         return AREA_FAILED.finding(str(where), None, None, f"{area}: {in_config_file(str(exc))}",
                                    "run the area's own command for details")
-    from infractl.masking import mask_text
+    from infractl.sanitise.masking import mask_text
 
     detail = " ".join(str(exc).split()) or "(no message)"  # one line, whatever the exception held
     message = mask_text(f"{area}: infractl failed on this input: {type(exc).__name__}: {detail}")

@@ -114,7 +114,7 @@ def run_guarded(action: Callable[[], int]) -> None:
 
 def _guarded(action: Callable[[], int]) -> int:
     """``guard.guarded``, with click's Abort (Ctrl-C or end of input at a prompt) counted as Ctrl-C."""
-    from infractl.guard import guarded
+    from infractl.process.guard import guarded
 
     def body() -> int:
         try:

@@ -82,7 +82,7 @@ def rules(
     """List every rule of every command: id, severity, command, what it finds."""
 
     def action() -> int:
-        from infractl.ruleinfo import list_rules
+        from infractl.rulebook.info import list_rules
 
         return list_rules(command, json_flag)
 
@@ -97,7 +97,7 @@ def rule(
     """Explain one rule: why it matters, an example, and how to fix it."""
 
     def action() -> int:
-        from infractl.ruleinfo import explain_rule
+        from infractl.rulebook.info import explain_rule
 
         return explain_rule(rule_id, json_flag)
 

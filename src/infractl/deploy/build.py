@@ -65,7 +65,7 @@ def oci_labels(plan: Plan, revision: str) -> dict[str, str]:
         labels["org.opencontainers.image.created"] = created
     source = git_source(plan.settings.root)
     if source:
-        from infractl.masking import mask_url
+        from infractl.sanitise.masking import mask_url
 
         labels["org.opencontainers.image.source"] = mask_url(source)
     return labels

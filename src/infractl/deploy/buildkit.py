@@ -13,10 +13,10 @@ import json
 import os
 from collections.abc import Callable
 
-from infractl import tools
 from infractl.deploy.plan import StepFailed
 from infractl.deploy.settings import BuildSettings
 from infractl.errors import InfractlError
+from infractl.process import tools
 
 BUILDKIT_API = (1, 39)  # the engine API version from which the daemon has BuildKit built in
 PROJECT = "infractl-build"  # compose labels the image with it: a fixed name keeps identical builds identical

@@ -16,7 +16,7 @@ def check_dockerfile(plan: Plan) -> None:
     findings stay in the report."""
     from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
     from infractl.manifests.kustomize.sourcemap import display_path
-    from infractl.selection import keep_wanted
+    from infractl.rulebook.selection import keep_wanted
 
     build = plan.settings.build
     path = Path(build.context) / build.dockerfile
@@ -47,7 +47,7 @@ def check_compose(plan: Plan, target) -> str:
     from infractl.manifests.checks.rules import RULE
     from infractl.manifests.compose_files import environment_by_name, source_of
     from infractl.manifests.kustomize.sourcemap import display_path
-    from infractl.selection import keep_wanted
+    from infractl.rulebook.selection import keep_wanted
 
     sources = _compose_sources(plan.settings.compose_files)
     found = []

@@ -9,7 +9,7 @@ from typing import Any
 from infractl.config import Config, reject_unknown_keys
 from infractl.errors import InfractlError
 from infractl.manifests.command import lint_selection
-from infractl.selection import RuleSelection
+from infractl.rulebook.selection import RuleSelection
 
 KINDS = ("kubernetes", "compose")
 COMMON_KEYS = ("kind", "image", "build", "secrets", "smoke", "registry", "push", "production_patterns")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from infractl.deploy.plan import Plan
-from infractl.masking import mask_text
+from infractl.sanitise.masking import mask_text
 
 
 @dataclass

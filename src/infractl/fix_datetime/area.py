@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infractl.areas import Area
+from infractl.check.protocol import Area
 
 
 def collect(root: Path, config, scanner):

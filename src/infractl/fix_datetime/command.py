@@ -1,6 +1,6 @@
 """``infractl fix-datetime``: find the files that use utcnow()/utcfromtimestamp(), rewrite them.
 
-The pipeline is built for big trees: walk (``infractl.files``), read bytes, keep only files whose
+The pipeline is built for big trees: walk (``infractl.discover.files``), read bytes, keep only files whose
 bytes mention ``.utcnow``/``.utcfromtimestamp`` and whose ``ast`` confirms a use of the standard
 library's (``candidates``, ``prefilter``: no libcst import until then), rewrite those in-process or in
 worker processes (``workers``), then write (``fsio``: only a file still as it was read, never outside the
@@ -19,8 +19,8 @@ import sys
 from collections import namedtuple
 from pathlib import Path
 
-from infractl.codemod_diff import unified_diffs
 from infractl.config import load_config, reject_unknown_keys, string_list
+from infractl.discover.scanner import Scanner, walk_key
 from infractl.errors import InfractlError
 from infractl.findings import Finding, Severity
 from infractl.fix_datetime.analyse.rules import REWRITE_RULE
@@ -45,8 +45,8 @@ from infractl.fix_datetime.workers import (
     worker_count,
 )
 from infractl.render import print_report
-from infractl.scanner import Scanner, walk_key
-from infractl.selection import RuleSelection, keep_wanted, resolve_selection
+from infractl.render.diff import unified_diffs
+from infractl.rulebook.selection import RuleSelection, keep_wanted, resolve_selection
 
 MODES = ("auto", "aware", "naive")
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")

@@ -196,7 +196,7 @@ def _worker_signals(parent: int) -> None:
     rewrite on, then fail on its closed pipes with a BrokenPipeError traceback each."""
     import signal
 
-    from infractl.tools import die_with_parent
+    from infractl.process.tools import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

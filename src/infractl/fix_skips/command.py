@@ -26,7 +26,7 @@ from infractl.fix_skips.rules import (
     SKIPPED_EVERYWHERE,
 )
 from infractl.render import Report, print_report
-from infractl.selection import RuleSelection, keep_wanted, resolve_selection, suppressed_by_noqa
+from infractl.rulebook.selection import RuleSelection, keep_wanted, resolve_selection, suppressed_by_noqa
 
 CONFIG_KEYS = ("env", "exclude", "select", "ignore")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -55,7 +55,7 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
     if not isinstance(env, str) or not ENV_NAME.match(env):
         raise InfractlError(f"--env must be an environment variable name, not {env!r}")
     selection = resolve_selection(section, config.data, select, ignore, where)
-    from infractl.files import iter_files
+    from infractl.discover.files import iter_files
 
     not_read: list[Finding] = []
 
@@ -74,7 +74,7 @@ def run(paths: list[Path], check: bool, diff: bool, env: str | None, fmt: str, s
     findings = keep_wanted([*not_read, *(f for o in outcomes for f in o.findings)], selection, before.get)
     changed = [o for o in outcomes if o.new is not None]
     if diff and fmt == "table":
-        from infractl.codemod_diff import unified_diffs
+        from infractl.render.diff import unified_diffs
 
         sys.stdout.write("".join(unified_diffs({o.path: (o.old, o.new) for o in changed}).values()))
     verb = "would change" if dry_run else "changed"

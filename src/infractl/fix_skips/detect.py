@@ -12,7 +12,7 @@ import ast
 import re
 from collections import namedtuple
 
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 SERVICE_WORDS = re.compile(
     r"\b(docker|compose|postgres(ql)?|database|db|mysql|mariadb|redis|kafka|rabbit(mq)?|mongo(db)?|"

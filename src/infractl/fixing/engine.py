@@ -73,7 +73,7 @@ def needs_unsafe(finding: Finding) -> bool:
 
 
 def fixer_of(rule: Rule) -> Callable[[str, Finding], Change | None]:
-    from infractl.areas import resolve
+    from infractl.check.protocol import resolve
 
     return resolve(rule.fixer)
 

@@ -21,7 +21,7 @@ class Workspace:
     """``target`` (a file or a directory) copied below a private temp directory; paths map both ways."""
 
     def __init__(self, target: Path) -> None:
-        from infractl.files import SKIP_DIRS
+        from infractl.discover.files import SKIP_DIRS
 
         self.target = Path(os.path.abspath(target))
         self.root = self.target if self.target.is_dir() else self.target.parent

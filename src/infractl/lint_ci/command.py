@@ -28,7 +28,7 @@ TEST_DIRS = ("tests", "test")
 def run(path: Path, fmt: str, strict: bool, select, ignore, config_path: Path | None, fix=None) -> int:
     """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
     from infractl.render import print_report
-    from infractl.selection import keep_wanted, resolve_selection
+    from infractl.rulebook.selection import keep_wanted, resolve_selection
 
     if not path.exists():
         raise InfractlError(f"path does not exist: {path}")
@@ -86,7 +86,7 @@ def test_files(path: Path, configured: tuple[str, ...] = (), exclude: tuple[str,
                not_read: list[Finding] | None = None) -> list[Path]:
     """The test files under ``path``; what cannot be walked (an unreadable directory, a loop, a broken
     link) goes to ``not_read`` as CI010, never silently."""
-    from infractl.files import iter_files
+    from infractl.discover.files import iter_files
 
     if path.is_file():
         return []
@@ -173,7 +173,7 @@ def _not_zizmor_ignored(path: str, findings: list[Finding]) -> list[Finding]:
     (CI005 is zizmor's unpinned-images: a user who accepted it for zizmor accepted it here too)."""
     if not findings:
         return findings
-    from infractl.selection import read_lines
+    from infractl.rulebook.selection import read_lines
 
     lines = read_lines(path) or []
     kept = []

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from infractl.findings import Finding
 from infractl.lint_ci.rules import RULE
 from infractl.load.yamldocs import PosDict, PosList
-from infractl.masking import known_tokens
+from infractl.sanitise.masking import known_tokens
 
 
 def literal_credentials(path: str, workflow) -> Iterator[Finding]:

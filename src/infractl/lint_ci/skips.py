@@ -23,7 +23,7 @@ FRAMEWORK_BASES = frozenset({"object", "TestCase", "SimpleTestCase", "Transactio
 
 
 def unconditional_skips(files: list[Path], scanner=None) -> tuple[list[Finding], int]:
-    from infractl.files import read_bytes
+    from infractl.discover.files import read_bytes
     from infractl.fix_skips.prefilter import may_skip
 
     findings = []

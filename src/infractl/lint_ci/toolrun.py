@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-from infractl import prestart, tools
 from infractl.findings import Finding
+from infractl.process import prestart, tools
 
 OPTIONS = {"text": True}  # how a tool is started (tools.start's options; prestart.py's too)
 

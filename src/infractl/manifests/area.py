@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infractl.areas import Area, shown
+from infractl.check.protocol import Area, shown
 
 
 def collect(root: Path, config, scanner):
@@ -32,7 +32,7 @@ def collect(root: Path, config, scanner):
     from infractl.check.isolation import isolated
     from infractl.manifests.command import collect as lint_manifests
     from infractl.manifests.lint import DEFAULT_KUBE_VERSION
-    from infractl.selection import RuleSelection
+    from infractl.rulebook.selection import RuleSelection
 
     version = section.get("kube_version") or DEFAULT_KUBE_VERSION
     # check applies the table's select/ignore and its own (flags first) to every area's findings

@@ -15,7 +15,7 @@ from infractl.config import Config, load_config, reject_unknown_keys, string_lis
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, fails
 from infractl.render import Report, print_report
-from infractl.selection import RuleSelection, keep_wanted, resolve_selection
+from infractl.rulebook.selection import RuleSelection, keep_wanted, resolve_selection
 
 COMMAND = "manifests lint"
 SECTION = "manifests"
@@ -26,7 +26,7 @@ KEYS = ("dirs", "compose_files", "dockerfiles", "exclude", "kube_version", "sele
 def run(directory: Path | None, kube_version: str | None, fmt: str, strict: bool, config_path: Path | None,
         select=None, ignore=None, fix=None) -> int:
     """``fix``: ``fixing.FixOptions`` for ``--fix`` (None: report only)."""
-    from infractl.files import named_directory
+    from infractl.discover.files import named_directory
     from infractl.manifests.lint import DEFAULT_KUBE_VERSION
 
     if directory is not None:

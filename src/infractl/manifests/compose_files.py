@@ -141,8 +141,8 @@ def environment_by_name(model: dict) -> dict:
 def merged_model(members: list[Path], documents: list) -> tuple[dict | None, str | None]:
     """(the merged model, None) from the real Compose v2, or from ``merge_models`` when none is installed;
     (None, compose's message) when compose refuses the set."""
-    from infractl import tools
     from infractl.errors import InfractlError
+    from infractl.process import tools
 
     try:
         from infractl.deploy.targets.compose import find_compose

@@ -40,7 +40,7 @@ class MonitoringInputs:
 
 def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> MonitoringInputs:
     """The monitoring files under ``root``, found by content (``python_files`` stays empty)."""
-    from infractl.files import iter_files, read_head
+    from infractl.discover.files import iter_files, read_head
 
     inputs = MonitoringInputs()
     for path in iter_files([root], (".yml", ".yaml", ".json"), exclude, root, cache=scanner and scanner.walks):
@@ -74,7 +74,7 @@ def discover(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> Monitor
 
 def discovery_key(root: Path, exclude: tuple[str, ...]) -> list:
     """What makes two ``discover`` calls the same (scanner.walk_key, named for this area)."""
-    from infractl.scanner import walk_key
+    from infractl.discover.scanner import walk_key
 
     return ["monitoring", *walk_key([root], exclude, root)]
 
@@ -89,7 +89,7 @@ def _helm_template(path: Path, root: Path) -> bool:
 
 def metric_modules(root: Path, exclude: tuple[str, ...] = (), scanner=None) -> list[Path]:
     """The Python modules under ``root`` that use prometheus_client (where the service's metrics are)."""
-    from infractl.files import iter_files, read_head
+    from infractl.discover.files import iter_files, read_head
 
     found = []
     for path in iter_files([root], (".py",), exclude, root, cache=scanner and scanner.walks):
@@ -134,7 +134,7 @@ def collect(root: Path, section: dict, project_root: Path | None = None, scanner
     for directory in sources_dirs:
         if not directory.is_dir():
             raise InfractlError(f"{WHERE} sources: not a directory: {directory}")
-    from infractl.files import read_bytes
+    from infractl.discover.files import read_bytes
     from infractl.monitoring.promtool import Promtool
     from infractl.monitoring.sources import read_sources
 

@@ -22,11 +22,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from infractl import prestart, tools
 from infractl.findings import Finding
 from infractl.load import LoadError
 from infractl.monitoring.rules import PROMTOOL_MISSING, PROMTOOL_REJECTS
 from infractl.monitoring.sources import ConfigSource, RuleSource
+from infractl.process import prestart, tools
 
 PROMTOOL_TIMEOUT = 60  # seconds for a call, plus PER_FILE for each file it checks
 PER_FILE = 0.5

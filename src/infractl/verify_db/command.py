@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import Finding, fails
-from infractl.masking import remember_secrets, url_secrets
 from infractl.render import Report, print_report
-from infractl.selection import keep_wanted, read_lines, resolve_selection
+from infractl.rulebook.selection import keep_wanted, read_lines, resolve_selection
+from infractl.sanitise.masking import remember_secrets, url_secrets
 from infractl.verify_db.rules import RuleSettings, check_column
 from infractl.verify_db.settings import live_settings, migrations_path, rule_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infractl.areas import Area, shown
+from infractl.check.protocol import Area, shown
 
 
 def collect(root: Path, config, scanner):

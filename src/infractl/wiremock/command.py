@@ -10,7 +10,7 @@ from infractl.config import load_config
 from infractl.errors import EXIT_FINDINGS, EXIT_OK
 from infractl.findings import fails
 from infractl.render import print_report
-from infractl.selection import RuleSelection, resolve_selection
+from infractl.rulebook.selection import RuleSelection, resolve_selection
 from infractl.wiremock.mappings.validate import collect
 from infractl.wiremock.settings import SECTION, WHERE, settings
 

@@ -9,10 +9,10 @@ import shutil
 import time
 from typing import Any
 
-from infractl import tools
 from infractl.deploy.plan import Plan, StepFailed
 from infractl.deploy.render import repository_of
 from infractl.errors import InfractlError
+from infractl.process import tools
 
 POLL_SECONDS = 1.0
 NOT_FOUND = ("Docker Compose v2 is not installed: neither the 'docker compose' plugin nor a v2 'docker-compose' "

@@ -18,7 +18,7 @@ from infractl.deploy.targets.kubeconfig import (
 )
 from infractl.deploy.targets.rollout import WORKLOADS, rollout_status
 from infractl.errors import InfractlError
-from infractl.masking import mask_url
+from infractl.sanitise.masking import mask_url
 
 FIELD_MANAGER = "infractl"
 FIRST = ("Namespace", "CustomResourceDefinition")

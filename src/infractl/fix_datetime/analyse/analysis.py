@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from infractl.fix_datetime.analyse.cstshape import source_order
 from infractl.fix_datetime.syntax.scopes import Scope
-from infractl.pyast import dotted_name  # the one dotted_name (flow.py takes it from here)
+from infractl.load.pyast import dotted_name  # the one dotted_name (flow.py takes it from here)
 
 UTCNOW = "datetime.datetime.utcnow"
 UTCFROMTIMESTAMP = "datetime.datetime.utcfromtimestamp"

@@ -189,7 +189,7 @@ def _called_with(parents: dict, node: ast.AST) -> ast.AST | None:
 
 
 def _noqa(site: Site, before, lines: list[str]) -> bool:
-    from infractl.selection import suppressed_by_noqa
+    from infractl.rulebook.selection import suppressed_by_noqa
 
     line = before.get(site_node(site), (0, 0))[0]
     return 0 < line <= len(lines) and "noqa" in lines[line - 1].lower() and suppressed_by_noqa(

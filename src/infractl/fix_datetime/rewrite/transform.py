@@ -89,7 +89,7 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
         return unchanged  # the cheap exit most files take
     from infractl.fix_datetime.analyse.planner import plan_file
     from infractl.fix_datetime.rewrite.edits import apply_plan
-    from infractl.pyast import parse_module
+    from infractl.load.pyast import parse_module
 
     verdict = stubbed if stubbed is not None and not isinstance(stubbed, str) else None
     stubbed = verdict.module if verdict is not None else stubbed or ""

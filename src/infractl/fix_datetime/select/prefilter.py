@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 
 # ``ast`` is imported by the functions that parse, not here: ``infractl check`` loads this module before
-# its head start forks (infractl.scanner), where every import delays both processes; ~2 ms for ast.
+# its head start forks (infractl.discover.scanner), where every import delays both processes; ~2 ms for ast.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast

@@ -2,13 +2,13 @@
 
 Changing what counts as a candidate file means editing ``worth_a_look`` (and ``WORDS`` below it, the
 literal words its tests need): the batch scan (``scan``), the head start in a forked child
-(``infractl.scanner``) and ``candidates.read_candidates`` all take its answer, none repeats its tests.
+(``infractl.discover.scanner``) and ``candidates.read_candidates`` all take its answer, none repeats its tests.
 
 Reading every file and scanning its bytes is the whole cost of a clean tree. So the files' bytes are
 joined in batches (a NUL between two files: no searched word holds one) and each word that
 ``worth_a_look`` needs is searched once in the batch; only the files that hold one get the per-file
 test. Ten searches of a file that holds none of the words cost ~7 us a file; a search of the batch
-costs next to nothing per file. Two cores: ``infractl.scanner`` runs ``scan`` from both ends of the list.
+costs next to nothing per file. Two cores: ``infractl.discover.scanner`` runs ``scan`` from both ends of the list.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 PAIRS = {"utcnow": "now", "utcfromtimestamp": "fromtimestamp"}
 CLOCK_NAMES = frozenset({*PAIRS, *PAIRS.values()})

@@ -30,7 +30,7 @@ from infractl.fix_datetime.stubs.projectfiles import (
     module_statements,
 )
 from infractl.fix_datetime.stubs.targets import Function, Installation, ParsedFile
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 MOCK_FACTORIES = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock",
                             "create_autospec"})

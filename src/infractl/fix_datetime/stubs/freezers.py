@@ -20,7 +20,7 @@ import os
 
 from infractl.fix_datetime.stubs.projectfiles import ProjectFiles
 from infractl.fix_datetime.stubs.targets import ParsedFile
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 MAX_MODULES = 5000  # an import closure bigger than this is cut short (the freeze still holds what it reached)
 

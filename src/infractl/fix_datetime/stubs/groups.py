@@ -40,7 +40,7 @@ from infractl.fix_datetime.stubs.targets import (
     string_targets,
 )
 from infractl.fix_datetime.stubs.verdict import StubVerdict
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 # a module that may read ``datetime.datetime`` when it runs: ``import datetime [as dt]``, or a from-import
 # inside a function (a module-level one binds the class once, when the module is first imported)

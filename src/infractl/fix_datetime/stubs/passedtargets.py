@@ -22,7 +22,7 @@ import dataclasses
 
 from infractl.fix_datetime.stubs.projectfiles import ProjectFiles, module_statements
 from infractl.fix_datetime.stubs.targets import Function, Installation, ParsedFile, module_of
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 MAX_CALLERS = 1000  # more calls than this of one helper: not followed (held), rather than slow
 

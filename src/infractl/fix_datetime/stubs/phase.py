@@ -14,7 +14,7 @@ from infractl.fix_datetime.analyse.rules import REWRITE_RULE
 from infractl.fix_datetime.rewrite.transform import Hazard
 from infractl.fix_datetime.stubs.renames import RENAMED, find_stubs, rename_stubs
 from infractl.fix_datetime.stubs.textplaces import SourceText
-from infractl.selection import suppressed_by_noqa
+from infractl.rulebook.selection import suppressed_by_noqa
 
 
 def stub_phase(code: str, tree: ast.Module, mode: str, held: frozenset[str],

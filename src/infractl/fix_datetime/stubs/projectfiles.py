@@ -13,7 +13,7 @@ import ast
 import os
 
 from infractl.fix_datetime.stubs.targets import Function, ParsedFile, parse_file
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini", ".git")
 
@@ -58,7 +58,7 @@ class ProjectFiles:
             directory = parent
 
     def module_file(self, dotted: str, anchor: str, near: str) -> str | None:
-        from infractl.files import module_file
+        from infractl.discover.files import module_file
 
         path = module_file(dotted, [anchor] if anchor else self.roots(near))
         return os.path.realpath(path) if path else None

@@ -23,7 +23,7 @@ import ast
 from dataclasses import dataclass, field
 
 from infractl.fix_datetime.stubs.textplaces import SourceText
-from infractl.pyast import dotted_name as _dotted
+from infractl.load.pyast import dotted_name as _dotted
 
 RENAMED = {"utcnow": "now", "utcfromtimestamp": "fromtimestamp"}
 ARGUMENT_CHECKS = frozenset({"assert_called_with", "assert_called_once_with", "assert_any_call", "assert_has_calls",

@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 # ``patch("pkg.mod.datetime")`` / ``monkeypatch.setattr("pkg.mod.datetime", ...)``: found without a parse
 _STRING_TARGET = re.compile(rb"""(?:patch|setattr)\(\s*['"]([\w.]+)\.datetime['"]""")

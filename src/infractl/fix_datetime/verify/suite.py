@@ -2,7 +2,7 @@
 
 When CMD is a pytest invocation (``pytest ...``, ``py.test ...``, ``python -m pytest ...``), it gets
 ``--junitxml`` and each test's outcome is read from that report; otherwise the command's exit status is
-the only outcome there is. CMD runs through the one runner (``infractl.tools``): its own process group,
+the only outcome there is. CMD runs through the one runner (``infractl.process.tools``): its own process group,
 ended with infractl on Ctrl-C or SIGTERM, and within the time the budget has left.
 """
 
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from infractl import tools
+from infractl.process import tools
 
 EXIT_STATUS = "(exit status)"  # the one outcome of a command that is not pytest
 PROBE = "_infractl_verify_probe"

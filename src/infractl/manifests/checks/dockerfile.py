@@ -192,7 +192,7 @@ def dockerfile_hits(text: str, build_args: dict[str, str] | None = None,
 
 def _secrets(instruction: Instruction) -> Iterator[tuple[int, str, str, str]]:
     from infractl.manifests.checks.compose import _URL_PASSWORD
-    from infractl.masking import mask_text, mask_url
+    from infractl.sanitise.masking import mask_text, mask_url
 
     if instruction.keyword not in ("ENV", "ARG"):
         return
@@ -223,7 +223,7 @@ def _remote_add(instruction: Instruction) -> Iterator[tuple[int, str, str, str]]
         return
     for source in sources:
         if re.match(r"https?://", source, re.IGNORECASE):
-            from infractl.masking import mask_url
+            from infractl.sanitise.masking import mask_url
 
             yield (instruction.line, "DOCKER004", f"ADD downloads {mask_url(source)} without verifying it",
                    ("ADD --checksum=sha256:<digest> URL DEST, or RUN curl -fsSLo FILE URL && "
@@ -271,7 +271,7 @@ def noqa_lines(path: str) -> list[str] | None:
     """The file's lines for ``keep_wanted``; in a Dockerfile, a ``# noqa`` comment line directly above an
     instruction counts for its first line too (a trailing ``# noqa`` would be part of FROM's or ENV's
     arguments; a comment must be a line of its own)."""
-    from infractl.selection import read_lines
+    from infractl.rulebook.selection import read_lines
 
     lines = read_lines(path)
     if lines is None or not is_dockerfile(Path(path).name):

@@ -62,7 +62,7 @@ def find_dockerfiles(directory: Path, exclude: tuple[str, ...] | list[str] = (),
                      project_root: Path | None = None, scanner=None) -> list[Path]:
     """Dockerfiles under ``directory`` (the usual walk: .gitignore and virtualenvs skipped, and the
     ``exclude`` globs, relative to ``project_root``, default ``directory``)."""
-    from infractl.files import iter_files
+    from infractl.discover.files import iter_files
 
     return list(iter_files([directory], (), tuple(exclude), project_root or directory, match=is_dockerfile,
                            cache=scanner and scanner.walks))
@@ -81,7 +81,7 @@ def find_manifests(root: Path, scanner=None, exclude: tuple[str, ...] = (),
     and Component's directory (kustomize renders those, patches included), outside a Helm chart, CI
     directories and ``testdata``; a file
     that cannot be read is kept, so that linting it reports it."""
-    from infractl.files import iter_files, read_bytes
+    from infractl.discover.files import iter_files, read_bytes
 
     read = scanner.read if scanner else read_bytes
     kustomizations, composes, candidates, owners = [], [], [], set()

@@ -12,9 +12,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from infractl import tools
 from infractl.errors import InfractlError
 from infractl.manifests.kustomize.kubectl import kustomize_command
+from infractl.process import tools
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from infractl.errors import InfractlError
-from infractl.masking import mask_text
+from infractl.sanitise.masking import mask_text
 from infractl.verify_db.live.url import DRIVER, Target, normalize_url, parse_url  # noqa: F401 (the module's API)
 from infractl.verify_db.rules import ColumnInfo, RuleSettings
 

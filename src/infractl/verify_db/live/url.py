@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, quote_plus, unquote
 
 from infractl.errors import InfractlError
-from infractl.masking import mask_text, remember_secrets, split_userinfo, url_secrets
+from infractl.sanitise.masking import mask_text, remember_secrets, split_userinfo, url_secrets
 
 DRIVER = "postgresql+psycopg"
 _POSTGRES_SCHEMES = re.compile(r"^(postgres|postgresql)(\+[a-z0-9_]+)?$", re.IGNORECASE)

@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from infractl import tools
 from infractl.errors import InfractlError
-from infractl.masking import mask_text
+from infractl.process import tools
+from infractl.sanitise.masking import mask_text
 
 WORKER = Path(__file__).with_name("alembic_worker.py")
 # Run the worker file by path under any interpreter (infractl need not be installed in it), with the

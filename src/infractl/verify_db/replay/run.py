@@ -20,10 +20,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infractl import tools
 from infractl.errors import InfractlError
-from infractl.masking import mask_text
+from infractl.process import tools
 from infractl.render import Report
+from infractl.sanitise.masking import mask_text
 from infractl.verify_db.replay.project import worker_argv
 from infractl.verify_db.rules import RuleSettings
 

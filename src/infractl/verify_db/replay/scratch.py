@@ -28,10 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from infractl import tools
 from infractl.errors import InfractlError
-from infractl.guard import uninterrupted
-from infractl.masking import mask_text, remember_secrets
+from infractl.process import tools
+from infractl.process.guard import uninterrupted
+from infractl.sanitise.masking import mask_text, remember_secrets
 
 SCRATCH_PREFIX = "infractl_scratch_"
 CLUSTER_PREFIX = "infractl-scratch-"  # the temporary directory of a throwaway cluster

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _MAX_DEPTH = 6
@@ -79,7 +79,7 @@ class TypeResolver:
     def _find_module(self, dotted_name: str) -> Path | None:
         if not dotted_name or dotted_name.startswith("/"):
             return Path(dotted_name) if dotted_name.startswith("/") and Path(dotted_name).is_file() else None
-        from infractl.files import module_file
+        from infractl.discover.files import module_file
 
         found = module_file(dotted_name, self.roots)
         return Path(found) if found else None

@@ -14,7 +14,7 @@ TYPE_CHECKING = False  # typing costs ~2 ms of start-up (infractl check); only t
 if TYPE_CHECKING:
     from typing import Any
 
-from infractl.pyast import dotted_name
+from infractl.load.pyast import dotted_name
 from infractl.verify_db.static.subst import SourceText, bind_arguments, substitute
 
 UNKNOWN = object()  # an expression we cannot evaluate statically

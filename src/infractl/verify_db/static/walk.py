@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
-from infractl.pyast import children_in_source_order, dotted_name
+from infractl.load.pyast import children_in_source_order, dotted_name
 from infractl.verify_db.static.exprs import UNKNOWN, is_call_named, split_args
 from infractl.verify_db.static.ops import Operation
 from infractl.verify_db.static.parse import OpCallReader

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from infractl.findings import Finding
 from infractl.render import Report
-from infractl.selection import RuleSelection, keep_wanted
+from infractl.rulebook.selection import RuleSelection, keep_wanted
 from infractl.wiremock.mappings.checks_files import check_body_file, check_ignored, check_permissions
 from infractl.wiremock.mappings.checks_stub import check_stub, check_templating, finding, stub_id
 from infractl.wiremock.mappings.loading import MappingFile, Stub, Tree, discover, load

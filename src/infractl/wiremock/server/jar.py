@@ -12,8 +12,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from infractl import tools
 from infractl.errors import InfractlError
+from infractl.process import tools
 
 VERSION = "3.13.2"
 DEFAULT_CACHE = Path(".cache/wiremock")

@@ -9,8 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from infractl import tools
 from infractl.errors import InfractlError
+from infractl.process import tools
 from infractl.wiremock.server import state
 from infractl.wiremock.server.state import Instance
 

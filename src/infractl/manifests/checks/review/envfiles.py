@@ -102,7 +102,7 @@ def committed_env_files(root: Path, exclude: tuple[str, ...], scanner,
     """The env files under ``root`` that are committed, and why git could not say (None when it could):
     tracked by git inside a repository; else (and when git fails) present and not ignored. ``exclude``
     globs are relative to ``project_root`` (default ``root``)."""
-    from infractl.ignores import gitignore_spec, repository_root
+    from infractl.rulebook.ignores import gitignore_spec, repository_root
 
     failure = None
     if repository_root(root.resolve()) is not None:
@@ -113,7 +113,7 @@ def committed_env_files(root: Path, exclude: tuple[str, ...], scanner,
             return [root / name for name in listed if is_env_file(name.rsplit("/", 1)[-1])
                     and not (spec and spec.match_file(_relative(root / name, base)))
                     and not os.path.islink(root / name) and (root / name).exists()], None
-    from infractl.files import iter_files
+    from infractl.discover.files import iter_files
 
     found = iter_files([root], (), exclude, project_root or root, match=is_env_file, cache=scanner and scanner.walks)
     return [path for path in found if not path.is_symlink()], failure
@@ -127,7 +127,7 @@ def _relative(path: Path, base: Path) -> str:
 def _git_tracked(root: Path) -> tuple[list[str] | None, str | None]:
     """``git ls-files`` of the env-file names; (None, why) when git cannot answer. Repository config that
     runs programs (core.fsmonitor) is switched off: the repository may be anyone's."""
-    from infractl import tools
+    from infractl.process import tools
 
     argv = ["git", "--no-pager", "-c", "core.fsmonitor=false", "-C", str(root), "ls-files", "-z", "--",
             ":(glob)**/.env", ":(glob)**/*.env", ":(glob)**/.env.*"]
@@ -167,7 +167,7 @@ def compose_read_env_files(root: Path, compose_files: list[Path]) -> dict[Path, 
 
 
 def _shown(path: Path) -> str:
-    from infractl.areas import shown
+    from infractl.check.protocol import shown
 
     return str(shown(path))
 

@@ -30,9 +30,9 @@ import struct
 from pathlib import Path
 
 from infractl.config import load_config, string_list
-from infractl.files import WalkCache, iter_file_names, read_bytes, read_head
+from infractl.discover.files import WalkCache, iter_file_names, read_bytes, read_head
 from infractl.fix_datetime.select.prescan import scan
-from infractl.forked import Forked, can_fork
+from infractl.process.forked import Forked, can_fork
 
 CHUNK = 64  # files claimed at a time: small, so the meeting point costs little, large enough to batch
 NOBODY = 2**31 - 1  # the back end's lowest claim before it claims anything

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from infractl.ignores import GitIgnores, gitignore_spec, ignored_by, repository_root, target_excluded
+from infractl.rulebook.ignores import GitIgnores, gitignore_spec, ignored_by, repository_root, target_excluded
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "node_modules",

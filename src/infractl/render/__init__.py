@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 from infractl import __version__
 from infractl.findings import Finding, count_by_severity, in_order
-from infractl.render_ci import github_annotation, sarif_rule, to_sarif  # noqa: F401 (sarif_rule: re-exported)
-from infractl.render_text import (  # noqa: F401 (location, summary_line: re-exported)
+from infractl.render.ci import github_annotation, sarif_rule, to_sarif  # noqa: F401 (sarif_rule: re-exported)
+from infractl.render.text import (  # noqa: F401 (location, summary_line: re-exported)
     location,
     plain_text,
     print_rich_table,

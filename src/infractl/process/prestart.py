@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infractl import tools
+from infractl.process import tools
 
 # started early, not adopted yet: (argv, options) -> process
 _waiting: dict[tuple, object] = {}

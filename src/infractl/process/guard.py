@@ -40,7 +40,7 @@ def _guarded(action: Callable[[], int]) -> int:
         return action()
     except InfractlError as exc:
         from infractl.config import in_config_file
-        from infractl.masking import mask_text
+        from infractl.sanitise.masking import mask_text
 
         if debug:
             masked_traceback()
@@ -60,7 +60,7 @@ def _guarded(action: Callable[[], int]) -> int:
             terminated = isinstance(interrupt, Terminated)
             error_line("terminated" if terminated else "interrupted")
             return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
-        from infractl.masking import mask_text
+        from infractl.sanitise.masking import mask_text
 
         if debug:
             masked_traceback()
@@ -103,7 +103,7 @@ def _sigterm_raises() -> Iterator[None]:
 
 
 def _stop_tools() -> None:
-    tools = sys.modules.get("infractl.tools")  # never imported: no tool was started
+    tools = sys.modules.get("infractl.process.tools")  # never imported: no tool was started
     if tools is None:
         return
     try:
@@ -179,7 +179,7 @@ def masked_traceback() -> None:
     """INFRACTL_DEBUG=1: the whole traceback, through the same masking as every other message."""
     import traceback
 
-    from infractl.masking import mask_text
+    from infractl.sanitise.masking import mask_text
 
     sys.stderr.write(mask_text(traceback.format_exc()))
 

@@ -30,7 +30,7 @@ from collections import namedtuple
 from collections.abc import Sequence
 from pathlib import Path
 
-from infractl.fsio_temps import (  # noqa: F401 (STALE_AFTER, TEMP_SUFFIX, locked_directory: re-exported)
+from infractl.fsio.temps import (  # noqa: F401 (STALE_AFTER, TEMP_SUFFIX, locked_directory: re-exported)
     STALE_AFTER,
     TEMP_SUFFIX,
     OwnerNotKept,
@@ -253,6 +253,6 @@ def interrupt_between_files():
                 write_if_unchanged(path, before, data)
 
     A write takes milliseconds, so the run still ends well within a second."""
-    from infractl.guard import signals_held
+    from infractl.process.guard import signals_held
 
     return signals_held()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from infractl.findings import Finding
-from infractl.masking import LazyPattern, mask_secret_pairs, mask_text
+from infractl.sanitise.masking import LazyPattern, mask_secret_pairs, mask_text
 
 # C0 (with TAB, LF, CR, ESC, BEL, NUL), DEL, C1 (0x9b is a one-byte CSI), the Unicode line and paragraph
 # separators, the bidirectional controls that make a terminal show text in another order (Unicode's

@@ -107,7 +107,7 @@ def start(argv: Sequence[str], *, stdin=DEVNULL, stdout=PIPE, stderr=PIPE, text:
     if detached:
         process = subprocess.Popen(list(argv), start_new_session=True, **options)
         return process
-    from infractl.guard import signals_held
+    from infractl.process.guard import signals_held
 
     # Ctrl-C held off until the process is in _running: one that interrupted Popen after the fork lost the
     # child, which stop_all could not end (tests/check/test_prestart.py's Ctrl-C test, 3 runs in 10)

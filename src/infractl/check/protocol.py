@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the types only: importing them here would load the config and scanner modules early
     from infractl.config import Config
+    from infractl.discover.scanner import Scanner
     from infractl.render import Report
-    from infractl.scanner import Scanner
 
     Collect = Callable[[Path, Config, Scanner], Report | None]
 
