@@ -42,7 +42,7 @@ def run(command: list, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def actionlint(root: Path, path: str) -> Counter:
-    from infractl.lint_ci.actionlint import find_actionlint
+    from infractl.lint_ci.tools.actionlint import find_actionlint
 
     done = run([*find_actionlint(None), path], cwd=root)
     return Counter(item["message"] for item in json.loads(done.stdout or "[]"))

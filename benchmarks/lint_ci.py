@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from timing import ENV, interleaved, load_note
 
-from infractl.lint_ci.actionlint import find_actionlint
-from infractl.lint_ci.zizmor import find_zizmor
+from infractl.lint_ci.tools.actionlint import find_actionlint
+from infractl.lint_ci.tools.zizmor import find_zizmor
 
 
 def commands(directory: Path, baseline: str | None) -> dict:

@@ -23,7 +23,7 @@ def _fake_actionlint(tmp_path: Path, monkeypatch, body: str) -> None:
     fake = tmp_path / "fake-actionlint"
     fake.write_text("#!/bin/sh\n" + body + "\n")
     fake.chmod(0o755)
-    import infractl.lint_ci.actionlint as module
+    import infractl.lint_ci.tools.actionlint as module
 
     monkeypatch.setattr(module, "find_actionlint",
                         lambda configured: [str(fake), "-format", "{{json .}}", "-no-color"])

@@ -38,11 +38,11 @@ def _run(tmp_path: Path, monkeypatch, levels: list[str]):
     fake.chmod(0o755)
     import importlib
 
-    import infractl.lint_ci.actionlint as module
+    import infractl.lint_ci.tools.actionlint as module
 
     monkeypatch.setattr(module, "find_actionlint", lambda configured: [str(fake)])
-    if importlib.util.find_spec("infractl.lint_ci.zizmor"):  # its own tests: test_zizmor.py
-        monkeypatch.setattr("infractl.lint_ci.zizmor.find_zizmor", lambda configured: None)
+    if importlib.util.find_spec("infractl.lint_ci.tools.zizmor"):  # its own tests: test_zizmor.py
+        monkeypatch.setattr("infractl.lint_ci.tools.zizmor.find_zizmor", lambda configured: None)
     result = runner.invoke(cli.app, ["lint-ci", "--json", str(repo)])
     return result, [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "AL005"]
 

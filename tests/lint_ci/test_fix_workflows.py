@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from support.fixers import changed_lines, fix_until_stable, fixer_of, one_pass
 
-from infractl.lint_ci.actionlint import find_actionlint
 from infractl.lint_ci.command import collect
+from infractl.lint_ci.tools.actionlint import find_actionlint
 from infractl.rulebook import rules_for
 
 ROOT = Path(__file__).resolve().parents[2]

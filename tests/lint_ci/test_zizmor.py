@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from infractl import cli
 from infractl.lint_ci.command import collect
-from infractl.lint_ci.zizmor import find_zizmor
+from infractl.lint_ci.tools.zizmor import find_zizmor
 
 runner = CliRunner()
 needs_zizmor = pytest.mark.skipif(find_zizmor(None) is None, reason="zizmor is not installed (pip install zizmor)")
@@ -107,7 +107,7 @@ def _fake_zizmor(tmp_path: Path, monkeypatch, body: str) -> Path:
     fake = tmp_path / "fake-zizmor"
     fake.write_text("#!/bin/sh\n" + body + "\n")
     fake.chmod(0o755)
-    import infractl.lint_ci.zizmor as module
+    import infractl.lint_ci.tools.zizmor as module
 
     real = module.find_zizmor
     monkeypatch.setattr(module, "find_zizmor", lambda configured: [str(fake), *real(str(fake))[1:]])
@@ -147,7 +147,7 @@ def test_zizmor_runs_offline_once_over_every_workflow(tmp_path, monkeypatch):
 
 
 def test_without_zizmor_one_info_finding_says_so(tmp_path, monkeypatch):
-    import infractl.lint_ci.zizmor as module
+    import infractl.lint_ci.tools.zizmor as module
 
     monkeypatch.setattr(module, "find_zizmor", lambda configured: None)
     _workflow(tmp_path, "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n")

@@ -81,7 +81,7 @@ def test_configured_migrations_are_checked_when_no_database_url_exists(in_empty_
 
 
 def test_fix_migration_never_overwrites_a_file_in_the_target_directory(in_empty_dir, monkeypatch):
-    from infractl.verify_db import fix_migration
+    from infractl.verify_db.fix import migration as fix_migration
 
     versions, elsewhere = in_empty_dir / "versions", in_empty_dir / "elsewhere"
     versions.mkdir()

@@ -15,7 +15,7 @@ import pytest
 from test_migrations_cases import CASES, load_case
 
 from infractl.errors import InfractlError
-from infractl.verify_db.fix_migration import FIXED_RULES, held_back, render_fix_migration, write_fix_migration
+from infractl.verify_db.fix.migration import FIXED_RULES, held_back, render_fix_migration, write_fix_migration
 from infractl.verify_db.rules import RuleSettings
 from infractl.verify_db.static.chain import check_migrations
 

@@ -9,7 +9,8 @@ import threading
 import time
 from pathlib import Path
 
-from infractl.verify_db import command, fix_migration
+from infractl.verify_db import command
+from infractl.verify_db.fix import migration as fix_migration
 from infractl.verify_db.rules import RuleSettings
 from infractl.verify_db.static.chain import load_state
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from infractl.verify_db.fix_migration import FIXED_RULES, columns_to_fix, write_fix_migration
+from infractl.verify_db.fix.migration import FIXED_RULES, columns_to_fix, write_fix_migration
 from infractl.verify_db.live.catalog import parse_url, read_catalog
 from infractl.verify_db.rules import DefaultKind, RuleSettings, check_column, classify_default
 from infractl.verify_db.static.chain import check_migrations

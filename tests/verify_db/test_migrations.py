@@ -83,7 +83,7 @@ def test_multiple_heads_finding_can_be_ignored():
 
 
 def test_importing_the_checker_does_not_import_libcst():
-    code = ("import sys, infractl.verify_db.static.chain, infractl.verify_db.fix_migration; "
+    code = ("import sys, infractl.verify_db.static.chain, infractl.verify_db.fix.migration; "
             "print('libcst' in sys.modules, 'sqlalchemy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

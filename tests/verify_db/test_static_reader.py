@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from infractl import cli
 from infractl.errors import InfractlError
-from infractl.verify_db.fix_migration import render_fix_migration
+from infractl.verify_db.fix.migration import render_fix_migration
 from infractl.verify_db.rules import RuleSettings
 from infractl.verify_db.settings import rule_settings
 from infractl.verify_db.static.chain import check_migrations

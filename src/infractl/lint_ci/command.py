@@ -124,8 +124,8 @@ def collect(path: Path, workflows: tuple[str, ...] = (), tests: tuple[str, ...] 
 def workflow_findings(files: list[Path], tools: dict[str, str]) -> list[Finding]:
     """infractl's workflow rules, then actionlint's and zizmor's findings, for each workflow file that is
     valid YAML."""
-    from infractl.lint_ci.actionlint import ABOUT_ACTIONLINT, ActionlintRun
-    from infractl.lint_ci.zizmor import ABOUT_ZIZMOR, ZizmorRun
+    from infractl.lint_ci.tools.actionlint import ABOUT_ACTIONLINT, ActionlintRun
+    from infractl.lint_ci.tools.zizmor import ABOUT_ZIZMOR, ZizmorRun
 
     # the tools start first and run in their own processes (on the second core) while PyYAML is imported
     # and the files parsed here (~20 ms on a small repository); what they say of a file that is not YAML is
@@ -161,7 +161,7 @@ def _once(findings: list[Finding]) -> list[Finding]:
     """Each defect once: a zizmor finding on a line where infractl's rule for the same defect (the zizmor
     audit among its aliases: CI005 is unpinned-images) already reports is dropped; infractl's stays, as it
     is there with or without zizmor."""
-    from infractl.lint_ci.zizmor_rules import AUDIT_IDS
+    from infractl.lint_ci.tools.zizmor_rules import AUDIT_IDS
 
     own = {(AUDIT_IDS[alias], f.path, f.line) for f in findings if f.rule.startswith("CI")
            for alias in _aliases(f.rule) if alias in AUDIT_IDS}

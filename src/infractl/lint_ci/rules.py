@@ -5,7 +5,7 @@ nothing but the rule objects)."""
 from __future__ import annotations
 
 from infractl.findings import Severity
-from infractl.lint_ci.zizmor_rules import ZIZMOR_RULES
+from infractl.lint_ci.tools.zizmor_rules import ZIZMOR_RULES
 from infractl.rulebook import Rule
 
 COMMAND = "lint-ci"

@@ -98,9 +98,9 @@ def _workflow_tools(path: Path, config) -> None:
     names = [str(file) for file in workflow_files(path, string_list(section, "workflows", where))]
     if not names:
         return  # no workflow: the run imports neither tool's module, nor should this
-    from infractl.lint_ci.actionlint import ActionlintRun
-    from infractl.lint_ci.toolrun import OPTIONS
-    from infractl.lint_ci.zizmor import ZizmorRun
+    from infractl.lint_ci.tools.actionlint import ActionlintRun
+    from infractl.lint_ci.tools.toolrun import OPTIONS
+    from infractl.lint_ci.tools.zizmor import ZizmorRun
 
     for run in (ZizmorRun, ActionlintRun):  # zizmor first: it takes the longer (~0.2 s to actionlint's ~10 ms)
         configured = section.get(run.name)

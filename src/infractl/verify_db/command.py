@@ -184,7 +184,7 @@ def unchecked_note(unchecked: list[str]) -> str:
 
 def fix_revision(source: Path, fix_dir: Path, dry_run: bool, settings: RuleSettings, fmt: str) -> dict | None:
     """Render the fixing revision; write it into ``fix_dir`` (atomically) unless this is a dry run."""
-    from infractl.verify_db.fix_migration import FILE_SUFFIX, render_fix_migration, write_fix_migration
+    from infractl.verify_db.fix.migration import FILE_SUFFIX, render_fix_migration, write_fix_migration
 
     rendered = render_fix_migration(source, settings)
     if rendered is None:

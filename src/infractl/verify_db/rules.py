@@ -41,7 +41,7 @@ _FIXED_BY_REVISION = ("DB001", "DB002", "DB003")
 
 
 def _rule(id, name, severity, summary, rationale, fix, varies="", bad="", good="", no_cases="") -> Rule:
-    from infractl.verify_db import fixcases
+    from infractl.verify_db.fix import cases as fixcases
 
     _FIX_TEMPLATES[id] = fix
     examples = SQL_EXAMPLES.get(id)
@@ -51,7 +51,7 @@ def _rule(id, name, severity, summary, rationale, fix, varies="", bad="", good="
                 fix=_filled(fix, "orders", "created_at"), bad=bad, good=good, varies=varies, no_cases=no_cases,
                 fix_safety="unsafe" if id in _FIXED_BY_REVISION else "",
                 # check --fix --unsafe-fixes adds verify-db's fixing revision (treefix.py, a whole-tree fixer)
-                fixer="infractl.verify_db.treefix:add_fixing_revision" if id in _FIXED_BY_REVISION else "",
+                fixer="infractl.verify_db.fix.treefix:add_fixing_revision" if id in _FIXED_BY_REVISION else "",
                 fix_cases=((getattr(fixcases, f"{id}_BEFORE"), getattr(fixcases, f"{id}_AFTER")),)
                 if id in _FIXED_BY_REVISION else ())
 

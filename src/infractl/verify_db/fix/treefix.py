@@ -16,7 +16,7 @@ def add_fixing_revision(target: Path, findings) -> dict[Path, str]:
     """{the new revision's path in ``target``'s versions directory: its text}, or {} when nothing needs it."""
     from infractl.config import load_config
     from infractl.verify_db.area import versions_source
-    from infractl.verify_db.fix_migration import render_fix_migration
+    from infractl.verify_db.fix.migration import render_fix_migration
     from infractl.verify_db.settings import rule_settings
 
     config = load_config(start=target)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from infractl.findings import Finding, Severity
 from infractl.lint_ci.rules import RULE
-from infractl.lint_ci.toolrun import ToolRun
+from infractl.lint_ci.tools.toolrun import ToolRun
 
 # actionlint's `kind` -> infractl rule id (the rule objects in rules.py). Unknown kinds fold into AL099.
 KINDS = {

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from infractl.findings import Finding, Severity
 from infractl.lint_ci.rules import RULE
-from infractl.lint_ci.toolrun import ToolRun
-from infractl.lint_ci.zizmor_rules import AUDIT_IDS, FAILED, OTHER, UNAVAILABLE
+from infractl.lint_ci.tools.toolrun import ToolRun
+from infractl.lint_ci.tools.zizmor_rules import AUDIT_IDS, FAILED, OTHER, UNAVAILABLE
 
 ABOUT_ZIZMOR = frozenset({UNAVAILABLE, FAILED})
 NO_INPUTS = 3  # zizmor: "no inputs collected" (every file failed to parse as a workflow)
