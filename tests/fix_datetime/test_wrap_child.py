@@ -62,15 +62,28 @@ def test_a_diff_run_wraps_in_a_child_with_the_same_text_and_findings(tmp_path):
     assert black_in_parent is (len(os.sched_getaffinity(0)) < 2)
 
 
+def test_a_child_is_forked_only_when_a_line_became_too_long(monkeypatch):
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    short = [("short.py", b"from datetime import datetime\n\nstamp = datetime.utcnow()\n")]
+    (done,) = fix_all(short, "auto", None, 1, False, second_core=True)
+    assert done.new_data and not forks  # rewritten, nothing too long: no child, no black
+    long = [("long.py", _module(1).encode())]
+    (done,) = fix_all(long, "auto", None, 1, False, second_core=True)
+    assert forks == [1] and all(len(line) <= 88 for line in done.new_data.decode().splitlines())
+
+
 def test_a_child_that_dies_leaves_the_work_to_the_parent():
     jobs = {n: _rewritten(_module(n + 1)) for n in range(4)}
     expected = {n: wrap_long_lines(old, new, 88) for n, (old, new) in jobs.items()}
     for kill_after in (0, 2):
         with WrapChild() as child:
             for n, (old, new) in jobs.items():
-                if n == kill_after and child.pid:
+                child.submit(n, old, new, 88)  # the first job forks the child
+                if n == kill_after:
+                    assert child.pid
                     os.kill(child.pid, signal.SIGKILL)
-                child.submit(n, old, new, 88)
             got = child.results()
         assert {n: (w.text, w.edits) for n, w in got.items()} == {n: (w.text, w.edits) for n, w in expected.items()}
         assert any(w.edits for w in got.values())

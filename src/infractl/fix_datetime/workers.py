@@ -19,12 +19,12 @@ DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's
 # When a process pool pays: it costs ~30-100 ms to start, and each worker imports the rewrite (and, for new
 # text, black) again, while in-process a forked child wraps the long lines beside the analysis
 # (wrapchild.py). Measured cost of the transform on this project's 2-core machine (the 100 generated
-# modules of benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte (an
-# overestimate since the ast port: ~0.5-0.7 us). On celery 5.2.7 (28 files, 0.46 s estimated) and
-# google-auth 2.17.3 (16 files, 0.33 s) the pool took 10-45% longer than one process, for --check too.
+# modules of benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte (~0.5-0.7
+# us since the ast port). Default runs, load ~2: google-auth 2.17.3 (16 files, 0.33 s estimated) 20% faster
+# in-process; celery 5.2.7 (28 files, 0.46 s) ~10% faster with the pool.
 SECONDS_PER_FILE = 0.001
 SECONDS_PER_BYTE = 0.8e-6
-POOL_MIN_SECONDS = 1.0
+POOL_MIN_SECONDS = 0.4
 POOL_MIN_FILES = 4
 # Batches per worker: enough to balance uneven file sizes, few enough to keep IPC cheap.
 BATCHES_PER_WORKER = 8
@@ -60,7 +60,7 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     rewritten = rewrite_source(path, data, mode, target_version, project_helpers, stubbed, held, verdicts)
     if isinstance(rewritten, FileResult):
         return rewritten
-    return finish_source(rewritten, lambda: rewritten.wrap(line_length))
+    return finish_source(rewritten, line_length)
 
 
 class Rewritten(namedtuple("Rewritten", "path data source result code after_drop")):
@@ -69,13 +69,17 @@ class Rewritten(namedtuple("Rewritten", "path data source result code after_drop
 
     __slots__ = ()
 
-    def needs_wrap(self, line_length: int) -> bool:
-        return bool(line_length) and self.result.code != self.source.text
+    def made_long(self, line_length: int) -> bool:
+        """Whether the rewrite made a line too long, so that wrapping calls black (cheap to tell)."""
+        from infractl.fix_datetime.rewrite.linewrap import made_long
+
+        changed = bool(line_length) and self.result.code != self.source.text
+        return changed and bool(made_long(self.source.text, self.code.splitlines(True), line_length))
 
     def wrap(self, line_length: int):
         from infractl.fix_datetime.rewrite.linewrap import Wrapped, wrap_long_lines
 
-        if not self.needs_wrap(line_length):
+        if not line_length or self.result.code == self.source.text:
             return Wrapped(self.code, [])
         return wrap_long_lines(self.source.text, self.code, line_length)
 
@@ -111,16 +115,16 @@ def rewrite_source(path: str, data: bytes, mode: str, target_version: str | None
     return _failing_as_finding(path, rewrite)
 
 
-def finish_source(rewritten: Rewritten, wrap) -> FileResult:
-    """``rewritten`` with its long lines wrapped (``wrap()``: a linewrap.Wrapped), as a FileResult."""
+def finish_source(rewritten: Rewritten, line_length: int, wrapped=None) -> FileResult:
+    """``rewritten`` with its long lines wrapped (``wrapped``: a linewrap.Wrapped made elsewhere, else made
+    here), as a FileResult."""
     from infractl.fix_datetime.sourcefile import encode_source
 
     path, data, result = rewritten.path, rewritten.data, rewritten.result
-    wrapped = None
 
     def finish() -> bytes:
         nonlocal wrapped
-        wrapped = wrap()
+        wrapped = rewritten.wrap(line_length) if wrapped is None else wrapped
         return encode_source(rewritten.source, wrapped.text)
 
     new_data = _failing_as_finding(path, finish)
@@ -208,23 +212,19 @@ def fix_all(
         return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
                             held, verdicts)
     done: list[Rewritten | FileResult] = []
-    # the child is forked before the progress bar's thread starts: forking a process that runs threads is unsafe
-    with _wrapper(line_length, second_core) as wrapper, ProgressBar(len(items), progress) as advance:
+    bar = ProgressBar(len(items), progress)  # its refresh thread: no fork while it runs (wrapchild forks late)
+    with _wrapper(line_length, second_core and not bar.enabled) as wrapper, bar as advance:
         for index, (path, data) in enumerate(items):
             rewritten = rewrite_source(path, data, mode, target_version, project_helpers,
                                        (stubbed or {}).get(path, ""), held, (verdicts or {}).get(path),
                                        (trees or {}).get(path))
-            if isinstance(rewritten, Rewritten) and wrapper is not None and rewritten.needs_wrap(line_length):
+            if isinstance(rewritten, Rewritten) and wrapper is not None and rewritten.made_long(line_length):
                 wrapper.submit(index, rewritten.source.text, rewritten.code, line_length)
             done.append(rewritten)
             advance(1)
         wrapped = wrapper.results() if wrapper is not None else {}
-    return [item if isinstance(item, FileResult) else finish_source(item, _wrapped_by(item, wrapped.get(index), line_length))
+    return [item if isinstance(item, FileResult) else finish_source(item, line_length, wrapped.get(index))
             for index, item in enumerate(done)]
-
-
-def _wrapped_by(item: Rewritten, answer, line_length: int):
-    return (lambda: answer) if answer is not None else (lambda: item.wrap(line_length))
 
 
 def _wrapper(line_length: int, second_core: bool):

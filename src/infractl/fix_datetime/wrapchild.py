@@ -2,8 +2,8 @@
 
 A run that shows or writes new text wraps each statement the rewrite made too long (``linewrap``): black's
 import (~65 ms) and its formatting were ~40% of a default run on a real tree with hits, all on one core.
-The child is forked before the first file is analysed, imports black at once, and runs
-``wrap_long_lines`` for each changed file as its job arrives; its answers are read when every file has been
+The child is forked when the first file with a line made too long has been analysed, imports black at
+once, and runs ``wrap_long_lines`` for each such file as its job arrives; its answers are read when every file has been
 analysed. It is only a second pair of hands: the answer is the same function's, and whatever it cannot
 give (it died, a job failed, it could not be started) is computed here, so the output never depends on it.
 
@@ -31,16 +31,18 @@ class WrapChild:
         self.queue = None
 
     def __enter__(self):
-        try:
-            self._start()
-        except OSError:
-            self.pid = 0  # no child: every job is done here
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._stop()
 
     def submit(self, key, old: str, new: str, line_length: int) -> None:
+        """Started by the first job: a run whose rewrite makes no line too long forks nothing."""
+        if not self.jobs:
+            try:
+                self._start()
+            except OSError:
+                self.pid = 0  # no child: every job is done here
         self.jobs[key] = (old, new, line_length)
         if self.queue is not None:
             self.queue.put(pickle.dumps((key, old, new, line_length), pickle.HIGHEST_PROTOCOL))

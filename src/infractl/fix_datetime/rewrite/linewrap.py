@@ -74,10 +74,8 @@ class Wrapped:
 def wrap_long_lines(old: str, new: str, line_length: int) -> Wrapped:
     """``new`` with each statement that the rewrite made too long wrapped (or ``new`` as it is)."""
     unchanged = Wrapped(new, [])
-    old_lines = set(old.splitlines())
     lines = new.splitlines(keepends=True)
-    long = [number for number, line in enumerate(lines, 1)
-            if len(line.rstrip("\r\n")) > line_length and line.rstrip("\r\n") not in old_lines]
+    long = made_long(old, lines, line_length)
     if not long:
         return unchanged
     try:
@@ -103,6 +101,14 @@ def wrap_long_lines(old: str, new: str, line_length: int) -> Wrapped:
     except (SyntaxError, ValueError, RecursionError):
         same = False
     return Wrapped(wrapped, edits) if same else unchanged
+
+
+def made_long(old: str, lines: list[str], line_length: int) -> list[int]:
+    """The numbers of the ``lines`` (the new text's, ends kept) over ``line_length`` that ``old`` does not
+    have: what wrapping is for. Cheap, and none means no black at all."""
+    old_lines = set(old.splitlines())
+    return [number for number, line in enumerate(lines, 1)
+            if len(line.rstrip("\r\n")) > line_length and line.rstrip("\r\n") not in old_lines]
 
 
 def same_tree(one: ast.AST, other: ast.AST) -> bool:
