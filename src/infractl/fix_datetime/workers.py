@@ -231,10 +231,10 @@ def _wrapper(line_length: int, second_core: bool):
     """A WrapChild when new text is shown or written and a second CPU may be used, else nothing."""
     from contextlib import nullcontext
 
-    from infractl.fix_datetime.wrapchild import WrapChild
-
     if not line_length or not second_core or _cpus() < 2:
         return nullcontext()
+    from infractl.fix_datetime.wrapchild import WrapChild  # pickle and its pipes: only for new text
+
     return WrapChild()
 
 
