@@ -75,8 +75,8 @@ def test_helper_callers_are_not_parsed_by_libcst(tmp_path, monkeypatch, capsys):
     parsed = []
     from infractl.fix_datetime import workers
 
-    real_fix = workers.fix_source
-    monkeypatch.setattr(workers, "fix_source", lambda path, *a: parsed.append(path) or real_fix(path, *a))
+    real_rewrite = workers.rewrite_source  # in-process, each candidate file is rewritten through it
+    monkeypatch.setattr(workers, "rewrite_source", lambda path, *a: parsed.append(path) or real_rewrite(path, *a))
     code, report, _ = run_fix(capsys, check=True, jobs=1)
     assert code == 1
     assert parsed == ["app/clock.py"]

@@ -138,7 +138,8 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     results = fix_all(items, settings.mode, settings.target_version, workers, progress=progress,
                       line_length=_line_length(paths[0] if paths else Path("."), items, new_text),
                       project_helpers=settings.project_helpers, stubbed=stubbed,
-                      held=held_rewrites(settings.selection), verdicts=_by_item(items, verdicts))
+                      held=held_rewrites(settings.selection), verdicts=_by_item(items, verdicts),
+                      second_core=settings.jobs != 1, trees=found.trees)
     if stubbed:
         from infractl.fix_datetime.stubs.steps import stub_notes
 

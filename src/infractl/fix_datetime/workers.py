@@ -7,24 +7,25 @@ Everything here returns data (``FileResult``); nothing is written to disk. The r
 from __future__ import annotations
 
 import os
-import sys
 from collections import namedtuple
 
 from infractl.findings import Severity
 from infractl.fix_datetime.analyse.rules import RULE
+from infractl.fix_datetime.progress import ProgressBar
 from infractl.fix_datetime.rules import FILE_CANNOT_BE_READ, FILE_DOES_NOT_PARSE, REWRITE_FAILED
 
 DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
 
-# When a process pool pays: it costs ~30-100 ms to start, so it needs a few hundred ms of rewriting to
-# win. Measured cost of the transform on this project's 2-core machine (the 100 generated modules of
-# benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte.
+# When a process pool pays: it costs ~30-100 ms to start, and each worker imports the rewrite (and, for new
+# text, black) again, while in-process a forked child wraps the long lines beside the analysis
+# (wrapchild.py). Measured cost of the transform on this project's 2-core machine (the 100 generated
+# modules of benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte (~0.5-0.7
+# us since the ast port). Default runs, load ~2: google-auth 2.17.3 (16 files, 0.33 s estimated) 20% faster
+# in-process; celery 5.2.7 (28 files, 0.46 s) ~10% faster with the pool.
 SECONDS_PER_FILE = 0.001
 SECONDS_PER_BYTE = 0.8e-6
-POOL_MIN_SECONDS = 0.3
+POOL_MIN_SECONDS = 0.4
 POOL_MIN_FILES = 4
-# A progress bar only for work that takes seconds; fewer files finish before it would render.
-PROGRESS_MIN_FILES = 64
 # Batches per worker: enough to balance uneven file sizes, few enough to keep IPC cheap.
 BATCHES_PER_WORKER = 8
 
@@ -56,47 +57,82 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
     ``held``: rewrite rules (DT010/DT011) not selected: their sites are left as they are. ``line_length``
     0: nobody sees the new text (``--check``: the findings at their places in the input, and whether the
     file would change), so long lines are not wrapped (black's import and formatting cost ~0.3 s)."""
+    rewritten = rewrite_source(path, data, mode, target_version, project_helpers, stubbed, held, verdicts)
+    if isinstance(rewritten, FileResult):
+        return rewritten
+    return finish_source(rewritten, line_length)
+
+
+class Rewritten(namedtuple("Rewritten", "path data source result code after_drop")):
+    """One file analysed and rewritten, its long lines not yet wrapped: ``code`` is the new text,
+    ``after_drop`` maps the transform's lines to ``code``'s."""
+
+    __slots__ = ()
+
+    def made_long(self, line_length: int) -> bool:
+        """Whether the rewrite made a line too long, so that wrapping calls black (cheap to tell)."""
+        from infractl.fix_datetime.rewrite.linewrap import made_long
+
+        changed = bool(line_length) and self.result.code != self.source.text
+        return changed and bool(made_long(self.source.text, self.code.splitlines(True), line_length))
+
+    def wrap(self, line_length: int):
+        from infractl.fix_datetime.rewrite.linewrap import Wrapped, wrap_long_lines
+
+        if not line_length or self.result.code == self.source.text:
+            return Wrapped(self.code, [])
+        return wrap_long_lines(self.source.text, self.code, line_length)
+
+
+def rewrite_source(path: str, data: bytes, mode: str, target_version: str | None, project_helpers: dict | None = None,
+                   stubbed: str = "", held: frozenset[str] = frozenset(),
+                   verdicts: dict | None = None, parsed=None) -> Rewritten | FileResult:
+    """The analysis and the rewrite, without the line wrapping; a failure is its FileResult. ``parsed``:
+    ``ast.parse(data)`` if the prefilter made it; used when the text is those very bytes (no coding cookie
+    or byte-order mark between them), so the parse is the same."""
     from infractl.fix_datetime.rewrite.helperconfig import drop_imports_made_unused
     from infractl.fix_datetime.rewrite.linemap import line_mapper
-    from infractl.fix_datetime.rewrite.linewrap import Wrapped, wrap_long_lines
     from infractl.fix_datetime.rewrite.transform import transform_source
-    from infractl.fix_datetime.sourcefile import SourceDecodeError, decode_source, encode_source
+    from infractl.fix_datetime.sourcefile import decode_source
     from infractl.load import LoadError
     from infractl.load.pysource import MAX_SOURCE_BYTES
 
-    def failure(rule, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
-        finding = rule.finding(path, line, column, message, fix)
-        return FileResult(path, None, findings=(finding,), failed=True)
-
-    try:
+    def rewrite() -> Rewritten:
         source = decode_source(data)
         if len(source.text) > MAX_SOURCE_BYTES:
             raise LoadError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB: not parsed")
+        same = parsed is not None and not source.bom and source.text.encode("utf-8") == data
         result = transform_source(source.text, mode=mode, target_version=target_version,
-                                  project_helpers=project_helpers, stubbed=stubbed, held=held, verdicts=verdicts)
-        changed = result.code != source.text
+                                  project_helpers=project_helpers, stubbed=stubbed, held=held, verdicts=verdicts,
+                                  parsed=parsed if same else None)
         code = result.code
         if project_helpers and result.refs_fixed:
             code = drop_imports_made_unused(source.text, code)  # a reference may have been its only use
         # hazard lines point into the transform's code; a dropped import moves what follows it
         after_drop = line_mapper(code, result.code) if code != result.code else (lambda line: line)
-        wrapped = wrap_long_lines(source.text, code, line_length) if changed and line_length else Wrapped(code, [])
-        new_data = encode_source(source, wrapped.text)
-    except SourceDecodeError as exc:
-        return failure(FILE_CANNOT_BE_READ, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
-    except LoadError as exc:
-        return failure(FILE_DOES_NOT_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
-    except SyntaxError as exc:  # Python's own parser: its line and column, its words
-        return failure(FILE_DOES_NOT_PARSE, exc.lineno, exc.offset or None, f"cannot parse: {exc.msg}; file left unchanged",
-                       "fix the syntax error")
-    except RecursionError:
-        return failure(FILE_DOES_NOT_PARSE, None, None, "too deeply nested to parse; file left unchanged", "")
-    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
-        message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
-        return failure(REWRITE_FAILED, None, None, message, "report this as an infractl bug")
+        return Rewritten(path, data, source, result, code, after_drop)
+
+    return _failing_as_finding(path, rewrite)
+
+
+def finish_source(rewritten: Rewritten, line_length: int, wrapped=None) -> FileResult:
+    """``rewritten`` with its long lines wrapped (``wrapped``: a linewrap.Wrapped made elsewhere, else made
+    here), as a FileResult."""
+    from infractl.fix_datetime.sourcefile import encode_source
+
+    path, data, result = rewritten.path, rewritten.data, rewritten.result
+
+    def finish() -> bytes:
+        nonlocal wrapped
+        wrapped = rewritten.wrap(line_length) if wrapped is None else wrapped
+        return encode_source(rewritten.source, wrapped.text)
+
+    new_data = _failing_as_finding(path, finish)
+    if isinstance(new_data, FileResult):
+        return new_data
     after, before = [], []
     for h in result.hazards:
-        line, same_line = wrapped.line(after_drop(h.line))  # a wrapped statement moved what follows it
+        line, same_line = wrapped.line(rewritten.after_drop(h.line))  # a wrapped statement moved what follows it
         severity = Severity(h.severity)
         written = Severity.INFO if severity is Severity.ERROR else severity  # a done rewrite is news, not an error
         message = h.message.replace("deprecated", "rewritten", 1) if written is not severity else h.message
@@ -113,6 +149,31 @@ def fix_source(path: str, data: bytes, mode: str, target_version: str | None,
         findings_before=tuple(before),
         open_groups=result.open_groups,
     )
+
+
+def _failing_as_finding(path: str, step):
+    """``step()``, or the FileResult of its failure: the file is left unchanged and the run goes on."""
+    from infractl.fix_datetime.sourcefile import SourceDecodeError
+    from infractl.load import LoadError
+
+    def failure(rule, line: int | None, column: int | None, message: str, fix: str) -> FileResult:
+        finding = rule.finding(path, line, column, message, fix)
+        return FileResult(path, None, findings=(finding,), failed=True)
+
+    try:
+        return step()
+    except SourceDecodeError as exc:
+        return failure(FILE_CANNOT_BE_READ, exc.line, None, f"{exc}; file left unchanged", "fix the file's encoding")
+    except LoadError as exc:
+        return failure(FILE_DOES_NOT_PARSE, exc.line, None, f"{exc}; file left unchanged", "split the expression")
+    except SyntaxError as exc:  # Python's own parser: its line and column, its words
+        return failure(FILE_DOES_NOT_PARSE, exc.lineno, exc.offset or None, f"cannot parse: {exc.msg}; file left unchanged",
+                       "fix the syntax error")
+    except RecursionError:
+        return failure(FILE_DOES_NOT_PARSE, None, None, "too deeply nested to parse; file left unchanged", "")
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other rewrites
+        message = f"rewrite failed ({type(exc).__name__}: {exc}); file left unchanged"
+        return failure(REWRITE_FAILED, None, None, message, "report this as an infractl bug")
 
 
 def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | None,
@@ -142,20 +203,39 @@ def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
     line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
     stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(), verdicts: dict | None = None,
+    second_core: bool = False, trees: dict | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``items``; ``workers`` > 1 uses a process pool. ``stubbed``: ``stubbed_modules(items)``; ``verdicts``: --verify's,
-    by path as in ``items``."""
+    by path as in ``items``. ``second_core``: in-process, long lines may be wrapped in a forked child (wrapchild.py);
+    ``trees``: the prefilter's parses by path (in-process only: a pool's workers parse again)."""
     if workers > 1:
         return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
                             held, verdicts)
-    results = []
-    with _ProgressBar(len(items), progress) as advance:
-        for path, data in items:
-            results.append(fix_source(path, data, mode, target_version, line_length,
-                                          project_helpers, (stubbed or {}).get(path, ""), held,
-                                          (verdicts or {}).get(path)))
+    done: list[Rewritten | FileResult] = []
+    bar = ProgressBar(len(items), progress)  # its refresh thread: no fork while it runs (wrapchild forks late)
+    with _wrapper(line_length, second_core and not bar.enabled) as wrapper, bar as advance:
+        for index, (path, data) in enumerate(items):
+            rewritten = rewrite_source(path, data, mode, target_version, project_helpers,
+                                       (stubbed or {}).get(path, ""), held, (verdicts or {}).get(path),
+                                       (trees or {}).get(path))
+            if isinstance(rewritten, Rewritten) and wrapper is not None and rewritten.made_long(line_length):
+                wrapper.submit(index, rewritten.source.text, rewritten.code, line_length)
+            done.append(rewritten)
             advance(1)
-    return results
+        wrapped = wrapper.results() if wrapper is not None else {}
+    return [item if isinstance(item, FileResult) else finish_source(item, line_length, wrapped.get(index))
+            for index, item in enumerate(done)]
+
+
+def _wrapper(line_length: int, second_core: bool):
+    """A WrapChild when new text is shown or written and a second CPU may be used, else nothing."""
+    from contextlib import nullcontext
+
+    if not line_length or not second_core or _cpus() < 2:
+        return nullcontext()
+    from infractl.fix_datetime.wrapchild import WrapChild  # pickle and its pipes: only for new text
+
+    return WrapChild()
 
 
 def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers,
@@ -175,7 +255,7 @@ def _fix_in_pool(items, mode, target_version, workers, progress, line_length, pr
     try:
         jobs = [(batch, mode, target_version, line_length, project_helpers, stubbed, held, verdicts) for batch in batches]
         done = pool.imap_unordered(_fix_packed, jobs)
-        with _ProgressBar(len(items), progress) as advance:
+        with ProgressBar(len(items), progress) as advance:
             for results in done:
                 for result in results:
                     by_path[result.path] = result
@@ -216,30 +296,3 @@ def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str,
         batches[cheapest].append(item)
         costs[cheapest] += SECONDS_PER_FILE + len(item[1]) * SECONDS_PER_BYTE
     return [batch for batch in batches if batch]
-
-
-class _ProgressBar:
-    """A rich progress bar on stderr, or a no-op; used as ``with _ProgressBar(n, on) as advance:``."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total = total
-        self.enabled = enabled and total >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-        self.progress = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda n: None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = Progress(
-            TextColumn("rewriting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
-        )
-        self.progress.start()
-        task = self.progress.add_task("rewriting", total=self.total)
-        return lambda n: self.progress.advance(task, n)
-
-    def __exit__(self, *exc_info) -> None:
-        if self.progress is not None:
-            self.progress.stop()

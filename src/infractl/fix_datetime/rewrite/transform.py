@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ast
 
 MODES = ("auto", "aware", "naive")
 # values that are aware in code as it stands: their hazards are found even once no utcnow() is left
@@ -59,7 +63,8 @@ class TransformResult:
 
 def transform_source(code: str, *, mode: str = "auto", target_version: str | None = None,
                      project_helpers: dict | None = None, stubbed=None,
-                     held: frozenset[str] = frozenset(), verdicts: dict | None = None) -> TransformResult:
+                     held: frozenset[str] = frozenset(), verdicts: dict | None = None,
+                     parsed: ast.Module | None = None) -> TransformResult:
     """Rewrite one file's source. Raises SyntaxError (or ValueError, RecursionError) when it does not parse.
 
     ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
@@ -75,6 +80,8 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     a rule that is not selected is not fixed either, so those sites are left as they are.
 
     ``verdicts``: what ``--verify`` decided for the open groups of this file (safety.plan_sites).
+
+    ``parsed``: ``ast.parse(code)`` already made (the prefilter's, workers.rewrite_source), not made again.
 
     Three stages, each on Python's own ``ast`` and the text: the clock stubs of a test file are renamed
     (stubs/phase.py; the new text is parsed again), the analysis decides what to change and report
@@ -94,7 +101,7 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     verdict = stubbed if stubbed is not None and not isinstance(stubbed, str) else None
     stubbed = verdict.module if verdict is not None else stubbed or ""
     told = verdict is not None and bool(verdict.names or verdict.hold or verdict.notes)
-    tree = parse_module(code)  # a candidate must parse, even when it turns out to need nothing
+    tree = parsed or parse_module(code)  # a candidate must parse, even when it turns out to need nothing
     stubs = None
     if told or STUB_TEXT.search(code):
         from infractl.fix_datetime.stubs.phase import stub_phase

@@ -57,6 +57,7 @@ class Candidates:
         self.others: list[tuple[str, bytes]] = []
         self.skipped: list[FileResult] = []  # unreadable, too large, links: findings only
         self.identities: dict[str, tuple] = {}  # item path -> (dev, inode, size, mtime_ns) when it was read
+        self.trees: dict[str, object] = {}  # item path -> the prefilter's ``ast`` of its bytes, where it parsed them
 
 
 def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=None) -> Candidates:
@@ -96,6 +97,7 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=
         if real in by_real:
             continue
         by_real[real] = name
+        parsed: list = []  # the prefilter's parse, if it made one
         if max_size and len(data) > max_size:
             message = f"skipped: {show_size(len(data))} is over max_file_size ({show_size(max_size)}); not parsed"
             fix = "raise max_file_size (or --max-file-size 0 for no limit), or exclude the file"
@@ -104,9 +106,11 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=
         # AWARE: hazards of values already aware (a second run). A file past what the parser takes goes
         # straight on, to be refused there (DT001) before any ``ast`` pass: the prefilter's parse of a
         # 5 MB module alone took 16 s and 1 GB.
-        elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data):
+        elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data, parsed):
             found.items.append((name, data))
             found.identities[name] = snapshot_after_read(name, data).identity
+            if parsed:
+                found.trees[name] = parsed[0]
         elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
             found.others.append((name, data))
     wanted = {name for name, _ in found.items}

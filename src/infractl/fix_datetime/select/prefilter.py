@@ -116,8 +116,9 @@ _PLAIN_STDLIB = (
 )
 
 
-def calls_stdlib_utc(data: bytes) -> bool:
-    """True when ``data`` may use ``datetime.utcnow``/``utcfromtimestamp`` (or does not parse)."""
+def calls_stdlib_utc(data: bytes, parsed: list | None = None) -> bool:
+    """True when ``data`` may use ``datetime.utcnow``/``utcfromtimestamp`` (or does not parse). ``parsed``
+    gets the ``ast`` parse when there was one, for the rewrite to use rather than parse the file again."""
     import ast
 
     if not mentions_utc_attribute(data) or b"datetime" not in data:
@@ -130,6 +131,8 @@ def calls_stdlib_utc(data: bytes) -> bool:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # SystemError: CPython 3.11's
         return True  # AST recursion-depth mismatch after a deep parse; let libcst report it (DT001/DT002)
+    if parsed is not None:
+        parsed.append(tree)
     module_names: set[str] = set()
     class_names: set[str] = set()
     receivers: list[ast.expr] = []
