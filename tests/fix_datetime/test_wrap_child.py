@@ -142,7 +142,7 @@ def test_statement_spans_are_those_a_walk_of_the_whole_tree_finds(monkeypatch):
 
 
 def test_the_prefilter_parse_is_reused_only_where_it_is_the_texts(tmp_path, monkeypatch):
-    import infractl.pyast
+    import infractl.load.pyast
 
     # calls on a name the prefilter must parse to judge (not the plain spelling its byte test passes)
     plain = "from datetime import datetime as D\n\nstamp = D.utcnow()\n"
@@ -155,8 +155,8 @@ def test_the_prefilter_parse_is_reused_only_where_it_is_the_texts(tmp_path, monk
     assert sorted(found.trees) == sorted(p for p, _ in found.items) == sorted(paths)
     expected = fix_all(found.items, "auto", None, 1, False)  # each file parsed by the rewrite itself
     parsed = []
-    real = infractl.pyast.parse_module
-    monkeypatch.setattr(infractl.pyast, "parse_module", lambda text: parsed.append(text) or real(text))
+    real = infractl.load.pyast.parse_module
+    monkeypatch.setattr(infractl.load.pyast, "parse_module", lambda text: parsed.append(text) or real(text))
     reused = fix_all(found.items, "auto", None, 1, False, trees=found.trees)
     assert reused == expected and all(r.new_data for r in reused)
     assert parsed == [latin]  # the latin-1 bytes are not the text's UTF-8: parsed again; plain.py is not

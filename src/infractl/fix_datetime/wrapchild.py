@@ -122,7 +122,7 @@ def _serve(job_read: int, answer_write: int) -> None:
     A job that raises gets None, and the parent computes it itself (the same exception, handled there)."""
     status = 0
     try:
-        from infractl.tools import die_with_parent
+        from infractl.process.tools import die_with_parent
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
