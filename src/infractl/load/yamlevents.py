@@ -1,4 +1,5 @@
-"""yamldocs' fast road: PosDict/PosList built straight from libyaml's parser events, in one loop.
+"""YAML built straight from libyaml's parser events, in one loop: yamldocs' fast road (PosDict/PosList with
+lines) and fastyaml's (kustomize's output as plain dicts and lists).
 
 The node road (yamldocs._Converter) has PyYAML compose a node graph in Python and construct each scalar
 through its constructor, ~3x what libyaml's parse costs; 113 rule files took ~80 ms of ``check``'s
@@ -49,15 +50,16 @@ def _machinery():
     return yaml, parser, resolvers, construct
 
 
-def load_plain(text: str, budget: int, text_timestamps: bool) -> list | None:
-    """Every document of ``text`` as yamldocs.load_documents gives it, or None (not the plain case)."""
+def load_plain(text: str, budget: int, text_timestamps: bool, positions: bool = True) -> list | None:
+    """Every document of ``text`` as yamldocs.load_documents gives it, or None (not the plain case).
+    ``positions`` False: plain dicts and lists, without the lines (fastyaml: kustomize's output)."""
     machinery = _machinery()
     if machinery is None:
         return None
     yaml, parser_class, resolvers, construct = machinery
     parser = parser_class(text)
     try:
-        return _build(parser.get_event, yaml, resolvers, construct, budget, text_timestamps)
+        return _build(parser.get_event, yaml, resolvers, construct, budget, text_timestamps, positions)
     except (_Unusual, yaml.YAMLError, RecursionError):
         return None
     finally:
@@ -82,9 +84,10 @@ def _scalar(value: str, resolvers, construct, yaml, text_timestamps: bool):
     return value
 
 
-def _build(next_event, yaml, resolvers, construct, budget: int, text_timestamps: bool) -> list:
+def _build(next_event, yaml, resolvers, construct, budget: int, text_timestamps: bool, positions: bool) -> list:
     from infractl.load.yamldocs import PosDict, PosList
 
+    mapping_type, sequence_type = (PosDict, PosList) if positions else (dict, list)
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     document_end, stream_end = yaml.DocumentEndEvent, yaml.StreamEndEvent
@@ -98,22 +101,24 @@ def _build(next_event, yaml, resolvers, construct, budget: int, text_timestamps:
             root.append(value)
             return
         top = stack[-1]
-        if top.__class__ is PosList:
+        if top.__class__ is sequence_type:
             top.append(value)
-            top.item_lines.append(line)
+            if positions:
+                top.item_lines.append(line)
         elif keys[-1] is _NO_KEY:
-            if value.__class__ is PosDict or value.__class__ is PosList:
+            if value.__class__ is mapping_type or value.__class__ is sequence_type:
                 raise _Unusual  # a collection as a key
             keys[-1] = (value, line)
         else:
             key, key_line = keys[-1]
-            if key in top.key_lines:
+            if key in top:
                 raise _Unusual  # a duplicate key: the node road says where
             top[key] = value
-            top.key_lines[key] = key_line
-            top.value_lines[key] = line
-            if block:
-                top.block_scalars.add(key)
+            if positions:
+                top.key_lines[key] = key_line
+                top.value_lines[key] = line
+                if block:
+                    top.block_scalars.add(key)
             keys[-1] = _NO_KEY
 
     while True:
@@ -131,9 +136,11 @@ def _build(next_event, yaml, resolvers, construct, budget: int, text_timestamps:
             if event.tag is not None or event.anchor is not None or len(stack) >= MAX_DEPTH:
                 raise _Unusual
             budget -= 1
-            collection = PosDict() if kind is mapping_start else PosList()
-            collection.line = event.start_mark.line + 1
-            add(collection, collection.line, False)
+            collection = mapping_type() if kind is mapping_start else sequence_type()
+            line = event.start_mark.line + 1
+            if positions:
+                collection.line = line
+            add(collection, line, False)
             stack.append(collection)
             keys.append(_NO_KEY)
         elif kind is mapping_end or kind is sequence_end:
