@@ -160,3 +160,17 @@ def test_the_prefilter_parse_is_reused_only_where_it_is_the_texts(tmp_path, monk
     reused = fix_all(found.items, "auto", None, 1, False, trees=found.trees)
     assert reused == expected and all(r.new_data for r in reused)
     assert parsed == [latin]  # the latin-1 bytes are not the text's UTF-8: parsed again; plain.py is not
+
+
+def test_the_prefilter_parses_kept_are_bounded_by_their_source(tmp_path, monkeypatch):
+    """A syntax tree takes ~10-20x its text: past the bound the rewrite parses again (as a pool's workers do)."""
+    from infractl.fix_datetime.select import candidates
+
+    text = "from datetime import datetime as D\n\nstamp = D.utcnow()\n"
+    for index in range(6):
+        (tmp_path / f"m{index}.py").write_text(text)
+    monkeypatch.setattr(candidates, "TREES_UP_TO_BYTES", 2 * len(text))
+    paths = sorted(str(p) for p in tmp_path.glob("*.py"))
+    found = read_candidates([(p, worth_a_look(Path(p).read_bytes())) for p in paths], 0,
+                            lambda p: Path(p).read_bytes())
+    assert len(found.items) == 6 and len(found.trees) == 2

@@ -65,7 +65,8 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
                      project_helpers: dict | None = None, stubbed=None,
                      held: frozenset[str] = frozenset(), verdicts: dict | None = None,
                      parsed: ast.Module | None = None) -> TransformResult:
-    """Rewrite one file's source. Raises SyntaxError (or ValueError, RecursionError) when it does not parse.
+    """Rewrite one file's source. Raises SyntaxError (RecursionError when too deeply nested) when it does
+    not parse; ValueError for a mode or target version it does not know.
 
     ``project_helpers`` maps (kind, mode), e.g. ("utcnow", "aware"), to a project's own helper
     (module, name) that references import instead of getting a helper function per module.

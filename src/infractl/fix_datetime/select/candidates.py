@@ -27,6 +27,9 @@ from infractl.fix_datetime.workers import FileResult
 from infractl.load.pysource import MAX_SOURCE_BYTES
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+# The prefilter's parses are kept for the rewrite only up to this much source: a syntax tree takes ~10-20x
+# its text in memory, and a run with more candidates than this goes to the pool, whose workers parse again.
+TREES_UP_TO_BYTES = 1024 * 1024
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|kb?|kib|mb?|mib|gb?|gib)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
           "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
@@ -68,6 +71,7 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=
     from infractl.fsio import inside, snapshot_after_read
 
     found = Candidates()
+    tree_bytes = 0  # source behind the trees kept
     by_real: dict[str, str] = {}  # real path -> the path it is processed as
     links: list[tuple[str, str]] = []  # (link as shown, real path)
     real_dirs = _RealDirs()
@@ -109,8 +113,9 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=
         elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data, parsed):
             found.items.append((name, data))
             found.identities[name] = snapshot_after_read(name, data).identity
-            if parsed:
+            if parsed and tree_bytes + len(data) <= TREES_UP_TO_BYTES:
                 found.trees[name] = parsed[0]
+                tree_bytes += len(data)
         elif may_install_stub(data):  # ``FakeDatetime.utcnow()`` in a test is no stdlib call, its stub counts
             found.others.append((name, data))
     wanted = {name for name, _ in found.items}
