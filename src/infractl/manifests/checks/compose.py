@@ -98,6 +98,7 @@ def _service(name: str, service: dict, one_shot: bool = False) -> Iterator[tuple
 
 def _environment(name: str, environment, keys: tuple) -> Iterator[tuple[tuple, str, str, str]]:
     from infractl.manifests.checks.dockerfile import names_where_a_secret_is
+    from infractl.sanitise.masking import known_tokens
 
     if isinstance(environment, list):
         items = [(index, *str(entry).partition("=")[::2]) for index, entry in enumerate(environment)]
@@ -109,8 +110,9 @@ def _environment(name: str, environment, keys: tuple) -> Iterator[tuple[tuple, s
         resolved = interpolate(value)
         literal = resolved.replace(DEPLOY_SET, "")
         password = _URL_PASSWORD.search(resolved)
-        if _SECRET_KEY.search(key) and literal.strip() and DEPLOY_SET not in resolved \
-                and not names_where_a_secret_is(key) and not literal.strip().startswith(_SECRETS_DIR):
+        named = _SECRET_KEY.search(key) and not names_where_a_secret_is(key)
+        if literal.strip() and DEPLOY_SET not in resolved and not literal.strip().startswith(_SECRETS_DIR) \
+                and (named or any(known_tokens(literal))):
             yield ((*keys, "environment", where), "COMPOSE003", f"service {name}: {key} is a literal secret",
                    f"{key}: ${{{key}:?set by the deploy}}")
         elif password and DEPLOY_SET not in password.group("password"):

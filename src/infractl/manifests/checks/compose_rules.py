@@ -72,7 +72,9 @@ RULES = (
           "add a healthcheck", _compose(healthcheck=""), _compose()).replace(
         valid=(_compose(healthcheck='    command: alembic upgrade head\n    restart: "no"\n'),)),
     _rule("COMPOSE003", "compose-secret-literal", E, "a secret is written as a literal in environment:",
-          "It is in the repository and in every `docker inspect`.", "use ${VAR} set by the deploy, or secrets:",
+          "It is in the repository and in every `docker inspect`. A secret: a variable named like one (PASSWORD, "
+          "TOKEN, SECRET, API_KEY ...), a URL with a password, or any value that is a credential of a published "
+          "format (a GitHub, AWS, Slack, GitLab, Stripe, Google, npm or PyPI token, a private key).", "use ${VAR} set by the deploy, or secrets:",
           _compose(url="postgresql://app:hunter2@db:5432/app"), _compose(),
           valid=(_COMPOSE_SECRET_FILES,)),
     _rule("COMPOSE004", "compose-database-published", E, "a database port is published on every interface",

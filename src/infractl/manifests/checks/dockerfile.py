@@ -192,7 +192,7 @@ def dockerfile_hits(text: str, build_args: dict[str, str] | None = None,
 
 def _secrets(instruction: Instruction) -> Iterator[tuple[int, str, str, str]]:
     from infractl.manifests.checks.compose import _URL_PASSWORD
-    from infractl.sanitise.masking import mask_text, mask_url
+    from infractl.sanitise.masking import known_tokens, mask_text, mask_url
 
     if instruction.keyword not in ("ENV", "ARG"):
         return
@@ -200,7 +200,7 @@ def _secrets(instruction: Instruction) -> Iterator[tuple[int, str, str, str]]:
         literal = _VARIABLE.sub("", value or "")
         password = _URL_PASSWORD.search(value or "")
         where = f"{instruction.keyword} {name}"
-        if secret_name(name) and literal.strip():
+        if literal.strip() and (secret_name(name) or any(known_tokens(literal))):
             yield (instruction.line, "DOCKER003", f"{where} is a literal secret (value not shown)",
                    ("pass it at run time (environment, secret store) or at build time with "
                    "RUN --mount=type=secret; never bake it into a layer"))

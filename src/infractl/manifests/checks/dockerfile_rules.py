@@ -57,7 +57,9 @@ RULES = (
           "ENV values are stored in the image config (docker inspect shows them) and ARG values in its "
           "history: everyone who can pull the image has the secret. Secret names: words PASSWORD, PASSWD, "
           "SECRET, TOKEN, CREDENTIAL(S), API_KEY, PRIVATE_KEY, SECRET_KEY, ACCESS_KEY ... (not *_FILE, "
-          "*_PATH, *_ID), or a URL with a password. The value is never shown.",
+          "*_PATH, *_ID), or a URL with a password; and any value that is a credential of a published format "
+          "(a GitHub, AWS, Slack, GitLab, Stripe, Google, npm or PyPI token, a private key), whatever its name. "
+          "The value is never shown.",
           "pass it at run time (environment, secret store) or at build time with RUN --mount=type=secret",
           _dockerfile(env=" WEBHOOK_SECRET=whsec_dev_only"),
           _dockerfile(env=" WEBHOOK_SECRET_FILE=/run/secrets/webhook"),

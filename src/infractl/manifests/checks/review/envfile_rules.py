@@ -27,7 +27,8 @@ def _env(line: str) -> str:
 _VALUE_NEVER_SHOWN = " The value is never shown, in any output format: findings name the key and the line."
 _SECRET_NAMES = ("Secret-looking keys: words PASSWORD, PASSWD, SECRET, TOKEN, CREDENTIAL(S), PW, PWD, PASS "
                  "(not alone), or a name ending in _KEY (not PUBLIC/PUBLISHABLE/ANON/SITE keys, not *_FILE/*_PATH/*_ID), and any "
-                 "key whose value is a URL with a password (DATABASE_URL).")
+                 "key whose value is a URL with a password (DATABASE_URL) or a credential of a published format (a "
+                 "GitHub, AWS, Slack, GitLab, Stripe, Google, npm or PyPI token, a private key).")
 _COMMITTED = ("An env file is .env, *.env or .env.*; it is committed when git tracks it (git ls-files, even if "
               ".gitignore lists it now) or, outside a git repository, when it is present and not ignored.")
 

@@ -79,6 +79,7 @@ def secret_lines(text: str) -> Iterator[tuple[int, str, str, bool]]:
     a URL with a literal password); empty values and ${VAR} references (set elsewhere) are neither. Only
     the kind leaves here, never the value."""
     from infractl.manifests.checks.compose import _URL_PASSWORD, DEPLOY_SET, interpolate
+    from infractl.sanitise.masking import known_tokens
 
     for number, line in enumerate(text.splitlines(), 1):
         found = _LINE.match(line)
@@ -88,7 +89,7 @@ def secret_lines(text: str) -> Iterator[tuple[int, str, str, bool]]:
         password = _URL_PASSWORD.search(value)
         if password:
             literal = password.group("password")
-        elif secret_key(key):
+        elif secret_key(key) or any(known_tokens(value)):  # a named secret, or a token of a published format
             literal = value
         else:
             continue
