@@ -52,6 +52,9 @@ class Scanner:
         # what the head start found for an area before the command ran (prestart.py), by the walk's
         # ``walk_key``: the area takes it once, for that very walk, instead of reading the heads again
         self.found_early: dict[str, object] = {}
+        # fix-datetime's second core (fix_datetime/secondcore.py), forked by the head start so that its imports
+        # (black's above all) are done by the time the rewrite begins: the run takes it, or ``close`` ends it
+        self.second_core = None
 
     def files(self, paths, suffixes=(".py",), exclude=(), root=None, on_skip=None, match=None) -> list[str]:
         """``files.iter_file_names``, through this run's listings."""
@@ -96,10 +99,17 @@ class Scanner:
                 self.shared_scans += ends.shared
         return [(files[flag >> 2], flag & 3) for flag in found]
 
+    def take_second_core(self):
+        """The head start's second core, once (the taker ends it); None when there is none."""
+        helper, self.second_core = self.second_core, None
+        return helper
+
     def close(self) -> None:
         if self._ends is not None:
             ends, self._ends = self._ends, None
             ends.stop()
+        if self.second_core is not None:
+            self.take_second_core().close()
 
     def __enter__(self) -> Scanner:  # noqa: PYI034 - not meant to be subclassed
         return self

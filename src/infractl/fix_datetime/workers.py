@@ -17,15 +17,21 @@ from infractl.fix_datetime.rules import FILE_CANNOT_BE_READ, FILE_DOES_NOT_PARSE
 DEFAULT_LINE_LENGTH = 88  # black's and ruff's; the command passes the project's (linewrap.project_line_length)
 
 # When a process pool pays: it costs ~30-100 ms to start, and each worker imports the rewrite (and, for new
-# text, black) again, while in-process a forked child wraps the long lines beside the analysis
-# (wrapchild.py). Measured cost of the transform on this project's 2-core machine (the 100 generated
+# text, black) again, while in-process a forked child shares the files and wraps the long lines beside the
+# analysis (secondcore.py). Measured cost of the transform on this project's 2-core machine (the 100 generated
 # modules of benchmarks/fix_datetime.py, 1,000 rewrites): ~1 ms per file plus ~0.8 us per byte (~0.5-0.7
-# us since the ast port). Default runs, load ~2: google-auth 2.17.3 (16 files, 0.33 s estimated) 20% faster
-# in-process; celery 5.2.7 (28 files, 0.46 s) ~10% faster with the pool.
+# us since the ast port). Default runs, before the shared child: google-auth 2.17.3 (16 files, 0.33 s
+# estimated) 20% faster in-process; celery 5.2.7 (28 files, 0.46 s) ~10% faster with the pool.
 SECONDS_PER_FILE = 0.001
 SECONDS_PER_BYTE = 0.8e-6
 POOL_MIN_SECONDS = 0.4
 POOL_MIN_FILES = 4
+# Below this much estimated work a --check run analyses alone: a fork and the child's imports cost more.
+SHARE_MIN_SECONDS = 0.05
+# On two CPUs a run up to this much work is shared with one child rather than given to a pool of two: the
+# same two processes, without the pool's start and each worker's imports (celery 5.2.7, 28 files, 0.46 s
+# estimated, --diff: ~0.59 s with the pool, ~0.45 s shared). Above it the pool's batches bound the memory.
+SHARE_MAX_SECONDS = 5.0
 # Batches per worker: enough to balance uneven file sizes, few enough to keep IPC cheap.
 BATCHES_PER_WORKER = 8
 
@@ -185,11 +191,14 @@ def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | N
 
 
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
-    """How many processes to use: 1 (in-process) unless the work is big enough to pay for a pool."""
+    """How many processes to use: 1 (in-process, where a second core shares the work: secondcore.py) unless
+    the work is big enough to pay for a pool of more."""
     available = jobs or _cpus()
     estimate = len(items) * SECONDS_PER_FILE + sum(len(data) for _, data in items) * SECONDS_PER_BYTE
     if available < 2 or len(items) < POOL_MIN_FILES or estimate < POOL_MIN_SECONDS:
         return 1
+    if jobs is None and available == 2 and estimate < SHARE_MAX_SECONDS:
+        return 1  # two processes either way: the shared run's child has its imports done already
     return min(available, len(items))
 
 
@@ -203,39 +212,61 @@ def fix_all(
     items: list[tuple[str, bytes]], mode: str, target_version: str | None, workers: int, progress: bool,
     line_length: int = DEFAULT_LINE_LENGTH, project_helpers: dict | None = None,
     stubbed: dict[str, str] | None = None, held: frozenset[str] = frozenset(), verdicts: dict | None = None,
-    second_core: bool = False, trees: dict | None = None,
+    second_core: bool = False, trees: dict | None = None, helper=None,
 ) -> list[FileResult]:
-    """Results in the order of ``items``; ``workers`` > 1 uses a process pool. ``stubbed``: ``stubbed_modules(items)``; ``verdicts``: --verify's,
-    by path as in ``items``. ``second_core``: in-process, long lines may be wrapped in a forked child (wrapchild.py);
-    ``trees``: the prefilter's parses by path (in-process only: a pool's workers parse again)."""
+    """Results in the order of ``items``; ``workers`` > 1 uses a process pool. ``stubbed``: ``stubbed_modules(items)``;
+    ``verdicts``: --verify's, by path as in ``items``. ``second_core``: in-process, a forked child takes files
+    from the back and wraps long lines (secondcore.py); ``helper``: such a child the caller started already
+    (and ends). ``trees``: the prefilter's parses by path (in-process only: a pool's workers parse again)."""
     if workers > 1:
+        if helper is not None:
+            helper.close()  # the pool's workers do its work: its black import must not take their core
         return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
                             held, verdicts)
-    done: list[Rewritten | FileResult] = []
-    bar = ProgressBar(len(items), progress)  # its refresh thread: no fork while it runs (wrapchild forks late)
-    with _wrapper(line_length, second_core and not bar.enabled) as wrapper, bar as advance:
-        for index, (path, data) in enumerate(items):
-            rewritten = rewrite_source(path, data, mode, target_version, project_helpers,
-                                       (stubbed or {}).get(path, ""), held, (verdicts or {}).get(path),
-                                       (trees or {}).get(path))
-            if isinstance(rewritten, Rewritten) and wrapper is not None and rewritten.made_long(line_length):
-                wrapper.submit(index, rewritten.source.text, rewritten.code, line_length)
-            done.append(rewritten)
-            advance(1)
-        wrapped = wrapper.results() if wrapper is not None else {}
-    return [item if isinstance(item, FileResult) else finish_source(item, line_length, wrapped.get(index))
-            for index, item in enumerate(done)]
+    stubbed, verdicts, trees = stubbed or {}, verdicts or {}, trees or {}
+    done: list[Rewritten | FileResult | None] = [None] * len(items)
+    bar = ProgressBar(len(items), progress)  # its refresh thread: no fork while it runs (the child forks first)
+    with _second_core(items, line_length, second_core and not bar.enabled, helper) as child:
+        sharing = child is not None and len(items) > 1 and child.share(
+            items, mode=mode, target_version=target_version, line_length=line_length,
+            project_helpers=project_helpers, held=held, stubbed=stubbed, verdicts=verdicts)
+        with bar as advance:
+            for index, (path, data) in enumerate(items):
+                if sharing and not child.take(index):
+                    break  # the rest is the child's
+                rewritten = rewrite_source(path, data, mode, target_version, project_helpers, stubbed.get(path, ""),
+                                           held, verdicts.get(path), trees.get(path))
+                if isinstance(rewritten, Rewritten) and child is not None and rewritten.made_long(line_length):
+                    child.submit(index, rewritten.source.text, rewritten.code, line_length)
+                done[index] = rewritten
+                advance(1)
+            files, wrapped = child.results() if child is not None else ({}, {})
+            advance(len(items) - sum(item is not None for item in done))
+    results = []
+    for index, item in enumerate(done):
+        if item is None:  # the child's, or done here when it gave none
+            path, data = items[index]
+            item = files.get(index) or fix_source(path, data, mode, target_version, line_length, project_helpers,
+                                                  stubbed.get(path, ""), held, verdicts.get(path))
+        results.append(item if isinstance(item, FileResult) else finish_source(item, line_length, wrapped.get(index)))
+    return results
 
 
-def _wrapper(line_length: int, second_core: bool):
-    """A WrapChild when new text is shown or written and a second CPU may be used, else nothing."""
+def _second_core(items: list, line_length: int, allowed: bool, started=None):
+    """The child that shares the work (secondcore.py): ``started`` (the caller's, which it ends), else one of
+    our own when a second CPU may be used and there is new text to wrap or enough work to share."""
     from contextlib import nullcontext
 
-    if not line_length or not second_core or _cpus() < 2:
+    if not allowed or _cpus() < 2:
         return nullcontext()
-    from infractl.fix_datetime.wrapchild import WrapChild  # pickle and its pipes: only for new text
+    if started is not None:
+        return nullcontext(started)
+    estimate = len(items) * SECONDS_PER_FILE + sum(len(data) for _, data in items) * SECONDS_PER_BYTE
+    if not line_length and (len(items) < 2 or estimate < SHARE_MIN_SECONDS):
+        return nullcontext()
+    from infractl.fix_datetime.secondcore import SecondCore  # pickle and its pipes: only when it pays
 
-    return WrapChild()
+    return SecondCore(wraps=bool(line_length))
 
 
 def _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers,

@@ -23,6 +23,11 @@ STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
 # idioms for "aware UTC now" and become the plain aware call (the tzinfo is datetime.timezone.utc then)
 OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
+# the class's factories whose value is aware when given a tz (safety._already_aware: the flow analysis's
+# other starting points, besides the sites); origins.py takes them from here
+LOCAL_FACTORIES = frozenset({"datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.fromtimestamp"})
+# the attributes of the datetime class the analysis starts from: a site, or an aware value as it stands
+_STARTING_ATTRS = TARGET_ATTRS | {name.rsplit(".", 1)[1] for name in LOCAL_FACTORIES}
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)  # libcst's FunctionDef is both
 # fields that never hold a node the analysis needs (operators and contexts are shared singletons, an
 # import's aliases and a global's names are not followed): what is left holds nodes, None or lists of them
@@ -148,22 +153,28 @@ class FactsCollector:
                     parents[value] = node
                     push(value)
 
-    def may_use_datetime_class(self) -> bool:
-        """Whether some ``R.name`` may have the ``datetime`` class as ``R``: prefilter.may_use_datetime_class
-        on the attributes this walk saw (a receiver is a Name, or ``M.datetime`` on a Name)."""
+    def may_start_flow(self) -> bool:
+        """Whether the analysis may find a starting point: ``R.utcnow``/``R.utcfromtimestamp`` (a site) or
+        ``R.now``/``R.today``/``R.fromtimestamp`` (aware as it stands, given a tz) where ``R`` may be the
+        ``datetime`` class (prefilter.may_use_datetime_class's test: a Name bound by ``from datetime import
+        datetime [as R]``, or ``M.datetime`` for ``import datetime [as M]``). Without one there is no site, no
+        aware value to follow, so nothing for the scope analysis (most of a file's cost) to find; e.g. a test
+        that only patches "app.clock.utcnow" and builds naive values with ``datetime.datetime.strptime``."""
         from infractl.fix_datetime.select.prefilter import _is_datetime_class, _note_import
 
         module_names: set[str] = set()
         class_names: set[str] = set()
         for node in self._imports:
+            if node.__class__ is ast.ImportFrom and not node.level and (node.module or "").startswith("datetime."):
+                return True  # ``from datetime.datetime import now``: a Name the scopes would give that name
             _note_import(node, module_names, class_names)
         parents = self.facts.parents
         for node in self.facts.attribute_loads:
-            if node.value.id in class_names:
+            if node.attr in _STARTING_ATTRS and node.value.id in class_names:
                 return True
             parent = parents.get(node)
-            if parent.__class__ is ast.Attribute and parent.value is node and _is_datetime_class(
-                    node, module_names, class_names):
+            if parent.__class__ is ast.Attribute and parent.value is node and parent.attr in _STARTING_ATTRS and (
+                    _is_datetime_class(node, module_names, class_names)):
                 return True
         return False
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import ast
 
-from infractl.fix_datetime.analyse.analysis import UTCFROMTIMESTAMP, UTCNOW
+from infractl.fix_datetime.analyse.analysis import LOCAL_FACTORIES, UTCFROMTIMESTAMP, UTCNOW
 from infractl.fix_datetime.analyse.cstshape import call_args, keyword_values, positional_args, source_order
 
 AWARE, NAIVE, TIMEDELTA = "aware", "naive", "timedelta"
 NAIVE_PARSERS = frozenset({"datetime.datetime.strptime", "datetime.datetime.fromisoformat", UTCNOW,
                            UTCFROMTIMESTAMP})
-LOCAL_FACTORIES = frozenset({"datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.fromtimestamp"})
 MAX_DEPTH = 6
 
 

@@ -52,7 +52,7 @@ def plan_file(code: str, tree: ast.Module, *, mode: str = "auto", target_version
     if not DATETIME_IMPORT.search(code):
         return None  # e.g. only arrow.utcnow(): no scope analysis needed to know nothing is the stdlib's
     collector = FactsCollector(tree)
-    if "Column" not in code and "mapped_column" not in code and not collector.may_use_datetime_class():
+    if "Column" not in code and "mapped_column" not in code and not collector.may_start_flow():
         # no site, no aware value to follow and no column default (DT106): nothing the scope analysis (most
         # of the cost of a file) could find. E.g. a test that only patches "app.clock.utcnow"
         return None

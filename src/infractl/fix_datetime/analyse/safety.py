@@ -18,11 +18,11 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from infractl.fix_datetime.analyse.analysis import FileFacts, Site
+from infractl.fix_datetime.analyse.analysis import LOCAL_FACTORIES, FileFacts, Site
 from infractl.fix_datetime.analyse.cstshape import positional_args
 from infractl.fix_datetime.analyse.flow import Flow, Problem
 from infractl.fix_datetime.analyse.hazards import column_call, column_hazards
-from infractl.fix_datetime.analyse.origins import AWARE, LOCAL_FACTORIES
+from infractl.fix_datetime.analyse.origins import AWARE
 from infractl.fix_datetime.analyse.rules import (
     AWARE_DEFAULT_NAIVE_COLUMN,
     CLOCK_STUB_NOT_REWRITTEN,

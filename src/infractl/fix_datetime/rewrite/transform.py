@@ -31,6 +31,12 @@ MODES = ("auto", "aware", "naive")
 AWARE_TEXT = re.compile(r"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)|tzinfo=[\w.]*\b(?:utc|UTC)\b")
 # a file that may stub the clock: patch(...) targets, or a fake datetime class
 STUB_TEXT = re.compile(r"patch|class \w+\([\w.]*datetime\)")
+# ...that the stub phase can act on (stubs/renames.py reads a target as the plain text between its quotes):
+# a mock of datetime or what is put in for it ("pkg.mod.datetime"), a renamed target ("...datetime.utcnow",
+# patch.object(x.datetime, "utcnow")), a fake class's ``def utcnow``. A test that patches only the project's
+# own "app.clock.utcnow" has none of them and is not walked for stubs
+STUB_TARGET_TEXT = re.compile(r"datetime(?:\.utc(?:now|fromtimestamp))?['\"]|['\"]utc(?:now|fromtimestamp)['\"]"
+                              r"|def[\s\\]+utc(?:now|fromtimestamp)\b")
 # ...and only worth parsing when something naive for them to meet is in the file too
 NAIVE_PARTNER_TEXT = re.compile(r"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
                                 r"|\.min\b|\.max\b|combine\(")
@@ -104,7 +110,7 @@ def transform_source(code: str, *, mode: str = "auto", target_version: str | Non
     told = verdict is not None and bool(verdict.names or verdict.hold or verdict.notes)
     tree = parsed or parse_module(code)  # a candidate must parse, even when it turns out to need nothing
     stubs = None
-    if told or STUB_TEXT.search(code):
+    if told or (STUB_TEXT.search(code) and STUB_TARGET_TEXT.search(code)):
         from infractl.fix_datetime.stubs.phase import stub_phase
 
         stubs = stub_phase(code, tree, mode, held, verdict)

@@ -34,6 +34,16 @@ from __future__ import annotations
 
 import re
 
+from infractl.fix_datetime.select.namebytes import (
+    NAMES,
+    NONE,
+    PLAIN,
+    classify,
+    mentions,
+    plain_stdlib_call,
+    quoted_target,
+)
+
 # ``ast`` is imported by the functions that parse, not here: ``infractl check`` loads this module before
 # its head start forks (infractl.discover.scanner), where every import delays both processes; ~2 ms for ast.
 TYPE_CHECKING = False
@@ -43,16 +53,9 @@ if TYPE_CHECKING:
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 STUB_ATTRS = frozenset({"return_value", "side_effect"})
 
-# The names anywhere: a literal-prefixed pattern, which the regex engine scans for as fast as ``in``.
-_mentions_names = re.compile(rb"utc(?:now|fromtimestamp)").search
-# ``.`` then optional whitespace, backslash-newlines or comments (inside brackets), then the name;
-# or the name quoted (a stub's attribute name: ``patch.object(mod.datetime, "utcnow")``). This one
-# tries at every dot, so it runs only on the few files that mention the names at all.
-_ATTRIBUTE_OR_QUOTED = re.compile(
-    rb"\.(?:[ \t\f\r\n\\]|#[^\r\n]*)*utc(?:now|fromtimestamp)|[\"']utc(?:now|fromtimestamp)[\"']"
-    rb"|\bdef[ \t]+utc(?:now|fromtimestamp)\b"
-)
-_attribute_or_quoted = _ATTRIBUTE_OR_QUOTED.search
+# The byte scan (``mentions_utc_attribute``): ``.`` then optional whitespace, backslash-newlines or comments
+# (inside brackets), then the name; or the name quoted (a stub's attribute name: ``patch.object(mod.datetime,
+# "utcnow")``); or ``def utcnow``. Each occurrence of the name is looked at where it stands (namebytes.py).
 
 
 # A file that may put something in place of a module's ``datetime`` (stubtargets.py parses it): a quoted
@@ -74,8 +77,6 @@ def _quoted_datetime(data: bytes) -> bool:
     return any(_QUOTE_BEFORE(data, max(0, m.start() - 256), m.start()) for m in _DATETIME_THEN_QUOTE(data))
 
 
-# ``.utcnow(``/``.utcfromtimestamp(`` with nothing between the dot, the name and the bracket
-_PLAIN_CALL = (b".utcnow(", b".utcfromtimestamp(")
 # the receiver right before the dot: an ASCII name, not preceded by another name character (a non-ASCII
 # byte there could be part of it); preceded by a dot when it is an attribute itself
 _RECEIVER = re.compile(rb"(?<![\w\x80-\xff])(\.?)([A-Za-z_]\w*)\Z")
@@ -85,35 +86,38 @@ _RECEIVER_REACH = 256
 def _only_other_receivers(data: bytes) -> bool:
     """True when every match of the byte scan is a plain call on a receiver that cannot be the ``datetime``
     class given any import (``ast`` would then answer no); False when in doubt."""
-    for match in _ATTRIBUTE_OR_QUOTED.finditer(data):
-        start = match.start()
-        if data[start:match.end() + 1] not in _PLAIN_CALL:
+    aliased: dict[bytes, bool] = {}
+    for match in NAMES(data):
+        kind = classify(data, match.start(), match.end())
+        if kind == NONE:
+            continue
+        if kind != PLAIN:
             return False  # a quoted name, ``def utcnow``, a comment in between, a reference, a store, a stub
+        start = match.start() - 1  # the dot
         receiver = _RECEIVER.search(data, max(0, start - _RECEIVER_REACH), start)
         if receiver is None or receiver.start() == max(0, start - _RECEIVER_REACH) > 0:
             return False  # ``f().utcnow(``, ``x .utcnow(``, or too long a name to see whole
         name = receiver.group(2)
         if name == b"datetime":
             return False
-        if not receiver.group(1) and re.search(rb"\bas[\s\\]+" + name + rb"\b", data):
-            return False  # ``from datetime import datetime as R`` (or any other ``as R``): let ``ast`` tell
+        if not receiver.group(1):
+            if name not in aliased:
+                aliased[name] = re.search(rb"\bas[\s\\]+" + name + rb"\b", data) is not None
+            if aliased[name]:
+                return False  # ``from datetime import datetime as R`` (or any other ``as R``): let ``ast`` tell
     return True
 
 
 def mentions_utc_attribute(data: bytes) -> bool:
     """The byte scan: ``.utcnow``/``.utcfromtimestamp`` attribute text, or the names quoted."""
-    return _mentions_names(data) is not None and _attribute_or_quoted(data) is not None
+    return mentions(data)
 
 
-# The two plain spellings of a stdlib call, under the import that makes them one: the file goes on to the
-# rewrite (whose own parse decides) without this parse and walk. A shadowed name is the rewrite's business:
-# this filter only has to keep every file that may hold a site.
-_PLAIN_STDLIB = (
-    (re.compile(rb"(?m)^[ \t]*from[ \t]+datetime[ \t]+import[ \t(][^\n]*\bdatetime\b(?![ \t]+as\b)").search,
-     re.compile(rb"(?<![\w.])datetime\.utc(?:now|fromtimestamp)\(").search),
-    (re.compile(rb"(?m)^[ \t]*import[ \t]+datetime[ \t]*$").search,
-     re.compile(rb"(?<![\w.])datetime\.datetime\.utc(?:now|fromtimestamp)\(").search),
-)
+# The two plain spellings of a stdlib call, under the import that makes them one (namebytes.plain_stdlib_call),
+# and a stub's target named in a string (``patch("pkg.mod.utcnow")``, ``patch.object(m, "utcnow")``, the
+# walk below would return at its Constant: ``_names_target``): the file goes on to the rewrite (whose own
+# parse decides) without this parse and walk. A shadowed name, or a match in a comment, is the rewrite's
+# business: this filter only has to keep every file that may hold a site.
 
 
 def calls_stdlib_utc(data: bytes, parsed: list | None = None) -> bool:
@@ -123,7 +127,7 @@ def calls_stdlib_utc(data: bytes, parsed: list | None = None) -> bool:
 
     if not mentions_utc_attribute(data) or b"datetime" not in data:
         return False  # every stdlib site (and stub) needs ``datetime`` imported or named
-    if any(imported(data) and called(data) for imported, called in _PLAIN_STDLIB):
+    if plain_stdlib_call(data) or quoted_target(data):
         return True
     if _only_other_receivers(data):
         return False  # the project's own helper, called on something that is not datetime

@@ -36,6 +36,9 @@ _CONFIGURING_CALLS = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCall
                                 "create_autospec", "multiple", "configure_mock"})
 
 Where = tuple[int, int, str]  # (line, 1-based column, why)
+_AST = ast.AST
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def split_meanings(tree: ast.Module) -> list[Where]:
@@ -43,10 +46,10 @@ def split_meanings(tree: ast.Module) -> list[Where]:
     different meanings, or sets or reads ``utcnow`` by name; empty for nearly every file. Only a receiver
     given ``utcnow`` or ``utcfromtimestamp`` somewhere in the file counts as a clock stub: a stub of
     ``django.utils.timezone.now`` alone is none."""
-    spelled = any(isinstance(n, ast.Constant) and n.value in PAIRS for n in ast.walk(tree))
+    spelled, functions = _spelled_and_functions(tree)
     found: list[Where] = []
     scopes = []
-    for scope in _scopes(tree):
+    for scope in (tree, *functions):  # the module, then every function: its own statements (_own_nodes)
         values: dict[tuple[str, str], set[str]] = {}  # (receiver, method) -> the values given
         anchors: dict[tuple[str, str], ast.AST] = {}
         for node in _own_nodes(scope):
@@ -70,19 +73,43 @@ def split_meanings(tree: ast.Module) -> list[Where]:
     return sorted(set(found))
 
 
-def _scopes(tree: ast.Module):
-    """The module, then every function (its own statements only: a nested function is its own scope)."""
-    yield tree
-    yield from (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+def _spelled_and_functions(tree: ast.Module) -> tuple[bool, list]:
+    """Whether a string anywhere is ``"utcnow"``/``"utcfromtimestamp"``, and every function: one walk of
+    the whole tree (a stack over ``_fields``, which ``ast.walk``'s generators cost twice as much as)."""
+    spelled, functions = False, []
+    pending: list = [tree]
+    pop, extend, push = pending.pop, pending.extend, pending.append
+    while pending:
+        node = pop()
+        if node.__class__ is ast.Constant:
+            spelled = spelled or node.value in PAIRS
+            continue
+        if isinstance(node, _FUNCTIONS):
+            functions.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                extend([item for item in value if isinstance(item, _AST)])
+            elif isinstance(value, _AST):
+                push(value)
+    return spelled, functions
 
 
 def _own_nodes(scope):
+    """A scope's own nodes, last statement first (the order decides which anchor a stub is reported at): a
+    nested function or lambda is not gone into. ``ast.iter_child_nodes``'s order, without its generators."""
     pending = list(scope.body)
     while pending:
         node = pending.pop()
         yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            pending.extend(ast.iter_child_nodes(node))
+        if isinstance(node, _OWN_SCOPES):
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                pending.extend([item for item in value if isinstance(item, _AST)])
+            elif isinstance(value, _AST):
+                pending.append(value)
 
 
 def _configurations(node: ast.AST):

@@ -1,6 +1,6 @@
-"""The default run's speed paths change nothing but speed: long lines wrapped by black in a forked child
-(wrapchild.py) while the parent analyses, linewrap's cheaper tree comparison and statement walk, and the
-prefilter's parse reused by the rewrite."""
+"""The default run's speed paths change nothing but speed: a forked child that takes files from the back
+and wraps long lines with black (secondcore.py) while the parent analyses from the front, linewrap's
+cheaper tree comparison and statement walk, and the prefilter's parse reused by the rewrite."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from pathlib import Path
 
 from infractl.fix_datetime.rewrite import linewrap
 from infractl.fix_datetime.rewrite.linewrap import same_tree, wrap_long_lines
+from infractl.fix_datetime.secondcore import SecondCore
 from infractl.fix_datetime.select.candidates import read_candidates
 from infractl.fix_datetime.select.prescan import worth_a_look
 from infractl.fix_datetime.workers import fix_all, rewrite_source
-from infractl.fix_datetime.wrapchild import WrapChild
 
 CASES = sorted((Path(linewrap.__file__).parents[1] / "cases").glob("*.py"))
 LONG_CALL = ("    record = build_record(name=request.name, created=datetime.utcnow(), owner=request.user.ident, "
@@ -74,17 +74,65 @@ def test_a_child_is_forked_only_when_a_line_became_too_long(monkeypatch):
     assert forks == [1] and all(len(line) <= 88 for line in done.new_data.decode().splitlines())
 
 
+def _items() -> list[tuple[str, bytes]]:
+    """Files of every size with sites: long lines to wrap, and the case files' forms."""
+    made = [(f"m{n}.py", _module(n % 4 + 1).encode()) for n in range(8)]
+    return made + [(str(p), p.read_bytes()) for p in CASES if b"utcnow" in p.read_bytes()][:12]
+
+
+def _slowly(monkeypatch, seconds: float) -> None:
+    """Each file's analysis takes ``seconds`` longer (in the child too: it is forked after this), so that
+    both ends surely take some."""
+    import time
+
+    from infractl.fix_datetime import workers
+
+    real = workers.rewrite_source
+    monkeypatch.setattr(workers, "rewrite_source", lambda *a, **k: time.sleep(seconds) or real(*a, **k))
+
+
+def test_a_shared_run_gives_what_one_process_gives(monkeypatch):
+    items = _items()
+    alone = fix_all(items, "auto", None, 1, False)  # no second core
+    assert sum(1 for r in alone if r.new_data) >= 10
+    _slowly(monkeypatch, 0.05)
+    with SecondCore() as helper:
+        shared = fix_all(items, "auto", None, 1, False, second_core=True, helper=helper)
+        taken = sorted(helper.files)
+    assert shared == alone
+    assert taken and taken == list(range(len(items) - len(taken), len(items)))  # the child's end: the back
+
+
+def test_a_child_that_dies_while_sharing_leaves_its_files_to_the_parent(monkeypatch):
+    items = _items()
+    alone = fix_all(items, "auto", None, 1, False)
+    _slowly(monkeypatch, 0.02)
+    with SecondCore() as helper:
+        from infractl.fix_datetime import workers
+
+        real, parent = workers.rewrite_source, os.getpid()
+
+        def kill_at_the_third(path, *args, **kwargs):
+            if path == items[2][0] and os.getpid() == parent and helper.pid:  # never in the child itself
+                os.kill(helper.pid, signal.SIGKILL)
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(workers, "rewrite_source", kill_at_the_third)
+        shared = fix_all(items, "auto", None, 1, False, second_core=True, helper=helper)
+    assert shared == alone
+
+
 def test_a_child_that_dies_leaves_the_work_to_the_parent():
     jobs = {n: _rewritten(_module(n + 1)) for n in range(4)}
     expected = {n: wrap_long_lines(old, new, 88) for n, (old, new) in jobs.items()}
     for kill_after in (0, 2):
-        with WrapChild() as child:
+        with SecondCore() as child:
             for n, (old, new) in jobs.items():
                 child.submit(n, old, new, 88)  # the first job forks the child
                 if n == kill_after:
                     assert child.pid
                     os.kill(child.pid, signal.SIGKILL)
-            got = child.results()
+            _, got = child.results()
         assert {n: (w.text, w.edits) for n, w in got.items()} == {n: (w.text, w.edits) for n, w in expected.items()}
         assert any(w.edits for w in got.values())
 
