@@ -138,7 +138,7 @@ def test_wm007_fix_edits_only_the_id_line_of_generated_mappings(stub_id, indent,
         assert json.loads(after) == {**stub, "id": derived_id(stub_id), "name": stub_id}  # the text kept as name
         if indent is not None:  # one key per line: exactly that line changed
             _only_line_changed(text, after, json.dumps(stub_id), f'{json.dumps(derived_id(stub_id))}, "name": '
-                               f"{json.dumps(stub_id, ensure_ascii=False)}")
+                               f"{json.dumps(stub_id)}")  # the id's own spelling (an escaped NEL stays escaped)
         assert _fix_in(root, collect) == [] and (root / "mappings" / "a.json").read_bytes().decode() == after
 
 

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from infractl import cli
-from infractl.manifests.checks.dockerfile import dockerfile_hits, lint_dockerfile, noqa_lines, parse
+from infractl.manifests.checks.dockerfile import dockerfile_hits, lint_dockerfile, parse
+from infractl.manifests.checks.noqa import noqa_lines
 from infractl.rulebook.selection import RuleSelection, keep_wanted
 
 ROOT = Path(__file__).resolve().parents[2]

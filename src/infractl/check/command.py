@@ -23,6 +23,7 @@ from infractl.discover.files import named_directory
 from infractl.discover.scanner import Scanner
 from infractl.errors import EXIT_FINDINGS, EXIT_OK, InfractlError
 from infractl.findings import fails
+from infractl.manifests.checks.noqa import noqa_lines
 from infractl.render import Report, print_report
 from infractl.rulebook.selection import keep_wanted, resolve_selection
 
@@ -90,10 +91,7 @@ def collect(path: Path, select=None, ignore=None, config_path: Path | None = Non
             results[name] = _run_area(name, path, config, scanner)
         results = {name: results[name] for name in names}
     findings = [f for name, r in results.items() if r for f in area_selections[name].apply(r.findings)]
-    if findings:
-        # read_lines, plus a noqa comment line directly above a Dockerfile instruction
-        from infractl.manifests.checks.dockerfile import noqa_lines
-
+    if findings:  # read_lines, plus a noqa comment line directly above a Dockerfile instruction
         findings = keep_wanted(findings, selection, noqa_lines)
     areas = {name: result.headline if result else _nothing_found(name, path) for name, result in results.items()}
     ran = [name for name, result in results.items() if result]

@@ -14,7 +14,8 @@ def check_dockerfile(plan: Plan) -> None:
     """The DOCKER rules over the Dockerfile the build step is about to build (its build args and target as
     the build uses them; ``# noqa`` honoured). Errors stop the deploy before anything is built; the
     findings stay in the report."""
-    from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.checks.dockerfile import lint_dockerfile
+    from infractl.manifests.checks.noqa import noqa_lines
     from infractl.manifests.kustomize.sourcemap import display_path
     from infractl.rulebook.selection import keep_wanted
 

@@ -119,7 +119,8 @@ def collect(directories: list[Path], compose_files: list[Path], dockerfiles: lis
     ``skaffold_roots``: where skaffold.yaml may say which images it builds (default: ``project_root``)."""
     from functools import partial
 
-    from infractl.manifests.checks.dockerfile import lint_dockerfile, noqa_lines
+    from infractl.manifests.checks.dockerfile import lint_dockerfile
+    from infractl.manifests.checks.noqa import noqa_lines
     from infractl.manifests.compose_files import groups, lint_compose_set
     from infractl.manifests.kustomize.discover import find_dockerfiles
     from infractl.manifests.kustomize.sourcemap import display_path

@@ -19,6 +19,11 @@ from infractl.render.text import (  # noqa: F401 (location, summary_line: re-exp
     print_rich_table,
     summary_line,
 )
+from infractl.sanitise import (  # at import: off a run's last steps
+    sanitise_finding,
+    sanitise_text,
+    sanitise_value,
+)
 
 FORMATS = ("table", "json", "sarif", "github")
 
@@ -46,8 +51,6 @@ class Report:
     def sanitised(self) -> Report:
         """This report as it may be printed: every text in it escaped and masked (sanitise.py says how).
         ``print_report`` renders nothing else, so no command can forget it."""
-        from infractl.sanitise import sanitise_finding, sanitise_text, sanitise_value
-
         return Report(sanitise_text(self.command), [sanitise_finding(f) for f in self.findings],
                       sanitise_value(self.summary), sanitise_text(self.headline),
                       [sanitise_text(str(name)) for name in self.columns],

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from infractl.findings import Finding
-from infractl.sanitise.masking import LazyPattern, mask_secret_pairs, mask_text
+from infractl.sanitise.masking import LazyPattern, mask_secret_pairs, mask_text, remembered
 
 # C0 (with TAB, LF, CR, ESC, BEL, NUL), DEL, C1 (0x9b is a one-byte CSI), the Unicode line and paragraph
 # separators, the bidirectional controls that make a terminal show text in another order (Unicode's
@@ -69,8 +69,27 @@ def error_text(text: str) -> str:
 
 def sanitise_text(text: str) -> str:
     """Escaped, masked, and unable to start a GitHub workflow command."""
-    text = mask_secret_pairs(mask_text(escape_controls(text)))
-    return _WORKFLOW_COMMAND.sub(r"\\::", text) if "::" in text else text
+    cache = _SANITISED[1] if _SANITISED[0] is remembered() else _fresh_cache()
+    done = cache.get(text)
+    if done is None:
+        done = mask_secret_pairs(mask_text(escape_controls(text)))
+        done = _WORKFLOW_COMMAND.sub(r"\\::", done) if "::" in done else done
+        if len(text) <= _CACHED_UP_TO and len(cache) < _CACHED_TEXTS:
+            cache[text] = done
+    return done
+
+
+# Findings repeat their texts: a rule id, a path, one message and one fix for many objects (230 monitoring
+# findings: 310 distinct texts in 1,392 fields; sanitising each field was ~12 ms of such a run). Each
+# text is sanitised once per set of remembered secrets: a secret learnt later starts a new cache.
+_CACHED_UP_TO = 2048
+_CACHED_TEXTS = 50_000
+_SANITISED: list = [None, {}]  # (the remembered secrets it was made under, text -> sanitised text)
+
+
+def _fresh_cache() -> dict[str, str]:
+    _SANITISED[:] = [remembered(), {}]
+    return _SANITISED[1]
 
 
 def sanitise_path(path: str) -> str:

@@ -140,6 +140,12 @@ def remember_secrets(secrets: tuple[str, ...] | list[str]) -> None:
     _remembered_longest_first = tuple(sorted(_remembered, key=len, reverse=True))
 
 
+def remembered() -> tuple[str, ...]:
+    """The secrets ``remember_secrets`` was given, longest first: a new tuple each time one is added (what a
+    cache of masked text is keyed on)."""
+    return _remembered_longest_first
+
+
 def split_userinfo(raw: str) -> tuple[str, str, str | None, str] | None:
     """``scheme://user:password@rest`` -> (scheme, user, password, rest), by the rightmost-@ rule.
 

@@ -31,15 +31,16 @@ MODES = ("auto", "aware", "naive")
 AWARE_TEXT = re.compile(r"(?:now|fromtimestamp)\([^)]*\b(?:utc|UTC)\)|tzinfo=[\w.]*\b(?:utc|UTC)\b")
 # a file that may stub the clock: patch(...) targets, or a fake datetime class
 STUB_TEXT = re.compile(r"patch|class \w+\([\w.]*datetime\)")
-# ...that the stub phase can act on (stubs/renames.py reads a target as the plain text between its quotes):
+# ...and only worth parsing when something naive for them to meet is in the file too
+NAIVE_PARTNER_TEXT = re.compile(r"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
+                                r"|\.min\b|\.max\b|combine\(")
+# A file that may stub the clock (STUB_TEXT) is walked for stubs only when it names something the stub
+# phase can act on (stubs/renames.py reads a target as the plain text between its quotes):
 # a mock of datetime or what is put in for it ("pkg.mod.datetime"), a renamed target ("...datetime.utcnow",
 # patch.object(x.datetime, "utcnow")), a fake class's ``def utcnow``. A test that patches only the project's
 # own "app.clock.utcnow" has none of them and is not walked for stubs
 STUB_TARGET_TEXT = re.compile(r"datetime(?:\.utc(?:now|fromtimestamp))?['\"]|['\"]utc(?:now|fromtimestamp)['\"]"
                               r"|def[\s\\]+utc(?:now|fromtimestamp)\b")
-# ...and only worth parsing when something naive for them to meet is in the file too
-NAIVE_PARTNER_TEXT = re.compile(r"strptime|fromisoformat|localize\(|tzinfo=None|\bdatetime\([^)]|now\(\)|today\(\)"
-                                r"|\.min\b|\.max\b|combine\(")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
 

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infractl.findings import Finding
-from infractl.manifests.kustomize.discover import is_dockerfile
 
 _DIRECTIVE = re.compile(r"^#\s*(?P<name>[A-Za-z]+)\s*=\s*(?P<value>\S+)\s*$")
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)\1")
 _VARIABLE = re.compile(r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?(?P<op>[-+])(?P<arg>[^}]*))?\}"
                        r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
-_NOQA = re.compile(r"#\s*noqa\b", re.IGNORECASE)
 UNKNOWN = "\x00"  # a variable only known at build time (an ARG without default, --build-arg)
 ROOT_USERS = ("root", "0")
 # Words of a variable name that mark a secret; KEY only in these pairs (GPG_KEY, the official python
@@ -265,23 +263,6 @@ def _effective_user(stage: Stage, stages: list[Stage], global_args: dict, build_
         if parent is not None:
             return _effective_user(parent, stages, global_args, build_args, depth + 1)
     return user, line
-
-
-def noqa_lines(path: str) -> list[str] | None:
-    """The file's lines for ``keep_wanted``; in a Dockerfile, a ``# noqa`` comment line directly above an
-    instruction counts for its first line too (a trailing ``# noqa`` would be part of FROM's or ENV's
-    arguments; a comment must be a line of its own)."""
-    from infractl.rulebook.selection import read_lines
-
-    lines = read_lines(path)
-    if lines is None or not is_dockerfile(Path(path).name):
-        return lines
-    merged = list(lines)
-    for number in range(1, len(lines)):
-        above, here = lines[number - 1].strip(), lines[number].strip()
-        if above.startswith("#") and _NOQA.search(above) and here and not here.startswith("#"):
-            merged[number] = f"{lines[number]}  {above}"
-    return merged
 
 
 def lint_dockerfile(path: Path, display: str | None = None, build_args: dict[str, str] | None = None,

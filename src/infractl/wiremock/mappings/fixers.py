@@ -46,8 +46,10 @@ def fix_id(text: str, finding: Finding) -> Change | None:
     keys = sibling_keys(text, _key_start(text, finding))
     if keys is None:
         return None
-    # the readable text stays, as the stub's name (WireMock shows it), on the same line as the id
-    name = "" if "name" in keys else f', "name": {json.dumps(value, ensure_ascii=False)}'
+    # the readable text stays, as the stub's name (WireMock shows it), on the same line as the id, spelled as
+    # the id was: re-encoded, an escaped NEL or LINE SEPARATOR (valid raw in JSON) would break the line for
+    # editors and Python's splitlines
+    name = "" if "name" in keys else f', "name": {text[start:end]}'
     return Change((Edit(start, end, json.dumps(new) + name),),
                   note=f"{key} {value!r} replaced by {new} (uuid5 of it)" + (", kept as name" if name else ""))
 
