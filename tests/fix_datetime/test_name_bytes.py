@@ -20,6 +20,9 @@ PLAIN_STDLIB = (
     (re.compile(rb"(?m)^[ \t]*import[ \t]+datetime[ \t]*$").search,
      re.compile(rb"(?<![\w.])datetime\.datetime\.utc(?:now|fromtimestamp)\(").search),
 )
+# ...and the same spellings as references (``default=datetime.utcnow``), which are sites too
+PLAIN_REFERENCES = ((PLAIN_STDLIB[0][0], re.compile(rb"(?<![\w.])datetime\.utc(?:now|fromtimestamp)\b").search),
+                    (PLAIN_STDLIB[1][0], re.compile(rb"(?<![\w.])datetime\.datetime\.utc(?:now|fromtimestamp)\b").search))
 QUOTED_TARGET = re.compile(rb"""\.utc(?:now|fromtimestamp)['"]|['"]utc(?:now|fromtimestamp)['"]""").search
 
 PIECES = [b".", b" ", b"\t", b"\n", b"\r\n", b"\r", b"\\", b"#", b"# c", b"'", b'"', b"def", b"def ", b"x", b"x.",
@@ -60,7 +63,8 @@ def test_the_gate_and_the_shortcuts_answer_as_the_old_regexes():
         old_mentions = ATTRIBUTE_OR_QUOTED.search(data) is not None
         assert namebytes.mentions(data) or not old_mentions, data  # never a site dropped
         old_plain = any(imported(data) and called(data) for imported, called in PLAIN_STDLIB)
-        assert namebytes.plain_stdlib_call(data) == old_plain, data
+        references = any(imported(data) and called(data) for imported, called in PLAIN_REFERENCES)
+        assert namebytes.plain_stdlib_call(data) == (old_plain or references), data  # a reference counts now
         assert namebytes.quoted_target(data) == (QUOTED_TARGET(data) is not None), data
 
 

@@ -72,9 +72,10 @@ def mentions(data: bytes) -> bool:
     return any(classify(data, m.start(), m.end()) for m in NAMES(data))
 
 
-# ``.utcnow(``/``.utcfromtimestamp(`` called on ``datetime`` or ``datetime.datetime`` (not on ``x.datetime``)
-_CALLED = re.compile(rb"datetime\.utc(?:now|fromtimestamp)\(").finditer
-_CALLED_QUALIFIED = re.compile(rb"datetime\.datetime\.utc(?:now|fromtimestamp)\(").finditer
+# ``.utcnow``/``.utcfromtimestamp`` on ``datetime`` or ``datetime.datetime`` (not on ``x.datetime``): a call,
+# or a reference (``default=datetime.utcnow``), which is a site too
+_CALLED = re.compile(rb"datetime\.utc(?:now|fromtimestamp)\b").finditer
+_CALLED_QUALIFIED = re.compile(rb"datetime\.datetime\.utc(?:now|fromtimestamp)\b").finditer
 _FROM_IMPORT = re.compile(rb"from[ \t]+datetime[ \t]+import[ \t(][^\n]*\bdatetime\b(?![ \t]+as\b)").finditer
 _IMPORT = re.compile(rb"(?m)import[ \t]+datetime[ \t]*$").finditer
 _QUOTED = re.compile(rb"utc(?:now|fromtimestamp)['\"]").finditer
@@ -95,8 +96,9 @@ def _at_line_start(data: bytes, matches) -> bool:
 
 
 def plain_stdlib_call(data: bytes) -> bool:
-    """``from datetime import datetime`` with ``datetime.utcnow(``, or ``import datetime`` with
-    ``datetime.datetime.utcnow(``: one of the two plain spellings of a stdlib call, under its import."""
+    """``from datetime import datetime`` with ``datetime.utcnow``, or ``import datetime`` with
+    ``datetime.datetime.utcnow``: one of the two plain spellings of a stdlib site (a call or a reference),
+    under its import."""
     if b"datetime.utc" not in data:
         return False
     return ((_at_line_start(data, _FROM_IMPORT(data)) and _unqualified(data, _CALLED(data)))
