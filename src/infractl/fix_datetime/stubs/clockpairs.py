@@ -75,7 +75,7 @@ def split_meanings(tree: ast.Module) -> list[Where]:
 
 def _spelled_and_functions(tree: ast.Module) -> tuple[bool, list]:
     """Whether a string anywhere is ``"utcnow"``/``"utcfromtimestamp"``, and every function: one walk of
-    the whole tree (a stack over ``_fields``, which ``ast.walk``'s generators cost twice as much as)."""
+    the whole tree for both (they were two ``ast.walk`` passes; with the scopes' own walks, a third)."""
     spelled, functions = False, []
     pending: list = [tree]
     pop, extend, push = pending.pop, pending.extend, pending.append
@@ -97,7 +97,7 @@ def _spelled_and_functions(tree: ast.Module) -> tuple[bool, list]:
 
 def _own_nodes(scope):
     """A scope's own nodes, last statement first (the order decides which anchor a stub is reported at): a
-    nested function or lambda is not gone into. ``ast.iter_child_nodes``'s order, without its generators."""
+    nested function or lambda is not gone into. Children in ``ast.iter_child_nodes``'s order."""
     pending = list(scope.body)
     while pending:
         node = pending.pop()
