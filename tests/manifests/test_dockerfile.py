@@ -117,6 +117,19 @@ def test_secret_names_and_values():
     assert "hunter2" not in finding[0].message + finding[0].fix
 
 
+def test_a_published_credential_in_any_instruction_is_a_literal_secret():
+    token = "ghp_" + "a1B2" * 9  # a GitHub token's shape
+    for line in (f'RUN curl -fsSL -H "Authorization: token {token}" https://api.github.com/repos/x/y',
+                 f"RUN git clone https://x-access-token:{token}@github.com/o/r.git",
+                 f'LABEL deploy.token="{token}"', f'CMD ["app", "--token", "{token}"]'):
+        found = lint_dockerfile_text(f"FROM python:3.12.7\nUSER 1\n{line}\n")
+        assert [(f.line, f.rule) for f in found] == [(3, "DOCKER003")], line
+        assert token not in found[0].message + found[0].fix and "a GitHub token" in found[0].message
+    for clean in ("RUN echo ghp_short", "RUN curl -H \"Authorization: token $GITHUB_TOKEN\" https://x",
+                  "RUN --mount=type=secret,id=gh GH_TOKEN=$(cat /run/secrets/gh) make"):
+        assert lint_dockerfile_text(f"FROM python:3.12.7\nUSER 1\n{clean}\n") == [], clean
+
+
 def lint_dockerfile_text(text: str, tmp: Path | None = None):
     import tempfile
 

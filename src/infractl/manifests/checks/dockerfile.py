@@ -193,6 +193,14 @@ def _secrets(instruction: Instruction) -> Iterator[tuple[int, str, str, str]]:
     from infractl.sanitise.masking import known_tokens, mask_text, mask_url
 
     if instruction.keyword not in ("ENV", "ARG"):
+        # any other instruction: a credential of a published format in its text (``RUN curl -H "...:
+        # ghp_..."``, ``LABEL``) is in the image's history or config just the same
+        kinds = sorted({kind for kind, _, _ in known_tokens(instruction.args)})
+        if kinds:
+            yield (instruction.line, "DOCKER003",
+                   f"{instruction.keyword} holds {' and '.join(kinds)} as a literal (value not shown)",
+                   ("revoke it; at build time use RUN --mount=type=secret, at run time the environment or a "
+                    "secret store; never write it into a layer"))
         return
     for name, value in pairs(instruction.args, instruction.keyword):
         literal = _VARIABLE.sub("", value or "")

@@ -53,13 +53,13 @@ RULES = (
                      (_SLIM + 'EXPOSE 8000\n# the server\nCMD ["app"]\n',
                       _SLIM + 'EXPOSE 8000\nUSER 10001:10001\n# the server\nCMD ["app"]\n'),
                      (_SLIM.replace("\n", "\r\n").rstrip(), _SLIM.replace("\n", "\r\n") + "USER 10001:10001\r\n"))),
-    _rule("DOCKER003", "dockerfile-secret-literal", E, "a secret is written as a literal in ENV or ARG",
-          "ENV values are stored in the image config (docker inspect shows them) and ARG values in its "
-          "history: everyone who can pull the image has the secret. Secret names: words PASSWORD, PASSWD, "
-          "SECRET, TOKEN, CREDENTIAL(S), API_KEY, PRIVATE_KEY, SECRET_KEY, ACCESS_KEY ... (not *_FILE, "
-          "*_PATH, *_ID), or a URL with a password; and any value that is a credential of a published format "
-          "(a GitHub, AWS, Slack, GitLab, Stripe, Google, npm or PyPI token, a private key), whatever its name. "
-          "The value is never shown.",
+    _rule("DOCKER003", "dockerfile-secret-literal", E, "a secret is written as a literal in the Dockerfile",
+          "ENV values are stored in the image config (docker inspect shows them), ARG values and every RUN "
+          "command line in its history: everyone who can pull the image has the secret. In ENV and ARG, by "
+          "name: words PASSWORD, PASSWD, SECRET, TOKEN, CREDENTIAL(S), API_KEY, PRIVATE_KEY, SECRET_KEY, "
+          "ACCESS_KEY ... (not *_FILE, *_PATH, *_ID), or a URL with a password; in any instruction, a "
+          "credential of a published format (a GitHub, AWS, Slack, GitLab, Stripe, Google, npm or PyPI token, "
+          "a private key), whatever its name. The value is never shown.",
           "pass it at run time (environment, secret store) or at build time with RUN --mount=type=secret",
           _dockerfile(env=" WEBHOOK_SECRET=whsec_dev_only"),
           _dockerfile(env=" WEBHOOK_SECRET_FILE=/run/secrets/webhook"),
