@@ -222,3 +222,13 @@ def test_the_prefilter_parses_kept_are_bounded_by_their_source(tmp_path, monkeyp
     found = read_candidates([(p, worth_a_look(Path(p).read_bytes())) for p in paths], 0,
                             lambda p: Path(p).read_bytes())
     assert len(found.items) == 6 and len(found.trees) == 2
+
+
+def test_parameters_that_cannot_travel_leave_every_file_to_the_parent():
+    items = _items()[:6]
+    alone = fix_all(items, "auto", None, 1, False)
+    with SecondCore() as helper:
+        assert helper.share(items, unpicklable=lambda: None) is False  # a lambda does not pickle
+        assert helper.pid  # the child lives on, for the long lines
+        shared = fix_all(items, "auto", None, 1, False, second_core=True, helper=helper)
+    assert shared == alone

@@ -77,9 +77,13 @@ class SecondCore:
         self.start()
         if not self.pid:
             return False
+        try:
+            message = pickle.dumps(("share", items, params), pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return False  # something in the parameters does not travel: this process does every file
         self._set(_FRONT, 0)
         self._set(_BACK, len(items))
-        self._send(("share", items, params))
+        self._send(message)
         return True
 
     def take(self, index: int) -> bool:
@@ -92,7 +96,7 @@ class SecondCore:
         self.start()
         self.jobs[key] = (old, new, line_length)
         if self.pid:
-            self._send(("wrap", key, old, new, line_length))
+            self._send(pickle.dumps(("wrap", key, old, new, line_length), pickle.HIGHEST_PROTOCOL))
 
     def results(self) -> tuple[dict, dict]:
         """(index -> FileResult the child made for its share, key -> Wrapped for every submitted job: the
@@ -112,7 +116,7 @@ class SecondCore:
     def _set(self, slot: int, value: int) -> None:
         struct.pack_into("i", self.claims, slot * 4, value)
 
-    def _send(self, message: tuple) -> None:
+    def _send(self, message: bytes) -> None:
         if self.queue is None:  # the threads: only once there is a message (no thread before a fork)
             import queue
             import threading
@@ -122,7 +126,7 @@ class SecondCore:
             self.writer.start()
             self.reader = threading.Thread(target=self._read_answers, daemon=True)
             self.reader.start()
-        self.queue.put(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        self.queue.put(message)
 
     def _start(self) -> None:
         from infractl.fix_datetime.rewrite import linewrap  # noqa: F401 - imported once, before the fork
