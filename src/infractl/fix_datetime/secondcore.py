@@ -3,22 +3,21 @@ wraps long lines with black, while this process analyses files from the front.
 
 A default run on a real tree with hits was all on one core: the analysis (``ast.parse`` is half of it) and,
 for new text, black's import (~65-75 ms) and its formatting of each statement the rewrite made too long
-(``linewrap``). The child is forked early (``start``: command.collect, before the prefilter parses, when the
-run is likely to rewrite something) or by the first job, imports black at once when it will wrap, and then:
+(``linewrap``). The child is forked early (entry.py's head start, or command.collect) or by the first job,
+imports black (when it will wrap) and the rewrite while it waits, and then:
 
-- ``share(items, ...)``: both ends work on one list of files. This process claims indices from the front,
-  the child from the back, each writing its claim in shared memory before it works on it (as
-  discover/scanner.py's ``TwoEnds``); the child makes each file's whole ``fix_source`` result, wrapping
-  included. A file the child claims is never dropped: this process skips an index only once the child's
-  claim covers it, and the child claims only what this process has not. Both may take the file they meet
-  at; the same function on the same bytes gives the same result, and this process keeps its own.
-- ``submit(key, old, new, line_length)``: a long-line job of a file analysed here, answered once the child
-  has finished its share.
+- ``share(items, ...)``: both ends work on one list of files, each claiming an index in shared memory
+  before it works on it (as discover/scanner.py's ``TwoEnds``); the child makes each file's whole
+  ``fix_source`` result. A file the child claims is never dropped: this process skips an index only once
+  the child's claim covers it, and the child claims only what this process has not. Both may take the
+  file they meet at; the same function on the same bytes gives the same result, and this process keeps its.
+- ``submit(key, old, new, line_length)``: a long-line job of a file analysed here, which the child does
+  before its next file (this process waits for those at its end).
 
 It is only a second pair of hands: whatever it does not answer (it died, a job failed, it could not be
-started) is computed here with the same functions, so the output never depends on it. Jobs go out through
-a writer thread and answers come in through a reader thread, so that neither process ever waits on a full
-pipe while the other is busy; ``results`` waits for the child's end (after its last answer).
+started, the parameters do not pickle) is computed here with the same functions, so the output never
+depends on it. Messages go out through a writer thread and answers come in through a reader thread, so
+neither process waits on a full pipe while the other is busy; ``results`` waits for the child's end.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ import signal
 import struct
 
 _LENGTH = struct.Struct("!Q")
-_PIPE_BYTES = 1 << 20  # the answer pipe's size (F_SETPIPE_SZ): a share's results are written without waiting
 # The child's niceness: forked at the head start, its imports would otherwise slow the tree's walk and scan
 # on a loaded machine; once sharing, on an idle second core, it runs as fast as at 0.
 _NICE = 10
@@ -134,7 +132,6 @@ class SecondCore:
         self.claims = mmap.mmap(-1, 8)  # anonymous and shared with the child
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
-        _widen(answer_write)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(job_write)
@@ -174,15 +171,6 @@ class SecondCore:
                 self.reader.join()  # at the child's end of the pipe, now closed
             self.answers.close()
             self.pid = 0
-
-
-def _widen(fd: int) -> None:
-    import fcntl
-
-    try:
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-    except OSError:
-        pass  # a smaller pipe only makes the child wait for the reader
 
 
 def _write_jobs(jobs, pipe) -> None:
