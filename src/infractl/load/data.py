@@ -3,8 +3,6 @@ configuration that is a device (``--config /dev/zero``), is a LoadError instead.
 
 from __future__ import annotations
 
-import json
-
 TYPE_CHECKING = False  # typing costs ~2 ms of start-up (infractl check); only type checkers need Any
 if TYPE_CHECKING:
     from typing import Any
@@ -36,6 +34,8 @@ def load_json(text: str) -> Any:
 
 
 def _standard_json(text: str) -> Any:
+    import json  # only without orjson, or for its error message: ~3 ms off every start that reads a config
+
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

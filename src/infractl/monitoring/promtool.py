@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -94,6 +93,8 @@ class Promtool:
             tools.stop(process)
         self.calls.clear()
         if self.scratch is not None:
+            import shutil
+
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
@@ -172,7 +173,7 @@ def _starts_a_line(data: bytes, words: tuple[bytes, ...]) -> bool:
 
 
 def find_promtool() -> str | None:
-    return shutil.which("promtool")
+    return tools.which("promtool")
 
 
 def options() -> dict:
