@@ -25,6 +25,9 @@ PLAIN = {
     "flow": "{a: [1, 2.0, {b: c}], d: {}, e: []}\n",
     "empty": "",
     "comment only": "# nothing\n",
+    # a plain "=" (YAML 1.1's value key, which SafeLoader cannot construct): the string, as in YAML 1.2 and
+    # kubectl; the Prometheus operator's CRDs list it in an enum
+    "equals": "a: =\nmatchType:\n  enum:\n  - =\n  - '!='\n  - =~\nflow: [=, x]\n",
 }
 NOT_PLAIN = {  # the node road takes these; the fast road must say so (None), not guess
     "anchor and alias": "base: &b {x: 1}\nuse: *b\n",
@@ -32,7 +35,6 @@ NOT_PLAIN = {  # the node road takes these; the fast road must say so (None), no
     "explicit tag": "a: !!str 3\n",
     "local tag": "a: !custom 3\n",
     "non-specific tag": "a: ! 3\n",
-    "value tag": "a: =\n",
     "collection as key": "? [a, b]\n: c\n",
     "duplicate key": "a: 1\nb: 2\na: 3\n",
     "not YAML": "a: [1, 2\nb: 3\n",
@@ -78,6 +80,16 @@ def test_the_fast_road_takes_plain_yaml_and_gives_what_the_node_road_gives(name,
     for fast_document, node_document in zip(fast, node):
         _same(fast_document, node_document)
     assert yamldocs.load_documents(text, text_timestamps) == node
+
+
+def test_a_plain_equals_sign_is_the_string_on_both_roads_and_in_fastyaml():
+    from infractl.load.fastyaml import load_documents as rendered
+
+    text = PLAIN["equals"]
+    expected = [{"a": "=", "matchType": {"enum": ["=", "!=", "=~"]}, "flow": ["=", "x"]}]
+    assert yamldocs.load_documents(text) == yamldocs.load_documents(text, text_timestamps=True) == expected
+    assert yamldocs.load_documents("a: &x =\nb: *x\n") == [{"a": "=", "b": "="}]  # the node road (an alias)
+    assert rendered(text) == expected
 
 
 def test_the_scalars_keep_their_types_and_spelling():

@@ -166,3 +166,50 @@ def test_a_kube_version_with_anything_after_it_is_refused_not_half_read(version)
     with pytest.raises(InfractlError, match="expected a version such as 1.33 or 1.33.0"):
         schema_dir(version)
     assert schema_dir("v1.33.0") == schema_dir("1.33")
+
+
+CRD_WITH_EQUALS = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: matchers.example.com}
+spec:
+  group: example.com
+  names: {kind: Matcher, plural: matchers}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          matchType:
+            type: string
+            enum:
+            - =
+            - '!='
+            - =~
+            - '!~'
+"""
+
+
+@pytest.mark.parametrize("kustomized", [True, False], ids=["kustomization", "plain directory"])
+def test_a_crd_that_lists_a_plain_equals_sign_is_linted_not_refused(tmp_path, kustomized):
+    """The Prometheus operator's CRDs (kube-prometheus: every AlertmanagerConfig matcher) list ``- =``, which
+    PyYAML alone cannot construct: check lost the whole manifests area (CHK002) and manifests lint exited 2."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from infractl import cli
+
+    (tmp_path / "crd.yaml").write_text(CRD_WITH_EQUALS)
+    if kustomized:
+        (tmp_path / "kustomization.yaml").write_text("resources: [crd.yaml]\n")
+    result = CliRunner().invoke(cli.app, ["check", str(tmp_path), "--json"])
+    findings = json.loads(result.output)["findings"]
+    assert not [f for f in findings if f["rule"] in ("CHK001", "CHK002", "K8S000", "K8S001")], findings
+    result = CliRunner().invoke(cli.app, ["manifests", "lint", str(tmp_path), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.output)["summary"]["objects"] == 1

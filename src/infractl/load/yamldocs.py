@@ -55,16 +55,23 @@ class YamlError(LoadError):
     promtool, may not report those.)"""
 
 
+# A plain ``=`` is YAML 1.1's "value key", which PyYAML resolves to a tag SafeLoader cannot construct
+# ("could not determine a constructor for the tag 'tag:yaml.org,2002:value'"); YAML 1.2, Go's YAML and
+# so kubectl read it as the string "=". The Prometheus operator's CRDs list it in a matchType enum
+# (``- =``): kube-prometheus could not be loaded at all.
+VALUE_TAG = "tag:yaml.org,2002:value"
+
+
 @cache
 def _loader_class(text_timestamps: bool):
-    """SafeLoader (the C one where built); with timestamps kept as text for Kubernetes objects."""
+    """SafeLoader (the C one where built), ``=`` a string; with timestamps kept as text for Kubernetes objects."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    if not text_timestamps:
-        return base
-    loader = type("TextTimestampsLoader", (base,), {})
-    loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
+    loader = type("TextTimestampsLoader" if text_timestamps else "EqualsAsTextLoader", (base,), {})
+    loader.add_constructor(VALUE_TAG, yaml.constructor.SafeConstructor.construct_yaml_str)
+    if text_timestamps:
+        loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
     return loader
 
 

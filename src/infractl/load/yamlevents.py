@@ -20,6 +20,7 @@ from infractl.load import MAX_DEPTH
 
 _BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _NULL, _STR, _TIMESTAMP = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+_VALUE = "tag:yaml.org,2002:value"
 
 
 class _Unusual(Exception):
@@ -76,9 +77,9 @@ def _scalar(value: str, resolvers, construct, yaml, text_timestamps: bool):
                 number = SourceFloat(construct[_FLOAT](yaml.ScalarNode(tag, value)))
                 number.text = value
                 return number
-            if tag == _TIMESTAMP and text_timestamps:
-                return value
-            if tag not in construct:  # the merge key, the "=" value tag: the node road's business
+            if tag == _TIMESTAMP and text_timestamps or tag == _VALUE:
+                return value  # a timestamp kept as text; a plain "=" is the string (yamldocs.VALUE_TAG)
+            if tag not in construct:  # the merge key: the node road's business
                 raise _Unusual
             return construct[tag](yaml.ScalarNode(tag, value))
     return value
