@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -93,8 +94,6 @@ class Promtool:
             tools.stop(process)
         self.calls.clear()
         if self.scratch is not None:
-            import shutil
-
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
@@ -173,7 +172,7 @@ def _starts_a_line(data: bytes, words: tuple[bytes, ...]) -> bool:
 
 
 def find_promtool() -> str | None:
-    return tools.which("promtool")
+    return shutil.which("promtool")
 
 
 def options() -> dict:

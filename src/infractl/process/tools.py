@@ -96,25 +96,6 @@ def split_command(text: str, option: str) -> tuple[dict[str, str], list[str]]:
     return assigned, argv
 
 
-def which(name: str) -> str | None:
-    """``shutil.which(name)`` on POSIX, without importing shutil (~4 ms with bz2 and lzma): the head start
-    looks its tools up before it starts them, and every millisecond there delays them."""
-    if os.sep in name:
-        return name if _runnable(name) else None
-    seen = set()
-    for directory in (os.environ.get("PATH") or os.defpath).split(os.pathsep):
-        if directory not in seen:
-            seen.add(directory)
-            candidate = os.path.join(directory, name)
-            if _runnable(candidate):
-                return candidate
-    return None
-
-
-def _runnable(path: str) -> bool:
-    return os.path.exists(path) and os.access(path, os.F_OK | os.X_OK) and not os.path.isdir(path)
-
-
 def start(argv: Sequence[str], *, stdin=DEVNULL, stdout=PIPE, stderr=PIPE, text: bool = False,
           cwd=None, env=None, pass_fds: Sequence[int] = (), detached: bool = False) -> subprocess.Popen:
     """Start ``argv`` (OSError when it cannot be run). Not detached: its own process group, killed with

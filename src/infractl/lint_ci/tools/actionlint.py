@@ -12,13 +12,13 @@ finding (AL098) with its whole message: the checks it should have made must not 
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
 from infractl.findings import Finding, Severity
 from infractl.lint_ci.rules import RULE
 from infractl.lint_ci.tools.toolrun import ToolRun
-from infractl.process.tools import which
 
 # actionlint's `kind` -> infractl rule id (the rule objects in rules.py). Unknown kinds fold into AL099.
 KINDS = {
@@ -41,7 +41,7 @@ def find_actionlint(configured: str | None) -> list[str] | None:
     """The command line prefix that runs actionlint on files, or None. ``configured`` was checked with
     the configuration (lint_ci.command.configured_actionlint), which names the table as written."""
     beside_python = Path(sys.executable).with_name("actionlint")
-    binary = configured or which("actionlint") or (str(beside_python) if beside_python.is_file() else None)
+    binary = configured or shutil.which("actionlint") or (str(beside_python) if beside_python.is_file() else None)
     return [packaged_binary(binary), "-format", "{{json .}}", "-no-color"] if binary else None
 
 

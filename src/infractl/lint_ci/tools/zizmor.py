@@ -15,6 +15,7 @@ missing zizmor is one ZZ000 (info), as a missing actionlint is AL000.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,7 +23,6 @@ from infractl.findings import Finding, Severity
 from infractl.lint_ci.rules import RULE
 from infractl.lint_ci.tools.toolrun import ToolRun
 from infractl.lint_ci.tools.zizmor_rules import AUDIT_IDS, FAILED, OTHER, UNAVAILABLE
-from infractl.process.tools import which
 
 ABOUT_ZIZMOR = frozenset({UNAVAILABLE, FAILED})
 NO_INPUTS = 3  # zizmor: "no inputs collected" (every file failed to parse as a workflow)
@@ -34,7 +34,7 @@ ARGUMENTS = ("--offline", "--format", "json", "--no-exit-codes", "--no-progress"
 def find_zizmor(configured: str | None) -> list[str] | None:
     """The command line prefix that runs zizmor on files, or None."""
     beside_python = Path(sys.executable).with_name("zizmor")
-    binary = configured or which("zizmor") or (str(beside_python) if beside_python.is_file() else None)
+    binary = configured or shutil.which("zizmor") or (str(beside_python) if beside_python.is_file() else None)
     return [binary, *ARGUMENTS] if binary else None
 
 
