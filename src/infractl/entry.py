@@ -121,7 +121,7 @@ def main() -> None:
         # (~5-10 ms, a tenth of the run; 15-28 ms after lint-ci, measured: the tail after zizmor answers;
         # ~35 ms after fix-datetime on a tree with hits, whose syntax trees are freed one node at a time).
         # None registers exit work: --fix has written (fsio) and removed its copy before run returns, and
-        # fix-datetime's pool, wrap child and --verify copy are ended before it returns too.
+        # fix-datetime's pool, second core and --verify copy are ended before it returns too.
         os._exit(code)
     sys.exit(code)
 

@@ -131,7 +131,7 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
                           on_skip=lambda path, kind, reason: walk_problems.append(skipped_path(path, kind, reason)))
     worth_reading = scanner.worth_a_look(files, walk_key(paths, settings.exclude, settings.root),
                                          parallel=settings.jobs != 1)
-    with _early_second_core(worth_reading, new_text, settings, scanner.take_second_core()) as helper:
+    with _head_start_second_core(worth_reading, settings, scanner.take_second_core()) as helper:
         found = read_candidates(worth_reading, settings.max_file_size, scanner.read, within=paths)
         items = found.items
         workers = worker_count(settings.jobs, items)
@@ -157,30 +157,20 @@ def collect(paths, *, check=False, diff=False, mode=None, target_version=None, e
     return Outcome(results, settings, len(files), texts)
 
 
-def _early_second_core(worth_reading: list, new_text: bool, settings: Settings, started=None):
-    """The child that shares the rewrite (secondcore.py): ``started``, the head start's (entry.py), else one
-    forked now, before the prefilter and the analysis, so that its imports (black's: ~65-75 ms) are done on
-    the second core by the time it takes files and wraps lines. Only when some file may hold a site and a
-    second core may be used; a new one only for new text (a --check run's fix_all decides on its own)."""
+def _head_start_second_core(worth_reading: list, settings: Settings, started):
+    """The head start's second core (entry.py; secondcore.py), whose imports are done by now: kept for the
+    rewrite when some file may hold a site and a second core may be used, else ended (fix_all forks one of
+    its own where a run without a head start needs one)."""
     from contextlib import nullcontext
 
     from infractl.fix_datetime.select.prescan import AWARE, UTC
 
-    wanted = settings.jobs != 1 and any(why in (UTC, AWARE) for _, why in worth_reading)
-    if started is not None:
-        if wanted:
-            return started
-        started.close()
-    if not wanted or not new_text:
+    if started is None:
         return nullcontext()
-    from infractl.fix_datetime.secondcore import SecondCore
-    from infractl.fix_datetime.workers import _cpus
-
-    if _cpus() < 2:
-        return nullcontext()
-    helper = SecondCore()
-    helper.start()
-    return helper
+    if settings.jobs != 1 and any(why in (UTC, AWARE) for _, why in worth_reading):
+        return started
+    started.close()
+    return nullcontext()
 
 
 def _by_item(items: list, verdicts: dict | None) -> dict | None:

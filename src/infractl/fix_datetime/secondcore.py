@@ -3,7 +3,7 @@ wraps long lines with black, while this process analyses files from the front.
 
 A default run on a real tree with hits was all on one core: the analysis (``ast.parse`` is half of it) and,
 for new text, black's import (~65-75 ms) and its formatting of each statement the rewrite made too long
-(``linewrap``). The child is forked early (entry.py's head start, or command.collect) or by the first job,
+(``linewrap``). The child is forked early (entry.py's head start) or by the share or the first job,
 imports black (when it will wrap) and the rewrite while it waits, and then:
 
 - ``share(items, ...)``: both ends work on one list of files, each claiming an index in shared memory

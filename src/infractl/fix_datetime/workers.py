@@ -190,11 +190,16 @@ def fix_batch(items: list[tuple[str, bytes]], mode: str, target_version: str | N
                        held, (verdicts or {}).get(path)) for path, data in items]
 
 
+def estimated_seconds(items: list[tuple[str, bytes]]) -> float:
+    """The transform's measured cost of ``items`` (the constants above): what decides a pool, a share, a batch."""
+    return len(items) * SECONDS_PER_FILE + sum(len(data) for _, data in items) * SECONDS_PER_BYTE
+
+
 def worker_count(jobs: int | None, items: list[tuple[str, bytes]]) -> int:
     """How many processes to use: 1 (in-process, where a second core shares the work: secondcore.py) unless
     the work is big enough to pay for a pool of more."""
     available = jobs or _cpus()
-    estimate = len(items) * SECONDS_PER_FILE + sum(len(data) for _, data in items) * SECONDS_PER_BYTE
+    estimate = estimated_seconds(items)
     if available < 2 or len(items) < POOL_MIN_FILES or estimate < POOL_MIN_SECONDS:
         return 1
     if jobs is None and available == 2 and estimate < SHARE_MAX_SECONDS:
@@ -261,7 +266,7 @@ def _second_core(items: list, line_length: int, allowed: bool, started=None):
         return nullcontext()
     if started is not None:
         return nullcontext(started)
-    estimate = len(items) * SECONDS_PER_FILE + sum(len(data) for _, data in items) * SECONDS_PER_BYTE
+    estimate = estimated_seconds(items)
     if not line_length and (len(items) < 2 or estimate < SHARE_MIN_SECONDS):
         return nullcontext()
     from infractl.fix_datetime.secondcore import SecondCore  # pickle and its pipes: only when it pays
@@ -325,5 +330,5 @@ def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str,
     for item in sorted(items, key=lambda it: len(it[1]), reverse=True):
         cheapest = costs.index(min(costs))
         batches[cheapest].append(item)
-        costs[cheapest] += SECONDS_PER_FILE + len(item[1]) * SECONDS_PER_BYTE
+        costs[cheapest] += estimated_seconds([item])
     return [batch for batch in batches if batch]
