@@ -87,7 +87,7 @@ GC_THRESHOLD = 50_000
 def main() -> None:
     args = sys.argv[1:]
     scanner = None
-    if args[:1] in (["check"], ["lint-ci"]):
+    if args[:1] in (["check"], ["lint-ci"], ["fix-datetime"]):
         import gc
 
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])

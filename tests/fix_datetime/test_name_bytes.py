@@ -23,7 +23,8 @@ PLAIN_STDLIB = (
 # ...and the same spellings as references (``default=datetime.utcnow``), which are sites too
 PLAIN_REFERENCES = ((PLAIN_STDLIB[0][0], re.compile(rb"(?<![\w.])datetime\.utc(?:now|fromtimestamp)\b").search),
                     (PLAIN_STDLIB[1][0], re.compile(rb"(?<![\w.])datetime\.datetime\.utc(?:now|fromtimestamp)\b").search))
-QUOTED_TARGET = re.compile(rb"""\.utc(?:now|fromtimestamp)['"]|['"]utc(?:now|fromtimestamp)['"]""").search
+# a quoted name the stub phase renames: "pkg.mod.datetime.utcnow" or "utcnow" (not the project's "app.clock.utcnow")
+QUOTED_TARGET = re.compile(rb"""datetime\.utc(?:now|fromtimestamp)['"]|['"]utc(?:now|fromtimestamp)['"]""").search
 
 PIECES = [b".", b" ", b"\t", b"\n", b"\r\n", b"\r", b"\\", b"#", b"# c", b"'", b'"', b"def", b"def ", b"x", b"x.",
           b"(", b")", b"utcnow", b"utcfromtimestamp", b"utcnowx", b"datetime", b"datetime.", b"from datetime import ",
@@ -41,10 +42,33 @@ def _name_end(match) -> int:
     return match.end() - 1 if match.group().endswith((b"'", b'"')) else match.end()
 
 
+def _on_a_comment_line(data: bytes, match) -> bool:
+    """The old scan's dot is on a line that begins with ``#``: comment text, no attribute's dot (the old scan
+    could not tell; classify can)."""
+    if data[match.start():match.start() + 1] != b".":
+        return False
+    line = max(data.rfind(b"\n", 0, match.start()), data.rfind(b"\r", 0, match.start())) + 1
+    return data[line:match.start()].lstrip(b" \t\f\\")[:1] == b"#"
+
+
+def _old_matches(data: bytes):
+    """The old scan's matches, leftmost first, but for those from a dot on a comment line, which may hide a
+    match that starts inside them (``# a.  def utcnow``): tried at every position."""
+    at = 0
+    while (m := ATTRIBUTE_OR_QUOTED.search(data, at)) is not None:
+        if _on_a_comment_line(data, m):
+            at = m.start() + 1
+        else:
+            yield m
+            at = m.end()
+
+
 def test_each_occurrence_is_what_the_old_scan_made_of_it():
     told = 0
     for data in _samples(20_000):
-        old = {_name_end(m): data[m.start():m.end() + 1] in PLAIN_CALL for m in ATTRIBUTE_OR_QUOTED.finditer(data)}
+        old = {}
+        for m in _old_matches(data):
+            old.setdefault(_name_end(m), data[m.start():m.end() + 1] in PLAIN_CALL)
         kinds = {m.end(): classify(data, m.start(), m.end()) for m in NAMES(data)}
         for end, plain in old.items():  # every match of the old scan is seen, as plain or not
             assert kinds[end] != NONE and (kinds[end] == namebytes.PLAIN) <= plain, data
@@ -60,7 +84,7 @@ def test_each_occurrence_is_what_the_old_scan_made_of_it():
 
 def test_the_gate_and_the_shortcuts_answer_as_the_old_regexes():
     for data in _samples(20_000, seed=7):
-        old_mentions = ATTRIBUTE_OR_QUOTED.search(data) is not None
+        old_mentions = any(True for _ in _old_matches(data))
         assert namebytes.mentions(data) or not old_mentions, data  # never a site dropped
         old_plain = any(imported(data) and called(data) for imported, called in PLAIN_STDLIB)
         references = any(imported(data) and called(data) for imported, called in PLAIN_REFERENCES)
@@ -73,3 +97,7 @@ def test_a_name_in_a_comment_or_on_its_own_line_is_no_attribute():
     assert [classify(data, m.start(), m.end()) for m in NAMES(data)] == [NONE, NONE]
     data = b"x = (datetime.  # why\n\n     # more\n     utcnow())\n"
     assert [classify(data, m.start(), m.end()) for m in NAMES(data)] == [namebytes.OTHER]
+    data = b"x = (datetime.\n     # the clock.\n     utcnow())\n"
+    assert [classify(data, m.start(), m.end()) for m in NAMES(data)] == [namebytes.OTHER]  # the dot of line 1
+    data = b"    # next call: one second later.\n    utcnow.return_value = later\n"
+    assert [classify(data, m.start(), m.end()) for m in NAMES(data)] == [NONE]  # a comment's dot

@@ -49,6 +49,10 @@ NOT_STDLIB = {
     "comment": b"from datetime import datetime\n# we used to call utcnow here\n",
     "no datetime import": b"x = datetime.utcnow()\n",
     "other datetime": b"from pendulum import datetime\nx = datetime.utcnow()\n",
+    # a test that stubs the project's own helper by name (google-auth's tests): nothing the rewrite renames
+    "own helper patched": b"import datetime\n@mock.patch('app.clock.utcnow')\ndef test(utcnow):\n"
+                          b"    utcnow.return_value = datetime.datetime.strptime(T, F)\n",
+    "own helper patched in an f-string": b"import datetime\npatch(f'{mod}.utcnow', datetime.datetime.min)\n",
 }
 
 
@@ -104,6 +108,10 @@ LOOK_ALIKES = {
     "helper then stub": b"import datetime\nx = clock.utcnow()\nm.utcnow.return_value = 1\n",
     "helper then store": b"import datetime\nx = clock.utcnow()\nclock.utcnow = fake\n",
     "helper then quoted": b"import datetime\nx = clock.utcnow()\npatch('app.mod.datetime.utcnow')\n",
+    "helper patched by name": b"import datetime\nx = clock.utcnow()\npatch('app.clock.utcnow')\n",
+    "helper patched, then a stub by name": b"import datetime\npatch('app.clock.utcnow')\nsetattr(m, 'utcnow', f)\n",
+    "helper patched, then the class's": b"import datetime\npatch('app.clock.utcnow')\nx = datetime.datetime.utcnow\n",
+    "helper patched, in a comment": b"import datetime\n# patch('app.clock.utcnow')\nx = clock.utcnow()\n",
     "helper then fake class": b"from datetime import datetime\nx = clock.utcnow()\nclass F(datetime):\n"
                               b"    def utcnow(cls):\n        return 1\n",
     "space before the dot": b"from datetime import datetime as clock\nx = clock .utcnow()\n",
@@ -156,3 +164,31 @@ def test_a_look_alike_that_does_not_parse_is_left_as_a_file_without_the_names_is
     a file whose every mention is a call of the project's own helper is no such file, broken or not."""
     assert not calls_stdlib_utc(b"import datetime\nx = clock.utcnow(\n")
     assert calls_stdlib_utc(b"import datetime\nx = datetime.datetime.utcnow(\n")
+
+
+def test_a_test_that_patches_the_projects_helper_by_name_is_not_parsed(tmp_path, monkeypatch, capsys):
+    """google-auth 2.17.3's shape: ten test files patch ``"google.auth._helpers.utcnow"`` and build naive
+    values with ``strptime``; the rewrite parsed each (290 KB) only to find nothing. Now only the helper's
+    module is a candidate; a test that also mixes an aware value with a naive one still is (as prescan's
+    AWARE), and its hazard is reported as before."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "clock.py").write_bytes(
+        b"import datetime\n\n\ndef utcnow():\n    return datetime.datetime.utcnow()\n")
+    (tmp_path / "tests").mkdir()
+    for index in range(5):
+        (tmp_path / "tests" / f"test_{index}.py").write_bytes(
+            b"import datetime\nfrom unittest import mock\n\n\n@mock.patch('app.clock.utcnow')\n"
+            b"def test_expiry(utcnow):\n    utcnow.return_value = datetime.datetime.strptime('2020', '%Y')\n")
+    (tmp_path / "tests" / "test_mixed.py").write_bytes(
+        b"import datetime\nfrom unittest import mock\n\n\n@mock.patch('app.clock.utcnow')\n"
+        b"def test_mixed(utcnow):\n    aware = datetime.datetime.now(datetime.timezone.utc)\n"
+        b"    assert aware > datetime.datetime(2020, 1, 1)\n")
+    monkeypatch.chdir(tmp_path)
+    parsed = []
+    from infractl.fix_datetime import workers
+
+    real_rewrite = workers.rewrite_source
+    monkeypatch.setattr(workers, "rewrite_source", lambda path, *a: parsed.append(path) or real_rewrite(path, *a))
+    code, report, _ = run_fix(capsys, check=True, jobs=1)
+    assert code == 1 and sorted(parsed) == ["app/clock.py", "tests/test_mixed.py"]
+    assert {f["path"] for f in report["findings"] if f["rule"].startswith("DT1")} == {"tests/test_mixed.py"}

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from infractl.fix_datetime.rewrite import linewrap
-from infractl.fix_datetime.rewrite.linewrap import same_tree, wrap_long_lines
+from infractl.fix_datetime.rewrite.linewrap import plan_wraps, same_tree, wrap_long_lines
 from infractl.fix_datetime.secondcore import SecondCore
 from infractl.fix_datetime.select.candidates import read_candidates
 from infractl.fix_datetime.select.prescan import worth_a_look
@@ -125,16 +125,52 @@ def test_a_child_that_dies_while_sharing_leaves_its_files_to_the_parent(monkeypa
 def test_a_child_that_dies_leaves_the_work_to_the_parent():
     jobs = {n: _rewritten(_module(n + 1)) for n in range(4)}
     expected = {n: wrap_long_lines(old, new, 88) for n, (old, new) in jobs.items()}
+    plans = {n: plan_wraps(old, new, 88) for n, (old, new) in jobs.items()}
     for kill_after in (0, 2):
         with SecondCore() as child:
-            for n, (old, new) in jobs.items():
-                child.submit(n, old, new, 88)  # the first job forks the child
+            for n, plan in plans.items():
+                child.submit(plan.requests())  # the first job forks the child
                 if n == kill_after:
                     assert child.pid
                     os.kill(child.pid, signal.SIGKILL)
-            _, got = child.results()
+            _, formatted = child.results()
+        got = {n: plan.apply(formatted.__getitem__) for n, plan in plans.items()}
         assert {n: (w.text, w.edits) for n, w in got.items()} == {n: (w.text, w.edits) for n, w in expected.items()}
         assert any(w.edits for w in got.values())
+
+
+def test_a_statement_black_would_change_is_left_long(monkeypatch):
+    """Each wrapped statement must parse to the statement it replaces (the module's ``ast`` is then the
+    same): a black that changed one (here: a name) leaves that line as it was, and the others wrapped."""
+    import black
+
+    old, new = _rewritten(_module(3))
+    real = black.format_str
+    monkeypatch.setattr(black, "format_str", lambda source, mode: real(source, mode=mode).replace("n=1", "n=9"))
+    linewrap.format_statement.cache_clear()
+    try:
+        wrapped = wrap_long_lines(old, new, 88)
+    finally:
+        linewrap.format_statement.cache_clear()
+    assert len(wrapped.edits) == 2 and "n=9" not in wrapped.text
+    assert [line for line in wrapped.text.splitlines() if len(line) > 88] == [line for line in new.splitlines()
+                                                                          if "n=1)" in line]
+    assert same_tree(ast.parse(wrapped.text), ast.parse(new))
+
+
+def test_wrapping_keeps_the_module_ast_of_every_case_file():
+    """The statement-by-statement check is the whole module's: on every case file rewritten and wrapped at
+    widths that make many lines too long, the wrapped module has the unwrapped module's ``ast``."""
+    wrapped_any = 0
+    for path in CASES:
+        done = rewrite_source(str(path), path.read_bytes(), "auto", None)
+        if not hasattr(done, "code") or done.code == done.source.text:
+            continue
+        for width in (30, 50, 88):
+            wrapped = wrap_long_lines(done.source.text, done.code, width)
+            assert same_tree(ast.parse(wrapped.text), ast.parse(done.code)), (path, width)
+            wrapped_any += bool(wrapped.edits)
+    assert wrapped_any > 20
 
 
 def test_same_tree_is_ast_dump_equality():

@@ -11,8 +11,9 @@ imports black (when it will wrap) and the rewrite while it waits, and then:
   ``fix_source`` result. A file the child claims is never dropped: this process skips an index only once
   the child's claim covers it, and the child claims only what this process has not. Both may take the
   file they meet at; the same function on the same bytes gives the same result, and this process keeps its.
-- ``submit(key, old, new, line_length)``: a long-line job of a file analysed here, which the child does
-  before its next file (this process waits for those at its end).
+- ``submit(requests)``: black's part of wrapping a file analysed here (linewrap.WrapPlan's requests: one
+  statement each), which the child does before its next file; this process parses, plans and splices, and
+  waits only for black's lines at its end.
 
 It is only a second pair of hands: whatever it does not answer (it died, a job failed, it could not be
 started, the parameters do not pickle) is computed here with the same functions, so the output never
@@ -27,6 +28,7 @@ import os
 import pickle
 import signal
 import struct
+from contextlib import suppress
 
 _LENGTH = struct.Struct("!Q")
 # The child's niceness: forked at the head start, its imports would otherwise slow the tree's walk and scan
@@ -41,13 +43,13 @@ class SecondCore:
     def __init__(self, wraps: bool = True) -> None:
         """``wraps``: the run shows or writes new text, so the child imports black as soon as it starts."""
         self.wraps = wraps
-        self.jobs: dict[object, tuple[str, str, int]] = {}
+        self.jobs: dict[tuple, None] = {}  # the black requests submitted, in order
         self.pid = 0
         self.started = False
         self.queue = None
         self.claims = None
         self.files: dict[int, object] = {}  # the reader thread's: index -> FileResult of the child's share
-        self.wrapped: dict[object, object] = {}  # key -> Wrapped (None: the job failed there)
+        self.formatted: dict[tuple, object] = {}  # request -> black's lines (None: black refused it)
 
     def __enter__(self):
         return self
@@ -89,24 +91,27 @@ class SecondCore:
         self._set(_FRONT, index + 1)
         return index < self._get(_BACK)
 
-    def submit(self, key, old: str, new: str, line_length: int) -> None:
-        """A long-line job; the child is started by the first one unless it was started before."""
+    def submit(self, requests: list[tuple[str, bool, int]]) -> None:
+        """black's requests for one file (``linewrap.format_statement``'s arguments), each sent once; the child
+        is started by the first unless it was started before."""
         self.start()
-        self.jobs[key] = (old, new, line_length)
-        if self.pid:
-            self._send(pickle.dumps(("wrap", key, old, new, line_length), pickle.HIGHEST_PROTOCOL))
+        new = [request for request in requests if request not in self.jobs]
+        self.jobs.update(dict.fromkeys(new))
+        if self.pid and new:
+            self._send(pickle.dumps(("black", new), pickle.HIGHEST_PROTOCOL))
 
     def results(self) -> tuple[dict, dict]:
-        """(index -> FileResult the child made for its share, key -> Wrapped for every submitted job: the
-        child's answer, or this process's own where it has none)."""
-        from infractl.fix_datetime.rewrite.linewrap import wrap_long_lines
+        """(index -> FileResult the child made for its share, request -> black's lines for every submitted
+        request: the child's answer, or this process's own where it has none)."""
+        from infractl.fix_datetime.rewrite.linewrap import format_statement
 
-        files, wraps = {}, {}
+        files, formatted = {}, {}
         if self.queue is not None:
             self.queue.put(None)  # no more jobs: the writer closes the pipe; the child ends after its last answer
             self.reader.join()
-            files, wraps = self.files, self.wrapped
-        return files, {key: wraps.get(key) or wrap_long_lines(*job) for key, job in self.jobs.items()}
+            files, formatted = self.files, self.formatted
+        return files, {request: formatted[request] if request in formatted else format_statement(*request)
+                       for request in self.jobs}
 
     def _get(self, slot: int) -> int:
         return struct.unpack_from("i", self.claims, slot * 4)[0]
@@ -148,8 +153,8 @@ class SecondCore:
         try:
             while len(header := self.answers.read(_LENGTH.size)) == _LENGTH.size:
                 kind, key, answer = pickle.loads(self.answers.read(_LENGTH.unpack(header)[0]))
-                if kind == "wrap":
-                    self.wrapped[key] = answer  # None: the job failed there, and is done here
+                if kind == "black":
+                    self.formatted.update(answer)  # what failed there is missing, and done here
                 elif kind == "file" and answer is not None:
                     self.files[key] = answer
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):
@@ -205,7 +210,7 @@ def _serve(job_read: int, answer_write: int, claims, wraps: bool) -> None:
         import infractl.fix_datetime.analyse.planner
         import infractl.fix_datetime.rewrite.edits
         import infractl.fix_datetime.stubs.phase  # noqa: F401
-        from infractl.fix_datetime.rewrite.linewrap import wrap_long_lines
+        from infractl.fix_datetime.rewrite.linewrap import format_statement
         from infractl.fix_datetime.workers import fix_source  # and, through it, nothing yet: the rewrite's
 
         answers = os.fdopen(answer_write, "wb")
@@ -216,12 +221,11 @@ def _serve(job_read: int, answer_write: int, claims, wraps: bool) -> None:
             answers.flush()
 
         def wrap(message: tuple) -> None:
-            _, key, old, new, line_length = message
-            try:
-                wrapped = wrap_long_lines(old, new, line_length)
-            except Exception:  # noqa: BLE001 - the parent computes it again and reports what it raises
-                wrapped = None
-            answer("wrap", key, wrapped)
+            done = {}
+            for request in message[1]:
+                with suppress(Exception):  # left out: the parent formats it again and reports what it raises
+                    done[request] = format_statement(*request)
+            answer("black", None, done)
 
         ended = []  # the job pipe's end was read (the parent waits for the answers)
 

@@ -75,12 +75,13 @@ class Rewritten(namedtuple("Rewritten", "path data source result code after_drop
 
     __slots__ = ()
 
-    def made_long(self, line_length: int) -> bool:
-        """Whether the rewrite made a line too long, so that wrapping calls black (cheap to tell)."""
-        from infractl.fix_datetime.rewrite.linewrap import made_long
+    def wrap_plan(self, line_length: int):
+        """linewrap's plan for the statements the rewrite made too long, or None (no black needed)."""
+        if not line_length or self.result.code == self.source.text:
+            return None
+        from infractl.fix_datetime.rewrite.linewrap import plan_wraps
 
-        changed = bool(line_length) and self.result.code != self.source.text
-        return changed and bool(made_long(self.source.text, self.code.splitlines(True), line_length))
+        return plan_wraps(self.source.text, self.code, line_length)
 
     def wrap(self, line_length: int):
         from infractl.fix_datetime.rewrite.linewrap import Wrapped, wrap_long_lines
@@ -230,6 +231,7 @@ def fix_all(
                             held, verdicts)
     stubbed, verdicts, trees = stubbed or {}, verdicts or {}, trees or {}
     done: list[Rewritten | FileResult | None] = [None] * len(items)
+    plans: dict[int, object] = {}  # index -> linewrap.WrapPlan of a file analysed here
     bar = ProgressBar(len(items), progress)  # its refresh thread: no fork while it runs (the child forks first)
     with _second_core(items, line_length, second_core and not bar.enabled, helper) as child:
         sharing = child is not None and len(items) > 1 and child.share(
@@ -241,11 +243,13 @@ def fix_all(
                     break  # the rest is the child's
                 rewritten = rewrite_source(path, data, mode, target_version, project_helpers, stubbed.get(path, ""),
                                            held, verdicts.get(path), trees.get(path))
-                if isinstance(rewritten, Rewritten) and child is not None and rewritten.made_long(line_length):
-                    child.submit(index, rewritten.source.text, rewritten.code, line_length)
+                if isinstance(rewritten, Rewritten) and child is not None and (
+                        plan := rewritten.wrap_plan(line_length)) is not None:
+                    plans[index] = plan  # parsed and spliced here; black's part goes to the child at once
+                    child.submit(plan.requests())
                 done[index] = rewritten
                 advance(1)
-            files, wrapped = child.results() if child is not None else ({}, {})
+            files, formatted = child.results() if child is not None else ({}, {})
             advance(len(items) - sum(item is not None for item in done))
     results = []
     for index, item in enumerate(done):
@@ -253,7 +257,11 @@ def fix_all(
             path, data = items[index]
             item = files.get(index) or fix_source(path, data, mode, target_version, line_length, project_helpers,
                                                   stubbed.get(path, ""), held, verdicts.get(path))
-        results.append(item if isinstance(item, FileResult) else finish_source(item, line_length, wrapped.get(index)))
+        if isinstance(item, FileResult):
+            results.append(item)
+        else:
+            wrapped = plans[index].apply(formatted.__getitem__) if index in plans else None
+            results.append(finish_source(item, line_length, wrapped))
     return results
 
 

@@ -5,8 +5,10 @@
 formatter check (or ruff's E501) fails after the fix. Only statements that (a) the rewrite changed and
 (b) are now over the limit are touched; each is formatted by black itself (quotes and everything else
 black might normalise are left alone: ``string_normalization=False``), re-indented, and kept only if
-the module's ``ast`` is exactly what it was before wrapping. Anything unusual (a statement sharing its
-line with another, a multi-line string inside it, a one-line compound statement) is left as it was.
+black's lines parse to the very statement they replace, so the module's ``ast`` is exactly what it was
+before wrapping (``format_statement`` says why the statement's own check is the module's). Anything
+unusual (a statement sharing its line with another, a multi-line string inside it, a one-line compound
+statement) is left as it was.
 
 The line length is the project's: ``line-length`` of ``[tool.ruff]`` (or ``ruff.toml``), else of
 ``[tool.black]``, in the nearest ``pyproject.toml``; 88 (black's and ruff's default) without either.
@@ -73,34 +75,58 @@ class Wrapped:
 
 def wrap_long_lines(old: str, new: str, line_length: int) -> Wrapped:
     """``new`` with each statement that the rewrite made too long wrapped (or ``new`` as it is)."""
-    unchanged = Wrapped(new, [])
+    plan = plan_wraps(old, new, line_length)
+    return Wrapped(new, []) if plan is None else plan.apply(lambda request: format_statement(*request))
+
+
+class WrapPlan:
+    """What wrapping ``text`` takes: for each statement over the limit, bottom-up, its lines, indent and
+    the request black answers (``format_statement``'s arguments). Planning parses the text; only the
+    requests need black, so another process may answer them (secondcore.py) and ``apply`` splices here."""
+
+    __slots__ = ("lines", "newline", "spans", "text")
+
+    def __init__(self, text: str, lines: list[str], newline: str, spans: list) -> None:
+        self.text, self.lines, self.newline = text, lines, newline
+        self.spans = spans  # (first, last, indent, request), bottom-up
+
+    def requests(self) -> list[tuple[str, bool, int]]:
+        return [request for *_, request in self.spans]
+
+    def apply(self, answer) -> Wrapped:
+        """The text with each statement replaced by ``answer(request)``'s lines (None: left as it is)."""
+        lines, edits = list(self.lines), []
+        for first, last, indent, request in self.spans:
+            if edits and last >= edits[-1][0]:
+                continue  # overlaps a statement already wrapped (a header and a line of its own body)
+            out = answer(request)
+            if out is not None:
+                formatted = [(indent + line if line else line) + self.newline for line in out]
+                lines[first - 1:last] = formatted
+                edits.append((first, last, len(formatted)))
+        return Wrapped("".join(lines), edits) if edits else Wrapped(self.text, [])
+
+
+def plan_wraps(old: str, new: str, line_length: int) -> WrapPlan | None:
+    """The plan for ``new``'s statements that the rewrite made too long, or None (nothing to wrap)."""
     lines = new.splitlines(keepends=True)
     long = made_long(old, lines, line_length)
     if not long:
-        return unchanged
+        return None
     try:
         tree = ast.parse(new)
     except (SyntaxError, ValueError, RecursionError):
-        return unchanged
+        return None
     spans = sorted({span for span in _statement_spans(tree, long, lines).values() if span is not None},
                    reverse=True)  # bottom-up, so earlier line numbers stay valid
-    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    edits = []
+    planned = []
     for first, last, header_only in spans:
-        if edits and last >= edits[-1][0]:
-            continue  # overlaps a statement already wrapped (a header and a line of its own body)
-        formatted = _format(lines[first - 1:last], header_only, line_length, newline)
-        if formatted is not None:
-            lines[first - 1:last] = formatted
-            edits.append((first, last, len(formatted)))
-    if not edits:
-        return unchanged
-    wrapped = "".join(lines)
-    try:
-        same = same_tree(ast.parse(wrapped), tree)
-    except (SyntaxError, ValueError, RecursionError):
-        same = False
-    return Wrapped(wrapped, edits) if same else unchanged
+        first_line = lines[first - 1]
+        indent = first_line[: len(first_line) - len(first_line.lstrip(" \t"))]
+        source = "".join(lines[first - 1:last])[len(indent):].replace("\r\n", "\n")
+        planned.append((first, last, indent, (source, header_only, max(line_length - len(indent), 20))))
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    return WrapPlan(new, lines, newline, planned) if planned else None
 
 
 def made_long(old: str, lines: list[str], line_length: int) -> list[int]:
@@ -206,18 +232,13 @@ def _alone_on_its_lines(lines: list[str], first: int, last: int, indent: int) ->
     return True
 
 
-def _format(block: list[str], header_only: bool, line_length: int, newline: str) -> list[str] | None:
-    first = block[0]
-    indent = first[: len(first) - len(first.lstrip(" \t"))]
-    source = "".join(block)[len(indent):].replace("\r\n", "\n")
-    out = _black(source, header_only, max(line_length - len(indent), 20))
-    return None if out is None else [(indent + line if line else line) + newline for line in out]
-
-
 @lru_cache(maxsize=256)
-def _black(source: str, header_only: bool, line_length: int) -> tuple[str, ...] | None:
-    """black's lines for one statement (or header), or None. Cached: a test file repeats its statements
-    (the same assertion in 180 tests), and black takes ~4 ms for each."""
+def format_statement(source: str, header_only: bool, line_length: int) -> tuple[str, ...] | None:
+    """black's lines for one statement (or a compound statement's header), or None: black refused it, or
+    its lines do not parse to the very statement ``source`` is. That check is what keeps a wrap safe: the
+    statement is alone on its lines (``_alone_on_its_lines``) and put back at its own indent, so a module
+    whose wrapped statements are each unchanged has the ``ast`` it had. Cached: a test file repeats its
+    statements (the same assertion in 180 tests), and black takes ~4 ms for each."""
     import black
 
     if header_only:
@@ -225,6 +246,7 @@ def _black(source: str, header_only: bool, line_length: int) -> tuple[str, ...] 
     mode = black.Mode(line_length=line_length, string_normalization=False)
     try:
         formatted = black.format_str(source, mode=mode)
+        same = same_tree(ast.parse(formatted), ast.parse(source))
     except Exception:  # noqa: BLE001 - black refuses some inputs; the line then stays long
         return None
     out = formatted.splitlines()
@@ -232,4 +254,4 @@ def _black(source: str, header_only: bool, line_length: int) -> tuple[str, ...] 
         if not out or out[-1].strip() != "pass":
             return None
         out = out[:-1]
-    return tuple(out)
+    return tuple(out) if same else None

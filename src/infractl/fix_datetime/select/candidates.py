@@ -21,6 +21,7 @@ from infractl.fix_datetime.rules import (
     LINK_OUTSIDE_PATHS,
     SYMLINKED_FILE,
 )
+from infractl.fix_datetime.select.awareprobe import aware_meets_naive_text
 from infractl.fix_datetime.select.prefilter import calls_stdlib_utc, may_install_stub
 from infractl.fix_datetime.select.prescan import AWARE, STUB, UNREAD, worth_a_look
 from infractl.fix_datetime.workers import FileResult
@@ -110,7 +111,8 @@ def read_candidates(flagged: list[tuple[str, int]], max_size: int, read, within=
         # AWARE: hazards of values already aware (a second run). A file past what the parser takes goes
         # straight on, to be refused there (DT001) before any ``ast`` pass: the prefilter's parse of a
         # 5 MB module alone took 16 s and 1 GB.
-        elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data, parsed):
+        elif why == AWARE or len(data) > MAX_SOURCE_BYTES or calls_stdlib_utc(data, parsed) or (
+                aware_meets_naive_text(data)):  # named only the project's utcnow (UTC): judged as prescan's AWARE
             found.items.append((name, data))
             found.identities[name] = snapshot_after_read(name, data).identity
             if parsed and tree_bytes + len(data) <= TREES_UP_TO_BYTES:

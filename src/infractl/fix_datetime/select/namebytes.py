@@ -21,6 +21,7 @@ NAMES = re.compile(rb"utc(?:now|fromtimestamp)").finditer
 NONE, PLAIN, OTHER, MAYBE = 0, 1, 2, 3  # no match of the byte scan; ``.name(``; another match; cannot tell
 
 _QUOTES = (b"'", b'"')
+_QUOTES_INT = b"'\""  # the same quotes, as the integers a byte of ``data`` is
 _LINES_UP = 32  # blank or comment-only lines looked through, up from the name
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # ``\w`` of a bytes pattern
 _WORD_BYTES = frozenset(bytes([byte]) for byte in _WORD)
@@ -54,13 +55,15 @@ def _after_dot(data: bytes, start: int) -> int:
     for _ in range(_LINES_UP):
         line = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
         text = data[line:end]
-        dot = text.find(b".")
+        rest = text.lstrip(b" \t\f\\")
+        # a line that begins with ``#`` is a comment (or string text): no dot on it is an attribute's, e.g.
+        # google-auth's "# Next call should simulate 1 second passed." above ``utcnow.return_value = ...``
+        dot = text.find(b".") if rest[:1] != b"#" else -1
         while dot != -1:
-            rest = text[dot + 1:].lstrip(b" \t\f\\")
-            if not rest or rest[:1] == b"#":
+            after = text[dot + 1:].lstrip(b" \t\f\\")
+            if not after or after[:1] == b"#":
                 return OTHER
             dot = text.find(b".", dot + 1)
-        rest = text.lstrip(b" \t\f\\")
         if rest and rest[:1] != b"#" or not line:
             return NONE  # code with no such dot, or the file's start: no dot can reach the name
         end = line - 1  # a blank or comment-only line (or the name's line up to it): the line above
@@ -106,6 +109,17 @@ def plain_stdlib_call(data: bytes) -> bool:
 
 
 def quoted_target(data: bytes) -> bool:
-    """A stub's target named in a string: ``"pkg.mod.utcnow"``, ``"utcnow"`` (a quote after the name, a dot or
-    a quote before it)."""
-    return any(m.start() and data[m.start() - 1] in b".'\"" for m in _QUOTED(data))
+    """A stub's target named in a string, in a form the stub phase renames: ``"utcnow"`` (``patch.object(m,
+    "utcnow")``, ``setattr(fake, "utcnow", ...)``) or ``"pkg.mod.datetime.utcnow"`` (a quote after the name,
+    a quote or ``datetime.`` before it). ``"app.clock.utcnow"`` names the project's own helper: no site, no
+    stub of the standard library's clock (``quoted_helper``)."""
+    return any(m.start() and (data[m.start() - 1] in _QUOTES_INT or data.endswith(b"datetime.", 0, m.start()))
+               for m in _QUOTED(data))
+
+
+def quoted_helper(data: bytes, start: int, end: int) -> bool:
+    """The name at ``data[start:end]`` ends a quoted dotted name whose last part but one is not ``datetime``
+    (``"app.clock.utcnow"``): text inside a string (a name directly followed by a quote is no code), which
+    names no method of the ``datetime`` class."""
+    return (data[start - 1:start] == b"." and data[end:end + 1] in _QUOTES
+            and not data.endswith(b"datetime.", 0, start))
