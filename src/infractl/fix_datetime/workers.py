@@ -230,38 +230,43 @@ def fix_all(
         return _fix_in_pool(items, mode, target_version, workers, progress, line_length, project_helpers, stubbed,
                             held, verdicts)
     stubbed, verdicts, trees = stubbed or {}, verdicts or {}, trees or {}
-    done: list[Rewritten | FileResult | None] = [None] * len(items)
-    plans: dict[int, object] = {}  # index -> linewrap.WrapPlan of a file analysed here
+    # The biggest files at both ends, the smallest in the middle, where the two ends meet: neither then waits
+    # long for the other's last file (google-auth 2.17.3: the child's one 32 KB test file was the last ~40 ms
+    # of the run, this process idle beside it). This process, which starts first, gets the biggest.
+    by_size = sorted(range(len(items)), key=lambda index: -len(items[index][1]))
+    order = by_size[0::2] + by_size[1::2][::-1]
+    queue = [items[index] for index in order]
+    done: list[Rewritten | FileResult | None] = [None] * len(queue)
+    plans: dict[int, object] = {}  # position in ``queue`` -> linewrap.WrapPlan of a file analysed here
     bar = ProgressBar(len(items), progress)  # its refresh thread: no fork while it runs (the child forks first)
     with _second_core(items, line_length, second_core and not bar.enabled, helper) as child:
-        sharing = child is not None and len(items) > 1 and child.share(
-            items, mode=mode, target_version=target_version, line_length=line_length,
+        sharing = child is not None and len(queue) > 1 and child.share(
+            queue, mode=mode, target_version=target_version, line_length=line_length,
             project_helpers=project_helpers, held=held, stubbed=stubbed, verdicts=verdicts)
         with bar as advance:
-            for index, (path, data) in enumerate(items):
-                if sharing and not child.take(index):
+            for position, (path, data) in enumerate(queue):
+                if sharing and not child.take(position):
                     break  # the rest is the child's
                 rewritten = rewrite_source(path, data, mode, target_version, project_helpers, stubbed.get(path, ""),
                                            held, verdicts.get(path), trees.get(path))
                 if isinstance(rewritten, Rewritten) and child is not None and (
                         plan := rewritten.wrap_plan(line_length)) is not None:
-                    plans[index] = plan  # parsed and spliced here; black's part goes to the child at once
+                    plans[position] = plan  # parsed and spliced here; black's part goes to the child at once
                     child.submit(plan.requests())
-                done[index] = rewritten
+                done[position] = rewritten
                 advance(1)
             files, formatted = child.results() if child is not None else ({}, {})
             advance(len(items) - sum(item is not None for item in done))
-    results = []
-    for index, item in enumerate(done):
+    results: list[FileResult | None] = [None] * len(items)
+    for position, item in enumerate(done):
         if item is None:  # the child's, or done here when it gave none
-            path, data = items[index]
-            item = files.get(index) or fix_source(path, data, mode, target_version, line_length, project_helpers,
-                                                  stubbed.get(path, ""), held, verdicts.get(path))
-        if isinstance(item, FileResult):
-            results.append(item)
-        else:
-            wrapped = plans[index].apply(formatted.__getitem__) if index in plans else None
-            results.append(finish_source(item, line_length, wrapped))
+            path, data = queue[position]
+            item = files.get(position) or fix_source(path, data, mode, target_version, line_length, project_helpers,
+                                                     stubbed.get(path, ""), held, verdicts.get(path))
+        if not isinstance(item, FileResult):
+            wrapped = plans[position].apply(formatted.__getitem__) if position in plans else None
+            item = finish_source(item, line_length, wrapped)
+        results[order[position]] = item
     return results
 
 
