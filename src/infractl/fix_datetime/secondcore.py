@@ -31,6 +31,7 @@ import struct
 from contextlib import suppress
 
 _LENGTH = struct.Struct("!Q")
+_END = _LENGTH.pack(0)  # the last message: no more jobs (no message is empty)
 # The child's niceness: forked at the head start, its imports would otherwise slow the tree's walk and scan
 # on a loaded machine; once sharing, on an idle second core, it runs as fast as at 0.
 _NICE = 10
@@ -132,11 +133,11 @@ class SecondCore:
         self.queue.put(message)
 
     def _start(self) -> None:
-        from infractl.fix_datetime.rewrite import linewrap  # noqa: F401 - imported once, before the fork
-
         self.claims = mmap.mmap(-1, 8)  # anonymous and shared with the child
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
+        _widen(job_write)
+        _widen(answer_write)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(job_write)
@@ -178,12 +179,29 @@ class SecondCore:
             self.pid = 0
 
 
+# A pipe holds 64 KB: the share (every file's bytes, ~80 KB on google-auth 2.17.3) then reached the child
+# in pieces, each one after this process's writer thread got the GIL back from the analysis (~25 ms
+# measured). Up to 1 MB (Linux's default most for a pipe) a message is in the pipe at once.
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+    except (ImportError, OSError):
+        pass  # another system, or a lower limit: the default pipe only takes longer
+
+
 def _write_jobs(jobs, pipe) -> None:
     """In this process's writer thread: each message, length first, until None; then close (EOF for the child)."""
     try:
         while (job := jobs.get()) is not None:
             pipe.write(_LENGTH.pack(len(job)) + job)
             pipe.flush()
+        pipe.write(_END)  # not only the pipe's end: a child forked after this one holds its writing end too
+        pipe.flush()
     except OSError:
         pass  # the child died: results() does its jobs here
     finally:
@@ -207,11 +225,13 @@ def _serve(job_read: int, answer_write: int, claims, wraps: bool) -> None:
         os.nice(_NICE)  # its imports take what the walk, the scan and the parent leave of the two cores
         if wraps:
             import black  # noqa: F401 - the import is most of what this child saves the parent
-        import infractl.fix_datetime.analyse.planner
-        import infractl.fix_datetime.rewrite.edits
-        import infractl.fix_datetime.stubs.phase  # noqa: F401
         from infractl.fix_datetime.rewrite.linewrap import format_statement
-        from infractl.fix_datetime.workers import fix_source  # and, through it, nothing yet: the rewrite's
+
+        if not _pending(job_read):  # nothing to answer yet: the rewrite's imports too, for the files it takes
+            import infractl.fix_datetime.analyse.planner
+            import infractl.fix_datetime.rewrite.edits
+            import infractl.fix_datetime.stubs.phase
+            import infractl.fix_datetime.workers  # noqa: F401
 
         answers = os.fdopen(answer_write, "wb")
 
@@ -240,6 +260,8 @@ def _serve(job_read: int, answer_write: int, claims, wraps: bool) -> None:
 
         while not ended and (message := _receive(job_read)) is not None:
             if message[0] == "share":
+                from infractl.fix_datetime.workers import fix_source
+
                 _take_from_back(claims, *message[1:], fix_source, answer, wrap_pending)
             else:
                 wrap(message)
@@ -252,7 +274,7 @@ def _serve(job_read: int, answer_write: int, claims, wraps: bool) -> None:
 def _receive(fd: int):
     """The next message from the job pipe (unbuffered, so that ``_pending`` can tell), or None at its end."""
     header = _read_exactly(fd, _LENGTH.size)
-    if header is None:
+    if header is None or header == _END:
         return None
     data = _read_exactly(fd, _LENGTH.unpack(header)[0])
     return pickle.loads(data) if data is not None else None
@@ -277,8 +299,16 @@ def _pending(fd: int) -> bool:
 
 def _take_from_back(claims, items: list, params: dict, fix_source, answer, wrap_pending) -> None:
     """The child's share: the parent's long-line jobs first (the parent waits for them at its end), then the
-    highest index the parent has not taken, its whole FileResult, until the two ends meet."""
+    highest index the parent has not taken, its whole FileResult, while the parent's files before it would
+    take it at least as long (estimated): else the two ends meet here, and the rest is the parent's. A file
+    taken at the end would keep the parent waiting for it, and the parent's long-line jobs behind it
+    (google-auth 2.17.3: the child's last 17 KB file took ~30 ms, the parent had ~15 ms left)."""
+    from infractl.fix_datetime.workers import estimated_seconds
+
     stubbed, verdicts = params.pop("stubbed"), params.pop("verdicts")
+    before = [0.0]  # before[i]: the estimated cost of items[:i]
+    for item in items:
+        before.append(before[-1] + estimated_seconds([item]))
 
     def get(slot: int) -> int:
         return struct.unpack_from("i", claims, slot * 4)[0]
@@ -286,7 +316,8 @@ def _take_from_back(claims, items: list, params: dict, fix_source, answer, wrap_
     index = get(_BACK) - 1
     while True:
         wrap_pending()
-        if index < get(_FRONT):
+        front = get(_FRONT)
+        if index < front or before[index + 1] - before[index] > before[index] - before[front]:
             break
         struct.pack_into("i", claims, _BACK * 4, index)  # claimed before it is worked on, and always finished
         path, data = items[index]

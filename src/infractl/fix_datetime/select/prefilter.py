@@ -86,6 +86,7 @@ def _quoted_datetime(data: bytes) -> bool:
 # byte there could be part of it); preceded by a dot when it is an attribute itself
 _RECEIVER = re.compile(rb"(?<![\w\x80-\xff])(\.?)([A-Za-z_]\w*)\Z")
 _RECEIVER_REACH = 256
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # ``\w`` of a bytes pattern
 
 
 def _only_other_receivers(data: bytes) -> bool:
@@ -107,10 +108,19 @@ def _only_other_receivers(data: bytes) -> bool:
             return False
         if not receiver.group(1):
             if name not in aliased:
-                aliased[name] = re.search(rb"\bas[\s\\]+" + name + rb"\b", data) is not None
+                aliased[name] = _bound_by_as(data, name)
             if aliased[name]:
                 return False  # ``from datetime import datetime as R`` (or any other ``as R``): let ``ast`` tell
     return True
+
+
+def _bound_by_as(data: bytes, name: bytes) -> bool:
+    r"""``\bas[\s\\]+name\b`` somewhere in ``data``: searched from its literal ``as`` (a pattern that begins
+    with ``\b`` is tried at every byte: ~8 ms of google-auth's 11 ms prefilter), the ``\b`` checked after."""
+    for match in re.finditer(rb"as[\s\\]+" + name + rb"\b", data):
+        if not match.start() or data[match.start() - 1] not in _WORD:
+            return True
+    return False
 
 
 def mentions_utc_attribute(data: bytes) -> bool:
