@@ -39,19 +39,15 @@ def head_start(args: list[str]):
     nothing to guess from)."""
     if not _guessing(args, SCANNING):
         return None
-    second_core = None
-    if args[0] == "fix-datetime" and "--check" not in args:
-        # its second core too, first: black's import (~75 ms, for the new text) is the longest thing the
-        # child does before its first answer, and it then overlaps the scanner's and Typer's (secondcore.py)
-        from infractl.fix_datetime.secondcore import SecondCore
-
-        second_core = SecondCore()
-        second_core.start()
     from infractl.discover.scanner import Scanner
 
     scanner = Scanner(keep_bytes=0) if args[0] == "fix-datetime" else Scanner()
-    scanner.second_core = second_core
     scanner.start_early(*guess(args[1:]))
+    if args[0] == "fix-datetime" and "--check" not in args:
+        from infractl.fix_datetime.secondcore import SecondCore
+
+        scanner.second_core = SecondCore()
+        scanner.second_core.start()
     return scanner
 
 
