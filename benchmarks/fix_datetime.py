@@ -309,7 +309,8 @@ def main() -> int:
     ]
     print()
     for label, ratio, limit in targets:
-        print(f"{'PASS' if ratio <= limit else 'FAIL'}  {label}: {ratio:.2f}x")
+        unit = "" if label.endswith("(seconds, not a ratio)") else "x"  # the 2,000-line file's row is seconds
+        print(f"{'PASS' if ratio <= limit else 'FAIL'}  {label}: {ratio:.2f}{unit}")
     return 0 if all(ratio <= limit for _, ratio, limit in targets) else 1
 
 
