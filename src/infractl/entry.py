@@ -99,11 +99,15 @@ def main() -> None:
 
         code = run(args, scanner)
     except KeyboardInterrupt:  # while the modules are still being imported: no traceback either
-        from infractl.errors import EXIT_INTERRUPTED
-        from infractl.process.guard import error_line
+        code = _interrupted()
+    except Exception as exc:
+        from infractl.process.guard import interrupt_behind
 
-        error_line("interrupted")
-        code = EXIT_INTERRUPTED
+        if interrupt_behind(exc) is None:
+            raise
+        # CPython 3.11 raises "RuntimeError: Error calling __set_name__" for a Ctrl-C that lands while an
+        # imported module defines a class with such a descriptor (seen: ipaddress.py, ~17 ms into a run)
+        code = _interrupted()
     finally:
         if scanner is not None:
             scanner.close()
@@ -125,6 +129,14 @@ def main() -> None:
         # fix-datetime's pool, second core and --verify copy are ended before it returns too.
         os._exit(code)
     sys.exit(code)
+
+
+def _interrupted() -> int:
+    from infractl.errors import EXIT_INTERRUPTED
+    from infractl.process.guard import error_line
+
+    error_line("interrupted")
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

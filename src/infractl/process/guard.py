@@ -55,7 +55,7 @@ def _guarded(action: Callable[[], int]) -> int:
     except Exception as exc:  # noqa: BLE001 - every unexpected error becomes one masked line
         if stdout_closed(exc):
             return EXIT_BROKEN_PIPE
-        interrupt = _interrupt_behind(exc)
+        interrupt = interrupt_behind(exc)
         if interrupt is not None:  # raised while Ctrl-C or SIGTERM was unwinding: the run was interrupted
             terminated = isinstance(interrupt, Terminated)
             error_line("terminated" if terminated else "interrupted")
@@ -69,17 +69,20 @@ def _guarded(action: Callable[[], int]) -> int:
         return EXIT_ERROR
 
 
-def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+def interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
     """The Ctrl-C (or SIGTERM) that ``exc`` was raised while handling, if any: an import that Ctrl-C cut
     short leaves a partly initialised module behind, and a clean-up that touches it raises AttributeError
-    in its place."""
+    in its place (entry.py asks too, for what a Ctrl-C raises while the modules load)."""
     seen = set()
-    context = exc.__context__
-    while context is not None and id(context) not in seen:
+    pending = [exc.__cause__, exc.__context__]  # raised from it (CPython's own wrapping) or while handling it
+    while pending:
+        context = pending.pop()
+        if context is None or id(context) in seen:
+            continue
         if isinstance(context, KeyboardInterrupt):
             return context
         seen.add(id(context))
-        context = context.__context__
+        pending += (context.__cause__, context.__context__)
     return None
 
 
