@@ -1,7 +1,8 @@
 """What an automatic fix is: edits by position in a file's text, and optionally its mode.
 
 A rule that can fix its findings names a fixer (``Rule.fixer``, "module:function", imported only when
-fixing) with ``function(text, finding) -> Change | None``: ``text`` is the file's whole decoded text,
+fixing) with ``function(text, finding) -> Change | None`` (or ``function(text, finding, siblings)`` when
+it is marked ``fixes_siblings``: ``Change.covers``): ``text`` is the file's whole decoded text,
 ``finding`` one finding of that rule on it; ``None`` means this finding cannot be fixed safely here
 (it stays a finding for a human). Edits are by offset into ``text`` and replace only what they cover,
 so everything else in the file (comments, key order, quoting, indentation, line endings) is kept byte
@@ -30,6 +31,10 @@ class Change:
     edits: tuple[Edit, ...] = ()
     mode: int | None = None
     note: str = ""  # what the fix did, for the report ("id replaced by a UUID derived from it")
+    # other findings these edits fix too, each with its note: a fixer marked ``fixes_siblings`` is given the
+    # file's other findings of its rules (``siblings=``) and may fix them in the same edit (the four
+    # securityContext settings of one container: one insertion, where one each took four passes)
+    covers: tuple = ()
 
 
 class OverlappingEdits(ValueError):

@@ -15,6 +15,7 @@ import yaml
 from support.fixers import fix_until_stable, fixer_of, one_pass
 
 from infractl.fixes import apply_edits
+from infractl.manifests.checks.fixers.kubernetes import SETTINGS
 from infractl.manifests.checks.rules import RULE, RULES
 from infractl.manifests.lint import lint_directory, lint_objects
 
@@ -182,3 +183,48 @@ def test_the_comments_that_close_a_list_stay_with_it(tmp_path, kustomize):
     fixed, passes = fix_until_stable(RULE["K8S106"], before, kustomize_finder(tmp_path / "app"))
     assert (fixed, passes) == (before[:-1] + "          securityContext:\n            allowPrivilegeEscalation: false\n\n", 1)
     rendered_and_validated(tmp_path / "app", kustomize)
+
+
+def test_the_engine_sets_a_containers_four_settings_in_one_pass(tmp_path, monkeypatch):
+    """``check --fix --unsafe-fixes``: the four findings of one container without a securityContext are one
+    insertion (the fixer is given its siblings: Change.covers), so the check runs again once, not four times
+    (argo-cd: ~26 s a check), and the text is what four passes made (test_every_setting_on_a_container...)."""
+    from infractl.fixing import engine
+
+    before = RULE["K8S106"].fix_cases[1][0]
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources: [workload.yaml]\n")
+    (tmp_path / "app" / "workload.yaml").write_text(before)
+
+    def check(root: Path) -> list:  # paths from the working directory, as check's (the copy's lead into it)
+        return lint_directory(root / "app", display_root=tmp_path)
+
+    monkeypatch.chdir(tmp_path)
+    findings = check(tmp_path)
+    assert {"K8S104", "K8S105", "K8S106", "K8S140"} <= {f.rule for f in findings}
+    rechecks = []
+    result = engine.run_fixes(findings, tmp_path, lambda copy: rechecks.append(copy) or check(copy), unsafe=True)
+    assert len(rechecks) == 1
+    ((state),) = result.files
+    assert state.text == before.replace("      volumes: []\n", "          securityContext:\n            runAsNonRoot: true\n"
+                                        "            readOnlyRootFilesystem: true\n"
+                                        "            allowPrivilegeEscalation: false\n"
+                                        "            capabilities: {drop: [ALL]}\n      volumes: []\n")
+    assert sorted(note for _, note in result.fixed) == sorted(
+        f"securityContext.{key}: {value}" for key, value in SETTINGS.values())
+    assert not {"K8S104", "K8S105", "K8S106", "K8S140"} & {f.rule for f in result.remaining}
+
+
+def test_a_sibling_that_needs_a_human_is_left_out_of_the_insertion(tmp_path):
+    """UID 0: runAsNonRoot is a human's choice; the other settings of that container are still inserted
+    together, and the K8S104 finding stays."""
+    text = RULE["K8S104"].fix_cases[1][0].replace("      volumes: []\n", "      securityContext: {runAsUser: 0}\n"
+                                                                             "      volumes: []\n")
+    findings = [f for f in kustomize_finder(tmp_path / "app")(text) if f.rule in SETTINGS]
+    by_rule = {f.rule: f for f in findings}
+    fixer = fixer_of(RULE["K8S105"])
+    change = fixer(text, by_rule["K8S105"], [f for f in findings if f.rule != "K8S105"])
+    assert {finding.rule for finding, _ in change.covers} == {"K8S106", "K8S140"}
+    fixed = apply_edits(text, change.edits)
+    assert "runAsNonRoot" not in fixed and "readOnlyRootFilesystem: true" in fixed
+    assert fixer(text, by_rule["K8S104"], findings) is None

@@ -141,11 +141,19 @@ def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tup
         taken: list[tuple[Finding, Change]] = []
         edits: list[Edit] = []
         mode = None
-        for finding, rule in sorted(group, key=lambda pair: (pair[0].line or 0, pair[0].column or 0)):
-            if rule.id in state.blocked or is_whole_tree(fixer_of(rule)):
+        ordered = sorted(group, key=lambda pair: (pair[0].line or 0, pair[0].column or 0))
+        covered: set[int] = set()  # findings a change taken here fixes too (Change.covers)
+        for at, (finding, rule) in enumerate(ordered):
+            if rule.id in state.blocked or is_whole_tree(fixer_of(rule)) or id(finding) in covered:
                 continue
+            fixer = fixer_of(rule)
             try:
-                change = fixer_of(rule)(state.text or "", finding)
+                if getattr(fixer, "fixes_siblings", False):
+                    siblings = [other for other, other_rule in ordered[at + 1:] if id(other) not in covered
+                                and other_rule.id not in state.blocked and fixer_of(other_rule) is fixer]
+                    change = fixer(state.text or "", finding, siblings)
+                else:
+                    change = fixer(state.text or "", finding)
             except Exception as exc:  # noqa: BLE001 - one fixer's bug must not end the run (FIX003)
                 state.blocked.add(rule.id)
                 engine.append(FIXER_FAILED.finding(shown(state.real), finding.line, finding.column,
@@ -158,6 +166,9 @@ def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tup
             if _overlaps(change.edits, edits) or (change.mode is not None and mode is not None):
                 continue  # the next pass, at its new position
             taken.append((finding, change))
+            for sibling, note in change.covers:
+                taken.append((sibling, Change(note=note)))
+                covered.add(id(sibling))
             edits.extend(change.edits)
             mode = change.mode if change.mode is not None else mode
         if not taken:

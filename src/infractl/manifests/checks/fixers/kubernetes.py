@@ -22,27 +22,54 @@ SETTINGS = {"K8S104": ("runAsNonRoot", "true"), "K8S105": ("readOnlyRootFilesyst
 _DEFAULT_STEP = 2
 
 
-def secure_container(text: str, finding) -> Change | None:
+def secure_container(text: str, finding, siblings=()) -> Change | None:
     """K8S104/K8S105/K8S106/K8S140 (unsafe: a container that writes to its root filesystem, runs as
     root, needs a setuid binary or a capability stops working). ``capabilities`` already there (an
-    ``add:`` list) is for a human to merge."""
-    key, value = SETTINGS[finding.rule]
-    found = _container(nodes.compose_documents(text), finding)
+    ``add:`` list) is for a human to merge. ``siblings``: the file's other findings of these rules (the
+    engine's, ``fixes_siblings``); those on the same container are set in the same insertion, in their
+    order (``Change.covers``), as one pass each would have added them."""
+    documents = nodes.compose_documents(text)
+    found = _container(documents, finding)
     if found is None:
         return None
     container, pod_spec = found
-    if finding.rule == "K8S104" and _runs_as_uid_0(container, pod_spec):
-        return None  # runAsNonRoot with UID 0 never starts: the UID is for a human to choose
-    if finding.rule == "K8S106" and _escalates_anyway(container):
-        return None  # the API server would refuse the pod: dropping privileged is a human's decision (K8S107)
     context = nodes.entry(container, "securityContext")
-    if context is None:
-        edit = _insert(text, container, "securityContext", {key: value})
-    elif nodes.is_mapping(context[1]) and nodes.entry(context[1], key) is None:
-        edit = _insert(text, context[1], key, value)
-    else:
+    if context is not None and not nodes.is_mapping(context[1]):
         return None
-    return None if edit is None else Change((edit,), note=f"securityContext.{key}: {value}")
+    if not _may_set(finding.rule, container, pod_spec, context):
+        return None
+    own_key, own_value = SETTINGS[finding.rule]
+    settings, covers = {own_key: own_value}, []
+    for sibling in siblings:
+        if sibling.rule not in SETTINGS or SETTINGS[sibling.rule][0] in settings:
+            continue
+        same = _container(documents, sibling)
+        if same is None or same[0] is not container or not _may_set(sibling.rule, container, pod_spec, context):
+            continue
+        key, value = SETTINGS[sibling.rule]
+        settings[key] = value
+        covers.append((sibling, f"securityContext.{key}: {value}"))
+    if context is None:
+        edit = _insert(text, container, [("securityContext", settings)])
+    else:
+        edit = _insert(text, context[1], list(settings.items()))
+    if edit is None:
+        return None
+    return Change((edit,), note=f"securityContext.{own_key}: {own_value}", covers=tuple(covers))
+
+
+secure_container.fixes_siblings = True
+
+
+def _may_set(rule: str, container, pod_spec, context) -> bool:
+    """Whether ``rule``'s setting may be added to this container: not there with another value, no UID 0
+    for runAsNonRoot (it never starts: the UID is for a human to choose), no allowPrivilegeEscalation:
+    false beside privileged or CAP_SYS_ADMIN (the API server would refuse the pod: K8S107's business)."""
+    if rule == "K8S104" and _runs_as_uid_0(container, pod_spec):
+        return False
+    if rule == "K8S106" and _escalates_anyway(container):
+        return False
+    return context is None or nodes.entry(context[1], SETTINGS[rule][0]) is None
 
 
 def _objects(documents: list):
@@ -106,30 +133,36 @@ def _escalates_anyway(container) -> bool:
     return nodes.is_sequence(added) and any(_scalar(item) == "CAP_SYS_ADMIN" for item in added.value)
 
 
-def _insert(text: str, mapping, key: str, value) -> Edit | None:
-    """``key: value`` added as the mapping's last entry; ``value`` a scalar's text or a one-entry dict
-    (a nested mapping, written in the mapping's own style)."""
+def _insert(text: str, mapping, entries: list[tuple[str, object]]) -> Edit | None:
+    """``key: value`` for each of ``entries`` added after the mapping's last entry; a value is a scalar's
+    text or a dict (a nested mapping, written in the mapping's own style)."""
     if mapping.flow_style:
-        inner = f"{{{', '.join(f'{k}: {v}' for k, v in value.items())}}}" if isinstance(value, dict) else value
+        added = ", ".join(f"{key}: {_flow(value)}" for key, value in entries)
         if mapping.value:
             position = mapping.value[-1][1].end_mark.index
-            return Edit(position, position, f", {key}: {inner}")
+            return Edit(position, position, f", {added}")
         position = mapping.end_mark.index - 1
-        return Edit(position, position, f"{key}: {inner}") if text[position] == "}" else None
+        return Edit(position, position, added) if text[position] == "}" else None
     if not mapping.value:
         return None
     column = mapping.value[0][0].start_mark.column
     indent, newline = " " * column, nodes.newline_of(text)
-    if isinstance(value, dict):
-        child = " " * (column + _step(mapping))
-        lines = f"{indent}{key}:{newline}" + "".join(f"{child}{k}: {v}{newline}" for k, v in value.items())
-    else:
-        lines = f"{indent}{key}: {value}{newline}"
+    lines = ""
+    for key, value in entries:
+        if isinstance(value, dict):
+            child = " " * (column + _step(mapping))
+            lines += f"{indent}{key}:{newline}" + "".join(f"{child}{k}: {v}{newline}" for k, v in value.items())
+        else:
+            lines += f"{indent}{key}: {value}{newline}"
     end = nodes.last_leaf_end(mapping)
     position = _after_own_comments(text, end if text[end - 1:end] == "\n" else nodes.line_end(text, end), column)
     if position == len(text) and not text.endswith("\n"):
         lines = newline + lines
     return Edit(position, position, lines)
+
+
+def _flow(value) -> str:
+    return f"{{{', '.join(f'{k}: {v}' for k, v in value.items())}}}" if isinstance(value, dict) else value
 
 
 def _after_own_comments(text: str, position: int, column: int) -> int:
