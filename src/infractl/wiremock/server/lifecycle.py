@@ -56,9 +56,10 @@ class Running:
             return f"container {self.instance.name} ({(self.instance.container_id or '')[:12]}, {self.instance.image})"
         return f"pid {self.instance.pid} ({Path(self.instance.jar or '').name}), log {state.log_path(self.instance.name)}"
 
-    def stop(self) -> None:
-        """POST /__admin/shutdown first, then a signal / docker stop; never DELETE /__admin/mappings."""
-        accepted = self.alive() and self.admin.shutdown()
+    def stop(self, ask: bool = True) -> None:
+        """POST /__admin/shutdown first (``ask``), then a signal / docker stop; never DELETE /__admin/mappings.
+        ``ask=False``: WireMock never answered (still starting): a POST could only wait for its timeout."""
+        accepted = ask and self.alive() and self.admin.shutdown()
         # Wait for a graceful exit only when WireMock accepted the shutdown: one that is still starting
         # (Ctrl-C during `up`) never will, and the user must not wait the grace period for nothing.
         grace = 10.0 if accepted else 0.0
@@ -158,6 +159,12 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
     state.save(instance)
     try:
         health = _wait_ready(running, timeout)
+    except BaseException:
+        # Ctrl-C while it starts: no POST /__admin/shutdown to a server that has not answered yet (under load
+        # the POST waited its 5 s timeout and the grace after it: a CI run saw Ctrl-C take over 30 s)
+        running.stop(ask=False)
+        raise
+    try:
         served = running.admin.mappings_total()
     except BaseException:
         running.stop()
@@ -180,11 +187,11 @@ def _wait_ready(running: Running, timeout: float) -> dict:
             return health
         if not running.alive():
             log = running.logs()
-            running.stop()
+            running.stop(ask=False)
             raise InfractlError(f"WireMock exited at start-up: {failure_cause(log)}")
         time.sleep(0.1)
     log = running.logs()
-    running.stop()
+    running.stop(ask=False)
     raise InfractlError(f"WireMock did not answer GET /__admin/health within {timeout:.0f} s: {failure_cause(log)}")
 
 
