@@ -84,15 +84,15 @@ class SecondCore:
             message = pickle.dumps(("share", items, params), pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
             return False  # something in the parameters does not travel: this process does every file
-        self._set(_FRONT, 0)
-        self._set(_BACK, len(items))
+        _set(self.claims, _FRONT, 0)
+        _set(self.claims, _BACK, len(items))
         self._send(message)
         return True
 
     def take(self, index: int) -> bool:
         """Claim ``index`` (the front's next) for this process; False when the child's claims reach it."""
-        self._set(_FRONT, index + 1)
-        return index < self._get(_BACK)
+        _set(self.claims, _FRONT, index + 1)
+        return index < _get(self.claims, _BACK)
 
     def submit(self, requests: list[tuple[str, bool, int]]) -> None:
         """black's requests for one file (``linewrap.format_statement``'s arguments), each sent once; the child
@@ -115,12 +115,6 @@ class SecondCore:
             files, formatted = self.files, self.formatted
         return files, {request: formatted[request] if request in formatted else format_statement(*request)
                        for request in self.jobs}
-
-    def _get(self, slot: int) -> int:
-        return struct.unpack_from("i", self.claims, slot * 4)[0]
-
-    def _set(self, slot: int, value: int) -> None:
-        struct.pack_into("i", self.claims, slot * 4, value)
 
     def _send(self, message: bytes) -> None:
         if self.queue is None:  # the threads: only once there is a message (no thread before a fork)
@@ -181,6 +175,14 @@ class SecondCore:
             self.pid = 0
 
 
+def _get(claims, slot: int) -> int:
+    return struct.unpack_from("i", claims, slot * 4)[0]
+
+
+def _set(claims, slot: int, value: int) -> None:
+    struct.pack_into("i", claims, slot * 4, value)
+
+
 # A pipe holds 64 KB: the share (every file's bytes, ~80 KB on google-auth 2.17.3) then reached the child
 # in pieces, each one after this process's writer thread got the GIL back from the analysis (~25 ms
 # measured). Up to 1 MB (Linux's default most for a pipe) a message is in the pipe at once.
@@ -197,12 +199,13 @@ def _widen(fd: int) -> None:
 
 
 def _write_jobs(jobs, pipe) -> None:
-    """In this process's writer thread: each message, length first, until None; then close (EOF for the child)."""
+    """In this process's writer thread: each message, length first, until None; then the last message and
+    the pipe's close."""
     try:
         while (job := jobs.get()) is not None:
             pipe.write(_LENGTH.pack(len(job)) + job)
             pipe.flush()
-        pipe.write(_END)  # not only the pipe's end: a child forked after this one holds its writing end too
+        pipe.write(_END)  # said, not only EOF: a process forked after the child would hold the writing end too
         pipe.flush()
     except OSError:
         pass  # the child died: results() does its jobs here
@@ -215,8 +218,8 @@ def _write_jobs(jobs, pipe) -> None:
 
 def _serve(job_read: int, answer_write: int, claims, wraps: bool) -> None:
     """The child: ignore Ctrl-C (the parent ends it), die with the parent, import black (when it will wrap)
-    and the rewrite while the parent is still reading files, then answer each message. A job that raises
-    gets None, and the parent does it itself."""
+    and, while nothing is asked yet, the rewrite, then answer each message. A file whose work raises gets
+    None and a black request that raises is left out: the parent does them itself."""
     status = 0
     try:
         from infractl.process.tools import die_with_parent
@@ -316,17 +319,14 @@ def _take_from_back(claims, items: list, params: dict, fix_source, answer, wrap_
     # the first file here also imports the rewrite (when the share came before this child was idle)
     imports = 0.0 if "infractl.fix_datetime.rewrite.edits" in sys.modules else _REWRITE_IMPORT_SECONDS
 
-    def get(slot: int) -> int:
-        return struct.unpack_from("i", claims, slot * 4)[0]
-
-    index = get(_BACK) - 1
+    index = _get(claims, _BACK) - 1
     while True:
         wrap_pending()
-        front = get(_FRONT)
+        front = _get(claims, _FRONT)
         if index < front or imports + before[index + 1] - before[index] > before[index] - before[front]:
             break
         imports = 0.0
-        struct.pack_into("i", claims, _BACK * 4, index)  # claimed before it is worked on, and always finished
+        _set(claims, _BACK, index)  # claimed before it is worked on, and always finished
         path, data = items[index]
         try:
             result = fix_source(path, data, stubbed=stubbed.get(path, ""), verdicts=verdicts.get(path), **params)

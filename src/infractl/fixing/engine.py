@@ -143,14 +143,16 @@ def _one_pass(workspace, states, current, unsafe, engine) -> dict[Path, list[tup
         mode = None
         ordered = sorted(group, key=lambda pair: (pair[0].line or 0, pair[0].column or 0))
         covered: set[int] = set()  # findings a change taken here fixes too (Change.covers)
+        fixers = [fixer_of(rule) for _, rule in ordered]
         for at, (finding, rule) in enumerate(ordered):
-            if rule.id in state.blocked or is_whole_tree(fixer_of(rule)) or id(finding) in covered:
+            fixer = fixers[at]
+            if rule.id in state.blocked or is_whole_tree(fixer) or id(finding) in covered:
                 continue
-            fixer = fixer_of(rule)
             try:
                 if getattr(fixer, "fixes_siblings", False):
-                    siblings = [other for other, other_rule in ordered[at + 1:] if id(other) not in covered
-                                and other_rule.id not in state.blocked and fixer_of(other_rule) is fixer]
+                    siblings = [other for (other, other_rule), other_fixer in zip(ordered[at + 1:], fixers[at + 1:])
+                                if id(other) not in covered and other_rule.id not in state.blocked
+                                and other_fixer is fixer]
                     change = fixer(state.text or "", finding, siblings)
                 else:
                     change = fixer(state.text or "", finding)

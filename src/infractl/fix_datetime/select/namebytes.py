@@ -21,10 +21,9 @@ NAMES = re.compile(rb"utc(?:now|fromtimestamp)").finditer
 NONE, PLAIN, OTHER, MAYBE = 0, 1, 2, 3  # no match of the byte scan; ``.name(``; another match; cannot tell
 
 _QUOTES = (b"'", b'"')
-_QUOTES_INT = b"'\""  # the same quotes, as the integers a byte of ``data`` is
 _LINES_UP = 32  # blank or comment-only lines looked through, up from the name
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # ``\w`` of a bytes pattern
-_WORD_BYTES = frozenset(bytes([byte]) for byte in _WORD)
+WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # ``\w`` of a bytes pattern
+_WORD_BYTES = frozenset(bytes([byte]) for byte in WORD)
 
 
 def classify(data: bytes, start: int, end: int) -> int:
@@ -40,7 +39,7 @@ def classify(data: bytes, start: int, end: int) -> int:
     at = start
     while at and data[at - 1] in b" \t":
         at -= 1
-    if (at < start and at >= 3 and data[at - 3:at] == b"def" and (at == 3 or data[at - 4] not in _WORD)
+    if (at < start and at >= 3 and data[at - 3:at] == b"def" and (at == 3 or data[at - 4] not in WORD)
             and data[end:end + 1] not in _WORD_BYTES):
         return OTHER  # ``def utcnow`` (``\bdef[ \t]+utcnow\b``)
     return _after_dot(data, start)
@@ -86,7 +85,7 @@ _QUOTED = re.compile(rb"utc(?:now|fromtimestamp)['\"]").finditer
 
 def _unqualified(data: bytes, matches) -> bool:
     """A match not preceded by a name character or a dot (``(?<![\\w.])``)."""
-    return any(not m.start() or data[m.start() - 1] not in _WORD and data[m.start() - 1] != 0x2E for m in matches)
+    return any(not m.start() or data[m.start() - 1] not in WORD and data[m.start() - 1] != 0x2E for m in matches)
 
 
 def _at_line_start(data: bytes, matches) -> bool:
@@ -113,7 +112,7 @@ def quoted_target(data: bytes) -> bool:
     "utcnow")``, ``setattr(fake, "utcnow", ...)``) or ``"pkg.mod.datetime.utcnow"`` (a quote after the name,
     a quote or ``datetime.`` before it). ``"app.clock.utcnow"`` names the project's own helper: no site, no
     stub of the standard library's clock (``quoted_helper``)."""
-    return any(m.start() and (data[m.start() - 1] in _QUOTES_INT or data.endswith(b"datetime.", 0, m.start()))
+    return any(m.start() and (data[m.start() - 1:m.start()] in _QUOTES or data.endswith(b"datetime.", 0, m.start()))
                for m in _QUOTED(data))
 
 

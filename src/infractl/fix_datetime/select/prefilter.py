@@ -42,6 +42,7 @@ from infractl.fix_datetime.select.namebytes import (
     NONE,
     OTHER,
     PLAIN,
+    WORD,
     classify,
     mentions,
     plain_stdlib_call,
@@ -86,7 +87,6 @@ def _quoted_datetime(data: bytes) -> bool:
 # byte there could be part of it); preceded by a dot when it is an attribute itself
 _RECEIVER = re.compile(rb"(?<![\w\x80-\xff])(\.?)([A-Za-z_]\w*)\Z")
 _RECEIVER_REACH = 256
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")  # ``\w`` of a bytes pattern
 
 
 def _only_other_receivers(data: bytes) -> bool:
@@ -118,7 +118,7 @@ def _bound_by_as(data: bytes, name: bytes) -> bool:
     r"""``\bas[\s\\]+name\b`` somewhere in ``data``: searched from its literal ``as`` (a pattern that begins
     with ``\b`` is tried at every byte: ~8 ms of google-auth's 11 ms prefilter), the ``\b`` checked after."""
     for match in re.finditer(rb"as[\s\\]+" + name + rb"\b", data):
-        if not match.start() or data[match.start() - 1] not in _WORD:
+        if not match.start() or data[match.start() - 1] not in WORD:
             return True
     return False
 

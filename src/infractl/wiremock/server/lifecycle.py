@@ -160,8 +160,9 @@ def run_up(dir: Path | None, runtime: str | None, port: int | None, image: str |
     try:
         health = _wait_ready(running, timeout)
     except BaseException:
-        # Ctrl-C while it starts: no POST /__admin/shutdown to a server that has not answered yet (under load
-        # the POST waited its 5 s timeout and the grace after it: a CI run saw Ctrl-C take over 30 s)
+        # Ctrl-C while it starts: no POST /__admin/shutdown to a server that has not answered yet, which can
+        # hold the POST to its 5 s timeout and then the 10 s grace (a CI run under load once saw Ctrl-C here
+        # take over 30 s; not reproduced, this is the path that could)
         running.stop(ask=False)
         raise
     try:
