@@ -20,7 +20,8 @@ UTCNOW = "datetime.datetime.utcnow"
 UTCFROMTIMESTAMP = "datetime.datetime.utcfromtimestamp"
 STDLIB_UTC = frozenset({"datetime.timezone.utc", "datetime.UTC"})
 # other libraries' UTC: ``utcnow().replace(tzinfo=pytz.utc)`` and ``pytz.utc.localize(utcnow())`` are
-# idioms for "aware UTC now" and become the plain aware call (the tzinfo is datetime.timezone.utc then)
+# idioms for "aware UTC now" and become the plain aware call with that very tzinfo (``now(pytz.utc)``:
+# ``tz.tzutc() == timezone.utc`` is False, and arrow 1.2.3's own tests compare tzinfos)
 OTHER_UTC = frozenset({"pytz.utc", "pytz.UTC", "dateutil.tz.UTC", "dateutil.tz.tzutc", "dateutil.tz.tz.tzutc"})
 TARGET_ATTRS = frozenset({"utcnow", "utcfromtimestamp"})
 # the class's factories whose value is aware when given a tz (safety._already_aware: the flow analysis's
@@ -48,6 +49,7 @@ class Site:
     call: ast.Call | None = None  # set for calls; None for references (default=X.utcnow)
     outer: ast.Call | None = None  # ``.replace(tzinfo=...)`` applied right after the call
     outer_kind: str | None = None  # "utc" (tzinfo=timezone.utc/UTC) | "none" (tzinfo=None)
+    outer_tz: ast.expr | None = None  # with "utc": another library's UTC there, which the new call is given
     top_index: int = 0  # index of the enclosing top-level statement in module.body
     tz: str = ""  # spelled UTC expression, filled in by the speller; "" = leave this site alone
     naive: bool = False  # rewrite to the behaviour-preserving form (``.replace(tzinfo=None)``)
@@ -223,7 +225,7 @@ class FactsCollector:
             self.facts.imports.append(DatetimeImport(node, self.scopes.of(node), type_checking, bindings))
 
     # --- ``.replace(tzinfo=...)`` / ``pytz.utc.localize(...)`` around a call ------------------------------
-    def _replacements(self) -> dict[ast.Call, tuple[ast.Call, str]]:
+    def _replacements(self) -> dict[ast.Call, tuple[ast.Call, str, ast.expr]]:
         replace_over = {}
         for node in self.facts.calls:
             func = node.func
@@ -232,11 +234,11 @@ class FactsCollector:
             if func.attr == "replace" and isinstance(func.value, ast.Call):
                 kind = self.tzinfo_replacement(node)
                 if kind:
-                    replace_over[func.value] = (node, kind)
+                    replace_over[func.value] = (node, kind, node.keywords[0].value)
             if func.attr == "localize" and len(node.args) == 1 and not node.keywords:
                 inner = node.args[0].value if isinstance(node.args[0], ast.Starred) else node.args[0]
                 if isinstance(inner, ast.Call) and self.is_utc(func.value):
-                    replace_over[inner] = (node, "utc")  # pytz.utc.localize(utcnow())
+                    replace_over[inner] = (node, "utc", func.value)  # pytz.utc.localize(utcnow())
         return replace_over
 
     def tzinfo_replacement(self, call: ast.Call) -> str | None:
@@ -258,6 +260,11 @@ class FactsCollector:
             return bool(names) and names <= STDLIB_UTC | OTHER_UTC and not any(n.endswith(".tzutc") for n in names)
         return False
 
+    def _stdlib_utc(self, value: ast.expr) -> bool:
+        """``timezone.utc`` or ``datetime.UTC``: the tzinfo the file's own UTC spelling gives."""
+        names = self.names_of(value) if isinstance(value, (ast.Name, ast.Attribute)) else set()
+        return bool(names) and names <= STDLIB_UTC
+
     # --- sites: ``datetime.utcnow = fake`` (monkeypatching) is never rewritten ---------------------------
     def _site(self, node: ast.Attribute, replace_over: dict) -> None:
         if node in self._store_targets:
@@ -272,7 +279,9 @@ class FactsCollector:
             if not _call_shape_ok(call, kind):
                 return  # e.g. utcnow(tz) - not valid stdlib usage; leave it alone
             site.call = call
-            site.outer, site.outer_kind = replace_over.get(call, (None, None))
+            site.outer, site.outer_kind, tzinfo = replace_over.get(call, (None, None, None))
+            if site.outer_kind == "utc" and not self._stdlib_utc(tzinfo):
+                site.outer_tz = tzinfo  # pytz.utc, tz.tzutc(): kept, as the new call's tz
         self.facts.sites.append(site)
 
 

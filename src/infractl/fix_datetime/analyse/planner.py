@@ -64,7 +64,10 @@ def plan_file(code: str, tree: ast.Module, *, mode: str = "auto", target_version
     calls = [s for s in facts.sites if s.call is not None]
     refs = [s for s in facts.sites if s.call is None]
     for site in calls:
-        site.tz = speller.utc_for(site.scope, site.attr.value) or ""
+        if site.outer_tz is not None:  # ``utcnow().replace(tzinfo=pytz.utc)``: ``now(pytz.utc)``, its tzinfo kept
+            site.tz = ast.get_source_segment(code, site.outer_tz) or ""
+        else:
+            site.tz = speller.utc_for(site.scope, site.attr.value) or ""
     calls = [s for s in calls if s.tz]
     plan = plan_sites(positions, facts, scopes.names_of, scopes, calls, refs, mode, stubbed, held, verdicts)
     calls, refs = plan.calls, plan.refs

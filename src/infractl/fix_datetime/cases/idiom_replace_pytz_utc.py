@@ -1,6 +1,7 @@
 # infractl-case: mode=aware calls=2 refs=0
 """`utcnow().replace(tzinfo=pytz.utc)` is an idiom for "aware UTC now": it becomes the plain aware call
-(tzinfo is then datetime.timezone.utc, equal in every comparison and in the text). Another zone is kept."""
+with that very tzinfo, ``now(pytz.utc)``: ``timezone.utc`` would give the same instant, but another tzinfo
+(dateutil's ``tzutc() == timezone.utc`` is False; arrow's tests compare them). Another zone is kept."""
 from datetime import datetime
 
 import pytz

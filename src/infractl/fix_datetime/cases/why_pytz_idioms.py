@@ -1,6 +1,6 @@
 # infractl-case: calls=4 refs=0
 """Why: `pytz.utc.localize(utcnow())` would become localize(aware), which raises; the idioms for
-"aware UTC now" become the plain aware call."""
+"aware UTC now" become the plain aware call, with the idiom's own tzinfo."""
 from datetime import datetime
 
 import pytz
